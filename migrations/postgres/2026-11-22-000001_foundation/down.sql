@@ -1,0 +1,14 @@
+DROP TABLE audit_events;
+DROP TABLE login_attempts;
+DROP TABLE sessions;
+DROP TABLE chart_files;
+DROP TABLE visits;
+DROP TABLE allergies;
+DROP TABLE medications;
+DROP TABLE vitals;
+DROP TABLE complaints;
+DROP TABLE care_relationships;
+DROP TABLE patients;
+DROP TABLE practitioners;
+DROP TABLE users;
+DROP TABLE clinics;

@@ -1,0 +1,103 @@
+//! The `handoff` command: serve, migrate, seed, create-user.
+
+use std::io::BufRead;
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+
+use crate::clock::SystemClock;
+use crate::config::{Cli, Command, Settings};
+use crate::domain::people::Role;
+use crate::services::{Services, seed};
+use crate::startup::{self, ServerOptions};
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("handoff: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn services(settings: &Settings) -> anyhow::Result<Services> {
+    startup::prepare(settings, Arc::new(SystemClock))
+}
+
+fn print_demo(logins: &[seed::DemoLogin]) {
+    println!("Demo network ready. Every demo account's password is: {}", seed::DEMO_PASSWORD);
+    for l in logins {
+        println!("  {:<14} {:<42} {}", l.role, l.email, l.who);
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = cli.settings;
+    match cli.command {
+        Command::Migrate => {
+            let url = settings.db_url()?;
+            services(&settings)?;
+            println!("migrations are up to date on {}", url.redacted());
+        }
+        Command::Seed { demo } => {
+            if !demo {
+                anyhow::bail!("say what to seed: handoff seed --demo");
+            }
+            let svc = services(&settings)?;
+            match seed::seed_demo(&svc).map_err(|e| anyhow::anyhow!("{e}"))? {
+                Some(logins) => print_demo(&logins),
+                None => println!("the database already has clinics; nothing seeded"),
+            }
+        }
+        Command::CreateUser { email, name, role, clinic, city, specialty } => {
+            let role = match Role::parse(&role) {
+                Some(r) => r,
+                None => anyhow::bail!("--role must be clinic_admin or practitioner"),
+            };
+            let password = match std::env::var("HANDOFF_PASSWORD") {
+                Ok(p) if !p.is_empty() => p,
+                _ => {
+                    eprintln!("password (at least 10 characters), then Enter:");
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let svc = services(&settings)?;
+            let user = crate::services::accounts::create_user_cli(
+                &svc, &email, &name, role, &clinic, &city, &specialty, &password,
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("created {} {} ({})", role.label().to_lowercase(), user.email, user.id);
+        }
+        Command::Serve { bind, port, demo, workers } => {
+            let svc = services(&settings)?;
+            if demo {
+                if let Some(logins) = seed::seed_demo(&svc).map_err(|e| anyhow::anyhow!("{e}"))? {
+                    print_demo(&logins);
+                } else {
+                    println!("Demo logins: see README (password {}).", seed::DEMO_PASSWORD);
+                }
+            }
+            let key = startup::cookie_key(&settings)?;
+            let listener = TcpListener::bind((bind.as_str(), port))
+                .map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
+            let addr = listener.local_addr()?;
+            let url = settings.db_url()?;
+            println!("Handoff is running at http://{addr}/ ({} database)", url.backend_name());
+            let opts = ServerOptions {
+                secure_cookies: settings.secure_cookies,
+                workers,
+                extra_routes: None,
+            };
+            actix_web::rt::System::new()
+                .block_on(async move { startup::server(listener, svc, key, opts)?.await.map_err(anyhow::Error::from) })?;
+        }
+    }
+    Ok(())
+}

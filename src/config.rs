@@ -1,0 +1,130 @@
+//! Typed settings, from command-line flags and environment variables (flags win).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::db::{DbUrl, DbUrlError};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "handoff",
+    version,
+    about = "Handoff: structured clinical referrals between clinics",
+    long_about = "Handoff: structured clinical referrals between clinics.\n\n\
+        With no DATABASE_URL, Handoff keeps everything in a SQLite file in the data folder \
+        (created on first start, migrations applied on start)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database URL: sqlite://PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
+    /// Default: sqlite://<data-dir>/handoff.db. Any other scheme is refused.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Folder for the SQLite file, uploaded files and the generated session key.
+    #[arg(long, env = "HANDOFF_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Secret (at least 32 characters) that signs session cookies. Default: a random key
+    /// generated once and kept in <data-dir>/session.key. Set it when several app
+    /// instances serve one database, so that they all accept the same cookies.
+    #[arg(long, env = "HANDOFF_SESSION_SECRET", global = true, hide_env_values = true)]
+    pub session_secret: Option<String>,
+
+    /// Mark cookies Secure (set this when Handoff is served over HTTPS).
+    #[arg(long, env = "HANDOFF_SECURE_COOKIES", default_value_t = false, global = true)]
+    pub secure_cookies: bool,
+
+    /// Largest accepted upload, per file, in megabytes.
+    #[arg(long, env = "HANDOFF_MAX_UPLOAD_MB", default_value_t = 20, global = true)]
+    pub max_upload_mb: u64,
+
+    /// Database connections in the pool.
+    #[arg(long, env = "HANDOFF_DB_POOL_SIZE", default_value_t = 16, global = true)]
+    pub db_pool_size: u32,
+}
+
+impl Settings {
+    /// The database URL to use, after applying the default.
+    pub fn db_url(&self) -> Result<DbUrl, DbUrlError> {
+        match &self.database_url {
+            Some(u) if !u.trim().is_empty() => DbUrl::parse(u.trim()),
+            _ => Ok(DbUrl::Sqlite {
+                path: self.data_dir.join("handoff.db").to_string_lossy().into_owned(),
+            }),
+        }
+    }
+
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.max_upload_mb.saturating_mul(1024 * 1024)
+    }
+
+    /// Settings for tests and tools that build the app in-process.
+    pub fn for_data_dir(data_dir: PathBuf, database_url: Option<String>) -> Self {
+        Settings {
+            database_url,
+            data_dir,
+            session_secret: None,
+            secure_cookies: false,
+            max_upload_mb: 20,
+            db_pool_size: 8,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server.
+    Serve {
+        /// Address to bind.
+        #[arg(long, env = "HANDOFF_BIND", default_value = "127.0.0.1")]
+        bind: String,
+        /// Port to listen on.
+        #[arg(long, env = "HANDOFF_PORT", default_value_t = 8080)]
+        port: u16,
+        /// Seed the demo network first if the database has no clinics yet.
+        #[arg(long)]
+        demo: bool,
+        /// HTTP worker threads (default: one per core).
+        #[arg(long, env = "HANDOFF_WORKERS")]
+        workers: Option<usize>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Fill the database with data.
+    Seed {
+        /// The demo network: 3 clinics, their practitioners, admins and patients.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create an account, such as the first clinic admin of a new install. The password
+    /// is read from HANDOFF_PASSWORD, or from the first line of standard input.
+    CreateUser {
+        /// E-mail address used to sign in.
+        #[arg(long)]
+        email: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// clinic_admin or practitioner.
+        #[arg(long, default_value = "clinic_admin")]
+        role: String,
+        /// Clinic name; the clinic is created if it does not exist yet.
+        #[arg(long)]
+        clinic: String,
+        /// City of a clinic created by this command.
+        #[arg(long, default_value = "")]
+        city: String,
+        /// Specialty, for a practitioner.
+        #[arg(long, default_value = "General practice")]
+        specialty: String,
+    },
+}

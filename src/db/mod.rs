@@ -1,0 +1,250 @@
+//! The database layer: the only place SQL lives. One connection type over SQLite and
+//! PostgreSQL, an r2d2 pool whose manager picks the backend by URL scheme, migrations per
+//! backend, and one file per table family.
+
+pub mod audit;
+pub mod chart;
+pub mod clinics;
+pub mod login_attempts;
+pub mod patients;
+pub mod schema;
+pub mod sessions;
+pub mod users;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// A database URL whose backend is known. Anything that is not `sqlite://` or
+/// `postgres(ql)://` is refused here, so a typo never silently becomes a SQLite file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DbUrl {
+    Sqlite { path: String },
+    Postgres { url: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbUrlError {
+    #[error(
+        "unsupported database URL scheme in {0:?}: use sqlite://PATH (embedded) or postgres://USER@HOST/DB"
+    )]
+    Unsupported(String),
+    #[error("the sqlite:// URL has no file path")]
+    EmptyPath,
+}
+
+impl DbUrl {
+    pub fn parse(url: &str) -> Result<Self, DbUrlError> {
+        if let Some(rest) = url.strip_prefix("sqlite://") {
+            let path = rest.split('?').next().unwrap_or_default();
+            if path.is_empty() {
+                return Err(DbUrlError::EmptyPath);
+            }
+            if path == ":memory:" {
+                // Each pooled connection would get its own empty database.
+                return Err(DbUrlError::Unsupported(url.to_string()));
+            }
+            return Ok(DbUrl::Sqlite {
+                path: path.to_string(),
+            });
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DbUrl::Postgres {
+                url: url.to_string(),
+            });
+        }
+        Err(DbUrlError::Unsupported(redact(url)))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DbUrl::Sqlite { .. } => "sqlite",
+            DbUrl::Postgres { .. } => "postgres",
+        }
+    }
+
+    /// The URL with any password removed, for logs and messages.
+    pub fn redacted(&self) -> String {
+        match self {
+            DbUrl::Sqlite { path } => format!("sqlite://{path}"),
+            DbUrl::Postgres { url } => redact(url),
+        }
+    }
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or_default();
+            format!("{}{}:***{}", &url[..s + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Connects straight to the backend the URL names (the derive's own `establish` tries each
+/// backend in turn and loses the errors).
+#[derive(Clone, Debug)]
+pub struct Manager {
+    url: DbUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        match &self.url {
+            DbUrl::Sqlite { path } => {
+                let mut conn = SqliteConnection::establish(path)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                // Durability first: a consent or a referral must survive a power loss.
+                diesel::sql_query(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                )
+                .execute(&mut conn)
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            DbUrl::Postgres { url } => PgConnection::establish(url)
+                .map(DbConn::Pg)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(|_| ())
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// Builds the pool and connects once eagerly, so a wrong URL fails at start-up with the
+/// driver's own message rather than after the pool's timeout.
+pub fn build_pool(url: &DbUrl, max_size: u32) -> anyhow::Result<Pool> {
+    let manager = Manager { url: url.clone() };
+    // Fail fast with the real error before the pool swallows it.
+    manager
+        .connect()
+        .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", url.redacted()))?;
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(5))
+        .test_on_check_out(false)
+        .build(manager)?;
+    Ok(pool)
+}
+
+pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
+    let applied = match conn {
+        DbConn::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?
+            .len(),
+        DbConn::Pg(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?
+            .len(),
+    };
+    Ok(applied)
+}
+
+/// A write transaction. On SQLite it is `BEGIN IMMEDIATE`, so a transaction that reads and
+/// then writes takes the write lock up front and waits (busy_timeout) instead of failing.
+pub fn write_tx<T, E>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Pg(c) => <AnsiTransactionManager as TransactionManager<PgConnection>>::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The original error matters more than a failed rollback.
+            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(e)
+        }
+    }
+}
+
+/// A read-only transaction, for pages that read several tables and must see one snapshot.
+pub fn read_tx<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(f)
+}
+
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+/// New ids are UUIDv7: time-ordered, so inserts stay local in the index.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_schemes() {
+        assert_eq!(
+            DbUrl::parse("sqlite://data/x.db").unwrap(),
+            DbUrl::Sqlite {
+                path: "data/x.db".into()
+            }
+        );
+        assert!(matches!(
+            DbUrl::parse("postgresql://u@h/db").unwrap(),
+            DbUrl::Postgres { .. }
+        ));
+        assert!(DbUrl::parse("mysql://root@localhost/x").is_err());
+        assert!(DbUrl::parse("host=localhost dbname=x").is_err());
+        assert!(DbUrl::parse("data/handoff.db").is_err());
+        assert!(DbUrl::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn redacts_password() {
+        let e = DbUrl::parse("postgres://bob:secret@h/db").unwrap();
+        assert_eq!(e.redacted(), "postgres://bob:***@h/db");
+        assert!(!format!("{}", DbUrl::parse("mysql://bob:secret@h/db").unwrap_err()).contains("secret"));
+    }
+}

@@ -1,0 +1,206 @@
+// Written by hand, portable types only (see DESIGN section 9).
+
+diesel::table! {
+    clinics (id) {
+        id -> Text,
+        name -> Text,
+        city -> Text,
+        kind -> Text,
+        requires_patient_approval -> Bool,
+        show_booking_prompts -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        display_name -> Text,
+        clinic_id -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        password_changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    practitioners (user_id) {
+        user_id -> Text,
+        clinic_id -> Text,
+        title -> Text,
+        specialty -> Text,
+        city -> Text,
+        languages -> Text,
+        accepting_referrals -> Bool,
+        bio -> Text,
+    }
+}
+
+diesel::table! {
+    patients (id) {
+        id -> Text,
+        clinic_id -> Text,
+        user_id -> Nullable<Text>,
+        mrn -> Text,
+        given_name -> Text,
+        family_name -> Text,
+        search_name -> Text,
+        date_of_birth -> Text,
+        sex -> Text,
+        phone -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    care_relationships (patient_id, practitioner_id) {
+        patient_id -> Text,
+        practitioner_id -> Text,
+        since -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> Text,
+        patient_id -> Text,
+        description -> Text,
+        onset -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vitals (id) {
+        id -> Text,
+        patient_id -> Text,
+        taken_at -> Timestamp,
+        systolic -> Nullable<BigInt>,
+        diastolic -> Nullable<BigInt>,
+        heart_rate -> Nullable<BigInt>,
+        temperature_dc -> Nullable<BigInt>,
+        spo2 -> Nullable<BigInt>,
+        weight_dag -> Nullable<BigInt>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    medications (id) {
+        id -> Text,
+        patient_id -> Text,
+        name -> Text,
+        dose -> Text,
+        frequency -> Text,
+        status -> Text,
+        note -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    allergies (id) {
+        id -> Text,
+        patient_id -> Text,
+        substance -> Text,
+        reaction -> Text,
+        severity -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> Text,
+        patient_id -> Text,
+        practitioner_id -> Text,
+        visited_on -> Text,
+        reason -> Text,
+        notes -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    chart_files (id) {
+        id -> Text,
+        patient_id -> Text,
+        kind -> Text,
+        title -> Text,
+        original_name -> Text,
+        stored_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> Nullable<Text>,
+        state -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Text,
+        email -> Text,
+        attempted_at -> Timestamp,
+        outcome -> Text,
+        ip -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_role -> Text,
+        action -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        patient_id -> Nullable<Text>,
+        ip -> Text,
+        user_agent -> Text,
+        detail -> Text,
+    }
+}
+
+diesel::joinable!(users -> clinics (clinic_id));
+diesel::joinable!(practitioners -> users (user_id));
+diesel::joinable!(practitioners -> clinics (clinic_id));
+diesel::joinable!(patients -> clinics (clinic_id));
+diesel::joinable!(care_relationships -> patients (patient_id));
+diesel::joinable!(care_relationships -> users (practitioner_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    clinics,
+    users,
+    practitioners,
+    patients,
+    care_relationships,
+    complaints,
+    vitals,
+    medications,
+    allergies,
+    visits,
+    chart_files,
+    sessions,
+    login_attempts,
+    audit_events,
+);

@@ -1,0 +1,127 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{practitioners, users};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub display_name: String,
+    pub clinic_id: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub password_changed_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = practitioners)]
+pub struct Practitioner {
+    pub user_id: String,
+    pub clinic_id: String,
+    pub title: String,
+    pub specialty: String,
+    pub city: String,
+    pub languages: String,
+    pub accepting_referrals: bool,
+    pub bio: String,
+}
+
+pub fn insert(conn: &mut DbConn, u: &User) -> QueryResult<()> {
+    diesel::insert_into(users::table)
+        .values(u)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn insert_practitioner(conn: &mut DbConn, p: &Practitioner) -> QueryResult<()> {
+    diesel::insert_into(practitioners::table)
+        .values(p)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> QueryResult<User> {
+    users::table.find(id).select(User::as_select()).first(conn)
+}
+
+pub fn by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn email_taken(conn: &mut DbConn, email: &str, except_user: Option<&str>) -> QueryResult<bool> {
+    let mut q = users::table
+        .filter(users::email.eq(email))
+        .select(users::id)
+        .into_boxed();
+    if let Some(id) = except_user {
+        q = q.filter(users::id.ne(id));
+    }
+    Ok(q.first::<String>(conn).optional()?.is_some())
+}
+
+pub fn set_password(
+    conn: &mut DbConn,
+    id: &str,
+    hash: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::password_changed_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+pub fn update_identity(
+    conn: &mut DbConn,
+    id: &str,
+    display_name: &str,
+    email: &str,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::display_name.eq(display_name), users::email.eq(email)))
+        .execute(conn)
+}
+
+pub fn set_active(conn: &mut DbConn, id: &str, active: bool) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set(users::active.eq(active))
+        .execute(conn)
+}
+
+pub fn get_practitioner(conn: &mut DbConn, user_id: &str) -> QueryResult<(User, Practitioner)> {
+    users::table
+        .inner_join(practitioners::table)
+        .filter(users::id.eq(user_id))
+        .select((User::as_select(), Practitioner::as_select()))
+        .first(conn)
+}
+
+pub fn update_practitioner(conn: &mut DbConn, p: &Practitioner) -> QueryResult<usize> {
+    diesel::update(practitioners::table.find(&p.user_id))
+        .set(p)
+        .execute(conn)
+}
+
+/// Practitioners of a clinic, by name.
+pub fn clinic_practitioners(
+    conn: &mut DbConn,
+    clinic_id: &str,
+) -> QueryResult<Vec<(User, Practitioner)>> {
+    users::table
+        .inner_join(practitioners::table)
+        .filter(practitioners::clinic_id.eq(clinic_id))
+        .order(users::display_name.asc())
+        .select((User::as_select(), Practitioner::as_select()))
+        .load(conn)
+}

@@ -1,0 +1,213 @@
+//! Field-level validation errors, so a form can re-render with each message beside its field.
+
+use std::collections::BTreeMap;
+
+/// Messages keyed by form field name.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FieldErrors(BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a message for `field` (the first message for a field wins).
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.entry(field).or_insert_with(|| message.into());
+    }
+
+    /// The message for `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` if no field failed, else the errors.
+    pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
+        if self.is_empty() { Ok(value) } else { Err(self) }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.0.iter().map(|(k, v)| (*k, v.as_str()))
+    }
+}
+
+/// Trims and checks a required text field against a maximum length in characters.
+pub fn required_text(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max: usize,
+) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.add(field, format!("{label} is required."));
+    } else if v.chars().count() > max {
+        errors.add(field, format!("{label} must be at most {max} characters."));
+    }
+    v.to_string()
+}
+
+/// Trims an optional text field and checks its maximum length.
+pub fn optional_text(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max: usize,
+) -> String {
+    let v = value.trim();
+    if v.chars().count() > max {
+        errors.add(field, format!("{label} must be at most {max} characters."));
+    }
+    v.to_string()
+}
+
+/// Parses an optional whole number within a plausible range; empty means absent.
+pub fn optional_int(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    range: std::ops::RangeInclusive<i64>,
+) -> Option<i64> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    match v.parse::<i64>() {
+        Ok(n) if range.contains(&n) => Some(n),
+        Ok(_) => {
+            errors.add(
+                field,
+                format!(
+                    "{label} must be between {} and {}.",
+                    range.start(),
+                    range.end()
+                ),
+            );
+            None
+        }
+        Err(_) => {
+            errors.add(field, format!("{label} must be a whole number."));
+            None
+        }
+    }
+}
+
+/// Parses an optional decimal with one digit after the point into tenths (37.2 -> 372).
+pub fn optional_tenths(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    range_tenths: std::ops::RangeInclusive<i64>,
+) -> Option<i64> {
+    let v = value.trim().replace(',', ".");
+    if v.is_empty() {
+        return None;
+    }
+    let parsed = match v.split_once('.') {
+        None => v.parse::<i64>().ok().map(|w| w * 10),
+        Some((w, f)) if f.len() == 1 && f.chars().all(|c| c.is_ascii_digit()) => {
+            w.parse::<i64>().ok().map(|w| w * 10 + f.parse::<i64>().unwrap_or(0))
+        }
+        Some(_) => None,
+    };
+    match parsed {
+        Some(n) if range_tenths.contains(&n) => Some(n),
+        Some(_) => {
+            errors.add(
+                field,
+                format!(
+                    "{label} must be between {} and {}.",
+                    fmt_tenths(*range_tenths.start()),
+                    fmt_tenths(*range_tenths.end())
+                ),
+            );
+            None
+        }
+        None => {
+            errors.add(
+                field,
+                format!("{label} must be a number with at most one decimal, like 37.2."),
+            );
+            None
+        }
+    }
+}
+
+/// Formats tenths back as a decimal (372 -> "37.2").
+pub fn fmt_tenths(n: i64) -> String {
+    format!("{}.{}", n / 10, (n % 10).abs())
+}
+
+/// Parses a required calendar date in ISO form (what `<input type=date>` sends).
+pub fn required_date(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+) -> Option<chrono::NaiveDate> {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.add(field, format!("{label} is required."));
+        return None;
+    }
+    match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.add(field, format!("{label} must be a date like 1980-04-23."));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text_trims_and_limits() {
+        let mut e = FieldErrors::new();
+        assert_eq!(required_text(&mut e, "a", "Name", "  Ann ", 10), "Ann");
+        assert!(e.is_empty());
+        required_text(&mut e, "b", "Name", "   ", 10);
+        required_text(&mut e, "c", "Name", "abcdefghijk", 10);
+        assert_eq!(e.get("b"), Some("Name is required."));
+        assert_eq!(e.get("c"), Some("Name must be at most 10 characters."));
+    }
+
+    #[test]
+    fn ints_and_tenths() {
+        let mut e = FieldErrors::new();
+        assert_eq!(optional_int(&mut e, "s", "Systolic", "120", 40..=300), Some(120));
+        assert_eq!(optional_int(&mut e, "s2", "Systolic", "", 40..=300), None);
+        assert_eq!(optional_int(&mut e, "s3", "Systolic", "12x", 40..=300), None);
+        assert_eq!(optional_int(&mut e, "s4", "Systolic", "900", 40..=300), None);
+        assert_eq!(e.get("s3"), Some("Systolic must be a whole number."));
+        assert_eq!(e.get("s4"), Some("Systolic must be between 40 and 300."));
+        let mut e = FieldErrors::new();
+        assert_eq!(optional_tenths(&mut e, "t", "T", "37.2", 300..=450), Some(372));
+        assert_eq!(optional_tenths(&mut e, "t", "T", "37,5", 300..=450), Some(375));
+        assert_eq!(optional_tenths(&mut e, "t", "T", "38", 300..=450), Some(380));
+        assert!(e.is_empty());
+        assert_eq!(optional_tenths(&mut e, "u", "T", "37.25", 300..=450), None);
+        assert_eq!(optional_tenths(&mut e, "v", "T", "99", 300..=450), None);
+        assert_eq!(e.get("v"), Some("T must be between 30.0 and 45.0."));
+        assert_eq!(fmt_tenths(372), "37.2");
+    }
+
+    #[test]
+    fn dates() {
+        let mut e = FieldErrors::new();
+        assert!(required_date(&mut e, "d", "Date", "1980-04-23").is_some());
+        assert!(required_date(&mut e, "x", "Date", "23/04/1980").is_none());
+        assert!(required_date(&mut e, "y", "Date", "").is_none());
+        assert_eq!(e.get("y"), Some("Date is required."));
+    }
+}

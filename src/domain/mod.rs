@@ -1,0 +1,9 @@
+//! Pure types and rules: no diesel, no actix, no clock, no I/O. Everything here is unit-tested
+//! in place; services feed it facts they loaded and the current time they were given.
+
+pub mod chart;
+pub mod files;
+pub mod forms;
+pub mod people;
+pub mod policy;
+pub mod security;

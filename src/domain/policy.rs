@@ -1,0 +1,196 @@
+//! The one authorization policy. Every handler states what it wants to do as an [`Action`]
+//! with the facts it loaded, and asks [`decide`]. Nothing else decides access.
+
+use super::people::Role;
+
+/// Who is asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Anonymous,
+    Practitioner {
+        user_id: String,
+        clinic_id: String,
+    },
+    /// A patient signed in to the portal; `patient_id` is their own chart, if linked.
+    Patient {
+        user_id: String,
+        clinic_id: String,
+        patient_id: Option<String>,
+    },
+    ClinicAdmin {
+        user_id: String,
+        clinic_id: String,
+    },
+}
+
+impl Actor {
+    /// The signed-in user's id, if any.
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Actor::Anonymous => None,
+            Actor::Practitioner { user_id, .. }
+            | Actor::Patient { user_id, .. }
+            | Actor::ClinicAdmin { user_id, .. } => Some(user_id),
+        }
+    }
+
+    /// The role, if signed in.
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Actor::Anonymous => None,
+            Actor::Practitioner { .. } => Some(Role::Practitioner),
+            Actor::Patient { .. } => Some(Role::Patient),
+            Actor::ClinicAdmin { .. } => Some(Role::ClinicAdmin),
+        }
+    }
+}
+
+/// What is known about a patient when deciding access to their chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientFacts {
+    pub patient_id: String,
+    pub clinic_id: String,
+    /// The portal account linked to this chart.
+    pub user_id: Option<String>,
+    /// Whether the asking practitioner has a care relationship with the patient.
+    pub actor_in_care_team: bool,
+}
+
+/// What the actor wants to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// Any page that only needs someone signed in (their own account settings).
+    UseOwnAccount,
+    /// The practitioner's own patient list, and registering a new patient.
+    WorkWithPatients,
+    /// Read a chart (profile page, file download).
+    ViewChart(&'a PatientFacts),
+    /// Add to a chart.
+    EditChart(&'a PatientFacts),
+    /// Add a colleague to the patient's care team.
+    ShareChart(&'a PatientFacts),
+    /// The patient portal.
+    UsePortal,
+    /// Clinic settings and the clinic's practitioners.
+    ManageClinic { clinic_id: &'a str },
+}
+
+/// The answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// Not signed in: send to the sign-in page.
+    NeedsLogin,
+    Forbidden,
+}
+
+/// Decides whether `actor` may perform `action`.
+pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
+    use Decision::*;
+    if matches!(actor, Actor::Anonymous) {
+        return NeedsLogin;
+    }
+    let allowed = match action {
+        Action::UseOwnAccount => true,
+        Action::WorkWithPatients => matches!(actor, Actor::Practitioner { .. }),
+        Action::ViewChart(p) => match actor {
+            Actor::Practitioner { .. } => p.actor_in_care_team,
+            Actor::Patient { user_id, .. } => p.user_id.as_deref() == Some(user_id.as_str()),
+            // Admins run the clinic; they do not read clinical records.
+            _ => false,
+        },
+        Action::EditChart(p) | Action::ShareChart(p) => match actor {
+            Actor::Practitioner { .. } => p.actor_in_care_team,
+            _ => false,
+        },
+        Action::UsePortal => matches!(actor, Actor::Patient { .. }),
+        Action::ManageClinic { clinic_id } => {
+            matches!(actor, Actor::ClinicAdmin { clinic_id: own, .. } if own == clinic_id)
+        }
+    };
+    if allowed { Allow } else { Forbidden }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn practitioner(id: &str) -> Actor {
+        Actor::Practitioner {
+            user_id: id.into(),
+            clinic_id: "c1".into(),
+        }
+    }
+    fn patient(id: &str) -> Actor {
+        Actor::Patient {
+            user_id: id.into(),
+            clinic_id: "c1".into(),
+            patient_id: Some(format!("p-{id}")),
+        }
+    }
+    fn admin(clinic: &str) -> Actor {
+        Actor::ClinicAdmin {
+            user_id: "a".into(),
+            clinic_id: clinic.into(),
+        }
+    }
+    fn facts(in_team: bool) -> PatientFacts {
+        PatientFacts {
+            patient_id: "p-u1".into(),
+            clinic_id: "c1".into(),
+            user_id: Some("u1".into()),
+            actor_in_care_team: in_team,
+        }
+    }
+
+    #[test]
+    fn anonymous_must_sign_in_for_everything() {
+        let f = facts(false);
+        for a in [
+            Action::UseOwnAccount,
+            Action::WorkWithPatients,
+            Action::ViewChart(&f),
+            Action::UsePortal,
+            Action::ManageClinic { clinic_id: "c1" },
+        ] {
+            assert_eq!(decide(&Actor::Anonymous, &a), Decision::NeedsLogin);
+        }
+    }
+
+    #[test]
+    fn chart_access_follows_the_care_team() {
+        let in_team = facts(true);
+        let outside = facts(false);
+        let doc = practitioner("d1");
+        assert_eq!(decide(&doc, &Action::ViewChart(&in_team)), Decision::Allow);
+        assert_eq!(decide(&doc, &Action::EditChart(&in_team)), Decision::Allow);
+        assert_eq!(decide(&doc, &Action::ViewChart(&outside)), Decision::Forbidden);
+        assert_eq!(decide(&doc, &Action::EditChart(&outside)), Decision::Forbidden);
+        assert_eq!(decide(&doc, &Action::ShareChart(&outside)), Decision::Forbidden);
+    }
+
+    #[test]
+    fn patients_read_only_their_own_chart() {
+        let own = facts(false);
+        assert_eq!(decide(&patient("u1"), &Action::ViewChart(&own)), Decision::Allow);
+        assert_eq!(decide(&patient("u1"), &Action::EditChart(&own)), Decision::Forbidden);
+        assert_eq!(decide(&patient("u2"), &Action::ViewChart(&own)), Decision::Forbidden);
+        assert_eq!(decide(&patient("u1"), &Action::WorkWithPatients), Decision::Forbidden);
+        assert_eq!(decide(&patient("u1"), &Action::UsePortal), Decision::Allow);
+    }
+
+    #[test]
+    fn admins_manage_only_their_clinic_and_never_read_charts() {
+        let f = facts(true);
+        assert_eq!(decide(&admin("c1"), &Action::ManageClinic { clinic_id: "c1" }), Decision::Allow);
+        assert_eq!(
+            decide(&admin("c2"), &Action::ManageClinic { clinic_id: "c1" }),
+            Decision::Forbidden
+        );
+        assert_eq!(decide(&admin("c1"), &Action::ViewChart(&f)), Decision::Forbidden);
+        assert_eq!(
+            decide(&practitioner("d"), &Action::ManageClinic { clinic_id: "c1" }),
+            Decision::Forbidden
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! Sign-in throttling and session lifetime rules, decided from times the caller supplies.
+
+use chrono::{Duration, NaiveDateTime};
+
+/// Failed sign-ins allowed for one account within [`THROTTLE_WINDOW`].
+pub const MAX_FAILURES: usize = 5;
+/// The window for counting failures, and how long the account stays refused.
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+/// A session unused for this long is over.
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// A session is over this long after sign-in, however active.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// `last_seen_at` is written at most this often, so a page view is not a write.
+pub const TOUCH_INTERVAL: Duration = Duration::seconds(60);
+
+/// Given the times of recent failed sign-ins for an account (any order, already limited
+/// to those after the last success), says how long further attempts stay refused.
+pub fn lockout_remaining(failures: &[NaiveDateTime], now: NaiveDateTime) -> Option<Duration> {
+    let mut recent: Vec<NaiveDateTime> = failures
+        .iter()
+        .copied()
+        .filter(|t| *t > now - THROTTLE_WINDOW && *t <= now)
+        .collect();
+    if recent.len() < MAX_FAILURES {
+        return None;
+    }
+    recent.sort_unstable_by(|a, b| b.cmp(a));
+    // The lock lifts when the fifth most recent failure leaves the window.
+    let fifth = recent[MAX_FAILURES - 1];
+    let until = fifth + THROTTLE_WINDOW;
+    (until > now).then(|| until - now)
+}
+
+/// Whole minutes to tell the user, rounded up.
+pub fn minutes_to_wait(d: Duration) -> i64 {
+    (d.num_seconds() + 59) / 60
+}
+
+/// Whether a session is still usable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionCheck {
+    /// Valid; `touch` says whether `last_seen_at` should be written now.
+    Valid { touch: bool },
+    IdleExpired,
+    AbsoluteExpired,
+}
+
+/// Applies the idle and absolute timeouts.
+pub fn check_session(
+    created_at: NaiveDateTime,
+    last_seen_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> SessionCheck {
+    if now - created_at >= ABSOLUTE_TIMEOUT {
+        SessionCheck::AbsoluteExpired
+    } else if now - last_seen_at >= IDLE_TIMEOUT {
+        SessionCheck::IdleExpired
+    } else {
+        SessionCheck::Valid {
+            touch: now - last_seen_at >= TOUCH_INTERVAL,
+        }
+    }
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn t(min: i64) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, 22)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+            + Duration::minutes(min)
+    }
+
+    #[test]
+    fn four_failures_do_not_lock() {
+        let f = [t(0), t(1), t(2), t(3)];
+        assert_eq!(lockout_remaining(&f, t(4)), None);
+    }
+
+    #[test]
+    fn five_failures_lock_for_fifteen_minutes() {
+        let f = [t(0), t(1), t(2), t(3), t(4)];
+        assert_eq!(lockout_remaining(&f, t(4)), Some(Duration::minutes(11)));
+        assert_eq!(lockout_remaining(&f, t(14)), Some(Duration::minutes(1)));
+        assert_eq!(lockout_remaining(&f, t(15)), None);
+        assert_eq!(minutes_to_wait(Duration::seconds(61)), 2);
+    }
+
+    #[test]
+    fn old_failures_do_not_count() {
+        let f = [t(-30), t(-20), t(1), t(2), t(3), t(4)];
+        assert_eq!(lockout_remaining(&f, t(5)), None);
+    }
+
+    #[test]
+    fn session_timeouts() {
+        assert_eq!(check_session(t(0), t(0), t(0)), SessionCheck::Valid { touch: false });
+        assert_eq!(check_session(t(0), t(0), t(2)), SessionCheck::Valid { touch: true });
+        assert_eq!(check_session(t(0), t(0), t(30)), SessionCheck::IdleExpired);
+        assert_eq!(check_session(t(0), t(29), t(58)), SessionCheck::Valid { touch: true });
+        assert_eq!(check_session(t(0), t(719), t(720)), SessionCheck::AbsoluteExpired);
+    }
+
+    #[test]
+    fn constant_time() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

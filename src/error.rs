@@ -1,0 +1,153 @@
+//! One error type for every handler, rendered as a page in the layout with the right status.
+//!
+//! Policy: user mistakes never become a 500. Unknown ids are 404, refusals 403, stale
+//! changes 409, oversize bodies 413, a database that does not answer 503. Only a bug or an
+//! unexpected I/O failure is a 500, logged with its cause; the page never shows internals.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("the form's security token is missing or wrong")]
+    Csrf,
+    #[error("sign-in needed")]
+    NeedsLogin { next: String },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// Form input that failed validation; handlers catch it and re-render the form.
+    #[error("invalid input")]
+    Invalid(crate::domain::forms::FieldErrors),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn forbidden() -> Self {
+        AppError::Forbidden("You do not have access to this page.".into())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => AppError::NotFound,
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<r2d2::Error> for AppError {
+    fn from(e: r2d2::Error) -> Self {
+        AppError::Unavailable(e.to_string())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub title: &'a str,
+    pub status: u16,
+    pub message: &'a str,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NeedsLogin { .. } => StatusCode::SEE_OTHER,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::NeedsLogin { next } = self {
+            let location = format!(
+                "/login?next={}",
+                serde_urlencoded::to_string([("", next)])
+                    .map(|s| s.trim_start_matches('=').to_string())
+                    .unwrap_or_default()
+            );
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, location))
+                .finish();
+        }
+        let status = self.status_code();
+        let (title, message): (&str, String) = match self {
+            AppError::NotFound => (
+                "Page not found",
+                "There is nothing here. The link may be old, or the record may not exist.".into(),
+            ),
+            AppError::Forbidden(m) => ("Not allowed", m.clone()),
+            AppError::Csrf => (
+                "Form expired",
+                "This form's security token is missing or out of date. Go back, reload the page and try again; nothing was changed."
+                    .into(),
+            ),
+            AppError::Conflict(m) => ("This changed meanwhile", m.clone()),
+            AppError::TooLarge(m) => ("Too large", m.clone()),
+            AppError::BadRequest(m) => ("Bad request", m.clone()),
+            AppError::Invalid(errors) => (
+                "Check the form",
+                errors
+                    .iter()
+                    .map(|(_, m)| m)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            AppError::Unavailable(cause) => {
+                log::error!("database unavailable: {cause}");
+                (
+                    "Temporarily unavailable",
+                    "The database is not answering. Nothing was lost; try again in a minute."
+                        .into(),
+                )
+            }
+            AppError::Internal(cause) => {
+                log::error!("internal error: {cause:#}");
+                (
+                    "Something went wrong",
+                    "An unexpected error happened on our side. It has been logged; please try again."
+                        .into(),
+                )
+            }
+            AppError::NeedsLogin { .. } => unreachable!("handled above"),
+        };
+        let page = ErrorPage {
+            title,
+            status: status.as_u16(),
+            message: &message,
+        };
+        let body = page
+            .render()
+            .unwrap_or_else(|_| format!("{} {}", status.as_u16(), title));
+        HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .body(body)
+    }
+}

@@ -1,0 +1,11 @@
+//! Handoff: structured clinical referrals between clinics.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod services;
+pub mod startup;
+pub mod web;

@@ -1,0 +1,339 @@
+//! Accounts: password hashing, sign-in with throttling, password changes, and creating
+//! accounts from the command line.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::{PasswordHasher, PasswordVerifier};
+use chrono::NaiveDateTime;
+
+use super::{AuditEntry, Caller, Services, audit};
+use crate::db::{self, DbConn, clinics::Clinic, users::User};
+use crate::domain::people::{Role, check_new_password, normalize_email};
+use crate::domain::policy::Actor;
+use crate::domain::security::{THROTTLE_WINDOW, lockout_remaining, minutes_to_wait};
+use crate::error::{AppError, AppResult};
+
+/// Hashes a password with argon2id and a fresh salt.
+pub fn hash_password(pw: &str) -> AppResult<String> {
+    Argon2::default()
+        .hash_password(pw.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing failed: {e}")))
+}
+
+/// Checks a password against a stored hash; a malformed hash never matches.
+pub fn verify_password(pw: &str, hash: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(pw.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+// Verifying against a real hash when the account does not exist keeps the response time
+// the same, so timing does not reveal which e-mail addresses have accounts.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("no such account, no such password").unwrap_or_default())
+}
+
+/// What a signed-in session remembers about its user.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct SessionUser {
+    pub user_id: String,
+    pub role: String,
+    pub clinic_id: String,
+    pub display_name: String,
+    pub patient_id: Option<String>,
+}
+
+impl SessionUser {
+    /// The policy's view of this user.
+    pub fn actor(&self) -> Actor {
+        match Role::parse(&self.role) {
+            Some(Role::Practitioner) => Actor::Practitioner {
+                user_id: self.user_id.clone(),
+                clinic_id: self.clinic_id.clone(),
+            },
+            Some(Role::Patient) => Actor::Patient {
+                user_id: self.user_id.clone(),
+                clinic_id: self.clinic_id.clone(),
+                patient_id: self.patient_id.clone(),
+            },
+            Some(Role::ClinicAdmin) => Actor::ClinicAdmin {
+                user_id: self.user_id.clone(),
+                clinic_id: self.clinic_id.clone(),
+            },
+            None => Actor::Anonymous,
+        }
+    }
+}
+
+/// Why a sign-in failed, in words a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginRefused {
+    /// Wrong e-mail or password (never says which).
+    Invalid,
+    /// Too many failures; minutes until the next attempt is accepted.
+    Locked { minutes: i64 },
+}
+
+/// Signs in: throttling first, then the password. Every attempt is recorded in the
+/// database, so the limit holds across restarts and app instances.
+pub fn login(
+    svc: &Services,
+    email: &str,
+    password: &str,
+    caller: &Caller,
+) -> AppResult<Result<SessionUser, LoginRefused>> {
+    let email = email.trim().to_lowercase();
+    let mut conn = svc.conn()?;
+    let now = svc.now();
+    let failures = db::login_attempts::recent_failures(&mut conn, &email, now - THROTTLE_WINDOW)?;
+    if let Some(wait) = lockout_remaining(&failures, now) {
+        db::write_tx(&mut conn, |c| -> AppResult<()> {
+            db::login_attempts::record(c, &email, now, "locked", &caller.ip)?;
+            audit(
+                c,
+                now,
+                caller,
+                AuditEntry {
+                    action: "login_locked",
+                    subject_type: "account",
+                    subject_id: &email,
+                    patient_id: None,
+                    detail: "sign-in refused: too many failures".into(),
+                },
+            )
+        })?;
+        return Ok(Err(LoginRefused::Locked {
+            minutes: minutes_to_wait(wait),
+        }));
+    }
+    let user = db::users::by_email(&mut conn, &email)?;
+    // Hashing is the slow part; it runs outside any transaction.
+    let ok = match &user {
+        Some(u) if u.active => verify_password(password, &u.password_hash),
+        _ => {
+            verify_password(password, dummy_hash());
+            false
+        }
+    };
+    let outcome = if ok { "success" } else { "failure" };
+    let session_user = match (&user, ok) {
+        (Some(u), true) => Some(session_user_for(&mut conn, u)?),
+        _ => None,
+    };
+    db::write_tx(&mut conn, |c| -> AppResult<()> {
+        db::login_attempts::record(c, &email, now, outcome, &caller.ip)?;
+        let who = Caller {
+            actor: session_user
+                .as_ref()
+                .map_or(Actor::Anonymous, SessionUser::actor),
+            ..caller.clone()
+        };
+        audit(
+            c,
+            now,
+            &who,
+            AuditEntry {
+                action: if ok { "login" } else { "login_failed" },
+                subject_type: "account",
+                subject_id: user.as_ref().map_or(email.as_str(), |u| u.id.as_str()),
+                patient_id: None,
+                detail: String::new(),
+            },
+        )
+    })?;
+    Ok(session_user.ok_or(LoginRefused::Invalid))
+}
+
+fn session_user_for(conn: &mut DbConn, u: &User) -> AppResult<SessionUser> {
+    let patient_id = if u.role == Role::Patient.as_str() {
+        db::patients::by_user(conn, &u.id)?.map(|p| p.id)
+    } else {
+        None
+    };
+    Ok(SessionUser {
+        user_id: u.id.clone(),
+        role: u.role.clone(),
+        clinic_id: u.clinic_id.clone(),
+        display_name: u.display_name.clone(),
+        patient_id,
+    })
+}
+
+/// Records a sign-out.
+pub fn logout(svc: &Services, caller: &Caller) -> AppResult<()> {
+    let mut conn = svc.conn()?;
+    let now = svc.now();
+    let id = caller.actor.user_id().unwrap_or_default().to_string();
+    db::write_tx(&mut conn, |c| {
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "logout",
+                subject_type: "account",
+                subject_id: &id,
+                patient_id: None,
+                detail: String::new(),
+            },
+        )
+    })
+}
+
+/// Changes the caller's password after checking the current one, and ends every other
+/// session of the account (`keep_session` is the hash of the session making the change).
+pub fn change_password(
+    svc: &Services,
+    caller: &Caller,
+    current: &str,
+    new: &str,
+    confirm: &str,
+    keep_session: Option<&str>,
+) -> AppResult<()> {
+    let user_id = caller.user_id()?.to_string();
+    let mut conn = svc.conn()?;
+    let user = db::users::get(&mut conn, &user_id)?;
+    let mut errors = crate::domain::forms::FieldErrors::new();
+    if !verify_password(current, &user.password_hash) {
+        errors.add("current_password", "This is not your current password.");
+    }
+    if let Err(m) = check_new_password(new, confirm) {
+        errors.add("new_password", m);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let hash = hash_password(new)?;
+    let now = svc.now();
+    db::write_tx(&mut conn, |c| -> AppResult<()> {
+        db::users::set_password(c, &user_id, &hash, now)?;
+        db::sessions::delete_for_user(c, &user_id, keep_session)?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "password_changed",
+                subject_type: "account",
+                subject_id: &user_id,
+                patient_id: None,
+                detail: "other sessions ended".into(),
+            },
+        )
+    })
+}
+
+/// Input for [`create_user`].
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub clinic_id: &'a str,
+    pub password: &'a str,
+}
+
+/// Inserts a user row (hashing the password). Practitioner details are added separately.
+pub fn insert_user(conn: &mut DbConn, now: NaiveDateTime, a: &NewAccount<'_>) -> AppResult<User> {
+    let email = normalize_email(a.email).map_err(|m| AppError::BadRequest(m.into()))?;
+    let user = User {
+        id: db::new_id(),
+        email,
+        password_hash: hash_password(a.password)?,
+        role: a.role.as_str().to_string(),
+        display_name: a.name.trim().to_string(),
+        clinic_id: a.clinic_id.to_string(),
+        active: true,
+        created_at: now,
+        password_changed_at: now,
+    };
+    db::users::insert(conn, &user).map_err(|e| {
+        if db::is_unique_violation(&e) {
+            AppError::BadRequest(format!("an account for {} already exists", user.email))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(user)
+}
+
+/// Finds a clinic by name or creates it.
+pub fn clinic_by_name_or_create(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    name: &str,
+    city: &str,
+) -> AppResult<Clinic> {
+    if let Some(c) = db::clinics::find_by_name(conn, name)? {
+        return Ok(c);
+    }
+    let c = Clinic {
+        id: db::new_id(),
+        name: name.to_string(),
+        city: city.to_string(),
+        kind: "clinic".into(),
+        requires_patient_approval: false,
+        show_booking_prompts: true,
+        created_at: now,
+    };
+    db::clinics::insert(conn, &c)?;
+    Ok(c)
+}
+
+/// `handoff create-user`: the first clinic admin of a new install, or another account.
+pub fn create_user_cli(
+    svc: &Services,
+    email: &str,
+    name: &str,
+    role: Role,
+    clinic: &str,
+    city: &str,
+    specialty: &str,
+    password: &str,
+) -> AppResult<User> {
+    check_new_password(password, password).map_err(|m| AppError::BadRequest(m.into()))?;
+    if name.trim().is_empty() || clinic.trim().is_empty() {
+        return Err(AppError::BadRequest("--name and --clinic must not be empty".into()));
+    }
+    if role == Role::Patient {
+        return Err(AppError::BadRequest(
+            "patients get portal accounts from their practitioner's registration form".into(),
+        ));
+    }
+    let mut conn = svc.conn()?;
+    let now = svc.now();
+    db::write_tx(&mut conn, |c| {
+        let clinic = clinic_by_name_or_create(c, now, clinic.trim(), city.trim())?;
+        let user = insert_user(
+            c,
+            now,
+            &NewAccount {
+                email,
+                name,
+                role,
+                clinic_id: &clinic.id,
+                password,
+            },
+        )?;
+        if role == Role::Practitioner {
+            db::users::insert_practitioner(
+                c,
+                &db::users::Practitioner {
+                    user_id: user.id.clone(),
+                    clinic_id: clinic.id.clone(),
+                    title: "Dr".into(),
+                    specialty: specialty.to_string(),
+                    city: if city.is_empty() { clinic.city.clone() } else { city.to_string() },
+                    languages: "English".into(),
+                    accepting_referrals: true,
+                    bio: String::new(),
+                },
+            )?;
+        }
+        Ok(user)
+    })
+}

@@ -1,0 +1,175 @@
+//! Clinic administration: settings and the clinic's practitioners.
+
+use super::accounts::{NewAccount, insert_user};
+use super::{AuditEntry, Caller, Services, audit};
+use crate::db::{self, clinics::Clinic, users::Practitioner, users::User};
+use crate::domain::forms::FieldErrors;
+use crate::domain::people::{PractitionerInput, Role, validate_practitioner};
+use crate::domain::policy::Action;
+use crate::error::{AppError, AppResult};
+
+/// The admin's overview: the clinic and its practitioners.
+pub struct ClinicOverview {
+    pub clinic: Clinic,
+    pub practitioners: Vec<(User, Practitioner)>,
+}
+
+/// Loads the admin's clinic and its practitioners.
+pub fn overview(svc: &Services, caller: &Caller, clinic_id: &str) -> AppResult<ClinicOverview> {
+    caller.authorize(&Action::ManageClinic { clinic_id }, "/admin")?;
+    let mut conn = svc.conn()?;
+    Ok(ClinicOverview {
+        clinic: db::clinics::get(&mut conn, clinic_id)?,
+        practitioners: db::users::clinic_practitioners(&mut conn, clinic_id)?,
+    })
+}
+
+/// Saves the clinic's two settings.
+pub fn update_settings(
+    svc: &Services,
+    caller: &Caller,
+    clinic_id: &str,
+    requires_patient_approval: bool,
+    show_booking_prompts: bool,
+) -> AppResult<()> {
+    caller.authorize(&Action::ManageClinic { clinic_id }, "/admin")?;
+    let mut conn = svc.conn()?;
+    let now = svc.now();
+    db::write_tx(&mut conn, |c| {
+        if db::clinics::update_settings(c, clinic_id, requires_patient_approval, show_booking_prompts)? == 0 {
+            return Err(AppError::NotFound);
+        }
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "clinic_settings_changed",
+                subject_type: "clinic",
+                subject_id: clinic_id,
+                patient_id: None,
+                detail: format!(
+                    "patient approval: {requires_patient_approval}; booking prompts: {show_booking_prompts}"
+                ),
+            },
+        )
+    })
+}
+
+/// Adds a practitioner account to the clinic.
+pub fn add_practitioner(
+    svc: &Services,
+    caller: &Caller,
+    clinic_id: &str,
+    input: &PractitionerInput,
+) -> AppResult<String> {
+    caller.authorize(&Action::ManageClinic { clinic_id }, "/admin")?;
+    let profile = validate_practitioner(input, true).map_err(AppError::Invalid)?;
+    let mut conn = svc.conn()?;
+    if db::users::email_taken(&mut conn, &profile.email, None)? {
+        let mut e = FieldErrors::new();
+        e.add("email", "An account with this e-mail already exists.");
+        return Err(AppError::Invalid(e));
+    }
+    let now = svc.now();
+    db::write_tx(&mut conn, |c| {
+        let user = insert_user(
+            c,
+            now,
+            &NewAccount {
+                email: &profile.email,
+                name: &profile.display_name,
+                role: Role::Practitioner,
+                clinic_id,
+                password: &input.password,
+            },
+        )?;
+        db::users::insert_practitioner(
+            c,
+            &Practitioner {
+                user_id: user.id.clone(),
+                clinic_id: clinic_id.to_string(),
+                title: profile.title.clone(),
+                specialty: profile.specialty.clone(),
+                city: profile.city.clone(),
+                languages: profile.languages.clone(),
+                accepting_referrals: profile.accepting_referrals,
+                bio: String::new(),
+            },
+        )?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "practitioner_added",
+                subject_type: "user",
+                subject_id: &user.id,
+                patient_id: None,
+                detail: profile.specialty.clone(),
+            },
+        )?;
+        Ok(user.id)
+    })
+}
+
+/// Loads one practitioner of the admin's clinic (404 for anyone else's).
+pub fn get_practitioner(
+    svc: &Services,
+    caller: &Caller,
+    clinic_id: &str,
+    user_id: &str,
+) -> AppResult<(User, Practitioner)> {
+    caller.authorize(&Action::ManageClinic { clinic_id }, "/admin")?;
+    let mut conn = svc.conn()?;
+    let (u, p) = db::users::get_practitioner(&mut conn, user_id)?;
+    if p.clinic_id != clinic_id {
+        return Err(AppError::NotFound);
+    }
+    Ok((u, p))
+}
+
+/// Updates a practitioner's profile; deactivating ends their sessions at once.
+pub fn update_practitioner(
+    svc: &Services,
+    caller: &Caller,
+    clinic_id: &str,
+    user_id: &str,
+    input: &PractitionerInput,
+    active: bool,
+) -> AppResult<()> {
+    let (_, mut p) = get_practitioner(svc, caller, clinic_id, user_id)?;
+    let profile = validate_practitioner(input, false).map_err(AppError::Invalid)?;
+    let mut conn = svc.conn()?;
+    if db::users::email_taken(&mut conn, &profile.email, Some(user_id))? {
+        let mut e = FieldErrors::new();
+        e.add("email", "Another account uses this e-mail.");
+        return Err(AppError::Invalid(e));
+    }
+    let now = svc.now();
+    p.title = profile.title;
+    p.specialty = profile.specialty;
+    p.city = profile.city;
+    p.languages = profile.languages;
+    p.accepting_referrals = profile.accepting_referrals;
+    db::write_tx(&mut conn, |c| {
+        db::users::update_identity(c, user_id, &profile.display_name, &profile.email)?;
+        db::users::update_practitioner(c, &p)?;
+        db::users::set_active(c, user_id, active)?;
+        if !active {
+            db::sessions::delete_for_user(c, user_id, None)?;
+        }
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "practitioner_updated",
+                subject_type: "user",
+                subject_id: user_id,
+                patient_id: None,
+                detail: format!("active: {active}; accepting referrals: {}", p.accepting_referrals),
+            },
+        )
+    })
+}

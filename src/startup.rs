@@ -1,0 +1,136 @@
+//! Wiring: the data folder, the pool and migrations, the cookie key, and the HTTP server
+//! with its middleware.
+
+use std::net::TcpListener;
+use std::path::Path;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::{Logger, from_fn};
+use actix_web::{App, HttpServer, web};
+use rand::RngCore;
+use sha2::{Digest, Sha512};
+
+use crate::clock::SharedClock;
+use crate::config::Settings;
+use crate::db;
+use crate::error::AppError;
+use crate::services::Services;
+use crate::web::{middleware, routes, session_store::DbSessionStore};
+
+pub const SESSION_COOKIE: &str = "handoff_session";
+
+/// Creates the data folder, connects, applies migrations, and returns the services.
+pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Services> {
+    let url = settings.db_url()?;
+    std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+        anyhow::anyhow!("cannot create the data folder {}: {e}", settings.data_dir.display())
+    })?;
+    let files_dir = settings.data_dir.join("files");
+    std::fs::create_dir_all(files_dir.join("tmp"))?;
+    let pool = db::build_pool(&url, settings.db_pool_size)?;
+    let applied = db::run_migrations(&mut *pool.get()?)?;
+    if applied > 0 {
+        log::info!("applied {applied} migration(s) to {}", url.redacted());
+    }
+    Ok(Services {
+        pool,
+        clock,
+        files_dir,
+        max_upload_bytes: settings.max_upload_bytes(),
+    })
+}
+
+/// The key that signs session cookies: from the configured secret, or generated once and
+/// kept in the data folder, so a restart does not sign everyone out.
+pub fn cookie_key(settings: &Settings) -> anyhow::Result<Key> {
+    if let Some(secret) = settings.session_secret.as_deref().filter(|s| !s.is_empty()) {
+        if secret.len() < 32 {
+            anyhow::bail!("HANDOFF_SESSION_SECRET must be at least 32 characters");
+        }
+        return Ok(Key::from(&Sha512::digest(secret.as_bytes())));
+    }
+    let path = settings.data_dir.join("session.key");
+    key_from_file(&path)
+}
+
+fn key_from_file(path: &Path) -> anyhow::Result<Key> {
+    if let Ok(text) = std::fs::read_to_string(path) {
+        let bytes = hex::decode(text.trim())?;
+        if bytes.len() >= 64 {
+            return Ok(Key::from(&bytes));
+        }
+    }
+    let mut bytes = [0u8; 64];
+    rand::rng().fill_bytes(&mut bytes);
+    std::fs::write(path, hex::encode(bytes))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(Key::from(&bytes))
+}
+
+/// Options for [`server`].
+pub struct ServerOptions {
+    pub secure_cookies: bool,
+    pub workers: Option<usize>,
+    /// Extra routes (the benchmark's Fortunes page).
+    pub extra_routes: Option<fn(&mut web::ServiceConfig)>,
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// Builds the HTTP server on a bound listener.
+pub fn server(
+    listener: TcpListener,
+    svc: Services,
+    key: Key,
+    opts: ServerOptions,
+) -> anyhow::Result<Server> {
+    let data = web::Data::new(svc.clone());
+    let secure = opts.secure_cookies;
+    let extra = opts.extra_routes;
+    let mut http = HttpServer::new(move || {
+        let sessions = SessionMiddleware::builder(DbSessionStore::new(svc.clone()), key.clone())
+            .cookie_name(SESSION_COOKIE.to_string())
+            .cookie_secure(secure)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_content_security(CookieContentSecurity::Signed)
+            .session_lifecycle(BrowserSession::default())
+            .build();
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(1024 * 1024))
+            .app_data(web::FormConfig::default().limit(1024 * 1024).error_handler(|e, _| {
+                AppError::BadRequest(format!("The form could not be read: {e}")).into()
+            }))
+            .app_data(web::QueryConfig::default().error_handler(|_, _| {
+                AppError::BadRequest("The address has an invalid query.".into()).into()
+            }))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .configure(|cfg| {
+                routes::configure(cfg);
+                if let Some(f) = extra {
+                    f(cfg);
+                }
+            })
+            .default_service(web::to(not_found))
+            .wrap(from_fn(middleware::csrf_guard))
+            .wrap(sessions)
+            .wrap(from_fn(middleware::security_headers))
+            // The path only: query strings can carry tokens.
+            .wrap(Logger::new("%a %s %Dms \"%U\""))
+    })
+    .listen(listener)?;
+    if let Some(w) = opts.workers {
+        http = http.workers(w);
+    }
+    Ok(http.run())
+}

@@ -1,0 +1,71 @@
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::extract::{Ctx, Layout};
+use super::forms::{FormState, parse};
+use super::{html, html_status, see_other};
+use crate::error::{AppError, AppResult};
+use crate::services::accounts;
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    l: Layout,
+    f: FormState,
+}
+
+pub async fn password_page(ctx: Ctx) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    html(&PasswordPage {
+        l: ctx.layout("Change password", "account"),
+        f: FormState::default(),
+    })
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    new_password_confirm: String,
+}
+
+pub async fn password_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let (form, _): (PasswordForm, HashMap<String, String>) = parse(&body)?;
+    let result = ctx
+        .run(move |svc, caller| {
+            accounts::change_password(
+                svc,
+                caller,
+                &form.current_password,
+                &form.new_password,
+                &form.new_password_confirm,
+                None,
+            )
+        })
+        .await;
+    match result {
+        Ok(()) => {
+            // Every session of the account was ended; this one continues under a new id.
+            ctx.session.renew();
+            ctx.flash("Your password was changed. Other devices have been signed out.");
+            Ok(see_other("/account/password"))
+        }
+        // Passwords are never echoed back into the form.
+        Err(AppError::Invalid(errors)) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PasswordPage {
+                l: ctx.layout("Change password", "account"),
+                f: FormState::new("password", HashMap::new(), errors),
+            },
+        ),
+        Err(e) => Err(e),
+    }
+}

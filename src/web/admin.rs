@@ -1,0 +1,174 @@
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::extract::{Ctx, Layout};
+use super::forms::{FormState, parse};
+use super::{html, html_status, see_other};
+use crate::db::clinics::Clinic;
+use crate::db::users::{Practitioner, User};
+use crate::domain::people::PractitionerInput;
+use crate::error::{AppError, AppResult};
+use crate::services::clinics as svc_clinics;
+
+fn clinic_of(ctx: &Ctx) -> AppResult<String> {
+    Ok(ctx.require_user()?.clinic_id.clone())
+}
+
+#[derive(Template)]
+#[template(path = "admin/index.html")]
+struct AdminPage {
+    l: Layout,
+    clinic: Clinic,
+    practitioners: Vec<(User, Practitioner)>,
+}
+
+pub async fn admin_page(ctx: Ctx) -> AppResult<HttpResponse> {
+    let clinic_id = clinic_of(&ctx)?;
+    let o = ctx.run(move |svc, caller| svc_clinics::overview(svc, caller, &clinic_id)).await?;
+    html(&AdminPage {
+        l: ctx.layout(format!("{} administration", o.clinic.name), "admin"),
+        clinic: o.clinic,
+        practitioners: o.practitioners,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    requires_patient_approval: Option<String>,
+    #[serde(default)]
+    show_booking_prompts: Option<String>,
+}
+
+pub async fn settings_submit(ctx: Ctx, form: web::Form<SettingsForm>) -> AppResult<HttpResponse> {
+    let clinic_id = clinic_of(&ctx)?;
+    let f = form.into_inner();
+    let (a, b) = (f.requires_patient_approval.is_some(), f.show_booking_prompts.is_some());
+    ctx.run(move |svc, caller| svc_clinics::update_settings(svc, caller, &clinic_id, a, b))
+        .await?;
+    ctx.flash("Clinic settings saved.");
+    Ok(see_other("/admin"))
+}
+
+#[derive(Template)]
+#[template(path = "admin/practitioner.html")]
+struct PractitionerPage {
+    l: Layout,
+    f: FormState,
+    /// None for a new account.
+    user_id: Option<String>,
+    active: bool,
+}
+
+pub async fn new_practitioner_page(ctx: Ctx) -> AppResult<HttpResponse> {
+    let clinic_id = clinic_of(&ctx)?;
+    let o = ctx.run(move |svc, caller| svc_clinics::overview(svc, caller, &clinic_id)).await?;
+    let defaults: HashMap<String, String> = [
+        ("title".to_string(), "Dr".to_string()),
+        ("city".to_string(), o.clinic.city.clone()),
+        ("languages".to_string(), "English".to_string()),
+        ("accepting_referrals".to_string(), "on".to_string()),
+    ]
+    .into();
+    html(&PractitionerPage {
+        l: ctx.layout("Add a practitioner", "admin"),
+        f: FormState::new("practitioner", defaults, Default::default()),
+        user_id: None,
+        active: true,
+    })
+}
+
+pub async fn create_practitioner_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpResponse> {
+    let clinic_id = clinic_of(&ctx)?;
+    let (input, mut raw): (PractitionerInput, HashMap<String, String>) = parse(&body)?;
+    match ctx
+        .run(move |svc, caller| svc_clinics::add_practitioner(svc, caller, &clinic_id, &input))
+        .await
+    {
+        Ok(_) => {
+            ctx.flash("Practitioner added. They can sign in with the password you set.");
+            Ok(see_other("/admin"))
+        }
+        Err(AppError::Invalid(errors)) => {
+            raw.remove("password");
+            raw.remove("password_confirm");
+            html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &PractitionerPage {
+                    l: ctx.layout("Add a practitioner", "admin"),
+                    f: FormState::new("practitioner", raw, errors),
+                    user_id: None,
+                    active: true,
+                },
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn edit_practitioner_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let clinic_id = clinic_of(&ctx)?;
+    let id = path.into_inner();
+    let id2 = id.clone();
+    let (u, p) = ctx
+        .run(move |svc, caller| svc_clinics::get_practitioner(svc, caller, &clinic_id, &id2))
+        .await?;
+    let mut values: HashMap<String, String> = [
+        ("display_name".to_string(), u.display_name.clone()),
+        ("email".to_string(), u.email.clone()),
+        ("title".to_string(), p.title.clone()),
+        ("specialty".to_string(), p.specialty.clone()),
+        ("city".to_string(), p.city.clone()),
+        ("languages".to_string(), p.languages.clone()),
+    ]
+    .into();
+    if p.accepting_referrals {
+        values.insert("accepting_referrals".into(), "on".into());
+    }
+    if u.active {
+        values.insert("active".into(), "on".into());
+    }
+    html(&PractitionerPage {
+        l: ctx.layout(format!("Edit {}", u.display_name), "admin"),
+        f: FormState::new("practitioner", values, Default::default()),
+        user_id: Some(id),
+        active: u.active,
+    })
+}
+
+pub async fn update_practitioner_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let clinic_id = clinic_of(&ctx)?;
+    let id = path.into_inner();
+    let (input, raw): (PractitionerInput, HashMap<String, String>) = parse(&body)?;
+    let active = raw.contains_key("active");
+    let id2 = id.clone();
+    match ctx
+        .run(move |svc, caller| {
+            svc_clinics::update_practitioner(svc, caller, &clinic_id, &id2, &input, active)
+        })
+        .await
+    {
+        Ok(()) => {
+            ctx.flash("Practitioner saved.");
+            Ok(see_other("/admin"))
+        }
+        Err(AppError::Invalid(errors)) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PractitionerPage {
+                l: ctx.layout("Edit practitioner", "admin"),
+                f: FormState::new("practitioner", raw, errors),
+                user_id: Some(id),
+                active,
+            },
+        ),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,120 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::extract::{Ctx, Layout, SESSION_CSRF, SESSION_USER, random_token};
+use super::{html, html_status, see_other};
+use crate::error::{AppError, AppResult};
+use crate::services::accounts::{self, LoginRefused};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    l: Layout,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// Only local paths are followed after sign-in (no open redirect).
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+pub async fn login_page(ctx: Ctx, q: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+    if ctx.user.is_some() {
+        return Ok(see_other(&safe_next(&q.next)));
+    }
+    html(&LoginPage {
+        l: ctx.layout("Sign in", ""),
+        email: String::new(),
+        next: safe_next(&q.next),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login_submit(ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpResponse> {
+    let form = form.into_inner();
+    let (email, password) = (form.email.clone(), form.password.clone());
+    let outcome = ctx
+        .run(move |svc, caller| accounts::login(svc, &email, &password, caller))
+        .await?;
+    match outcome {
+        Ok(user) => {
+            // A new session id at sign-in (no fixation), and a new CSRF token with it.
+            ctx.session.renew();
+            ctx.session
+                .insert(SESSION_USER, &user)
+                .and_then(|_| ctx.session.insert(SESSION_CSRF, random_token()))
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+            Ok(see_other(&safe_next(&form.next)))
+        }
+        Err(refused) => {
+            let (status, message) = match refused {
+                LoginRefused::Invalid => (
+                    StatusCode::UNAUTHORIZED,
+                    "The e-mail or password is not right. Check both and try again.".to_string(),
+                ),
+                LoginRefused::Locked { minutes } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "Too many failed sign-ins for this account. For your patients' safety it is locked; try again in {minutes} minute{}.",
+                        if minutes == 1 { "" } else { "s" }
+                    ),
+                ),
+            };
+            html_status(
+                status,
+                &LoginPage {
+                    l: ctx.layout("Sign in", ""),
+                    email: form.email,
+                    next: safe_next(&form.next),
+                    error: Some(message),
+                },
+            )
+        }
+    }
+}
+
+pub async fn logout_submit(ctx: Ctx) -> AppResult<HttpResponse> {
+    if ctx.user.is_some() {
+        ctx.run(|svc, caller| accounts::logout(svc, caller)).await?;
+    }
+    // Deletes the server-side row and the cookie.
+    ctx.session.purge();
+    Ok(see_other("/login"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_local_only() {
+        assert_eq!(safe_next("/patients?q=a"), "/patients?q=a");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+}

@@ -1,0 +1,148 @@
+//! The request context every handler takes: services, the session's user and CSRF token,
+//! and the caller as the policy and the audit log see it.
+
+use std::future::{Ready, ready};
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use base64::Engine;
+use rand::RngCore;
+
+use crate::domain::policy::Actor;
+use crate::error::{AppError, AppResult};
+use crate::services::accounts::SessionUser;
+use crate::services::{Caller, Services};
+
+pub const SESSION_USER: &str = "user";
+pub const SESSION_CSRF: &str = "csrf";
+pub const SESSION_FLASH: &str = "flash";
+/// The form field (or query parameter, for multipart forms) carrying the CSRF token.
+pub const CSRF_FIELD: &str = "csrf_token";
+
+/// A fresh random token, URL-safe.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the page layout needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub title: String,
+    pub user: Option<SessionUser>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    /// Which top navigation entry is current.
+    pub nav: &'static str,
+}
+
+impl Layout {
+    pub fn role(&self) -> &str {
+        self.user.as_ref().map_or("", |u| u.role.as_str())
+    }
+}
+
+pub struct Ctx {
+    pub svc: Services,
+    pub session: Session,
+    pub user: Option<SessionUser>,
+    pub csrf: String,
+    pub caller: Caller,
+    pub path: String,
+}
+
+impl FromRequest for Ctx {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(build(req))
+    }
+}
+
+fn build(req: &HttpRequest) -> AppResult<Ctx> {
+    let svc = req
+        .app_data::<web::Data<Services>>()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("services not configured")))?
+        .get_ref()
+        .clone();
+    let session = req.get_session();
+    // A session whose stored user no longer parses is treated as signed out.
+    let user = session.get::<SessionUser>(SESSION_USER).ok().flatten();
+    let csrf = match session.get::<String>(SESSION_CSRF).ok().flatten() {
+        Some(t) => t,
+        None => {
+            let t = random_token();
+            session
+                .insert(SESSION_CSRF, &t)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+            t
+        }
+    };
+    let actor = user.as_ref().map_or(Actor::Anonymous, SessionUser::actor);
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let path = match req.query_string() {
+        "" => req.path().to_string(),
+        q => format!("{}?{q}", req.path()),
+    };
+    Ok(Ctx {
+        svc,
+        session,
+        user,
+        csrf,
+        caller: Caller {
+            actor,
+            ip,
+            user_agent,
+        },
+        path,
+    })
+}
+
+impl Ctx {
+    /// Runs a service on the blocking pool (diesel and argon2 are synchronous).
+    pub async fn run<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Services, &Caller) -> AppResult<T> + Send + 'static,
+    {
+        let svc = self.svc.clone();
+        let caller = self.caller.clone();
+        web::block(move || f(&svc, &caller)).await?
+    }
+
+    /// The layout for a page, taking any one-time message out of the session.
+    pub fn layout(&self, title: impl Into<String>, nav: &'static str) -> Layout {
+        let flash = self.session.remove(SESSION_FLASH).and_then(|v| serde_json::from_str(&v).ok());
+        Layout {
+            title: title.into(),
+            user: self.user.clone(),
+            csrf: self.csrf.clone(),
+            flash,
+            nav,
+        }
+    }
+
+    /// A message shown once on the next page.
+    pub fn flash(&self, message: &str) {
+        let _ = self.session.insert(SESSION_FLASH, message);
+    }
+
+    /// The signed-in user, or a redirect to the sign-in page.
+    pub fn require_user(&self) -> AppResult<&SessionUser> {
+        self.user.as_ref().ok_or_else(|| AppError::NeedsLogin {
+            next: self.path.clone(),
+        })
+    }
+}

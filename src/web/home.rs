@@ -1,0 +1,38 @@
+use actix_web::{HttpResponse, Responder};
+
+use super::extract::Ctx;
+use super::see_other;
+use crate::domain::people::Role;
+use crate::error::AppResult;
+
+/// Sends each person to their own start page.
+pub async fn home_page(ctx: Ctx) -> AppResult<HttpResponse> {
+    let to = match ctx.user.as_ref().and_then(|u| Role::parse(&u.role)) {
+        None => "/login",
+        Some(Role::Practitioner) => "/patients",
+        Some(Role::Patient) => "/portal",
+        Some(Role::ClinicAdmin) => "/admin",
+    };
+    Ok(see_other(to))
+}
+
+/// Liveness and database reachability, for load balancers.
+pub async fn health(ctx: Ctx) -> impl Responder {
+    let ok = ctx
+        .run(|svc, _| {
+            let mut conn = svc.conn()?;
+            use diesel::RunQueryDsl;
+            diesel::sql_query("SELECT 1")
+                .execute(&mut *conn)
+                .map_err(crate::error::AppError::from)
+        })
+        .await
+        .is_ok();
+    if ok {
+        HttpResponse::Ok().content_type("text/plain").body("ok")
+    } else {
+        HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("database unavailable")
+    }
+}

@@ -1,0 +1,87 @@
+//! Middleware: security headers on every response, and the CSRF check on every POST.
+
+use actix_session::SessionExt;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+use actix_web::{Error, web};
+
+use super::extract::{CSRF_FIELD, SESSION_CSRF};
+use crate::domain::security::constant_time_eq;
+use crate::error::AppError;
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+                   frame-ancestors 'none'";
+
+/// Sets the security headers; pages (anything but static assets) are never cached, since
+/// most of them carry patient data.
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let is_static = req.path().starts_with("/static/");
+    let mut res = next.call(req).await?;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    h.insert(
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    if !is_static {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(res)
+}
+
+/// Refuses any POST whose CSRF token (form field, or query parameter for multipart forms)
+/// does not match the session's, with a 403 page. Nothing reaches a handler without it.
+pub async fn csrf_guard(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    if req.method() != Method::POST {
+        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+    }
+    let expected = req.get_session().get::<String>(SESSION_CSRF).ok().flatten();
+    let mut submitted = token_in(req.query_string());
+    let is_urlencoded = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if submitted.is_none() && is_urlencoded {
+        // Read the form body, look for the token, and put the body back for the handler.
+        let body = match req.extract::<web::Bytes>().await {
+            Ok(b) => b,
+            Err(_) => {
+                let e = AppError::TooLarge("The form is too large.".into());
+                return Ok(req.error_response(e).map_into_right_body());
+            }
+        };
+        submitted = std::str::from_utf8(&body).ok().and_then(token_in);
+        req.set_payload(Payload::from(body));
+    }
+    let ok = matches!((&expected, &submitted), (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()));
+    if !ok {
+        return Ok(req.error_response(AppError::Csrf).map_into_right_body());
+    }
+    next.call(req).await.map(ServiceResponse::map_into_left_body)
+}
+
+fn token_in(urlencoded: &str) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(urlencoded)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v)
+}

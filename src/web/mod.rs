@@ -1,0 +1,43 @@
+//! HTTP: the route table, extractors, middleware and one module per area. Handlers parse
+//! input, call one service inside `web::block`, and render a template; no business rules.
+
+pub mod account;
+pub mod admin;
+pub mod assets;
+pub mod auth;
+pub mod extract;
+pub mod forms;
+pub mod home;
+pub mod middleware;
+pub mod patients;
+pub mod portal;
+pub mod routes;
+pub mod session_store;
+
+use actix_web::HttpResponse;
+use actix_web::http::{StatusCode, header};
+use askama::Template;
+
+use crate::error::{AppError, AppResult};
+
+/// Renders a template as a 200 HTML page.
+pub fn html<T: Template>(t: &T) -> AppResult<HttpResponse> {
+    html_status(StatusCode::OK, t)
+}
+
+/// Renders a template with the given status (422 for a form shown again with errors).
+pub fn html_status<T: Template>(status: StatusCode, t: &T) -> AppResult<HttpResponse> {
+    let body = t
+        .render()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .body(body))
+}
+
+/// 303 See Other: the answer to a successful form post.
+pub fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_string()))
+        .finish()
+}

@@ -1,0 +1,48 @@
+//! The one URL table. Every route the app serves is listed here, once; the list is also
+//! exported as data so tests can walk every route (CSRF on every POST, access per role).
+
+use actix_web::web;
+
+use super::{account, admin, assets, auth, home, patients, portal};
+
+macro_rules! route_table {
+    ($( $method:ident $path:literal => $handler:path ),* $(,)?) => {
+        /// (method, path pattern) of every route, in table order.
+        pub const ROUTES: &[(&str, &str)] = &[ $( (stringify!($method), $path) ),* ];
+
+        pub fn configure(cfg: &mut web::ServiceConfig) {
+            $( cfg.route($path, web::$method().to($handler)); )*
+        }
+    };
+}
+
+route_table! {
+    get  "/"                                     => home::home_page,
+    get  "/healthz"                              => home::health,
+    get  "/static/app.css"                       => assets::css,
+    get  "/static/favicon.svg"                   => assets::icon,
+    get  "/login"                                => auth::login_page,
+    post "/login"                                => auth::login_submit,
+    post "/logout"                               => auth::logout_submit,
+    get  "/account/password"                     => account::password_page,
+    post "/account/password"                     => account::password_submit,
+    get  "/patients"                             => patients::list_page,
+    get  "/patients/new"                         => patients::new_page,
+    post "/patients"                             => patients::create_submit,
+    get  "/patients/{id}"                        => patients::profile_page,
+    post "/patients/{id}/complaints"             => patients::complaint_submit,
+    post "/patients/{id}/vitals"                 => patients::vitals_submit,
+    post "/patients/{id}/medications"            => patients::medication_submit,
+    post "/patients/{id}/allergies"              => patients::allergy_submit,
+    post "/patients/{id}/visits"                 => patients::visit_submit,
+    post "/patients/{id}/files"                  => patients::file_submit,
+    get  "/patients/{id}/files/{file_id}"        => patients::file_download,
+    post "/patients/{id}/care-team"              => patients::care_team_submit,
+    get  "/portal"                               => portal::portal_page,
+    get  "/admin"                                => admin::admin_page,
+    post "/admin/settings"                       => admin::settings_submit,
+    get  "/admin/practitioners/new"              => admin::new_practitioner_page,
+    post "/admin/practitioners"                  => admin::create_practitioner_submit,
+    get  "/admin/practitioners/{id}"             => admin::edit_practitioner_page,
+    post "/admin/practitioners/{id}"             => admin::update_practitioner_submit,
+}

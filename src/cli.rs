@@ -30,7 +30,10 @@ fn services(settings: &Settings) -> anyhow::Result<Services> {
 }
 
 fn print_demo(logins: &[seed::DemoLogin]) {
-    println!("Demo network ready. Every demo account's password is: {}", seed::DEMO_PASSWORD);
+    println!(
+        "Demo network ready. Every demo account's password is: {}",
+        seed::DEMO_PASSWORD
+    );
     for l in logins {
         println!("  {:<14} {:<42} {}", l.role, l.email, l.who);
     }
@@ -54,7 +57,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None => println!("the database already has clinics; nothing seeded"),
             }
         }
-        Command::CreateUser { email, name, role, clinic, city, specialty } => {
+        Command::CreateUser {
+            email,
+            name,
+            role,
+            clinic,
+            city,
+            specialty,
+        } => {
             let role = match Role::parse(&role) {
                 Some(r) => r,
                 None => anyhow::bail!("--role must be clinic_admin or practitioner"),
@@ -70,18 +80,40 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let svc = services(&settings)?;
             let user = crate::services::accounts::create_user_cli(
-                &svc, &email, &name, role, &clinic, &city, &specialty, &password,
+                &svc,
+                &crate::services::accounts::CliAccount {
+                    email: &email,
+                    name: &name,
+                    role,
+                    clinic: &clinic,
+                    city: &city,
+                    specialty: &specialty,
+                    password: &password,
+                },
             )
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("created {} {} ({})", role.label().to_lowercase(), user.email, user.id);
+            println!(
+                "created {} {} ({})",
+                role.label().to_lowercase(),
+                user.email,
+                user.id
+            );
         }
-        Command::Serve { bind, port, demo, workers } => {
+        Command::Serve {
+            bind,
+            port,
+            demo,
+            workers,
+        } => {
             let svc = services(&settings)?;
             if demo {
                 if let Some(logins) = seed::seed_demo(&svc).map_err(|e| anyhow::anyhow!("{e}"))? {
                     print_demo(&logins);
                 } else {
-                    println!("Demo logins: see README (password {}).", seed::DEMO_PASSWORD);
+                    println!(
+                        "Demo logins: see README (password {}).",
+                        seed::DEMO_PASSWORD
+                    );
                 }
             }
             let key = startup::cookie_key(&settings)?;
@@ -89,14 +121,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
             let addr = listener.local_addr()?;
             let url = settings.db_url()?;
-            println!("Handoff is running at http://{addr}/ ({} database)", url.backend_name());
+            println!(
+                "Handoff is running at http://{addr}/ ({} database)",
+                url.backend_name()
+            );
             let opts = ServerOptions {
                 secure_cookies: settings.secure_cookies,
                 workers,
                 extra_routes: None,
             };
-            actix_web::rt::System::new()
-                .block_on(async move { startup::server(listener, svc, key, opts)?.await.map_err(anyhow::Error::from) })?;
+            actix_web::rt::System::new().block_on(async move {
+                startup::server(listener, svc, key, opts)?
+                    .await
+                    .map_err(anyhow::Error::from)
+            })?;
         }
     }
     Ok(())

@@ -36,19 +36,39 @@ pub struct Settings {
     /// Secret (at least 32 characters) that signs session cookies. Default: a random key
     /// generated once and kept in <data-dir>/session.key. Set it when several app
     /// instances serve one database, so that they all accept the same cookies.
-    #[arg(long, env = "HANDOFF_SESSION_SECRET", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "HANDOFF_SESSION_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
     pub session_secret: Option<String>,
 
     /// Mark cookies Secure (set this when Handoff is served over HTTPS).
-    #[arg(long, env = "HANDOFF_SECURE_COOKIES", default_value_t = false, global = true)]
+    #[arg(
+        long,
+        env = "HANDOFF_SECURE_COOKIES",
+        default_value_t = false,
+        global = true
+    )]
     pub secure_cookies: bool,
 
     /// Largest accepted upload, per file, in megabytes.
-    #[arg(long, env = "HANDOFF_MAX_UPLOAD_MB", default_value_t = 20, global = true)]
+    #[arg(
+        long,
+        env = "HANDOFF_MAX_UPLOAD_MB",
+        default_value_t = 20,
+        global = true
+    )]
     pub max_upload_mb: u64,
 
     /// Database connections in the pool.
-    #[arg(long, env = "HANDOFF_DB_POOL_SIZE", default_value_t = 16, global = true)]
+    #[arg(
+        long,
+        env = "HANDOFF_DB_POOL_SIZE",
+        default_value_t = 16,
+        global = true
+    )]
     pub db_pool_size: u32,
 }
 
@@ -58,7 +78,11 @@ impl Settings {
         match &self.database_url {
             Some(u) if !u.trim().is_empty() => DbUrl::parse(u.trim()),
             _ => Ok(DbUrl::Sqlite {
-                path: self.data_dir.join("handoff.db").to_string_lossy().into_owned(),
+                path: self
+                    .data_dir
+                    .join("handoff.db")
+                    .to_string_lossy()
+                    .into_owned(),
             }),
         }
     }

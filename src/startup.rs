@@ -26,7 +26,10 @@ pub const SESSION_COOKIE: &str = "handoff_session";
 pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Services> {
     let url = settings.db_url()?;
     std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
-        anyhow::anyhow!("cannot create the data folder {}: {e}", settings.data_dir.display())
+        anyhow::anyhow!(
+            "cannot create the data folder {}: {e}",
+            settings.data_dir.display()
+        )
     })?;
     let files_dir = settings.data_dir.join("files");
     std::fs::create_dir_all(files_dir.join("tmp"))?;
@@ -108,9 +111,13 @@ pub fn server(
         App::new()
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(1024 * 1024))
-            .app_data(web::FormConfig::default().limit(1024 * 1024).error_handler(|e, _| {
-                AppError::BadRequest(format!("The form could not be read: {e}")).into()
-            }))
+            .app_data(
+                web::FormConfig::default()
+                    .limit(1024 * 1024)
+                    .error_handler(|e, _| {
+                        AppError::BadRequest(format!("The form could not be read: {e}")).into()
+                    }),
+            )
             .app_data(web::QueryConfig::default().error_handler(|_, _| {
                 AppError::BadRequest("The address has an invalid query.".into()).into()
             }))

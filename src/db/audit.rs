@@ -23,7 +23,9 @@ pub struct AuditRow {
 }
 
 pub fn insert(conn: &mut DbConn, row: &AuditRow) -> QueryResult<usize> {
-    diesel::insert_into(audit_events::table).values(row).execute(conn)
+    diesel::insert_into(audit_events::table)
+        .values(row)
+        .execute(conn)
 }
 
 pub fn for_patient(conn: &mut DbConn, patient_id: &str) -> QueryResult<Vec<AuditRow>> {

@@ -88,22 +88,30 @@ pub struct FileRow {
 }
 
 pub fn insert_complaint(conn: &mut DbConn, r: &ComplaintRow) -> QueryResult<usize> {
-    diesel::insert_into(complaints::table).values(r).execute(conn)
+    diesel::insert_into(complaints::table)
+        .values(r)
+        .execute(conn)
 }
 pub fn insert_vitals(conn: &mut DbConn, r: &VitalsRow) -> QueryResult<usize> {
     diesel::insert_into(vitals::table).values(r).execute(conn)
 }
 pub fn insert_medication(conn: &mut DbConn, r: &MedicationRow) -> QueryResult<usize> {
-    diesel::insert_into(medications::table).values(r).execute(conn)
+    diesel::insert_into(medications::table)
+        .values(r)
+        .execute(conn)
 }
 pub fn insert_allergy(conn: &mut DbConn, r: &AllergyRow) -> QueryResult<usize> {
-    diesel::insert_into(allergies::table).values(r).execute(conn)
+    diesel::insert_into(allergies::table)
+        .values(r)
+        .execute(conn)
 }
 pub fn insert_visit(conn: &mut DbConn, r: &VisitRow) -> QueryResult<usize> {
     diesel::insert_into(visits::table).values(r).execute(conn)
 }
 pub fn insert_file(conn: &mut DbConn, r: &FileRow) -> QueryResult<usize> {
-    diesel::insert_into(chart_files::table).values(r).execute(conn)
+    diesel::insert_into(chart_files::table)
+        .values(r)
+        .execute(conn)
 }
 
 /// Everything on a chart, newest first within each section (vitals oldest first, for the

@@ -184,7 +184,9 @@ where
 {
     match conn {
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        DbConn::Pg(c) => <AnsiTransactionManager as TransactionManager<PgConnection>>::begin_transaction(c)?,
+        DbConn::Pg(c) => {
+            <AnsiTransactionManager as TransactionManager<PgConnection>>::begin_transaction(c)?
+        }
     }
     match f(conn) {
         Ok(value) => {
@@ -245,6 +247,8 @@ mod tests {
     fn redacts_password() {
         let e = DbUrl::parse("postgres://bob:secret@h/db").unwrap();
         assert_eq!(e.redacted(), "postgres://bob:***@h/db");
-        assert!(!format!("{}", DbUrl::parse("mysql://bob:secret@h/db").unwrap_err()).contains("secret"));
+        assert!(
+            !format!("{}", DbUrl::parse("mysql://bob:secret@h/db").unwrap_err()).contains("secret")
+        );
     }
 }

@@ -78,7 +78,11 @@ pub fn add_care(
         .map(|_| ())
 }
 
-pub fn in_care_team(conn: &mut DbConn, patient_id: &str, practitioner_id: &str) -> QueryResult<bool> {
+pub fn in_care_team(
+    conn: &mut DbConn,
+    patient_id: &str,
+    practitioner_id: &str,
+) -> QueryResult<bool> {
     Ok(care_relationships::table
         .filter(care_relationships::patient_id.eq(patient_id))
         .filter(care_relationships::practitioner_id.eq(practitioner_id))
@@ -89,7 +93,10 @@ pub fn in_care_team(conn: &mut DbConn, patient_id: &str, practitioner_id: &str) 
 }
 
 /// (user id, display name, specialty) of the practitioners caring for a patient.
-pub fn care_team(conn: &mut DbConn, patient_id: &str) -> QueryResult<Vec<(String, String, String)>> {
+pub fn care_team(
+    conn: &mut DbConn,
+    patient_id: &str,
+) -> QueryResult<Vec<(String, String, String)>> {
     care_relationships::table
         .inner_join(users::table.inner_join(practitioners::table))
         .filter(care_relationships::patient_id.eq(patient_id))
@@ -120,7 +127,9 @@ pub fn list_for_practitioner(
         .select(care_relationships::patient_id);
     macro_rules! filtered {
         () => {{
-            let q = patients::table.filter(patients::id.eq_any(mine)).into_boxed();
+            let q = patients::table
+                .filter(patients::id.eq_any(mine))
+                .into_boxed();
             match filter {
                 PatientFilter::All => q,
                 PatientFilter::Name(n) => q.filter(
@@ -134,7 +143,11 @@ pub fn list_for_practitioner(
     }
     let total = filtered!().count().get_result(conn)?;
     let rows = filtered!()
-        .order((patients::family_name.asc(), patients::given_name.asc(), patients::id.asc()))
+        .order((
+            patients::family_name.asc(),
+            patients::given_name.asc(),
+            patients::id.asc(),
+        ))
         .limit(limit)
         .offset(offset)
         .select(Patient::as_select())
@@ -143,5 +156,7 @@ pub fn list_for_practitioner(
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

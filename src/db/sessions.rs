@@ -26,7 +26,9 @@ pub fn get(conn: &mut DbConn, id_hash: &str) -> QueryResult<Option<SessionRow>> 
 }
 
 pub fn insert(conn: &mut DbConn, row: &SessionRow) -> QueryResult<usize> {
-    diesel::insert_into(sessions::table).values(row).execute(conn)
+    diesel::insert_into(sessions::table)
+        .values(row)
+        .execute(conn)
 }
 
 pub fn update_state(

@@ -81,19 +81,42 @@ pub fn validate_vitals(i: &VitalsInput, now: NaiveDateTime) -> Result<Vitals, Fi
             }
         }
     };
-    let systolic = optional_int(&mut e, "systolic", "Systolic pressure", &i.systolic, 40..=300);
-    let diastolic = optional_int(&mut e, "diastolic", "Diastolic pressure", &i.diastolic, 20..=200);
-    if let (Some(s), Some(d)) = (systolic, diastolic) {
-        if d >= s {
-            e.add("diastolic", "Diastolic pressure must be lower than systolic.");
-        }
+    let systolic = optional_int(
+        &mut e,
+        "systolic",
+        "Systolic pressure",
+        &i.systolic,
+        40..=300,
+    );
+    let diastolic = optional_int(
+        &mut e,
+        "diastolic",
+        "Diastolic pressure",
+        &i.diastolic,
+        20..=200,
+    );
+    if let (Some(s), Some(d)) = (systolic, diastolic)
+        && d >= s
+    {
+        e.add(
+            "diastolic",
+            "Diastolic pressure must be lower than systolic.",
+        );
     }
     if systolic.is_some() != diastolic.is_some() {
-        e.add("systolic", "Enter both systolic and diastolic pressure, or neither.");
+        e.add(
+            "systolic",
+            "Enter both systolic and diastolic pressure, or neither.",
+        );
     }
     let heart_rate = optional_int(&mut e, "heart_rate", "Heart rate", &i.heart_rate, 20..=250);
-    let temperature_dc =
-        optional_tenths(&mut e, "temperature", "Temperature", &i.temperature, 300..=450);
+    let temperature_dc = optional_tenths(
+        &mut e,
+        "temperature",
+        "Temperature",
+        &i.temperature,
+        300..=450,
+    );
     let spo2 = optional_int(&mut e, "spo2", "Oxygen saturation", &i.spo2, 50..=100);
     let weight_dag = optional_tenths(&mut e, "weight", "Weight", &i.weight, 5..=5000);
     let v = Vitals {
@@ -170,8 +193,11 @@ pub fn validate_medication(i: &MedicationInput) -> Result<Medication, FieldError
 }
 
 /// Allergy severities.
-pub const SEVERITIES: [(&str, &str); 3] =
-    [("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe")];
+pub const SEVERITIES: [(&str, &str); 3] = [
+    ("mild", "Mild"),
+    ("moderate", "Moderate"),
+    ("severe", "Severe"),
+];
 
 /// An allergy as typed.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -313,7 +339,12 @@ mod tests {
             systolic: "120".into(),
             ..Default::default()
         };
-        assert!(validate_vitals(&i, now()).unwrap_err().get("systolic").is_some());
+        assert!(
+            validate_vitals(&i, now())
+                .unwrap_err()
+                .get("systolic")
+                .is_some()
+        );
         let i = VitalsInput {
             systolic: "128".into(),
             diastolic: "82".into(),
@@ -335,7 +366,12 @@ mod tests {
             taken_at: "2026-11-23T08:15".into(),
             ..Default::default()
         };
-        assert!(validate_vitals(&i, now()).unwrap_err().get("taken_at").is_some());
+        assert!(
+            validate_vitals(&i, now())
+                .unwrap_err()
+                .get("taken_at")
+                .is_some()
+        );
     }
 
     #[test]
@@ -357,7 +393,12 @@ mod tests {
 
     #[test]
     fn allergy_and_complaint() {
-        assert!(validate_allergy(&AllergyInput::default()).unwrap_err().get("substance").is_some());
+        assert!(
+            validate_allergy(&AllergyInput::default())
+                .unwrap_err()
+                .get("substance")
+                .is_some()
+        );
         let a = validate_allergy(&AllergyInput {
             substance: "Penicillin".into(),
             reaction: "Hives".into(),
@@ -375,7 +416,12 @@ mod tests {
             reason: "Review".into(),
             notes: "ok".into(),
         };
-        assert!(validate_visit(&i, now().date()).unwrap_err().get("visited_on").is_some());
+        assert!(
+            validate_visit(&i, now().date())
+                .unwrap_err()
+                .get("visited_on")
+                .is_some()
+        );
     }
 
     #[test]

@@ -125,12 +125,18 @@ mod tests {
     #[test]
     fn sniffs_by_content() {
         assert_eq!(sniff(b"%PDF-1.7\n..."), Some(FileType::Pdf));
-        assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]), Some(FileType::Png));
+        assert_eq!(
+            sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]),
+            Some(FileType::Png)
+        );
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(FileType::Jpeg));
         let mut dicom = vec![0u8; 140];
         dicom[128..132].copy_from_slice(b"DICM");
         assert_eq!(sniff(&dicom), Some(FileType::Dicom));
-        assert_eq!(sniff(b"HbA1c 6.1 %\nLDL 3.2 mmol/L\n"), Some(FileType::Text));
+        assert_eq!(
+            sniff(b"HbA1c 6.1 %\nLDL 3.2 mmol/L\n"),
+            Some(FileType::Text)
+        );
     }
 
     #[test]
@@ -160,7 +166,13 @@ mod tests {
 
     #[test]
     fn mime_round_trip() {
-        for t in [FileType::Pdf, FileType::Png, FileType::Jpeg, FileType::Dicom, FileType::Text] {
+        for t in [
+            FileType::Pdf,
+            FileType::Png,
+            FileType::Jpeg,
+            FileType::Dicom,
+            FileType::Text,
+        ] {
             assert_eq!(FileType::from_mime(t.mime()), Some(t));
         }
     }

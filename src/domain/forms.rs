@@ -27,7 +27,11 @@ impl FieldErrors {
 
     /// `Ok(value)` if no field failed, else the errors.
     pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
-        if self.is_empty() { Ok(value) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
@@ -113,9 +117,10 @@ pub fn optional_tenths(
     }
     let parsed = match v.split_once('.') {
         None => v.parse::<i64>().ok().map(|w| w * 10),
-        Some((w, f)) if f.len() == 1 && f.chars().all(|c| c.is_ascii_digit()) => {
-            w.parse::<i64>().ok().map(|w| w * 10 + f.parse::<i64>().unwrap_or(0))
-        }
+        Some((w, f)) if f.len() == 1 && f.chars().all(|c| c.is_ascii_digit()) => w
+            .parse::<i64>()
+            .ok()
+            .map(|w| w * 10 + f.parse::<i64>().unwrap_or(0)),
         Some(_) => None,
     };
     match parsed {
@@ -185,16 +190,34 @@ mod tests {
     #[test]
     fn ints_and_tenths() {
         let mut e = FieldErrors::new();
-        assert_eq!(optional_int(&mut e, "s", "Systolic", "120", 40..=300), Some(120));
+        assert_eq!(
+            optional_int(&mut e, "s", "Systolic", "120", 40..=300),
+            Some(120)
+        );
         assert_eq!(optional_int(&mut e, "s2", "Systolic", "", 40..=300), None);
-        assert_eq!(optional_int(&mut e, "s3", "Systolic", "12x", 40..=300), None);
-        assert_eq!(optional_int(&mut e, "s4", "Systolic", "900", 40..=300), None);
+        assert_eq!(
+            optional_int(&mut e, "s3", "Systolic", "12x", 40..=300),
+            None
+        );
+        assert_eq!(
+            optional_int(&mut e, "s4", "Systolic", "900", 40..=300),
+            None
+        );
         assert_eq!(e.get("s3"), Some("Systolic must be a whole number."));
         assert_eq!(e.get("s4"), Some("Systolic must be between 40 and 300."));
         let mut e = FieldErrors::new();
-        assert_eq!(optional_tenths(&mut e, "t", "T", "37.2", 300..=450), Some(372));
-        assert_eq!(optional_tenths(&mut e, "t", "T", "37,5", 300..=450), Some(375));
-        assert_eq!(optional_tenths(&mut e, "t", "T", "38", 300..=450), Some(380));
+        assert_eq!(
+            optional_tenths(&mut e, "t", "T", "37.2", 300..=450),
+            Some(372)
+        );
+        assert_eq!(
+            optional_tenths(&mut e, "t", "T", "37,5", 300..=450),
+            Some(375)
+        );
+        assert_eq!(
+            optional_tenths(&mut e, "t", "T", "38", 300..=450),
+            Some(380)
+        );
         assert!(e.is_empty());
         assert_eq!(optional_tenths(&mut e, "u", "T", "37.25", 300..=450), None);
         assert_eq!(optional_tenths(&mut e, "v", "T", "99", 300..=450), None);

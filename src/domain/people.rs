@@ -142,8 +142,19 @@ pub fn validate_patient(
 ) -> Result<NewPatient, FieldErrors> {
     let mut e = FieldErrors::new();
     let given_name = required_text(&mut e, "given_name", "Given name", &input.given_name, 100);
-    let family_name = required_text(&mut e, "family_name", "Family name", &input.family_name, 100);
-    let dob = required_date(&mut e, "date_of_birth", "Date of birth", &input.date_of_birth);
+    let family_name = required_text(
+        &mut e,
+        "family_name",
+        "Family name",
+        &input.family_name,
+        100,
+    );
+    let dob = required_date(
+        &mut e,
+        "date_of_birth",
+        "Date of birth",
+        &input.date_of_birth,
+    );
     if let Some(d) = dob {
         if d > today {
             e.add("date_of_birth", "Date of birth cannot be in the future.");
@@ -222,7 +233,13 @@ pub fn validate_practitioner(
     new_account: bool,
 ) -> Result<PractitionerProfile, FieldErrors> {
     let mut e = FieldErrors::new();
-    let display_name = required_text(&mut e, "display_name", "Full name", &input.display_name, 120);
+    let display_name = required_text(
+        &mut e,
+        "display_name",
+        "Full name",
+        &input.display_name,
+        120,
+    );
     let email = match normalize_email(&input.email) {
         Ok(v) => v,
         Err(m) => {
@@ -235,14 +252,15 @@ pub fn validate_practitioner(
     let city = required_text(&mut e, "city", "City", &input.city, 80);
     let languages = normalize_languages(&input.languages);
     if languages.is_empty() {
-        e.add("languages", "List at least one language, separated by commas.");
+        e.add(
+            "languages",
+            "List at least one language, separated by commas.",
+        );
     } else if languages.len() > 200 {
         e.add("languages", "Languages must be at most 200 characters.");
     }
-    if new_account {
-        if let Err(m) = check_new_password(&input.password, &input.password_confirm) {
-            e.add("password", m);
-        }
+    if new_account && let Err(m) = check_new_password(&input.password, &input.password_confirm) {
+        e.add("password", m);
     }
     e.into_result(PractitionerProfile {
         display_name,
@@ -294,7 +312,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(normalize_email("  Ann@Clinic.ORG ").unwrap(), "ann@clinic.org");
+        assert_eq!(
+            normalize_email("  Ann@Clinic.ORG ").unwrap(),
+            "ann@clinic.org"
+        );
         assert!(normalize_email("ann").is_err());
         assert!(normalize_email("ann@x").is_err());
         assert!(normalize_email("a b@x.org").is_err());
@@ -321,7 +342,10 @@ mod tests {
         };
         let e = validate_patient(&input, today()).unwrap_err();
         assert_eq!(e.get("family_name"), Some("Family name is required."));
-        assert_eq!(e.get("date_of_birth"), Some("Date of birth cannot be in the future."));
+        assert_eq!(
+            e.get("date_of_birth"),
+            Some("Date of birth cannot be in the future.")
+        );
         assert!(e.get("email").is_some());
         assert!(e.get("given_name").is_none());
     }
@@ -344,7 +368,10 @@ mod tests {
 
     #[test]
     fn languages_are_normalised() {
-        assert_eq!(normalize_languages("english, Hindi ,English,, tamil"), "English, Hindi, Tamil");
+        assert_eq!(
+            normalize_languages("english, Hindi ,English,, tamil"),
+            "English, Hindi, Tamil"
+        );
         assert_eq!(normalize_languages(" , "), "");
     }
 
@@ -361,9 +388,15 @@ mod tests {
             password: "".into(),
             password_confirm: "".into(),
         };
-        assert!(validate_practitioner(&input, false).unwrap().accepting_referrals);
+        assert!(
+            validate_practitioner(&input, false)
+                .unwrap()
+                .accepting_referrals
+        );
         assert_eq!(
-            validate_practitioner(&input, true).unwrap_err().get("password"),
+            validate_practitioner(&input, true)
+                .unwrap_err()
+                .get("password"),
             Some("Use at least 10 characters.")
         );
         input.password = "correct horse".into();

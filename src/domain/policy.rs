@@ -164,32 +164,62 @@ mod tests {
         let doc = practitioner("d1");
         assert_eq!(decide(&doc, &Action::ViewChart(&in_team)), Decision::Allow);
         assert_eq!(decide(&doc, &Action::EditChart(&in_team)), Decision::Allow);
-        assert_eq!(decide(&doc, &Action::ViewChart(&outside)), Decision::Forbidden);
-        assert_eq!(decide(&doc, &Action::EditChart(&outside)), Decision::Forbidden);
-        assert_eq!(decide(&doc, &Action::ShareChart(&outside)), Decision::Forbidden);
+        assert_eq!(
+            decide(&doc, &Action::ViewChart(&outside)),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(&doc, &Action::EditChart(&outside)),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(&doc, &Action::ShareChart(&outside)),
+            Decision::Forbidden
+        );
     }
 
     #[test]
     fn patients_read_only_their_own_chart() {
         let own = facts(false);
-        assert_eq!(decide(&patient("u1"), &Action::ViewChart(&own)), Decision::Allow);
-        assert_eq!(decide(&patient("u1"), &Action::EditChart(&own)), Decision::Forbidden);
-        assert_eq!(decide(&patient("u2"), &Action::ViewChart(&own)), Decision::Forbidden);
-        assert_eq!(decide(&patient("u1"), &Action::WorkWithPatients), Decision::Forbidden);
+        assert_eq!(
+            decide(&patient("u1"), &Action::ViewChart(&own)),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&patient("u1"), &Action::EditChart(&own)),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(&patient("u2"), &Action::ViewChart(&own)),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(&patient("u1"), &Action::WorkWithPatients),
+            Decision::Forbidden
+        );
         assert_eq!(decide(&patient("u1"), &Action::UsePortal), Decision::Allow);
     }
 
     #[test]
     fn admins_manage_only_their_clinic_and_never_read_charts() {
         let f = facts(true);
-        assert_eq!(decide(&admin("c1"), &Action::ManageClinic { clinic_id: "c1" }), Decision::Allow);
+        assert_eq!(
+            decide(&admin("c1"), &Action::ManageClinic { clinic_id: "c1" }),
+            Decision::Allow
+        );
         assert_eq!(
             decide(&admin("c2"), &Action::ManageClinic { clinic_id: "c1" }),
             Decision::Forbidden
         );
-        assert_eq!(decide(&admin("c1"), &Action::ViewChart(&f)), Decision::Forbidden);
         assert_eq!(
-            decide(&practitioner("d"), &Action::ManageClinic { clinic_id: "c1" }),
+            decide(&admin("c1"), &Action::ViewChart(&f)),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(
+                &practitioner("d"),
+                &Action::ManageClinic { clinic_id: "c1" }
+            ),
             Decision::Forbidden
         );
     }

@@ -40,7 +40,9 @@ pub fn minutes_to_wait(d: Duration) -> i64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionCheck {
     /// Valid; `touch` says whether `last_seen_at` should be written now.
-    Valid { touch: bool },
+    Valid {
+        touch: bool,
+    },
     IdleExpired,
     AbsoluteExpired,
 }
@@ -106,11 +108,23 @@ mod tests {
 
     #[test]
     fn session_timeouts() {
-        assert_eq!(check_session(t(0), t(0), t(0)), SessionCheck::Valid { touch: false });
-        assert_eq!(check_session(t(0), t(0), t(2)), SessionCheck::Valid { touch: true });
+        assert_eq!(
+            check_session(t(0), t(0), t(0)),
+            SessionCheck::Valid { touch: false }
+        );
+        assert_eq!(
+            check_session(t(0), t(0), t(2)),
+            SessionCheck::Valid { touch: true }
+        );
         assert_eq!(check_session(t(0), t(0), t(30)), SessionCheck::IdleExpired);
-        assert_eq!(check_session(t(0), t(29), t(58)), SessionCheck::Valid { touch: true });
-        assert_eq!(check_session(t(0), t(719), t(720)), SessionCheck::AbsoluteExpired);
+        assert_eq!(
+            check_session(t(0), t(29), t(58)),
+            SessionCheck::Valid { touch: true }
+        );
+        assert_eq!(
+            check_session(t(0), t(719), t(720)),
+            SessionCheck::AbsoluteExpired
+        );
     }
 
     #[test]

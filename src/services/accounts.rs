@@ -284,20 +284,33 @@ pub fn clinic_by_name_or_create(
     Ok(c)
 }
 
+/// What `handoff create-user` was given.
+pub struct CliAccount<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub clinic: &'a str,
+    pub city: &'a str,
+    pub specialty: &'a str,
+    pub password: &'a str,
+}
+
 /// `handoff create-user`: the first clinic admin of a new install, or another account.
-pub fn create_user_cli(
-    svc: &Services,
-    email: &str,
-    name: &str,
-    role: Role,
-    clinic: &str,
-    city: &str,
-    specialty: &str,
-    password: &str,
-) -> AppResult<User> {
+pub fn create_user_cli(svc: &Services, a: &CliAccount<'_>) -> AppResult<User> {
+    let CliAccount {
+        email,
+        name,
+        role,
+        clinic,
+        city,
+        specialty,
+        password,
+    } = *a;
     check_new_password(password, password).map_err(|m| AppError::BadRequest(m.into()))?;
     if name.trim().is_empty() || clinic.trim().is_empty() {
-        return Err(AppError::BadRequest("--name and --clinic must not be empty".into()));
+        return Err(AppError::BadRequest(
+            "--name and --clinic must not be empty".into(),
+        ));
     }
     if role == Role::Patient {
         return Err(AppError::BadRequest(
@@ -327,7 +340,11 @@ pub fn create_user_cli(
                     clinic_id: clinic.id.clone(),
                     title: "Dr".into(),
                     specialty: specialty.to_string(),
-                    city: if city.is_empty() { clinic.city.clone() } else { city.to_string() },
+                    city: if city.is_empty() {
+                        clinic.city.clone()
+                    } else {
+                        city.to_string()
+                    },
                     languages: "English".into(),
                     accepting_referrals: true,
                     bio: String::new(),

@@ -36,7 +36,13 @@ pub fn update_settings(
     let mut conn = svc.conn()?;
     let now = svc.now();
     db::write_tx(&mut conn, |c| {
-        if db::clinics::update_settings(c, clinic_id, requires_patient_approval, show_booking_prompts)? == 0 {
+        if db::clinics::update_settings(
+            c,
+            clinic_id,
+            requires_patient_approval,
+            show_booking_prompts,
+        )? == 0
+        {
             return Err(AppError::NotFound);
         }
         audit(
@@ -168,7 +174,10 @@ pub fn update_practitioner(
                 subject_type: "user",
                 subject_id: user_id,
                 patient_id: None,
-                detail: format!("active: {active}; accepting referrals: {}", p.accepting_referrals),
+                detail: format!(
+                    "active: {active}; accepting referrals: {}",
+                    p.accepting_referrals
+                ),
             },
         )
     })

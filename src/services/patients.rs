@@ -94,7 +94,10 @@ pub fn register(svc: &Services, caller: &Caller, input: &RegistrationInput) -> A
     let mut conn = svc.conn()?;
     if let Ok(p) = &valid {
         if db::patients::mrn_taken(&mut conn, clinic_id, &p.mrn)? {
-            errors.add("mrn", "Another patient of this clinic has this record number.");
+            errors.add(
+                "mrn",
+                "Another patient of this clinic has this record number.",
+            );
         }
         if portal && db::users::email_taken(&mut conn, &p.email, None)? {
             errors.add("email", "An account with this e-mail already exists.");
@@ -151,17 +154,27 @@ pub fn register(svc: &Services, caller: &Caller, input: &RegistrationInput) -> A
                 subject_type: "patient",
                 subject_id: &row.id,
                 patient_id: Some(&row.id),
-                detail: if portal { "with portal account".into() } else { String::new() },
+                detail: if portal {
+                    "with portal account".into()
+                } else {
+                    String::new()
+                },
             },
         )?;
         Ok(row.id)
     })
 }
 
-fn facts(conn: &mut DbConn, caller: &Caller, patient_id: &str) -> AppResult<(Patient, PatientFacts)> {
+fn facts(
+    conn: &mut DbConn,
+    caller: &Caller,
+    patient_id: &str,
+) -> AppResult<(Patient, PatientFacts)> {
     let patient = db::patients::get(conn, patient_id)?;
     let in_team = match &caller.actor {
-        Actor::Practitioner { user_id, .. } => db::patients::in_care_team(conn, patient_id, user_id)?,
+        Actor::Practitioner { user_id, .. } => {
+            db::patients::in_care_team(conn, patient_id, user_id)?
+        }
         _ => false,
     };
     let f = PatientFacts {
@@ -388,12 +401,20 @@ pub struct Upload {
 /// Stores a lab or imaging file: the type is sniffed from the content; the file is written
 /// under a random name, synced, and renamed into place only after its row is committed, so
 /// no partial file is ever visible.
-pub fn upload_file(svc: &Services, caller: &Caller, patient_id: &str, up: Upload) -> AppResult<String> {
+pub fn upload_file(
+    svc: &Services,
+    caller: &Caller,
+    patient_id: &str,
+    up: Upload,
+) -> AppResult<String> {
     let mut conn = svc.conn()?;
     let (_, f) = facts(&mut conn, caller, patient_id)?;
     caller.authorize(&Action::EditChart(&f), &format!("/patients/{patient_id}"))?;
     let mut errors = FieldErrors::new();
-    if !crate::domain::chart::FILE_KINDS.iter().any(|(k, _)| *k == up.kind) {
+    if !crate::domain::chart::FILE_KINDS
+        .iter()
+        .any(|(k, _)| *k == up.kind)
+    {
         errors.add("kind", "Choose lab result or imaging.");
     }
     let title = crate::domain::forms::required_text(&mut errors, "title", "Title", &up.title, 200);
@@ -403,7 +424,10 @@ pub fn upload_file(svc: &Services, caller: &Caller, patient_id: &str, up: Upload
     } else {
         let t = sniff(&up.bytes[..up.bytes.len().min(512)]);
         if t.is_none() {
-            errors.add("file", format!("This file type is not accepted. Upload {ALLOWED_TYPES_TEXT}."));
+            errors.add(
+                "file",
+                format!("This file type is not accepted. Upload {ALLOWED_TYPES_TEXT}."),
+            );
         }
         t
     };
@@ -442,7 +466,12 @@ pub fn upload_file(svc: &Services, caller: &Caller, patient_id: &str, up: Upload
                 subject_type: "file",
                 subject_id: &id,
                 patient_id: Some(patient_id),
-                detail: format!("{} ({}, {} bytes)", row.original_name, ftype.label(), row.size_bytes),
+                detail: format!(
+                    "{} ({}, {} bytes)",
+                    row.original_name,
+                    ftype.label(),
+                    row.size_bytes
+                ),
             },
         )?;
         // Inside the transaction: if the rename fails, the row is rolled back too.
@@ -527,14 +556,21 @@ pub fn download_file(
 }
 
 /// Adds a colleague of the same clinic to the patient's care team.
-pub fn share_with(svc: &Services, caller: &Caller, patient_id: &str, colleague_id: &str) -> AppResult<()> {
+pub fn share_with(
+    svc: &Services,
+    caller: &Caller,
+    patient_id: &str,
+    colleague_id: &str,
+) -> AppResult<()> {
     let mut conn = svc.conn()?;
     let (patient, f) = facts(&mut conn, caller, patient_id)?;
     caller.authorize(&Action::ShareChart(&f), &format!("/patients/{patient_id}"))?;
     let colleague = db::users::get_practitioner(&mut conn, colleague_id)
         .map_err(|_| AppError::BadRequest("Choose a practitioner of this clinic.".into()))?;
     if colleague.1.clinic_id != patient.clinic_id || !colleague.0.active {
-        return Err(AppError::BadRequest("Choose a practitioner of this clinic.".into()));
+        return Err(AppError::BadRequest(
+            "Choose a practitioner of this clinic.".into(),
+        ));
     }
     let now = svc.now();
     db::write_tx(&mut conn, |c| {

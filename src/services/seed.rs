@@ -31,33 +31,102 @@ struct ClinicSpec {
 }
 
 const CLINICS: [ClinicSpec; 3] = [
-    ClinicSpec { name: "Lakeside Family Clinic", city: "Pune", approval: false, slug: "lakeside" },
-    ClinicSpec { name: "Harbour Health Centre", city: "Mumbai", approval: true, slug: "harbour" },
-    ClinicSpec { name: "Northgate Specialist Group", city: "Bengaluru", approval: false, slug: "northgate" },
+    ClinicSpec {
+        name: "Lakeside Family Clinic",
+        city: "Pune",
+        approval: false,
+        slug: "lakeside",
+    },
+    ClinicSpec {
+        name: "Harbour Health Centre",
+        city: "Mumbai",
+        approval: true,
+        slug: "harbour",
+    },
+    ClinicSpec {
+        name: "Northgate Specialist Group",
+        city: "Bengaluru",
+        approval: false,
+        slug: "northgate",
+    },
 ];
 
 // (clinic index, name, specialty, languages, accepting)
 const PRACTITIONERS: [(usize, &str, &str, &str, bool); 14] = [
-    (0, "Asha Kulkarni", "General practice", "English, Marathi, Hindi", true),
-    (0, "Rohan Mehta", "General practice", "English, Hindi, Gujarati", true),
-    (0, "Priya Deshpande", "Paediatrics", "English, Marathi", true),
+    (
+        0,
+        "Asha Kulkarni",
+        "General practice",
+        "English, Marathi, Hindi",
+        true,
+    ),
+    (
+        0,
+        "Rohan Mehta",
+        "General practice",
+        "English, Hindi, Gujarati",
+        true,
+    ),
+    (
+        0,
+        "Priya Deshpande",
+        "Paediatrics",
+        "English, Marathi",
+        true,
+    ),
     (0, "Vikram Joshi", "Dermatology", "English, Hindi", false),
-    (1, "Farah Siddiqui", "Cardiology", "English, Hindi, Urdu", true),
-    (1, "Daniel Fernandes", "General practice", "English, Konkani", true),
+    (
+        1,
+        "Farah Siddiqui",
+        "Cardiology",
+        "English, Hindi, Urdu",
+        true,
+    ),
+    (
+        1,
+        "Daniel Fernandes",
+        "General practice",
+        "English, Konkani",
+        true,
+    ),
     (1, "Meera Iyer", "Endocrinology", "English, Tamil", true),
     (1, "Kabir Shah", "Psychiatry", "English, Hindi", true),
-    (2, "Lakshmi Narayan", "Neurology", "English, Kannada, Tamil", true),
+    (
+        2,
+        "Lakshmi Narayan",
+        "Neurology",
+        "English, Kannada, Tamil",
+        true,
+    ),
     (2, "Arjun Reddy", "Orthopaedics", "English, Telugu", true),
-    (2, "Sofia D'Souza", "Gastroenterology", "English, Kannada", true),
-    (2, "Nikhil Rao", "Pulmonology", "English, Kannada, Hindi", true),
+    (
+        2,
+        "Sofia D'Souza",
+        "Gastroenterology",
+        "English, Kannada",
+        true,
+    ),
+    (
+        2,
+        "Nikhil Rao",
+        "Pulmonology",
+        "English, Kannada, Hindi",
+        true,
+    ),
     (2, "Ananya Bose", "Cardiology", "English, Bengali", true),
-    (2, "Imran Qureshi", "Nephrology", "English, Hindi, Urdu", false),
+    (
+        2,
+        "Imran Qureshi",
+        "Nephrology",
+        "English, Hindi, Urdu",
+        false,
+    ),
 ];
 
 const GIVEN: [&str; 24] = [
-    "Aarav", "Diya", "Kiran", "Neha", "Sanjay", "Lata", "Ravi", "Pooja", "Manoj", "Sunita",
-    "Arun", "Kavya", "Tariq", "Rekha", "Joseph", "Fatima", "Harish", "Geeta", "Omar", "Isha",
-    "Suresh", "Nandini", "Victor", "Maya",
+    "Aarav", "Diya", "Kiran", "Neha", "Sanjay", "Lata", "Ravi", "Pooja", "Manoj", "Sunita", "Arun",
+    "Kavya", "Tariq", "Rekha", "Joseph", "Fatima", "Harish", "Geeta", "Omar", "Isha", "Suresh",
+    "Nandini", "Victor", "Maya",
 ];
 const FAMILY: [&str; 24] = [
     "Sharma", "Patil", "Nair", "Gupta", "Pillai", "Khan", "Verma", "Menon", "Das", "Chavan",
@@ -67,23 +136,34 @@ const FAMILY: [&str; 24] = [
 
 // (complaint, onset, medications [(name, dose, frequency, status)], allergy)
 type MedSpec = (&'static str, &'static str, &'static str, &'static str);
-const CASES: [(&str, &str, &[MedSpec], Option<(&str, &str, &str)>); 8] = [
+type AllergySpec = Option<(&'static str, &'static str, &'static str)>;
+type CaseSpec = (&'static str, &'static str, &'static [MedSpec], AllergySpec);
+const CASES: [CaseSpec; 8] = [
     (
         "Exertional chest tightness for three weeks, relieved by rest",
         "3 weeks",
-        &[("Aspirin", "75 mg", "once daily", "current"), ("Atorvastatin", "20 mg", "at night", "draft")],
+        &[
+            ("Aspirin", "75 mg", "once daily", "current"),
+            ("Atorvastatin", "20 mg", "at night", "draft"),
+        ],
         Some(("Penicillin", "Urticarial rash", "moderate")),
     ),
     (
         "Poorly controlled type 2 diabetes, HbA1c 9.1 %",
         "2 years",
-        &[("Metformin", "1000 mg", "twice daily", "current"), ("Gliclazide", "40 mg", "once daily", "current")],
+        &[
+            ("Metformin", "1000 mg", "twice daily", "current"),
+            ("Gliclazide", "40 mg", "once daily", "current"),
+        ],
         None,
     ),
     (
         "Recurrent migraine with aura, four episodes a month",
         "6 months",
-        &[("Sumatriptan", "50 mg", "at onset, max 2 a day", "current"), ("Propranolol", "40 mg", "twice daily", "draft")],
+        &[
+            ("Sumatriptan", "50 mg", "at onset, max 2 a day", "current"),
+            ("Propranolol", "40 mg", "twice daily", "draft"),
+        ],
         Some(("Ibuprofen", "Bronchospasm", "severe")),
     ),
     (
@@ -95,13 +175,23 @@ const CASES: [(&str, &str, &[MedSpec], Option<(&str, &str, &str)>); 8] = [
     (
         "Persistent dry cough and breathlessness on climbing stairs",
         "2 months",
-        &[("Salbutamol inhaler", "100 mcg, 2 puffs", "as needed", "current")],
+        &[(
+            "Salbutamol inhaler",
+            "100 mcg, 2 puffs",
+            "as needed",
+            "current",
+        )],
         Some(("Sulfonamides", "Fever and rash", "moderate")),
     ),
     (
         "Itchy scaly plaques on elbows and scalp",
         "1 year",
-        &[("Clobetasol cream", "0.05 %", "twice daily, 2 weeks", "draft")],
+        &[(
+            "Clobetasol cream",
+            "0.05 %",
+            "twice daily, 2 weeks",
+            "draft",
+        )],
         None,
     ),
     (
@@ -131,7 +221,15 @@ pub fn seed_demo(svc: &Services) -> AppResult<Option<Vec<DemoLogin>>> {
     db::write_tx(&mut conn, |c| seed_all(c, now, &hash)).map(Some)
 }
 
-fn user(c: &mut DbConn, now: NaiveDateTime, hash: &str, email: &str, name: &str, role: &str, clinic: &str) -> AppResult<User> {
+fn user(
+    c: &mut DbConn,
+    now: NaiveDateTime,
+    hash: &str,
+    email: &str,
+    name: &str,
+    role: &str,
+    clinic: &str,
+) -> AppResult<User> {
     let u = User {
         id: db::new_id(),
         email: email.to_string(),
@@ -170,15 +268,35 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
         };
         db::clinics::insert(c, &clinic)?;
         let email = format!("admin@{}.example", spec.slug);
-        user(c, now, hash, &email, &format!("{} admin", spec.name), "clinic_admin", &clinic.id)?;
-        logins.push(DemoLogin { email, role: "clinic admin", who: spec.name.into() });
+        user(
+            c,
+            now,
+            hash,
+            &email,
+            &format!("{} admin", spec.name),
+            "clinic_admin",
+            &clinic.id,
+        )?;
+        logins.push(DemoLogin {
+            email,
+            role: "clinic admin",
+            who: spec.name.into(),
+        });
         clinics.push(clinic);
     }
     let mut practitioners: Vec<(usize, User, &str)> = Vec::new();
     for (ci, name, specialty, languages, accepting) in PRACTITIONERS {
         let clinic = &clinics[ci];
         let email = format!("{}@{}.example", slug(name), CLINICS[ci].slug);
-        let u = user(c, now, hash, &email, &format!("Dr {name}"), "practitioner", &clinic.id)?;
+        let u = user(
+            c,
+            now,
+            hash,
+            &email,
+            &format!("Dr {name}"),
+            "practitioner",
+            &clinic.id,
+        )?;
         db::users::insert_practitioner(
             c,
             &Practitioner {
@@ -192,7 +310,11 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
                 bio: String::new(),
             },
         )?;
-        logins.push(DemoLogin { email, role: "practitioner", who: format!("Dr {name}, {specialty}, {}", clinic.name) });
+        logins.push(DemoLogin {
+            email,
+            role: "practitioner",
+            who: format!("Dr {name}, {specialty}, {}", clinic.name),
+        });
         practitioners.push((ci, u, specialty));
     }
     for i in 0..24usize {
@@ -200,10 +322,26 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
         let clinic = &clinics[ci];
         let given = GIVEN[i];
         let family = FAMILY[(i * 7) % 24];
-        let dob = chrono::NaiveDate::from_ymd_opt(1948 + ((i * 13) % 60) as i32, 1 + (i % 12) as u32, 1 + ((i * 5) % 28) as u32)
-            .unwrap_or_default();
-        let email = format!("{}.{}@patients.example", given.to_lowercase(), family.to_lowercase());
-        let portal = user(c, now, hash, &email, &format!("{given} {family}"), "patient", &clinic.id)?;
+        let dob = chrono::NaiveDate::from_ymd_opt(
+            1948 + ((i * 13) % 60) as i32,
+            1 + (i % 12) as u32,
+            1 + ((i * 5) % 28) as u32,
+        )
+        .unwrap_or_default();
+        let email = format!(
+            "{}.{}@patients.example",
+            given.to_lowercase(),
+            family.to_lowercase()
+        );
+        let portal = user(
+            c,
+            now,
+            hash,
+            &email,
+            &format!("{given} {family}"),
+            "patient",
+            &clinic.id,
+        )?;
         let p = Patient {
             id: db::new_id(),
             clinic_id: clinic.id.clone(),
@@ -213,18 +351,29 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
             family_name: family.into(),
             search_name: search_name(given, family),
             date_of_birth: dob.format("%Y-%m-%d").to_string(),
-            sex: if i % 2 == 0 { "male".into() } else { "female".into() },
+            sex: if i % 2 == 0 {
+                "male".into()
+            } else {
+                "female".into()
+            },
             phone: format!("+91 98{:08}", 20_000_000 + i * 7_919),
             email: email.clone(),
             created_at: now,
         };
         db::patients::insert(c, &p)?;
         if i < 6 {
-            logins.push(DemoLogin { email, role: "patient", who: format!("{given} {family}, {}", clinic.name) });
+            logins.push(DemoLogin {
+                email,
+                role: "patient",
+                who: format!("{given} {family}, {}", clinic.name),
+            });
         }
         // Every patient is cared for by the clinic's first practitioner (their GP), and
         // some also by a colleague of the same clinic.
-        let team: Vec<&(usize, User, &str)> = practitioners.iter().filter(|(pc, _, _)| *pc == ci).collect();
+        let team: Vec<&(usize, User, &str)> = practitioners
+            .iter()
+            .filter(|(pc, _, _)| *pc == ci)
+            .collect();
         let gp = team[0];
         db::patients::add_care(c, &p.id, &gp.1.id, now)?;
         if i % 2 == 1 && team.len() > 1 {
@@ -235,7 +384,13 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
     Ok(logins)
 }
 
-fn chart_for(c: &mut DbConn, now: NaiveDateTime, patient_id: &str, by: &str, i: usize) -> AppResult<()> {
+fn chart_for(
+    c: &mut DbConn,
+    now: NaiveDateTime,
+    patient_id: &str,
+    by: &str,
+    i: usize,
+) -> AppResult<()> {
     let (complaint, onset, meds, allergy) = CASES[i % CASES.len()];
     db::chart::insert_complaint(
         c,

@@ -28,7 +28,9 @@ struct AdminPage {
 
 pub async fn admin_page(ctx: Ctx) -> AppResult<HttpResponse> {
     let clinic_id = clinic_of(&ctx)?;
-    let o = ctx.run(move |svc, caller| svc_clinics::overview(svc, caller, &clinic_id)).await?;
+    let o = ctx
+        .run(move |svc, caller| svc_clinics::overview(svc, caller, &clinic_id))
+        .await?;
     html(&AdminPage {
         l: ctx.layout(format!("{} administration", o.clinic.name), "admin"),
         clinic: o.clinic,
@@ -47,7 +49,10 @@ pub struct SettingsForm {
 pub async fn settings_submit(ctx: Ctx, form: web::Form<SettingsForm>) -> AppResult<HttpResponse> {
     let clinic_id = clinic_of(&ctx)?;
     let f = form.into_inner();
-    let (a, b) = (f.requires_patient_approval.is_some(), f.show_booking_prompts.is_some());
+    let (a, b) = (
+        f.requires_patient_approval.is_some(),
+        f.show_booking_prompts.is_some(),
+    );
     ctx.run(move |svc, caller| svc_clinics::update_settings(svc, caller, &clinic_id, a, b))
         .await?;
     ctx.flash("Clinic settings saved.");
@@ -66,7 +71,9 @@ struct PractitionerPage {
 
 pub async fn new_practitioner_page(ctx: Ctx) -> AppResult<HttpResponse> {
     let clinic_id = clinic_of(&ctx)?;
-    let o = ctx.run(move |svc, caller| svc_clinics::overview(svc, caller, &clinic_id)).await?;
+    let o = ctx
+        .run(move |svc, caller| svc_clinics::overview(svc, caller, &clinic_id))
+        .await?;
     let defaults: HashMap<String, String> = [
         ("title".to_string(), "Dr".to_string()),
         ("city".to_string(), o.clinic.city.clone()),

@@ -99,7 +99,7 @@ pub async fn login_submit(ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<Htt
 
 pub async fn logout_submit(ctx: Ctx) -> AppResult<HttpResponse> {
     if ctx.user.is_some() {
-        ctx.run(|svc, caller| accounts::logout(svc, caller)).await?;
+        ctx.run(accounts::logout).await?;
     }
     // Deletes the server-side row and the cookie.
     ctx.session.purge();

@@ -124,7 +124,10 @@ impl Ctx {
 
     /// The layout for a page, taking any one-time message out of the session.
     pub fn layout(&self, title: impl Into<String>, nav: &'static str) -> Layout {
-        let flash = self.session.remove(SESSION_FLASH).and_then(|v| serde_json::from_str(&v).ok());
+        let flash = self
+            .session
+            .remove(SESSION_FLASH)
+            .and_then(|v| serde_json::from_str(&v).ok());
         Layout {
             title: title.into(),
             user: self.user.clone(),

@@ -18,8 +18,16 @@ pub struct FormState {
 }
 
 impl FormState {
-    pub fn new(section: &'static str, values: HashMap<String, String>, errors: FieldErrors) -> Self {
-        Self { section, values, errors }
+    pub fn new(
+        section: &'static str,
+        values: HashMap<String, String>,
+        errors: FieldErrors,
+    ) -> Self {
+        Self {
+            section,
+            values,
+            errors,
+        }
     }
 
     /// The value typed into `name` of form `section`, or "".
@@ -33,7 +41,11 @@ impl FormState {
 
     /// The error for `name` of form `section`.
     pub fn err(&self, section: &str, name: &str) -> Option<&str> {
-        if self.section == section { self.errors.get(name) } else { None }
+        if self.section == section {
+            self.errors.get(name)
+        } else {
+            None
+        }
     }
 
     /// Whether `section` was submitted with errors (its form is opened).
@@ -52,7 +64,11 @@ impl FormState {
 
     /// Whether a checkbox is ticked.
     pub fn checked(&self, section: &str, name: &str, default: bool) -> bool {
-        if self.section == section { self.values.contains_key(name) } else { default }
+        if self.section == section {
+            self.values.contains_key(name)
+        } else {
+            default
+        }
     }
 }
 

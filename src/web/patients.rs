@@ -19,7 +19,9 @@ use crate::domain::chart::{
 use crate::domain::forms::fmt_tenths;
 use crate::domain::people::SEXES;
 use crate::error::{AppError, AppResult};
-use crate::services::patients::{self as svc_patients, ChartEntry, Profile, RegistrationInput, Upload};
+use crate::services::patients::{
+    self as svc_patients, ChartEntry, Profile, RegistrationInput, Upload,
+};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -43,7 +45,8 @@ struct ListPage {
 }
 
 fn page_href(q: &str, page: i64) -> String {
-    let qs = serde_urlencoded::to_string([("q", q), ("page", &page.to_string())]).unwrap_or_default();
+    let qs =
+        serde_urlencoded::to_string([("q", q), ("page", &page.to_string())]).unwrap_or_default();
     format!("/patients?{qs}")
 }
 
@@ -51,7 +54,9 @@ pub async fn list_page(ctx: Ctx, query: web::Query<ListQuery>) -> AppResult<Http
     let q = query.q.chars().take(100).collect::<String>();
     let page = query.page.unwrap_or(1).clamp(1, 100_000);
     let q2 = q.clone();
-    let res = ctx.run(move |svc, caller| svc_patients::list(svc, caller, &q2, page)).await?;
+    let res = ctx
+        .run(move |svc, caller| svc_patients::list(svc, caller, &q2, page))
+        .await?;
     html(&ListPage {
         l: ctx.layout("Patients", "patients"),
         prev_href: (res.page > 1).then(|| page_href(&q, res.page - 1)),
@@ -73,8 +78,13 @@ struct NewPage {
 }
 
 pub async fn new_page(ctx: Ctx) -> AppResult<HttpResponse> {
-    ctx.run(|_, caller| caller.authorize(&crate::domain::policy::Action::WorkWithPatients, "/patients/new"))
-        .await?;
+    ctx.run(|_, caller| {
+        caller.authorize(
+            &crate::domain::policy::Action::WorkWithPatients,
+            "/patients/new",
+        )
+    })
+    .await?;
     html(&NewPage {
         l: ctx.layout("Register a patient", "patients"),
         f: FormState::default(),
@@ -84,7 +94,10 @@ pub async fn new_page(ctx: Ctx) -> AppResult<HttpResponse> {
 
 pub async fn create_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpResponse> {
     let (input, mut raw): (RegistrationInput, HashMap<String, String>) = parse(&body)?;
-    match ctx.run(move |svc, caller| svc_patients::register(svc, caller, &input)).await {
+    match ctx
+        .run(move |svc, caller| svc_patients::register(svc, caller, &input))
+        .await
+    {
         Ok(id) => {
             ctx.flash("Patient registered.");
             Ok(see_other(&format!("/patients/{id}")))
@@ -162,7 +175,10 @@ fn file_view(pid: &str, f: &FileRow) -> FileView {
     FileView {
         href: format!("/patients/{pid}/files/{}", f.id),
         title: f.title.clone(),
-        kind: FILE_KINDS.iter().find(|(k, _)| *k == f.kind).map_or("File", |(_, l)| l),
+        kind: FILE_KINDS
+            .iter()
+            .find(|(k, _)| *k == f.kind)
+            .map_or("File", |(_, l)| l),
         name: f.original_name.clone(),
         size: human_size(f.size_bytes),
         uploaded_at: f.uploaded_at.format("%Y-%m-%d").to_string(),
@@ -180,7 +196,10 @@ pub(super) fn render_profile(
     let now = ctx.svc.now();
     let dob = chrono::NaiveDate::parse_from_str(&p.patient.date_of_birth, "%Y-%m-%d").ok();
     let age = dob.and_then(|d| now.date().years_since(d)).unwrap_or(0) as i64;
-    let sex = SEXES.iter().find(|(v, _)| *v == p.patient.sex).map_or("Not recorded", |(_, l)| l);
+    let sex = SEXES
+        .iter()
+        .find(|(v, _)| *v == p.patient.sex)
+        .map_or("Not recorded", |(_, l)| l);
     let systolic: Vec<i64> = p.chart.vitals.iter().filter_map(|v| v.systolic).collect();
     let hr: Vec<i64> = p.chart.vitals.iter().filter_map(|v| v.heart_rate).collect();
     let vitals = p
@@ -204,7 +223,14 @@ pub(super) fn render_profile(
     let files = p.chart.files.iter().map(|f| file_view(&pid, f)).collect();
     let title = format!("{} {}", p.patient.given_name, p.patient.family_name);
     let page = ProfilePage {
-        l: ctx.layout(if portal { "My health record".to_string() } else { title }, if portal { "portal" } else { "patients" }),
+        l: ctx.layout(
+            if portal {
+                "My health record".to_string()
+            } else {
+                title
+            },
+            if portal { "portal" } else { "patients" },
+        ),
         upload_action: format!("/patients/{pid}/files?csrf_token={}", ctx.csrf),
         portal,
         age,
@@ -224,7 +250,9 @@ pub(super) fn render_profile(
 
 pub async fn profile_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let p = ctx.run(move |svc, caller| svc_patients::profile(svc, caller, &id)).await?;
+    let p = ctx
+        .run(move |svc, caller| svc_patients::profile(svc, caller, &id))
+        .await?;
     render_profile(&ctx, p, false, FormState::default(), StatusCode::OK)
 }
 
@@ -236,13 +264,18 @@ async fn add_entry(
     entry: ChartEntry,
 ) -> AppResult<HttpResponse> {
     let id2 = id.clone();
-    match ctx.run(move |svc, caller| svc_patients::add_entry(svc, caller, &id2, &entry)).await {
+    match ctx
+        .run(move |svc, caller| svc_patients::add_entry(svc, caller, &id2, &entry))
+        .await
+    {
         Ok(()) => {
             ctx.flash("Saved to the chart.");
             Ok(see_other(&format!("/patients/{id}#{section}")))
         }
         Err(AppError::Invalid(errors)) => {
-            let p = ctx.run(move |svc, caller| svc_patients::profile(svc, caller, &id)).await?;
+            let p = ctx
+                .run(move |svc, caller| svc_patients::profile(svc, caller, &id))
+                .await?;
             render_profile(
                 &ctx,
                 p,
@@ -257,16 +290,32 @@ async fn add_entry(
 
 macro_rules! section_handler {
     ($name:ident, $input:ty, $variant:ident, $section:literal) => {
-        pub async fn $name(ctx: Ctx, path: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+        pub async fn $name(
+            ctx: Ctx,
+            path: web::Path<String>,
+            body: web::Bytes,
+        ) -> AppResult<HttpResponse> {
             let (input, raw): ($input, _) = parse(&body)?;
-            add_entry(ctx, path.into_inner(), $section, raw, ChartEntry::$variant(input)).await
+            add_entry(
+                ctx,
+                path.into_inner(),
+                $section,
+                raw,
+                ChartEntry::$variant(input),
+            )
+            .await
         }
     };
 }
 
 section_handler!(complaint_submit, ComplaintInput, Complaint, "complaints");
 section_handler!(vitals_submit, VitalsInput, Vitals, "vitals");
-section_handler!(medication_submit, MedicationInput, Medication, "medications");
+section_handler!(
+    medication_submit,
+    MedicationInput,
+    Medication,
+    "medications"
+);
 section_handler!(allergy_submit, AllergyInput, Allergy, "allergies");
 section_handler!(visit_submit, VisitInput, Visit, "visits");
 
@@ -281,7 +330,8 @@ pub async fn file_submit(
     let id = path.into_inner();
     let id2 = id.clone();
     // Refuse before reading a large body from someone who may not add to this chart.
-    ctx.run(move |svc, caller| svc_patients::authorize_edit(svc, caller, &id2)).await?;
+    ctx.run(move |svc, caller| svc_patients::authorize_edit(svc, caller, &id2))
+        .await?;
     let max = ctx.svc.max_upload_bytes as usize;
     let declared = req
         .headers()
@@ -299,7 +349,8 @@ pub async fn file_submit(
     };
     let mut oversize = false;
     while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+        let mut field = field
+            .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
             up.original_name = field
@@ -309,9 +360,14 @@ pub async fn file_submit(
                 .to_string();
         }
         let mut buf = Vec::new();
-        let limit = if name == "file" { max } else { TEXT_FIELD_LIMIT };
+        let limit = if name == "file" {
+            max
+        } else {
+            TEXT_FIELD_LIMIT
+        };
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+            let chunk = chunk
+                .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
             // Past the limit the rest is read and dropped, so the client sees the 413 page
             // instead of a reset connection.
             if buf.len() + chunk.len() > limit {
@@ -330,17 +386,31 @@ pub async fn file_submit(
     if oversize {
         return Err(svc_patients::too_large(&ctx.svc));
     }
-    let raw: HashMap<String, String> =
-        [("kind".to_string(), up.kind.clone()), ("title".to_string(), up.title.clone())].into();
+    let raw: HashMap<String, String> = [
+        ("kind".to_string(), up.kind.clone()),
+        ("title".to_string(), up.title.clone()),
+    ]
+    .into();
     let id2 = id.clone();
-    match ctx.run(move |svc, caller| svc_patients::upload_file(svc, caller, &id2, up)).await {
+    match ctx
+        .run(move |svc, caller| svc_patients::upload_file(svc, caller, &id2, up))
+        .await
+    {
         Ok(_) => {
             ctx.flash("File uploaded.");
             Ok(see_other(&format!("/patients/{id}#files")))
         }
         Err(AppError::Invalid(errors)) => {
-            let p = ctx.run(move |svc, caller| svc_patients::profile(svc, caller, &id)).await?;
-            render_profile(&ctx, p, false, FormState::new("files", raw, errors), StatusCode::UNPROCESSABLE_ENTITY)
+            let p = ctx
+                .run(move |svc, caller| svc_patients::profile(svc, caller, &id))
+                .await?;
+            render_profile(
+                &ctx,
+                p,
+                false,
+                FormState::new("files", raw, errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
         Err(e) => Err(e),
     }
@@ -348,15 +418,21 @@ pub async fn file_submit(
 
 pub async fn file_download(ctx: Ctx, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
     let (pid, fid) = path.into_inner();
-    let dl = ctx.run(move |svc, caller| svc_patients::download_file(svc, caller, &pid, &fid)).await?;
+    let dl = ctx
+        .run(move |svc, caller| svc_patients::download_file(svc, caller, &pid, &fid))
+        .await?;
     let bytes = web::block(move || std::fs::read(&dl.path).map(|b| (b, dl)))
         .await?
         .map_err(|e| AppError::Internal(anyhow::anyhow!("reading stored file: {e}")))?;
     let (bytes, dl) = bytes;
-    let mime = dl.file_type.map_or("application/octet-stream", |t| t.mime());
+    let mime = dl
+        .file_type
+        .map_or("application/octet-stream", |t| t.mime());
     let disposition = header::ContentDisposition {
         disposition: header::DispositionType::Attachment,
-        parameters: vec![header::DispositionParam::Filename(dl.row.original_name.clone())],
+        parameters: vec![header::DispositionParam::Filename(
+            dl.row.original_name.clone(),
+        )],
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, mime))
@@ -378,8 +454,8 @@ pub async fn care_team_submit(
     let id = path.into_inner();
     let id2 = id.clone();
     let colleague = form.into_inner().practitioner_id;
-    ctx.run(move |svc, caller| svc_patients::share_with(svc, caller, &id2, &colleague)).await?;
+    ctx.run(move |svc, caller| svc_patients::share_with(svc, caller, &id2, &colleague))
+        .await?;
     ctx.flash("Added to the care team.");
     Ok(see_other(&format!("/patients/{id}#care-team")))
 }
-

@@ -1,0 +1,333 @@
+use chrono::Duration;
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn login_lands_on_the_start_page_for_the_role() {
+    let app = TestApp::spawn().await;
+    let s = app.login(GP, PW).await;
+    let (status, _) = app.get(&s.client, "/").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, body) = app.get(&s.client, "/patients").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Dr Asha Kulkarni"));
+    assert!(
+        body.contains("8 patients"),
+        "the GP sees her 8 seeded patients"
+    );
+    let p = app.login(PATIENT_A, PW).await;
+    let r = app.get_raw(&p.client, "/").await;
+    assert_eq!(r.headers()["location"], "/portal");
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused_without_saying_which_field() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let (_, body) = app.get(&c, "/login").await;
+    let token = csrf_of(&body);
+    for (email, pw) in [(GP, "not the password"), ("nobody@nowhere.example", PW)] {
+        let (status, body, _) = app
+            .post(
+                &c,
+                "/login",
+                &[("csrf_token", &token), ("email", email), ("password", pw)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(body.contains("The e-mail or password is not right"));
+        assert!(
+            body.contains(&format!("value=\"{email}\"")),
+            "the e-mail is kept"
+        );
+    }
+    let (status, _) = app.get(&c, "/patients").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "still signed out");
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_for_fifteen_minutes_across_restarts() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let (_, body) = app.get(&c, "/login").await;
+    let token = csrf_of(&body);
+    for _ in 0..5 {
+        let (status, _, _) = app
+            .post(
+                &c,
+                "/login",
+                &[
+                    ("csrf_token", &token),
+                    ("email", GP),
+                    ("password", "wrong password"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password is refused now, with a clear message.
+    let (status, body, _) = app
+        .post(
+            &c,
+            "/login",
+            &[("csrf_token", &token), ("email", GP), ("password", PW)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(body.contains("Too many failed sign-ins"), "{body}");
+    assert!(body.contains("15 minutes"));
+
+    // A restarted (or second) instance on the same database keeps the lock.
+    let second = app.another_instance().await;
+    let c2 = second.client();
+    let (_, body) = second.get(&c2, "/login").await;
+    let t2 = csrf_of(&body);
+    let (status, _, _) = second
+        .post(
+            &c2,
+            "/login",
+            &[("csrf_token", &t2), ("email", GP), ("password", PW)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+
+    // Other accounts are not affected.
+    app.login(GP2, PW).await;
+
+    app.clock.advance(Duration::minutes(15));
+    app.login(GP, PW).await;
+}
+
+#[tokio::test]
+async fn the_session_id_changes_at_sign_in() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let r = app.get_raw(&c, "/login").await;
+    let before = r
+        .cookies()
+        .find(|k| k.name() == "handoff_session")
+        .expect("cookie")
+        .value()
+        .to_string();
+    let token = csrf_of(&r.text().await.unwrap());
+    let r = c
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", GP),
+            ("password", PW),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = r
+        .cookies()
+        .find(|k| k.name() == "handoff_session")
+        .expect("new cookie");
+    assert_ne!(cookie.value(), before);
+    assert!(cookie.http_only());
+    // The pre-login session id is dead: replaying it does not give a signed-in session.
+    let attacker = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = attacker
+        .get(app.url("/patients"))
+        .header("cookie", format!("handoff_session={before}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_on_the_server() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let (_, body) = app.get(&c, "/login").await;
+    let token = csrf_of(&body);
+    let r = c
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", GP),
+            ("password", PW),
+        ])
+        .send()
+        .await
+        .unwrap();
+    // Keep a copy of the cookie as a thief would.
+    let stolen = r
+        .cookies()
+        .find(|k| k.name() == "handoff_session")
+        .unwrap()
+        .value()
+        .to_string();
+    let (_, body) = app.get(&c, "/account/password").await;
+    let s = Session {
+        client: c,
+        csrf: csrf_of(&body),
+    };
+    let thief = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let with_stolen = || {
+        thief
+            .get(app.url("/patients"))
+            .header("cookie", format!("handoff_session={stolen}"))
+            .send()
+    };
+    assert_eq!(
+        with_stolen().await.unwrap().status(),
+        StatusCode::OK,
+        "the copy works while signed in"
+    );
+    let (status, _, loc) = app.send(&s, "/logout", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(loc.as_deref(), Some("/login"));
+    assert_eq!(
+        app.get(&s.client, "/patients").await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        with_stolen().await.unwrap().status(),
+        StatusCode::SEE_OTHER,
+        "the copied cookie no longer works"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_session_expires_after_thirty_minutes_and_activity_extends_it() {
+    let app = TestApp::spawn().await;
+    let s = app.login(GP, PW).await;
+    app.clock.advance(Duration::minutes(20));
+    assert_eq!(app.get(&s.client, "/patients").await.0, StatusCode::OK);
+    app.clock.advance(Duration::minutes(20));
+    assert_eq!(
+        app.get(&s.client, "/patients").await.0,
+        StatusCode::OK,
+        "activity kept it alive"
+    );
+    app.clock.advance(Duration::minutes(31));
+    let r = app.get_raw(&s.client, "/patients").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/login?next=%2Fpatients");
+}
+
+#[tokio::test]
+async fn a_session_ends_after_twelve_hours_however_active() {
+    let app = TestApp::spawn().await;
+    let s = app.login(GP, PW).await;
+    for _ in 0..35 {
+        app.clock.advance(Duration::minutes(20));
+        assert_eq!(app.get(&s.client, "/patients").await.0, StatusCode::OK);
+    }
+    app.clock.advance(Duration::minutes(20));
+    assert_eq!(
+        app.get(&s.client, "/patients").await.0,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_post_without_the_right_csrf_token_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let s = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let path = format!("/patients/{pid}/allergies");
+    let form = [
+        ("substance", "Shellfish"),
+        ("reaction", "Swelling"),
+        ("severity", "severe"),
+    ];
+    let (status, body, _) = app.post(&s.client, &path, &form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("security token"));
+    let mut wrong = vec![("csrf_token", "forged-token")];
+    wrong.extend_from_slice(&form);
+    let (status, _, _) = app.post(&s.client, &path, &wrong).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, body) = app.get(&s.client, &format!("/patients/{pid}")).await;
+    assert!(!body.contains("Shellfish"));
+    // The login form is protected too.
+    let c = app.client();
+    let (status, _, _) = app
+        .post(&c, "/login", &[("email", GP), ("password", PW)])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // With the token it goes through.
+    let (status, _, _) = app.send(&s, &path, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn changing_the_password_signs_out_other_devices() {
+    let app = TestApp::spawn().await;
+    let laptop = app.login(GP, PW).await;
+    let phone = app.login(GP, PW).await;
+    let (status, body, _) = app
+        .send(
+            &laptop,
+            "/account/password",
+            &[
+                ("current_password", "wrong"),
+                ("new_password", "a new long passphrase"),
+                ("new_password_confirm", "a new long passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("This is not your current password."));
+    let (status, _, _) = app
+        .send(
+            &laptop,
+            "/account/password",
+            &[
+                ("current_password", PW),
+                ("new_password", "a new long passphrase"),
+                ("new_password_confirm", "a new long passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&laptop.client, "/patients").await.0,
+        StatusCode::OK,
+        "this device stays in"
+    );
+    assert_eq!(
+        app.get(&phone.client, "/patients").await.0,
+        StatusCode::SEE_OTHER,
+        "the other is out"
+    );
+    app.login(GP, "a new long passphrase").await;
+}
+
+#[tokio::test]
+async fn security_headers_are_on_every_response() {
+    let app = TestApp::spawn().await;
+    let s = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    for path in [
+        "/login",
+        "/patients",
+        &format!("/patients/{pid}"),
+        "/no-such-page",
+        "/static/app.css",
+    ] {
+        let r = app.get_raw(&s.client, path).await;
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+            "{path}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert!(h.contains_key("referrer-policy"));
+        if !path.starts_with("/static") {
+            assert_eq!(h["cache-control"], "no-store", "{path}");
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! Starts the real app (real HTTP) per test on its own temporary SQLite file, or on its
+//! own PostgreSQL database when TEST_DATABASE_URL is set.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use diesel::prelude::*;
+use handoff::clock::ManualClock;
+use handoff::config::Settings;
+use handoff::db::schema::patients;
+use handoff::services::Services;
+use handoff::startup::{self, ServerOptions};
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+
+pub const PW: &str = handoff::services::seed::DEMO_PASSWORD;
+pub const GP: &str = "asha.kulkarni@lakeside.example";
+pub const GP2: &str = "rohan.mehta@lakeside.example";
+pub const UNRELATED: &str = "vikram.joshi@lakeside.example";
+pub const OTHER_CLINIC_DOC: &str = "farah.siddiqui@harbour.example";
+pub const PATIENT_A: &str = "aarav.sharma@patients.example";
+pub const ADMIN: &str = "admin@lakeside.example";
+pub const OTHER_ADMIN: &str = "admin@harbour.example";
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: ManualClock,
+    pub svc: Services,
+    pub settings: Settings,
+    dir: PathBuf,
+    pg: Option<(String, String)>,
+}
+
+/// Which backend the suite runs on.
+pub fn pg_admin_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+fn fresh_pg_database(admin_url: &str) -> (String, String) {
+    let name = format!("handoff_t_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .expect("create test database");
+    let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+    (format!("{base}/{name}"), name)
+}
+
+impl TestApp {
+    /// A new app on an empty database with the demo network seeded.
+    pub async fn spawn() -> TestApp {
+        let app = Self::spawn_empty().await;
+        handoff::services::seed::seed_demo(&app.svc)
+            .expect("seed")
+            .expect("empty db");
+        app
+    }
+
+    /// A new app on an empty (migrated) database.
+    pub async fn spawn_empty() -> TestApp {
+        let dir = std::env::temp_dir().join(format!("handoff-test-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pg = pg_admin_url().map(|u| fresh_pg_database(&u));
+        let settings = Settings::for_data_dir(dir.clone(), pg.as_ref().map(|(u, _)| u.clone()));
+        Self::start(settings, dir, pg, ManualClock::starting_now()).await
+    }
+
+    /// A second app instance on the same database and files (a restart, or a second
+    /// instance behind a load balancer).
+    pub async fn another_instance(&self) -> TestApp {
+        let mut app = Self::start(
+            self.settings.clone(),
+            self.dir.clone(),
+            None,
+            self.clock.clone(),
+        )
+        .await;
+        // The first instance owns clean-up.
+        app.dir = PathBuf::new();
+        app
+    }
+
+    async fn start(
+        settings: Settings,
+        dir: PathBuf,
+        pg: Option<(String, String)>,
+        clock: ManualClock,
+    ) -> TestApp {
+        let mut settings = settings;
+        settings.max_upload_mb = 1;
+        let svc = startup::prepare(&settings, Arc::new(clock.clone())).expect("prepare");
+        let key = startup::cookie_key(&settings).expect("key");
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = startup::server(
+            listener,
+            svc.clone(),
+            key,
+            ServerOptions {
+                secure_cookies: false,
+                workers: Some(2),
+                extra_routes: None,
+            },
+        )
+        .expect("server");
+        tokio::spawn(server);
+        TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            clock,
+            svc,
+            settings,
+            dir,
+            pg,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A browser-like client with its own cookie jar that does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    pub async fn get(&self, c: &reqwest::Client, path: &str) -> (StatusCode, String) {
+        let r = c.get(self.url(path)).send().await.expect("GET");
+        let s = r.status();
+        (s, r.text().await.unwrap())
+    }
+
+    /// GET returning the response (headers needed).
+    pub async fn get_raw(&self, c: &reqwest::Client, path: &str) -> reqwest::Response {
+        c.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn post(
+        &self,
+        c: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, Option<String>) {
+        let r = c
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("POST");
+        let s = r.status();
+        let loc = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string());
+        (s, r.text().await.unwrap(), loc)
+    }
+
+    /// Signs in and returns the client and its CSRF token.
+    pub async fn login(&self, email: &str, password: &str) -> Session {
+        let c = self.client();
+        let (_, body) = self.get(&c, "/login").await;
+        let token = csrf_of(&body);
+        let (status, body, loc) = self
+            .post(
+                &c,
+                "/login",
+                &[
+                    ("csrf_token", &token),
+                    ("email", email),
+                    ("password", password),
+                ],
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::SEE_OTHER,
+            "login as {email} failed: {body}"
+        );
+        assert_eq!(loc.as_deref(), Some("/"));
+        let (_, body) = self.get(&c, "/account/password").await;
+        Session {
+            csrf: csrf_of(&body),
+            client: c,
+        }
+    }
+
+    /// A signed-in POST with the session's CSRF token added.
+    pub async fn send(
+        &self,
+        s: &Session,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, Option<String>) {
+        let mut f: Vec<(&str, &str)> = vec![("csrf_token", s.csrf.as_str())];
+        f.extend_from_slice(form);
+        self.post(&s.client, path, &f).await
+    }
+
+    pub fn conn(&self) -> handoff::db::PooledConn {
+        self.svc.pool.get().unwrap()
+    }
+
+    /// A seeded patient's id by "given family" name.
+    pub fn patient_id(&self, name: &str) -> String {
+        patients::table
+            .filter(patients::search_name.eq(name.to_lowercase()))
+            .select(patients::id)
+            .first(&mut *self.conn())
+            .expect("patient")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if !self.dir.as_os_str().is_empty() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+        if let (Some(admin), Some((_, name))) = (pg_admin_url(), &self.pg)
+            && let Ok(mut c) = PgConnection::establish(&admin)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut c);
+        }
+    }
+}
+
+pub struct Session {
+    pub client: reqwest::Client,
+    pub csrf: String,
+}
+
+pub fn csrf_of(body: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = body.find(marker).expect("page has a CSRF field") + marker.len();
+    body[start..].split('"').next().unwrap().to_string()
+}

@@ -1,0 +1,9 @@
+//! The integration suite: one binary, a real server and a fresh database per test.
+//! Runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+
+mod admin;
+mod auth;
+mod chart;
+mod config;
+mod helpers;
+mod privacy;

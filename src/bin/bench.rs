@@ -1,1 +1,72 @@
-fn main() {}
+//! `handoff-bench`: the Handoff server plus a TechEmpower-style Fortunes page at /fortunes,
+//! built on the same stack (pool, web::block, diesel, askama), so that page speed can be
+//! reported as a ratio against it. Built only with `--features bench`; run by bench/run.sh.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use clap::Parser;
+use handoff::clock::SystemClock;
+use handoff::config::Settings;
+use handoff::db::fortunes::{self, Fortune};
+use handoff::error::{AppError, AppResult};
+use handoff::services::{Services, seed};
+use handoff::startup::{self, ServerOptions};
+
+#[derive(Parser)]
+struct Args {
+    #[command(flatten)]
+    settings: Settings,
+    #[arg(long, default_value_t = 8088)]
+    port: u16,
+}
+
+#[derive(Template)]
+#[template(path = "fortunes.html")]
+struct FortunesPage {
+    fortunes: Vec<Fortune>,
+}
+
+async fn fortunes_page(svc: web::Data<Services>) -> AppResult<HttpResponse> {
+    let svc = svc.get_ref().clone();
+    let mut rows =
+        web::block(move || -> AppResult<Vec<Fortune>> { Ok(fortunes::all(&mut *svc.conn()?)?) })
+            .await??;
+    rows.push(Fortune {
+        id: 0,
+        message: "Additional fortune added at request time.".into(),
+    });
+    rows.sort_by(|a, b| a.message.cmp(&b.message));
+    let body = FortunesPage { fortunes: rows }
+        .render()
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+fn fortunes_route(cfg: &mut web::ServiceConfig) {
+    cfg.route("/fortunes", web::get().to(fortunes_page));
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let svc = startup::prepare(&args.settings, Arc::new(SystemClock))?;
+    fortunes::install(&mut *svc.pool.get()?)?;
+    seed::seed_demo(&svc).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let key = startup::cookie_key(&args.settings)?;
+    let listener = TcpListener::bind(("127.0.0.1", args.port))?;
+    println!("bench server on http://{}/", listener.local_addr()?);
+    let opts = ServerOptions {
+        secure_cookies: false,
+        workers: None,
+        extra_routes: Some(fortunes_route),
+    };
+    actix_web::rt::System::new().block_on(async move {
+        startup::server(listener, svc, key, opts)?
+            .await
+            .map_err(anyhow::Error::from)
+    })
+}

@@ -5,6 +5,8 @@
 pub mod audit;
 pub mod chart;
 pub mod clinics;
+#[cfg(feature = "bench")]
+pub mod fortunes;
 pub mod login_attempts;
 pub mod patients;
 pub mod schema;

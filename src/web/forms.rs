@@ -39,6 +39,18 @@ impl FormState {
         }
     }
 
+    /// The value to put back into an input of type `kind`: date and time inputs only take
+    /// well-formed values (anything else would be dropped by the browser and is invalid HTML).
+    pub fn shown(&self, section: &str, name: &str, kind: &str) -> &str {
+        let v = self.val(section, name);
+        let ok = match kind {
+            "date" => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok(),
+            "datetime-local" => chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M").is_ok(),
+            _ => true,
+        };
+        if ok { v } else { "" }
+    }
+
     /// The error for `name` of form `section`.
     pub fn err(&self, section: &str, name: &str) -> Option<&str> {
         if self.section == section {

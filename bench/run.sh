@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Page speed against a TechEmpower-style Fortunes page on the same stack, in one run.
+# Builds the release benchmark server, starts it on a fresh SQLite database (or on
+# BENCH_DATABASE_URL), signs in as a demo practitioner, and loads each page with wrk.
+#
+# usage: bench/run.sh [seconds per page, default 10] [connections, default 64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${1:-10}"
+CONNS="${2:-64}"
+PORT="${BENCH_PORT:-8088}"
+B="http://127.0.0.1:$PORT"
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }
+
+cargo build --release --features bench --bin handoff-bench >&2
+DATA=$(mktemp -d)
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
+RUST_LOG=warn DATABASE_URL="${BENCH_DATABASE_URL:-}" ./target/release/handoff-bench --data-dir "$DATA" --port "$PORT" >&2 &
+SERVER=$!
+for _ in $(seq 1 50); do curl -sf "$B/healthz" >/dev/null && break; sleep 0.2; done
+
+# Sign in through the form, as a browser would.
+JAR="$DATA/cookies"
+TOKEN=$(curl -s -c "$JAR" "$B/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+curl -s -b "$JAR" -c "$JAR" -o /dev/null -d "csrf_token=$TOKEN&email=asha.kulkarni%40lakeside.example&password=handoff-demo-2026" "$B/login"
+COOKIE="handoff_session=$(awk '$6=="handoff_session"{print $7}' "$JAR")"
+PATIENT=$(curl -s -H "Cookie: $COOKIE" "$B/patients" | grep -o '/patients/[0-9a-f-]\{36\}' | head -1)
+[ -n "$PATIENT" ] || { echo "sign-in failed" >&2; exit 1; }
+
+run() { # name path -> "rps p50 p99"
+  local out
+  out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "$B$2")
+  local errors
+  errors=$(echo "$out" | awk '/Non-2xx/{print $5}')
+  [ -z "$errors" ] || { echo "$1: $errors non-2xx responses" >&2; exit 1; }
+  local rps p50 p99
+  rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
+  p50=$(echo "$out" | awk '$1=="50%"{print $2}')
+  p99=$(echo "$out" | awk '$1=="99%"{print $2}')
+  echo "$rps $p50 $p99"
+}
+
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(uname -m), wrk -t2 -c$CONNS -d${DURATION}s, backend ${BENCH_DATABASE_URL:+postgres}${BENCH_DATABASE_URL:-sqlite}"
+read -r F_RPS F_P50 F_P99 < <(run fortunes /fortunes)
+printf '%-28s %10s req/s  p50 %8s  p99 %8s  ratio %s\n' "fortunes (baseline)" "$F_RPS" "$F_P50" "$F_P99" "1.00"
+for page in "patient list:/patients" "patient profile:$PATIENT"; do
+  name=${page%%:*}; path=${page#*:}
+  read -r RPS P50 P99 < <(run "$name" "$path")
+  RATIO=$(awk -v a="$RPS" -v b="$F_RPS" 'BEGIN{printf "%.2f", a/b}')
+  printf '%-28s %10s req/s  p50 %8s  p99 %8s  ratio %s\n' "$name" "$RPS" "$P50" "$P99" "$RATIO"
+done

@@ -53,6 +53,7 @@ fn fortunes_route(cfg: &mut web::ServiceConfig) {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let svc = startup::prepare(&args.settings, Arc::new(SystemClock))?;
     fortunes::install(&mut *svc.pool.get()?)?;
     seed::seed_demo(&svc).map_err(|e| anyhow::anyhow!("{e}"))?;

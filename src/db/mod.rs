@@ -15,7 +15,7 @@ pub mod users;
 
 use std::time::Duration;
 
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
@@ -119,11 +119,12 @@ impl ManageConnection for Manager {
                 let mut conn = SqliteConnection::establish(path)
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 // Durability first: a consent or a referral must survive a power loss.
-                diesel::sql_query(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                // busy_timeout first: switching to WAL needs a lock another connection may
+                // hold. One statement per call would only run the first; batch_execute runs all.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
-                .execute(&mut conn)
                 .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
             }
@@ -243,6 +244,39 @@ mod tests {
         assert!(DbUrl::parse("host=localhost dbname=x").is_err());
         assert!(DbUrl::parse("data/handoff.db").is_err());
         assert!(DbUrl::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn every_sqlite_connection_gets_the_durability_pragmas() {
+        let dir = std::env::temp_dir().join(format!("handoff-pragma-{}", new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = DbUrl::Sqlite {
+            path: dir.join("t.db").to_string_lossy().into_owned(),
+        };
+        let mut conn = Manager { url }.connect().unwrap();
+        #[derive(diesel::QueryableByName)]
+        struct V {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            v: String,
+        }
+        let mut pragma = |name: &str| {
+            let column = if name == "busy_timeout" {
+                "timeout"
+            } else {
+                name
+            };
+            diesel::sql_query(format!(
+                "SELECT CAST({column} AS TEXT) AS v FROM pragma_{name}"
+            ))
+            .get_result::<V>(&mut conn)
+            .unwrap()
+            .v
+        };
+        assert_eq!(pragma("foreign_keys"), "1");
+        assert_eq!(pragma("journal_mode"), "wal");
+        assert_eq!(pragma("synchronous"), "2", "FULL");
+        assert_eq!(pragma("busy_timeout"), "10000");
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

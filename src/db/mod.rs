@@ -5,12 +5,16 @@
 pub mod audit;
 pub mod chart;
 pub mod clinics;
+pub mod directory;
 #[cfg(feature = "bench")]
 pub mod fortunes;
 pub mod login_attempts;
 pub mod patients;
+pub mod practices;
+pub mod referrals;
 pub mod schema;
 pub mod sessions;
+pub mod threads;
 pub mod users;
 
 use std::time::Duration;

@@ -181,12 +181,131 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    practices (practitioner_id) {
+        practitioner_id -> Text,
+        location -> Text,
+        visit_minutes -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Text,
+        kind -> Text,
+        patient_id -> Text,
+        sender_id -> Text,
+        sender_clinic_id -> Text,
+        receiver_id -> Text,
+        status -> Text,
+        version -> BigInt,
+        priority -> Text,
+        priority_rank -> BigInt,
+        see_by -> Nullable<Text>,
+        reason -> Text,
+        message -> Text,
+        doctor_only -> Bool,
+        snapshot -> Text,
+        scope -> Text,
+        what_to_bring -> Text,
+        redirected_from -> Nullable<Text>,
+        redirected_to -> Nullable<Text>,
+        reject_code -> Nullable<Text>,
+        reject_note -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        decline_reason -> Nullable<Text>,
+        outcome_summary -> Nullable<Text>,
+        outcome_advice -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        received_at -> Nullable<Timestamp>,
+        accepted_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        waiting_since -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referral_events (id) {
+        id -> Text,
+        referral_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        note -> Text,
+        patient_visible -> Bool,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        patient_id -> Text,
+        referral_id -> Text,
+        recipient_id -> Text,
+        method -> Text,
+        scope -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    threads (id) {
+        id -> Text,
+        kind -> Text,
+        a_id -> Text,
+        b_id -> Text,
+        created_at -> Timestamp,
+        last_message_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        thread_id -> Text,
+        author_id -> Nullable<Text>,
+        body -> Text,
+        referral_id -> Nullable<Text>,
+        card -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    thread_reads (thread_id, user_id) {
+        thread_id -> Text,
+        user_id -> Text,
+        last_read_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        referral_id -> Nullable<Text>,
+        body -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> clinics (clinic_id));
 diesel::joinable!(practitioners -> users (user_id));
 diesel::joinable!(practitioners -> clinics (clinic_id));
 diesel::joinable!(patients -> clinics (clinic_id));
 diesel::joinable!(care_relationships -> patients (patient_id));
 diesel::joinable!(care_relationships -> users (practitioner_id));
+diesel::joinable!(referrals -> patients (patient_id));
+diesel::joinable!(referral_events -> referrals (referral_id));
+diesel::joinable!(messages -> threads (thread_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     clinics,
@@ -203,4 +322,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     login_attempts,
     audit_events,
+    practices,
+    referrals,
+    referral_events,
+    consents,
+    threads,
+    messages,
+    thread_reads,
+    notifications,
 );

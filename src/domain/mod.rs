@@ -6,4 +6,6 @@ pub mod files;
 pub mod forms;
 pub mod people;
 pub mod policy;
+pub mod referral;
 pub mod security;
+pub mod snapshot;

@@ -56,6 +56,16 @@ pub struct PatientFacts {
     pub actor_in_care_team: bool,
 }
 
+/// What is known about a referral when deciding access to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReferralFacts {
+    /// How the actor relates to the referral.
+    pub party: super::referral::Party,
+    pub status: super::referral::Status,
+    /// Whether the referral has ever reached the receiver.
+    pub received: bool,
+}
+
 /// What the actor wants to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action<'a> {
@@ -73,6 +83,12 @@ pub enum Action<'a> {
     UsePortal,
     /// Clinic settings and the clinic's practitioners.
     ManageClinic { clinic_id: &'a str },
+    /// Search the network directory and refer patients.
+    Refer,
+    /// Open a referral page (what is shown on it is decided by the referral's rules).
+    ViewReferral(&'a ReferralFacts),
+    /// Read and write in a message thread.
+    UseThread { is_party: bool },
 }
 
 /// The answer.
@@ -107,6 +123,19 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
         Action::ManageClinic { clinic_id } => {
             matches!(actor, Actor::ClinicAdmin { clinic_id: own, .. } if own == clinic_id)
         }
+        Action::Refer => matches!(actor, Actor::Practitioner { .. }),
+        Action::ViewReferral(r) => {
+            use super::referral::{Party, Status};
+            match r.party {
+                Party::Sender => true,
+                // The receiver sees nothing until the referral is handed over.
+                Party::Receiver => r.received,
+                // The patient sees every referral about them once it leaves draft.
+                Party::Patient => r.status != Status::Draft,
+                Party::Other => false,
+            }
+        }
+        Action::UseThread { is_party } => *is_party,
     };
     if allowed { Allow } else { Forbidden }
 }
@@ -198,6 +227,71 @@ mod tests {
             Decision::Forbidden
         );
         assert_eq!(decide(&patient("u1"), &Action::UsePortal), Decision::Allow);
+    }
+
+    #[test]
+    fn referral_pages_follow_the_parties() {
+        use crate::domain::referral::{Party, Status};
+        let doc = practitioner("d");
+        let f = |party, status, received| ReferralFacts {
+            party,
+            status,
+            received,
+        };
+        assert_eq!(
+            decide(
+                &doc,
+                &Action::ViewReferral(&f(Party::Sender, Status::Draft, false))
+            ),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(
+                &doc,
+                &Action::ViewReferral(&f(Party::Receiver, Status::AwaitingPatient, false))
+            ),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(
+                &doc,
+                &Action::ViewReferral(&f(Party::Receiver, Status::Sent, true))
+            ),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(
+                &doc,
+                &Action::ViewReferral(&f(Party::Receiver, Status::Cancelled, true))
+            ),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(
+                &patient("u1"),
+                &Action::ViewReferral(&f(Party::Patient, Status::Draft, false))
+            ),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(
+                &patient("u1"),
+                &Action::ViewReferral(&f(Party::Patient, Status::Rejected, true))
+            ),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(
+                &doc,
+                &Action::ViewReferral(&f(Party::Other, Status::Sent, true))
+            ),
+            Decision::Forbidden
+        );
+        assert_eq!(decide(&admin("c1"), &Action::Refer), Decision::Forbidden);
+        assert_eq!(
+            decide(&Actor::Anonymous, &Action::UseThread { is_party: true }),
+            Decision::NeedsLogin
+        );
     }
 
     #[test]

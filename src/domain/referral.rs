@@ -115,6 +115,11 @@ impl fmt::Display for Status {
     }
 }
 
+/// The practitioners' label of a stored status value.
+pub fn status_label(s: &str) -> &'static str {
+    Status::parse(s).map_or("Unknown", Status::label)
+}
+
 /// What the patient is shown. A rejection is never shown to the patient: it reads
 /// "In review", as need-info does.
 pub fn patient_label(status: Status, receiver: &str) -> String {
@@ -278,9 +283,15 @@ pub struct Facts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// The actor is not the party the command belongs to.
-    NotYours { command: Command, by: Party },
+    NotYours {
+        command: Command,
+        by: Party,
+    },
     /// The referral is not in a status the command leaves from.
-    WrongStatus { command: Command, status: Status },
+    WrongStatus {
+        command: Command,
+        status: Status,
+    },
     /// Sending needs the patient's consent first.
     ConsentMissing,
     AlreadyRedirected,
@@ -394,6 +405,34 @@ pub fn allowed(status: Status, party: Party, facts: Facts) -> Vec<Command> {
         .collect()
 }
 
+/// Whether the patient is offered a "Book a visit" button: only when the receiver wants to
+/// see them or has accepted, the receiver runs a practice in the scheduling portal, and the
+/// receiver's clinic shows booking prompts.
+pub fn booking_prompt(
+    status: Status,
+    receiver_has_practice: bool,
+    clinic_shows_prompts: bool,
+) -> bool {
+    matches!(status, Status::VisitRequired | Status::Accepted)
+        && receiver_has_practice
+        && clinic_shows_prompts
+}
+
+/// What a patient is told to bring, by default, for each kind of referral.
+pub fn default_what_to_bring(kind: &str) -> &'static str {
+    match kind {
+        "lab" | "imaging" => {
+            "Photo ID, this referral, and any earlier results or images of the same test."
+        }
+        "admission" => {
+            "Photo ID, this referral, all current medicines in their boxes, and clothes and toiletries for a few days."
+        }
+        _ => {
+            "Photo ID, this referral, a list of your current medicines, and any recent test results or letters."
+        }
+    }
+}
+
 /// Priority of a referral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Priority {
@@ -470,7 +509,12 @@ mod tests {
         };
         let mut t = vec![
             (S::AwaitingPatient, C::Approve, P::Patient, S::Sent),
-            (S::AwaitingPatient, C::Decline, P::Patient, S::DeclinedByPatient),
+            (
+                S::AwaitingPatient,
+                C::Decline,
+                P::Patient,
+                S::DeclinedByPatient,
+            ),
             (S::Sent, C::RequestInfo, P::Receiver, S::NeedInfo),
             (S::NeedInfo, C::ProvideInfo, P::Sender, S::Sent),
             (S::Sent, C::RequireVisit, P::Receiver, S::VisitRequired),
@@ -543,20 +587,36 @@ mod tests {
         let f = Facts::default();
         assert_eq!(
             decide(S::Sent, P::Sender, C::Accept, f),
-            Err(Refusal::NotYours { command: C::Accept, by: P::Receiver })
+            Err(Refusal::NotYours {
+                command: C::Accept,
+                by: P::Receiver
+            })
         );
         assert_eq!(
             decide(S::Accepted, P::Receiver, C::Accept, f),
-            Err(Refusal::WrongStatus { command: C::Accept, status: S::Accepted })
+            Err(Refusal::WrongStatus {
+                command: C::Accept,
+                status: S::Accepted
+            })
         );
-        assert_eq!(decide(S::Draft, P::Sender, C::Submit, f), Err(Refusal::ConsentMissing));
-        let msg = Refusal::WrongStatus { command: C::Accept, status: S::Rejected }.to_string();
+        assert_eq!(
+            decide(S::Draft, P::Sender, C::Submit, f),
+            Err(Refusal::ConsentMissing)
+        );
+        let msg = Refusal::WrongStatus {
+            command: C::Accept,
+            status: S::Rejected,
+        }
+        .to_string();
         assert!(msg.contains("Declined by receiver") && msg.contains("Accept"));
     }
 
     #[test]
     fn submit_goes_to_the_patient_first_when_the_clinic_requires_it() {
-        let f = Facts { approval_required: true, ..Facts::default() };
+        let f = Facts {
+            approval_required: true,
+            ..Facts::default()
+        };
         let t = decide(S::Draft, P::Sender, C::Submit, f).unwrap();
         assert_eq!(t.to, S::AwaitingPatient);
         assert_eq!(t.notify, vec![P::Patient]);
@@ -574,14 +634,39 @@ mod tests {
 
     #[test]
     fn allowed_lists_exactly_the_accepted_commands() {
-        let f = Facts { consent_recorded: true, ..Facts::default() };
-        assert_eq!(allowed(S::Sent, P::Receiver, f), vec![C::RequestInfo, C::RequireVisit, C::Accept, C::Reject]);
+        let f = Facts {
+            consent_recorded: true,
+            ..Facts::default()
+        };
+        assert_eq!(
+            allowed(S::Sent, P::Receiver, f),
+            vec![C::RequestInfo, C::RequireVisit, C::Accept, C::Reject]
+        );
         assert_eq!(allowed(S::Sent, P::Sender, f), vec![C::Cancel]);
-        assert_eq!(allowed(S::Rejected, P::Sender, f), vec![C::Cancel, C::Redirect]);
-        assert_eq!(allowed(S::AwaitingPatient, P::Patient, f), vec![C::Approve, C::Decline]);
+        assert_eq!(
+            allowed(S::Rejected, P::Sender, f),
+            vec![C::Cancel, C::Redirect]
+        );
+        assert_eq!(
+            allowed(S::AwaitingPatient, P::Patient, f),
+            vec![C::Approve, C::Decline]
+        );
         assert!(allowed(S::Sent, P::Other, f).is_empty());
         // Submit is offered without consent; the composer asks for it.
-        assert_eq!(allowed(S::Draft, P::Sender, Facts::default()), vec![C::Submit, C::Cancel]);
+        assert_eq!(
+            allowed(S::Draft, P::Sender, Facts::default()),
+            vec![C::Submit, C::Cancel]
+        );
+    }
+
+    #[test]
+    fn booking_button_needs_practice_prompts_and_the_right_status() {
+        assert!(booking_prompt(S::Accepted, true, true));
+        assert!(booking_prompt(S::VisitRequired, true, true));
+        assert!(!booking_prompt(S::Accepted, false, true));
+        assert!(!booking_prompt(S::Accepted, true, false));
+        assert!(!booking_prompt(S::Sent, true, true));
+        assert!(!booking_prompt(S::Completed, true, true));
     }
 
     #[test]

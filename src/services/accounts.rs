@@ -350,6 +350,7 @@ pub fn create_user_cli(svc: &Services, a: &CliAccount<'_>) -> AppResult<User> {
                     bio: String::new(),
                 },
             )?;
+            db::directory::refresh(c, &user.id)?;
         }
         Ok(user)
     })

@@ -103,6 +103,7 @@ pub fn add_practitioner(
                 bio: String::new(),
             },
         )?;
+        db::directory::refresh(c, &user.id)?;
         audit(
             c,
             now,
@@ -165,6 +166,7 @@ pub fn update_practitioner(
         if !active {
             db::sessions::delete_for_user(c, user_id, None)?;
         }
+        db::directory::refresh(c, user_id)?;
         audit(
             c,
             now,

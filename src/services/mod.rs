@@ -4,8 +4,11 @@
 
 pub mod accounts;
 pub mod clinics;
+pub mod directory;
 pub mod patients;
+pub mod referrals;
 pub mod seed;
+pub mod threads;
 
 use std::path::PathBuf;
 

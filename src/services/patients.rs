@@ -195,6 +195,8 @@ pub struct Profile {
     /// Practitioners of the clinic not yet in the care team (for sharing).
     pub colleagues: Vec<(String, String, String)>,
     pub can_edit: bool,
+    /// The chart's referrals (for the care team only).
+    pub referrals: Vec<db::referrals::ListRow>,
 }
 
 /// Opens a chart. The view is audited before the page is returned.
@@ -230,6 +232,11 @@ pub fn profile(svc: &Services, caller: &Caller, patient_id: &str) -> AppResult<P
             Vec::new()
         };
         Ok(Profile {
+            referrals: if can_edit {
+                db::referrals::for_chart(c, patient_id)?
+            } else {
+                Vec::new()
+            },
             clinic_name: db::clinics::get(c, &patient.clinic_id)?.name,
             chart: db::chart::load_chart(c, patient_id)?,
             care_team,

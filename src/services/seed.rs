@@ -123,6 +123,15 @@ const PRACTITIONERS: [(usize, &str, &str, &str, bool); 14] = [
     ),
 ];
 
+/// Practitioners who run a practice in the scheduling portal (their patients get a
+/// "Book a visit" button).
+const PRACTICES: [&str; 4] = [
+    "Farah Siddiqui",
+    "Lakshmi Narayan",
+    "Arjun Reddy",
+    "Meera Iyer",
+];
+
 const GIVEN: [&str; 24] = [
     "Aarav", "Diya", "Kiran", "Neha", "Sanjay", "Lata", "Ravi", "Pooja", "Manoj", "Sunita", "Arun",
     "Kavya", "Tariq", "Rekha", "Joseph", "Fatima", "Harish", "Geeta", "Omar", "Isha", "Suresh",
@@ -310,6 +319,18 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
                 bio: String::new(),
             },
         )?;
+        db::directory::refresh(c, &u.id)?;
+        if PRACTICES.contains(&name) {
+            db::practices::insert(
+                c,
+                &crate::db::practices::Practice {
+                    practitioner_id: u.id.clone(),
+                    location: format!("{}, {}", clinic.name, clinic.city),
+                    visit_minutes: 20,
+                    created_at: now,
+                },
+            )?;
+        }
         logins.push(DemoLogin {
             email,
             role: "practitioner",

@@ -21,7 +21,7 @@ struct PasswordPage {
 pub async fn password_page(ctx: Ctx) -> AppResult<HttpResponse> {
     ctx.require_user()?;
     html(&PasswordPage {
-        l: ctx.layout("Change password", "account"),
+        l: ctx.layout("Change password", "account").await,
         f: FormState::default(),
     })
 }
@@ -62,7 +62,7 @@ pub async fn password_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpRespon
         Err(AppError::Invalid(errors)) => html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &PasswordPage {
-                l: ctx.layout("Change password", "account"),
+                l: ctx.layout("Change password", "account").await,
                 f: FormState::new("password", HashMap::new(), errors),
             },
         ),

@@ -32,7 +32,9 @@ pub async fn admin_page(ctx: Ctx) -> AppResult<HttpResponse> {
         .run(move |svc, caller| svc_clinics::overview(svc, caller, &clinic_id))
         .await?;
     html(&AdminPage {
-        l: ctx.layout(format!("{} administration", o.clinic.name), "admin"),
+        l: ctx
+            .layout(format!("{} administration", o.clinic.name), "admin")
+            .await,
         clinic: o.clinic,
         practitioners: o.practitioners,
     })
@@ -82,7 +84,7 @@ pub async fn new_practitioner_page(ctx: Ctx) -> AppResult<HttpResponse> {
     ]
     .into();
     html(&PractitionerPage {
-        l: ctx.layout("Add a practitioner", "admin"),
+        l: ctx.layout("Add a practitioner", "admin").await,
         f: FormState::new("practitioner", defaults, Default::default()),
         user_id: None,
         active: true,
@@ -106,7 +108,7 @@ pub async fn create_practitioner_submit(ctx: Ctx, body: web::Bytes) -> AppResult
             html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &PractitionerPage {
-                    l: ctx.layout("Add a practitioner", "admin"),
+                    l: ctx.layout("Add a practitioner", "admin").await,
                     f: FormState::new("practitioner", raw, errors),
                     user_id: None,
                     active: true,
@@ -140,7 +142,9 @@ pub async fn edit_practitioner_page(ctx: Ctx, path: web::Path<String>) -> AppRes
         values.insert("active".into(), "on".into());
     }
     html(&PractitionerPage {
-        l: ctx.layout(format!("Edit {}", u.display_name), "admin"),
+        l: ctx
+            .layout(format!("Edit {}", u.display_name), "admin")
+            .await,
         f: FormState::new("practitioner", values, Default::default()),
         user_id: Some(id),
         active: u.active,
@@ -170,7 +174,7 @@ pub async fn update_practitioner_submit(
         Err(AppError::Invalid(errors)) => html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &PractitionerPage {
-                l: ctx.layout("Edit practitioner", "admin"),
+                l: ctx.layout("Edit practitioner", "admin").await,
                 f: FormState::new("practitioner", raw, errors),
                 user_id: Some(id),
                 active,

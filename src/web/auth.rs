@@ -37,7 +37,7 @@ pub async fn login_page(ctx: Ctx, q: web::Query<NextQuery>) -> AppResult<HttpRes
         return Ok(see_other(&safe_next(&q.next)));
     }
     html(&LoginPage {
-        l: ctx.layout("Sign in", ""),
+        l: ctx.layout("Sign in", "").await,
         email: String::new(),
         next: safe_next(&q.next),
         error: None,
@@ -87,7 +87,7 @@ pub async fn login_submit(ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<Htt
             html_status(
                 status,
                 &LoginPage {
-                    l: ctx.layout("Sign in", ""),
+                    l: ctx.layout("Sign in", "").await,
                     email: form.email,
                     next: safe_next(&form.next),
                     error: Some(message),

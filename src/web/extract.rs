@@ -36,6 +36,8 @@ pub struct Layout {
     pub flash: Option<String>,
     /// Which top navigation entry is current.
     pub nav: &'static str,
+    /// Unread notifications, shown in the navigation.
+    pub unread: i64,
 }
 
 impl Layout {
@@ -122,18 +124,27 @@ impl Ctx {
         web::block(move || f(&svc, &caller)).await?
     }
 
-    /// The layout for a page, taking any one-time message out of the session.
-    pub fn layout(&self, title: impl Into<String>, nav: &'static str) -> Layout {
+    /// The layout for a page, taking any one-time message out of the session. Signed-in
+    /// pages also show the unread notification count.
+    pub async fn layout(&self, title: impl Into<String>, nav: &'static str) -> Layout {
         let flash = self
             .session
             .remove(SESSION_FLASH)
             .and_then(|v| serde_json::from_str(&v).ok());
+        let unread = if self.user.is_some() {
+            self.run(crate::services::threads::unread)
+                .await
+                .unwrap_or(0)
+        } else {
+            0
+        };
         Layout {
             title: title.into(),
             user: self.user.clone(),
             csrf: self.csrf.clone(),
             flash,
             nav,
+            unread,
         }
     }
 

@@ -5,14 +5,17 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod directory;
 pub mod extract;
 pub mod forms;
 pub mod home;
 pub mod middleware;
 pub mod patients;
 pub mod portal;
+pub mod referrals;
 pub mod routes;
 pub mod session_store;
+pub mod threads;
 
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};

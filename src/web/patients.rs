@@ -58,7 +58,7 @@ pub async fn list_page(ctx: Ctx, query: web::Query<ListQuery>) -> AppResult<Http
         .run(move |svc, caller| svc_patients::list(svc, caller, &q2, page))
         .await?;
     html(&ListPage {
-        l: ctx.layout("Patients", "patients"),
+        l: ctx.layout("Patients", "patients").await,
         prev_href: (res.page > 1).then(|| page_href(&q, res.page - 1)),
         next_href: (res.page < res.pages).then(|| page_href(&q, res.page + 1)),
         q,
@@ -86,7 +86,7 @@ pub async fn new_page(ctx: Ctx) -> AppResult<HttpResponse> {
     })
     .await?;
     html(&NewPage {
-        l: ctx.layout("Register a patient", "patients"),
+        l: ctx.layout("Register a patient", "patients").await,
         f: FormState::default(),
         sexes: &SEXES,
     })
@@ -107,7 +107,7 @@ pub async fn create_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpResponse
             html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &NewPage {
-                    l: ctx.layout("Register a patient", "patients"),
+                    l: ctx.layout("Register a patient", "patients").await,
                     f: FormState::new("patient", raw, errors),
                     sexes: &SEXES,
                 },
@@ -157,6 +157,12 @@ struct ProfilePage {
     file_kinds: &'static [(&'static str, &'static str)],
 }
 
+impl ProfilePage {
+    fn status_label(&self, s: &str) -> &'static str {
+        crate::domain::referral::status_label(s)
+    }
+}
+
 fn opt(v: Option<i64>, unit: &str) -> String {
     v.map_or("–".into(), |n| format!("{n}{unit}"))
 }
@@ -186,7 +192,7 @@ fn file_view(pid: &str, f: &FileRow) -> FileView {
 }
 
 /// Renders a chart page (the practitioner's profile or the patient's own portal view).
-pub(super) fn render_profile(
+pub(super) async fn render_profile(
     ctx: &Ctx,
     p: Profile,
     portal: bool,
@@ -223,14 +229,16 @@ pub(super) fn render_profile(
     let files = p.chart.files.iter().map(|f| file_view(&pid, f)).collect();
     let title = format!("{} {}", p.patient.given_name, p.patient.family_name);
     let page = ProfilePage {
-        l: ctx.layout(
-            if portal {
-                "My health record".to_string()
-            } else {
-                title
-            },
-            if portal { "portal" } else { "patients" },
-        ),
+        l: ctx
+            .layout(
+                if portal {
+                    "My health record".to_string()
+                } else {
+                    title
+                },
+                if portal { "portal" } else { "patients" },
+            )
+            .await,
         upload_action: format!("/patients/{pid}/files?csrf_token={}", ctx.csrf),
         portal,
         age,
@@ -253,7 +261,7 @@ pub async fn profile_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpRe
     let p = ctx
         .run(move |svc, caller| svc_patients::profile(svc, caller, &id))
         .await?;
-    render_profile(&ctx, p, false, FormState::default(), StatusCode::OK)
+    render_profile(&ctx, p, false, FormState::default(), StatusCode::OK).await
 }
 
 async fn add_entry(
@@ -283,6 +291,7 @@ async fn add_entry(
                 FormState::new(section, raw, errors),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -411,6 +420,7 @@ pub async fn file_submit(
                 FormState::new("files", raw, errors),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
+            .await
         }
         Err(e) => Err(e),
     }

@@ -15,5 +15,5 @@ pub async fn portal_page(ctx: Ctx) -> AppResult<HttpResponse> {
             svc_patients::profile(svc, caller, &id)
         })
         .await?;
-    render_profile(&ctx, p, true, FormState::default(), StatusCode::OK)
+    render_profile(&ctx, p, true, FormState::default(), StatusCode::OK).await
 }

@@ -3,7 +3,7 @@
 
 use actix_web::web;
 
-use super::{account, admin, assets, auth, home, patients, portal};
+use super::{account, admin, assets, auth, directory, home, patients, portal, referrals, threads};
 
 macro_rules! route_table {
     ($( $method:ident $path:literal => $handler:path ),* $(,)?) => {
@@ -38,7 +38,32 @@ route_table! {
     post "/patients/{id}/files"                  => patients::file_submit,
     get  "/patients/{id}/files/{file_id}"        => patients::file_download,
     post "/patients/{id}/care-team"              => patients::care_team_submit,
+    get  "/patients/{id}/refer"                  => referrals::search_page,
+    get  "/patients/{id}/refer/new"              => referrals::compose_page,
+    post "/patients/{id}/referrals"              => referrals::create_submit,
+    get  "/referrals/{id}"                       => referrals::show_page,
+    get  "/referrals/{id}/edit"                  => referrals::edit_page,
+    post "/referrals/{id}/edit"                  => referrals::edit_submit,
+    post "/referrals/{id}/submit"                => referrals::submit_submit,
+    post "/referrals/{id}/approve"               => referrals::approve_submit,
+    post "/referrals/{id}/decline"               => referrals::decline_submit,
+    post "/referrals/{id}/request_info"          => referrals::request_info_submit,
+    post "/referrals/{id}/provide_info"          => referrals::provide_info_submit,
+    post "/referrals/{id}/require_visit"         => referrals::require_visit_submit,
+    post "/referrals/{id}/accept"                => referrals::accept_submit,
+    post "/referrals/{id}/reject"                => referrals::reject_submit,
+    post "/referrals/{id}/complete"              => referrals::complete_submit,
+    post "/referrals/{id}/cancel"                => referrals::cancel_submit,
+    get  "/referrals/{id}/redirect"              => referrals::redirect_page,
+    get  "/inbox"                                => referrals::inbox_page,
+    get  "/sent"                                 => referrals::sent_page,
+    get  "/practitioners/{id}"                   => directory::profile_page,
+    get  "/threads"                              => threads::list_page,
+    get  "/threads/{id}"                         => threads::show_page,
+    post "/threads/{id}"                         => threads::post_submit,
+    get  "/notifications"                        => threads::notifications_page,
     get  "/portal"                               => portal::portal_page,
+    get  "/portal/referrals"                     => referrals::patient_list_page,
     get  "/admin"                                => admin::admin_page,
     post "/admin/settings"                       => admin::settings_submit,
     get  "/admin/practitioners/new"              => admin::new_practitioner_page,

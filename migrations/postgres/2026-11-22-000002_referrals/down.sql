@@ -1,0 +1,9 @@
+DROP TABLE directory;
+DROP TABLE notifications;
+DROP TABLE thread_reads;
+DROP TABLE messages;
+DROP TABLE threads;
+DROP TABLE consents;
+DROP TABLE referral_events;
+DROP TABLE referrals;
+DROP TABLE practices;

@@ -1,0 +1,381 @@
+//! Referrals, their timeline events and consents.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{consents, patients, referral_events, referrals, users};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = referrals)]
+pub struct Referral {
+    pub id: String,
+    pub kind: String,
+    pub patient_id: String,
+    pub sender_id: String,
+    pub sender_clinic_id: String,
+    pub receiver_id: String,
+    pub status: String,
+    pub version: i64,
+    pub priority: String,
+    pub priority_rank: i64,
+    pub see_by: Option<String>,
+    pub reason: String,
+    pub message: String,
+    pub doctor_only: bool,
+    pub snapshot: String,
+    pub scope: String,
+    pub what_to_bring: String,
+    pub redirected_from: Option<String>,
+    pub redirected_to: Option<String>,
+    pub reject_code: Option<String>,
+    pub reject_note: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub decline_reason: Option<String>,
+    pub outcome_summary: Option<String>,
+    pub outcome_advice: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub received_at: Option<NaiveDateTime>,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub waiting_since: NaiveDateTime,
+}
+
+/// What a draft edit may change.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = referrals)]
+pub struct DraftChanges {
+    pub receiver_id: String,
+    pub priority: String,
+    pub priority_rank: i64,
+    pub see_by: Option<String>,
+    pub reason: String,
+    pub message: String,
+    pub doctor_only: bool,
+    pub snapshot: String,
+    pub scope: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What a transition sets besides status and version; `None` leaves a column alone.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = referrals)]
+pub struct TransitionChanges {
+    pub status: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+    pub waiting_since: Option<NaiveDateTime>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub received_at: Option<NaiveDateTime>,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub redirected_to: Option<String>,
+    pub reject_code: Option<String>,
+    pub reject_note: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub decline_reason: Option<String>,
+    pub outcome_summary: Option<String>,
+    pub outcome_advice: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = referral_events)]
+pub struct Event {
+    pub id: String,
+    pub referral_id: String,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub note: String,
+    pub patient_visible: bool,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = consents)]
+pub struct Consent {
+    pub id: String,
+    pub patient_id: String,
+    pub referral_id: String,
+    pub recipient_id: String,
+    pub method: String,
+    pub scope: String,
+    pub recorded_by: String,
+    pub recorded_at: NaiveDateTime,
+    pub withdrawn_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut DbConn, r: &Referral) -> QueryResult<usize> {
+    diesel::insert_into(referrals::table)
+        .values(r)
+        .execute(conn)
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> QueryResult<Referral> {
+    referrals::table
+        .find(id)
+        .select(Referral::as_select())
+        .first(conn)
+}
+
+/// Saves a draft edit if the draft is still at `version`; returns rows changed (0 = stale).
+pub fn update_draft(
+    conn: &mut DbConn,
+    id: &str,
+    version: i64,
+    c: &DraftChanges,
+) -> QueryResult<usize> {
+    diesel::update(
+        referrals::table
+            .filter(referrals::id.eq(id))
+            .filter(referrals::status.eq("draft"))
+            .filter(referrals::version.eq(version)),
+    )
+    .set((c, referrals::version.eq(referrals::version + 1)))
+    .execute(conn)
+}
+
+/// The compare-and-set of every transition: changes the row only if it is still at
+/// (`from`, `version`). Returns rows changed: 1 on success, 0 if someone was first.
+pub fn compare_and_set(
+    conn: &mut DbConn,
+    id: &str,
+    from: &str,
+    version: i64,
+    c: &TransitionChanges,
+) -> QueryResult<usize> {
+    diesel::update(
+        referrals::table
+            .filter(referrals::id.eq(id))
+            .filter(referrals::status.eq(from))
+            .filter(referrals::version.eq(version)),
+    )
+    .set((c, referrals::version.eq(referrals::version + 1)))
+    .execute(conn)
+}
+
+pub fn insert_event(conn: &mut DbConn, e: &Event) -> QueryResult<usize> {
+    diesel::insert_into(referral_events::table)
+        .values(e)
+        .execute(conn)
+}
+
+/// The timeline, oldest first, with each actor's name.
+pub fn events(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<(Event, Option<String>)>> {
+    referral_events::table
+        .left_join(users::table.on(users::id.nullable().eq(referral_events::actor_id)))
+        .filter(referral_events::referral_id.eq(referral_id))
+        .order((referral_events::at.asc(), referral_events::id.asc()))
+        .select((Event::as_select(), users::display_name.nullable()))
+        .load(conn)
+}
+
+pub fn count_events(conn: &mut DbConn, referral_id: &str, kind: &str) -> QueryResult<i64> {
+    referral_events::table
+        .filter(referral_events::referral_id.eq(referral_id))
+        .filter(referral_events::kind.eq(kind))
+        .count()
+        .get_result(conn)
+}
+
+pub fn insert_consent(conn: &mut DbConn, c: &Consent) -> QueryResult<usize> {
+    diesel::insert_into(consents::table).values(c).execute(conn)
+}
+
+/// Live (not withdrawn) consents for a referral, newest first.
+pub fn live_consents(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<Consent>> {
+    consents::table
+        .filter(consents::referral_id.eq(referral_id))
+        .filter(consents::withdrawn_at.is_null())
+        .order(consents::recorded_at.desc())
+        .select(Consent::as_select())
+        .load(conn)
+}
+
+/// A row of a referral list: the referral, the patient's name, and the other party's name.
+pub type ListRow = (Referral, String, String, String);
+
+fn with_names(conn: &mut DbConn, rows: Vec<Referral>) -> QueryResult<Vec<ListRow>> {
+    let mut out = Vec::with_capacity(rows.len());
+    // One query per list page for the names, not one per row.
+    let patient_ids: Vec<&str> = rows.iter().map(|r| r.patient_id.as_str()).collect();
+    let mut user_ids: Vec<&str> = rows.iter().map(|r| r.sender_id.as_str()).collect();
+    user_ids.extend(rows.iter().map(|r| r.receiver_id.as_str()));
+    let pats: Vec<(String, String, String)> = patients::table
+        .filter(patients::id.eq_any(&patient_ids))
+        .select((patients::id, patients::given_name, patients::family_name))
+        .load(conn)?;
+    let names: Vec<(String, String)> = users::table
+        .filter(users::id.eq_any(&user_ids))
+        .select((users::id, users::display_name))
+        .load(conn)?;
+    let name_of = |id: &str| {
+        names
+            .iter()
+            .find(|(u, _)| u == id)
+            .map_or(String::new(), |(_, n)| n.clone())
+    };
+    for r in rows {
+        let patient = pats
+            .iter()
+            .find(|(id, _, _)| *id == r.patient_id)
+            .map_or(String::new(), |(_, g, f)| format!("{g} {f}"));
+        let sender = name_of(&r.sender_id);
+        let receiver = name_of(&r.receiver_id);
+        out.push((r, patient, sender, receiver));
+    }
+    Ok(out)
+}
+
+/// Statuses in which a referral has reached its receiver.
+pub const RECEIVED: [&str; 7] = [
+    "sent",
+    "need_info",
+    "visit_required",
+    "accepted",
+    "completed",
+    "rejected",
+    "cancelled",
+];
+
+/// Inbox filters and position.
+#[derive(Debug, Clone, Default)]
+pub struct InboxQuery {
+    pub statuses: Vec<String>,
+    pub priority: Option<String>,
+    pub sender_id: Option<String>,
+    pub received_from: Option<NaiveDateTime>,
+    pub received_to: Option<NaiveDateTime>,
+    pub by_priority: bool,
+    /// Keyset cursor: (priority_rank, waiting_since, id) of the last row shown.
+    pub after: Option<(i64, NaiveDateTime, String)>,
+    pub limit: i64,
+}
+
+/// One page of a receiver's inbox (keyset pagination, so deep pages stay fast).
+pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResult<Vec<ListRow>> {
+    let mut query = referrals::table
+        .filter(referrals::receiver_id.eq(receiver_id))
+        .into_boxed();
+    if q.statuses.is_empty() {
+        query = query.filter(referrals::status.eq_any(RECEIVED));
+    } else {
+        query = query.filter(referrals::status.eq_any(q.statuses.clone()));
+    }
+    if let Some(p) = &q.priority {
+        query = query.filter(referrals::priority.eq(p.clone()));
+    }
+    if let Some(s) = &q.sender_id {
+        query = query.filter(referrals::sender_id.eq(s.clone()));
+    }
+    if let Some(f) = q.received_from {
+        query = query.filter(referrals::received_at.ge(f));
+    }
+    if let Some(t) = q.received_to {
+        query = query.filter(referrals::received_at.lt(t));
+    }
+    if let Some((rank, since, id)) = &q.after {
+        let (rank, since, id) = (*rank, *since, id.clone());
+        let after_time = referrals::waiting_since
+            .gt(since)
+            .or(referrals::waiting_since.eq(since).and(referrals::id.gt(id)));
+        if q.by_priority {
+            query = query.filter(
+                referrals::priority_rank
+                    .gt(rank)
+                    .or(referrals::priority_rank.eq(rank).and(after_time)),
+            );
+        } else {
+            query = query.filter(after_time);
+        }
+    }
+    query = if q.by_priority {
+        query.order((
+            referrals::priority_rank.asc(),
+            referrals::waiting_since.asc(),
+            referrals::id.asc(),
+        ))
+    } else {
+        query.order((referrals::waiting_since.asc(), referrals::id.asc()))
+    };
+    let rows = query
+        .limit(q.limit)
+        .select(Referral::as_select())
+        .load(conn)?;
+    with_names(conn, rows)
+}
+
+/// How many of a receiver's referrals are in each status.
+pub fn inbox_counts(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(String, i64)>> {
+    referrals::table
+        .filter(referrals::receiver_id.eq(receiver_id))
+        .filter(referrals::status.eq_any(RECEIVED))
+        .group_by(referrals::status)
+        .select((referrals::status, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// The distinct senders in a receiver's inbox (for the filter).
+pub fn inbox_senders(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(String, String)>> {
+    referrals::table
+        .inner_join(users::table.on(users::id.eq(referrals::sender_id)))
+        .filter(referrals::receiver_id.eq(receiver_id))
+        .filter(referrals::status.eq_any(RECEIVED))
+        .select((users::id, users::display_name))
+        .distinct()
+        .order(users::display_name.asc())
+        .load(conn)
+}
+
+/// A sender's referrals, newest change first, optionally in one status.
+pub fn sent_by(
+    conn: &mut DbConn,
+    sender_id: &str,
+    status: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ListRow>> {
+    let mut q = referrals::table
+        .filter(referrals::sender_id.eq(sender_id))
+        .into_boxed();
+    if let Some(s) = status {
+        q = q.filter(referrals::status.eq(s.to_string()));
+    }
+    let rows = q
+        .order((referrals::updated_at.desc(), referrals::id.desc()))
+        .limit(limit)
+        .select(Referral::as_select())
+        .load(conn)?;
+    with_names(conn, rows)
+}
+
+pub fn sent_counts(conn: &mut DbConn, sender_id: &str) -> QueryResult<Vec<(String, i64)>> {
+    referrals::table
+        .filter(referrals::sender_id.eq(sender_id))
+        .group_by(referrals::status)
+        .select((referrals::status, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// A patient's referrals that have left draft, newest first.
+pub fn for_patient(conn: &mut DbConn, patient_id: &str) -> QueryResult<Vec<ListRow>> {
+    let rows = referrals::table
+        .filter(referrals::patient_id.eq(patient_id))
+        .filter(referrals::status.ne("draft"))
+        .order((referrals::created_at.desc(), referrals::id.desc()))
+        .select(Referral::as_select())
+        .load(conn)?;
+    with_names(conn, rows)
+}
+
+/// A patient's referrals as the chart shows them to a practitioner in the care team.
+pub fn for_chart(conn: &mut DbConn, patient_id: &str) -> QueryResult<Vec<ListRow>> {
+    let rows = referrals::table
+        .filter(referrals::patient_id.eq(patient_id))
+        .order((referrals::created_at.desc(), referrals::id.desc()))
+        .limit(20)
+        .select(Referral::as_select())
+        .load(conn)?;
+    with_names(conn, rows)
+}

@@ -1,0 +1,203 @@
+//! Message threads (one per pair of people), messages, read marks and notifications.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{messages, notifications, thread_reads, threads, users};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = threads)]
+pub struct Thread {
+    pub id: String,
+    pub kind: String,
+    pub a_id: String,
+    pub b_id: String,
+    pub created_at: NaiveDateTime,
+    pub last_message_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = messages)]
+pub struct Message {
+    pub id: String,
+    pub thread_id: String,
+    pub author_id: Option<String>,
+    pub body: String,
+    pub referral_id: Option<String>,
+    pub card: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = notifications)]
+pub struct Notification {
+    pub id: String,
+    pub user_id: String,
+    pub referral_id: Option<String>,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+    pub read_at: Option<NaiveDateTime>,
+}
+
+pub fn find(conn: &mut DbConn, kind: &str, a: &str, b: &str) -> QueryResult<Option<Thread>> {
+    threads::table
+        .filter(threads::kind.eq(kind))
+        .filter(threads::a_id.eq(a))
+        .filter(threads::b_id.eq(b))
+        .select(Thread::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConn, t: &Thread) -> QueryResult<usize> {
+    diesel::insert_into(threads::table).values(t).execute(conn)
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> QueryResult<Thread> {
+    threads::table
+        .find(id)
+        .select(Thread::as_select())
+        .first(conn)
+}
+
+pub fn add_message(conn: &mut DbConn, m: &Message) -> QueryResult<()> {
+    diesel::insert_into(messages::table)
+        .values(m)
+        .execute(conn)?;
+    diesel::update(threads::table.find(&m.thread_id))
+        .set(threads::last_message_at.eq(m.created_at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Messages of a thread, oldest first, with the author's name.
+pub fn messages(conn: &mut DbConn, thread_id: &str) -> QueryResult<Vec<(Message, Option<String>)>> {
+    messages::table
+        .left_join(users::table.on(users::id.nullable().eq(messages::author_id)))
+        .filter(messages::thread_id.eq(thread_id))
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .select((Message::as_select(), users::display_name.nullable()))
+        .load(conn)
+}
+
+/// Threads where `ids` (the user id, and for a patient also their chart id) is a party.
+pub fn threads_of(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Thread>> {
+    threads::table
+        .filter(threads::a_id.eq_any(ids).or(threads::b_id.eq_any(ids)))
+        .order(threads::last_message_at.desc())
+        .select(Thread::as_select())
+        .load(conn)
+}
+
+pub fn last_read(
+    conn: &mut DbConn,
+    thread_id: &str,
+    user_id: &str,
+) -> QueryResult<Option<NaiveDateTime>> {
+    thread_reads::table
+        .filter(thread_reads::thread_id.eq(thread_id))
+        .filter(thread_reads::user_id.eq(user_id))
+        .select(thread_reads::last_read_at)
+        .first(conn)
+        .optional()
+}
+
+pub fn mark_read(
+    conn: &mut DbConn,
+    thread_id: &str,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    let n = diesel::update(
+        thread_reads::table
+            .filter(thread_reads::thread_id.eq(thread_id))
+            .filter(thread_reads::user_id.eq(user_id)),
+    )
+    .set(thread_reads::last_read_at.eq(at))
+    .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(thread_reads::table)
+            .values((
+                thread_reads::thread_id.eq(thread_id),
+                thread_reads::user_id.eq(user_id),
+                thread_reads::last_read_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Messages by others after `since` (all of them if never read).
+pub fn unread_count(
+    conn: &mut DbConn,
+    thread_id: &str,
+    user_id: &str,
+    since: Option<NaiveDateTime>,
+) -> QueryResult<i64> {
+    let mut q = messages::table
+        .filter(messages::thread_id.eq(thread_id))
+        .filter(
+            messages::author_id
+                .ne(user_id)
+                .or(messages::author_id.is_null()),
+        )
+        .into_boxed();
+    if let Some(s) = since {
+        q = q.filter(messages::created_at.gt(s));
+    }
+    q.count().get_result(conn)
+}
+
+pub fn notify(
+    conn: &mut DbConn,
+    user_id: &str,
+    referral_id: Option<&str>,
+    body: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::insert_into(notifications::table)
+        .values((
+            notifications::id.eq(super::new_id()),
+            notifications::user_id.eq(user_id),
+            notifications::referral_id.eq(referral_id),
+            notifications::body.eq(body),
+            notifications::created_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+pub fn notifications(
+    conn: &mut DbConn,
+    user_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<Notification>> {
+    notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .order((notifications::created_at.desc(), notifications::id.desc()))
+        .limit(limit)
+        .select(Notification::as_select())
+        .load(conn)
+}
+
+pub fn unread_notifications(conn: &mut DbConn, user_id: &str) -> QueryResult<i64> {
+    notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::read_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+pub fn mark_notifications_read(
+    conn: &mut DbConn,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::user_id.eq(user_id))
+            .filter(notifications::read_at.is_null()),
+    )
+    .set(notifications::read_at.eq(at))
+    .execute(conn)
+}

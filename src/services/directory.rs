@@ -1,0 +1,33 @@
+//! Practitioners' public profiles.
+
+use super::{Caller, Services};
+use crate::db;
+use crate::db::practices::Practice;
+use crate::db::users::{Practitioner, User};
+use crate::domain::policy::Action;
+use crate::error::{AppError, AppResult};
+
+/// What the public profile shows.
+pub struct PublicProfile {
+    pub user: User,
+    pub practitioner: Practitioner,
+    pub clinic: String,
+    pub practice: Option<Practice>,
+}
+
+/// Any signed-in person may see a practitioner's public profile (patients reach it from
+/// the booking button).
+pub fn profile(svc: &Services, caller: &Caller, id: &str) -> AppResult<PublicProfile> {
+    caller.authorize(&Action::UseOwnAccount, &format!("/practitioners/{id}"))?;
+    let mut conn = svc.conn()?;
+    let (user, practitioner) = db::users::get_practitioner(&mut conn, id)?;
+    if !user.active {
+        return Err(AppError::NotFound);
+    }
+    Ok(PublicProfile {
+        clinic: db::clinics::get(&mut conn, &practitioner.clinic_id)?.name,
+        practice: db::practices::get(&mut conn, id)?,
+        user,
+        practitioner,
+    })
+}

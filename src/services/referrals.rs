@@ -1,0 +1,1343 @@
+//! Referrals: finding a specialist, composing, the consent gate, every lifecycle command as
+//! a compare-and-set, and what each party may see.
+
+use chrono::{NaiveDateTime, Utc};
+
+use super::{AuditEntry, Caller, Services, audit, threads};
+use crate::db::chart::FileRow;
+use crate::db::directory::{self, Hit, Search};
+use crate::db::patients::Patient;
+use crate::db::referrals::{Consent, DraftChanges, Event, ListRow, Referral, TransitionChanges};
+use crate::db::users::{Practitioner, User};
+use crate::db::{self, DbConn};
+use crate::domain::forms::{FieldErrors, required_text};
+use crate::domain::policy::{Action, Actor, PatientFacts, ReferralFacts};
+use crate::domain::referral::{
+    self as rules, Command, Facts, Party, Priority, REJECT_REASONS, Refusal, Status,
+};
+use crate::domain::snapshot::{
+    ComposerInput, SECTIONS, SharedFile, Snapshot, scope_covers, validate_composer,
+};
+use crate::error::{AppError, AppResult};
+
+/// Directory results per page.
+pub const DIRECTORY_PAGE: i64 = 10;
+
+/// One page of directory results.
+pub struct DirectoryPage {
+    pub hits: Vec<Hit>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub cities: Vec<String>,
+    pub languages: Vec<String>,
+}
+
+/// Searches the whole network directory by name and/or specialty, filtered by city and
+/// language. Words shorter than 3 letters are ignored (trigram search needs 3).
+pub fn search_directory(
+    svc: &Services,
+    caller: &Caller,
+    q: &str,
+    city: &str,
+    language: &str,
+    page: i64,
+) -> AppResult<DirectoryPage> {
+    caller.authorize(&Action::Refer, "/directory")?;
+    let words: Vec<String> = q
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| w.chars().count() >= 3)
+        .take(6)
+        .map(str::to_string)
+        .collect();
+    let page = page.max(1);
+    let mut conn = svc.conn()?;
+    let (hits, total) = directory::search(
+        &mut conn,
+        &Search {
+            words: &words,
+            city: Some(city.trim()).filter(|c| !c.is_empty()),
+            language: Some(language.trim()).filter(|c| !c.is_empty()),
+            limit: DIRECTORY_PAGE,
+            offset: (page - 1) * DIRECTORY_PAGE,
+        },
+    )?;
+    let (cities, languages) = directory::facets(&mut conn)?;
+    Ok(DirectoryPage {
+        hits,
+        total,
+        page,
+        pages: ((total + DIRECTORY_PAGE - 1) / DIRECTORY_PAGE).max(1),
+        cities,
+        languages,
+    })
+}
+
+/// The patient being referred, if the caller may refer them (care team).
+pub fn patient_to_refer(svc: &Services, caller: &Caller, patient_id: &str) -> AppResult<Patient> {
+    let mut conn = svc.conn()?;
+    let (patient, facts) = chart_facts(&mut conn, caller, patient_id)?;
+    caller.authorize(&Action::Refer, &format!("/patients/{patient_id}/refer"))?;
+    caller.authorize(
+        &Action::EditChart(&facts),
+        &format!("/patients/{patient_id}"),
+    )?;
+    Ok(patient)
+}
+
+fn chart_facts(
+    conn: &mut DbConn,
+    caller: &Caller,
+    patient_id: &str,
+) -> AppResult<(Patient, PatientFacts)> {
+    let patient = db::patients::get(conn, patient_id)?;
+    let in_team = match &caller.actor {
+        Actor::Practitioner { user_id, .. } => {
+            db::patients::in_care_team(conn, patient_id, user_id)?
+        }
+        _ => false,
+    };
+    let facts = PatientFacts {
+        patient_id: patient.id.clone(),
+        clinic_id: patient.clinic_id.clone(),
+        user_id: patient.user_id.clone(),
+        actor_in_care_team: in_team,
+    };
+    Ok((patient, facts))
+}
+
+/// One section of the composer: key, title, text, ticked.
+pub struct ComposerSection {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub text: String,
+    pub ticked: bool,
+}
+
+/// The receiver as the composer shows them.
+pub struct ReceiverCard {
+    pub user: User,
+    pub practitioner: Practitioner,
+    pub clinic_name: String,
+}
+
+/// Everything the composer page needs.
+pub struct ComposerData {
+    pub patient: Patient,
+    pub receiver: Option<ReceiverCard>,
+    pub sections: Vec<ComposerSection>,
+    pub files: Vec<FileRow>,
+    pub chosen_files: Vec<String>,
+    pub approval_required: bool,
+    /// The draft being edited: (id, version).
+    pub draft: Option<(String, i64)>,
+    pub redirected_from: Option<String>,
+    pub priority: String,
+    pub see_by: String,
+    pub reason: String,
+    pub message: String,
+    pub doctor_only: bool,
+}
+
+fn prefill(conn: &mut DbConn, patient_id: &str) -> AppResult<(Vec<ComposerSection>, Vec<FileRow>)> {
+    let chart = db::chart::load_chart(conn, patient_id)?;
+    let complaint = chart
+        .complaints
+        .iter()
+        .take(3)
+        .map(|c| {
+            if c.onset.is_empty() {
+                c.description.clone()
+            } else {
+                format!("{} (onset {})", c.description, c.onset)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let vitals = chart
+        .vitals
+        .iter()
+        .rev()
+        .take(3)
+        .map(|v| {
+            let mut parts = Vec::new();
+            if let (Some(s), Some(d)) = (v.systolic, v.diastolic) {
+                parts.push(format!("BP {s}/{d} mmHg"));
+            }
+            if let Some(h) = v.heart_rate {
+                parts.push(format!("pulse {h}/min"));
+            }
+            if let Some(t) = v.temperature_dc {
+                parts.push(format!("temp {} °C", crate::domain::forms::fmt_tenths(t)));
+            }
+            if let Some(o) = v.spo2 {
+                parts.push(format!("SpO2 {o} %"));
+            }
+            if let Some(w) = v.weight_dag {
+                parts.push(format!("weight {} kg", crate::domain::forms::fmt_tenths(w)));
+            }
+            format!("{}: {}", v.taken_at.format("%Y-%m-%d"), parts.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let medications = chart
+        .medications
+        .iter()
+        .filter(|m| m.status != "stopped")
+        .map(|m| {
+            let kind = if m.status == "draft" {
+                "draft prescription"
+            } else {
+                "current"
+            };
+            format!("{} {}, {} ({kind})", m.name, m.dose, m.frequency)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let allergies = if chart.allergies.is_empty() {
+        "No known allergies recorded.".to_string()
+    } else {
+        chart
+            .allergies
+            .iter()
+            .map(|a| format!("{}: {} ({})", a.substance, a.reaction, a.severity))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let visits = chart
+        .visits
+        .iter()
+        .take(3)
+        .map(|(v, by)| format!("{} · {} · {}\n{}", v.visited_on, v.reason, by, v.notes))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let labs = if chart.files.is_empty() {
+        String::new()
+    } else {
+        "See the attached files.".to_string()
+    };
+    let texts = [complaint, vitals, medications, allergies, labs, visits];
+    let sections = SECTIONS
+        .iter()
+        .zip(texts)
+        .map(|((key, title), text)| ComposerSection {
+            key,
+            title,
+            ticked: !text.is_empty() && *key != "labs",
+            text,
+        })
+        .collect();
+    Ok((sections, chart.files))
+}
+
+fn receiver_card(conn: &mut DbConn, id: &str) -> AppResult<Option<ReceiverCard>> {
+    match db::users::get_practitioner(conn, id) {
+        Ok((user, practitioner)) => {
+            let clinic_name = db::clinics::get(conn, &practitioner.clinic_id)?.name;
+            Ok(Some(ReceiverCard {
+                user,
+                practitioner,
+                clinic_name,
+            }))
+        }
+        Err(diesel::result::Error::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A new composer for a patient, prefilled from the chart (or from a rejected referral
+/// being redirected).
+pub fn composer(
+    svc: &Services,
+    caller: &Caller,
+    patient_id: &str,
+    receiver_id: Option<&str>,
+    redirect_from: Option<&str>,
+) -> AppResult<ComposerData> {
+    let mut conn = svc.conn()?;
+    let (patient, facts) = chart_facts(&mut conn, caller, patient_id)?;
+    caller.authorize(&Action::Refer, "/patients")?;
+    caller.authorize(
+        &Action::EditChart(&facts),
+        &format!("/patients/{patient_id}"),
+    )?;
+    let (mut sections, files) = prefill(&mut conn, patient_id)?;
+    let receiver = match receiver_id {
+        Some(id) => receiver_card(&mut conn, id)?,
+        None => None,
+    };
+    let approval_required =
+        db::clinics::get(&mut conn, &patient.clinic_id)?.requires_patient_approval;
+    let mut data = ComposerData {
+        patient,
+        receiver,
+        sections: Vec::new(),
+        files,
+        chosen_files: Vec::new(),
+        approval_required,
+        draft: None,
+        redirected_from: None,
+        priority: "routine".into(),
+        see_by: String::new(),
+        reason: String::new(),
+        message: String::new(),
+        doctor_only: false,
+    };
+    if let Some(old_id) = redirect_from {
+        let old = db::referrals::get(&mut conn, old_id)?;
+        if old.sender_id != caller.user_id()? || old.patient_id != patient_id {
+            return Err(AppError::NotFound);
+        }
+        apply_saved(&mut data, &mut sections, &old);
+        data.redirected_from = Some(old.id);
+    }
+    data.sections = sections;
+    Ok(data)
+}
+
+fn apply_saved(data: &mut ComposerData, sections: &mut [ComposerSection], r: &Referral) {
+    let snap = Snapshot::from_json(&r.snapshot);
+    for s in sections.iter_mut() {
+        match snap.sections.iter().find(|x| x.key == s.key) {
+            Some(saved) => {
+                s.text = saved.text.clone();
+                s.ticked = true;
+            }
+            None => s.ticked = false,
+        }
+    }
+    data.chosen_files = snap.files.iter().map(|f| f.id.clone()).collect();
+    data.priority = r.priority.clone();
+    data.see_by = r.see_by.clone().unwrap_or_default();
+    data.reason = r.reason.clone();
+    data.message = r.message.clone();
+    data.doctor_only = r.doctor_only;
+}
+
+/// The composer for a saved draft.
+pub fn composer_for_draft(
+    svc: &Services,
+    caller: &Caller,
+    referral_id: &str,
+) -> AppResult<ComposerData> {
+    let mut conn = svc.conn()?;
+    let r = db::referrals::get(&mut conn, referral_id)?;
+    if r.sender_id != caller.user_id()? {
+        return Err(AppError::NotFound);
+    }
+    if r.status != "draft" {
+        return Err(AppError::Conflict(format!(
+            "This referral was already sent (it is now “{}”); its snapshot is frozen.",
+            Status::parse(&r.status).map_or("", Status::label)
+        )));
+    }
+    drop(conn);
+    let mut data = composer(svc, caller, &r.patient_id, Some(&r.receiver_id), None)?;
+    let mut sections = std::mem::take(&mut data.sections);
+    apply_saved(&mut data, &mut sections, &r);
+    data.sections = sections;
+    data.draft = Some((r.id.clone(), r.version));
+    data.redirected_from = r.redirected_from.clone();
+    Ok(data)
+}
+
+/// What the composer posted.
+pub struct DraftInput {
+    pub patient_id: String,
+    /// (id, version) when editing a saved draft.
+    pub existing: Option<(String, i64)>,
+    pub input: ComposerInput,
+    /// Ticked (key, text).
+    pub sections: Vec<(String, String)>,
+    pub file_ids: Vec<String>,
+}
+
+/// Saves a draft (new or edited). Returns (id, version).
+pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<(String, i64)> {
+    let mut conn = svc.conn()?;
+    let (patient, facts) = chart_facts(&mut conn, caller, &d.patient_id)?;
+    caller.authorize(&Action::Refer, "/patients")?;
+    caller.authorize(
+        &Action::EditChart(&facts),
+        &format!("/patients/{}", d.patient_id),
+    )?;
+    let me = caller.user_id()?.to_string();
+    let now = svc.now();
+    let files: Vec<SharedFile> = db::chart::load_chart(&mut conn, &patient.id)?
+        .files
+        .into_iter()
+        .filter(|f| d.file_ids.contains(&f.id))
+        .map(|f| SharedFile {
+            id: f.id,
+            title: f.title,
+        })
+        .collect();
+    let mut errors = FieldErrors::new();
+    let draft = validate_composer(&d.input, d.sections.clone(), files, now.date());
+    let receiver = if d.input.receiver_id.trim().is_empty() {
+        None
+    } else {
+        receiver_card(&mut conn, d.input.receiver_id.trim())?
+    };
+    match &receiver {
+        None => errors.add("receiver_id", "Choose who to refer to from the directory."),
+        Some(r) if r.user.id == me => {
+            errors.add("receiver_id", "You cannot refer a patient to yourself.")
+        }
+        Some(r) if !r.user.active => {
+            errors.add("receiver_id", "This practitioner's account is not active.")
+        }
+        _ => {}
+    }
+    let draft = match draft {
+        Ok(v) if errors.is_empty() => v,
+        Ok(_) => return Err(AppError::Invalid(errors)),
+        Err(mut e) => {
+            for (k, m) in errors.iter() {
+                e.add(k, m.to_string());
+            }
+            return Err(AppError::Invalid(e));
+        }
+    };
+    let priority = Priority::parse(&draft.priority).unwrap_or(Priority::Routine);
+    let see_by = draft.see_by.map(|d| d.format("%Y-%m-%d").to_string());
+    db::write_tx(&mut conn, |c| {
+        if let Some((id, version)) = &d.existing {
+            let r = db::referrals::get(c, id)?;
+            if r.sender_id != me || r.patient_id != patient.id {
+                return Err(AppError::NotFound);
+            }
+            let changed = db::referrals::update_draft(
+                c,
+                id,
+                *version,
+                &DraftChanges {
+                    receiver_id: draft.receiver_id.clone(),
+                    priority: priority.as_str().into(),
+                    priority_rank: priority.rank(),
+                    see_by: see_by.clone(),
+                    reason: draft.reason.clone(),
+                    message: draft.message.clone(),
+                    doctor_only: draft.doctor_only,
+                    snapshot: draft.snapshot.to_json(),
+                    scope: draft.snapshot.scope(),
+                    updated_at: now,
+                },
+            )?;
+            if changed == 0 {
+                return Err(stale(c, id));
+            }
+            event(
+                c,
+                id,
+                now,
+                Some(&me),
+                "edited",
+                None,
+                None,
+                "Draft edited",
+                false,
+            )?;
+            audit(
+                c,
+                now,
+                caller,
+                AuditEntry {
+                    action: "referral_edited",
+                    subject_type: "referral",
+                    subject_id: id,
+                    patient_id: Some(&patient.id),
+                    detail: format!("scope: {}", draft.snapshot.scope()),
+                },
+            )?;
+            return Ok((id.clone(), version + 1));
+        }
+        let id = db::new_id();
+        let redirected_from = match d.input.redirected_from.trim() {
+            "" => None,
+            old => Some(redirect_old(c, caller, old, &id, &patient.id, now)?),
+        };
+        db::referrals::insert(
+            c,
+            &Referral {
+                id: id.clone(),
+                kind: "specialist".into(),
+                patient_id: patient.id.clone(),
+                sender_id: me.clone(),
+                sender_clinic_id: patient.clinic_id.clone(),
+                receiver_id: draft.receiver_id.clone(),
+                status: Status::Draft.as_str().into(),
+                version: 1,
+                priority: priority.as_str().into(),
+                priority_rank: priority.rank(),
+                see_by: see_by.clone(),
+                reason: draft.reason.clone(),
+                message: draft.message.clone(),
+                doctor_only: draft.doctor_only,
+                snapshot: draft.snapshot.to_json(),
+                scope: draft.snapshot.scope(),
+                what_to_bring: rules::default_what_to_bring("specialist").into(),
+                redirected_from: redirected_from.clone(),
+                redirected_to: None,
+                reject_code: None,
+                reject_note: None,
+                cancel_reason: None,
+                decline_reason: None,
+                outcome_summary: None,
+                outcome_advice: None,
+                created_at: now,
+                updated_at: now,
+                submitted_at: None,
+                received_at: None,
+                accepted_at: None,
+                completed_at: None,
+                waiting_since: now,
+            },
+        )?;
+        let note = if redirected_from.is_some() {
+            "Draft created (redirected from a declined referral)"
+        } else {
+            "Draft created"
+        };
+        event(
+            c,
+            &id,
+            now,
+            Some(&me),
+            "created",
+            None,
+            Some(Status::Draft),
+            note,
+            false,
+        )?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "referral_created",
+                subject_type: "referral",
+                subject_id: &id,
+                patient_id: Some(&patient.id),
+                detail: format!("to {}", draft.receiver_id),
+            },
+        )?;
+        Ok((id, 1))
+    })
+}
+
+/// Runs the redirect command on the old (rejected) referral, linking it to the new draft.
+fn redirect_old(
+    c: &mut DbConn,
+    caller: &Caller,
+    old_id: &str,
+    new_id: &str,
+    patient_id: &str,
+    now: NaiveDateTime,
+) -> AppResult<String> {
+    let old = db::referrals::get(c, old_id)?;
+    if old.patient_id != patient_id {
+        return Err(AppError::NotFound);
+    }
+    let party = party_of(caller, &old);
+    let status = parse_status(&old)?;
+    let facts = Facts {
+        already_redirected: old.redirected_to.is_some(),
+        ..Facts::default()
+    };
+    let t = rules::decide(status, party, Command::Redirect, facts).map_err(refusal)?;
+    let changed = db::referrals::compare_and_set(
+        c,
+        old_id,
+        status.as_str(),
+        old.version,
+        &TransitionChanges {
+            status: Some(t.to.as_str().into()),
+            updated_at: Some(now),
+            redirected_to: Some(new_id.into()),
+            ..Default::default()
+        },
+    )?;
+    if changed == 0 {
+        return Err(stale(c, old_id));
+    }
+    event(
+        c,
+        old_id,
+        now,
+        caller.actor.user_id(),
+        "redirect",
+        Some(status),
+        Some(t.to),
+        "Redirected to a new draft",
+        false,
+    )?;
+    audit(
+        c,
+        now,
+        caller,
+        AuditEntry {
+            action: "referral_redirected",
+            subject_type: "referral",
+            subject_id: old_id,
+            patient_id: Some(patient_id),
+            detail: format!("new draft {new_id}"),
+        },
+    )?;
+    Ok(old.id)
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one row of the timeline, field by field"
+)]
+fn event(
+    c: &mut DbConn,
+    referral_id: &str,
+    at: NaiveDateTime,
+    actor: Option<&str>,
+    kind: &str,
+    from: Option<Status>,
+    to: Option<Status>,
+    note: &str,
+    patient_visible: bool,
+) -> AppResult<()> {
+    db::referrals::insert_event(
+        c,
+        &Event {
+            id: db::new_id(),
+            referral_id: referral_id.into(),
+            at,
+            actor_id: actor.map(str::to_string),
+            kind: kind.into(),
+            from_status: from.map(|s| s.as_str().to_string()),
+            to_status: to.map(|s| s.as_str().to_string()),
+            note: note.into(),
+            patient_visible,
+        },
+    )?;
+    Ok(())
+}
+
+fn parse_status(r: &Referral) -> AppResult<Status> {
+    Status::parse(&r.status)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown status {}", r.status)))
+}
+
+/// How the caller relates to a referral.
+pub fn party_of(caller: &Caller, r: &Referral) -> Party {
+    match &caller.actor {
+        Actor::Practitioner { user_id, .. } if *user_id == r.sender_id => Party::Sender,
+        Actor::Practitioner { user_id, .. } if *user_id == r.receiver_id => Party::Receiver,
+        Actor::Patient {
+            patient_id: Some(p),
+            ..
+        } if *p == r.patient_id => Party::Patient,
+        _ => Party::Other,
+    }
+}
+
+fn refusal(r: Refusal) -> AppError {
+    match r {
+        Refusal::NotYours { .. } => AppError::Forbidden(r.to_string()),
+        Refusal::WrongStatus { .. } | Refusal::AlreadyRedirected => {
+            AppError::Conflict(format!("{r} Reload the referral to see what changed."))
+        }
+        Refusal::ConsentMissing => {
+            let mut e = FieldErrors::new();
+            e.add("consent_verbal", r.to_string());
+            AppError::Invalid(e)
+        }
+    }
+}
+
+/// The 409 for a compare-and-set that lost: says what the referral is now.
+fn stale(c: &mut DbConn, id: &str) -> AppError {
+    let now = db::referrals::get(c, id).ok();
+    let last = db::referrals::events(c, id)
+        .ok()
+        .and_then(|e| e.into_iter().last());
+    let status = now
+        .as_ref()
+        .and_then(|r| Status::parse(&r.status))
+        .map_or("changed", Status::label);
+    let by = last
+        .map(|(e, name)| {
+            format!(
+                " (last change: {} by {} at {} UTC)",
+                e.kind.replace('_', " "),
+                name.unwrap_or_else(|| "someone".into()),
+                e.at.format("%H:%M:%S")
+            )
+        })
+        .unwrap_or_default();
+    AppError::Conflict(format!(
+        "This referral changed while you were looking at it. It is now “{status}”{by}. Reload it to see the current state; your action was not applied."
+    ))
+}
+
+fn load_for(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referral, Party, Status)> {
+    let r = db::referrals::get(c, id)?;
+    let party = party_of(caller, &r);
+    let status = parse_status(&r)?;
+    let facts = ReferralFacts {
+        party,
+        status,
+        received: r.received_at.is_some(),
+    };
+    match caller.authorize(&Action::ViewReferral(&facts), &format!("/referrals/{id}")) {
+        // Outsiders are not told the referral exists.
+        Err(AppError::Forbidden(_)) => Err(AppError::NotFound),
+        other => other.map(|_| (r, party, status)),
+    }
+}
+
+fn facts_for(c: &mut DbConn, r: &Referral, consent_verbal: bool) -> AppResult<Facts> {
+    let patient = db::patients::get(c, &r.patient_id)?;
+    let approval_required = db::clinics::get(c, &patient.clinic_id)?.requires_patient_approval;
+    let live = db::referrals::live_consents(c, &r.id)?;
+    let consent_recorded = consent_verbal
+        || live
+            .iter()
+            .any(|k| scope_covers(&k.scope, &r.scope) && k.recipient_id == r.receiver_id);
+    Ok(Facts {
+        approval_required,
+        consent_recorded,
+        already_redirected: r.redirected_to.is_some(),
+    })
+}
+
+/// The fields a command form may carry.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct CommandInput {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub advice: String,
+    #[serde(default)]
+    pub consent_verbal: Option<String>,
+}
+
+/// Applies one lifecycle command: load, check the version, ask the state machine, validate
+/// the command's own fields, compare-and-set, then record the event, consent, thread cards,
+/// notifications and audit row, all in one transaction. Returns the new status.
+pub fn apply(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    command: Command,
+    input: &CommandInput,
+) -> AppResult<Status> {
+    let version: i64 = input.version.trim().parse().map_err(|_| {
+        AppError::BadRequest("The form is missing the referral's version; reload the page.".into())
+    })?;
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let (r, party, status) = load_for(c, caller, id)?;
+        if r.version != version {
+            return Err(stale(c, id));
+        }
+        if command == Command::Redirect {
+            return Err(AppError::BadRequest(
+                "Redirect by choosing a new recipient from the directory.".into(),
+            ));
+        }
+        let facts = facts_for(c, &r, input.consent_verbal.is_some())?;
+        let t = rules::decide(status, party, command, facts).map_err(refusal)?;
+        let mut e = FieldErrors::new();
+        let mut changes = TransitionChanges {
+            status: Some(t.to.as_str().into()),
+            updated_at: Some(now),
+            ..Default::default()
+        };
+        let note: String;
+        match command {
+            Command::Submit => {
+                note = if t.to == Status::AwaitingPatient {
+                    "Sent to the patient for approval".into()
+                } else {
+                    "Sent".into()
+                };
+                changes.submitted_at = Some(now);
+            }
+            Command::Approve => note = "The patient approved sharing".into(),
+            Command::Decline => {
+                let reason = crate::domain::forms::optional_text(
+                    &mut e,
+                    "note",
+                    "Reason",
+                    &input.note,
+                    2000,
+                );
+                note = if reason.is_empty() {
+                    "The patient declined".into()
+                } else {
+                    format!("The patient declined: {reason}")
+                };
+                changes.decline_reason = Some(reason);
+            }
+            Command::RequestInfo => {
+                note = required_text(&mut e, "note", "What you need", &input.note, 4000)
+            }
+            Command::ProvideInfo => {
+                note = required_text(&mut e, "note", "Your answer", &input.note, 8000)
+            }
+            Command::RequireVisit => {
+                let n =
+                    crate::domain::forms::optional_text(&mut e, "note", "Note", &input.note, 2000);
+                note = if n.is_empty() {
+                    "Wants to see the patient before deciding".into()
+                } else {
+                    n
+                };
+            }
+            Command::Accept => {
+                let n =
+                    crate::domain::forms::optional_text(&mut e, "note", "Note", &input.note, 2000);
+                note = if n.is_empty() { "Accepted".into() } else { n };
+                changes.accepted_at = Some(now);
+            }
+            Command::Reject => {
+                if !REJECT_REASONS.iter().any(|(k, _)| *k == input.code) {
+                    e.add("code", "Choose a reason.");
+                }
+                let n = required_text(&mut e, "note", "Note to the referrer", &input.note, 2000);
+                note = format!("{}: {n}", rules::reject_reason_label(&input.code));
+                changes.reject_code = Some(input.code.clone());
+                changes.reject_note = Some(n);
+            }
+            Command::Complete => {
+                let s = required_text(&mut e, "summary", "Outcome summary", &input.summary, 8000);
+                let a = required_text(&mut e, "advice", "Advice", &input.advice, 8000);
+                note = format!("Outcome: {s}");
+                changes.outcome_summary = Some(s);
+                changes.outcome_advice = Some(a);
+                changes.completed_at = Some(now);
+            }
+            Command::Cancel => {
+                let n = required_text(&mut e, "note", "Reason for cancelling", &input.note, 2000);
+                note = format!("Cancelled: {n}");
+                changes.cancel_reason = Some(n);
+            }
+            Command::Redirect => unreachable!("handled above"),
+        }
+        if !e.is_empty() {
+            return Err(AppError::Invalid(e));
+        }
+        // Whose turn it now is, and since when: the inbox sorts by this.
+        changes.waiting_since = Some(now);
+        if t.to == Status::Sent && r.received_at.is_none() {
+            changes.received_at = Some(now);
+        }
+        if db::referrals::compare_and_set(c, id, status.as_str(), version, &changes)? == 0 {
+            return Err(stale(c, id));
+        }
+        let me = caller.actor.user_id();
+        event(
+            c,
+            id,
+            now,
+            me,
+            command.as_str(),
+            Some(status),
+            Some(t.to),
+            &note,
+            t.patient_visible,
+        )?;
+        effects(c, caller, &r, command, t.to, input, &note, now)?;
+        let actor_name = me
+            .and_then(|u| db::users::get(c, u).ok())
+            .map_or("Someone".to_string(), |u| u.display_name);
+        let patient = db::patients::get(c, &r.patient_id)?;
+        for p in t.notify {
+            let (user, text) = match p {
+                Party::Sender => (
+                    Some(r.sender_id.clone()),
+                    format!(
+                        "{actor_name}: {} — referral of {} {}",
+                        command_past(command),
+                        patient.given_name,
+                        patient.family_name
+                    ),
+                ),
+                Party::Receiver => (
+                    Some(r.receiver_id.clone()),
+                    format!(
+                        "{actor_name}: {} — referral of {} {}",
+                        command_past(command),
+                        patient.given_name,
+                        patient.family_name
+                    ),
+                ),
+                Party::Patient => (patient.user_id.clone(), patient_notice(command, t.to)),
+                Party::Other => (None, String::new()),
+            };
+            if let Some(u) = user {
+                db::threads::notify(c, &u, Some(id), &text, now)?;
+            }
+        }
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "referral_transition",
+                subject_type: "referral",
+                subject_id: id,
+                patient_id: Some(&r.patient_id),
+                detail: format!(
+                    "{}: {} -> {}",
+                    command.as_str(),
+                    status.as_str(),
+                    t.to.as_str()
+                ),
+            },
+        )?;
+        Ok(t.to)
+    })
+}
+
+fn command_past(c: Command) -> &'static str {
+    match c {
+        Command::Submit => "sent a referral",
+        Command::Approve => "the patient approved the referral",
+        Command::Decline => "the patient declined the referral",
+        Command::RequestInfo => "asked for more information",
+        Command::ProvideInfo => "sent the information asked for",
+        Command::RequireVisit => "wants to see the patient first",
+        Command::Accept => "accepted the referral",
+        Command::Reject => "declined the referral",
+        Command::Complete => "completed the referral",
+        Command::Cancel => "cancelled the referral",
+        Command::Redirect => "redirected the referral",
+    }
+}
+
+fn patient_notice(c: Command, to: Status) -> String {
+    match (c, to) {
+        (Command::Submit, Status::AwaitingPatient) => "A referral needs your approval.".into(),
+        (Command::Submit, _) | (Command::Approve, _) => "Your referral was sent.".into(),
+        (Command::RequireVisit, _) => "Please book a visit for your referral.".into(),
+        (Command::Accept, _) => "Your referral was accepted.".into(),
+        (Command::Complete, _) => "Your referral is complete.".into(),
+        (Command::Cancel, _) => "A referral about you was cancelled.".into(),
+        _ => "Your referral was updated.".into(),
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the side effects need the whole context of the transition"
+)]
+fn effects(
+    c: &mut DbConn,
+    caller: &Caller,
+    r: &Referral,
+    command: Command,
+    to: Status,
+    input: &CommandInput,
+    note: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let patient = db::patients::get(c, &r.patient_id)?;
+    match (command, to) {
+        (Command::Submit, _) => {
+            // From here on the snapshot is frozen: only drafts can be edited.
+            if to == Status::AwaitingPatient {
+                let t = threads::practitioner_patient(c, &r.sender_id, &patient.id, now)?;
+                threads::card(
+                    c,
+                    &t,
+                    Some(&r.sender_id),
+                    &r.id,
+                    "approval_request",
+                    &format!(
+                        "I would like to refer you. Reason: {}. Please review what would be shared and approve or decline.",
+                        r.reason
+                    ),
+                    now,
+                )?;
+            } else {
+                if input.consent_verbal.is_some() {
+                    db::referrals::insert_consent(
+                        c,
+                        &Consent {
+                            id: db::new_id(),
+                            patient_id: r.patient_id.clone(),
+                            referral_id: r.id.clone(),
+                            recipient_id: r.receiver_id.clone(),
+                            method: "verbal".into(),
+                            scope: r.scope.clone(),
+                            recorded_by: caller.user_id()?.to_string(),
+                            recorded_at: now,
+                            withdrawn_at: None,
+                        },
+                    )?;
+                    audit(
+                        c,
+                        now,
+                        caller,
+                        AuditEntry {
+                            action: "consent_recorded",
+                            subject_type: "referral",
+                            subject_id: &r.id,
+                            patient_id: Some(&r.patient_id),
+                            detail: format!("verbal, attested; scope: {}", r.scope),
+                        },
+                    )?;
+                }
+                request_card(c, r, &patient, now)?;
+            }
+        }
+        (Command::Approve, _) => {
+            db::referrals::insert_consent(
+                c,
+                &Consent {
+                    id: db::new_id(),
+                    patient_id: r.patient_id.clone(),
+                    referral_id: r.id.clone(),
+                    recipient_id: r.receiver_id.clone(),
+                    method: "in_app".into(),
+                    scope: r.scope.clone(),
+                    recorded_by: caller.user_id()?.to_string(),
+                    recorded_at: now,
+                    withdrawn_at: None,
+                },
+            )?;
+            audit(
+                c,
+                now,
+                caller,
+                AuditEntry {
+                    action: "consent_recorded",
+                    subject_type: "referral",
+                    subject_id: &r.id,
+                    patient_id: Some(&r.patient_id),
+                    detail: format!("in-app by the patient; scope: {}", r.scope),
+                },
+            )?;
+            let t = threads::practitioner_patient(c, &r.sender_id, &patient.id, now)?;
+            threads::card(
+                c,
+                &t,
+                caller.actor.user_id(),
+                &r.id,
+                "patient_approved",
+                "I approve this referral and the sharing of my information.",
+                now,
+            )?;
+            request_card(c, r, &patient, now)?;
+        }
+        (Command::Decline, _) => {
+            let t = threads::practitioner_patient(c, &r.sender_id, &patient.id, now)?;
+            threads::card(
+                c,
+                &t,
+                caller.actor.user_id(),
+                &r.id,
+                "patient_declined",
+                note,
+                now,
+            )?;
+        }
+        (Command::Accept, _) => {
+            let t = threads::practitioner_patient(c, &r.receiver_id, &patient.id, now)?;
+            threads::card(
+                c,
+                &t,
+                Some(&r.receiver_id),
+                &r.id,
+                "accepted",
+                &format!(
+                    "I have accepted your referral ({}). {}",
+                    r.reason,
+                    if note == "Accepted" { "" } else { note }
+                )
+                .trim()
+                .to_string(),
+                now,
+            )?;
+        }
+        (Command::RequireVisit, _) => {
+            let t = threads::practitioner_patient(c, &r.receiver_id, &patient.id, now)?;
+            threads::card(
+                c,
+                &t,
+                Some(&r.receiver_id),
+                &r.id,
+                "visit_required",
+                &format!("Before deciding on your referral I would like to see you. {note}"),
+                now,
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Posts the request card (with the optional message) into the sender-receiver thread.
+fn request_card(
+    c: &mut DbConn,
+    r: &Referral,
+    patient: &Patient,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let t = threads::between_practitioners(c, &r.sender_id, &r.receiver_id, now)?;
+    let body = if r.message.is_empty() {
+        format!(
+            "Referral request: {} {} — {}",
+            patient.given_name, patient.family_name, r.reason
+        )
+    } else {
+        format!(
+            "Referral request: {} {} — {}\n\n{}",
+            patient.given_name, patient.family_name, r.reason, r.message
+        )
+    };
+    threads::card(c, &t, Some(&r.sender_id), &r.id, "request", &body, now)
+}
+
+/// A timeline entry as shown.
+pub struct TimelineEntry {
+    pub at: NaiveDateTime,
+    pub who: String,
+    pub kind: String,
+    pub note: String,
+}
+
+/// Everything the referral page shows to this viewer.
+pub struct ReferralView {
+    pub referral: Referral,
+    pub status: Status,
+    pub party: Party,
+    pub patient: Patient,
+    pub sender: User,
+    pub sender_clinic: String,
+    pub receiver: User,
+    pub receiver_practitioner: Practitioner,
+    pub receiver_clinic: String,
+    /// The snapshot this viewer may see (already limited by consent and doctor-only).
+    pub snapshot: Option<Snapshot>,
+    /// Why the snapshot is not shown, if it is not.
+    pub snapshot_hidden: Option<&'static str>,
+    pub timeline: Vec<TimelineEntry>,
+    pub commands: Vec<Command>,
+    pub consents: Vec<Consent>,
+    pub booking: bool,
+    pub approval_required: bool,
+}
+
+/// Opens a referral for the caller. The view is audited before the page is returned.
+pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView> {
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    let (r, party, status) = load_for(&mut conn, caller, id)?;
+    let facts = facts_for(&mut conn, &r, false)?;
+    let consents = db::referrals::live_consents(&mut conn, id)?;
+    let full = Snapshot::from_json(&r.snapshot);
+    let (snapshot, snapshot_hidden) = match party {
+        Party::Sender => (Some(full), None),
+        Party::Patient if r.doctor_only => (
+            None,
+            Some(
+                "This referral is doctor-only: its clinical details are shared between your doctors.",
+            ),
+        ),
+        Party::Patient => (Some(full), None),
+        Party::Receiver => match consents.iter().find(|k| k.recipient_id == r.receiver_id) {
+            Some(k) => (Some(full.within(&k.scope)), None),
+            None => (
+                None,
+                Some("The patient's consent to share the clinical snapshot is not on record."),
+            ),
+        },
+        Party::Other => (None, None),
+    };
+    let timeline = db::referrals::events(&mut conn, id)?
+        .into_iter()
+        .filter(|(e, _)| party != Party::Patient || e.patient_visible)
+        .map(|(e, who)| TimelineEntry {
+            at: e.at,
+            who: who.unwrap_or_else(|| "Handoff".into()),
+            kind: e.kind,
+            note: e.note,
+        })
+        .collect();
+    let (sender, _) = (db::users::get(&mut conn, &r.sender_id)?, ());
+    let (receiver, receiver_practitioner) = db::users::get_practitioner(&mut conn, &r.receiver_id)?;
+    let receiver_clinic_row = db::clinics::get(&mut conn, &receiver_practitioner.clinic_id)?;
+    let has_practice = db::practices::get(&mut conn, &r.receiver_id)?.is_some();
+    let view = ReferralView {
+        status,
+        party,
+        patient: db::patients::get(&mut conn, &r.patient_id)?,
+        sender_clinic: db::clinics::get(&mut conn, &r.sender_clinic_id)?.name,
+        sender,
+        receiver,
+        receiver_practitioner,
+        receiver_clinic: receiver_clinic_row.name.clone(),
+        snapshot,
+        snapshot_hidden,
+        timeline,
+        commands: rules::allowed(status, party, facts)
+            .into_iter()
+            .filter(|c| *c != Command::Redirect || party == Party::Sender)
+            .collect(),
+        consents: if party == Party::Patient || party == Party::Sender {
+            consents
+        } else {
+            Vec::new()
+        },
+        booking: rules::booking_prompt(
+            status,
+            has_practice,
+            receiver_clinic_row.show_booking_prompts,
+        ),
+        approval_required: facts.approval_required,
+        referral: r,
+    };
+    db::write_tx(&mut conn, |c| {
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: if view.snapshot.is_some() {
+                    "snapshot_viewed"
+                } else {
+                    "referral_viewed"
+                },
+                subject_type: "referral",
+                subject_id: id,
+                patient_id: Some(&view.patient.id),
+                detail: format!("as {:?}", party).to_lowercase(),
+            },
+        )
+    })?;
+    Ok(view)
+}
+
+/// The receiver's inbox page.
+pub struct InboxPage {
+    pub rows: Vec<ListRow>,
+    pub counts: Vec<(String, i64)>,
+    pub senders: Vec<(String, String)>,
+    pub next_cursor: Option<String>,
+}
+
+/// Encodes a keyset cursor.
+pub fn encode_cursor(r: &Referral) -> String {
+    format!(
+        "{}.{}.{}",
+        r.priority_rank,
+        r.waiting_since.and_utc().timestamp_micros(),
+        r.id
+    )
+}
+
+/// Decodes a keyset cursor (a bad cursor is the first page).
+pub fn decode_cursor(s: &str) -> Option<(i64, NaiveDateTime, String)> {
+    let mut parts = s.splitn(3, '.');
+    let rank = parts.next()?.parse().ok()?;
+    let micros: i64 = parts.next()?.parse().ok()?;
+    let id = parts.next()?.to_string();
+    let at = chrono::DateTime::<Utc>::from_timestamp_micros(micros)?.naive_utc();
+    Some((rank, at, id))
+}
+
+/// Loads one page of the caller's inbox.
+pub fn inbox(
+    svc: &Services,
+    caller: &Caller,
+    q: &db::referrals::InboxQuery,
+) -> AppResult<InboxPage> {
+    caller.authorize(&Action::Refer, "/inbox")?;
+    let me = caller.user_id()?;
+    let mut conn = svc.conn()?;
+    let mut q = q.clone();
+    let limit = q.limit;
+    q.limit = limit + 1;
+    let mut rows = db::referrals::inbox(&mut conn, me, &q)?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|(r, ..)| encode_cursor(r))
+    } else {
+        None
+    };
+    Ok(InboxPage {
+        counts: db::referrals::inbox_counts(&mut conn, me)?,
+        senders: db::referrals::inbox_senders(&mut conn, me)?,
+        rows,
+        next_cursor,
+    })
+}
+
+/// The oldest referral waiting for the caller's decision, other than `except`.
+pub fn next_waiting(svc: &Services, caller: &Caller, except: &str) -> AppResult<Option<String>> {
+    let me = caller.user_id()?;
+    let mut conn = svc.conn()?;
+    let rows = db::referrals::inbox(
+        &mut conn,
+        me,
+        &db::referrals::InboxQuery {
+            statuses: vec!["sent".into()],
+            limit: 2,
+            ..Default::default()
+        },
+    )?;
+    Ok(rows.into_iter().map(|(r, ..)| r.id).find(|id| id != except))
+}
+
+/// The sender's list of sent referrals.
+pub fn sent(
+    svc: &Services,
+    caller: &Caller,
+    status: Option<&str>,
+) -> AppResult<(Vec<ListRow>, Vec<(String, i64)>)> {
+    caller.authorize(&Action::Refer, "/sent")?;
+    let me = caller.user_id()?;
+    let mut conn = svc.conn()?;
+    Ok((
+        db::referrals::sent_by(&mut conn, me, status, 200)?,
+        db::referrals::sent_counts(&mut conn, me)?,
+    ))
+}
+
+/// The signed-in patient's referrals.
+pub fn for_patient(svc: &Services, caller: &Caller) -> AppResult<Vec<ListRow>> {
+    caller.authorize(&Action::UsePortal, "/portal/referrals")?;
+    let Actor::Patient {
+        patient_id: Some(pid),
+        ..
+    } = &caller.actor
+    else {
+        return Ok(Vec::new());
+    };
+    let mut conn = svc.conn()?;
+    let rows = db::referrals::for_patient(&mut conn, pid)?;
+    // A referral the sender redirected is replaced by the new one; the patient never
+    // learns that the first receiver declined.
+    Ok(rows
+        .into_iter()
+        .filter(|(r, ..)| r.redirected_to.is_none())
+        .collect())
+}
+
+/// The referrals shown on a chart.
+pub fn for_chart(svc: &Services, caller: &Caller, patient_id: &str) -> AppResult<Vec<ListRow>> {
+    let mut conn = svc.conn()?;
+    let (_, facts) = chart_facts(&mut conn, caller, patient_id)?;
+    caller.authorize(
+        &Action::EditChart(&facts),
+        &format!("/patients/{patient_id}"),
+    )?;
+    Ok(db::referrals::for_chart(&mut conn, patient_id)?)
+}

@@ -1,0 +1,735 @@
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::extract::{Ctx, Layout};
+use super::forms::FormState;
+use super::{html, html_status, see_other};
+use crate::db::directory::Hit;
+use crate::db::referrals::{InboxQuery, ListRow};
+use crate::domain::referral::{Command, PRIORITIES, Party, REJECT_REASONS, Status, patient_label};
+use crate::domain::snapshot::ComposerInput;
+use crate::error::{AppError, AppResult};
+use crate::services::referrals::{
+    self as svc, CommandInput, ComposerData, DraftInput, ReferralView,
+};
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    page: Option<i64>,
+    #[serde(default)]
+    from: String,
+}
+
+#[derive(Template)]
+#[template(path = "referrals/search.html")]
+struct SearchPage {
+    l: Layout,
+    patient_id: String,
+    patient_name: String,
+    q: String,
+    city: String,
+    language: String,
+    from: String,
+    hits: Vec<Hit>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    cities: Vec<String>,
+    languages: Vec<String>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+impl SearchPage {
+    fn choose_href(&self, h: &Hit) -> String {
+        let mut q = vec![("to", h.user_id.as_str())];
+        if !self.from.is_empty() {
+            q.push(("from", self.from.as_str()));
+        }
+        format!(
+            "/patients/{}/refer/new?{}",
+            self.patient_id,
+            serde_urlencoded::to_string(q).unwrap_or_default()
+        )
+    }
+}
+
+/// Step 1 of referring: find the specialist.
+pub async fn search_page(
+    ctx: Ctx,
+    path: web::Path<String>,
+    q: web::Query<SearchQuery>,
+) -> AppResult<HttpResponse> {
+    let pid = path.into_inner();
+    let q = q.into_inner();
+    let page = q.page.unwrap_or(1).clamp(1, 10_000);
+    let (query, city, lang, pid2) = (q.q.clone(), q.city.clone(), q.language.clone(), pid.clone());
+    let (res, patient) = ctx
+        .run(move |s, caller| {
+            let patient = svc::patient_to_refer(s, caller, &pid2)?;
+            Ok((
+                svc::search_directory(s, caller, &query, &city, &lang, page)?,
+                patient,
+            ))
+        })
+        .await?;
+    let href = |p: i64| {
+        format!(
+            "/patients/{pid}/refer?{}",
+            serde_urlencoded::to_string([
+                ("q", q.q.as_str()),
+                ("city", &q.city),
+                ("language", &q.language),
+                ("from", &q.from),
+                ("page", &p.to_string())
+            ])
+            .unwrap_or_default()
+        )
+    };
+    html(&SearchPage {
+        l: ctx.layout("Refer to another specialist", "patients").await,
+        patient_name: format!("{} {}", patient.given_name, patient.family_name),
+        prev_href: (res.page > 1).then(|| href(res.page - 1)),
+        next_href: (res.page < res.pages).then(|| href(res.page + 1)),
+        patient_id: pid,
+        q: q.q,
+        city: q.city,
+        language: q.language,
+        from: q.from,
+        hits: res.hits,
+        total: res.total,
+        page: res.page,
+        pages: res.pages,
+        cities: res.cities,
+        languages: res.languages,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "referrals/compose.html")]
+struct ComposePage {
+    l: Layout,
+    d: ComposerData,
+    f: FormState,
+    action: String,
+    priorities: &'static [(&'static str, &'static str)],
+}
+
+impl ComposePage {
+    fn chosen(&self, id: &str) -> bool {
+        self.d.chosen_files.iter().any(|f| f == id)
+    }
+}
+
+async fn render_composer(
+    ctx: &Ctx,
+    d: ComposerData,
+    f: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let action = match &d.draft {
+        Some((id, _)) => format!("/referrals/{id}/edit"),
+        None => format!("/patients/{}/referrals", d.patient.id),
+    };
+    html_status(
+        status,
+        &ComposePage {
+            l: ctx.layout("New referral", "patients").await,
+            d,
+            f,
+            action,
+            priorities: &PRIORITIES,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ComposeQuery {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    from: String,
+}
+
+/// Step 2: the composer, prefilled from the chart.
+pub async fn compose_page(
+    ctx: Ctx,
+    path: web::Path<String>,
+    q: web::Query<ComposeQuery>,
+) -> AppResult<HttpResponse> {
+    let pid = path.into_inner();
+    let q = q.into_inner();
+    let d = ctx
+        .run(move |s, caller| {
+            svc::composer(
+                s,
+                caller,
+                &pid,
+                Some(q.to.as_str()).filter(|t| !t.is_empty()),
+                Some(q.from.as_str()).filter(|f| !f.is_empty()),
+            )
+        })
+        .await?;
+    render_composer(&ctx, d, FormState::default(), StatusCode::OK).await
+}
+
+/// Splits the composer's posted pairs into the typed input, ticked sections and files.
+fn read_composer(
+    body: &web::Bytes,
+) -> AppResult<(
+    ComposerInput,
+    Vec<(String, String)>,
+    Vec<String>,
+    HashMap<String, String>,
+)> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+        .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+    let input: ComposerInput = serde_urlencoded::from_bytes(body)
+        .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+    let raw: HashMap<String, String> = pairs.iter().cloned().collect();
+    let sections = pairs
+        .iter()
+        .filter_map(|(k, _)| k.strip_prefix("inc_"))
+        .map(|key| {
+            (
+                key.to_string(),
+                raw.get(&format!("txt_{key}")).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let files = pairs
+        .iter()
+        .filter(|(k, _)| k == "file")
+        .map(|(_, v)| v.clone())
+        .collect();
+    Ok((input, sections, files, raw))
+}
+
+async fn save_and_maybe_send(
+    ctx: Ctx,
+    patient_id: String,
+    existing: Option<(String, i64)>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let (input, sections, file_ids, raw) = read_composer(&body)?;
+    let send = input.action == "send";
+    let consent = input.consent_verbal.is_some();
+    let d = DraftInput {
+        patient_id: patient_id.clone(),
+        existing: existing.clone(),
+        input,
+        sections,
+        file_ids,
+    };
+    let saved = ctx
+        .run(move |s, caller| svc::save_draft(s, caller, &d))
+        .await;
+    let (id, version) = match saved {
+        Ok(v) => v,
+        Err(AppError::Invalid(errors)) => {
+            let to = raw.get("receiver_id").cloned().unwrap_or_default();
+            let from = raw.get("redirected_from").cloned().unwrap_or_default();
+            let mut data = ctx
+                .run(move |s, caller| match &existing {
+                    Some((id, _)) => svc::composer_for_draft(s, caller, id),
+                    None => svc::composer(
+                        s,
+                        caller,
+                        &patient_id,
+                        Some(to.as_str()).filter(|t| !t.is_empty()),
+                        Some(from.as_str()).filter(|f| !f.is_empty()),
+                    ),
+                })
+                .await?;
+            keep_typed(&mut data, &raw);
+            return render_composer(
+                &ctx,
+                data,
+                FormState::new("compose", raw, errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(e) => return Err(e),
+    };
+    if !send {
+        ctx.flash("Draft saved.");
+        return Ok(see_other(&format!("/referrals/{id}")));
+    }
+    let input = CommandInput {
+        version: version.to_string(),
+        consent_verbal: consent.then(|| "on".to_string()),
+        ..Default::default()
+    };
+    let id2 = id.clone();
+    match ctx
+        .run(move |s, caller| svc::apply(s, caller, &id2, Command::Submit, &input))
+        .await
+    {
+        Ok(Status::AwaitingPatient) => {
+            ctx.flash(
+                "Sent to the patient for approval. It goes to the receiver when they approve.",
+            );
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
+        Ok(_) => {
+            ctx.flash("Referral sent.");
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
+        Err(AppError::Invalid(errors)) => {
+            // Consent is missing: the draft is kept; the composer says what is needed.
+            let id3 = id.clone();
+            let mut data = ctx
+                .run(move |s, caller| svc::composer_for_draft(s, caller, &id3))
+                .await?;
+            keep_typed(&mut data, &raw);
+            let mut errors = errors;
+            errors.add("action", "Saved as a draft; not sent.");
+            html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ComposePage {
+                    l: ctx.layout("New referral", "patients").await,
+                    action: format!("/referrals/{id}/edit"),
+                    d: data,
+                    f: FormState::new("compose", raw, errors),
+                    priorities: &PRIORITIES,
+                },
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Puts what the user typed back into the composer.
+fn keep_typed(d: &mut ComposerData, raw: &HashMap<String, String>) {
+    for s in d.sections.iter_mut() {
+        s.ticked = raw.contains_key(&format!("inc_{}", s.key));
+        if let Some(t) = raw.get(&format!("txt_{}", s.key)) {
+            s.text = t.clone();
+        }
+    }
+    let get = |k: &str| raw.get(k).cloned().unwrap_or_default();
+    d.priority = get("priority");
+    d.see_by = get("see_by");
+    d.reason = get("reason");
+    d.message = get("message");
+    d.doctor_only = raw.contains_key("doctor_only");
+}
+
+pub async fn create_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    save_and_maybe_send(ctx, path.into_inner(), None, body).await
+}
+
+pub async fn edit_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let d = ctx
+        .run(move |s, caller| svc::composer_for_draft(s, caller, &id))
+        .await?;
+    render_composer(&ctx, d, FormState::default(), StatusCode::OK).await
+}
+
+pub async fn edit_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let (_, _, _, raw) = read_composer(&body)?;
+    let version: i64 = raw
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| {
+            AppError::BadRequest("The form is missing the draft's version; reload the page.".into())
+        })?;
+    let id2 = id.clone();
+    let pid = ctx
+        .run(move |s, caller| {
+            let d = svc::composer_for_draft(s, caller, &id2)?;
+            Ok(d.patient.id)
+        })
+        .await?;
+    save_and_maybe_send(ctx, pid, Some((id, version)), body).await
+}
+
+#[derive(Template)]
+#[template(path = "referrals/show.html")]
+struct ShowPage {
+    l: Layout,
+    v: ReferralView,
+    f: FormState,
+    reasons: &'static [(&'static str, &'static str)],
+    patient_status: String,
+}
+
+impl ShowPage {
+    fn can(&self, c: &str) -> bool {
+        self.v.commands.iter().any(|x| x.as_str() == c)
+    }
+    fn is_sender(&self) -> bool {
+        self.v.party == Party::Sender
+    }
+    fn is_receiver(&self) -> bool {
+        self.v.party == Party::Receiver
+    }
+    fn is_patient(&self) -> bool {
+        self.v.party == Party::Patient
+    }
+    fn turn(&self) -> &'static str {
+        match self.v.status.turn() {
+            Some(Party::Sender) => "the referring practitioner",
+            Some(Party::Receiver) => "the receiving practitioner",
+            Some(Party::Patient) => "the patient",
+            _ => "nobody: this referral is closed",
+        }
+    }
+    fn is_rejected(&self) -> bool {
+        self.v.status == Status::Rejected
+    }
+    fn reject_label(&self) -> &'static str {
+        crate::domain::referral::reject_reason_label(
+            self.v.referral.reject_code.as_deref().unwrap_or("other"),
+        )
+    }
+}
+
+async fn render_show(
+    ctx: &Ctx,
+    v: ReferralView,
+    f: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let patient_status = patient_label(v.status, &v.receiver.display_name);
+    let title = format!(
+        "Referral: {} {}",
+        v.patient.given_name, v.patient.family_name
+    );
+    let nav = if v.party == Party::Patient {
+        "referrals"
+    } else if v.party == Party::Receiver {
+        "inbox"
+    } else {
+        "sent"
+    };
+    html_status(
+        status,
+        &ShowPage {
+            l: ctx.layout(title, nav).await,
+            v,
+            f,
+            reasons: &REJECT_REASONS,
+            patient_status,
+        },
+    )
+}
+
+pub async fn show_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let v = ctx.run(move |s, caller| svc::view(s, caller, &id)).await?;
+    render_show(&ctx, v, FormState::default(), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+struct NextChoice {
+    #[serde(default)]
+    then: String,
+}
+
+async fn command(ctx: Ctx, id: String, cmd: Command, body: web::Bytes) -> AppResult<HttpResponse> {
+    let input: CommandInput = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+    let then: NextChoice = serde_urlencoded::from_bytes(&body).unwrap_or(NextChoice {
+        then: String::new(),
+    });
+    let raw: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let id2 = id.clone();
+    match ctx
+        .run(move |s, caller| svc::apply(s, caller, &id2, cmd, &input))
+        .await
+    {
+        Ok(_) => {
+            ctx.flash(match cmd {
+                Command::Accept => "Accepted. The patient and the referrer have been told.",
+                Command::Reject => "Declined. The referrer has been told; the patient has not.",
+                Command::Complete => "Completed. The loop is closed.",
+                _ => "Done.",
+            });
+            if cmd == Command::Accept && then.then == "next" {
+                let id3 = id.clone();
+                if let Some(next) = ctx
+                    .run(move |s, caller| svc::next_waiting(s, caller, &id3))
+                    .await?
+                {
+                    return Ok(see_other(&format!("/referrals/{next}")));
+                }
+                return Ok(see_other("/inbox"));
+            }
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let v = ctx.run(move |s, caller| svc::view(s, caller, &id)).await?;
+            render_show(
+                &ctx,
+                v,
+                FormState::new(cmd.as_str(), raw, errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+macro_rules! command_handlers {
+    ($( $name:ident => $cmd:ident ),* $(,)?) => {
+        $(
+            pub async fn $name(ctx: Ctx, path: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+                command(ctx, path.into_inner(), Command::$cmd, body).await
+            }
+        )*
+    };
+}
+
+command_handlers! {
+    submit_submit => Submit,
+    approve_submit => Approve,
+    decline_submit => Decline,
+    request_info_submit => RequestInfo,
+    provide_info_submit => ProvideInfo,
+    require_visit_submit => RequireVisit,
+    accept_submit => Accept,
+    reject_submit => Reject,
+    complete_submit => Complete,
+    cancel_submit => Cancel,
+}
+
+/// Redirect starts with a new search for the same patient.
+pub async fn redirect_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let id2 = id.clone();
+    let v = ctx.run(move |s, caller| svc::view(s, caller, &id2)).await?;
+    if !v.commands.contains(&Command::Redirect) {
+        return Err(AppError::Conflict(
+            "Only a declined referral can be redirected, by its sender.".into(),
+        ));
+    }
+    Ok(see_other(&format!(
+        "/patients/{}/refer?from={id}&q={}",
+        v.patient.id,
+        v.receiver_practitioner
+            .specialty
+            .to_lowercase()
+            .replace(' ', "+")
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct InboxParams {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    turn: String,
+    #[serde(default)]
+    sender: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    after: String,
+}
+
+#[derive(Template)]
+#[template(path = "referrals/inbox.html")]
+struct InboxPage {
+    l: Layout,
+    p: InboxParams,
+    rows: Vec<ListRow>,
+    counts: Vec<(String, i64)>,
+    senders: Vec<(String, String)>,
+    next_href: Option<String>,
+    statuses: Vec<(&'static str, &'static str)>,
+    priorities: &'static [(&'static str, &'static str)],
+    error: Option<String>,
+}
+
+impl InboxPage {
+    fn count(&self, s: &str) -> i64 {
+        self.counts
+            .iter()
+            .find(|(k, _)| k == s)
+            .map_or(0, |(_, n)| *n)
+    }
+    fn status_label(&self, s: &str) -> &'static str {
+        Status::parse(s).map_or("", Status::label)
+    }
+}
+
+fn statuses_for_turn(turn: &str) -> Vec<String> {
+    match turn {
+        "receiver" => vec!["sent".into(), "accepted".into()],
+        "sender" => vec!["need_info".into(), "rejected".into()],
+        "patient" => vec!["visit_required".into()],
+        _ => Vec::new(),
+    }
+}
+
+pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpResponse> {
+    let p = q.into_inner();
+    let date = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    };
+    let mut error = None;
+    if (!p.from.is_empty() && date(&p.from).is_none())
+        || (!p.to.is_empty() && date(&p.to).is_none())
+    {
+        error = Some("Dates must look like 2026-11-01; the date filter was ignored.".to_string());
+    }
+    let mut statuses = if p.status.is_empty() {
+        statuses_for_turn(&p.turn)
+    } else {
+        vec![p.status.clone()]
+    };
+    if !p.status.is_empty() && !p.turn.is_empty() {
+        let allowed = statuses_for_turn(&p.turn);
+        statuses.retain(|s| allowed.contains(s));
+        if statuses.is_empty() {
+            statuses.push("none".into());
+        }
+    }
+    let query = InboxQuery {
+        statuses,
+        priority: Some(p.priority.clone()).filter(|s| !s.is_empty()),
+        sender_id: Some(p.sender.clone()).filter(|s| !s.is_empty()),
+        received_from: date(&p.from),
+        received_to: date(&p.to).map(|d| d + chrono::Duration::days(1)),
+        by_priority: p.sort == "priority",
+        after: svc::decode_cursor(&p.after),
+        limit: 25,
+    };
+    let res = ctx
+        .run(move |s, caller| svc::inbox(s, caller, &query))
+        .await?;
+    let next_href = res.next_cursor.map(|c| {
+        format!(
+            "/inbox?{}",
+            serde_urlencoded::to_string([
+                ("status", p.status.as_str()),
+                ("priority", &p.priority),
+                ("turn", &p.turn),
+                ("sender", &p.sender),
+                ("from", &p.from),
+                ("to", &p.to),
+                ("sort", &p.sort),
+                ("after", &c)
+            ])
+            .unwrap_or_default()
+        )
+    });
+    html(&InboxPage {
+        l: ctx.layout("Inbox", "inbox").await,
+        p,
+        rows: res.rows,
+        counts: res.counts,
+        senders: res.senders,
+        next_href,
+        statuses: crate::domain::referral::ALL_STATUSES
+            .iter()
+            .filter(|s| s.reached_receiver())
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+        priorities: &PRIORITIES,
+        error,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SentParams {
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "referrals/sent.html")]
+struct SentPage {
+    l: Layout,
+    status: String,
+    rows: Vec<ListRow>,
+    counts: Vec<(String, i64)>,
+    statuses: Vec<(&'static str, &'static str)>,
+}
+
+impl SentPage {
+    fn count(&self, s: &str) -> i64 {
+        self.counts
+            .iter()
+            .find(|(k, _)| k == s)
+            .map_or(0, |(_, n)| *n)
+    }
+    fn status_label(&self, s: &str) -> &'static str {
+        Status::parse(s).map_or("", Status::label)
+    }
+}
+
+pub async fn sent_page(ctx: Ctx, q: web::Query<SentParams>) -> AppResult<HttpResponse> {
+    let status = q.into_inner().status;
+    let s2 = status.clone();
+    let (rows, counts) = ctx
+        .run(move |s, caller| svc::sent(s, caller, Some(s2.as_str()).filter(|x| !x.is_empty())))
+        .await?;
+    html(&SentPage {
+        l: ctx.layout("Sent referrals", "sent").await,
+        status,
+        rows,
+        counts,
+        statuses: crate::domain::referral::ALL_STATUSES
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "referrals/patient_list.html")]
+struct PatientListPage {
+    l: Layout,
+    rows: Vec<(ListRow, String)>,
+}
+
+pub async fn patient_list_page(ctx: Ctx) -> AppResult<HttpResponse> {
+    let rows = ctx.run(svc::for_patient).await?;
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let label = patient_label(
+                Status::parse(&row.0.status).unwrap_or(Status::Draft),
+                &row.3,
+            );
+            (row, label)
+        })
+        .collect();
+    html(&PatientListPage {
+        l: ctx.layout("My referrals", "referrals").await,
+        rows,
+    })
+}

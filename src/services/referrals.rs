@@ -454,10 +454,16 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
             return Ok((id.clone(), version + 1));
         }
         let id = db::new_id();
-        let redirected_from = match d.input.redirected_from.trim() {
-            "" => None,
-            old => Some(redirect_old(c, caller, old, &id, &patient.id, now)?),
-        };
+        let redirected_from = Some(d.input.redirected_from.trim())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        if let Some(old) = &redirected_from {
+            // Unknown or someone else's: 404 before anything is written.
+            let o = db::referrals::get(c, old)?;
+            if o.sender_id != me || o.patient_id != patient.id {
+                return Err(AppError::NotFound);
+            }
+        }
         db::referrals::insert(
             c,
             &Referral {
@@ -495,6 +501,9 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
                 waiting_since: now,
             },
         )?;
+        if let Some(old) = &redirected_from {
+            redirect_old(c, caller, old, &id, &patient.id, now)?;
+        }
         let note = if redirected_from.is_some() {
             "Draft created (redirected from a declined referral)"
         } else {
@@ -857,25 +866,16 @@ pub fn apply(
             .and_then(|u| db::users::get(c, u).ok())
             .map_or("Someone".to_string(), |u| u.display_name);
         let patient = db::patients::get(c, &r.patient_id)?;
+        let patient_name = format!("{} {}", patient.given_name, patient.family_name);
         for p in t.notify {
             let (user, text) = match p {
                 Party::Sender => (
                     Some(r.sender_id.clone()),
-                    format!(
-                        "{actor_name}: {} — referral of {} {}",
-                        command_past(command),
-                        patient.given_name,
-                        patient.family_name
-                    ),
+                    practitioner_notice(&actor_name, command, &patient_name),
                 ),
                 Party::Receiver => (
                     Some(r.receiver_id.clone()),
-                    format!(
-                        "{actor_name}: {} — referral of {} {}",
-                        command_past(command),
-                        patient.given_name,
-                        patient.family_name
-                    ),
+                    practitioner_notice(&actor_name, command, &patient_name),
                 ),
                 Party::Patient => (patient.user_id.clone(), patient_notice(command, t.to)),
                 Party::Other => (None, String::new()),
@@ -905,19 +905,22 @@ pub fn apply(
     })
 }
 
-fn command_past(c: Command) -> &'static str {
+/// "Dr X accepted the referral of Asha Rao", as the other practitioner reads it.
+fn practitioner_notice(actor: &str, c: Command, patient: &str) -> String {
     match c {
-        Command::Submit => "sent a referral",
-        Command::Approve => "the patient approved the referral",
-        Command::Decline => "the patient declined the referral",
-        Command::RequestInfo => "asked for more information",
-        Command::ProvideInfo => "sent the information asked for",
-        Command::RequireVisit => "wants to see the patient first",
-        Command::Accept => "accepted the referral",
-        Command::Reject => "declined the referral",
-        Command::Complete => "completed the referral",
-        Command::Cancel => "cancelled the referral",
-        Command::Redirect => "redirected the referral",
+        Command::Submit => format!("{actor} sent you a referral of {patient}"),
+        Command::Approve => format!("{patient} approved the referral; it is on its way"),
+        Command::Decline => format!("{patient} declined the referral"),
+        Command::RequestInfo => {
+            format!("{actor} asked for more information about the referral of {patient}")
+        }
+        Command::ProvideInfo => format!("{actor} sent the information asked for about {patient}"),
+        Command::RequireVisit => format!("{actor} wants to see {patient} before deciding"),
+        Command::Accept => format!("{actor} accepted the referral of {patient}"),
+        Command::Reject => format!("{actor} declined the referral of {patient}"),
+        Command::Complete => format!("{actor} completed the referral of {patient}"),
+        Command::Cancel => format!("{actor} cancelled the referral of {patient}"),
+        Command::Redirect => format!("{actor} redirected the referral of {patient}"),
     }
 }
 
@@ -1056,13 +1059,12 @@ fn effects(
                 Some(&r.receiver_id),
                 &r.id,
                 "accepted",
-                &format!(
+                format!(
                     "I have accepted your referral ({}). {}",
                     r.reason,
                     if note == "Accepted" { "" } else { note }
                 )
-                .trim()
-                .to_string(),
+                .trim(),
                 now,
             )?;
         }
@@ -1191,11 +1193,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             .into_iter()
             .filter(|c| *c != Command::Redirect || party == Party::Sender)
             .collect(),
-        consents: if party == Party::Patient || party == Party::Sender {
-            consents
-        } else {
-            Vec::new()
-        },
+        consents,
         booking: rules::booking_prompt(
             status,
             has_practice,
@@ -1224,6 +1222,9 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     })?;
     Ok(view)
 }
+
+/// (status, count) pairs.
+pub type StatusCounts = Vec<(String, i64)>;
 
 /// The receiver's inbox page.
 pub struct InboxPage {
@@ -1301,7 +1302,7 @@ pub fn sent(
     svc: &Services,
     caller: &Caller,
     status: Option<&str>,
-) -> AppResult<(Vec<ListRow>, Vec<(String, i64)>)> {
+) -> AppResult<(Vec<ListRow>, StatusCounts)> {
     caller.authorize(&Action::Refer, "/sent")?;
     let me = caller.user_id()?;
     let mut conn = svc.conn()?;

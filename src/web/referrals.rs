@@ -184,15 +184,16 @@ pub async fn compose_page(
     render_composer(&ctx, d, FormState::default(), StatusCode::OK).await
 }
 
-/// Splits the composer's posted pairs into the typed input, ticked sections and files.
-fn read_composer(
-    body: &web::Bytes,
-) -> AppResult<(
+/// The composer's input, ticked (key, text) sections, chosen file ids, and raw values.
+type Composed = (
     ComposerInput,
     Vec<(String, String)>,
     Vec<String>,
     HashMap<String, String>,
-)> {
+);
+
+/// Splits the composer's posted pairs into the typed input, ticked sections and files.
+fn read_composer(body: &web::Bytes) -> AppResult<Composed> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
         .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
     let input: ComposerInput = serde_urlencoded::from_bytes(body)

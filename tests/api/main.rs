@@ -7,3 +7,4 @@ mod chart;
 mod config;
 mod helpers;
 mod privacy;
+mod referrals;

@@ -1,0 +1,757 @@
+use futures::future::join_all;
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+const CARDIO: &str = "farah.siddiqui@harbour.example"; // Harbour (approval clinic), has a practice
+const CARDIO_NO_PRACTICE: &str = "ananya.bose@northgate.example";
+const NEURO: &str = "lakshmi.narayan@northgate.example"; // has a practice
+const HARBOUR_PATIENT: &str = "diya.menon@patients.example";
+
+fn user_id(app: &TestApp, email: &str) -> String {
+    use diesel::prelude::*;
+    use handoff::db::schema::users;
+    users::table
+        .filter(users::email.eq(email))
+        .select(users::id)
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+fn version_in(page: &str, action: &str) -> String {
+    let at = page
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("no form {action}"));
+    let rest = &page[at..];
+    let marker = "name=\"version\" value=\"";
+    let start = rest.find(marker).unwrap() + marker.len();
+    rest[start..].split('"').next().unwrap().to_string()
+}
+
+/// Composes and (by default) sends a referral from the composer; returns (status, body, referral id).
+async fn compose(
+    app: &TestApp,
+    s: &Session,
+    patient_id: &str,
+    to: &str,
+    extra: &[(&str, &str)],
+) -> (StatusCode, String, Option<String>) {
+    let mut form: Vec<(&str, &str)> = vec![
+        ("receiver_id", to),
+        ("priority", "urgent"),
+        ("reason", "Exertional chest pain, please assess"),
+        ("message", "Thanks for seeing her soon."),
+        ("inc_complaint", "on"),
+        (
+            "txt_complaint",
+            "Chest tightness on climbing stairs for 3 weeks",
+        ),
+        ("inc_allergies", "on"),
+        ("txt_allergies", "Penicillin: rash"),
+    ];
+    form.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+    form.extend_from_slice(extra);
+    if !form.iter().any(|(k, _)| *k == "action") {
+        form.push(("action", "send"));
+    }
+    let (status, body, loc) = app
+        .send(s, &format!("/patients/{patient_id}/referrals"), &form)
+        .await;
+    let id = loc.and_then(|l| l.strip_prefix("/referrals/").map(str::to_string));
+    (status, body, id)
+}
+
+async fn act(
+    app: &TestApp,
+    s: &Session,
+    id: &str,
+    cmd: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let (_, page) = app.get(&s.client, &format!("/referrals/{id}")).await;
+    let version = version_in(&page, &format!("/referrals/{id}/{cmd}"));
+    let mut f = vec![("version", version.as_str())];
+    f.extend_from_slice(form);
+    let (status, body, _) = app.send(s, &format!("/referrals/{id}/{cmd}"), &f).await;
+    (status, body)
+}
+
+#[tokio::test]
+async fn specialist_search_finds_by_specialty_partial_name_and_a_typo() {
+    let app = TestApp::spawn().await;
+    let s = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let (_, profile) = app.get(&s.client, &format!("/patients/{pid}")).await;
+    assert!(
+        profile.contains(&format!(
+            "href=\"/patients/{pid}/refer\">Refer to another specialist"
+        )),
+        "the three-dot menu offers it"
+    );
+    let (status, body) = app
+        .get(&s.client, &format!("/patients/{pid}/refer?q=cardio"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Dr Farah Siddiqui") && body.contains("Dr Ananya Bose"));
+    assert!(body.contains("2 practitioners found"), "only cardiologists");
+    let (_, body) = app
+        .get(&s.client, &format!("/patients/{pid}/refer?q=siddiqi"))
+        .await;
+    let first = body
+        .find("class=\"result-name\"")
+        .map(|i| &body[i..i + 80])
+        .unwrap();
+    assert!(
+        first.contains("Farah Siddiqui"),
+        "a letter wrong still finds her first: {first}"
+    );
+    let (_, body) = app
+        .get(&s.client, &format!("/patients/{pid}/refer?q=lakshm"))
+        .await;
+    assert!(body.contains("Dr Lakshmi Narayan"), "a partial name");
+    let (_, body) = app
+        .get(
+            &s.client,
+            &format!("/patients/{pid}/refer?q=cardio&city=Bengaluru"),
+        )
+        .await;
+    assert!(
+        body.contains("Dr Ananya Bose") && !body.contains("Dr Farah Siddiqui"),
+        "city filter"
+    );
+    let (_, body) = app
+        .get(
+            &s.client,
+            &format!("/patients/{pid}/refer?language=Bengali"),
+        )
+        .await;
+    assert!(
+        body.contains("1 practitioner found") && body.contains("Dr Ananya Bose"),
+        "language filter"
+    );
+    let (_, body) = app.get(&s.client, &format!("/patients/{pid}/refer")).await;
+    assert!(
+        body.contains("14 practitioners found") && body.contains("Page 1 of 2"),
+        "the whole network, paginated"
+    );
+    assert!(
+        body.contains("Not accepting referrals"),
+        "each result says whether they accept"
+    );
+}
+
+async fn accept_flow(receiver_email: &str, expect_booking: bool) {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let to = user_id(&app, receiver_email);
+    let (_, composer) = app
+        .get(&gp.client, &format!("/patients/{pid}/refer/new?to={to}"))
+        .await;
+    assert!(
+        composer.contains("Chief complaint") && composer.contains("Penicillin"),
+        "prefilled from the chart"
+    );
+    let (status, body, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let id = id.unwrap();
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    assert!(page.contains(">Sent<"), "sent without approval step");
+
+    // The request card with the message is in the sender-receiver thread.
+    let (_, threads) = app.get(&gp.client, "/threads").await;
+    let receiver_name = if expect_booking {
+        "Dr Farah Siddiqui"
+    } else {
+        "Dr Ananya Bose"
+    };
+    assert!(threads.contains(receiver_name));
+    let thread_href = threads
+        .split("href=\"/threads/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, thread) = app
+        .get(&gp.client, &format!("/threads/{thread_href}"))
+        .await;
+    assert!(
+        thread.contains("Thanks for seeing her soon.")
+            && thread.contains("Referral request: Aarav Sharma")
+    );
+
+    let rx = app.login(receiver_email, PW).await;
+    let (_, inbox) = app.get(&rx.client, "/inbox").await;
+    assert!(inbox.contains("Aarav Sharma"));
+    let (_, rpage) = app.get(&rx.client, &format!("/referrals/{id}")).await;
+    assert!(
+        rpage.contains("Chest tightness on climbing stairs"),
+        "the receiver sees the consented snapshot"
+    );
+    let (status, _) = act(&app, &rx, &id, "accept", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, pthreads) = app.get(&patient.client, "/threads").await;
+    assert!(
+        pthreads.contains(receiver_name),
+        "accepting opened the receiver-patient thread"
+    );
+    let th = pthreads
+        .split("href=\"/threads/")
+        .map(|p| p.split('"').next().unwrap().to_string())
+        .skip(1);
+    let mut found = false;
+    for t in th {
+        let (_, page) = app.get(&patient.client, &format!("/threads/{t}")).await;
+        if page.contains("I have accepted your referral") {
+            found = true;
+            assert_eq!(
+                page.contains("Book a visit"),
+                expect_booking,
+                "booking button iff the receiver has a practice"
+            );
+        }
+    }
+    assert!(found);
+    let (_, mine) = app.get(&patient.client, "/portal/referrals").await;
+    assert!(mine.contains(&format!("Accepted by {receiver_name}")));
+}
+
+#[tokio::test]
+async fn refer_send_accept_with_booking_button_when_the_receiver_has_a_practice() {
+    accept_flow(CARDIO, true).await;
+}
+
+#[tokio::test]
+async fn no_booking_button_when_the_receiver_has_no_practice() {
+    accept_flow(CARDIO_NO_PRACTICE, false).await;
+}
+
+#[tokio::test]
+async fn in_an_approval_clinic_the_patient_decides_first() {
+    let app = TestApp::spawn().await;
+    let sender = app.login(CARDIO, PW).await; // Harbour's first practitioner cares for its patients
+    let pid = app.patient_id("Diya Menon");
+    let neuro = user_id(&app, NEURO);
+    let (status, body, id) = compose(&app, &sender, &pid, &neuro, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let id = id.unwrap();
+    let rx = app.login(NEURO, PW).await;
+    assert!(!app.get(&rx.client, "/inbox").await.1.contains("Diya Menon"));
+    assert_eq!(
+        app.get(&rx.client, &format!("/referrals/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let patient = app.login(HARBOUR_PATIENT, PW).await;
+    let (_, page) = app.get(&patient.client, &format!("/referrals/{id}")).await;
+    assert!(
+        page.contains("Your approval is needed")
+            && page.contains("Chest tightness on climbing stairs"),
+        "what would be shared"
+    );
+    let (status, _) = act(
+        &app,
+        &patient,
+        &id,
+        "decline",
+        &[("note", "I would rather wait until after the holidays")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        !app.get(&rx.client, "/inbox").await.1.contains("Diya Menon"),
+        "nothing reached the receiver"
+    );
+    assert_eq!(
+        app.get(&rx.client, &format!("/referrals/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, threads) = app.get(&sender.client, "/threads").await;
+    let t = threads
+        .split("href=\"/threads/")
+        .map(|p| p.split('"').next().unwrap().to_string())
+        .skip(1)
+        .collect::<Vec<_>>();
+    let mut seen = false;
+    for th in t {
+        let (_, page) = app.get(&sender.client, &format!("/threads/{th}")).await;
+        seen |= page.contains("I would rather wait until after the holidays");
+    }
+    assert!(
+        seen,
+        "the referrer sees the patient's answer in their thread with the patient"
+    );
+
+    let (_, _, id2) = compose(&app, &sender, &pid, &neuro, &[]).await;
+    let id2 = id2.unwrap();
+    let (status, _) = act(&app, &patient, &id2, "approve", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(app.get(&rx.client, "/inbox").await.1.contains("Diya Menon"));
+    let (status, page) = app.get(&rx.client, &format!("/referrals/{id2}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Approved by the patient in the portal"));
+}
+
+#[tokio::test]
+async fn a_rejection_reaches_the_referrer_but_never_the_patient_and_can_be_redirected() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let neuro = user_id(&app, NEURO);
+    let (_, _, id) = compose(&app, &gp, &pid, &neuro, &[("consent_verbal", "on")]).await;
+    let id = id.unwrap();
+    let rx = app.login(NEURO, PW).await;
+    let (status, body) = act(
+        &app,
+        &rx,
+        &id,
+        "reject",
+        &[("code", "out_of_scope"), ("note", "")],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a note is required"
+    );
+    assert!(body.contains("Note to the referrer is required."));
+    let (status, _) = act(
+        &app,
+        &rx,
+        &id,
+        "reject",
+        &[
+            ("code", "out_of_scope"),
+            ("note", "Cardiac pain: please send to cardiology"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    assert!(
+        page.contains("Out of scope for this practice")
+            && page.contains("please send to cardiology")
+    );
+    let patient = app.login(PATIENT_A, PW).await;
+    for path in [
+        format!("/referrals/{id}"),
+        "/portal/referrals".to_string(),
+        "/notifications".to_string(),
+    ] {
+        let (_, p) = app.get(&patient.client, &path).await;
+        assert!(
+            !p.contains("please send to cardiology")
+                && !p.contains("Out of scope")
+                && !p.contains("Declined"),
+            "{path}"
+        );
+    }
+    assert!(
+        app.get(&patient.client, &format!("/referrals/{id}"))
+            .await
+            .1
+            .contains("In review")
+    );
+
+    // Redirect: a new draft to someone else, prefilled and linked.
+    let r = app
+        .get_raw(&gp.client, &format!("/referrals/{id}/redirect"))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cardio = user_id(&app, CARDIO);
+    let (_, composer) = app
+        .get(
+            &gp.client,
+            &format!("/patients/{pid}/refer/new?to={cardio}&from={id}"),
+        )
+        .await;
+    assert!(
+        composer.contains("Exertional chest pain, please assess"),
+        "prefilled from the declined referral"
+    );
+    let (status, body, new_id) = compose(
+        &app,
+        &gp,
+        &pid,
+        &cardio,
+        &[("consent_verbal", "on"), ("redirected_from", &id)],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        body.split("class=\"alert\"")
+            .nth(1)
+            .or(body.split("field-error").nth(1))
+            .unwrap_or(&body)
+    );
+    let new_id = new_id.unwrap();
+    let (_, mine) = app.get(&patient.client, "/portal/referrals").await;
+    assert!(
+        mine.contains(&new_id) && !mine.contains(&id),
+        "the patient sees the new referral only"
+    );
+    let (_, old) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    assert!(old.contains("Redirected to a new draft"));
+    assert!(
+        !old.contains("Redirect to someone else"),
+        "a referral is redirected once"
+    );
+}
+
+#[tokio::test]
+async fn a_doctor_only_referral_never_shows_its_snapshot_to_the_patient() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let to = user_id(&app, CARDIO);
+    let secret = "ZEBRA-SECRET-42 low mood and intrusive thoughts";
+    let (status, _, id) = compose(
+        &app,
+        &gp,
+        &pid,
+        &to,
+        &[
+            ("consent_verbal", "on"),
+            ("doctor_only", "on"),
+            ("txt_visits", secret),
+            ("inc_visits", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = id.unwrap();
+    let rx = app.login(CARDIO, PW).await;
+    assert!(
+        app.get(&rx.client, &format!("/referrals/{id}"))
+            .await
+            .1
+            .contains("ZEBRA-SECRET-42"),
+        "the receiver sees it"
+    );
+    act(&app, &rx, &id, "accept", &[]).await;
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, page) = app.get(&patient.client, &format!("/referrals/{id}")).await;
+    assert!(
+        page.contains("Accepted by Dr Farah Siddiqui"),
+        "the patient sees to whom and the status"
+    );
+    assert!(page.contains("doctor-only"));
+    let (_, threads) = app.get(&patient.client, "/threads").await;
+    let mut pages = vec![
+        page,
+        threads.clone(),
+        app.get(&patient.client, "/portal/referrals").await.1,
+        app.get(&patient.client, "/notifications").await.1,
+    ];
+    for t in threads
+        .split("href=\"/threads/")
+        .skip(1)
+        .map(|p| p.split('"').next().unwrap().to_string())
+    {
+        pages.push(app.get(&patient.client, &format!("/threads/{t}")).await.1);
+    }
+    for p in pages {
+        assert!(!p.contains("ZEBRA-SECRET-42"));
+    }
+}
+
+#[tokio::test]
+async fn twenty_concurrent_decisions_give_one_success_and_one_event() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let to = user_id(&app, CARDIO);
+    let (_, _, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
+    let id = id.unwrap();
+    let rx = app.login(CARDIO, PW).await;
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
+    let version = version_in(&page, &format!("/referrals/{id}/accept"));
+    let posts = (0..20).map(|i| {
+        let (cmd, extra): (&str, Vec<(&str, &str)>) = if i % 2 == 0 {
+            ("accept", vec![])
+        } else {
+            (
+                "reject",
+                vec![("code", "no_capacity"), ("note", "Full this month")],
+            )
+        };
+        let mut form = vec![
+            ("csrf_token", rx.csrf.as_str()),
+            ("version", version.as_str()),
+        ];
+        form.extend(extra);
+        let req = rx
+            .client
+            .post(app.url(&format!("/referrals/{id}/{cmd}")))
+            .form(&form);
+        async move { req.send().await.unwrap() }
+    });
+    let responses = join_all(posts).await;
+    let ok = responses
+        .iter()
+        .filter(|r| r.status() == StatusCode::SEE_OTHER)
+        .count();
+    let conflicts: Vec<_> = responses
+        .into_iter()
+        .filter(|r| r.status() == StatusCode::CONFLICT)
+        .collect();
+    assert_eq!(ok, 1, "exactly one decision wins");
+    assert_eq!(conflicts.len(), 19, "every other one is told it lost");
+    let body = conflicts.into_iter().next().unwrap().text().await.unwrap();
+    assert!(
+        body.contains("This referral changed while you were looking at it"),
+        "{body}"
+    );
+    let mut conn = app.conn();
+    let accepts = handoff::db::referrals::count_events(&mut conn, &id, "accept").unwrap();
+    let rejects = handoff::db::referrals::count_events(&mut conn, &id, "reject").unwrap();
+    assert_eq!(accepts + rejects, 1, "one event in the timeline");
+}
+
+#[tokio::test]
+async fn outsiders_can_neither_see_nor_act() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let to = user_id(&app, CARDIO);
+    let (_, _, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
+    let id = id.unwrap();
+    let version = "2";
+    for who in [UNRELATED, "neha.shetty@patients.example", OTHER_ADMIN] {
+        let s = app.login(who, PW).await;
+        let (status, body) = app.get(&s.client, &format!("/referrals/{id}")).await;
+        assert!(
+            status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
+            "{who}: {status}"
+        );
+        assert!(!body.contains("Chest tightness"), "{who}");
+        for cmd in ["accept", "reject", "cancel"] {
+            let (status, _, _) = app
+                .send(
+                    &s,
+                    &format!("/referrals/{id}/{cmd}"),
+                    &[("version", version), ("code", "other"), ("note", "x")],
+                )
+                .await;
+            assert!(
+                status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
+                "{who} {cmd}: {status}"
+            );
+        }
+        let (_, inbox) = app.get(&s.client, "/inbox").await;
+        assert!(!inbox.contains("Aarav Sharma"), "{who}");
+    }
+    let anon = app.client();
+    let r = app.get_raw(&anon, &format!("/referrals/{id}")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+    let (status, _, _) = app
+        .post(
+            &anon,
+            &format!("/referrals/{id}/accept"),
+            &[("version", version)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The sender cannot decide for the receiver.
+    let (status, body, _) = app
+        .send(
+            &gp,
+            &format!("/referrals/{id}/accept"),
+            &[("version", version)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("Only the receiving practitioner can accept"));
+    let rx = app.login(CARDIO, PW).await;
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
+    assert!(page.contains(">Sent<"), "nothing changed");
+}
+
+#[tokio::test]
+async fn sending_without_consent_is_refused_and_nothing_is_shared() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let to = user_id(&app, CARDIO);
+    let (status, body, _) = compose(&app, &gp, &pid, &to, &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("consent to share the ticked sections is needed before sending"));
+    assert!(body.contains("Saved as a draft; not sent."));
+    assert!(
+        body.contains("Chest tightness on climbing stairs"),
+        "what was typed is kept"
+    );
+    let rx = app.login(CARDIO, PW).await;
+    assert!(
+        !app.get(&rx.client, "/inbox")
+            .await
+            .1
+            .contains("Aarav Sharma")
+    );
+    let (_, sent) = app.get(&gp.client, "/sent?status=draft").await;
+    let id = sent
+        .split("href=\"/referrals/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.get(&rx.client, &format!("/referrals/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, threads) = app.get(&rx.client, "/threads").await;
+    assert!(
+        !threads.contains("Asha Kulkarni"),
+        "no request card was posted"
+    );
+    // With consent the same draft goes out.
+    let (status, _) = act(&app, &gp, &id, "submit", &[("consent_verbal", "on")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        app.get(&rx.client, "/inbox")
+            .await
+            .1
+            .contains("Aarav Sharma")
+    );
+}
+
+#[tokio::test]
+async fn receivers_work_the_inbox_with_filters_and_accept_and_open_next() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let to = user_id(&app, CARDIO);
+    let mut ids = Vec::new();
+    for (name, prio) in [
+        ("Aarav Sharma", "routine"),
+        ("Neha Shetty", "emergency"),
+        ("Tariq Ahmed", "urgent"),
+    ] {
+        let pid = app.patient_id(name);
+        app.clock.advance(chrono::Duration::minutes(5));
+        let (status, body, id) = compose(
+            &app,
+            &gp,
+            &pid,
+            &to,
+            &[("consent_verbal", "on"), ("priority", prio)],
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::SEE_OTHER,
+            "{name}: {}",
+            body.split("field-error").nth(1).unwrap_or("")
+        );
+        ids.push(id.unwrap());
+    }
+    let rx = app.login(CARDIO, PW).await;
+    let (_, inbox) = app.get(&rx.client, "/inbox").await;
+    let pos = |page: &str, n: &str| page.find(n).unwrap();
+    assert!(
+        pos(&inbox, "Aarav Sharma") < pos(&inbox, "Neha Shetty"),
+        "oldest waiting first"
+    );
+    let (_, by_prio) = app.get(&rx.client, "/inbox?sort=priority").await;
+    assert!(
+        pos(&by_prio, "Neha Shetty") < pos(&by_prio, "Tariq Ahmed")
+            && pos(&by_prio, "Tariq Ahmed") < pos(&by_prio, "Aarav Sharma")
+    );
+    let (_, urgent) = app.get(&rx.client, "/inbox?priority=urgent").await;
+    assert!(urgent.contains("Tariq Ahmed") && !urgent.contains("Neha Shetty"));
+    // Accept and open next: lands on the next oldest waiting referral.
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{}", ids[0])).await;
+    let version = version_in(&page, &format!("/referrals/{}/accept", ids[0]));
+    let (status, _, loc) = app
+        .send(
+            &rx,
+            &format!("/referrals/{}/accept", ids[0]),
+            &[("version", &version), ("then", "next")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(loc.unwrap(), format!("/referrals/{}", ids[1]));
+    let (_, inbox) = app.get(&rx.client, "/inbox").await;
+    assert!(inbox.contains("Accepted <span class=\"count\">1</span>"));
+    assert!(inbox.contains("Sent <span class=\"count\">2</span>"));
+    let (_, notes) = app.get(&gp.client, "/notifications").await;
+    assert!(notes.contains("accepted the referral of Aarav Sharma"));
+    // Keyset pages: one row a page is not exposed, but an unknown cursor is just the first page.
+    assert_eq!(
+        app.get(&rx.client, "/inbox?after=garbage").await.0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn stale_forms_get_a_409_that_says_what_changed() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let to = user_id(&app, CARDIO);
+    let (_, _, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
+    let id = id.unwrap();
+    let rx = app.login(CARDIO, PW).await;
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
+    let version = version_in(&page, &format!("/referrals/{id}/accept"));
+    // The sender cancels meanwhile.
+    let (status, _) = act(&app, &gp, &id, "cancel", &[("note", "Patient moved away")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, body, _) = app
+        .send(
+            &rx,
+            &format!("/referrals/{id}/accept"),
+            &[("version", &version)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("It is now “Cancelled”"), "{body}");
+    // Completing needs both fields.
+    let (_, _, id2) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
+    let id2 = id2.unwrap();
+    act(&app, &rx, &id2, "accept", &[]).await;
+    let (status, body) = act(
+        &app,
+        &rx,
+        &id2,
+        "complete",
+        &[
+            ("summary", "Stable angina; started on a beta blocker"),
+            ("advice", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("Advice is required.")
+            && body.contains("Stable angina; started on a beta blocker")
+    );
+    let (status, _) = act(
+        &app,
+        &rx,
+        &id2,
+        "complete",
+        &[
+            ("summary", "Stable angina"),
+            ("advice", "Review in 3 months"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, page) = app.get(&patient.client, &format!("/referrals/{id2}")).await;
+    assert!(page.contains("Completed") && page.contains("Review in 3 months"));
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Page speed against a TechEmpower-style Fortunes page on the same stack, in one run.
 # Builds the release benchmark server, starts it on a fresh SQLite database (or on
-# BENCH_DATABASE_URL), signs in as a demo practitioner, and loads each page with wrk.
+# BENCH_DATABASE_URL) with the demo network plus 10,000 referrals in one receiver's inbox,
+# signs in as a demo GP and as that receiver, and loads each page with wrk.
 #
 # usage: bench/run.sh [seconds per page, default 10] [connections, default 64]
 set -euo pipefail
@@ -19,17 +20,22 @@ RUST_LOG=warn DATABASE_URL="${BENCH_DATABASE_URL:-}" ./target/release/handoff-be
 SERVER=$!
 for _ in $(seq 1 50); do curl -sf "$B/healthz" >/dev/null && break; sleep 0.2; done
 
-# Sign in through the form, as a browser would.
-JAR="$DATA/cookies"
-TOKEN=$(curl -s -c "$JAR" "$B/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
-curl -s -b "$JAR" -c "$JAR" -o /dev/null -d "csrf_token=$TOKEN&email=asha.kulkarni%40lakeside.example&password=handoff-demo-2026" "$B/login"
-COOKIE="handoff_session=$(awk '$6=="handoff_session"{print $7}' "$JAR")"
-PATIENT=$(curl -s -H "Cookie: $COOKIE" "$B/patients" | grep -o '/patients/[0-9a-f-]\{36\}' | head -1)
-[ -n "$PATIENT" ] || { echo "sign-in failed" >&2; exit 1; }
+# Sign in through the form, as a browser would; prints the session cookie.
+login() {
+  local jar="$DATA/jar-$1" token
+  token=$(curl -s -c "$jar" "$B/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf_token=$token" --data-urlencode "email=$1" -d "password=handoff-demo-2026" "$B/login"
+  echo "handoff_session=$(awk '$6=="handoff_session"{print $7}' "$jar")"
+}
+GP_COOKIE=$(login asha.kulkarni@lakeside.example)
+RX_COOKIE=$(login farah.siddiqui@harbour.example)
+PATIENT=$(curl -s -H "Cookie: $GP_COOKIE" "$B/patients" | grep -o '/patients/[0-9a-f-]\{36\}' | head -1)
+REFERRAL=$(curl -s -H "Cookie: $RX_COOKIE" "$B/inbox" | grep -o '/referrals/[0-9a-f-]\{36\}' | head -1)
+[ -n "$PATIENT" ] && [ -n "$REFERRAL" ] || { echo "sign-in failed" >&2; exit 1; }
 
-run() { # name path -> "rps p50 p99"
+run() { # name path cookie -> "rps p50 p99"
   local out
-  out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "$B$2")
+  out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: ${3:-}" "$B$2")
   local errors
   errors=$(echo "$out" | awk '/Non-2xx/{print $5}')
   [ -z "$errors" ] || { echo "$1: $errors non-2xx responses" >&2; exit 1; }
@@ -43,9 +49,10 @@ run() { # name path -> "rps p50 p99"
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(uname -m), wrk -t2 -c$CONNS -d${DURATION}s, backend ${BENCH_DATABASE_URL:+postgres}${BENCH_DATABASE_URL:-sqlite}"
 read -r F_RPS F_P50 F_P99 < <(run fortunes /fortunes)
 printf '%-28s %10s req/s  p50 %8s  p99 %8s  ratio %s\n' "fortunes (baseline)" "$F_RPS" "$F_P50" "$F_P99" "1.00"
-for page in "patient list:/patients" "patient profile:$PATIENT"; do
-  name=${page%%:*}; path=${page#*:}
-  read -r RPS P50 P99 < <(run "$name" "$path")
+for page in "patient list:/patients:GP" "patient profile:$PATIENT:GP" "inbox (10k referrals):/inbox:RX" "referral page:$REFERRAL:RX"; do
+  name=${page%%:*}; rest=${page#*:}; path=${rest%%:*}; who=${rest##*:}
+  if [ "$who" = GP ]; then cookie=$GP_COOKIE; else cookie=$RX_COOKIE; fi
+  read -r RPS P50 P99 < <(run "$name" "$path" "$cookie")
   RATIO=$(awk -v a="$RPS" -v b="$F_RPS" 'BEGIN{printf "%.2f", a/b}')
   printf '%-28s %10s req/s  p50 %8s  p99 %8s  ratio %s\n' "$name" "$RPS" "$P50" "$P99" "$RATIO"
 done

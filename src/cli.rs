@@ -47,14 +47,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             services(&settings)?;
             println!("migrations are up to date on {}", url.redacted());
         }
-        Command::Seed { demo } => {
-            if !demo {
-                anyhow::bail!("say what to seed: handoff seed --demo");
+        Command::Seed {
+            demo,
+            referrals,
+            to,
+        } => {
+            if !demo && referrals == 0 {
+                anyhow::bail!("say what to seed: handoff seed --demo [--referrals N]");
             }
             let svc = services(&settings)?;
-            match seed::seed_demo(&svc).map_err(|e| anyhow::anyhow!("{e}"))? {
-                Some(logins) => print_demo(&logins),
-                None => println!("the database already has clinics; nothing seeded"),
+            if demo {
+                match seed::seed_demo(&svc).map_err(|e| anyhow::anyhow!("{e}"))? {
+                    Some(logins) => print_demo(&logins),
+                    None => println!("the database already has clinics; nothing seeded"),
+                }
+            }
+            if referrals > 0 {
+                let n = seed::generate_referrals(&svc, referrals, &to)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!("generated {n} referrals to {to}");
             }
         }
         Command::CreateUser {

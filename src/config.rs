@@ -128,6 +128,12 @@ pub enum Command {
         /// The demo network: 3 clinics, their practitioners, admins and patients.
         #[arg(long)]
         demo: bool,
+        /// Also generate this many referrals (for benchmarks) addressed to --to.
+        #[arg(long, default_value_t = 0)]
+        referrals: usize,
+        /// Receiver of generated referrals.
+        #[arg(long, default_value = "farah.siddiqui@harbour.example")]
+        to: String,
     },
     /// Create an account, such as the first clinic admin of a new install. The password
     /// is read from HANDOFF_PASSWORD, or from the first line of standard input.

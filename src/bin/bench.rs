@@ -21,6 +21,9 @@ struct Args {
     settings: Settings,
     #[arg(long, default_value_t = 8088)]
     port: u16,
+    /// Referrals generated into the benchmark receiver's inbox.
+    #[arg(long, default_value_t = 10_000)]
+    referrals: usize,
 }
 
 #[derive(Template)]
@@ -56,7 +59,14 @@ fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let svc = startup::prepare(&args.settings, Arc::new(SystemClock))?;
     fortunes::install(&mut *svc.pool.get()?)?;
-    seed::seed_demo(&svc).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if seed::seed_demo(&svc)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .is_some()
+    {
+        let n = seed::generate_referrals(&svc, args.referrals, "farah.siddiqui@harbour.example")
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!("generated {n} referrals");
+    }
     let key = startup::cookie_key(&args.settings)?;
     let listener = TcpListener::bind(("127.0.0.1", args.port))?;
     println!("bench server on http://{}/", listener.local_addr()?);

@@ -160,3 +160,16 @@ fn escape_like(s: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_")
 }
+
+/// One patient the practitioner cares for, if any.
+pub fn first_of_practitioner(
+    conn: &mut DbConn,
+    practitioner_id: &str,
+) -> QueryResult<Option<String>> {
+    care_relationships::table
+        .filter(care_relationships::practitioner_id.eq(practitioner_id))
+        .select(care_relationships::patient_id)
+        .order(care_relationships::patient_id.asc())
+        .first(conn)
+        .optional()
+}

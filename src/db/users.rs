@@ -125,3 +125,11 @@ pub fn clinic_practitioners(
         .select((User::as_select(), Practitioner::as_select()))
         .load(conn)
 }
+
+/// (user id, clinic id) of every practitioner.
+pub fn all_practitioners(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    practitioners::table
+        .select((practitioners::user_id, practitioners::clinic_id))
+        .order(practitioners::user_id.asc())
+        .load(conn)
+}

@@ -1194,11 +1194,12 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             .filter(|c| *c != Command::Redirect || party == Party::Sender)
             .collect(),
         consents,
-        booking: rules::booking_prompt(
-            status,
-            has_practice,
-            receiver_clinic_row.show_booking_prompts,
-        ),
+        booking: party == Party::Patient
+            && rules::booking_prompt(
+                status,
+                has_practice,
+                receiver_clinic_row.show_booking_prompts,
+            ),
         approval_required: facts.approval_required,
         referral: r,
     };

@@ -495,3 +495,101 @@ fn chart_for(
     }
     Ok(())
 }
+
+/// Generates `n` referrals addressed to the practitioner `receiver_email`, from the other
+/// practitioners of the network about their patients, spread over the received statuses and
+/// the last 90 days. For benchmarks and load tests; returns how many were written.
+pub fn generate_referrals(svc: &Services, n: usize, receiver_email: &str) -> AppResult<usize> {
+    use crate::db::referrals::Referral;
+    use crate::domain::referral::Priority;
+    let mut conn = svc.conn()?;
+    let receiver = db::users::by_email(&mut conn, receiver_email)?.ok_or_else(|| {
+        crate::error::AppError::BadRequest(format!("no account {receiver_email}"))
+    })?;
+    let senders: Vec<(String, String, String)> = db::users::all_practitioners(&mut conn)?
+        .into_iter()
+        .filter(|(id, _)| *id != receiver.id)
+        .filter_map(|(id, clinic)| {
+            let p = db::patients::first_of_practitioner(&mut conn, &id)
+                .ok()
+                .flatten()?;
+            Some((id, clinic, p))
+        })
+        .collect();
+    if senders.is_empty() {
+        return Ok(0);
+    }
+    let statuses = [
+        "sent",
+        "sent",
+        "sent",
+        "need_info",
+        "visit_required",
+        "accepted",
+        "accepted",
+        "completed",
+        "rejected",
+        "cancelled",
+    ];
+    let priorities = [
+        Priority::Routine,
+        Priority::Routine,
+        Priority::Urgent,
+        Priority::Emergency,
+    ];
+    let now = svc.now();
+    let mut written = 0;
+    while written < n {
+        let batch = (n - written).min(1000);
+        db::write_tx(&mut conn, |c| -> AppResult<()> {
+            for k in written..written + batch {
+                let (sender, clinic, patient) = &senders[k % senders.len()];
+                let status = statuses[k % statuses.len()];
+                let priority = priorities[k % priorities.len()];
+                let created = now - Duration::minutes(((k * 7919) % (90 * 24 * 60)) as i64 + 60);
+                db::referrals::insert(
+                    c,
+                    &Referral {
+                        id: db::new_id(),
+                        kind: "specialist".into(),
+                        patient_id: patient.clone(),
+                        sender_id: sender.clone(),
+                        sender_clinic_id: clinic.clone(),
+                        receiver_id: receiver.id.clone(),
+                        status: status.into(),
+                        version: 3,
+                        priority: priority.as_str().into(),
+                        priority_rank: priority.rank(),
+                        see_by: None,
+                        reason: format!("Generated referral {k} for load testing"),
+                        message: String::new(),
+                        doctor_only: false,
+                        snapshot: "{\"sections\":[],\"files\":[]}".into(),
+                        scope: String::new(),
+                        what_to_bring: crate::domain::referral::default_what_to_bring("specialist")
+                            .into(),
+                        redirected_from: None,
+                        redirected_to: None,
+                        reject_code: (status == "rejected").then(|| "no_capacity".into()),
+                        reject_note: None,
+                        cancel_reason: None,
+                        decline_reason: None,
+                        outcome_summary: None,
+                        outcome_advice: None,
+                        created_at: created,
+                        updated_at: created + Duration::minutes(30),
+                        submitted_at: Some(created),
+                        received_at: Some(created),
+                        accepted_at: matches!(status, "accepted" | "completed")
+                            .then(|| created + Duration::hours(20)),
+                        completed_at: (status == "completed").then(|| created + Duration::days(9)),
+                        waiting_since: created + Duration::minutes(30),
+                    },
+                )?;
+            }
+            Ok(())
+        })?;
+        written += batch;
+    }
+    Ok(written)
+}

@@ -317,15 +317,19 @@ pub fn inbox_counts(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(St
         .load(conn)
 }
 
-/// The distinct senders in a receiver's inbox (for the filter).
+/// The distinct senders in a receiver's inbox (for the filter). The distinct ids come from
+/// an index-only scan; the names are looked up for those few ids.
 pub fn inbox_senders(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(String, String)>> {
-    referrals::table
-        .inner_join(users::table.on(users::id.eq(referrals::sender_id)))
+    let ids: Vec<String> = referrals::table
         .filter(referrals::receiver_id.eq(receiver_id))
         .filter(referrals::status.eq_any(RECEIVED))
-        .select((users::id, users::display_name))
+        .select(referrals::sender_id)
         .distinct()
+        .load(conn)?;
+    users::table
+        .filter(users::id.eq_any(ids))
         .order(users::display_name.asc())
+        .select((users::id, users::display_name))
         .load(conn)
 }
 

@@ -127,10 +127,15 @@ impl Ctx {
     /// The layout for a page, taking any one-time message out of the session. Signed-in
     /// pages also show the unread notification count.
     pub async fn layout(&self, title: impl Into<String>, nav: &'static str) -> Layout {
-        let flash = self
-            .session
-            .remove(SESSION_FLASH)
-            .and_then(|v| serde_json::from_str(&v).ok());
+        // Session::remove marks the session changed even when the key is absent, which
+        // would turn every page view into a session write: look first.
+        let flash = match self.session.get::<String>(SESSION_FLASH).ok().flatten() {
+            Some(message) => {
+                self.session.remove(SESSION_FLASH);
+                Some(message)
+            }
+            None => None,
+        };
         let unread = if self.user.is_some() {
             self.run(crate::services::threads::unread)
                 .await

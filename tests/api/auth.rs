@@ -331,3 +331,24 @@ async fn security_headers_are_on_every_response() {
         }
     }
 }
+
+#[tokio::test]
+async fn reading_a_page_does_not_write_the_session() {
+    use diesel::prelude::*;
+    use handoff::db::schema::sessions;
+    let app = TestApp::spawn().await;
+    let s = app.login(GP, PW).await;
+    let seen = |app: &TestApp| -> Vec<chrono::NaiveDateTime> {
+        sessions::table.filter(sessions::user_id.is_not_null()).select(sessions::last_seen_at).load(&mut *app.conn()).unwrap()
+    };
+    let before = seen(&app);
+    app.clock.advance(Duration::seconds(10));
+    for _ in 0..3 {
+        assert_eq!(app.get(&s.client, "/patients").await.0, StatusCode::OK);
+    }
+    assert_eq!(seen(&app), before, "a page view is a read, not a session write");
+    // After the touch interval the idle clock is refreshed, once.
+    app.clock.advance(Duration::seconds(61));
+    app.get(&s.client, "/patients").await;
+    assert_ne!(seen(&app), before);
+}

@@ -45,6 +45,8 @@ CREATE TABLE referrals (
     waiting_since TIMESTAMP NOT NULL
 );
 CREATE INDEX referrals_inbox ON referrals(receiver_id, status, waiting_since, id);
+CREATE INDEX referrals_inbox_waiting ON referrals(receiver_id, waiting_since, id);
+CREATE INDEX referrals_inbox_senders ON referrals(receiver_id, sender_id, status);
 CREATE INDEX referrals_inbox_priority ON referrals(receiver_id, priority_rank, waiting_since, id);
 CREATE INDEX referrals_sender ON referrals(sender_id, status, updated_at);
 CREATE INDEX referrals_patient ON referrals(patient_id, created_at);

@@ -45,6 +45,15 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
+            // PostgreSQL refuses NUL bytes in text (SQLSTATE 22021); they only come from
+            // crafted requests (an id or e-mail with %00), so this is the user's error.
+            diesel::result::Error::DatabaseError(_, info)
+                if info.message().contains("invalid byte sequence") =>
+            {
+                AppError::BadRequest(
+                    "The request contains a character that cannot be stored.".into(),
+                )
+            }
             other => AppError::Internal(other.into()),
         }
     }

@@ -68,14 +68,20 @@ pub fn add_care(
     if in_care_team(conn, patient_id, practitioner_id)? {
         return Ok(());
     }
-    diesel::insert_into(care_relationships::table)
-        .values((
-            care_relationships::patient_id.eq(patient_id),
-            care_relationships::practitioner_id.eq(practitioner_id),
-            care_relationships::since.eq(since),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    // A concurrent identical insert (a double click on PostgreSQL) is not an error.
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(care_relationships::table)
+            .values((
+                care_relationships::patient_id.eq(patient_id),
+                care_relationships::practitioner_id.eq(practitioner_id),
+                care_relationships::since.eq(since),
+            ))
+            .execute(c)
+    });
+    match inserted {
+        Err(e) if !super::is_unique_violation(&e) => Err(e),
+        _ => Ok(()),
+    }
 }
 
 pub fn in_care_team(

@@ -259,9 +259,9 @@ pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResul
     let mut query = referrals::table
         .filter(referrals::receiver_id.eq(receiver_id))
         .into_boxed();
-    if q.statuses.is_empty() {
-        query = query.filter(referrals::status.eq_any(RECEIVED));
-    } else {
+    // Never anything the receiver has not been handed, whatever the filter asks for.
+    query = query.filter(referrals::status.eq_any(RECEIVED));
+    if !q.statuses.is_empty() {
         query = query.filter(referrals::status.eq_any(q.statuses.clone()));
     }
     if let Some(p) = &q.priority {

@@ -117,13 +117,20 @@ pub fn mark_read(
     .set(thread_reads::last_read_at.eq(at))
     .execute(conn)?;
     if n == 0 {
-        diesel::insert_into(thread_reads::table)
-            .values((
-                thread_reads::thread_id.eq(thread_id),
-                thread_reads::user_id.eq(user_id),
-                thread_reads::last_read_at.eq(at),
-            ))
-            .execute(conn)?;
+        // A concurrent first read may insert the same row: that one is as good as ours.
+        let inserted = conn.transaction(|c| {
+            diesel::insert_into(thread_reads::table)
+                .values((
+                    thread_reads::thread_id.eq(thread_id),
+                    thread_reads::user_id.eq(user_id),
+                    thread_reads::last_read_at.eq(at),
+                ))
+                .execute(c)
+        });
+        match inserted {
+            Err(e) if !super::is_unique_violation(&e) => return Err(e),
+            _ => {}
+        }
     }
     Ok(())
 }

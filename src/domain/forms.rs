@@ -39,6 +39,13 @@ impl FieldErrors {
     }
 }
 
+/// Control characters other than line breaks and tabs are never meaningful in a form and
+/// some (NUL) cannot be stored by PostgreSQL.
+pub fn has_control_chars(v: &str) -> bool {
+    v.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 /// Trims and checks a required text field against a maximum length in characters.
 pub fn required_text(
     errors: &mut FieldErrors,
@@ -48,6 +55,12 @@ pub fn required_text(
     max: usize,
 ) -> String {
     let v = value.trim();
+    if has_control_chars(v) {
+        errors.add(
+            field,
+            format!("{label} contains characters that cannot be stored."),
+        );
+    }
     if v.is_empty() {
         errors.add(field, format!("{label} is required."));
     } else if v.chars().count() > max {
@@ -65,6 +78,12 @@ pub fn optional_text(
     max: usize,
 ) -> String {
     let v = value.trim();
+    if has_control_chars(v) {
+        errors.add(
+            field,
+            format!("{label} contains characters that cannot be stored."),
+        );
+    }
     if v.chars().count() > max {
         errors.add(field, format!("{label} must be at most {max} characters."));
     }
@@ -185,6 +204,16 @@ mod tests {
         required_text(&mut e, "c", "Name", "abcdefghijk", 10);
         assert_eq!(e.get("b"), Some("Name is required."));
         assert_eq!(e.get("c"), Some("Name must be at most 10 characters."));
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        let mut e = FieldErrors::new();
+        required_text(&mut e, "a", "Note", "bad\u{0}byte", 100);
+        optional_text(&mut e, "b", "Note", "bell\u{7}", 100);
+        required_text(&mut e, "c", "Note", "two\nlines\tand tab", 100);
+        assert!(e.get("a").is_some() && e.get("b").is_some());
+        assert!(e.get("c").is_none());
     }
 
     #[test]

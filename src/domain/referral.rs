@@ -136,6 +136,23 @@ pub fn patient_label(status: Status, receiver: &str) -> String {
     }
 }
 
+/// What the patient's timeline says for an event the patient may see. Practitioners' notes
+/// (a cancel reason, an accept note written for the referrer) are not repeated to the
+/// patient; only notes written to the patient are.
+pub fn patient_event_text(kind: &str, note: &str) -> String {
+    match kind {
+        "submit" if note.contains("approval") => "Sent to you for approval".into(),
+        "submit" => "Sent to the specialist".into(),
+        "approve" => "You approved sharing your information".into(),
+        "decline" => "You declined".into(),
+        "require_visit" => format!("The specialist wants to see you first: {note}"),
+        "accept" => "Accepted".into(),
+        "complete" => "Completed".into(),
+        "cancel" => "Cancelled".into(),
+        _ => "Updated".into(),
+    }
+}
+
 /// How the actor relates to the referral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Party {
@@ -667,6 +684,17 @@ mod tests {
         assert!(!booking_prompt(S::Accepted, true, false));
         assert!(!booking_prompt(S::Sent, true, true));
         assert!(!booking_prompt(S::Completed, true, true));
+    }
+
+    #[test]
+    fn patient_timeline_never_repeats_practitioner_notes() {
+        assert_eq!(
+            patient_event_text("cancel", "Cancelled: rejected as out of scope"),
+            "Cancelled"
+        );
+        assert_eq!(patient_event_text("complete", "anything"), "Completed");
+        assert_eq!(patient_event_text("accept", "Slot next week"), "Accepted");
+        assert!(patient_event_text("require_visit", "Please come in").ends_with("Please come in"));
     }
 
     #[test]

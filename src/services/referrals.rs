@@ -426,7 +426,7 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
                 },
             )?;
             if changed == 0 {
-                return Err(stale(c, id));
+                return Err(stale(c, id, Party::Sender));
             }
             event(
                 c,
@@ -569,7 +569,7 @@ fn redirect_old(
         },
     )?;
     if changed == 0 {
-        return Err(stale(c, old_id));
+        return Err(stale(c, old_id, Party::Sender));
     }
     event(
         c,
@@ -650,6 +650,15 @@ pub fn party_of(caller: &Caller, r: &Referral) -> Party {
 fn refusal(r: Refusal) -> AppError {
     match r {
         Refusal::NotYours { .. } => AppError::Forbidden(r.to_string()),
+        // A patient's own commands only ever leave "awaiting approval"; saying more would
+        // name practitioner-only states such as a rejection.
+        Refusal::WrongStatus {
+            command: Command::Approve | Command::Decline,
+            ..
+        } => AppError::Conflict(
+            "This referral no longer waits for your approval. Reload it to see where it stands."
+                .into(),
+        ),
         Refusal::WrongStatus { .. } | Refusal::AlreadyRedirected => {
             AppError::Conflict(format!("{r} Reload the referral to see what changed."))
         }
@@ -661,16 +670,27 @@ fn refusal(r: Refusal) -> AppError {
     }
 }
 
-/// The 409 for a compare-and-set that lost: says what the referral is now.
-fn stale(c: &mut DbConn, id: &str) -> AppError {
+/// The 409 for a compare-and-set that lost: says what the referral is now. Patients are
+/// told in their own words (a rejection reads "In review") and never see who did what.
+fn stale(c: &mut DbConn, id: &str, party: Party) -> AppError {
     let now = db::referrals::get(c, id).ok();
+    let current = now.as_ref().and_then(|r| Status::parse(&r.status));
+    if party == Party::Patient {
+        let receiver = now
+            .as_ref()
+            .and_then(|r| db::users::get(c, &r.receiver_id).ok())
+            .map_or(String::new(), |u| u.display_name);
+        let label = current.map_or("changed".to_string(), |s| {
+            rules::patient_label(s, &receiver)
+        });
+        return AppError::Conflict(format!(
+            "This referral changed while you were looking at it. It is now “{label}”. Reload it to see the current state; your action was not applied."
+        ));
+    }
     let last = db::referrals::events(c, id)
         .ok()
         .and_then(|e| e.into_iter().last());
-    let status = now
-        .as_ref()
-        .and_then(|r| Status::parse(&r.status))
-        .map_or("changed", Status::label);
+    let status = current.map_or("changed", Status::label);
     let by = last
         .map(|(e, name)| {
             format!(
@@ -751,8 +771,15 @@ pub fn apply(
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
         let (r, party, status) = load_for(c, caller, id)?;
+        // Who may act is decided before anything about the referral's current state is said.
+        if party != command.by() {
+            return Err(refusal(Refusal::NotYours {
+                command,
+                by: command.by(),
+            }));
+        }
         if r.version != version {
-            return Err(stale(c, id));
+            return Err(stale(c, id, party));
         }
         if command == Command::Redirect {
             return Err(AppError::BadRequest(
@@ -826,7 +853,9 @@ pub fn apply(
             Command::Complete => {
                 let s = required_text(&mut e, "summary", "Outcome summary", &input.summary, 8000);
                 let a = required_text(&mut e, "advice", "Advice", &input.advice, 8000);
-                note = format!("Outcome: {s}");
+                // The outcome itself is on the referral; the timeline, which the patient
+                // also reads, only says that it was completed.
+                note = "Completed with an outcome summary and advice".into();
                 changes.outcome_summary = Some(s);
                 changes.outcome_advice = Some(a);
                 changes.completed_at = Some(now);
@@ -847,7 +876,7 @@ pub fn apply(
             changes.received_at = Some(now);
         }
         if db::referrals::compare_and_set(c, id, status.as_str(), version, &changes)? == 0 {
-            return Err(stale(c, id));
+            return Err(stale(c, id, party));
         }
         let me = caller.actor.user_id();
         event(
@@ -1169,8 +1198,12 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         .map(|(e, who)| TimelineEntry {
             at: e.at,
             who: who.unwrap_or_else(|| "Handoff".into()),
+            note: if party == Party::Patient {
+                rules::patient_event_text(&e.kind, &e.note)
+            } else {
+                e.note
+            },
             kind: e.kind,
-            note: e.note,
         })
         .collect();
     let (sender, _) = (db::users::get(&mut conn, &r.sender_id)?, ());
@@ -1252,6 +1285,10 @@ pub fn decode_cursor(s: &str) -> Option<(i64, NaiveDateTime, String)> {
     let micros: i64 = parts.next()?.parse().ok()?;
     let id = parts.next()?.to_string();
     let at = chrono::DateTime::<Utc>::from_timestamp_micros(micros)?.naive_utc();
+    // A cursor is only ever a time this app wrote; anything else is the first page.
+    if !(1900..=9999).contains(&chrono::Datelike::year(&at)) || !(0..=2).contains(&rank) {
+        return None;
+    }
     Some((rank, at, id))
 }
 

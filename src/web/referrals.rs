@@ -595,9 +595,11 @@ fn statuses_for_turn(turn: &str) -> Vec<String> {
 
 pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpResponse> {
     let p = q.into_inner();
+    // Dates outside 1900-9999 are typos (and some do not fit PostgreSQL's timestamp).
     let date = |s: &str| {
         chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .ok()
+            .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
             .and_then(|d| d.and_hms_opt(0, 0, 0))
     };
     let mut error = None;
@@ -623,7 +625,7 @@ pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpR
         priority: Some(p.priority.clone()).filter(|s| !s.is_empty()),
         sender_id: Some(p.sender.clone()).filter(|s| !s.is_empty()),
         received_from: date(&p.from),
-        received_to: date(&p.to).map(|d| d + chrono::Duration::days(1)),
+        received_to: date(&p.to).and_then(|d| d.checked_add_signed(chrono::Duration::days(1))),
         by_priority: p.sort == "priority",
         after: svc::decode_cursor(&p.after),
         limit: 25,

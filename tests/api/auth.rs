@@ -339,14 +339,22 @@ async fn reading_a_page_does_not_write_the_session() {
     let app = TestApp::spawn().await;
     let s = app.login(GP, PW).await;
     let seen = |app: &TestApp| -> Vec<chrono::NaiveDateTime> {
-        sessions::table.filter(sessions::user_id.is_not_null()).select(sessions::last_seen_at).load(&mut *app.conn()).unwrap()
+        sessions::table
+            .filter(sessions::user_id.is_not_null())
+            .select(sessions::last_seen_at)
+            .load(&mut *app.conn())
+            .unwrap()
     };
     let before = seen(&app);
     app.clock.advance(Duration::seconds(10));
     for _ in 0..3 {
         assert_eq!(app.get(&s.client, "/patients").await.0, StatusCode::OK);
     }
-    assert_eq!(seen(&app), before, "a page view is a read, not a session write");
+    assert_eq!(
+        seen(&app),
+        before,
+        "a page view is a read, not a session write"
+    );
     // After the touch interval the idle clock is refreshed, once.
     app.clock.advance(Duration::seconds(61));
     app.get(&s.client, "/patients").await;

@@ -755,3 +755,66 @@ async fn stale_forms_get_a_409_that_says_what_changed() {
     let (_, page) = app.get(&patient.client, &format!("/referrals/{id2}")).await;
     assert!(page.contains("Completed") && page.contains("Review in 3 months"));
 }
+
+#[tokio::test]
+async fn crafted_input_gets_a_clear_answer_never_a_500_or_a_leak() {
+    let app = TestApp::spawn().await;
+    let sender = app.login(CARDIO, PW).await;
+    let pid = app.patient_id("Diya Menon");
+    let neuro = user_id(&app, NEURO);
+    // Awaiting the patient's approval: not the receiver's business yet, whatever the filter.
+    let (_, _, id) = compose(&app, &sender, &pid, &neuro, &[]).await;
+    let id = id.unwrap();
+    let rx = app.login(NEURO, PW).await;
+    for status in ["draft", "awaiting_patient", "declined_by_patient"] {
+        let (code, page) = app
+            .get(&rx.client, &format!("/inbox?status={status}"))
+            .await;
+        assert_eq!(code, StatusCode::OK);
+        assert!(!page.contains("Diya Menon"), "{status}");
+    }
+    for q in [
+        "to=%2B262143-12-31",
+        "from=-5000-01-01",
+        "after=0.-8000000000000000000.x",
+        "status=%00",
+        "sort=%00",
+    ] {
+        let (code, _) = app.get(&rx.client, &format!("/inbox?{q}")).await;
+        assert_eq!(code, StatusCode::OK, "{q}");
+    }
+    for path in ["/referrals/%00", "/threads/%00", "/patients/%00"] {
+        let (code, _) = app.get(&rx.client, path).await;
+        assert!(
+            code == StatusCode::NOT_FOUND
+                || code == StatusCode::BAD_REQUEST
+                || code == StatusCode::FORBIDDEN,
+            "{path}: {code}"
+        );
+    }
+    let (code, body, _) = compose(&app, &sender, &pid, &neuro, &[("reason", "nul\u{0}byte")]).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("contains characters that cannot be stored"));
+    // A patient posting with a stale version learns nothing beyond their own view.
+    let patient = app.login(HARBOUR_PATIENT, PW).await;
+    let (code, body, _) = app
+        .send(
+            &patient,
+            &format!("/referrals/{id}/approve"),
+            &[("version", "999")],
+        )
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    assert!(
+        body.contains("Your approval is needed") && !body.contains("by Dr"),
+        "{body}"
+    );
+    let (code, _, _) = app
+        .send(
+            &patient,
+            &format!("/referrals/{id}/accept"),
+            &[("version", "999")],
+        )
+        .await;
+    assert_eq!(code, StatusCode::FORBIDDEN, "who may act is checked first");
+}

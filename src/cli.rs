@@ -13,11 +13,27 @@ use crate::domain::people::Role;
 use crate::services::{Services, seed};
 use crate::startup::{self, ServerOptions};
 
+/// The audit chain did not verify (exit status 3, distinct from other failures).
+#[derive(Debug)]
+struct ChainBroken;
+
+impl std::fmt::Display for ChainBroken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the audit log does not verify")
+    }
+}
+
+impl std::error::Error for ChainBroken {}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<ChainBroken>() => {
+            eprintln!("handoff: {e:#}");
+            ExitCode::from(3)
+        }
         Err(e) => {
             eprintln!("handoff: {e:#}");
             ExitCode::from(2)
@@ -42,6 +58,19 @@ fn print_demo(logins: &[seed::DemoLogin]) {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
     match cli.command {
+        Command::VerifyAudit => {
+            let svc = services(&settings)?;
+            let mut conn = svc.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
+            match crate::services::audit_log::verify(&mut conn)
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            {
+                crate::services::audit_log::Verdict::Ok { rows } => println!("ok, {rows} rows"),
+                crate::services::audit_log::Verdict::Broken { seq, id, reason } => {
+                    println!("audit chain broken at row {seq} {id}: {reason}");
+                    return Err(ChainBroken.into());
+                }
+            }
+        }
         Command::Migrate => {
             let url = settings.db_url()?;
             services(&settings)?;

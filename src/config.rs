@@ -135,6 +135,9 @@ pub enum Command {
         #[arg(long, default_value = "farah.siddiqui@harbour.example")]
         to: String,
     },
+    /// Recompute the audit log's hash chain; prints "ok, N rows" or the first row that does
+    /// not match, and exits non-zero if the chain is broken.
+    VerifyAudit,
     /// Create an account, such as the first clinic admin of a new install. The password
     /// is read from HANDOFF_PASSWORD, or from the first line of standard input.
     CreateUser {

@@ -184,6 +184,39 @@ pub fn insert_consent(conn: &mut DbConn, c: &Consent) -> QueryResult<usize> {
     diesel::insert_into(consents::table).values(c).execute(conn)
 }
 
+/// A patient's consents, newest first.
+pub fn consents_of_patient(conn: &mut DbConn, patient_id: &str) -> QueryResult<Vec<Consent>> {
+    consents::table
+        .filter(consents::patient_id.eq(patient_id))
+        .order((consents::recorded_at.desc(), consents::id.desc()))
+        .select(Consent::as_select())
+        .load(conn)
+}
+
+pub fn get_consent(conn: &mut DbConn, id: &str) -> QueryResult<Consent> {
+    consents::table
+        .find(id)
+        .select(Consent::as_select())
+        .first(conn)
+}
+
+/// Withdraws a live consent (compare-and-set on `withdrawn_at IS NULL`); rows changed.
+pub fn withdraw_consent(
+    conn: &mut DbConn,
+    id: &str,
+    patient_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        consents::table
+            .filter(consents::id.eq(id))
+            .filter(consents::patient_id.eq(patient_id))
+            .filter(consents::withdrawn_at.is_null()),
+    )
+    .set(consents::withdrawn_at.eq(at))
+    .execute(conn)
+}
+
 /// Live (not withdrawn) consents for a referral, newest first.
 pub fn live_consents(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<Consent>> {
     consents::table

@@ -168,16 +168,29 @@ diesel::table! {
 diesel::table! {
     audit_events (id) {
         id -> Text,
+        seq -> BigInt,
         at -> Timestamp,
         actor_id -> Nullable<Text>,
         actor_role -> Text,
+        on_behalf_of -> Nullable<Text>,
         action -> Text,
         subject_type -> Text,
         subject_id -> Text,
         patient_id -> Nullable<Text>,
+        clinic_id -> Nullable<Text>,
         ip -> Text,
         user_agent -> Text,
         detail -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> BigInt,
+        seq -> BigInt,
+        hash -> Text,
     }
 }
 
@@ -322,6 +335,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     login_attempts,
     audit_events,
+    audit_head,
     practices,
     referrals,
     referral_events,

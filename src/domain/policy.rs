@@ -34,6 +34,16 @@ impl Actor {
         }
     }
 
+    /// The clinic the signed-in user belongs to.
+    pub fn clinic_id(&self) -> Option<&str> {
+        match self {
+            Actor::Anonymous => None,
+            Actor::Practitioner { clinic_id, .. }
+            | Actor::Patient { clinic_id, .. }
+            | Actor::ClinicAdmin { clinic_id, .. } => Some(clinic_id),
+        }
+    }
+
     /// The role, if signed in.
     pub fn role(&self) -> Option<Role> {
         match self {

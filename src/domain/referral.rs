@@ -149,6 +149,7 @@ pub fn patient_event_text(kind: &str, note: &str) -> String {
         "accept" => "Accepted".into(),
         "complete" => "Completed".into(),
         "cancel" => "Cancelled".into(),
+        "consent_withdrawn" => "You withdrew your consent to share the clinical details".into(),
         _ => "Updated".into(),
     }
 }

@@ -3,6 +3,7 @@
 //! persist -> audit.
 
 pub mod accounts;
+pub mod audit_log;
 pub mod clinics;
 pub mod directory;
 pub mod patients;
@@ -85,6 +86,7 @@ pub fn audit(
 ) -> AppResult<()> {
     let row = AuditRow {
         id: db::new_id(),
+        seq: 0,
         at: now,
         actor_id: caller.actor.user_id().map(str::to_string),
         actor_role: caller
@@ -92,14 +94,18 @@ pub fn audit(
             .role()
             .map_or("anonymous", |r| r.as_str())
             .to_string(),
+        on_behalf_of: None,
         action: e.action.to_string(),
         subject_type: e.subject_type.to_string(),
         subject_id: e.subject_id.to_string(),
         patient_id: e.patient_id.map(str::to_string),
+        clinic_id: caller.actor.clinic_id().map(str::to_string),
         ip: caller.ip.chars().take(64).collect(),
         user_agent: caller.user_agent.chars().take(300).collect(),
         detail: e.detail.chars().take(500).collect(),
+        prev_hash: String::new(),
+        hash: String::new(),
     };
-    db::audit::insert(conn, &row)?;
+    db::audit::append(conn, row)?;
     Ok(())
 }

@@ -1187,7 +1187,9 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             Some(k) => (Some(full.within(&k.scope)), None),
             None => (
                 None,
-                Some("The patient's consent to share the clinical snapshot is not on record."),
+                Some(
+                    "The patient's consent to share the clinical snapshot is not on record, or the patient withdrew it.",
+                ),
             ),
         },
         Party::Other => (None, None),

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod directory;
 pub mod extract;

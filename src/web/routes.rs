@@ -3,7 +3,9 @@
 
 use actix_web::web;
 
-use super::{account, admin, assets, auth, directory, home, patients, portal, referrals, threads};
+use super::{
+    account, admin, assets, audit, auth, directory, home, patients, portal, referrals, threads,
+};
 
 macro_rules! route_table {
     ($( $method:ident $path:literal => $handler:path ),* $(,)?) => {
@@ -64,6 +66,11 @@ route_table! {
     get  "/notifications"                        => threads::notifications_page,
     get  "/portal"                               => portal::portal_page,
     get  "/portal/referrals"                     => referrals::patient_list_page,
+    get  "/portal/access"                        => audit::access_page,
+    get  "/portal/consents"                      => audit::consents_page,
+    post "/portal/consents/{id}/withdraw"        => audit::withdraw_submit,
+    get  "/admin/audit"                          => audit::audit_page,
+    get  "/admin/audit.csv"                      => audit::audit_csv,
     get  "/admin"                                => admin::admin_page,
     post "/admin/settings"                       => admin::settings_submit,
     get  "/admin/practitioners/new"              => admin::new_practitioner_page,

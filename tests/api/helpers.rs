@@ -202,6 +202,12 @@ impl TestApp {
         self.post(&s.client, path, &f).await
     }
 
+    /// What the app's clock says now.
+    pub fn clock_now(&self) -> chrono::NaiveDateTime {
+        use handoff::clock::Clock;
+        self.clock.now()
+    }
+
     pub fn conn(&self) -> handoff::db::PooledConn {
         self.svc.pool.get().unwrap()
     }

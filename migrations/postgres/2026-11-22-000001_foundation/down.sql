@@ -1,4 +1,3 @@
-DROP TABLE audit_events;
 DROP TABLE login_attempts;
 DROP TABLE sessions;
 DROP TABLE chart_files;

@@ -1,4 +1,4 @@
--- Foundation: clinics, people, sessions, sign-in throttling, patient charts, audit.
+-- Foundation: clinics, people, sessions, sign-in throttling, patient charts.
 -- Types are kept portable with the PostgreSQL set: TEXT ids (UUIDv7), TIMESTAMP in UTC
 -- written by the application clock, BOOLEAN, BIGINT; statuses are TEXT with CHECKs.
 
@@ -155,19 +155,3 @@ CREATE TABLE login_attempts (
     ip TEXT NOT NULL
 );
 CREATE INDEX login_attempts_email ON login_attempts(email, attempted_at);
-
-CREATE TABLE audit_events (
-    id TEXT PRIMARY KEY NOT NULL,
-    at TIMESTAMP NOT NULL,
-    actor_id TEXT,
-    actor_role TEXT NOT NULL,
-    action TEXT NOT NULL,
-    subject_type TEXT NOT NULL,
-    subject_id TEXT NOT NULL,
-    patient_id TEXT,
-    ip TEXT NOT NULL,
-    user_agent TEXT NOT NULL,
-    detail TEXT NOT NULL
-);
-CREATE INDEX audit_patient ON audit_events(patient_id, at);
-CREATE INDEX audit_at ON audit_events(at);

@@ -1,0 +1,381 @@
+//! Reading the audit log (the admin's page and export, the patient's "Who viewed my data"),
+//! verifying its chain, and the patient's consents with their withdrawal.
+
+use chrono::NaiveDateTime;
+
+use super::{AuditEntry, Caller, Services, audit};
+use crate::db::audit::{AuditRow, Filter};
+use crate::db::referrals::Consent;
+use crate::db::{self, DbConn};
+use crate::domain::audit::{self as chain, Break, GENESIS};
+use crate::domain::policy::{Action, Actor};
+use crate::domain::snapshot::section_title;
+use crate::error::{AppError, AppResult};
+
+/// The verifier's verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Ok {
+        rows: i64,
+    },
+    /// The first row that does not fit, and why.
+    Broken {
+        seq: i64,
+        id: String,
+        reason: String,
+    },
+}
+
+/// Recomputes the whole chain, in chunks, from the first row to the head.
+pub fn verify(conn: &mut DbConn) -> AppResult<Verdict> {
+    let (head_seq, head_hash) = db::audit::head(conn)?;
+    let mut prev_seq = 0i64;
+    let mut prev_hash = GENESIS.to_string();
+    loop {
+        let rows = db::audit::chunk(conn, prev_seq, 2000)?;
+        if rows.is_empty() {
+            break;
+        }
+        for r in rows {
+            let at = db::audit::at_text(r.at);
+            if let Err(b) =
+                chain::check(prev_seq, &prev_hash, &r.prev_hash, &r.hash, &r.content(&at))
+            {
+                let reason = match b {
+                    Break::Sequence { expected, found } => format!(
+                        "sequence jumps from {expected} to {found}: a row is missing or was inserted"
+                    ),
+                    Break::Link => "does not link to the previous row's hash".into(),
+                    Break::Content => {
+                        "its content does not match its hash: the row was altered".into()
+                    }
+                };
+                return Ok(Verdict::Broken {
+                    seq: r.seq,
+                    id: r.id,
+                    reason,
+                });
+            }
+            prev_seq = r.seq;
+            prev_hash = r.hash;
+        }
+    }
+    if prev_seq != head_seq || prev_hash != head_hash {
+        return Ok(Verdict::Broken {
+            seq: prev_seq + 1,
+            id: String::new(),
+            reason: format!(
+                "the chain ends at row {prev_seq} but its head says {head_seq}: rows at the end were removed"
+            ),
+        });
+    }
+    Ok(Verdict::Ok { rows: prev_seq })
+}
+
+/// The admin's filters, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub actor: String,
+    #[serde(default)]
+    pub patient: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub before: Option<i64>,
+}
+
+fn date(s: &str) -> Option<NaiveDateTime> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+}
+
+fn filter_for(conn: &mut DbConn, clinic_id: &str, q: &AuditQuery, limit: i64) -> AppResult<Filter> {
+    // The actor filter takes an e-mail address (what an admin knows) or a user id.
+    let actor_id = match q.actor.trim() {
+        "" => None,
+        a if a.contains('@') => Some(
+            db::users::by_email(conn, &a.to_lowercase())?.map_or_else(|| "-".to_string(), |u| u.id),
+        ),
+        a => Some(a.to_string()),
+    };
+    Ok(Filter {
+        clinic_id: clinic_id.to_string(),
+        actor_id,
+        patient_id: Some(q.patient.trim().to_string()).filter(|s| !s.is_empty()),
+        action: Some(q.action.trim().to_string()).filter(|s| !s.is_empty()),
+        from: date(&q.from),
+        to: date(&q.to).and_then(|d| d.checked_add_signed(chrono::Duration::days(1))),
+        before_seq: q.before,
+        limit,
+    })
+}
+
+/// One page of the admin's audit log.
+pub struct AuditPage {
+    pub rows: Vec<(AuditRow, Option<String>)>,
+    pub actions: Vec<String>,
+    pub next_before: Option<i64>,
+}
+
+/// Reads the clinic's audit log.
+pub fn search(svc: &Services, caller: &Caller, q: &AuditQuery) -> AppResult<AuditPage> {
+    let clinic_id = caller.actor.clinic_id().unwrap_or_default().to_string();
+    caller.authorize(
+        &Action::ManageClinic {
+            clinic_id: &clinic_id,
+        },
+        "/admin/audit",
+    )?;
+    let mut conn = svc.conn()?;
+    let f = filter_for(&mut conn, &clinic_id, q, 51)?;
+    let mut rows = db::audit::search(&mut conn, &f)?;
+    let next_before = if rows.len() > 50 {
+        rows.truncate(50);
+        rows.last().map(|(r, _)| r.seq)
+    } else {
+        None
+    };
+    Ok(AuditPage {
+        rows,
+        actions: db::audit::actions(&mut conn)?,
+        next_before,
+    })
+}
+
+/// A CSV field, quoted, with spreadsheet formula triggers neutralised.
+fn csv_field(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    };
+    format!("\"{}\"", v.replace('"', "\"\""))
+}
+
+/// Exports the filtered log as CSV (up to 100,000 rows). The export itself is audited.
+pub fn export_csv(svc: &Services, caller: &Caller, q: &AuditQuery) -> AppResult<String> {
+    let clinic_id = caller.actor.clinic_id().unwrap_or_default().to_string();
+    caller.authorize(
+        &Action::ManageClinic {
+            clinic_id: &clinic_id,
+        },
+        "/admin/audit",
+    )?;
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    let f = filter_for(&mut conn, &clinic_id, q, 100_000)?;
+    let rows = db::audit::search(&mut conn, &f)?;
+    let mut out = String::from(
+        "seq,at_utc,actor_id,actor_name,actor_role,on_behalf_of,action,subject_type,subject_id,patient_id,ip,user_agent,detail,hash\n",
+    );
+    for (r, name) in &rows {
+        let fields = [
+            r.seq.to_string(),
+            db::audit::at_text(r.at),
+            r.actor_id.clone().unwrap_or_default(),
+            name.clone().unwrap_or_default(),
+            r.actor_role.clone(),
+            r.on_behalf_of.clone().unwrap_or_default(),
+            r.action.clone(),
+            r.subject_type.clone(),
+            r.subject_id.clone(),
+            r.patient_id.clone().unwrap_or_default(),
+            r.ip.clone(),
+            r.user_agent.clone(),
+            r.detail.clone(),
+            r.hash.clone(),
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    db::write_tx(&mut conn, |c| {
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "audit_exported",
+                subject_type: "clinic",
+                subject_id: &clinic_id,
+                patient_id: f.patient_id.as_deref(),
+                detail: format!(
+                    "{} rows; filters: actor={} patient={} action={} from={} to={}",
+                    rows.len(),
+                    q.actor,
+                    q.patient,
+                    q.action,
+                    q.from,
+                    q.to
+                ),
+            },
+        )
+    })?;
+    Ok(out)
+}
+
+/// One line of "Who viewed my data".
+pub struct AccessLine {
+    pub at: NaiveDateTime,
+    pub who: String,
+    pub role: String,
+    pub what: String,
+}
+
+fn describe(action: &str, detail: &str) -> String {
+    match action {
+        "chart_viewed" => "Opened your health record".into(),
+        "file_downloaded" => format!("Downloaded a file ({detail})"),
+        "snapshot_viewed" => "Read the clinical details shared with a referral".into(),
+        "referral_viewed" => "Opened a referral about you".into(),
+        "referral_transition" => format!(
+            "Referral step: {}",
+            detail.split(':').next().unwrap_or(detail).replace('_', " ")
+        ),
+        "consent_recorded" => "Consent to share recorded".into(),
+        "consent_withdrawn" => "Consent withdrawn".into(),
+        "thread_viewed" => "Read your messages with them".into(),
+        "message_sent" => "Wrote to you".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// The signed-in patient's access list.
+pub fn my_access(svc: &Services, caller: &Caller) -> AppResult<Vec<AccessLine>> {
+    caller.authorize(&Action::UsePortal, "/portal/access")?;
+    let Actor::Patient {
+        patient_id: Some(pid),
+        user_id,
+        ..
+    } = &caller.actor
+    else {
+        return Err(AppError::NotFound);
+    };
+    let mut conn = svc.conn()?;
+    let rows = db::audit::access_for_patient(&mut conn, pid, Some(user_id))?;
+    Ok(rows
+        .into_iter()
+        .map(|(r, name)| AccessLine {
+            at: r.at,
+            who: name.unwrap_or_else(|| "Handoff".into()),
+            role: r.actor_role.replace('_', " "),
+            what: describe(&r.action, &r.detail),
+        })
+        .collect())
+}
+
+/// A consent as the patient's list shows it.
+pub struct ConsentLine {
+    pub consent: Consent,
+    pub recipient: String,
+    pub scope: Vec<&'static str>,
+    pub reason: String,
+}
+
+/// The signed-in patient's consents, newest first.
+pub fn my_consents(svc: &Services, caller: &Caller) -> AppResult<Vec<ConsentLine>> {
+    caller.authorize(&Action::UsePortal, "/portal/consents")?;
+    let Actor::Patient {
+        patient_id: Some(pid),
+        ..
+    } = &caller.actor
+    else {
+        return Err(AppError::NotFound);
+    };
+    let mut conn = svc.conn()?;
+    let mut out = Vec::new();
+    for k in db::referrals::consents_of_patient(&mut conn, pid)? {
+        let recipient = db::users::get(&mut conn, &k.recipient_id)?.display_name;
+        let reason = db::referrals::get(&mut conn, &k.referral_id)?.reason;
+        out.push(ConsentLine {
+            scope: k
+                .scope
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(section_title)
+                .collect(),
+            recipient,
+            reason,
+            consent: k,
+        });
+    }
+    Ok(out)
+}
+
+/// The patient withdraws a consent: from now on the recipient cannot open the snapshot; the
+/// referral's timeline says so and both practitioners are notified.
+pub fn withdraw(svc: &Services, caller: &Caller, consent_id: &str) -> AppResult<()> {
+    caller.authorize(&Action::UsePortal, "/portal/consents")?;
+    let Actor::Patient {
+        patient_id: Some(pid),
+        ..
+    } = &caller.actor
+    else {
+        return Err(AppError::NotFound);
+    };
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let k = db::referrals::get_consent(c, consent_id)?;
+        if &k.patient_id != pid {
+            return Err(AppError::NotFound);
+        }
+        if db::referrals::withdraw_consent(c, consent_id, pid, now)? == 0 {
+            return Err(AppError::Conflict(
+                "This consent was already withdrawn.".into(),
+            ));
+        }
+        let r = db::referrals::get(c, &k.referral_id)?;
+        db::referrals::insert_event(
+            c,
+            &db::referrals::Event {
+                id: db::new_id(),
+                referral_id: r.id.clone(),
+                at: now,
+                actor_id: caller.actor.user_id().map(str::to_string),
+                kind: "consent_withdrawn".into(),
+                from_status: None,
+                to_status: None,
+                note: "The patient withdrew consent to share the clinical snapshot".into(),
+                patient_visible: true,
+            },
+        )?;
+        let p = db::patients::get(c, pid)?;
+        for u in [&r.sender_id, &r.receiver_id] {
+            db::threads::notify(
+                c,
+                u,
+                Some(&r.id),
+                &format!(
+                    "{} {} withdrew consent to share the clinical snapshot of a referral",
+                    p.given_name, p.family_name
+                ),
+                now,
+            )?;
+        }
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "consent_withdrawn",
+                subject_type: "consent",
+                subject_id: consent_id,
+                patient_id: Some(pid),
+                detail: format!("referral {}; recipient {}", r.id, k.recipient_id),
+            },
+        )
+    })
+}

@@ -1,0 +1,123 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::extract::{Ctx, Layout};
+use super::{html, see_other};
+use crate::db::audit::AuditRow;
+use crate::error::{AppError, AppResult};
+use crate::services::audit_log::{self as svc, AccessLine, AuditQuery, ConsentLine};
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    l: Layout,
+    q: AuditQuery,
+    rows: Vec<(AuditRow, Option<String>)>,
+    actions: Vec<String>,
+    next_href: Option<String>,
+    export_href: String,
+}
+
+fn query_string(q: &AuditQuery, before: Option<i64>) -> String {
+    let before = before.map(|b| b.to_string()).unwrap_or_default();
+    serde_urlencoded::to_string([
+        ("actor", q.actor.as_str()),
+        ("patient", &q.patient),
+        ("action", &q.action),
+        ("from", &q.from),
+        ("to", &q.to),
+        ("before", &before),
+    ])
+    .unwrap_or_default()
+}
+
+/// The clinic admin's audit log, filtered and paginated.
+pub async fn audit_page(ctx: Ctx, q: web::Query<AuditQuery>) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let q = q.into_inner();
+    let q2 = q.clone();
+    let page = ctx
+        .run(move |s, caller| svc::search(s, caller, &q2))
+        .await?;
+    html(&AuditPage {
+        l: ctx.layout("Audit log", "audit").await,
+        next_href: page
+            .next_before
+            .map(|b| format!("/admin/audit?{}", query_string(&q, Some(b)))),
+        export_href: format!("/admin/audit.csv?{}", query_string(&q, None)),
+        q,
+        rows: page.rows,
+        actions: page.actions,
+    })
+}
+
+/// The same rows as CSV; the export is audited.
+pub async fn audit_csv(ctx: Ctx, q: web::Query<AuditQuery>) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let mut q = q.into_inner();
+    q.before = None;
+    let csv = ctx
+        .run(move |s, caller| svc::export_csv(s, caller, &q))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"handoff-audit.csv\"",
+        ))
+        .body(csv))
+}
+
+#[derive(Template)]
+#[template(path = "portal/access.html")]
+struct AccessPage {
+    l: Layout,
+    lines: Vec<AccessLine>,
+}
+
+/// "Who viewed my data".
+pub async fn access_page(ctx: Ctx) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let lines = ctx.run(svc::my_access).await?;
+    html(&AccessPage {
+        l: ctx.layout("Who viewed my data", "access").await,
+        lines,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "portal/consents.html")]
+struct ConsentsPage {
+    l: Layout,
+    lines: Vec<ConsentLine>,
+}
+
+/// The patient's consents.
+pub async fn consents_page(ctx: Ctx) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let lines = ctx.run(svc::my_consents).await?;
+    html(&ConsentsPage {
+        l: ctx.layout("My consents", "consents").await,
+        lines,
+    })
+}
+
+pub async fn withdraw_submit(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let id = path.into_inner();
+    match ctx
+        .run(move |s, caller| svc::withdraw(s, caller, &id))
+        .await
+    {
+        Ok(()) => {
+            ctx.flash("Consent withdrawn. The receiving doctor can no longer open the shared details; both doctors have been told.");
+            Ok(see_other("/portal/consents"))
+        }
+        Err(AppError::Conflict(m)) => {
+            ctx.flash(&m);
+            Ok(see_other("/portal/consents"))
+        }
+        Err(e) => Err(e),
+    }
+}

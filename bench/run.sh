@@ -56,3 +56,19 @@ for page in "patient list:/patients:GP" "patient profile:$PATIENT:GP" "inbox (10
   RATIO=$(awk -v a="$RPS" -v b="$F_RPS" 'BEGIN{printf "%.2f", a/b}')
   printf '%-28s %10s req/s  p50 %8s  p99 %8s  ratio %s\n' "$name" "$RPS" "$P50" "$P99" "$RATIO"
 done
+
+# The cost of the audit log: the audited pages again on a second instance of the benchmark
+# build with auditing switched off (same database, same sessions).
+kill $SERVER 2>/dev/null || true
+wait $SERVER 2>/dev/null || true
+RUST_LOG=warn HANDOFF_BENCH_NO_AUDIT=1 DATABASE_URL="${BENCH_DATABASE_URL:-}" ./target/release/handoff-bench --data-dir "$DATA" --port "$PORT" >&2 &
+SERVER=$!
+for _ in $(seq 1 50); do curl -sf "$B/healthz" >/dev/null && break; sleep 0.2; done
+echo "# audited pages with auditing switched off (benchmark build only)"
+for page in "patient profile, no audit:$PATIENT:GP" "referral page, no audit:$REFERRAL:RX"; do
+  name=${page%%:*}; rest=${page#*:}; path=${rest%%:*}; who=${rest##*:}
+  if [ "$who" = GP ]; then cookie=$GP_COOKIE; else cookie=$RX_COOKIE; fi
+  read -r RPS P50 P99 < <(run "$name" "$path" "$cookie")
+  RATIO=$(awk -v a="$RPS" -v b="$F_RPS" 'BEGIN{printf "%.2f", a/b}')
+  printf '%-28s %10s req/s  p50 %8s  p99 %8s  ratio %s\n' "$name" "$RPS" "$P50" "$P99" "$RATIO"
+done

@@ -39,6 +39,7 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
         log::info!("applied {applied} migration(s) to {}", url.redacted());
     }
     Ok(Services {
+        views: crate::services::spawn_view_auditor(pool.clone()),
         pool,
         clock,
         files_dir,

@@ -27,6 +27,8 @@ pub struct Services {
     pub clock: SharedClock,
     pub files_dir: PathBuf,
     pub max_upload_bytes: u64,
+    /// Where views are audited (see [`spawn_view_auditor`]).
+    pub views: std::sync::mpsc::Sender<ViewJob>,
 }
 
 impl Services {
@@ -77,14 +79,8 @@ pub struct AuditEntry<'a> {
     pub detail: String,
 }
 
-/// Writes an audit row for `caller`.
-pub fn audit(
-    conn: &mut DbConn,
-    now: NaiveDateTime,
-    caller: &Caller,
-    e: AuditEntry<'_>,
-) -> AppResult<()> {
-    let row = AuditRow {
+fn audit_row(now: NaiveDateTime, caller: &Caller, e: AuditEntry<'_>) -> AuditRow {
+    AuditRow {
         id: db::new_id(),
         seq: 0,
         at: now,
@@ -105,7 +101,95 @@ pub fn audit(
         detail: e.detail.chars().take(500).collect(),
         prev_hash: String::new(),
         hash: String::new(),
-    };
-    db::audit::append(conn, row)?;
+    }
+}
+
+fn auditing_off() -> bool {
+    // Only the benchmark build can switch auditing off, to measure what it costs.
+    #[cfg(feature = "bench")]
+    if std::env::var_os("HANDOFF_BENCH_NO_AUDIT").is_some() {
+        return true;
+    }
+    false
+}
+
+/// Writes an audit row for `caller` on `conn`, in the transaction of the change it records.
+pub fn audit(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    caller: &Caller,
+    e: AuditEntry<'_>,
+) -> AppResult<()> {
+    if auditing_off() {
+        return Ok(());
+    }
+    db::audit::append(conn, audit_row(now, caller, e))?;
     Ok(())
+}
+
+/// A view to audit, and where to say it is written.
+pub struct ViewJob {
+    row: AuditRow,
+    done: std::sync::mpsc::SyncSender<Result<(), String>>,
+}
+
+/// Starts the thread that writes view audit rows. A view changes nothing, so its row needs
+/// a transaction of its own; writing each in its own transaction costs one fsync per page
+/// (SQLite with synchronous=FULL). The thread takes every view waiting, appends them in one
+/// transaction, and only then lets each page be returned: a view is still recorded before
+/// its page leaves, but a burst of views shares one commit. The thread ends when the last
+/// `Services` is dropped.
+pub fn spawn_view_auditor(pool: Pool) -> std::sync::mpsc::Sender<ViewJob> {
+    let (tx, rx) = std::sync::mpsc::channel::<ViewJob>();
+    std::thread::Builder::new()
+        .name("audit-views".into())
+        .spawn(move || {
+            while let Ok(first) = rx.recv() {
+                let mut batch = vec![first];
+                while batch.len() < 500 {
+                    match rx.try_recv() {
+                        Ok(j) => batch.push(j),
+                        Err(_) => break,
+                    }
+                }
+                let result = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+                    db::write_tx(&mut conn, |c| -> Result<(), diesel::result::Error> {
+                        for j in &batch {
+                            db::audit::append(c, j.row.clone())?;
+                        }
+                        Ok(())
+                    })
+                    .map_err(|e| e.to_string())
+                });
+                for j in batch {
+                    let _ = j.done.send(result.clone());
+                }
+            }
+        })
+        .expect("spawn the audit writer thread");
+    tx
+}
+
+impl Services {
+    /// Records a view of patient data; returns once the row is committed.
+    pub fn record_view(&self, caller: &Caller, e: AuditEntry<'_>) -> AppResult<()> {
+        if auditing_off() {
+            return Ok(());
+        }
+        let (done, wait) = std::sync::mpsc::sync_channel(1);
+        let job = ViewJob {
+            row: audit_row(self.now(), caller, e),
+            done,
+        };
+        self.views
+            .send(job)
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("the audit writer stopped")))?;
+        match wait.recv() {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(AppError::Unavailable(format!("audit write failed: {e}"))),
+            Err(_) => Err(AppError::Internal(anyhow::anyhow!(
+                "the audit writer stopped"
+            ))),
+        }
+    }
 }

@@ -205,21 +205,16 @@ pub fn profile(svc: &Services, caller: &Caller, patient_id: &str) -> AppResult<P
     let (patient, f) = facts(&mut conn, caller, patient_id)?;
     caller.authorize(&Action::ViewChart(&f), &format!("/patients/{patient_id}"))?;
     let can_edit = caller.authorize(&Action::EditChart(&f), "").is_ok();
-    let now = svc.now();
-    db::write_tx(&mut conn, |c| {
-        audit(
-            c,
-            now,
-            caller,
-            AuditEntry {
-                action: "chart_viewed",
-                subject_type: "patient",
-                subject_id: patient_id,
-                patient_id: Some(patient_id),
-                detail: String::new(),
-            },
-        )
-    })?;
+    svc.record_view(
+        caller,
+        AuditEntry {
+            action: "chart_viewed",
+            subject_type: "patient",
+            subject_id: patient_id,
+            patient_id: Some(patient_id),
+            detail: String::new(),
+        },
+    )?;
     db::read_tx(&mut conn, |c| -> AppResult<Profile> {
         let care_team = db::patients::care_team(c, patient_id)?;
         let colleagues = if can_edit {
@@ -540,21 +535,16 @@ pub fn download_file(
     let (_, f) = facts(&mut conn, caller, patient_id)?;
     caller.authorize(&Action::ViewChart(&f), &format!("/patients/{patient_id}"))?;
     let row = db::chart::get_file(&mut conn, patient_id, file_id)?;
-    let now = svc.now();
-    db::write_tx(&mut conn, |c| {
-        audit(
-            c,
-            now,
-            caller,
-            AuditEntry {
-                action: "file_downloaded",
-                subject_type: "file",
-                subject_id: file_id,
-                patient_id: Some(patient_id),
-                detail: row.original_name.clone(),
-            },
-        )
-    })?;
+    svc.record_view(
+        caller,
+        AuditEntry {
+            action: "file_downloaded",
+            subject_type: "file",
+            subject_id: file_id,
+            patient_id: Some(patient_id),
+            detail: row.original_name.clone(),
+        },
+    )?;
     Ok(Download {
         path: svc.files_dir.join(&row.stored_name),
         file_type: FileType::from_mime(&row.content_type),

@@ -1168,7 +1168,6 @@ pub struct ReferralView {
 
 /// Opens a referral for the caller. The view is audited before the page is returned.
 pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView> {
-    let now = svc.now();
     let mut conn = svc.conn()?;
     let (r, party, status) = load_for(&mut conn, caller, id)?;
     let facts = facts_for(&mut conn, &r, false)?;
@@ -1238,24 +1237,20 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         approval_required: facts.approval_required,
         referral: r,
     };
-    db::write_tx(&mut conn, |c| {
-        audit(
-            c,
-            now,
-            caller,
-            AuditEntry {
-                action: if view.snapshot.is_some() {
-                    "snapshot_viewed"
-                } else {
-                    "referral_viewed"
-                },
-                subject_type: "referral",
-                subject_id: id,
-                patient_id: Some(&view.patient.id),
-                detail: format!("as {:?}", party).to_lowercase(),
+    svc.record_view(
+        caller,
+        AuditEntry {
+            action: if view.snapshot.is_some() {
+                "snapshot_viewed"
+            } else {
+                "referral_viewed"
             },
-        )
-    })?;
+            subject_type: "referral",
+            subject_id: id,
+            patient_id: Some(&view.patient.id),
+            detail: format!("as {party:?}").to_lowercase(),
+        },
+    )?;
     Ok(view)
 }
 

@@ -38,8 +38,11 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
     if applied > 0 {
         log::info!("applied {applied} migration(s) to {}", url.redacted());
     }
+    // The view auditor has a connection of its own: requests wait for it while holding
+    // theirs, so sharing the pool could starve it.
+    let auditor_pool = db::build_pool(&url, 1)?;
     Ok(Services {
-        views: crate::services::spawn_view_auditor(pool.clone()),
+        views: crate::services::spawn_view_auditor(auditor_pool),
         pool,
         clock,
         files_dir,

@@ -138,7 +138,8 @@ pub struct ViewJob {
 /// (SQLite with synchronous=FULL). The thread takes every view waiting, appends them in one
 /// transaction, and only then lets each page be returned: a view is still recorded before
 /// its page leaves, but a burst of views shares one commit. The thread ends when the last
-/// `Services` is dropped.
+/// `Services` is dropped. `pool` should be its own (one connection): requests wait for this
+/// thread while holding connections of the main pool.
 pub fn spawn_view_auditor(pool: Pool) -> std::sync::mpsc::Sender<ViewJob> {
     let (tx, rx) = std::sync::mpsc::channel::<ViewJob>();
     std::thread::Builder::new()

@@ -365,3 +365,28 @@ async fn admins_read_filter_and_export_their_clinics_log() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn more_concurrent_views_than_pooled_connections_are_all_served_and_audited() {
+    let app = TestApp::spawn().await;
+    let pid = app.patient_id("Aarav Sharma");
+    let s = app.login(GP, PW).await;
+    let before = rows_total(&app);
+    // The pool has 8 connections; 40 views at once must not starve the audit writer.
+    let views = (0..40).map(|_| {
+        let req = s.client.get(app.url(&format!("/patients/{pid}")));
+        async move { req.send().await.unwrap().status() }
+    });
+    let statuses = join_all(views).await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert_eq!(rows_total(&app) - before, 40);
+    assert_eq!(
+        verify(&mut app.conn()).unwrap(),
+        Verdict::Ok {
+            rows: rows_total(&app)
+        }
+    );
+}

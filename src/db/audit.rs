@@ -88,7 +88,8 @@ pub fn head(conn: &mut DbConn) -> QueryResult<(i64, String)> {
         .first(conn)
 }
 
-/// Rows after `after_seq`, in chain order.
+/// Rows after `after_seq`, in chain order (never past the head: rows appended after a
+/// verifier read the head are not its business).
 pub fn chunk(conn: &mut DbConn, after_seq: i64, limit: i64) -> QueryResult<Vec<AuditRow>> {
     audit_events::table
         .filter(audit_events::seq.gt(after_seq))
@@ -167,11 +168,12 @@ pub fn search(conn: &mut DbConn, f: &Filter) -> QueryResult<Vec<(AuditRow, Optio
 }
 
 /// Actions that share a patient's data: always shown to the patient, whoever did them.
-pub const SHARE_ACTIONS: [&str; 4] = [
+pub const SHARE_ACTIONS: [&str; 5] = [
     "referral_transition",
     "consent_recorded",
     "consent_withdrawn",
     "snapshot_viewed",
+    "care_team_added",
 ];
 
 /// What the patient sees in "Who viewed my data": every access to their records by people
@@ -203,7 +205,7 @@ pub fn access_for_patient(
         );
     }
     q.order(audit_events::seq.desc())
-        .limit(500)
+        .limit(5000)
         .select((AuditRow::as_select(), users::display_name.nullable()))
         .load(conn)
 }

@@ -12,6 +12,7 @@ pub mod login_attempts;
 pub mod patients;
 pub mod practices;
 pub mod referrals;
+pub mod schedule;
 pub mod schema;
 pub mod sessions;
 pub mod threads;
@@ -125,9 +126,12 @@ impl ManageConnection for Manager {
                 // Durability first: a consent or a referral must survive a power loss.
                 // busy_timeout first: switching to WAL needs a lock another connection may
                 // hold. One statement per call would only run the first; batch_execute runs all.
+                // recursive_triggers: without it INSERT OR REPLACE deletes a row without
+                // firing the audit log's DELETE trigger.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+                     PRAGMA recursive_triggers = ON;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))

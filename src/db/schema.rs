@@ -204,6 +204,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    practice_hours (id) {
+        id -> Text,
+        practitioner_id -> Text,
+        weekday -> BigInt,
+        start_minute -> BigInt,
+        end_minute -> BigInt,
+    }
+}
+
+diesel::table! {
+    practice_days_off (practitioner_id, day) {
+        practitioner_id -> Text,
+        day -> Text,
+    }
+}
+
+diesel::table! {
+    appointments (id) {
+        id -> Text,
+        practitioner_id -> Text,
+        patient_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        status -> Text,
+        referral_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        cancelled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     referrals (id) {
         id -> Text,
         kind -> Text,
@@ -337,6 +368,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     audit_head,
     practices,
+    practice_hours,
+    practice_days_off,
+    appointments,
     referrals,
     referral_events,
     consents,

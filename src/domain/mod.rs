@@ -8,5 +8,6 @@ pub mod forms;
 pub mod people;
 pub mod policy;
 pub mod referral;
+pub mod schedule;
 pub mod security;
 pub mod snapshot;

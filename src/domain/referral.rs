@@ -150,6 +150,8 @@ pub fn patient_event_text(kind: &str, note: &str) -> String {
         "complete" => "Completed".into(),
         "cancel" => "Cancelled".into(),
         "consent_withdrawn" => "You withdrew your consent to share the clinical details".into(),
+        // Booking notes are written by the patient's own action and name only the time.
+        "visit_booked" | "visit_cancelled" => note.to_string(),
         _ => "Updated".into(),
     }
 }

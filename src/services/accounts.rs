@@ -6,7 +6,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::{PasswordHasher, PasswordVerifier};
 use chrono::NaiveDateTime;
 
-use super::{AuditEntry, Caller, Services, audit};
+use super::{AuditEntry, Caller, Services, audit, audit_for_clinic};
 use crate::db::{self, DbConn, clinics::Clinic, users::User};
 use crate::domain::people::{Role, check_new_password, normalize_email};
 use crate::domain::policy::Actor;
@@ -91,13 +91,16 @@ pub fn login(
     let mut conn = svc.conn()?;
     let now = svc.now();
     let failures = db::login_attempts::recent_failures(&mut conn, &email, now - THROTTLE_WINDOW)?;
+    let user = db::users::by_email(&mut conn, &email)?;
+    let clinic = user.as_ref().map(|u| u.clinic_id.clone());
     if let Some(wait) = lockout_remaining(&failures, now) {
         db::write_tx(&mut conn, |c| -> AppResult<()> {
             db::login_attempts::record(c, &email, now, "locked", &caller.ip)?;
-            audit(
+            audit_for_clinic(
                 c,
                 now,
                 caller,
+                clinic.as_deref(),
                 AuditEntry {
                     action: "login_locked",
                     subject_type: "account",
@@ -111,7 +114,6 @@ pub fn login(
             minutes: minutes_to_wait(wait),
         }));
     }
-    let user = db::users::by_email(&mut conn, &email)?;
     // Hashing is the slow part; it runs outside any transaction.
     let ok = match &user {
         Some(u) if u.active => verify_password(password, &u.password_hash),
@@ -133,10 +135,11 @@ pub fn login(
                 .map_or(Actor::Anonymous, SessionUser::actor),
             ..caller.clone()
         };
-        audit(
+        audit_for_clinic(
             c,
             now,
             &who,
+            clinic.as_deref(),
             AuditEntry {
                 action: if ok { "login" } else { "login_failed" },
                 subject_type: "account",

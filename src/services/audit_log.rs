@@ -26,35 +26,50 @@ pub enum Verdict {
     },
 }
 
-/// Recomputes the whole chain, in chunks, from the first row to the head.
+/// Recomputes the whole chain, in chunks, from the first row up to the head as it was when
+/// the check started (rows appended meanwhile are left for the next run).
 pub fn verify(conn: &mut DbConn) -> AppResult<Verdict> {
     let (head_seq, head_hash) = db::audit::head(conn)?;
     let mut prev_seq = 0i64;
     let mut prev_hash = GENESIS.to_string();
-    loop {
+    'chunks: loop {
         let rows = db::audit::chunk(conn, prev_seq, 2000)?;
         if rows.is_empty() {
             break;
         }
         for r in rows {
+            if r.seq > head_seq {
+                break 'chunks;
+            }
             let at = db::audit::at_text(r.at);
             if let Err(b) =
                 chain::check(prev_seq, &prev_hash, &r.prev_hash, &r.hash, &r.content(&at))
             {
-                let reason = match b {
-                    Break::Sequence { expected, found } => format!(
-                        "sequence jumps from {expected} to {found}: a row is missing or was inserted"
+                let (seq, id, reason) = match b {
+                    Break::Sequence { expected, found } => (
+                        r.seq,
+                        r.id,
+                        format!(
+                            "sequence jumps from {expected} to {found}: a row is missing or was inserted"
+                        ),
                     ),
-                    Break::Link => "does not link to the previous row's hash".into(),
-                    Break::Content => {
-                        "its content does not match its hash: the row was altered".into()
-                    }
+                    // This row still names the hash its predecessor had when it was written:
+                    // the predecessor was rewritten (and its own hash recomputed).
+                    Break::Link => (
+                        prev_seq,
+                        String::new(),
+                        format!(
+                            "row {prev_seq} was altered and its hash recomputed: row {} no longer links to it",
+                            r.seq
+                        ),
+                    ),
+                    Break::Content => (
+                        r.seq,
+                        r.id,
+                        "its content does not match its hash: the row was altered".into(),
+                    ),
                 };
-                return Ok(Verdict::Broken {
-                    seq: r.seq,
-                    id: r.id,
-                    reason,
-                });
+                return Ok(Verdict::Broken { seq, id, reason });
             }
             prev_seq = r.seq;
             prev_hash = r.hash;
@@ -65,7 +80,7 @@ pub fn verify(conn: &mut DbConn) -> AppResult<Verdict> {
             seq: prev_seq + 1,
             id: String::new(),
             reason: format!(
-                "the chain ends at row {prev_seq} but its head says {head_seq}: rows at the end were removed"
+                "the chain ends at row {prev_seq} but its head says {head_seq}: rows at the end were removed or altered"
             ),
         });
     }
@@ -172,6 +187,14 @@ pub fn export_csv(svc: &Services, caller: &Caller, q: &AuditQuery) -> AppResult<
     let mut conn = svc.conn()?;
     let f = filter_for(&mut conn, &clinic_id, q, 100_000)?;
     let rows = db::audit::search(&mut conn, &f)?;
+    // The export row names a patient only if the patient is this clinic's.
+    let tagged_patient = match f.patient_id.as_deref() {
+        Some(p) => db::patients::get(&mut conn, p)
+            .ok()
+            .filter(|p| p.clinic_id == clinic_id)
+            .map(|p| p.id),
+        None => None,
+    };
     let mut out = String::from(
         "seq,at_utc,actor_id,actor_name,actor_role,on_behalf_of,action,subject_type,subject_id,patient_id,ip,user_agent,detail,hash\n",
     );
@@ -210,7 +233,7 @@ pub fn export_csv(svc: &Services, caller: &Caller, q: &AuditQuery) -> AppResult<
                 action: "audit_exported",
                 subject_type: "clinic",
                 subject_id: &clinic_id,
-                patient_id: f.patient_id.as_deref(),
+                patient_id: tagged_patient.as_deref(),
                 detail: format!(
                     "{} rows; filters: actor={} patient={} action={} from={} to={}",
                     rows.len(),
@@ -234,22 +257,35 @@ pub struct AccessLine {
     pub what: String,
 }
 
-fn describe(action: &str, detail: &str) -> String {
-    match action {
+/// The patient's words for an audit row, or `None` for steps they are never shown (a
+/// rejection, the doctors' back-and-forth), as the referral page also hides them.
+fn describe(action: &str, detail: &str) -> Option<String> {
+    Some(match action {
         "chart_viewed" => "Opened your health record".into(),
         "file_downloaded" => format!("Downloaded a file ({detail})"),
         "snapshot_viewed" => "Read the clinical details shared with a referral".into(),
         "referral_viewed" => "Opened a referral about you".into(),
-        "referral_transition" => format!(
-            "Referral step: {}",
-            detail.split(':').next().unwrap_or(detail).replace('_', " ")
-        ),
+        "referral_transition" => {
+            let step = detail.split(':').next().unwrap_or(detail);
+            match step {
+                "submit" => "Sent a referral about you".into(),
+                "approve" => "You approved a referral".into(),
+                "decline" => "You declined a referral".into(),
+                "require_visit" => "Asked to see you before deciding".into(),
+                "accept" => "Accepted a referral about you".into(),
+                "complete" => "Completed a referral about you".into(),
+                "cancel" => "Cancelled a referral about you".into(),
+                _ => return None,
+            }
+        }
         "consent_recorded" => "Consent to share recorded".into(),
         "consent_withdrawn" => "Consent withdrawn".into(),
+        "care_team_added" => format!("Shared your record with a colleague ({detail})"),
         "thread_viewed" => "Read your messages with them".into(),
         "message_sent" => "Wrote to you".into(),
+        "referral_redirected" | "referral_edited" | "referral_created" => return None,
         other => other.replace('_', " "),
-    }
+    })
 }
 
 /// The signed-in patient's access list.
@@ -267,11 +303,13 @@ pub fn my_access(svc: &Services, caller: &Caller) -> AppResult<Vec<AccessLine>> 
     let rows = db::audit::access_for_patient(&mut conn, pid, Some(user_id))?;
     Ok(rows
         .into_iter()
-        .map(|(r, name)| AccessLine {
-            at: r.at,
-            who: name.unwrap_or_else(|| "Handoff".into()),
-            role: r.actor_role.replace('_', " "),
-            what: describe(&r.action, &r.detail),
+        .filter_map(|(r, name)| {
+            Some(AccessLine {
+                what: describe(&r.action, &r.detail)?,
+                at: r.at,
+                who: name.unwrap_or_else(|| "Handoff".into()),
+                role: r.actor_role.replace('_', " "),
+            })
         })
         .collect())
 }

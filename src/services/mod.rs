@@ -8,6 +8,7 @@ pub mod clinics;
 pub mod directory;
 pub mod patients;
 pub mod referrals;
+pub mod schedule;
 pub mod seed;
 pub mod threads;
 
@@ -124,6 +125,26 @@ pub fn audit(
         return Ok(());
     }
     db::audit::append(conn, audit_row(now, caller, e))?;
+    Ok(())
+}
+
+/// Like [`audit`], for rows whose actor is not signed in but which concern an account of a
+/// clinic (a failed sign-in): the row is filed under that clinic so its admin sees it.
+pub fn audit_for_clinic(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    caller: &Caller,
+    clinic_id: Option<&str>,
+    e: AuditEntry<'_>,
+) -> AppResult<()> {
+    if auditing_off() {
+        return Ok(());
+    }
+    let mut row = audit_row(now, caller, e);
+    if row.clinic_id.is_none() {
+        row.clinic_id = clinic_id.map(str::to_string);
+    }
+    db::audit::append(conn, row)?;
     Ok(())
 }
 

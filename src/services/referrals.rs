@@ -262,6 +262,17 @@ pub fn composer(
         &Action::EditChart(&facts),
         &format!("/patients/{patient_id}"),
     )?;
+    // The composer shows the chart: it is a view of patient data like the profile.
+    svc.record_view(
+        caller,
+        AuditEntry {
+            action: "chart_viewed",
+            subject_type: "patient",
+            subject_id: patient_id,
+            patient_id: Some(patient_id),
+            detail: "referral composer".into(),
+        },
+    )?;
     let (mut sections, files) = prefill(&mut conn, patient_id)?;
     let receiver = match receiver_id {
         Some(id) => receiver_card(&mut conn, id)?,
@@ -998,6 +1009,9 @@ fn effects(
                     now,
                 )?;
             } else {
+                // Thread rows are locked before the audit head, in every transaction, so
+                // two transactions never wait on each other in opposite orders.
+                request_card(c, r, &patient, now)?;
                 if input.consent_verbal.is_some() {
                     db::referrals::insert_consent(
                         c,
@@ -1026,10 +1040,20 @@ fn effects(
                         },
                     )?;
                 }
-                request_card(c, r, &patient, now)?;
             }
         }
         (Command::Approve, _) => {
+            let t = threads::practitioner_patient(c, &r.sender_id, &patient.id, now)?;
+            threads::card(
+                c,
+                &t,
+                caller.actor.user_id(),
+                &r.id,
+                "patient_approved",
+                "I approve this referral and the sharing of my information.",
+                now,
+            )?;
+            request_card(c, r, &patient, now)?;
             db::referrals::insert_consent(
                 c,
                 &Consent {
@@ -1056,17 +1080,6 @@ fn effects(
                     detail: format!("in-app by the patient; scope: {}", r.scope),
                 },
             )?;
-            let t = threads::practitioner_patient(c, &r.sender_id, &patient.id, now)?;
-            threads::card(
-                c,
-                &t,
-                caller.actor.user_id(),
-                &r.id,
-                "patient_approved",
-                "I approve this referral and the sharing of my information.",
-                now,
-            )?;
-            request_card(c, r, &patient, now)?;
         }
         (Command::Decline, _) => {
             let t = threads::practitioner_patient(c, &r.sender_id, &patient.id, now)?;

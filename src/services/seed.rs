@@ -321,7 +321,15 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
         )?;
         db::directory::refresh(c, &u.id)?;
         if PRACTICES.contains(&name) {
-            db::practices::insert(
+            // Weekday mornings, 20-minute visits.
+            let hours: Vec<crate::domain::schedule::Hours> = (0..5)
+                .map(|weekday| crate::domain::schedule::Hours {
+                    weekday,
+                    start_minute: 9 * 60,
+                    end_minute: 13 * 60,
+                })
+                .collect();
+            db::schedule::save_practice(
                 c,
                 &crate::db::practices::Practice {
                     practitioner_id: u.id.clone(),
@@ -329,6 +337,8 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
                     visit_minutes: 20,
                     created_at: now,
                 },
+                &hours,
+                &[],
             )?;
         }
         logins.push(DemoLogin {

@@ -206,7 +206,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ThreadView> 
     }
     db::write_tx(&mut conn, |c| -> AppResult<()> {
         db::threads::mark_read(c, id, &me, now)?;
-        if t.kind == "pt" {
+        {
             audit(
                 c,
                 now,
@@ -215,7 +215,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ThreadView> 
                     action: "thread_viewed",
                     subject_type: "thread",
                     subject_id: id,
-                    patient_id: Some(&t.b_id),
+                    patient_id: (t.kind == "pt").then_some(t.b_id.as_str()),
                     detail: String::new(),
                 },
             )?;
@@ -238,7 +238,7 @@ pub fn booking_for(c: &mut DbConn, referral_id: &str) -> AppResult<Option<String
     let (_, p) = db::users::get_practitioner(c, &r.receiver_id)?;
     let shows = db::clinics::get(c, &p.clinic_id)?.show_booking_prompts;
     Ok(booking_prompt(status, has_practice, shows)
-        .then(|| format!("/practitioners/{}", r.receiver_id)))
+        .then(|| format!("/practitioners/{}?referral={}", r.receiver_id, r.id)))
 }
 
 /// Writes a message; the other party is notified.

@@ -7,6 +7,13 @@ use crate::db::practices::Practice;
 use crate::db::users::{Practitioner, User};
 use crate::error::AppResult;
 use crate::services::directory as svc;
+use crate::services::schedule::{self, CalendarDay};
+
+#[derive(serde::Deserialize)]
+pub struct ProfileQuery {
+    #[serde(default)]
+    referral: String,
+}
 
 #[derive(Template)]
 #[template(path = "practitioners/show.html")]
@@ -16,19 +23,31 @@ struct ProfilePage {
     p: Practitioner,
     clinic: String,
     practice: Option<Practice>,
+    calendar: Vec<CalendarDay>,
+    can_book: bool,
+    referral: String,
 }
 
-/// A practitioner's public profile: who they are and, if they run a practice, where.
-pub async fn profile_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+/// A practitioner's public profile: who they are and, if they run a practice, the free
+/// slots of the next four weeks (patients can book them).
+pub async fn profile_page(
+    ctx: Ctx,
+    path: web::Path<String>,
+    q: web::Query<ProfileQuery>,
+) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let prof = ctx
-        .run(move |s, caller| svc::profile(s, caller, &id))
+    let (prof, calendar) = ctx
+        .run(move |s, caller| Ok((svc::profile(s, caller, &id)?, schedule::calendar(s, &id)?)))
         .await?;
+    let can_book = ctx.user.as_ref().is_some_and(|u| u.role == "patient");
     html(&ProfilePage {
         l: ctx.layout(prof.user.display_name.clone(), "").await,
         user: prof.user,
         p: prof.practitioner,
         clinic: prof.clinic,
         practice: prof.practice,
+        calendar,
+        can_book,
+        referral: q.into_inner().referral,
     })
 }

@@ -15,6 +15,7 @@ pub mod patients;
 pub mod portal;
 pub mod referrals;
 pub mod routes;
+pub mod schedule;
 pub mod session_store;
 pub mod threads;
 

@@ -4,7 +4,8 @@
 use actix_web::web;
 
 use super::{
-    account, admin, assets, audit, auth, directory, home, patients, portal, referrals, threads,
+    account, admin, assets, audit, auth, directory, home, patients, portal, referrals, schedule,
+    threads,
 };
 
 macro_rules! route_table {
@@ -60,6 +61,11 @@ route_table! {
     get  "/inbox"                                => referrals::inbox_page,
     get  "/sent"                                 => referrals::sent_page,
     get  "/practitioners/{id}"                   => directory::profile_page,
+    post "/practitioners/{id}/book"              => schedule::book_submit,
+    get  "/practice"                             => schedule::practice_page,
+    post "/practice"                             => schedule::practice_submit,
+    get  "/appointments"                         => schedule::appointments_page,
+    post "/appointments/{id}/cancel"             => schedule::cancel_submit,
     get  "/threads"                              => threads::list_page,
     get  "/threads/{id}"                         => threads::show_page,
     post "/threads/{id}"                         => threads::post_submit,

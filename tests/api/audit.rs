@@ -390,3 +390,78 @@ async fn more_concurrent_views_than_pooled_connections_are_all_served_and_audite
         }
     );
 }
+
+#[tokio::test]
+async fn a_row_rewritten_with_a_recomputed_hash_is_named_and_replace_is_refused() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    for _ in 0..4 {
+        app.get(&gp.client, &format!("/patients/{pid}")).await;
+    }
+    if pg_admin_url().is_none() {
+        // INSERT OR REPLACE deletes the old row: the DELETE trigger must fire for it.
+        let r = diesel::sql_query(
+            "INSERT OR REPLACE INTO audit_events SELECT * FROM audit_events WHERE seq = 2",
+        )
+        .execute(&mut *app.conn());
+        assert!(r.unwrap_err().to_string().contains("append-only"));
+    }
+    let target = rows(&app, "chart_viewed")[1].clone();
+    let mut forged = target.clone();
+    forged.actor_role = "clinic_admin".into();
+    let at = handoff::db::audit::at_text(forged.at);
+    let rehash = handoff::domain::audit::hash(&forged.prev_hash, &forged.content(&at));
+    {
+        let mut conn = app.conn();
+        let drop = if pg_admin_url().is_some() {
+            "ALTER TABLE audit_events DISABLE TRIGGER USER"
+        } else {
+            "DROP TRIGGER audit_events_no_update"
+        };
+        diesel::sql_query(drop).execute(&mut *conn).unwrap();
+        diesel::sql_query(format!(
+            "UPDATE audit_events SET actor_role = 'clinic_admin', hash = '{rehash}' WHERE seq = {}",
+            target.seq
+        ))
+        .execute(&mut *conn)
+        .unwrap();
+    }
+    match verify(&mut app.conn()).unwrap() {
+        Verdict::Broken { seq, reason, .. } => {
+            assert_eq!(seq, target.seq, "{reason}");
+            assert!(reason.contains("altered"));
+        }
+        v => panic!("not found: {v:?}"),
+    }
+}
+
+#[tokio::test]
+async fn who_viewed_my_data_never_tells_the_patient_of_a_rejection() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let id = referral(&app, &gp, "Chest pain").await;
+    let rx = app.login(CARDIO, PW).await;
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
+    let marker = "name=\"version\" value=\"";
+    let v = page[page.find(marker).unwrap() + marker.len()..]
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _, _) = app
+        .send(
+            &rx,
+            &format!("/referrals/{id}/reject"),
+            &[("version", &v), ("code", "no_capacity"), ("note", "Full")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, access) = app.get(&patient.client, "/portal/access").await;
+    assert!(access.contains("Sent a referral about you"));
+    assert!(
+        !access.to_lowercase().contains("reject") && !access.contains("Full"),
+        "{access}"
+    );
+}

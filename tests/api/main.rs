@@ -9,3 +9,4 @@ mod config;
 mod helpers;
 mod privacy;
 mod referrals;
+mod schedule;

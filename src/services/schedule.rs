@@ -1,0 +1,355 @@
+//! The scheduling portal: a practitioner's practice, its calendar of free slots, booking
+//! (the database refuses a second booking of a slot), patients' appointments.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+use super::{AuditEntry, Caller, Services, audit};
+use crate::db::practices::Practice as PracticeRow;
+use crate::db::schedule::Appointment;
+use crate::db::{self, DbConn};
+use crate::domain::policy::{Action, Actor};
+use crate::domain::referral::Status;
+use crate::domain::schedule::{
+    BOOKING_DAYS, Hours, PracticeInput, fmt_hhmm, free_slots, is_slot, validate_practice,
+};
+use crate::error::{AppError, AppResult};
+
+/// The practice form, filled with what is saved.
+pub fn practice_form(svc: &Services, caller: &Caller) -> AppResult<PracticeInput> {
+    caller.authorize(&Action::Refer, "/practice")?;
+    let me = caller.user_id()?;
+    let mut conn = svc.conn()?;
+    let p = db::practices::get(&mut conn, me)?;
+    let hours = db::schedule::hours(&mut conn, me)?;
+    let days_off = db::schedule::days_off(&mut conn, me)?;
+    let day = |wd: u32| {
+        hours
+            .iter()
+            .filter(|h| h.weekday == wd)
+            .map(|h| format!("{}-{}", fmt_hhmm(h.start_minute), fmt_hhmm(h.end_minute)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Ok(PracticeInput {
+        location: p.as_ref().map(|p| p.location.clone()).unwrap_or_default(),
+        visit_minutes: p
+            .as_ref()
+            .map_or("20".into(), |p| p.visit_minutes.to_string()),
+        mon: day(0),
+        tue: day(1),
+        wed: day(2),
+        thu: day(3),
+        fri: day(4),
+        sat: day(5),
+        sun: day(6),
+        days_off: days_off
+            .iter()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    })
+}
+
+/// Saves the caller's practice (creating it the first time).
+pub fn save_practice(svc: &Services, caller: &Caller, input: &PracticeInput) -> AppResult<()> {
+    caller.authorize(&Action::Refer, "/practice")?;
+    let me = caller.user_id()?.to_string();
+    let p = validate_practice(input).map_err(AppError::Invalid)?;
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        db::schedule::save_practice(
+            c,
+            &PracticeRow {
+                practitioner_id: me.clone(),
+                location: p.location.clone(),
+                visit_minutes: p.visit_minutes,
+                created_at: now,
+            },
+            &p.hours,
+            &p.days_off,
+        )?;
+        db::directory::refresh(c, &me)?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "practice_saved",
+                subject_type: "practice",
+                subject_id: &me,
+                patient_id: None,
+                detail: format!(
+                    "{} opening ranges, {} days off, {} min visits",
+                    p.hours.len(),
+                    p.days_off.len(),
+                    p.visit_minutes
+                ),
+            },
+        )
+    })
+}
+
+/// One day of the calendar with its free start times.
+pub struct CalendarDay {
+    pub date: NaiveDate,
+    pub slots: Vec<NaiveDateTime>,
+}
+
+/// A practitioner's free slots for the next four weeks (empty if they have no practice).
+pub fn calendar(svc: &Services, practitioner_id: &str) -> AppResult<Vec<CalendarDay>> {
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    let Some(p) = db::practices::get(&mut conn, practitioner_id)? else {
+        return Ok(Vec::new());
+    };
+    let hours = db::schedule::hours(&mut conn, practitioner_id)?;
+    let off = db::schedule::days_off(&mut conn, practitioner_id)?;
+    let taken = db::schedule::taken(
+        &mut conn,
+        practitioner_id,
+        now,
+        now + Duration::days(BOOKING_DAYS + 1),
+    )?;
+    let mut days: Vec<CalendarDay> = Vec::new();
+    for t in free_slots(&hours, &off, &taken, p.visit_minutes, now, BOOKING_DAYS) {
+        match days.last_mut() {
+            Some(d) if d.date == t.date() => d.slots.push(t),
+            _ => days.push(CalendarDay {
+                date: t.date(),
+                slots: vec![t],
+            }),
+        }
+    }
+    Ok(days)
+}
+
+fn practice_of(
+    c: &mut DbConn,
+    practitioner_id: &str,
+) -> AppResult<(PracticeRow, Vec<Hours>, Vec<NaiveDate>)> {
+    let p = db::practices::get(c, practitioner_id)?.ok_or(AppError::NotFound)?;
+    Ok((
+        p,
+        db::schedule::hours(c, practitioner_id)?,
+        db::schedule::days_off(c, practitioner_id)?,
+    ))
+}
+
+/// A signed-in patient books a slot. A referral to this practitioner that wants a visit is
+/// tied to the booking and its timeline says so. Two patients can never get the same slot:
+/// the database's unique index refuses the second, who gets a 409.
+pub fn book(
+    svc: &Services,
+    caller: &Caller,
+    practitioner_id: &str,
+    starts_at: &str,
+    referral_id: Option<&str>,
+) -> AppResult<String> {
+    caller.authorize(
+        &Action::UsePortal,
+        &format!("/practitioners/{practitioner_id}"),
+    )?;
+    let Actor::Patient {
+        patient_id: Some(pid),
+        ..
+    } = &caller.actor
+    else {
+        return Err(AppError::Forbidden(
+            "Only a patient with a record can book a visit.".into(),
+        ));
+    };
+    let t = NaiveDateTime::parse_from_str(starts_at, "%Y-%m-%dT%H:%M")
+        .map_err(|_| AppError::BadRequest("Choose a time from the calendar.".into()))?;
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let (p, hours, off) = practice_of(c, practitioner_id)?;
+        if !is_slot(&hours, &off, p.visit_minutes, t)
+            || t <= now
+            || t > now + Duration::days(BOOKING_DAYS + 1)
+        {
+            return Err(AppError::Conflict(
+                "This time is not an open slot any more. Choose another one from the calendar."
+                    .into(),
+            ));
+        }
+        let referral = match referral_id.filter(|r| !r.is_empty()) {
+            Some(rid) => {
+                let r = db::referrals::get(c, rid)?;
+                let wants_visit = matches!(
+                    Status::parse(&r.status),
+                    Some(Status::VisitRequired | Status::Accepted)
+                );
+                if &r.patient_id != pid || r.receiver_id != practitioner_id || !wants_visit {
+                    return Err(AppError::NotFound);
+                }
+                Some(r)
+            }
+            None => None,
+        };
+        let id = db::new_id();
+        let inserted = diesel::Connection::transaction(c, |c| {
+            db::schedule::insert(
+                c,
+                &Appointment {
+                    id: id.clone(),
+                    practitioner_id: practitioner_id.into(),
+                    patient_id: pid.clone(),
+                    starts_at: t,
+                    ends_at: t + Duration::minutes(p.visit_minutes),
+                    status: "booked".into(),
+                    referral_id: referral.as_ref().map(|r| r.id.clone()),
+                    created_at: now,
+                    cancelled_at: None,
+                },
+            )
+        });
+        match inserted {
+            Err(e) if db::is_unique_violation(&e) => {
+                return Err(AppError::Conflict(
+                    "Someone booked this slot a moment ago. Choose another time from the calendar."
+                        .into(),
+                ));
+            }
+            other => {
+                other?;
+            }
+        }
+        let when = t.format("%A %Y-%m-%d at %H:%M").to_string();
+        if let Some(r) = &referral {
+            db::referrals::insert_event(
+                c,
+                &db::referrals::Event {
+                    id: db::new_id(),
+                    referral_id: r.id.clone(),
+                    at: now,
+                    actor_id: caller.actor.user_id().map(str::to_string),
+                    kind: "visit_booked".into(),
+                    from_status: None,
+                    to_status: None,
+                    note: format!("Visit booked for {when}"),
+                    patient_visible: true,
+                },
+            )?;
+        }
+        let patient = db::patients::get(c, pid)?;
+        db::threads::notify(
+            c,
+            practitioner_id,
+            referral.as_ref().map(|r| r.id.as_str()),
+            &format!(
+                "{} {} booked a visit for {when}",
+                patient.given_name, patient.family_name
+            ),
+            now,
+        )?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "visit_booked",
+                subject_type: "appointment",
+                subject_id: &id,
+                patient_id: Some(pid),
+                detail: format!(
+                    "{when}; referral {}",
+                    referral.as_ref().map_or("none", |r| r.id.as_str())
+                ),
+            },
+        )?;
+        Ok(id)
+    })
+}
+
+/// The signed-in patient's appointments.
+pub fn my_appointments(svc: &Services, caller: &Caller) -> AppResult<Vec<(Appointment, String)>> {
+    caller.authorize(&Action::UsePortal, "/appointments")?;
+    let Actor::Patient {
+        patient_id: Some(pid),
+        ..
+    } = &caller.actor
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(db::schedule::for_patient(&mut *svc.conn()?, pid)?)
+}
+
+/// The patient cancels one of their booked appointments; the slot is free again.
+pub fn cancel(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
+    caller.authorize(&Action::UsePortal, "/appointments")?;
+    let Actor::Patient {
+        patient_id: Some(pid),
+        ..
+    } = &caller.actor
+    else {
+        return Err(AppError::NotFound);
+    };
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let a = db::schedule::get(c, id)?;
+        if &a.patient_id != pid {
+            return Err(AppError::NotFound);
+        }
+        if db::schedule::cancel(c, id, now)? == 0 {
+            return Err(AppError::Conflict(
+                "This appointment is no longer booked.".into(),
+            ));
+        }
+        let when = a.starts_at.format("%A %Y-%m-%d at %H:%M").to_string();
+        if let Some(rid) = &a.referral_id {
+            db::referrals::insert_event(
+                c,
+                &db::referrals::Event {
+                    id: db::new_id(),
+                    referral_id: rid.clone(),
+                    at: now,
+                    actor_id: caller.actor.user_id().map(str::to_string),
+                    kind: "visit_cancelled".into(),
+                    from_status: None,
+                    to_status: None,
+                    note: format!("Visit of {when} cancelled by the patient"),
+                    patient_visible: true,
+                },
+            )?;
+        }
+        db::threads::notify(
+            c,
+            &a.practitioner_id,
+            a.referral_id.as_deref(),
+            &format!("A patient cancelled the visit of {when}"),
+            now,
+        )?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "visit_cancelled",
+                subject_type: "appointment",
+                subject_id: id,
+                patient_id: Some(pid),
+                detail: when,
+            },
+        )
+    })
+}
+
+/// A practitioner's week: their live appointments from `monday` for seven days.
+pub fn week(
+    svc: &Services,
+    caller: &Caller,
+    monday: NaiveDate,
+) -> AppResult<Vec<(Appointment, String, String)>> {
+    caller.authorize(&Action::Refer, "/calendar")?;
+    let me = caller.user_id()?;
+    let from = monday.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Ok(db::schedule::for_practitioner(
+        &mut *svc.conn()?,
+        me,
+        from,
+        from + Duration::days(7),
+    )?)
+}

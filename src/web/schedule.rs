@@ -1,0 +1,174 @@
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Deserialize;
+
+use super::extract::{Ctx, Layout};
+use super::forms::{FormState, parse};
+use super::{html, html_status, see_other};
+use crate::db::schedule::Appointment;
+use crate::domain::people::Role;
+use crate::domain::schedule::PracticeInput;
+use crate::error::{AppError, AppResult};
+use crate::services::schedule as svc;
+
+#[derive(Template)]
+#[template(path = "schedule/practice.html")]
+struct PracticePage {
+    l: Layout,
+    f: FormState,
+}
+
+fn practice_values(p: &PracticeInput) -> HashMap<String, String> {
+    [
+        ("location", &p.location),
+        ("visit_minutes", &p.visit_minutes),
+        ("mon", &p.mon),
+        ("tue", &p.tue),
+        ("wed", &p.wed),
+        ("thu", &p.thu),
+        ("fri", &p.fri),
+        ("sat", &p.sat),
+        ("sun", &p.sun),
+        ("days_off", &p.days_off),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.clone()))
+    .collect()
+}
+
+/// The practitioner's practice in the scheduling portal.
+pub async fn practice_page(ctx: Ctx) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let p = ctx.run(svc::practice_form).await?;
+    html(&PracticePage {
+        l: ctx.layout("My practice", "practice").await,
+        f: FormState::new("practice", practice_values(&p), Default::default()),
+    })
+}
+
+pub async fn practice_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let (input, raw): (PracticeInput, HashMap<String, String>) = parse(&body)?;
+    match ctx
+        .run(move |s, caller| svc::save_practice(s, caller, &input))
+        .await
+    {
+        Ok(()) => {
+            ctx.flash("Practice saved. Patients can book the open slots on your profile.");
+            Ok(see_other("/practice"))
+        }
+        Err(AppError::Invalid(errors)) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PracticePage {
+                l: ctx.layout("My practice", "practice").await,
+                f: FormState::new("practice", raw, errors),
+            },
+        ),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct BookForm {
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    referral: String,
+}
+
+pub async fn book_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    form: web::Form<BookForm>,
+) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let pid = path.into_inner();
+    let f = form.into_inner();
+    let referral = f.referral.clone();
+    ctx.run(move |s, caller| svc::book(s, caller, &pid, &f.starts_at, Some(referral.as_str())))
+        .await?;
+    ctx.flash("Visit booked. It is in your appointments.");
+    Ok(see_other("/appointments"))
+}
+
+#[derive(Template)]
+#[template(path = "schedule/mine.html")]
+struct MinePage {
+    l: Layout,
+    items: Vec<(Appointment, String)>,
+    now: chrono::NaiveDateTime,
+}
+
+/// An appointment with the patient's given and family name.
+type WeekItem = (Appointment, String, String);
+
+#[derive(Template)]
+#[template(path = "schedule/week.html")]
+struct WeekPage {
+    l: Layout,
+    monday: NaiveDate,
+    days: Vec<(NaiveDate, Vec<WeekItem>)>,
+    prev: String,
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct WeekQuery {
+    #[serde(default)]
+    week: String,
+}
+
+/// Patients: their appointments. Practitioners: their week, day by day.
+pub async fn appointments_page(ctx: Ctx, q: web::Query<WeekQuery>) -> AppResult<HttpResponse> {
+    let user = ctx.require_user()?.clone();
+    if Role::parse(&user.role) == Some(Role::Patient) {
+        let items = ctx.run(svc::my_appointments).await?;
+        return html(&MinePage {
+            l: ctx.layout("My appointments", "appointments").await,
+            items,
+            now: ctx.svc.now(),
+        });
+    }
+    let today = ctx.svc.now().date();
+    let day = NaiveDate::parse_from_str(&q.week, "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=9999).contains(&d.year()))
+        .unwrap_or(today);
+    let monday = day - Duration::days(day.weekday().num_days_from_monday() as i64);
+    let items = ctx
+        .run(move |s, caller| svc::week(s, caller, monday))
+        .await?;
+    let days = (0..7)
+        .map(|i| {
+            let d = monday + Duration::days(i);
+            (
+                d,
+                items
+                    .iter()
+                    .filter(|(a, ..)| a.starts_at.date() == d)
+                    .cloned()
+                    .collect(),
+            )
+        })
+        .collect();
+    html(&WeekPage {
+        l: ctx.layout("Calendar", "appointments").await,
+        prev: format!("/appointments?week={}", monday - Duration::days(7)),
+        next: format!("/appointments?week={}", monday + Duration::days(7)),
+        monday,
+        days,
+    })
+}
+
+pub async fn cancel_submit(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let id = path.into_inner();
+    ctx.run(move |s, caller| svc::cancel(s, caller, &id))
+        .await?;
+    ctx.flash("Appointment cancelled. The slot is free again; book another time from the practitioner's calendar.");
+    Ok(see_other("/appointments"))
+}

@@ -1,0 +1,233 @@
+use futures::future::join_all;
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+const CARDIO: &str = "farah.siddiqui@harbour.example"; // runs a practice (seeded hours)
+
+fn user_id(app: &TestApp, email: &str) -> String {
+    use diesel::prelude::*;
+    use handoff::db::schema::users;
+    users::table
+        .filter(users::email.eq(email))
+        .select(users::id)
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+fn first_slot(page: &str) -> String {
+    let marker = "<option value=\"";
+    let i = page.find(marker).expect("a free slot") + marker.len();
+    page[i..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_referred_patient_books_from_the_button_and_both_calendars_show_it() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let to = user_id(&app, CARDIO);
+    let (_, _, loc) = app
+        .send(
+            &gp,
+            &format!("/patients/{pid}/referrals"),
+            &[
+                ("receiver_id", &to),
+                ("priority", "routine"),
+                ("reason", "Palpitations"),
+                ("consent_verbal", "on"),
+                ("action", "send"),
+            ],
+        )
+        .await;
+    let rid = loc.unwrap().trim_start_matches("/referrals/").to_string();
+    let rx = app.login(CARDIO, PW).await;
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
+    let marker = "name=\"version\" value=\"";
+    let v = page[page.find(marker).unwrap() + marker.len()..]
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    app.send(&rx, &format!("/referrals/{rid}/accept"), &[("version", &v)])
+        .await;
+
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, rpage) = app.get(&patient.client, &format!("/referrals/{rid}")).await;
+    let href = format!("/practitioners/{to}?referral={rid}");
+    assert!(
+        rpage.contains(&href),
+        "the booking button leads to the calendar, tied to the referral"
+    );
+    let (status, cal) = app.get(&patient.client, &href).await;
+    assert_eq!(status, StatusCode::OK);
+    let slot = first_slot(&cal);
+    let (status, body, loc) = app
+        .send(
+            &patient,
+            &format!("/practitioners/{to}/book"),
+            &[("starts_at", &slot), ("referral", &rid)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(loc.as_deref(), Some("/appointments"));
+    let (_, mine) = app.get(&patient.client, "/appointments").await;
+    assert!(mine.contains("With Dr Farah Siddiqui") && mine.contains("for your referral"));
+    let (_, rpage) = app.get(&patient.client, &format!("/referrals/{rid}")).await;
+    assert!(rpage.contains("Visit booked for"), "the timeline says so");
+    let (_, cal) = app
+        .get(&patient.client, &format!("/practitioners/{to}"))
+        .await;
+    assert!(
+        !cal.contains(&format!("value=\"{slot}\"")),
+        "the slot is no longer offered"
+    );
+    let week = &slot[..10];
+    let (_, w) = app
+        .get(&rx.client, &format!("/appointments?week={week}"))
+        .await;
+    assert!(
+        w.contains("Aarav Sharma"),
+        "the practitioner's week shows it"
+    );
+    // Cancelling frees the slot.
+    let cancel = mine
+        .split("action=\"/appointments/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _, _) = app
+        .send(&patient, &format!("/appointments/{cancel}"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, cal) = app
+        .get(&patient.client, &format!("/practitioners/{to}"))
+        .await;
+    assert!(cal.contains(&format!("value=\"{slot}\"")), "free again");
+}
+
+#[tokio::test]
+async fn two_patients_can_never_book_the_same_slot() {
+    let app = TestApp::spawn().await;
+    let to = user_id(&app, CARDIO);
+    let mut patients = Vec::new();
+    for email in [
+        PATIENT_A,
+        "neha.shetty@patients.example",
+        "diya.menon@patients.example",
+        "kiran.mathew@patients.example",
+    ] {
+        patients.push(app.login(email, PW).await);
+    }
+    let (_, cal) = app
+        .get(&patients[0].client, &format!("/practitioners/{to}"))
+        .await;
+    let slot = first_slot(&cal);
+    let url = app.url(&format!("/practitioners/{to}/book"));
+    let mut tries = Vec::new();
+    for p in &patients {
+        for _ in 0..3 {
+            let req = p.client.post(&url).form(&[
+                ("csrf_token", p.csrf.as_str()),
+                ("starts_at", slot.as_str()),
+            ]);
+            tries.push(async move { req.send().await.unwrap() });
+        }
+    }
+    let responses = join_all(tries).await;
+    let ok = responses
+        .iter()
+        .filter(|r| r.status() == StatusCode::SEE_OTHER)
+        .count();
+    let conflicts: Vec<_> = responses
+        .into_iter()
+        .filter(|r| r.status() == StatusCode::CONFLICT)
+        .collect();
+    assert_eq!(ok, 1, "exactly one booking");
+    assert_eq!(conflicts.len(), 11);
+    assert!(
+        conflicts
+            .into_iter()
+            .next()
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("Choose another time")
+    );
+    use diesel::prelude::*;
+    use handoff::db::schema::appointments;
+    let live: i64 = appointments::table
+        .filter(appointments::status.eq("booked"))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(live, 1);
+}
+
+#[tokio::test]
+async fn practitioners_set_their_hours_and_bad_input_is_shown_by_the_field() {
+    let app = TestApp::spawn().await;
+    let doc = app.login(GP, PW).await;
+    let (status, body, _) = app
+        .send(
+            &doc,
+            "/practice",
+            &[
+                ("location", "Room 2"),
+                ("visit_minutes", "15"),
+                ("mon", "9-12"),
+                ("days_off", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Write hours like 09:00-13:00") && body.contains("value=\"Room 2\""));
+    let (status, _, _) = app
+        .send(
+            &doc,
+            "/practice",
+            &[
+                ("location", "Room 2"),
+                ("visit_minutes", "15"),
+                ("tue", "14:00-15:00"),
+                ("days_off", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let me = user_id(&app, GP);
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, cal) = app
+        .get(&patient.client, &format!("/practitioners/{me}"))
+        .await;
+    assert!(
+        cal.contains("Tuesday") && cal.contains(">14:45<") && !cal.contains(">15:00<"),
+        "15-minute slots within the hours"
+    );
+    // Patients cannot open the practice form; practitioners cannot book.
+    assert_eq!(
+        app.get(&patient.client, "/practice").await.0,
+        StatusCode::FORBIDDEN
+    );
+    let slot = first_slot(&cal);
+    let (status, _, _) = app
+        .send(
+            &doc,
+            &format!("/practitioners/{me}/book"),
+            &[("starts_at", &slot)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = app
+        .send(
+            &patient,
+            &format!("/practitioners/{me}/book"),
+            &[("starts_at", "2020-01-01T09:00")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "not an open slot");
+}

@@ -1013,32 +1013,7 @@ fn effects(
                 // two transactions never wait on each other in opposite orders.
                 request_card(c, r, &patient, now)?;
                 if input.consent_verbal.is_some() {
-                    db::referrals::insert_consent(
-                        c,
-                        &Consent {
-                            id: db::new_id(),
-                            patient_id: r.patient_id.clone(),
-                            referral_id: r.id.clone(),
-                            recipient_id: r.receiver_id.clone(),
-                            method: "verbal".into(),
-                            scope: r.scope.clone(),
-                            recorded_by: caller.user_id()?.to_string(),
-                            recorded_at: now,
-                            withdrawn_at: None,
-                        },
-                    )?;
-                    audit(
-                        c,
-                        now,
-                        caller,
-                        AuditEntry {
-                            action: "consent_recorded",
-                            subject_type: "referral",
-                            subject_id: &r.id,
-                            patient_id: Some(&r.patient_id),
-                            detail: format!("verbal, attested; scope: {}", r.scope),
-                        },
-                    )?;
+                    record_consent(c, caller, r, "verbal", "verbal, attested", now)?;
                 }
             }
         }
@@ -1054,32 +1029,7 @@ fn effects(
                 now,
             )?;
             request_card(c, r, &patient, now)?;
-            db::referrals::insert_consent(
-                c,
-                &Consent {
-                    id: db::new_id(),
-                    patient_id: r.patient_id.clone(),
-                    referral_id: r.id.clone(),
-                    recipient_id: r.receiver_id.clone(),
-                    method: "in_app".into(),
-                    scope: r.scope.clone(),
-                    recorded_by: caller.user_id()?.to_string(),
-                    recorded_at: now,
-                    withdrawn_at: None,
-                },
-            )?;
-            audit(
-                c,
-                now,
-                caller,
-                AuditEntry {
-                    action: "consent_recorded",
-                    subject_type: "referral",
-                    subject_id: &r.id,
-                    patient_id: Some(&r.patient_id),
-                    detail: format!("in-app by the patient; scope: {}", r.scope),
-                },
-            )?;
+            record_consent(c, caller, r, "in_app", "in-app by the patient", now)?;
         }
         (Command::Decline, _) => {
             let t = threads::practitioner_patient(c, &r.sender_id, &patient.id, now)?;
@@ -1125,6 +1075,43 @@ fn effects(
         _ => {}
     }
     Ok(())
+}
+
+/// Records the patient's consent to share the referral's scope with its receiver.
+fn record_consent(
+    c: &mut DbConn,
+    caller: &Caller,
+    r: &Referral,
+    method: &str,
+    how: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    db::referrals::insert_consent(
+        c,
+        &Consent {
+            id: db::new_id(),
+            patient_id: r.patient_id.clone(),
+            referral_id: r.id.clone(),
+            recipient_id: r.receiver_id.clone(),
+            method: method.into(),
+            scope: r.scope.clone(),
+            recorded_by: caller.user_id()?.to_string(),
+            recorded_at: now,
+            withdrawn_at: None,
+        },
+    )?;
+    audit(
+        c,
+        now,
+        caller,
+        AuditEntry {
+            action: "consent_recorded",
+            subject_type: "referral",
+            subject_id: &r.id,
+            patient_id: Some(&r.patient_id),
+            detail: format!("{how}; scope: {}", r.scope),
+        },
+    )
 }
 
 /// Posts the request card (with the optional message) into the sender-receiver thread.

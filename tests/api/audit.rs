@@ -7,15 +7,6 @@ use crate::helpers::*;
 
 const CARDIO: &str = "farah.siddiqui@harbour.example";
 
-fn user_id(app: &TestApp, email: &str) -> String {
-    use handoff::db::schema::users;
-    users::table
-        .filter(users::email.eq(email))
-        .select(users::id)
-        .first(&mut *app.conn())
-        .unwrap()
-}
-
 fn count(app: &TestApp, action: &str, subject: &str) -> i64 {
     handoff::db::audit::count_action(&mut app.conn(), action, subject).unwrap()
 }
@@ -33,7 +24,7 @@ fn rows(app: &TestApp, action: &str) -> Vec<handoff::db::audit::AuditRow> {
 /// Sends a consented referral from the GP to the cardiologist; returns its id.
 async fn referral(app: &TestApp, gp: &Session, secret: &str) -> String {
     let pid = app.patient_id("Aarav Sharma");
-    let to = user_id(app, CARDIO);
+    let to = app.user_id(CARDIO);
     let (status, _, loc) = app
         .send(
             gp,
@@ -57,7 +48,7 @@ async fn referral(app: &TestApp, gp: &Session, secret: &str) -> String {
 async fn each_audited_action_writes_exactly_one_row_with_actor_patient_and_subject() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
-    let gp_id = user_id(&app, GP);
+    let gp_id = app.user_id(GP);
     let pid = app.patient_id("Aarav Sharma");
     assert_eq!(
         rows(&app, "login")
@@ -87,7 +78,7 @@ async fn each_audited_action_writes_exactly_one_row_with_actor_patient_and_subje
     assert_eq!(seen.len(), 1);
     assert_eq!(
         seen[0].actor_id.as_deref(),
-        Some(user_id(&app, CARDIO).as_str())
+        Some(app.user_id(CARDIO).as_str())
     );
     assert_eq!(seen[0].patient_id.as_deref(), Some(pid.as_str()));
     // A failed sign-in and a sign-out are rows too.

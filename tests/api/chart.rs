@@ -76,7 +76,7 @@ async fn each_chart_section_can_be_added_and_read_back() {
         .send(
             &s,
             &format!("{base}/care-team"),
-            &[("practitioner_id", &user_id(&app, UNRELATED))],
+            &[("practitioner_id", &app.user_id(UNRELATED))],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -84,16 +84,6 @@ async fn each_chart_section_can_be_added_and_read_back() {
     let (status, page) = app.get(&v.client, &base).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Iodinated contrast"));
-}
-
-fn user_id(app: &TestApp, email: &str) -> String {
-    use diesel::prelude::*;
-    use handoff::db::schema::users;
-    users::table
-        .filter(users::email.eq(email))
-        .select(users::id)
-        .first(&mut *app.conn())
-        .unwrap()
 }
 
 #[tokio::test]

@@ -212,6 +212,16 @@ impl TestApp {
         self.svc.pool.get().unwrap()
     }
 
+    /// A user's id by e-mail.
+    pub fn user_id(&self, email: &str) -> String {
+        use handoff::db::schema::users;
+        users::table
+            .filter(users::email.eq(email))
+            .select(users::id)
+            .first(&mut *self.conn())
+            .expect("user")
+    }
+
     /// A seeded patient's id by "given family" name.
     pub fn patient_id(&self, name: &str) -> String {
         patients::table

@@ -8,16 +8,6 @@ const CARDIO_NO_PRACTICE: &str = "ananya.bose@northgate.example";
 const NEURO: &str = "lakshmi.narayan@northgate.example"; // has a practice
 const HARBOUR_PATIENT: &str = "diya.menon@patients.example";
 
-fn user_id(app: &TestApp, email: &str) -> String {
-    use diesel::prelude::*;
-    use handoff::db::schema::users;
-    users::table
-        .filter(users::email.eq(email))
-        .select(users::id)
-        .first(&mut *app.conn())
-        .unwrap()
-}
-
 fn version_in(page: &str, action: &str) -> String {
     let at = page
         .find(&format!("action=\"{action}\""))
@@ -144,7 +134,7 @@ async fn accept_flow(receiver_email: &str, expect_booking: bool) {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = user_id(&app, receiver_email);
+    let to = app.user_id(receiver_email);
     let (_, composer) = app
         .get(&gp.client, &format!("/patients/{pid}/refer/new?to={to}"))
         .await;
@@ -235,7 +225,7 @@ async fn in_an_approval_clinic_the_patient_decides_first() {
     let app = TestApp::spawn().await;
     let sender = app.login(CARDIO, PW).await; // Harbour's first practitioner cares for its patients
     let pid = app.patient_id("Diya Menon");
-    let neuro = user_id(&app, NEURO);
+    let neuro = app.user_id(NEURO);
     let (status, body, id) = compose(&app, &sender, &pid, &neuro, &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let id = id.unwrap();
@@ -301,7 +291,7 @@ async fn a_rejection_reaches_the_referrer_but_never_the_patient_and_can_be_redir
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let neuro = user_id(&app, NEURO);
+    let neuro = app.user_id(NEURO);
     let (_, _, id) = compose(&app, &gp, &pid, &neuro, &[("consent_verbal", "on")]).await;
     let id = id.unwrap();
     let rx = app.login(NEURO, PW).await;
@@ -362,7 +352,7 @@ async fn a_rejection_reaches_the_referrer_but_never_the_patient_and_can_be_redir
         .get_raw(&gp.client, &format!("/referrals/{id}/redirect"))
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let cardio = user_id(&app, CARDIO);
+    let cardio = app.user_id(CARDIO);
     let (_, composer) = app
         .get(
             &gp.client,
@@ -409,7 +399,7 @@ async fn a_doctor_only_referral_never_shows_its_snapshot_to_the_patient() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = user_id(&app, CARDIO);
+    let to = app.user_id(CARDIO);
     let secret = "ZEBRA-SECRET-42 low mood and intrusive thoughts";
     let (status, _, id) = compose(
         &app,
@@ -466,7 +456,7 @@ async fn twenty_concurrent_decisions_give_one_success_and_one_event() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = user_id(&app, CARDIO);
+    let to = app.user_id(CARDIO);
     let (_, _, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
     let id = id.unwrap();
     let rx = app.login(CARDIO, PW).await;
@@ -519,7 +509,7 @@ async fn outsiders_can_neither_see_nor_act() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = user_id(&app, CARDIO);
+    let to = app.user_id(CARDIO);
     let (_, _, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
     let id = id.unwrap();
     let version = "2";
@@ -584,7 +574,7 @@ async fn sending_without_consent_is_refused_and_nothing_is_shared() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = user_id(&app, CARDIO);
+    let to = app.user_id(CARDIO);
     let (status, body, _) = compose(&app, &gp, &pid, &to, &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("consent to share the ticked sections is needed before sending"));
@@ -633,7 +623,7 @@ async fn sending_without_consent_is_refused_and_nothing_is_shared() {
 async fn receivers_work_the_inbox_with_filters_and_accept_and_open_next() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
-    let to = user_id(&app, CARDIO);
+    let to = app.user_id(CARDIO);
     let mut ids = Vec::new();
     for (name, prio) in [
         ("Aarav Sharma", "routine"),
@@ -701,7 +691,7 @@ async fn stale_forms_get_a_409_that_says_what_changed() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = user_id(&app, CARDIO);
+    let to = app.user_id(CARDIO);
     let (_, _, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
     let id = id.unwrap();
     let rx = app.login(CARDIO, PW).await;
@@ -761,7 +751,7 @@ async fn crafted_input_gets_a_clear_answer_never_a_500_or_a_leak() {
     let app = TestApp::spawn().await;
     let sender = app.login(CARDIO, PW).await;
     let pid = app.patient_id("Diya Menon");
-    let neuro = user_id(&app, NEURO);
+    let neuro = app.user_id(NEURO);
     // Awaiting the patient's approval: not the receiver's business yet, whatever the filter.
     let (_, _, id) = compose(&app, &sender, &pid, &neuro, &[]).await;
     let id = id.unwrap();

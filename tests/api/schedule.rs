@@ -5,16 +5,6 @@ use crate::helpers::*;
 
 const CARDIO: &str = "farah.siddiqui@harbour.example"; // runs a practice (seeded hours)
 
-fn user_id(app: &TestApp, email: &str) -> String {
-    use diesel::prelude::*;
-    use handoff::db::schema::users;
-    users::table
-        .filter(users::email.eq(email))
-        .select(users::id)
-        .first(&mut *app.conn())
-        .unwrap()
-}
-
 fn first_slot(page: &str) -> String {
     let marker = "<option value=\"";
     let i = page.find(marker).expect("a free slot") + marker.len();
@@ -26,7 +16,7 @@ async fn a_referred_patient_books_from_the_button_and_both_calendars_show_it() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = user_id(&app, CARDIO);
+    let to = app.user_id(CARDIO);
     let (_, _, loc) = app
         .send(
             &gp,
@@ -112,7 +102,7 @@ async fn a_referred_patient_books_from_the_button_and_both_calendars_show_it() {
 #[tokio::test]
 async fn two_patients_can_never_book_the_same_slot() {
     let app = TestApp::spawn().await;
-    let to = user_id(&app, CARDIO);
+    let to = app.user_id(CARDIO);
     let mut patients = Vec::new();
     for email in [
         PATIENT_A,
@@ -199,7 +189,7 @@ async fn practitioners_set_their_hours_and_bad_input_is_shown_by_the_field() {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let me = user_id(&app, GP);
+    let me = app.user_id(GP);
     let patient = app.login(PATIENT_A, PW).await;
     let (_, cal) = app
         .get(&patient.client, &format!("/practitioners/{me}"))

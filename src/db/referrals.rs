@@ -387,6 +387,55 @@ pub fn sent_by(
     with_names(conn, rows)
 }
 
+/// How many of a sender's open loops were submitted in [from, to).
+pub fn open_loops_between(
+    conn: &mut DbConn,
+    sender_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<i64> {
+    referrals::table
+        .filter(referrals::sender_id.eq(sender_id))
+        .filter(referrals::status.eq_any(crate::domain::referral::OPEN_LOOP))
+        .filter(referrals::submitted_at.ge(from))
+        .filter(referrals::submitted_at.lt(to))
+        .count()
+        .get_result(conn)
+}
+
+/// A sender's oldest open loops.
+pub fn oldest_open(conn: &mut DbConn, sender_id: &str, limit: i64) -> QueryResult<Vec<ListRow>> {
+    let rows = referrals::table
+        .filter(referrals::sender_id.eq(sender_id))
+        .filter(referrals::status.eq_any(crate::domain::referral::OPEN_LOOP))
+        .order((referrals::submitted_at.asc(), referrals::id.asc()))
+        .limit(limit)
+        .select(Referral::as_select())
+        .load(conn)?;
+    with_names(conn, rows)
+}
+
+/// Sets what the patient should bring (compare-and-set on the version); rows changed.
+pub fn set_what_to_bring(
+    conn: &mut DbConn,
+    id: &str,
+    version: i64,
+    text: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        referrals::table
+            .filter(referrals::id.eq(id))
+            .filter(referrals::version.eq(version)),
+    )
+    .set((
+        referrals::what_to_bring.eq(text),
+        referrals::updated_at.eq(at),
+        referrals::version.eq(referrals::version + 1),
+    ))
+    .execute(conn)
+}
+
 pub fn sent_counts(conn: &mut DbConn, sender_id: &str) -> QueryResult<Vec<(String, i64)>> {
     referrals::table
         .filter(referrals::sender_id.eq(sender_id))

@@ -143,6 +143,26 @@ pub fn cancel(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<usi
     .execute(conn)
 }
 
+/// Marks a booked appointment attended or no-show (compare-and-set); rows changed.
+pub fn mark(conn: &mut DbConn, id: &str, status: &str) -> QueryResult<usize> {
+    diesel::update(
+        appointments::table
+            .filter(appointments::id.eq(id))
+            .filter(appointments::status.eq("booked")),
+    )
+    .set(appointments::status.eq(status))
+    .execute(conn)
+}
+
+/// The appointments booked for a referral, soonest first.
+pub fn for_referral(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<Appointment>> {
+    appointments::table
+        .filter(appointments::referral_id.eq(referral_id))
+        .order(appointments::starts_at.asc())
+        .select(Appointment::as_select())
+        .load(conn)
+}
+
 /// A patient's appointments with the practitioner's name, soonest first.
 pub fn for_patient(conn: &mut DbConn, patient_id: &str) -> QueryResult<Vec<(Appointment, String)>> {
     appointments::table

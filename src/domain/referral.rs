@@ -151,7 +151,8 @@ pub fn patient_event_text(kind: &str, note: &str) -> String {
         "cancel" => "Cancelled".into(),
         "consent_withdrawn" => "You withdrew your consent to share the clinical details".into(),
         // Booking notes are written by the patient's own action and name only the time.
-        "visit_booked" | "visit_cancelled" => note.to_string(),
+        "visit_booked" | "visit_cancelled" | "what_to_bring" | "visit_attended"
+        | "visit_no_show" => note.to_string(),
         _ => "Updated".into(),
     }
 }
@@ -452,6 +453,23 @@ pub fn default_what_to_bring(kind: &str) -> &'static str {
         }
     }
 }
+
+/// Statuses in which a submitted referral's loop is still open for its sender.
+pub const OPEN_LOOP: [&str; 6] = [
+    "awaiting_patient",
+    "sent",
+    "need_info",
+    "visit_required",
+    "accepted",
+    "rejected",
+];
+
+/// The age bands of open loops, in days since submission: under 7, 7 to 30, over 30.
+pub const OPEN_LOOP_BANDS: [(&str, i64, i64); 3] = [
+    ("under 7 days", 0, 7),
+    ("7–30 days", 7, 30),
+    ("over 30 days", 30, i64::MAX),
+];
 
 /// Priority of a referral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

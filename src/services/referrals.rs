@@ -1164,6 +1164,9 @@ pub struct ReferralView {
     pub consents: Vec<Consent>,
     pub booking: bool,
     pub approval_required: bool,
+    /// Visits booked for this referral.
+    pub visits: Vec<db::schedule::Appointment>,
+    pub now: NaiveDateTime,
 }
 
 /// Opens a referral for the caller. The view is audited before the page is returned.
@@ -1211,6 +1214,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     let (receiver, receiver_practitioner) = db::users::get_practitioner(&mut conn, &r.receiver_id)?;
     let receiver_clinic_row = db::clinics::get(&mut conn, &receiver_practitioner.clinic_id)?;
     let has_practice = db::practices::get(&mut conn, &r.receiver_id)?.is_some();
+    let visits = db::schedule::for_referral(&mut conn, id)?;
     let view = ReferralView {
         status,
         party,
@@ -1235,6 +1239,8 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
                 receiver_clinic_row.show_booking_prompts,
             ),
         approval_required: facts.approval_required,
+        visits,
+        now: svc.now(),
         referral: r,
     };
     svc.record_view(
@@ -1333,18 +1339,97 @@ pub fn next_waiting(svc: &Services, caller: &Caller, except: &str) -> AppResult<
 }
 
 /// The sender's list of sent referrals.
-pub fn sent(
-    svc: &Services,
-    caller: &Caller,
-    status: Option<&str>,
-) -> AppResult<(Vec<ListRow>, StatusCounts)> {
+pub fn sent(svc: &Services, caller: &Caller, status: Option<&str>) -> AppResult<SentPage> {
     caller.authorize(&Action::Refer, "/sent")?;
     let me = caller.user_id()?;
+    let now = svc.now();
     let mut conn = svc.conn()?;
-    Ok((
-        db::referrals::sent_by(&mut conn, me, status, 200)?,
-        db::referrals::sent_counts(&mut conn, me)?,
-    ))
+    let mut bands = Vec::new();
+    for (label, from_days, to_days) in rules::OPEN_LOOP_BANDS {
+        // Submitted between `to_days` and `from_days` ago.
+        let newest = now - chrono::Duration::days(from_days) + chrono::Duration::seconds(1);
+        let oldest = if to_days == i64::MAX {
+            NaiveDateTime::MIN
+        } else {
+            now - chrono::Duration::days(to_days) + chrono::Duration::seconds(1)
+        };
+        bands.push((
+            label,
+            db::referrals::open_loops_between(&mut conn, me, oldest, newest)?,
+        ));
+    }
+    Ok(SentPage {
+        rows: db::referrals::sent_by(&mut conn, me, status, 200)?,
+        counts: db::referrals::sent_counts(&mut conn, me)?,
+        open_bands: bands,
+        oldest_open: db::referrals::oldest_open(&mut conn, me, 10)?,
+    })
+}
+
+/// The sender's list: referrals by status, and open loops by age.
+pub struct SentPage {
+    pub rows: Vec<ListRow>,
+    pub counts: StatusCounts,
+    /// (age band, how many open loops).
+    pub open_bands: Vec<(&'static str, i64)>,
+    pub oldest_open: Vec<ListRow>,
+}
+
+/// The receiver tells the patient what to bring (a compare-and-set on the version).
+pub fn set_what_to_bring(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    version: &str,
+    text: &str,
+) -> AppResult<()> {
+    let version: i64 = version.trim().parse().map_err(|_| {
+        AppError::BadRequest("The form is missing the referral's version; reload the page.".into())
+    })?;
+    let mut e = FieldErrors::new();
+    let text = required_text(&mut e, "what_to_bring", "What to bring", text, 1000);
+    if !e.is_empty() {
+        return Err(AppError::Invalid(e));
+    }
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let (r, party, status) = load_for(c, caller, id)?;
+        if party != Party::Receiver {
+            return Err(AppError::Forbidden(
+                "Only the receiving practitioner says what to bring.".into(),
+            ));
+        }
+        if status.is_terminal() {
+            return Err(AppError::Conflict("This referral is closed.".into()));
+        }
+        if db::referrals::set_what_to_bring(c, id, version, &text, now)? == 0 {
+            return Err(stale(c, id, party));
+        }
+        event(
+            c,
+            id,
+            now,
+            caller.actor.user_id(),
+            "what_to_bring",
+            None,
+            None,
+            &format!("What to bring: {text}"),
+            true,
+        )?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "referral_edited",
+                subject_type: "referral",
+                subject_id: id,
+                patient_id: Some(&r.patient_id),
+                detail: "what to bring".into(),
+            },
+        )
+    })
 }
 
 /// The signed-in patient's referrals.

@@ -337,6 +337,101 @@ pub fn cancel(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
     })
 }
 
+/// The practitioner records whether the patient came. A no-show tells the referring
+/// practitioner and offers the patient a new booking.
+pub fn mark_visit(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    attended: bool,
+) -> AppResult<Option<String>> {
+    caller.authorize(&Action::Refer, "/appointments")?;
+    let me = caller.user_id()?.to_string();
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let a = db::schedule::get(c, id)?;
+        if a.practitioner_id != me {
+            return Err(AppError::NotFound);
+        }
+        if a.starts_at > now {
+            return Err(AppError::Conflict("This visit has not started yet.".into()));
+        }
+        let status = if attended { "attended" } else { "no_show" };
+        if db::schedule::mark(c, id, status)? == 0 {
+            return Err(AppError::Conflict(
+                "This visit was already marked or cancelled.".into(),
+            ));
+        }
+        let when = a.starts_at.format("%A %Y-%m-%d at %H:%M").to_string();
+        let patient = db::patients::get(c, &a.patient_id)?;
+        if let Some(rid) = &a.referral_id {
+            let r = db::referrals::get(c, rid)?;
+            let note = if attended {
+                format!("Visit of {when} attended")
+            } else {
+                format!("Missed the visit of {when}")
+            };
+            db::referrals::insert_event(
+                c,
+                &db::referrals::Event {
+                    id: db::new_id(),
+                    referral_id: rid.clone(),
+                    at: now,
+                    actor_id: Some(me.clone()),
+                    kind: if attended {
+                        "visit_attended".into()
+                    } else {
+                        "visit_no_show".into()
+                    },
+                    from_status: None,
+                    to_status: None,
+                    note,
+                    patient_visible: true,
+                },
+            )?;
+            if !attended {
+                db::threads::notify(
+                    c,
+                    &r.sender_id,
+                    Some(rid),
+                    &format!(
+                        "{} {} did not come to the visit of {when}",
+                        patient.given_name, patient.family_name
+                    ),
+                    now,
+                )?;
+            }
+        }
+        if !attended && let Some(u) = &patient.user_id {
+            db::threads::notify(
+                c,
+                u,
+                a.referral_id.as_deref(),
+                &format!("You missed your visit of {when}. Please book another time."),
+                now,
+            )?;
+        }
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: if attended {
+                    "visit_attended"
+                } else {
+                    "visit_no_show"
+                },
+                subject_type: "appointment",
+                subject_id: id,
+                patient_id: Some(&a.patient_id),
+                detail: when,
+            },
+        )?;
+        Ok(a.referral_id.clone())
+    })
+}
+
 /// A practitioner's week: their live appointments from `monday` for seven days.
 pub fn week(
     svc: &Services,

@@ -518,6 +518,50 @@ command_handlers! {
     cancel_submit => Cancel,
 }
 
+#[derive(Deserialize)]
+pub struct BringForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    what_to_bring: String,
+}
+
+/// The receiver sets what the patient should bring.
+pub async fn bring_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    form: web::Form<BringForm>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let f = form.into_inner();
+    let id2 = id.clone();
+    let text = f.what_to_bring.clone();
+    match ctx
+        .run(move |s, caller| svc::set_what_to_bring(s, caller, &id2, &f.version, &f.what_to_bring))
+        .await
+    {
+        Ok(()) => {
+            ctx.flash("Saved. The patient sees what to bring.");
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let v = ctx.run(move |s, caller| svc::view(s, caller, &id)).await?;
+            render_show(
+                &ctx,
+                v,
+                FormState::new(
+                    "bring",
+                    [("what_to_bring".to_string(), text)].into(),
+                    errors,
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Redirect starts with a new search for the same patient.
 pub async fn redirect_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
     let id = path.into_inner();
@@ -677,14 +721,14 @@ pub struct SentParams {
 struct SentPage {
     l: Layout,
     status: String,
-    rows: Vec<ListRow>,
-    counts: Vec<(String, i64)>,
+    page: svc::SentPage,
     statuses: Vec<(&'static str, &'static str)>,
 }
 
 impl SentPage {
     fn count(&self, s: &str) -> i64 {
-        self.counts
+        self.page
+            .counts
             .iter()
             .find(|(k, _)| k == s)
             .map_or(0, |(_, n)| *n)
@@ -697,14 +741,13 @@ impl SentPage {
 pub async fn sent_page(ctx: Ctx, q: web::Query<SentParams>) -> AppResult<HttpResponse> {
     let status = q.into_inner().status;
     let s2 = status.clone();
-    let (rows, counts) = ctx
+    let page = ctx
         .run(move |s, caller| svc::sent(s, caller, Some(s2.as_str()).filter(|x| !x.is_empty())))
         .await?;
     html(&SentPage {
         l: ctx.layout("Sent referrals", "sent").await,
         status,
-        rows,
-        counts,
+        page,
         statuses: crate::domain::referral::ALL_STATUSES
             .iter()
             .map(|s| (s.as_str(), s.label()))

@@ -164,6 +164,30 @@ pub async fn appointments_page(ctx: Ctx, q: web::Query<WeekQuery>) -> AppResult<
     })
 }
 
+async fn mark(ctx: Ctx, id: String, attended: bool) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let id2 = id.clone();
+    let referral = ctx
+        .run(move |s, caller| svc::mark_visit(s, caller, &id2, attended))
+        .await?;
+    ctx.flash(if attended {
+        "Marked as attended."
+    } else {
+        "Marked as missed. The referrer and the patient have been told."
+    });
+    Ok(see_other(
+        &referral.map_or("/appointments".to_string(), |r| format!("/referrals/{r}")),
+    ))
+}
+
+pub async fn attended_submit(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    mark(ctx, path.into_inner(), true).await
+}
+
+pub async fn no_show_submit(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    mark(ctx, path.into_inner(), false).await
+}
+
 pub async fn cancel_submit(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
     ctx.require_user()?;
     let id = path.into_inner();

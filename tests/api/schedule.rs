@@ -221,3 +221,119 @@ async fn practitioners_set_their_hours_and_bad_input_is_shown_by_the_field() {
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "not an open slot");
 }
+
+#[tokio::test]
+async fn a_missed_visit_tells_the_referrer_and_offers_the_patient_a_new_booking() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let to = app.user_id(CARDIO);
+    let (_, _, loc) = app
+        .send(
+            &gp,
+            &format!("/patients/{pid}/referrals"),
+            &[
+                ("receiver_id", &to),
+                ("priority", "routine"),
+                ("reason", "Palpitations"),
+                ("consent_verbal", "on"),
+                ("action", "send"),
+            ],
+        )
+        .await;
+    let rid = loc.unwrap().trim_start_matches("/referrals/").to_string();
+    let rx = app.login(CARDIO, PW).await;
+    let version = |page: &str| {
+        let marker = "name=\"version\" value=\"";
+        page[page.find(marker).unwrap() + marker.len()..]
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
+    app.send(
+        &rx,
+        &format!("/referrals/{rid}/accept"),
+        &[("version", &version(&page))],
+    )
+    .await;
+    // The receiver says what to bring; the patient sees it.
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
+    let (status, _, _) = app
+        .send(
+            &rx,
+            &format!("/referrals/{rid}/bring"),
+            &[
+                ("version", &version(&page)),
+                (
+                    "what_to_bring",
+                    "Your last ECG and a list of your medicines",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let patient = app.login(PATIENT_A, PW).await;
+    assert!(
+        app.get(&patient.client, &format!("/referrals/{rid}"))
+            .await
+            .1
+            .contains("Your last ECG and a list of your medicines")
+    );
+    // The sender's open loops count it.
+    let (_, sent) = app.get(&gp.client, "/sent").await;
+    assert!(
+        sent.contains("under 7 days: <span class=\"count\">1</span>"),
+        "open loops by age"
+    );
+
+    let (_, cal) = app
+        .get(
+            &patient.client,
+            &format!("/practitioners/{to}?referral={rid}"),
+        )
+        .await;
+    let slot = first_slot(&cal);
+    app.send(
+        &patient,
+        &format!("/practitioners/{to}/book"),
+        &[("starts_at", &slot), ("referral", &rid)],
+    )
+    .await;
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
+    assert!(!page.contains("Did not come"), "not before the visit time");
+    app.clock.set(
+        chrono::NaiveDateTime::parse_from_str(&slot, "%Y-%m-%dT%H:%M").unwrap()
+            + chrono::Duration::minutes(30),
+    );
+    let rx = app.login(CARDIO, PW).await;
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
+    let appt = page
+        .split("action=\"/appointments/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _, loc) = app
+        .send(&rx, &format!("/appointments/{appt}/no_show"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(loc.unwrap(), format!("/referrals/{rid}"));
+    let gp = app.login(GP, PW).await;
+    assert!(
+        app.get(&gp.client, "/notifications")
+            .await
+            .1
+            .contains("did not come to the visit")
+    );
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, page) = app.get(&patient.client, &format!("/referrals/{rid}")).await;
+    assert!(page.contains("Missed the visit") && page.contains("Book another time"));
+    let (status, _, _) = app
+        .send(&rx, &format!("/appointments/{appt}/attended"), &[])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "marked once");
+}

@@ -272,6 +272,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    referral_asks (id) {
+        id -> Text,
+        referral_id -> Text,
+        round -> BigInt,
+        position -> BigInt,
+        text -> Text,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        referral_id -> Text,
+        ask_id -> Nullable<Text>,
+        purpose -> Text,
+        original_name -> Text,
+        stored_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     referral_events (id) {
         id -> Text,
         referral_id -> Text,
@@ -373,6 +402,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     appointments,
     referrals,
     referral_events,
+    referral_asks,
+    attachments,
     consents,
     threads,
     messages,

@@ -10,6 +10,7 @@ pub mod patients;
 pub mod referrals;
 pub mod schedule;
 pub mod seed;
+pub mod store;
 pub mod threads;
 
 use std::path::PathBuf;

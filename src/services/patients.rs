@@ -1,7 +1,6 @@
 //! Patients and their charts: the practitioner's list, registration, the profile page,
 //! adding to each chart section, files, and the care team.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
@@ -440,9 +439,9 @@ pub fn upload_file(
         return Err(AppError::Invalid(errors));
     };
     let id = db::new_id();
-    let stored_name = format!("{}.bin", db::new_id());
     let sha = hex::encode(Sha256::digest(&up.bytes));
-    let tmp = write_temp(svc, &stored_name, &up.bytes)?;
+    let staged = super::store::LocalStore::new(&svc.files_dir).stage(&up.bytes)?;
+    let stored_name = staged.key.clone();
     let row = FileRow {
         id: id.clone(),
         patient_id: patient_id.to_string(),
@@ -476,13 +475,8 @@ pub fn upload_file(
                 ),
             },
         )?;
-        // Inside the transaction: if the rename fails, the row is rolled back too.
-        std::fs::rename(&tmp, svc.files_dir.join(&stored_name))
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("storing file: {e}")))
+        staged.publish()
     });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
     result.map(|_| id)
 }
 
@@ -492,29 +486,6 @@ pub fn too_large(svc: &Services) -> AppError {
         "The file is larger than the limit of {} MB. Nothing was stored.",
         svc.max_upload_bytes / (1024 * 1024)
     ))
-}
-
-fn write_temp(svc: &Services, name: &str, bytes: &[u8]) -> AppResult<PathBuf> {
-    let dir = svc.files_dir.join("tmp");
-    let io = |e: std::io::Error| {
-        if e.raw_os_error() == Some(28) {
-            AppError::Unavailable("disk full".into())
-        } else {
-            AppError::Internal(anyhow::anyhow!("writing upload: {e}"))
-        }
-    };
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    let path = dir.join(name);
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&path)?;
-        f.write_all(bytes)?;
-        f.sync_all()
-    };
-    if let Err(e) = write() {
-        let _ = std::fs::remove_file(&path);
-        return Err(io(e));
-    }
-    Ok(path)
 }
 
 /// A file to send back: its row and where its bytes are.

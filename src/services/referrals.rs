@@ -763,6 +763,9 @@ pub struct CommandInput {
     pub advice: String,
     #[serde(default)]
     pub consent_verbal: Option<String>,
+    /// Answers to the current round's asks: (ask id, text), from `answer_<id>` fields.
+    #[serde(skip)]
+    pub answers: Vec<(String, String)>,
 }
 
 /// Applies one lifecycle command: load, check the version, ask the state machine, validate
@@ -835,7 +838,7 @@ pub fn apply(
                 note = required_text(&mut e, "note", "What you need", &input.note, 4000)
             }
             Command::ProvideInfo => {
-                note = required_text(&mut e, "note", "Your answer", &input.note, 8000)
+                note = provide_answers(c, &r, input, now, &mut e)?;
             }
             Command::RequireVisit => {
                 let n =
@@ -901,6 +904,9 @@ pub fn apply(
             &note,
             t.patient_visible,
         )?;
+        if command == Command::RequestInfo {
+            add_asks(c, id, &note, now)?;
+        }
         effects(c, caller, &r, command, t.to, input, &note, now)?;
         let actor_name = me
             .and_then(|u| db::users::get(c, u).ok())
@@ -943,6 +949,255 @@ pub fn apply(
         )?;
         Ok(t.to)
     })
+}
+
+/// Each line of a request for information is one ask, in a new round.
+fn add_asks(c: &mut DbConn, referral_id: &str, text: &str, now: NaiveDateTime) -> AppResult<()> {
+    let round = db::asks::last_round(c, referral_id)? + 1;
+    let lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    for (position, line) in lines.enumerate() {
+        db::asks::insert_ask(
+            c,
+            &db::asks::Ask {
+                id: db::new_id(),
+                referral_id: referral_id.into(),
+                round,
+                position: position as i64,
+                text: line.chars().take(500).collect(),
+                answer: None,
+                answered_at: None,
+                created_at: now,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Records the sender's answers to the latest round of asks. Every ask needs a note or at
+/// least one file; the general note is optional. Returns the timeline note.
+fn provide_answers(
+    c: &mut DbConn,
+    r: &Referral,
+    input: &CommandInput,
+    now: NaiveDateTime,
+    e: &mut FieldErrors,
+) -> AppResult<String> {
+    let round = db::asks::last_round(c, &r.id)?;
+    let asks: Vec<db::asks::Ask> = db::asks::asks(c, &r.id)?
+        .into_iter()
+        .filter(|a| a.round == round)
+        .collect();
+    let files = db::asks::attachments(c, &r.id)?;
+    let general = crate::domain::forms::optional_text(e, "note", "Note", &input.note, 8000);
+    let mut answered = 0;
+    for a in &asks {
+        let text = input
+            .answers
+            .iter()
+            .find(|(id, _)| *id == a.id)
+            .map_or("", |(_, t)| t.trim());
+        if crate::domain::forms::has_control_chars(text) || text.chars().count() > 8000 {
+            e.add(
+                "answers",
+                "An answer is too long or contains characters that cannot be stored.",
+            );
+        }
+        let has_file = files
+            .iter()
+            .any(|f| f.ask_id.as_deref() == Some(a.id.as_str()));
+        if text.is_empty() && !has_file {
+            e.add(
+                "answers",
+                format!(
+                    "Answer every item, with a note or a file: “{}” has neither.",
+                    a.text
+                ),
+            );
+            continue;
+        }
+        if !text.is_empty() {
+            db::asks::answer(c, &a.id, text, now)?;
+        } else {
+            db::asks::answer(c, &a.id, "(see the attached files)", now)?;
+        }
+        answered += 1;
+    }
+    if asks.is_empty() && general.is_empty() {
+        e.add("note", "Your answer is required.");
+    }
+    Ok(if asks.is_empty() {
+        general
+    } else if general.is_empty() {
+        format!("Answered {answered} of {} items", asks.len())
+    } else {
+        format!("Answered {answered} of {} items: {general}", asks.len())
+    })
+}
+
+/// A file to attach to a referral.
+pub struct NewAttachment {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Attaches files: the sender answering an ask (need info), or the receiver adding a
+/// consult note or report before completing (accepted). Types are sniffed from content;
+/// each file and the whole request have a size limit.
+pub fn attach(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    ask_id: Option<&str>,
+    files: Vec<NewAttachment>,
+) -> AppResult<usize> {
+    let mut e = FieldErrors::new();
+    if files.is_empty() || files.iter().all(|f| f.bytes.is_empty()) {
+        e.add("file", "Choose at least one file.");
+        return Err(AppError::Invalid(e));
+    }
+    let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    if files
+        .iter()
+        .any(|f| f.bytes.len() as u64 > svc.max_upload_bytes)
+        || total > svc.max_upload_bytes * 4
+    {
+        return Err(super::patients::too_large(svc));
+    }
+    let mut typed = Vec::new();
+    for f in &files {
+        match crate::domain::files::sniff(&f.bytes[..f.bytes.len().min(512)]) {
+            Some(t) => typed.push(t),
+            None => {
+                e.add(
+                    "file",
+                    format!(
+                        "{} is not an accepted type. Upload {}.",
+                        crate::domain::files::display_name(&f.name),
+                        crate::domain::files::ALLOWED_TYPES_TEXT
+                    ),
+                );
+            }
+        }
+    }
+    if !e.is_empty() {
+        return Err(AppError::Invalid(e));
+    }
+    let store = super::store::LocalStore::new(&svc.files_dir);
+    let mut staged = Vec::new();
+    for f in &files {
+        staged.push(store.stage(&f.bytes)?);
+    }
+    let me = caller.user_id()?.to_string();
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let (r, party, status) = load_for(c, caller, id)?;
+        let purpose = match (party, status) {
+            (Party::Sender, Status::NeedInfo) => "info",
+            (Party::Receiver, Status::Accepted) => "outcome",
+            _ => {
+                return Err(AppError::Conflict(
+                    "Files can be attached by the referrer while information is requested, or by the receiver before completing.".into(),
+                ));
+            }
+        };
+        let ask = match ask_id.filter(|a| !a.is_empty()) {
+            Some(a) if purpose == "info" => {
+                let round = db::asks::last_round(c, id)?;
+                let found = db::asks::asks(c, id)?
+                    .into_iter()
+                    .any(|x| x.id == a && x.round == round);
+                if !found {
+                    return Err(AppError::NotFound);
+                }
+                Some(a.to_string())
+            }
+            _ => None,
+        };
+        let n = staged.len();
+        for ((f, t), st) in files.iter().zip(&typed).zip(&staged) {
+            db::asks::insert_attachment(
+                c,
+                &db::asks::Attachment {
+                    id: db::new_id(),
+                    referral_id: id.into(),
+                    ask_id: ask.clone(),
+                    purpose: purpose.into(),
+                    original_name: crate::domain::files::display_name(&f.name),
+                    stored_name: st.key.clone(),
+                    content_type: t.mime().into(),
+                    size_bytes: f.bytes.len() as i64,
+                    sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&f.bytes)),
+                    uploaded_by: me.clone(),
+                    uploaded_at: now,
+                },
+            )?;
+        }
+        event(
+            c,
+            id,
+            now,
+            Some(&me),
+            "attachment",
+            None,
+            None,
+            &format!("{n} file(s) attached"),
+            purpose == "outcome",
+        )?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "file_uploaded",
+                subject_type: "referral",
+                subject_id: id,
+                patient_id: Some(&r.patient_id),
+                detail: files
+                    .iter()
+                    .map(|f| crate::domain::files::display_name(&f.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            },
+        )?;
+        for st in staged {
+            st.publish()?;
+        }
+        Ok(n)
+    })
+}
+
+/// A referral attachment for download, for the sender and the receiver (and the patient,
+/// for outcome reports of referrals that are not doctor-only). Audited.
+pub fn attachment(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    attachment_id: &str,
+) -> AppResult<(db::asks::Attachment, std::path::PathBuf)> {
+    let mut conn = svc.conn()?;
+    let (r, party, _) = load_for(&mut conn, caller, id)?;
+    let a = db::asks::attachment(&mut conn, id, attachment_id)?;
+    let allowed = match party {
+        Party::Sender | Party::Receiver => true,
+        Party::Patient => a.purpose == "outcome" && !r.doctor_only,
+        Party::Other => false,
+    };
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    svc.record_view(
+        caller,
+        AuditEntry {
+            action: "file_downloaded",
+            subject_type: "attachment",
+            subject_id: attachment_id,
+            patient_id: Some(&r.patient_id),
+            detail: a.original_name.clone(),
+        },
+    )?;
+    let path = super::store::LocalStore::new(&svc.files_dir).path(&a.stored_name);
+    Ok((a, path))
 }
 
 /// "Dr X accepted the referral of Asha Rao", as the other practitioner reads it.
@@ -1166,6 +1421,10 @@ pub struct ReferralView {
     pub approval_required: bool,
     /// Visits booked for this referral.
     pub visits: Vec<db::schedule::Appointment>,
+    /// Need-info asks (practitioners only).
+    pub asks: Vec<db::asks::Ask>,
+    /// Attachments this viewer may open.
+    pub attachments: Vec<db::asks::Attachment>,
     pub now: NaiveDateTime,
 }
 
@@ -1215,6 +1474,15 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     let receiver_clinic_row = db::clinics::get(&mut conn, &receiver_practitioner.clinic_id)?;
     let has_practice = db::practices::get(&mut conn, &r.receiver_id)?.is_some();
     let visits = db::schedule::for_referral(&mut conn, id)?;
+    let asks = if party == Party::Patient {
+        Vec::new()
+    } else {
+        db::asks::asks(&mut conn, id)?
+    };
+    let attachments = db::asks::attachments(&mut conn, id)?
+        .into_iter()
+        .filter(|a| party != Party::Patient || (a.purpose == "outcome" && !r.doctor_only))
+        .collect();
     let view = ReferralView {
         status,
         party,
@@ -1240,6 +1508,8 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             ),
         approval_required: facts.approval_required,
         visits,
+        asks,
+        attachments,
         now: svc.now(),
         referral: r,
     };
@@ -1349,7 +1619,10 @@ pub fn sent(svc: &Services, caller: &Caller, status: Option<&str>) -> AppResult<
         // Submitted between `to_days` and `from_days` ago.
         let newest = now - chrono::Duration::days(from_days) + chrono::Duration::seconds(1);
         let oldest = if to_days == i64::MAX {
-            NaiveDateTime::MIN
+            // Not NaiveDateTime::MIN: PostgreSQL's timestamps start in 4713 BC.
+            chrono::NaiveDate::from_ymd_opt(1900, 1, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .unwrap_or_default()
         } else {
             now - chrono::Duration::days(to_days) + chrono::Duration::seconds(1)
         };

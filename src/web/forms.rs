@@ -92,3 +92,77 @@ pub fn parse<T: DeserializeOwned>(body: &Bytes) -> AppResult<(T, HashMap<String,
         .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
     Ok((typed, raw))
 }
+
+/// A multipart form read into memory: its text fields and its files (field "file").
+pub struct Multipart {
+    pub fields: HashMap<String, String>,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Reads a multipart body with a limit per file and for all files together. Past a limit
+/// the rest is read and dropped, so the client sees the 413 page rather than a reset
+/// connection; a body declared far beyond the limits is refused at once.
+pub async fn read_multipart(
+    req: &actix_web::HttpRequest,
+    mut payload: actix_multipart::Multipart,
+    per_file: usize,
+    total: usize,
+) -> AppResult<Multipart> {
+    use futures_util::StreamExt;
+    const TEXT_LIMIT: usize = 4096;
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > total.saturating_add(64 * 1024)) {
+        return Err(AppError::TooLarge("The upload is too large.".into()));
+    }
+    let mut out = Multipart {
+        fields: HashMap::new(),
+        files: Vec::new(),
+    };
+    let mut oversize = false;
+    let mut sum = 0usize;
+    let unreadable = |e: &dyn std::fmt::Display| {
+        AppError::BadRequest(format!("The upload could not be read: {e}"))
+    };
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|e| unreadable(&e))?;
+        let name = field.name().unwrap_or_default().to_string();
+        let filename = field
+            .content_disposition()
+            .and_then(|cd| cd.get_filename())
+            .map(str::to_string);
+        let limit = if filename.is_some() {
+            per_file
+        } else {
+            TEXT_LIMIT
+        };
+        let mut buf = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| unreadable(&e))?;
+            if buf.len() + chunk.len() > limit || sum + chunk.len() > total {
+                oversize = true;
+                continue;
+            }
+            sum += chunk.len();
+            buf.extend_from_slice(&chunk);
+        }
+        match filename {
+            Some(f) if name == "file" => {
+                if !buf.is_empty() || !f.is_empty() {
+                    out.files.push((f, buf));
+                }
+            }
+            _ => {
+                out.fields
+                    .insert(name, String::from_utf8_lossy(&buf).into_owned());
+            }
+        }
+    }
+    if oversize {
+        return Err(AppError::TooLarge("The upload is too large.".into()));
+    }
+    Ok(out)
+}

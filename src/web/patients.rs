@@ -4,7 +4,6 @@ use actix_multipart::Multipart;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::extract::{Ctx, Layout};
@@ -328,13 +327,11 @@ section_handler!(
 section_handler!(allergy_submit, AllergyInput, Allergy, "allergies");
 section_handler!(visit_submit, VisitInput, Visit, "visits");
 
-const TEXT_FIELD_LIMIT: usize = 4096;
-
 pub async fn file_submit(
     ctx: Ctx,
     req: HttpRequest,
     path: web::Path<String>,
-    mut payload: Multipart,
+    payload: Multipart,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let id2 = id.clone();
@@ -342,59 +339,19 @@ pub async fn file_submit(
     ctx.run(move |svc, caller| svc_patients::authorize_edit(svc, caller, &id2))
         .await?;
     let max = ctx.svc.max_upload_bytes as usize;
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > max.saturating_mul(4) + 64 * 1024) {
-        return Err(svc_patients::too_large(&ctx.svc));
-    }
-    let mut up = Upload {
-        kind: String::new(),
-        title: String::new(),
-        original_name: String::new(),
-        bytes: Vec::new(),
+    let mut form = super::forms::read_multipart(&req, payload, max, max)
+        .await
+        .map_err(|e| match e {
+            AppError::TooLarge(_) => svc_patients::too_large(&ctx.svc),
+            other => other,
+        })?;
+    let (original_name, bytes) = form.files.pop().unwrap_or_default();
+    let up = Upload {
+        kind: form.fields.remove("kind").unwrap_or_default(),
+        title: form.fields.remove("title").unwrap_or_default(),
+        original_name,
+        bytes,
     };
-    let mut oversize = false;
-    while let Some(field) = payload.next().await {
-        let mut field = field
-            .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            up.original_name = field
-                .content_disposition()
-                .and_then(|cd| cd.get_filename())
-                .unwrap_or_default()
-                .to_string();
-        }
-        let mut buf = Vec::new();
-        let limit = if name == "file" {
-            max
-        } else {
-            TEXT_FIELD_LIMIT
-        };
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk
-                .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
-            // Past the limit the rest is read and dropped, so the client sees the 413 page
-            // instead of a reset connection.
-            if buf.len() + chunk.len() > limit {
-                oversize = true;
-                continue;
-            }
-            buf.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "file" => up.bytes = buf,
-            "kind" => up.kind = String::from_utf8_lossy(&buf).into_owned(),
-            "title" => up.title = String::from_utf8_lossy(&buf).into_owned(),
-            _ => {}
-        }
-    }
-    if oversize {
-        return Err(svc_patients::too_large(&ctx.svc));
-    }
     let raw: HashMap<String, String> = [
         ("kind".to_string(), up.kind.clone()),
         ("title".to_string(), up.title.clone()),

@@ -398,6 +398,26 @@ impl ShowPage {
             _ => "nobody: this referral is closed",
         }
     }
+    fn files_for(&self, ask_id: &str) -> Vec<&crate::db::asks::Attachment> {
+        self.v
+            .attachments
+            .iter()
+            .filter(|a| a.ask_id.as_deref() == Some(ask_id))
+            .collect()
+    }
+    fn outcome_files(&self) -> Vec<&crate::db::asks::Attachment> {
+        self.v
+            .attachments
+            .iter()
+            .filter(|a| a.purpose == "outcome")
+            .collect()
+    }
+    fn typed_answer(&self, ask_id: &str) -> &str {
+        self.f.val("provide_info", &format!("answer_{ask_id}"))
+    }
+    fn current_round(&self) -> i64 {
+        self.v.asks.iter().map(|a| a.round).max().unwrap_or(0)
+    }
     fn is_rejected(&self) -> bool {
         self.v.status == Status::Rejected
     }
@@ -451,8 +471,13 @@ struct NextChoice {
 }
 
 async fn command(ctx: Ctx, id: String, cmd: Command, body: web::Bytes) -> AppResult<HttpResponse> {
-    let input: CommandInput = serde_urlencoded::from_bytes(&body)
+    let mut input: CommandInput = serde_urlencoded::from_bytes(&body)
         .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    input.answers = pairs
+        .into_iter()
+        .filter_map(|(k, v)| k.strip_prefix("answer_").map(|id| (id.to_string(), v)))
+        .collect();
     let then: NextChoice = serde_urlencoded::from_bytes(&body).unwrap_or(NextChoice {
         then: String::new(),
     });
@@ -778,4 +803,78 @@ pub async fn patient_list_page(ctx: Ctx) -> AppResult<HttpResponse> {
         l: ctx.layout("My referrals", "referrals").await,
         rows,
     })
+}
+
+/// Files attached to a referral (multipart; the CSRF token is in the query string).
+pub async fn attach_submit(
+    ctx: Ctx,
+    req: actix_web::HttpRequest,
+    path: web::Path<String>,
+    payload: actix_multipart::Multipart,
+) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let id = path.into_inner();
+    let max = ctx.svc.max_upload_bytes as usize;
+    let form = super::forms::read_multipart(&req, payload, max, max.saturating_mul(4))
+        .await
+        .map_err(|e| {
+            if matches!(e, AppError::TooLarge(_)) {
+                crate::services::patients::too_large(&ctx.svc)
+            } else {
+                e
+            }
+        })?;
+    let ask = form.fields.get("ask_id").cloned();
+    let files = form
+        .files
+        .into_iter()
+        .map(|(name, bytes)| svc::NewAttachment { name, bytes })
+        .collect();
+    let id2 = id.clone();
+    match ctx
+        .run(move |s, caller| svc::attach(s, caller, &id2, ask.as_deref(), files))
+        .await
+    {
+        Ok(n) => {
+            ctx.flash(&format!("{n} file(s) attached."));
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let v = ctx.run(move |s, caller| svc::view(s, caller, &id)).await?;
+            render_show(
+                &ctx,
+                v,
+                FormState::new("attach", HashMap::new(), errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Downloads a referral attachment.
+pub async fn attachment_download(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, aid) = path.into_inner();
+    let (a, file) = ctx
+        .run(move |s, caller| svc::attachment(s, caller, &id, &aid))
+        .await?;
+    let bytes = web::block(move || std::fs::read(file))
+        .await?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("reading stored file: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_TYPE,
+            a.content_type.clone(),
+        ))
+        .insert_header(actix_web::http::header::ContentDisposition {
+            disposition: actix_web::http::header::DispositionType::Attachment,
+            parameters: vec![actix_web::http::header::DispositionParam::Filename(
+                a.original_name.clone(),
+            )],
+        })
+        .body(bytes))
 }

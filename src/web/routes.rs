@@ -59,6 +59,8 @@ route_table! {
     post "/referrals/{id}/cancel"                => referrals::cancel_submit,
     get  "/referrals/{id}/redirect"              => referrals::redirect_page,
     post "/referrals/{id}/bring"                 => referrals::bring_submit,
+    post "/referrals/{id}/attachments"           => referrals::attach_submit,
+    get  "/referrals/{id}/attachments/{file_id}" => referrals::attachment_download,
     get  "/inbox"                                => referrals::inbox_page,
     get  "/sent"                                 => referrals::sent_page,
     get  "/practitioners/{id}"                   => directory::profile_page,

@@ -812,3 +812,169 @@ async fn crafted_input_gets_a_clear_answer_never_a_500_or_a_leak() {
         .await;
     assert_eq!(code, StatusCode::FORBIDDEN, "who may act is checked first");
 }
+
+#[tokio::test]
+async fn need_info_rounds_with_a_checklist_and_files_then_a_report_on_completion() {
+    use reqwest::multipart::{Form, Part};
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let to = app.user_id(CARDIO);
+    let (_, _, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
+    let id = id.unwrap();
+    let rx = app.login(CARDIO, PW).await;
+    let (status, _) = act(
+        &app,
+        &rx,
+        &id,
+        "request_info",
+        &[("note", "Prior ECG\nBP trend over 30 days")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    assert!(
+        page.contains("Prior ECG")
+            && page.contains("BP trend over 30 days")
+            && page.contains(">Open<")
+    );
+    let ask_ids: Vec<String> = page
+        .split("name=\"answer_")
+        .skip(1)
+        .map(|p| p.split('"').next().unwrap().to_string())
+        .collect();
+    assert_eq!(ask_ids.len(), 2);
+    // One ask unanswered: refused, with the item named.
+    let answer_key = format!("answer_{}", ask_ids[1]);
+    let (status, body) = act(
+        &app,
+        &gp,
+        &id,
+        "provide_info",
+        &[(answer_key.as_str(), "Home readings 150/95 average")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("“Prior ECG” has neither"));
+    // A file answers the first ask; HTML is refused by content.
+    let upload = |ask: &str, name: &str, bytes: Vec<u8>| {
+        Form::new()
+            .text("ask_id", ask.to_string())
+            .part("file", Part::bytes(bytes).file_name(name.to_string()))
+    };
+    let url = app.url(&format!(
+        "/referrals/{id}/attachments?csrf_token={}",
+        gp.csrf
+    ));
+    let r = gp
+        .client
+        .post(&url)
+        .multipart(upload(&ask_ids[0], "ecg.html", b"<html>x</html>".to_vec()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let ecg = b"%PDF-1.4\n% ECG 2026-10-01\n%%EOF\n".to_vec();
+    let r = gp
+        .client
+        .post(&url)
+        .multipart(upload(&ask_ids[0], "ecg.pdf", ecg.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, body) = act(
+        &app,
+        &gp,
+        &id,
+        "provide_info",
+        &[(answer_key.as_str(), "Home readings 150/95 average")],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        body.split("field-error").nth(1).unwrap_or("")
+    );
+    // The receiver sees both answered and opens the file.
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
+    assert!(!page.contains(">Open<") && page.contains("Home readings 150/95 average"));
+    let href = page
+        .split("href=\"")
+        .find(|p| p.starts_with(&format!("/referrals/{id}/attachments/")))
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = app.get_raw(&rx.client, &href).await;
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), ecg);
+    // A second round, then acceptance and a report with the completion.
+    let (status, _) = act(&app, &rx, &id, "request_info", &[("note", "Lipid panel")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    let ask = page
+        .split("name=\"answer_")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let key = format!("answer_{ask}");
+    act(
+        &app,
+        &gp,
+        &id,
+        "provide_info",
+        &[(key.as_str(), "LDL 3.1 mmol/L")],
+    )
+    .await;
+    act(&app, &rx, &id, "accept", &[]).await;
+    let rurl = app.url(&format!(
+        "/referrals/{id}/attachments?csrf_token={}",
+        rx.csrf
+    ));
+    let report = Form::new().part(
+        "file",
+        Part::bytes(b"Consult note: stable angina.\n".to_vec()).file_name("consult.txt"),
+    );
+    assert_eq!(
+        rx.client
+            .post(&rurl)
+            .multipart(report)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    act(
+        &app,
+        &rx,
+        &id,
+        "complete",
+        &[
+            ("summary", "Stable angina"),
+            ("advice", "Beta blocker; review in 3 months"),
+        ],
+    )
+    .await;
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, page) = app.get(&patient.client, &format!("/referrals/{id}")).await;
+    assert!(
+        page.contains("consult.txt"),
+        "the patient gets the report of a referral that is not doctor-only"
+    );
+    assert!(
+        !page.contains("ecg.pdf") && !page.contains("Prior ECG"),
+        "but not the doctors' exchange"
+    );
+    let ecg_href = href.clone();
+    assert_eq!(
+        app.get(&patient.client, &ecg_href).await.0,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,0 +1,80 @@
+//! The object store for uploaded files: a local folder by default, behind this small
+//! interface so that an S3-compatible store can be configured later. Files are written
+//! under random names and synced, and are published (renamed into place) inside the
+//! transaction that writes their metadata row, so no partial file is ever visible.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{AppError, AppResult};
+
+/// A file written but not yet published.
+pub struct Staged {
+    pub key: String,
+    tmp: PathBuf,
+    dest: PathBuf,
+}
+
+impl Staged {
+    /// Makes the file visible under its key. Call it as the last step of the transaction
+    /// that writes the file's row: if the rename fails, the row is rolled back too.
+    pub fn publish(self) -> AppResult<()> {
+        std::fs::rename(&self.tmp, &self.dest)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("storing file: {e}")))
+    }
+}
+
+impl Drop for Staged {
+    /// A staged file that was not published (refused, or its transaction failed) goes.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// A folder on local disk (or shared storage, when several instances serve one database).
+#[derive(Debug, Clone)]
+pub struct LocalStore {
+    dir: PathBuf,
+}
+
+impl LocalStore {
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// Writes `bytes` to a staging file and syncs it; a full disk is reported as such.
+    pub fn stage(&self, bytes: &[u8]) -> AppResult<Staged> {
+        let key = format!("{}.bin", crate::db::new_id());
+        let tmp_dir = self.dir.join("tmp");
+        let io = |e: std::io::Error| {
+            if e.raw_os_error() == Some(28) {
+                AppError::Unavailable("disk full".into())
+            } else {
+                AppError::Internal(anyhow::anyhow!("writing upload: {e}"))
+            }
+        };
+        std::fs::create_dir_all(&tmp_dir).map_err(io)?;
+        let tmp = tmp_dir.join(&key);
+        let write = || -> std::io::Result<()> {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()
+        };
+        if let Err(e) = write() {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(io(e));
+        }
+        Ok(Staged {
+            dest: self.dir.join(&key),
+            key,
+            tmp,
+        })
+    }
+
+    /// Where a published file is.
+    pub fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(key)
+    }
+}

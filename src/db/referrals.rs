@@ -47,6 +47,7 @@ pub struct Referral {
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = referrals)]
 pub struct DraftChanges {
+    pub kind: String,
     pub receiver_id: String,
     pub priority: String,
     pub priority_rank: i64,

@@ -439,6 +439,32 @@ pub fn booking_prompt(
         && clinic_shows_prompts
 }
 
+/// The kind of referral a receiver's organisation makes it: a hospital takes admissions,
+/// labs and imaging centres take orders, everyone else specialist referrals.
+pub fn kind_for(organisation_kind: &str) -> &'static str {
+    match organisation_kind {
+        "hospital" => "admission",
+        "lab" => "lab",
+        "imaging" => "imaging",
+        _ => "specialist",
+    }
+}
+
+/// Snapshot sections an admission packet must carry.
+pub const ADMISSION_SECTIONS: [&str; 4] = ["vitals", "medications", "allergies", "visits"];
+
+/// The required sections missing from `scope` (comma-separated keys) for this kind.
+pub fn missing_sections(kind: &str, scope: &str) -> Vec<&'static str> {
+    if kind != "admission" {
+        return Vec::new();
+    }
+    let have: Vec<&str> = scope.split(',').collect();
+    ADMISSION_SECTIONS
+        .into_iter()
+        .filter(|s| !have.contains(s))
+        .collect()
+}
+
 /// What a patient is told to bring, by default, for each kind of referral.
 pub fn default_what_to_bring(kind: &str) -> &'static str {
     match kind {
@@ -716,6 +742,21 @@ mod tests {
         assert_eq!(patient_event_text("complete", "anything"), "Completed");
         assert_eq!(patient_event_text("accept", "Slot next week"), "Accepted");
         assert!(patient_event_text("require_visit", "Please come in").ends_with("Please come in"));
+    }
+
+    #[test]
+    fn admissions_need_their_packet() {
+        assert_eq!(kind_for("hospital"), "admission");
+        assert_eq!(kind_for("clinic"), "specialist");
+        assert_eq!(
+            missing_sections("admission", "vitals,allergies"),
+            vec!["medications", "visits"]
+        );
+        assert!(
+            missing_sections("admission", "complaint,vitals,medications,allergies,visits")
+                .is_empty()
+        );
+        assert!(missing_sections("specialist", "").is_empty());
     }
 
     #[test]

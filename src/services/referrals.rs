@@ -120,6 +120,8 @@ pub struct ReceiverCard {
     pub user: User,
     pub practitioner: Practitioner,
     pub clinic_name: String,
+    /// The kind of referral this receiver takes.
+    pub kind: &'static str,
 }
 
 /// Everything the composer page needs.
@@ -138,6 +140,8 @@ pub struct ComposerData {
     pub reason: String,
     pub message: String,
     pub doctor_only: bool,
+    /// specialist, admission, lab or imaging (from the receiver's organisation).
+    pub kind: &'static str,
 }
 
 fn prefill(conn: &mut DbConn, patient_id: &str) -> AppResult<(Vec<ComposerSection>, Vec<FileRow>)> {
@@ -234,11 +238,12 @@ fn prefill(conn: &mut DbConn, patient_id: &str) -> AppResult<(Vec<ComposerSectio
 fn receiver_card(conn: &mut DbConn, id: &str) -> AppResult<Option<ReceiverCard>> {
     match db::users::get_practitioner(conn, id) {
         Ok((user, practitioner)) => {
-            let clinic_name = db::clinics::get(conn, &practitioner.clinic_id)?.name;
+            let clinic = db::clinics::get(conn, &practitioner.clinic_id)?;
             Ok(Some(ReceiverCard {
                 user,
                 practitioner,
-                clinic_name,
+                clinic_name: clinic.name,
+                kind: rules::kind_for(&clinic.kind),
             }))
         }
         Err(diesel::result::Error::NotFound) => Ok(None),
@@ -280,6 +285,13 @@ pub fn composer(
     };
     let approval_required =
         db::clinics::get(&mut conn, &patient.clinic_id)?.requires_patient_approval;
+    let kind = receiver.as_ref().map_or("specialist", |r| r.kind);
+    if kind == "admission" {
+        // An admission packet: its required sections start ticked.
+        for s in sections.iter_mut() {
+            s.ticked |= rules::ADMISSION_SECTIONS.contains(&s.key);
+        }
+    }
     let mut data = ComposerData {
         patient,
         receiver,
@@ -289,11 +301,17 @@ pub fn composer(
         approval_required,
         draft: None,
         redirected_from: None,
-        priority: "routine".into(),
+        // Admissions are urgent unless the sender says otherwise.
+        priority: if kind == "admission" {
+            "urgent".into()
+        } else {
+            "routine".into()
+        },
         see_by: String::new(),
         reason: String::new(),
         message: String::new(),
         doctor_only: false,
+        kind,
     };
     if let Some(old_id) = redirect_from {
         let old = db::referrals::get(&mut conn, old_id)?;
@@ -401,6 +419,23 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
         }
         _ => {}
     }
+    let kind = receiver.as_ref().map_or("specialist", |r| r.kind);
+    if let Ok(d) = &draft {
+        let missing = rules::missing_sections(kind, &d.snapshot.scope());
+        if !missing.is_empty() {
+            errors.add(
+                "sections",
+                format!(
+                    "An admission referral must carry {}: tick them.",
+                    missing
+                        .iter()
+                        .map(|k| crate::domain::snapshot::section_title(k))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+    }
     let draft = match draft {
         Ok(v) if errors.is_empty() => v,
         Ok(_) => return Err(AppError::Invalid(errors)),
@@ -424,6 +459,7 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
                 id,
                 *version,
                 &DraftChanges {
+                    kind: kind.into(),
                     receiver_id: draft.receiver_id.clone(),
                     priority: priority.as_str().into(),
                     priority_rank: priority.rank(),
@@ -479,7 +515,7 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
             c,
             &Referral {
                 id: id.clone(),
-                kind: "specialist".into(),
+                kind: kind.into(),
                 patient_id: patient.id.clone(),
                 sender_id: me.clone(),
                 sender_clinic_id: patient.clinic_id.clone(),
@@ -494,7 +530,7 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
                 doctor_only: draft.doctor_only,
                 snapshot: draft.snapshot.to_json(),
                 scope: draft.snapshot.scope(),
-                what_to_bring: rules::default_what_to_bring("specialist").into(),
+                what_to_bring: rules::default_what_to_bring(kind).into(),
                 redirected_from: redirected_from.clone(),
                 redirected_to: None,
                 reject_code: None,

@@ -28,31 +28,50 @@ struct ClinicSpec {
     city: &'static str,
     approval: bool,
     slug: &'static str,
+    kind: &'static str,
 }
 
-const CLINICS: [ClinicSpec; 3] = [
+const CLINICS: [ClinicSpec; 4] = [
     ClinicSpec {
         name: "Lakeside Family Clinic",
         city: "Pune",
         approval: false,
         slug: "lakeside",
+        kind: "clinic",
     },
     ClinicSpec {
         name: "Harbour Health Centre",
         city: "Mumbai",
         approval: true,
         slug: "harbour",
+        kind: "clinic",
     },
     ClinicSpec {
         name: "Northgate Specialist Group",
         city: "Bengaluru",
         approval: false,
         slug: "northgate",
+        kind: "clinic",
+    },
+    // A hospital: referrals to its doctors are admissions.
+    ClinicSpec {
+        name: "City General Hospital",
+        city: "Pune",
+        approval: false,
+        slug: "citygeneral",
+        kind: "hospital",
     },
 ];
 
 // (clinic index, name, specialty, languages, accepting)
-const PRACTITIONERS: [(usize, &str, &str, &str, bool); 14] = [
+const PRACTITIONERS: [(usize, &str, &str, &str, bool); 15] = [
+    (
+        3,
+        "Sameer Kulkarni",
+        "Internal medicine (admissions)",
+        "English, Marathi",
+        true,
+    ),
     (
         0,
         "Asha Kulkarni",
@@ -270,7 +289,7 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
             id: db::new_id(),
             name: spec.name.into(),
             city: spec.city.into(),
-            kind: "clinic".into(),
+            kind: spec.kind.into(),
             requires_patient_approval: spec.approval,
             show_booking_prompts: true,
             created_at: now,

@@ -121,7 +121,7 @@ async fn specialist_search_finds_by_specialty_partial_name_and_a_typo() {
     );
     let (_, body) = app.get(&s.client, &format!("/patients/{pid}/refer")).await;
     assert!(
-        body.contains("14 practitioners found") && body.contains("Page 1 of 2"),
+        body.contains("15 practitioners found") && body.contains("Page 1 of 2"),
         "the whole network, paginated"
     );
     assert!(
@@ -977,4 +977,69 @@ async fn need_info_rounds_with_a_checklist_and_files_then_a_report_on_completion
         app.get(&patient.client, &ecg_href).await.0,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn a_hospital_admission_must_carry_its_packet_and_is_urgent_by_default() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let hospital = app.user_id("sameer.kulkarni@citygeneral.example");
+    let (_, composer) = app
+        .get(
+            &gp.client,
+            &format!("/patients/{pid}/refer/new?to={hospital}"),
+        )
+        .await;
+    assert!(composer.contains("Hospital admission"));
+    assert!(
+        composer.contains("<option value=\"urgent\" selected>"),
+        "urgent by default"
+    );
+    assert!(
+        composer.contains("id=\"inc_vitals\" name=\"inc_vitals\" checked"),
+        "the packet's sections start ticked"
+    );
+    // Without medications and visits it is refused, by the sections.
+    let (status, body, _) = compose(
+        &app,
+        &gp,
+        &pid,
+        &hospital,
+        &[
+            ("consent_verbal", "on"),
+            ("inc_vitals", "on"),
+            ("txt_vitals", "BP 90/60"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains(
+            "An admission referral must carry Medications and draft prescriptions, Recent visits"
+        ),
+        "{}",
+        body.split("field-error").nth(1).unwrap_or("")
+    );
+    let (status, _, id) = compose(
+        &app,
+        &gp,
+        &pid,
+        &hospital,
+        &[
+            ("consent_verbal", "on"),
+            ("inc_vitals", "on"),
+            ("txt_vitals", "BP 90/60"),
+            ("inc_medications", "on"),
+            ("txt_medications", "Aspirin 75 mg"),
+            ("inc_visits", "on"),
+            ("txt_visits", "Seen today"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = app
+        .get(&gp.client, &format!("/referrals/{}", id.unwrap()))
+        .await;
+    assert!(page.contains("Admission referral"));
 }

@@ -120,6 +120,20 @@ pub fn status_label(s: &str) -> &'static str {
     Status::parse(s).map_or("Unknown", Status::label)
 }
 
+/// What the patient is shown, by kind: a completed lab or imaging order reads "Report ready".
+pub fn patient_label_for(kind: &str, status: Status, receiver: &str) -> String {
+    if status == Status::Completed && matches!(kind, "lab" | "imaging") {
+        return "Report ready".into();
+    }
+    patient_label(status, receiver)
+}
+
+/// Whether a kind of referral is an order (lab or imaging): it carries the tests asked for
+/// and completes when the report is uploaded.
+pub fn is_order(kind: &str) -> bool {
+    matches!(kind, "lab" | "imaging")
+}
+
 /// What the patient is shown. A rejection is never shown to the patient: it reads
 /// "In review", as need-info does.
 pub fn patient_label(status: Status, receiver: &str) -> String {

@@ -420,6 +420,9 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
         _ => {}
     }
     let kind = receiver.as_ref().map_or("specialist", |r| r.kind);
+    if rules::is_order(kind) && d_message_empty(&d.input) {
+        errors.add("message", "List the tests asked for, one per line.");
+    }
     if let Ok(d) = &draft {
         let missing = rules::missing_sections(kind, &d.snapshot.scope());
         if !missing.is_empty() {
@@ -581,6 +584,10 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
         )?;
         Ok((id, 1))
     })
+}
+
+fn d_message_empty(i: &ComposerInput) -> bool {
+    i.message.trim().is_empty()
 }
 
 /// Runs the redirect command on the old (rejected) referral, linking it to the new draft.
@@ -1180,6 +1187,69 @@ pub fn attach(
             &format!("{n} file(s) attached"),
             purpose == "outcome",
         )?;
+        // An order is done when its report is in: the upload completes it.
+        if purpose == "outcome" && rules::is_order(&r.kind) {
+            let t = rules::decide(status, party, Command::Complete, Facts::default())
+                .map_err(refusal)?;
+            let names = files
+                .iter()
+                .map(|f| crate::domain::files::display_name(&f.name))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let changes = TransitionChanges {
+                status: Some(t.to.as_str().into()),
+                updated_at: Some(now),
+                waiting_since: Some(now),
+                completed_at: Some(now),
+                outcome_summary: Some(format!("Report uploaded: {names}")),
+                outcome_advice: Some("See the report.".into()),
+                ..Default::default()
+            };
+            if db::referrals::compare_and_set(c, id, status.as_str(), r.version, &changes)? == 0 {
+                return Err(stale(c, id, party));
+            }
+            event(
+                c,
+                id,
+                now,
+                Some(&me),
+                "complete",
+                Some(status),
+                Some(t.to),
+                "Report ready",
+                true,
+            )?;
+            let patient = db::patients::get(c, &r.patient_id)?;
+            db::threads::notify(
+                c,
+                &r.sender_id,
+                Some(id),
+                &format!(
+                    "The report for {} {} is ready",
+                    patient.given_name, patient.family_name
+                ),
+                now,
+            )?;
+            if let Some(u) = &patient.user_id {
+                db::threads::notify(c, u, Some(id), "Your report is ready.", now)?;
+            }
+            audit(
+                c,
+                now,
+                caller,
+                AuditEntry {
+                    action: "referral_transition",
+                    subject_type: "referral",
+                    subject_id: id,
+                    patient_id: Some(&r.patient_id),
+                    detail: format!(
+                        "complete: {} -> {} (report uploaded)",
+                        status.as_str(),
+                        t.to.as_str()
+                    ),
+                },
+            )?;
+        }
         audit(
             c,
             now,

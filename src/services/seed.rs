@@ -31,7 +31,7 @@ struct ClinicSpec {
     kind: &'static str,
 }
 
-const CLINICS: [ClinicSpec; 4] = [
+const CLINICS: [ClinicSpec; 6] = [
     ClinicSpec {
         name: "Lakeside Family Clinic",
         city: "Pune",
@@ -61,10 +61,27 @@ const CLINICS: [ClinicSpec; 4] = [
         slug: "citygeneral",
         kind: "hospital",
     },
+    // A lab and an imaging centre: referrals to their staff are orders.
+    ClinicSpec {
+        name: "Northgate Diagnostics Lab",
+        city: "Bengaluru",
+        approval: false,
+        slug: "ngdiagnostics",
+        kind: "lab",
+    },
+    ClinicSpec {
+        name: "Lakeside Imaging Centre",
+        city: "Pune",
+        approval: false,
+        slug: "lsimaging",
+        kind: "imaging",
+    },
 ];
 
 // (clinic index, name, specialty, languages, accepting)
-const PRACTITIONERS: [(usize, &str, &str, &str, bool); 15] = [
+const PRACTITIONERS: [(usize, &str, &str, &str, bool); 17] = [
+    (4, "Lab Desk", "Laboratory", "English, Kannada", true),
+    (5, "Imaging Desk", "Radiology", "English, Marathi", true),
     (
         3,
         "Sameer Kulkarni",

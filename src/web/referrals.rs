@@ -10,7 +10,7 @@ use super::forms::FormState;
 use super::{html, html_status, see_other};
 use crate::db::directory::Hit;
 use crate::db::referrals::{InboxQuery, ListRow};
-use crate::domain::referral::{Command, PRIORITIES, Party, REJECT_REASONS, Status, patient_label};
+use crate::domain::referral::{Command, PRIORITIES, Party, REJECT_REASONS, Status};
 use crate::domain::snapshot::ComposerInput;
 use crate::error::{AppError, AppResult};
 use crate::services::referrals::{
@@ -434,7 +434,11 @@ async fn render_show(
     f: FormState,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let patient_status = patient_label(v.status, &v.receiver.display_name);
+    let patient_status = crate::domain::referral::patient_label_for(
+        &v.referral.kind,
+        v.status,
+        &v.receiver.display_name,
+    );
     let title = format!(
         "Referral: {} {}",
         v.patient.given_name, v.patient.family_name
@@ -792,7 +796,8 @@ pub async fn patient_list_page(ctx: Ctx) -> AppResult<HttpResponse> {
     let rows = rows
         .into_iter()
         .map(|row| {
-            let label = patient_label(
+            let label = crate::domain::referral::patient_label_for(
+                &row.0.kind,
                 Status::parse(&row.0.status).unwrap_or(Status::Draft),
                 &row.3,
             );

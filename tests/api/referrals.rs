@@ -121,7 +121,7 @@ async fn specialist_search_finds_by_specialty_partial_name_and_a_typo() {
     );
     let (_, body) = app.get(&s.client, &format!("/patients/{pid}/refer")).await;
     assert!(
-        body.contains("15 practitioners found") && body.contains("Page 1 of 2"),
+        body.contains("17 practitioners found") && body.contains("Page 1 of 2"),
         "the whole network, paginated"
     );
     assert!(
@@ -1042,4 +1042,88 @@ async fn a_hospital_admission_must_carry_its_packet_and_is_urgent_by_default() {
         .get(&gp.client, &format!("/referrals/{}", id.unwrap()))
         .await;
     assert!(page.contains("Admission referral"));
+}
+
+#[tokio::test]
+async fn a_lab_order_carries_its_tests_and_completes_when_the_report_is_uploaded() {
+    use reqwest::multipart::{Form, Part};
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let lab = app.user_id("lab.desk@ngdiagnostics.example");
+    let (_, composer) = app
+        .get(&gp.client, &format!("/patients/{pid}/refer/new?to={lab}"))
+        .await;
+    assert!(composer.contains("Tests asked for (one per line)"));
+    let (status, body, _) = compose(
+        &app,
+        &gp,
+        &pid,
+        &lab,
+        &[("consent_verbal", "on"), ("message", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("List the tests asked for"));
+    let (status, _, id) = compose(
+        &app,
+        &gp,
+        &pid,
+        &lab,
+        &[("consent_verbal", "on"), ("message", "HbA1c\nLipid panel")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = id.unwrap();
+    let staff = app.login("lab.desk@ngdiagnostics.example", PW).await;
+    let (_, inbox) = app.get(&staff.client, "/inbox").await;
+    assert!(
+        inbox.contains("Aarav Sharma"),
+        "lab staff work the same inbox"
+    );
+    act(&app, &staff, &id, "accept", &[]).await;
+    let url = app.url(&format!(
+        "/referrals/{id}/attachments?csrf_token={}",
+        staff.csrf
+    ));
+    let report = Form::new().part(
+        "file",
+        Part::bytes(b"HbA1c 6.1 %\nLDL 3.2 mmol/L\n".to_vec()).file_name("results.txt"),
+    );
+    assert_eq!(
+        staff
+            .client
+            .post(&url)
+            .multipart(report)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    assert!(page.contains(">Completed<") && page.contains("Report uploaded: results.txt"));
+    assert!(
+        app.get(&gp.client, "/notifications")
+            .await
+            .1
+            .contains("report for Aarav Sharma is ready")
+    );
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, mine) = app.get(&patient.client, "/portal/referrals").await;
+    assert!(mine.contains("Report ready"));
+    let (_, page) = app.get(&patient.client, &format!("/referrals/{id}")).await;
+    let href = page
+        .split("href=\"")
+        .find(|p| p.starts_with(&format!("/referrals/{id}/attachments/")))
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.get(&patient.client, &href).await.0,
+        StatusCode::OK,
+        "the patient downloads the report"
+    );
 }

@@ -145,6 +145,7 @@ pub fn book(
     practitioner_id: &str,
     starts_at: &str,
     referral_id: Option<&str>,
+    reschedule: Option<&str>,
 ) -> AppResult<String> {
     caller.authorize(
         &Action::UsePortal,
@@ -174,7 +175,28 @@ pub fn book(
                     .into(),
             ));
         }
-        let referral = match referral_id.filter(|r| !r.is_empty()) {
+        // Rescheduling moves a booked visit: the old one is released in the same
+        // transaction, so if the new slot is taken the old booking stands.
+        let moved = match reschedule.filter(|r| !r.is_empty()) {
+            Some(old_id) => {
+                let old = db::schedule::get(c, old_id)?;
+                if &old.patient_id != pid || old.practitioner_id != practitioner_id {
+                    return Err(AppError::NotFound);
+                }
+                if db::schedule::cancel(c, old_id, now)? == 0 {
+                    return Err(AppError::Conflict(
+                        "That appointment is no longer booked.".into(),
+                    ));
+                }
+                Some(old)
+            }
+            None => None,
+        };
+        let referral_id = referral_id
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .or_else(|| moved.as_ref().and_then(|m| m.referral_id.clone()));
+        let referral = match referral_id.as_deref() {
             Some(rid) => {
                 let r = db::referrals::get(c, rid)?;
                 let wants_visit = matches!(
@@ -217,6 +239,13 @@ pub fn book(
             }
         }
         let when = t.format("%A %Y-%m-%d at %H:%M").to_string();
+        let when = match &moved {
+            Some(m) => format!(
+                "{when} (moved from {})",
+                m.starts_at.format("%A %Y-%m-%d at %H:%M")
+            ),
+            None => when,
+        };
         if let Some(r) = &referral {
             db::referrals::insert_event(
                 c,

@@ -13,6 +13,8 @@ use crate::services::schedule::{self, CalendarDay};
 pub struct ProfileQuery {
     #[serde(default)]
     referral: String,
+    #[serde(default)]
+    reschedule: String,
 }
 
 #[derive(Template)]
@@ -26,6 +28,7 @@ struct ProfilePage {
     calendar: Vec<CalendarDay>,
     can_book: bool,
     referral: String,
+    reschedule: String,
 }
 
 /// A practitioner's public profile: who they are and, if they run a practice, the free
@@ -48,6 +51,7 @@ pub async fn profile_page(
         practice: prof.practice,
         calendar,
         can_book,
-        referral: q.into_inner().referral,
+        referral: q.referral.clone(),
+        reschedule: q.into_inner().reschedule,
     })
 }

@@ -78,6 +78,8 @@ pub struct BookForm {
     starts_at: String,
     #[serde(default)]
     referral: String,
+    #[serde(default)]
+    reschedule: String,
 }
 
 pub async fn book_submit(
@@ -88,9 +90,17 @@ pub async fn book_submit(
     ctx.require_user()?;
     let pid = path.into_inner();
     let f = form.into_inner();
-    let referral = f.referral.clone();
-    ctx.run(move |s, caller| svc::book(s, caller, &pid, &f.starts_at, Some(referral.as_str())))
-        .await?;
+    ctx.run(move |s, caller| {
+        svc::book(
+            s,
+            caller,
+            &pid,
+            &f.starts_at,
+            Some(f.referral.as_str()),
+            Some(f.reschedule.as_str()),
+        )
+    })
+    .await?;
     ctx.flash("Visit booked. It is in your appointments.");
     Ok(see_other("/appointments"))
 }
@@ -120,6 +130,9 @@ struct WeekPage {
 pub struct WeekQuery {
     #[serde(default)]
     week: String,
+    /// Show this one day only.
+    #[serde(default)]
+    day: String,
 }
 
 /// Patients: their appointments. Practitioners: their week, day by day.
@@ -134,25 +147,28 @@ pub async fn appointments_page(ctx: Ctx, q: web::Query<WeekQuery>) -> AppResult<
         });
     }
     let today = ctx.svc.now().date();
-    let day = NaiveDate::parse_from_str(&q.week, "%Y-%m-%d")
-        .ok()
-        .filter(|d| (1900..=9999).contains(&d.year()))
-        .unwrap_or(today);
+    let parse = |v: &str| {
+        NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .ok()
+            .filter(|d| (1900..=9999).contains(&d.year()))
+    };
+    // `day` shows that one day; `week` the week containing the date.
+    let only = parse(&q.day);
+    let day = only.or_else(|| parse(&q.week)).unwrap_or(today);
     let monday = day - Duration::days(day.weekday().num_days_from_monday() as i64);
     let items = ctx
         .run(move |s, caller| svc::week(s, caller, monday))
         .await?;
     let days = (0..7)
-        .map(|i| {
-            let d = monday + Duration::days(i);
-            (
-                d,
-                items
-                    .iter()
-                    .filter(|(a, ..)| a.starts_at.date() == d)
-                    .cloned()
-                    .collect(),
-            )
+        .map(|i| monday + Duration::days(i))
+        .filter(|d| only.is_none_or(|o| o == *d))
+        .map(|d| {
+            let on_day = items
+                .iter()
+                .filter(|(a, ..)| a.starts_at.date() == d)
+                .cloned()
+                .collect();
+            (d, on_day)
         })
         .collect();
     html(&WeekPage {

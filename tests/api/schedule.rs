@@ -337,3 +337,77 @@ async fn a_missed_visit_tells_the_referrer_and_offers_the_patient_a_new_booking(
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "marked once");
 }
+
+#[tokio::test]
+async fn a_patient_reschedules_and_keeps_exactly_one_booking() {
+    let app = TestApp::spawn().await;
+    let to = app.user_id(CARDIO);
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, cal) = app
+        .get(&patient.client, &format!("/practitioners/{to}"))
+        .await;
+    let slots: Vec<String> = cal
+        .split("<option value=\"")
+        .skip(1)
+        .take(2)
+        .map(|p| p.split('"').next().unwrap().to_string())
+        .collect();
+    app.send(
+        &patient,
+        &format!("/practitioners/{to}/book"),
+        &[("starts_at", &slots[0])],
+    )
+    .await;
+    let (_, mine) = app.get(&patient.client, "/appointments").await;
+    let old = mine
+        .split("?reschedule=")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, cal) = app
+        .get(
+            &patient.client,
+            &format!("/practitioners/{to}?reschedule={old}"),
+        )
+        .await;
+    assert!(
+        cal.contains("Choose the new time")
+            && cal.contains(&format!("name=\"reschedule\" value=\"{old}\""))
+    );
+    let (status, _, _) = app
+        .send(
+            &patient,
+            &format!("/practitioners/{to}/book"),
+            &[("starts_at", &slots[1]), ("reschedule", &old)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    use diesel::prelude::*;
+    use handoff::db::schema::appointments;
+    let booked: Vec<chrono::NaiveDateTime> = appointments::table
+        .filter(appointments::status.eq("booked"))
+        .select(appointments::starts_at)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(booked.len(), 1);
+    assert_eq!(booked[0].format("%Y-%m-%dT%H:%M").to_string(), slots[1]);
+    let (_, cal) = app
+        .get(&patient.client, &format!("/practitioners/{to}"))
+        .await;
+    assert!(
+        cal.contains(&format!("value=\"{}\"", slots[0])),
+        "the old slot is free again"
+    );
+    // The practitioner's day view shows the visit.
+    let rx = app.login(CARDIO, PW).await;
+    let (_, day) = app
+        .get(
+            &rx.client,
+            &format!("/appointments?day={}", &slots[1][..10]),
+        )
+        .await;
+    assert!(day.contains("Aarav Sharma"));
+}

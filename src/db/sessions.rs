@@ -83,10 +83,3 @@ pub fn purge_expired(
     )
     .execute(conn)
 }
-
-pub fn count_for_user(conn: &mut DbConn, user_id: &str) -> QueryResult<i64> {
-    sessions::table
-        .filter(sessions::user_id.eq(user_id))
-        .count()
-        .get_result(conn)
-}

@@ -134,6 +134,11 @@ pub fn is_order(kind: &str) -> bool {
     matches!(kind, "lab" | "imaging")
 }
 
+/// An order (lab or imaging) must list the tests asked for.
+pub fn order_lacks_tests(kind: &str, tests: &str) -> bool {
+    is_order(kind) && tests.trim().is_empty()
+}
+
 /// What the patient is shown. A rejection is never shown to the patient: it reads
 /// "In review", as need-info does.
 pub fn patient_label(status: Status, receiver: &str) -> String {
@@ -756,6 +761,21 @@ mod tests {
         assert_eq!(patient_event_text("complete", "anything"), "Completed");
         assert_eq!(patient_event_text("accept", "Slot next week"), "Accepted");
         assert!(patient_event_text("require_visit", "Please come in").ends_with("Please come in"));
+    }
+
+    #[test]
+    fn orders_need_tests_and_read_report_ready() {
+        assert!(order_lacks_tests("lab", "  "));
+        assert!(!order_lacks_tests("imaging", "Chest X-ray"));
+        assert!(!order_lacks_tests("specialist", ""));
+        assert_eq!(
+            patient_label_for("lab", S::Completed, "Lab"),
+            "Report ready"
+        );
+        assert_eq!(
+            patient_label_for("specialist", S::Completed, "Dr X"),
+            "Completed"
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@ use super::{AuditEntry, Caller, Services, audit, audit_for_clinic};
 use crate::db::{self, DbConn, clinics::Clinic, users::User};
 use crate::domain::people::{Role, check_new_password, normalize_email};
 use crate::domain::policy::Actor;
-use crate::domain::security::{THROTTLE_WINDOW, lockout_remaining, minutes_to_wait};
+use crate::domain::security::{
+    ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, THROTTLE_WINDOW, lockout_remaining, minutes_to_wait,
+};
 use crate::error::{AppError, AppResult};
 
 /// Hashes a password with argon2id and a fresh salt.
@@ -129,6 +131,9 @@ pub fn login(
     };
     db::write_tx(&mut conn, |c| -> AppResult<()> {
         db::login_attempts::record(c, &email, now, outcome, &caller.ip)?;
+        // Expired sessions (anonymous ones above all) are cleared here rather than by a
+        // background job, so every instance keeps the table small.
+        db::sessions::purge_expired(c, now - IDLE_TIMEOUT, now - ABSOLUTE_TIMEOUT)?;
         let who = Caller {
             actor: session_user
                 .as_ref()

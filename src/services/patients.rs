@@ -164,7 +164,8 @@ pub fn register(svc: &Services, caller: &Caller, input: &RegistrationInput) -> A
     })
 }
 
-fn facts(
+/// A patient and what the policy needs to know about the caller's relation to them.
+pub(super) fn facts(
     conn: &mut DbConn,
     caller: &Caller,
     patient_id: &str,

@@ -11,7 +11,7 @@ use crate::db::referrals::{Consent, DraftChanges, Event, ListRow, Referral, Tran
 use crate::db::users::{Practitioner, User};
 use crate::db::{self, DbConn};
 use crate::domain::forms::{FieldErrors, required_text};
-use crate::domain::policy::{Action, Actor, PatientFacts, ReferralFacts};
+use crate::domain::policy::{Action, Actor, ReferralFacts};
 use crate::domain::referral::{
     self as rules, Command, Facts, Party, Priority, REJECT_REASONS, Refusal, Status,
 };
@@ -77,34 +77,13 @@ pub fn search_directory(
 /// The patient being referred, if the caller may refer them (care team).
 pub fn patient_to_refer(svc: &Services, caller: &Caller, patient_id: &str) -> AppResult<Patient> {
     let mut conn = svc.conn()?;
-    let (patient, facts) = chart_facts(&mut conn, caller, patient_id)?;
+    let (patient, facts) = super::patients::facts(&mut conn, caller, patient_id)?;
     caller.authorize(&Action::Refer, &format!("/patients/{patient_id}/refer"))?;
     caller.authorize(
         &Action::EditChart(&facts),
         &format!("/patients/{patient_id}"),
     )?;
     Ok(patient)
-}
-
-fn chart_facts(
-    conn: &mut DbConn,
-    caller: &Caller,
-    patient_id: &str,
-) -> AppResult<(Patient, PatientFacts)> {
-    let patient = db::patients::get(conn, patient_id)?;
-    let in_team = match &caller.actor {
-        Actor::Practitioner { user_id, .. } => {
-            db::patients::in_care_team(conn, patient_id, user_id)?
-        }
-        _ => false,
-    };
-    let facts = PatientFacts {
-        patient_id: patient.id.clone(),
-        clinic_id: patient.clinic_id.clone(),
-        user_id: patient.user_id.clone(),
-        actor_in_care_team: in_team,
-    };
-    Ok((patient, facts))
 }
 
 /// One section of the composer: key, title, text, ticked.
@@ -261,7 +240,7 @@ pub fn composer(
     redirect_from: Option<&str>,
 ) -> AppResult<ComposerData> {
     let mut conn = svc.conn()?;
-    let (patient, facts) = chart_facts(&mut conn, caller, patient_id)?;
+    let (patient, facts) = super::patients::facts(&mut conn, caller, patient_id)?;
     caller.authorize(&Action::Refer, "/patients")?;
     caller.authorize(
         &Action::EditChart(&facts),
@@ -385,7 +364,7 @@ pub struct DraftInput {
 /// Saves a draft (new or edited). Returns (id, version).
 pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<(String, i64)> {
     let mut conn = svc.conn()?;
-    let (patient, facts) = chart_facts(&mut conn, caller, &d.patient_id)?;
+    let (patient, facts) = super::patients::facts(&mut conn, caller, &d.patient_id)?;
     caller.authorize(&Action::Refer, "/patients")?;
     caller.authorize(
         &Action::EditChart(&facts),
@@ -420,7 +399,7 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
         _ => {}
     }
     let kind = receiver.as_ref().map_or("specialist", |r| r.kind);
-    if rules::is_order(kind) && d_message_empty(&d.input) {
+    if rules::order_lacks_tests(kind, &d.input.message) {
         errors.add("message", "List the tests asked for, one per line.");
     }
     if let Ok(d) = &draft {
@@ -584,10 +563,6 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
         )?;
         Ok((id, 1))
     })
-}
-
-fn d_message_empty(i: &ComposerInput) -> bool {
-    i.message.trim().is_empty()
 }
 
 /// Runs the redirect command on the old (rejected) referral, linking it to the new draft.
@@ -1834,7 +1809,7 @@ pub fn for_patient(svc: &Services, caller: &Caller) -> AppResult<Vec<ListRow>> {
 /// The referrals shown on a chart.
 pub fn for_chart(svc: &Services, caller: &Caller, patient_id: &str) -> AppResult<Vec<ListRow>> {
     let mut conn = svc.conn()?;
-    let (_, facts) = chart_facts(&mut conn, caller, patient_id)?;
+    let (_, facts) = super::patients::facts(&mut conn, caller, patient_id)?;
     caller.authorize(
         &Action::EditChart(&facts),
         &format!("/patients/{patient_id}"),

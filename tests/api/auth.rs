@@ -360,3 +360,21 @@ async fn reading_a_page_does_not_write_the_session() {
     app.get(&s.client, "/patients").await;
     assert_ne!(seen(&app), before);
 }
+
+#[tokio::test]
+async fn expired_sessions_are_removed_at_the_next_sign_in() {
+    use diesel::prelude::*;
+    use handoff::db::schema::sessions;
+    let app = TestApp::spawn().await;
+    app.login(GP, PW).await;
+    let count = |app: &TestApp| -> i64 {
+        sessions::table
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap()
+    };
+    assert!(count(&app) >= 1);
+    app.clock.advance(Duration::hours(13));
+    app.login(GP2, PW).await;
+    assert_eq!(count(&app), 1, "only the new sign-in's session is left");
+}

@@ -25,11 +25,34 @@ impl std::fmt::Display for ChainBroken {
 
 impl std::error::Error for ChainBroken {}
 
+/// `ingest-mail` exit statuses, from sysexits.h as MTAs read them.
+#[derive(Debug)]
+struct IngestFailed(u8, String);
+
+impl std::fmt::Display for IngestFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.1)
+    }
+}
+
+impl std::error::Error for IngestFailed {}
+
+/// EX_DATAERR: the message could not be read or was refused.
+const EX_DATAERR: u8 = 65;
+/// EX_NOUSER: no referral answers to this address (unknown or forged tag).
+const EX_NOUSER: u8 = 67;
+/// EX_TEMPFAIL: try again later (the database is unavailable).
+const EX_TEMPFAIL: u8 = 75;
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<IngestFailed>() => {
+            eprintln!("handoff ingest-mail: {e:#}");
+            ExitCode::from(e.downcast_ref::<IngestFailed>().map_or(2, |f| f.0))
+        }
         Err(e) if e.is::<ChainBroken>() => {
             eprintln!("handoff: {e:#}");
             ExitCode::from(3)
@@ -58,6 +81,30 @@ fn print_demo(logins: &[seed::DemoLogin]) {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
     match cli.command {
+        Command::IngestMail => {
+            use crate::services::external::{IngestError, audit_refused_mail, ingest};
+            use std::io::Read;
+            let mut raw = Vec::new();
+            std::io::stdin()
+                .take(64 * 1024 * 1024)
+                .read_to_end(&mut raw)?;
+            let svc = services(&settings)
+                .map_err(|e| IngestFailed(EX_TEMPFAIL, format!("{e:#}")))?;
+            match ingest(&svc, &raw, "mail pipe") {
+                Ok(id) => println!("posted to referral {id}"),
+                Err(e) => {
+                    let code = match &e {
+                        IngestError::BadTag => EX_NOUSER,
+                        IngestError::Unavailable(_) => EX_TEMPFAIL,
+                        IngestError::Unreadable | IngestError::Refused(_) => EX_DATAERR,
+                    };
+                    if code != EX_TEMPFAIL {
+                        let _ = audit_refused_mail(&svc, "mail pipe", &e.to_string());
+                    }
+                    return Err(IngestFailed(code, e.to_string()).into());
+                }
+            }
+        }
         Command::VerifyAudit => {
             let svc = services(&settings)?;
             let mut conn = svc.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -169,6 +216,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 secure_cookies: settings.secure_cookies,
                 workers,
                 extra_routes: None,
+                mail_poll: std::time::Duration::from_secs(2),
             };
             actix_web::rt::System::new().block_on(async move {
                 startup::server(listener, svc, key, opts)?

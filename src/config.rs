@@ -70,6 +70,95 @@ pub struct Settings {
         global = true
     )]
     pub db_pool_size: u32,
+
+    #[command(flatten)]
+    pub mail: MailSettings,
+}
+
+/// Mail: the SMTP server, addresses, and signed links for doctors outside the network.
+#[derive(Debug, Clone, Args)]
+pub struct MailSettings {
+    /// SMTP server host. Without it, mail is written as .eml files to <data-dir>/mail-out
+    /// (for development).
+    #[arg(long, env = "HANDOFF_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+
+    /// SMTP port.
+    #[arg(long, env = "HANDOFF_SMTP_PORT", default_value_t = 587, global = true)]
+    pub smtp_port: u16,
+
+    /// SMTP transport security: starttls (required), tls (implicit, usually port 465) or
+    /// none (plain text: only for a relay on the same machine).
+    #[arg(long, env = "HANDOFF_SMTP_TLS", default_value = "starttls", global = true)]
+    pub smtp_tls: String,
+
+    /// SMTP user name, if the server wants one.
+    #[arg(long, env = "HANDOFF_SMTP_USER", global = true)]
+    pub smtp_user: Option<String>,
+
+    /// SMTP password.
+    #[arg(long, env = "HANDOFF_SMTP_PASSWORD", global = true, hide_env_values = true)]
+    pub smtp_password: Option<String>,
+
+    /// The From address of every message.
+    #[arg(
+        long,
+        env = "HANDOFF_MAIL_FROM",
+        default_value = "Handoff <handoff@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
+    /// Domain of the reply addresses (reply+TAG@DOMAIN); its MTA pipes mail to
+    /// `handoff ingest-mail` or posts it to /ingest/mail.
+    #[arg(long, env = "HANDOFF_REPLY_DOMAIN", default_value = "localhost", global = true)]
+    pub reply_domain: String,
+
+    /// Address the app is reached at from outside, for links in e-mails.
+    #[arg(
+        long,
+        env = "HANDOFF_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
+    pub public_url: String,
+
+    /// Days a signed link stays valid.
+    #[arg(long, env = "HANDOFF_LINK_DAYS", default_value_t = 30, global = true)]
+    pub link_days: i64,
+
+    /// Tries before a message is marked failed.
+    #[arg(long, env = "HANDOFF_MAIL_MAX_TRIES", default_value_t = 8, global = true)]
+    pub mail_max_tries: u32,
+
+    /// Seconds before the first retry; each further retry waits twice as long (at most
+    /// six hours).
+    #[arg(long, env = "HANDOFF_MAIL_RETRY_SECS", default_value_t = 60, global = true)]
+    pub mail_retry_secs: u64,
+
+    /// Bearer token for POST /ingest/mail (an MTA webhook delivering replies). Without it
+    /// the endpoint refuses everything.
+    #[arg(long, env = "HANDOFF_INGEST_TOKEN", global = true, hide_env_values = true)]
+    pub ingest_token: Option<String>,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_tls: "starttls".into(),
+            smtp_user: None,
+            smtp_password: None,
+            mail_from: "Handoff <handoff@localhost>".into(),
+            reply_domain: "localhost".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            link_days: 30,
+            mail_max_tries: 8,
+            mail_retry_secs: 60,
+            ingest_token: None,
+        }
+    }
 }
 
 impl Settings {
@@ -100,6 +189,7 @@ impl Settings {
             secure_cookies: false,
             max_upload_mb: 20,
             db_pool_size: 8,
+            mail: MailSettings::default(),
         }
     }
 }
@@ -135,6 +225,11 @@ pub enum Command {
         #[arg(long, default_value = "farah.siddiqui@harbour.example")]
         to: String,
     },
+    /// Read one e-mail (RFC 5322, as an MTA pipe delivers it) on standard input and post it
+    /// to the timeline of the referral its reply+TAG address names. Exit status: 0 posted,
+    /// 67 unknown or forged address tag (nothing posted), 65 unreadable message, 75 the
+    /// database is unavailable (the MTA should retry).
+    IngestMail,
     /// Recompute the audit log's hash chain; prints "ok, N rows" or the first row that does
     /// not match, and exits non-zero if the chain is broken.
     VerifyAudit,

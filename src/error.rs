@@ -22,6 +22,9 @@ pub enum AppError {
     Conflict(String),
     #[error("too large: {0}")]
     TooLarge(String),
+    /// Something that existed and is no longer valid (an expired link).
+    #[error("gone: {0}")]
+    Gone(String),
     /// Form input that failed validation; handlers catch it and re-render the form.
     #[error("invalid input")]
     Invalid(crate::domain::forms::FieldErrors),
@@ -87,6 +90,7 @@ impl ResponseError for AppError {
             AppError::NeedsLogin { .. } => StatusCode::SEE_OTHER,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -120,6 +124,7 @@ impl ResponseError for AppError {
             ),
             AppError::Conflict(m) => ("This changed meanwhile", m.clone()),
             AppError::TooLarge(m) => ("Too large", m.clone()),
+            AppError::Gone(m) => ("This link has expired", m.clone()),
             AppError::BadRequest(m) => ("Bad request", m.clone()),
             AppError::Invalid(errors) => (
                 "Check the form",

@@ -41,8 +41,17 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
     // The view auditor has a connection of its own: requests wait for it while holding
     // theirs, so sharing the pool could starve it.
     let auditor_pool = db::build_pool(&url, 1)?;
+    let key = cookie_key(settings)?;
+    let (mail_wake, mail_rx) = std::sync::mpsc::channel();
     Ok(Services {
         views: crate::services::spawn_view_auditor(auditor_pool),
+        mail: std::sync::Arc::new(crate::services::mail::MailConfig::new(
+            settings.mail.clone(),
+            key.master(),
+            &settings.data_dir,
+        )),
+        mail_wake,
+        mail_rx: std::sync::Arc::new(std::sync::Mutex::new(Some(mail_rx))),
         pool,
         clock,
         files_dir,
@@ -87,6 +96,8 @@ pub struct ServerOptions {
     pub workers: Option<usize>,
     /// Extra routes (the benchmark's Fortunes page).
     pub extra_routes: Option<fn(&mut web::ServiceConfig)>,
+    /// How often the mail worker looks for due mail when nothing wakes it.
+    pub mail_poll: std::time::Duration,
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
@@ -100,6 +111,17 @@ pub fn server(
     key: Key,
     opts: ServerOptions,
 ) -> anyhow::Result<Server> {
+    // This server sends the mail its instance queues (several instances on one database
+    // each run a worker; claims keep them from sending a message twice).
+    if let Some(rx) = svc.mail_rx.lock().ok().and_then(|mut g| g.take()) {
+        crate::services::mail::spawn_worker(
+            svc.pool.clone(),
+            svc.clock.clone(),
+            svc.mail.clone(),
+            rx,
+            opts.mail_poll,
+        );
+    }
     let data = web::Data::new(svc.clone());
     let secure = opts.secure_cookies;
     let extra = opts.extra_routes;
@@ -136,12 +158,26 @@ pub fn server(
             .wrap(from_fn(middleware::csrf_guard))
             .wrap(sessions)
             .wrap(from_fn(middleware::security_headers))
-            // The path only: query strings can carry tokens.
-            .wrap(Logger::new("%a %s %Dms \"%U\""))
+            // The path only (query strings can carry tokens), with link tokens masked.
+            .wrap(
+                Logger::new("%a %s %Dms \"%{path}xi\"")
+                    .custom_request_replace("path", |req| masked_path(req.path())),
+            )
     })
     .listen(listener)?;
     if let Some(w) = opts.workers {
         http = http.workers(w);
     }
     Ok(http.run())
+}
+
+/// A request path fit for the log: signed-link tokens are secrets.
+fn masked_path(path: &str) -> String {
+    match path.strip_prefix("/l/") {
+        Some(rest) => match rest.split_once('/') {
+            Some((_, tail)) => format!("/l/[token]/{tail}"),
+            None => "/l/[token]".into(),
+        },
+        None => path.to_string(),
+    }
 }

@@ -74,6 +74,7 @@ fn main() -> anyhow::Result<()> {
         secure_cookies: false,
         workers: None,
         extra_routes: Some(fortunes_route),
+        mail_poll: std::time::Duration::from_secs(2),
     };
     actix_web::rt::System::new().block_on(async move {
         startup::server(listener, svc, key, opts)?

@@ -10,6 +10,7 @@ pub mod directory;
 #[cfg(feature = "bench")]
 pub mod fortunes;
 pub mod login_attempts;
+pub mod mail;
 pub mod patients;
 pub mod practices;
 pub mod referrals;

@@ -23,6 +23,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
+        email_notifications -> Bool,
     }
 }
 
@@ -370,6 +371,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    external_links (id) {
+        id -> Text,
+        referral_id -> Text,
+        token_hash -> Text,
+        nonce -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        uses -> BigInt,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        to_addr -> Text,
+        to_name -> Text,
+        subject -> Text,
+        body -> Text,
+        referral_id -> Nullable<Text>,
+        link_id -> Nullable<Text>,
+        attach_letter -> Bool,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> clinics (clinic_id));
 diesel::joinable!(practitioners -> users (user_id));
 diesel::joinable!(practitioners -> clinics (clinic_id));
@@ -409,4 +445,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     thread_reads,
     notifications,
+    external_links,
+    outbox,
 );

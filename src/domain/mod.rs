@@ -5,6 +5,7 @@ pub mod audit;
 pub mod chart;
 pub mod files;
 pub mod forms;
+pub mod mail;
 pub mod people;
 pub mod policy;
 pub mod referral;

@@ -7,6 +7,8 @@ use super::people::Role;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     Anonymous,
+    /// Handoff itself (the mail worker), for audit rows of work no person started.
+    System,
     Practitioner {
         user_id: String,
         clinic_id: String,
@@ -21,36 +23,55 @@ pub enum Actor {
         user_id: String,
         clinic_id: String,
     },
+    /// A doctor outside the network holding a valid signed link: acts on that one
+    /// referral only. `clinic_id` is the referring clinic, so its admin sees the audit rows.
+    External {
+        user_id: String,
+        referral_id: String,
+        clinic_id: String,
+    },
 }
 
 impl Actor {
     /// The signed-in user's id, if any.
     pub fn user_id(&self) -> Option<&str> {
         match self {
-            Actor::Anonymous => None,
+            Actor::Anonymous | Actor::System => None,
             Actor::Practitioner { user_id, .. }
             | Actor::Patient { user_id, .. }
-            | Actor::ClinicAdmin { user_id, .. } => Some(user_id),
+            | Actor::ClinicAdmin { user_id, .. }
+            | Actor::External { user_id, .. } => Some(user_id),
         }
     }
 
     /// The clinic the signed-in user belongs to.
     pub fn clinic_id(&self) -> Option<&str> {
         match self {
-            Actor::Anonymous => None,
+            Actor::Anonymous | Actor::System => None,
             Actor::Practitioner { clinic_id, .. }
             | Actor::Patient { clinic_id, .. }
-            | Actor::ClinicAdmin { clinic_id, .. } => Some(clinic_id),
+            | Actor::ClinicAdmin { clinic_id, .. }
+            | Actor::External { clinic_id, .. } => Some(clinic_id),
         }
     }
 
     /// The role, if signed in.
     pub fn role(&self) -> Option<Role> {
         match self {
-            Actor::Anonymous => None,
+            Actor::Anonymous | Actor::System => None,
             Actor::Practitioner { .. } => Some(Role::Practitioner),
             Actor::Patient { .. } => Some(Role::Patient),
             Actor::ClinicAdmin { .. } => Some(Role::ClinicAdmin),
+            Actor::External { .. } => None,
+        }
+    }
+
+    /// The role as the audit log records it.
+    pub fn role_name(&self) -> &'static str {
+        match self {
+            Actor::External { .. } => "external",
+            Actor::System => "system",
+            other => other.role().map_or("anonymous", Role::as_str),
         }
     }
 }
@@ -115,6 +136,17 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
     use Decision::*;
     if matches!(actor, Actor::Anonymous) {
         return NeedsLogin;
+    }
+    if matches!(actor, Actor::System) {
+        // System work is not a request: it never passes through the policy.
+        return Forbidden;
+    }
+    if let Actor::External { .. } = actor {
+        // A link holder may open the one referral the link names (the service has already
+        // matched the link to it) once it was handed over, and nothing else.
+        let ok = matches!(action, Action::ViewReferral(r)
+            if r.party == super::referral::Party::Receiver && r.received);
+        return if ok { Allow } else { Forbidden };
     }
     let allowed = match action {
         Action::UseOwnAccount => true,
@@ -326,5 +358,44 @@ mod tests {
             ),
             Decision::Forbidden
         );
+    }
+
+    #[test]
+    fn a_link_holder_opens_only_the_handed_over_referral() {
+        use crate::domain::referral::{Party, Status};
+        let ext = Actor::External {
+            user_id: "x".into(),
+            referral_id: "r1".into(),
+            clinic_id: "c1".into(),
+        };
+        let as_receiver = ReferralFacts {
+            party: Party::Receiver,
+            status: Status::Sent,
+            received: true,
+        };
+        assert_eq!(decide(&ext, &Action::ViewReferral(&as_receiver)), Decision::Allow);
+        let not_yet = ReferralFacts {
+            received: false,
+            ..as_receiver
+        };
+        assert_eq!(decide(&ext, &Action::ViewReferral(&not_yet)), Decision::Forbidden);
+        let other = ReferralFacts {
+            party: Party::Other,
+            ..as_receiver
+        };
+        assert_eq!(decide(&ext, &Action::ViewReferral(&other)), Decision::Forbidden);
+        let f = facts(true);
+        for a in [
+            Action::UseOwnAccount,
+            Action::WorkWithPatients,
+            Action::ViewChart(&f),
+            Action::Refer,
+            Action::UsePortal,
+            Action::UseThread { is_party: true },
+            Action::ManageClinic { clinic_id: "c1" },
+        ] {
+            assert_eq!(decide(&ext, &a), Decision::Forbidden, "{a:?}");
+        }
+        assert_eq!(ext.role_name(), "external");
     }
 }

@@ -6,6 +6,9 @@ pub mod accounts;
 pub mod audit_log;
 pub mod clinics;
 pub mod directory;
+pub mod external;
+pub mod letter;
+pub mod mail;
 pub mod patients;
 pub mod referrals;
 pub mod schedule;
@@ -31,6 +34,12 @@ pub struct Services {
     pub max_upload_bytes: u64,
     /// Where views are audited (see [`spawn_view_auditor`]).
     pub views: std::sync::mpsc::Sender<ViewJob>,
+    /// Mail settings and the link key.
+    pub mail: std::sync::Arc<mail::MailConfig>,
+    /// Wakes the mail worker (see [`mail::spawn_worker`]).
+    pub mail_wake: std::sync::mpsc::Sender<()>,
+    /// The worker's end of `mail_wake`, taken by the one server that runs the worker.
+    pub mail_rx: std::sync::Arc<std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
 }
 
 impl Services {
@@ -87,11 +96,7 @@ fn audit_row(now: NaiveDateTime, caller: &Caller, e: AuditEntry<'_>) -> AuditRow
         seq: 0,
         at: now,
         actor_id: caller.actor.user_id().map(str::to_string),
-        actor_role: caller
-            .actor
-            .role()
-            .map_or("anonymous", |r| r.as_str())
-            .to_string(),
+        actor_role: caller.actor.role_name().to_string(),
         on_behalf_of: None,
         action: e.action.to_string(),
         subject_type: e.subject_type.to_string(),

@@ -99,6 +99,8 @@ pub struct ReceiverCard {
     pub user: User,
     pub practitioner: Practitioner,
     pub clinic_name: String,
+    /// "external" for a doctor outside the network.
+    pub clinic_kind: String,
     /// The kind of referral this receiver takes.
     pub kind: &'static str,
 }
@@ -121,6 +123,8 @@ pub struct ComposerData {
     pub doctor_only: bool,
     /// specialist, admission, lab or imaging (from the receiver's organisation).
     pub kind: &'static str,
+    /// The form takes a doctor outside the network instead of a directory entry.
+    pub external: bool,
 }
 
 fn prefill(conn: &mut DbConn, patient_id: &str) -> AppResult<(Vec<ComposerSection>, Vec<FileRow>)> {
@@ -221,8 +225,9 @@ fn receiver_card(conn: &mut DbConn, id: &str) -> AppResult<Option<ReceiverCard>>
             Ok(Some(ReceiverCard {
                 user,
                 practitioner,
-                clinic_name: clinic.name,
                 kind: rules::kind_for(&clinic.kind),
+                clinic_name: clinic.name,
+                clinic_kind: clinic.kind,
             }))
         }
         Err(diesel::result::Error::NotFound) => Ok(None),
@@ -258,9 +263,10 @@ pub fn composer(
         },
     )?;
     let (mut sections, files) = prefill(&mut conn, patient_id)?;
+    let external = receiver_id == Some("external");
     let receiver = match receiver_id {
-        Some(id) => receiver_card(&mut conn, id)?,
-        None => None,
+        Some(id) if !external => receiver_card(&mut conn, id)?,
+        _ => None,
     };
     let approval_required =
         db::clinics::get(&mut conn, &patient.clinic_id)?.requires_patient_approval;
@@ -291,6 +297,7 @@ pub fn composer(
         message: String::new(),
         doctor_only: false,
         kind,
+        external,
     };
     if let Some(old_id) = redirect_from {
         let old = db::referrals::get(&mut conn, old_id)?;
@@ -359,6 +366,9 @@ pub struct DraftInput {
     /// Ticked (key, text).
     pub sections: Vec<(String, String)>,
     pub file_ids: Vec<String>,
+    /// A doctor outside the network, as typed (name, e-mail, specialty, practice), when
+    /// the composer was opened for one.
+    pub external: Option<[String; 4]>,
 }
 
 /// Saves a draft (new or edited). Returns (id, version).
@@ -372,6 +382,26 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
     )?;
     let me = caller.user_id()?.to_string();
     let now = svc.now();
+    let mut input = d.input.clone();
+    let mut ext_errors = FieldErrors::new();
+    if let Some([name, email, specialty, practice]) = &d.external {
+        let rec = crate::domain::mail::validate_external(
+            &mut ext_errors,
+            name,
+            email,
+            specialty,
+            practice,
+        );
+        input.receiver_id = if ext_errors.is_empty() {
+            db::write_tx(&mut conn, |c| {
+                super::external::find_or_create(c, &rec, now)
+            })?
+        } else {
+            // Not an id: keeps the composer's own check quiet while the external fields
+            // carry the errors.
+            "-".into()
+        };
+    }
     let files: Vec<SharedFile> = db::chart::load_chart(&mut conn, &patient.id)?
         .files
         .into_iter()
@@ -381,14 +411,17 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
             title: f.title,
         })
         .collect();
-    let mut errors = FieldErrors::new();
-    let draft = validate_composer(&d.input, d.sections.clone(), files, now.date());
-    let receiver = if d.input.receiver_id.trim().is_empty() {
+    let mut errors = ext_errors;
+    let external_invalid = !errors.is_empty();
+    let draft = validate_composer(&input, d.sections.clone(), files, now.date());
+    let receiver = if input.receiver_id.trim().is_empty() {
         None
     } else {
-        receiver_card(&mut conn, d.input.receiver_id.trim())?
+        receiver_card(&mut conn, input.receiver_id.trim())?
     };
     match &receiver {
+        // The external fields already say what is wrong.
+        None if external_invalid => {}
         None => errors.add("receiver_id", "Choose who to refer to from the directory."),
         Some(r) if r.user.id == me => {
             errors.add("receiver_id", "You cannot refer a patient to yourself.")
@@ -483,7 +516,7 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
             return Ok((id.clone(), version + 1));
         }
         let id = db::new_id();
-        let redirected_from = Some(d.input.redirected_from.trim())
+        let redirected_from = Some(input.redirected_from.trim())
             .filter(|s| !s.is_empty())
             .map(str::to_string);
         if let Some(old) = &redirected_from {
@@ -630,7 +663,7 @@ fn redirect_old(
     clippy::too_many_arguments,
     reason = "one row of the timeline, field by field"
 )]
-fn event(
+pub(super) fn event(
     c: &mut DbConn,
     referral_id: &str,
     at: NaiveDateTime,
@@ -668,6 +701,13 @@ pub fn party_of(caller: &Caller, r: &Referral) -> Party {
     match &caller.actor {
         Actor::Practitioner { user_id, .. } if *user_id == r.sender_id => Party::Sender,
         Actor::Practitioner { user_id, .. } if *user_id == r.receiver_id => Party::Receiver,
+        // A signed link names one referral; the same outside doctor's other referrals need
+        // their own links.
+        Actor::External {
+            user_id,
+            referral_id,
+            ..
+        } if *user_id == r.receiver_id && *referral_id == r.id => Party::Receiver,
         Actor::Patient {
             patient_id: Some(p),
             ..
@@ -735,7 +775,7 @@ fn stale(c: &mut DbConn, id: &str, party: Party) -> AppError {
     ))
 }
 
-fn load_for(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referral, Party, Status)> {
+pub(super) fn load_for(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referral, Party, Status)> {
     let r = db::referrals::get(c, id)?;
     let party = party_of(caller, &r);
     let status = parse_status(&r)?;
@@ -945,7 +985,7 @@ pub fn apply(
                 Party::Other => (None, String::new()),
             };
             if let Some(u) = user {
-                db::threads::notify(c, &u, Some(id), &text, now)?;
+                super::mail::notify(&svc.mail, c, &u, Some(id), &text, now)?;
             }
         }
         audit(
@@ -1052,6 +1092,58 @@ fn provide_answers(
     })
 }
 
+/// Checks files (size limits, sniffed type) and writes them to staging: publish each in the
+/// transaction that writes its row.
+pub(super) fn stage_files(
+    svc: &Services,
+    files: &[NewAttachment],
+) -> AppResult<(Vec<crate::domain::files::FileType>, Vec<super::store::Staged>)> {
+    let mut e = FieldErrors::new();
+    let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    if files
+        .iter()
+        .any(|f| f.bytes.len() as u64 > svc.max_upload_bytes)
+        || total > svc.max_upload_bytes * 4
+    {
+        return Err(super::patients::too_large(svc));
+    }
+    let mut typed = Vec::new();
+    for f in files {
+        match crate::domain::files::sniff(&f.bytes[..f.bytes.len().min(512)]) {
+            Some(t) => typed.push(t),
+            None => {
+                e.add(
+                    "file",
+                    format!(
+                        "{} is not an accepted type. Upload {}.",
+                        crate::domain::files::display_name(&f.name),
+                        crate::domain::files::ALLOWED_TYPES_TEXT
+                    ),
+                );
+            }
+        }
+    }
+    if !e.is_empty() {
+        return Err(AppError::Invalid(e));
+    }
+    let store = super::store::LocalStore::new(&svc.files_dir);
+    let mut staged = Vec::new();
+    for f in files {
+        staged.push(store.stage(&f.bytes)?);
+    }
+    Ok((typed, staged))
+}
+
+/// What the receiver may see of the snapshot: the sections the patient's live consent to
+/// this receiver covers, or `None` without one.
+pub(super) fn shared_with_receiver(c: &mut DbConn, r: &Referral) -> AppResult<Option<Snapshot>> {
+    let consents = db::referrals::live_consents(c, &r.id)?;
+    Ok(consents
+        .iter()
+        .find(|k| k.recipient_id == r.receiver_id)
+        .map(|k| Snapshot::from_json(&r.snapshot).within(&k.scope)))
+}
+
 /// A file to attach to a referral.
 pub struct NewAttachment {
     pub name: String,
@@ -1073,38 +1165,7 @@ pub fn attach(
         e.add("file", "Choose at least one file.");
         return Err(AppError::Invalid(e));
     }
-    let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
-    if files
-        .iter()
-        .any(|f| f.bytes.len() as u64 > svc.max_upload_bytes)
-        || total > svc.max_upload_bytes * 4
-    {
-        return Err(super::patients::too_large(svc));
-    }
-    let mut typed = Vec::new();
-    for f in &files {
-        match crate::domain::files::sniff(&f.bytes[..f.bytes.len().min(512)]) {
-            Some(t) => typed.push(t),
-            None => {
-                e.add(
-                    "file",
-                    format!(
-                        "{} is not an accepted type. Upload {}.",
-                        crate::domain::files::display_name(&f.name),
-                        crate::domain::files::ALLOWED_TYPES_TEXT
-                    ),
-                );
-            }
-        }
-    }
-    if !e.is_empty() {
-        return Err(AppError::Invalid(e));
-    }
-    let store = super::store::LocalStore::new(&svc.files_dir);
-    let mut staged = Vec::new();
-    for f in &files {
-        staged.push(store.stage(&f.bytes)?);
-    }
+    let (typed, staged) = stage_files(svc, &files)?;
     let me = caller.user_id()?.to_string();
     let now = svc.now();
     let mut conn = svc.conn()?;
@@ -1195,7 +1256,7 @@ pub fn attach(
                 true,
             )?;
             let patient = db::patients::get(c, &r.patient_id)?;
-            db::threads::notify(
+            super::mail::notify(&svc.mail, 
                 c,
                 &r.sender_id,
                 Some(id),
@@ -1206,7 +1267,7 @@ pub fn attach(
                 now,
             )?;
             if let Some(u) = &patient.user_id {
-                db::threads::notify(c, u, Some(id), "Your report is ready.", now)?;
+                super::mail::notify(&svc.mail, c, u, Some(id), "Your report is ready.", now)?;
             }
             audit(
                 c,

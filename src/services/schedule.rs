@@ -263,7 +263,7 @@ pub fn book(
             )?;
         }
         let patient = db::patients::get(c, pid)?;
-        db::threads::notify(
+        super::mail::notify(&svc.mail, 
             c,
             practitioner_id,
             referral.as_ref().map(|r| r.id.as_str()),
@@ -344,7 +344,7 @@ pub fn cancel(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
                 },
             )?;
         }
-        db::threads::notify(
+        super::mail::notify(&svc.mail, 
             c,
             &a.practitioner_id,
             a.referral_id.as_deref(),
@@ -420,7 +420,7 @@ pub fn mark_visit(
                 },
             )?;
             if !attended {
-                db::threads::notify(
+                super::mail::notify(&svc.mail, 
                     c,
                     &r.sender_id,
                     Some(rid),
@@ -433,7 +433,7 @@ pub fn mark_visit(
             }
         }
         if !attended && let Some(u) = &patient.user_id {
-            db::threads::notify(
+            super::mail::notify(&svc.mail, 
                 c,
                 u,
                 a.referral_id.as_deref(),

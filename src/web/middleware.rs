@@ -11,6 +11,7 @@ use actix_web::{Error, web};
 use super::extract::{CSRF_FIELD, SESSION_CSRF};
 use crate::domain::security::constant_time_eq;
 use crate::error::AppError;
+use crate::services::Services;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
@@ -23,6 +24,8 @@ pub async fn security_headers(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let is_static = req.path().starts_with("/static/");
+    // A signed link is a secret in the address: no page reached by it may leak it.
+    let is_link = req.path().starts_with("/l/");
     let mut res = next.call(req).await?;
     let h = res.headers_mut();
     h.insert(
@@ -36,7 +39,11 @@ pub async fn security_headers(
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
+        HeaderValue::from_static(if is_link {
+            "no-referrer"
+        } else {
+            "same-origin"
+        }),
     );
     h.insert(
         header::HeaderName::from_static("permissions-policy"),
@@ -58,7 +65,9 @@ pub async fn csrf_guard(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    if req.method() != Method::POST {
+    // The mail-ingest endpoint is called by an MTA with a bearer token, never by a browser
+    // with cookies: there is no session to forge a request from.
+    if req.method() != Method::POST || req.path() == INGEST_PATH {
         return next
             .call(req)
             .await
@@ -87,10 +96,19 @@ pub async fn csrf_guard(
     if !ok {
         return Ok(req.error_response(AppError::Csrf).map_into_right_body());
     }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_left_body)
+    let wake = req
+        .app_data::<web::Data<Services>>()
+        .map(|s| s.mail_wake.clone());
+    let res = next.call(req).await;
+    // A change may have queued mail: let the worker look now rather than at its next poll.
+    if let Some(w) = wake {
+        crate::services::mail::wake(&w);
+    }
+    res.map(ServiceResponse::map_into_left_body)
 }
+
+/// The one POST route that takes no CSRF token (see [`csrf_guard`]).
+pub const INGEST_PATH: &str = "/ingest/mail";
 
 fn token_in(urlencoded: &str) -> Option<String> {
     serde_urlencoded::from_str::<Vec<(String, String)>>(urlencoded)

@@ -226,12 +226,17 @@ async fn save_and_maybe_send(
     let (input, sections, file_ids, raw) = read_composer(&body)?;
     let send = input.action == "send";
     let consent = input.consent_verbal.is_some();
+    let external = raw.contains_key("to_external").then(|| {
+        ["ext_name", "ext_email", "ext_specialty", "ext_practice"]
+            .map(|k| raw.get(k).cloned().unwrap_or_default())
+    });
     let d = DraftInput {
         patient_id: patient_id.clone(),
         existing: existing.clone(),
         input,
         sections,
         file_ids,
+        external,
     };
     let saved = ctx
         .run(move |s, caller| svc::save_draft(s, caller, &d))
@@ -239,7 +244,11 @@ async fn save_and_maybe_send(
     let (id, version) = match saved {
         Ok(v) => v,
         Err(AppError::Invalid(errors)) => {
-            let to = raw.get("receiver_id").cloned().unwrap_or_default();
+            let to = if raw.contains_key("to_external") {
+                "external".to_string()
+            } else {
+                raw.get("receiver_id").cloned().unwrap_or_default()
+            };
             let from = raw.get("redirected_from").cloned().unwrap_or_default();
             let mut data = ctx
                 .run(move |s, caller| match &existing {

@@ -103,6 +103,7 @@ impl TestApp {
                 secure_cookies: false,
                 workers: Some(2),
                 extra_routes: None,
+                mail_poll: std::time::Duration::from_millis(200),
             },
         )
         .expect("server");

@@ -1,0 +1,3 @@
+DROP TABLE outbox;
+DROP TABLE external_links;
+ALTER TABLE users DROP COLUMN email_notifications;

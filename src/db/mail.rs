@@ -1,0 +1,186 @@
+//! Signed links for doctors outside the network, the mail outbox, and e-mail preferences.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{external_links, outbox, users};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = external_links)]
+pub struct Link {
+    pub id: String,
+    pub referral_id: String,
+    pub token_hash: String,
+    pub nonce: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub uses: i64,
+}
+
+pub fn insert_link(conn: &mut DbConn, l: &Link) -> QueryResult<()> {
+    diesel::insert_into(external_links::table)
+        .values(l)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn link_by_hash(conn: &mut DbConn, hash: &str) -> QueryResult<Option<Link>> {
+    external_links::table
+        .filter(external_links::token_hash.eq(hash))
+        .select(Link::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn get_link(conn: &mut DbConn, id: &str) -> QueryResult<Link> {
+    external_links::table
+        .find(id)
+        .select(Link::as_select())
+        .first(conn)
+}
+
+/// Links of a referral, newest first.
+pub fn links_for(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<Link>> {
+    external_links::table
+        .filter(external_links::referral_id.eq(referral_id))
+        .order((external_links::created_at.desc(), external_links::id.desc()))
+        .select(Link::as_select())
+        .load(conn)
+}
+
+/// Revokes every live link of a referral; returns how many.
+pub fn revoke_links(conn: &mut DbConn, referral_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        external_links::table
+            .filter(external_links::referral_id.eq(referral_id))
+            .filter(external_links::revoked_at.is_null()),
+    )
+    .set(external_links::revoked_at.eq(at))
+    .execute(conn)
+}
+
+pub fn touch_link(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(external_links::table.find(id))
+        .set((
+            external_links::last_used_at.eq(at),
+            external_links::uses.eq(external_links::uses + 1),
+        ))
+        .execute(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct Mail {
+    pub id: String,
+    pub kind: String,
+    pub to_addr: String,
+    pub to_name: String,
+    pub subject: String,
+    pub body: String,
+    pub referral_id: Option<String>,
+    pub link_id: Option<String>,
+    pub attach_letter: bool,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+pub fn queue(conn: &mut DbConn, m: &Mail) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values(m)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Messages due now: queued ones whose time has come, and ones left "sending" by a worker
+/// that died before its claim ran out.
+pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Mail>> {
+    outbox::table
+        .filter(
+            outbox::status
+                .eq("queued")
+                .or(outbox::status.eq("sending")),
+        )
+        .filter(outbox::next_attempt_at.le(now))
+        .order((outbox::next_attempt_at.asc(), outbox::id.asc()))
+        .limit(limit)
+        .select(Mail::as_select())
+        .load(conn)
+}
+
+/// Claims a message for sending until `until` (compare-and-set on status and attempts, so
+/// two workers on one database never both send it). Returns whether this worker won.
+pub fn claim(
+    conn: &mut DbConn,
+    m: &Mail,
+    until: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(&m.id))
+            .filter(outbox::status.eq(&m.status))
+            .filter(outbox::attempts.eq(m.attempts))
+            .filter(outbox::next_attempt_at.eq(m.next_attempt_at)),
+    )
+    .set((outbox::status.eq("sending"), outbox::next_attempt_at.eq(until)))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn mark_sent(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq("sending")))
+        .set((
+            outbox::status.eq("sent"),
+            outbox::sent_at.eq(at),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+}
+
+/// Records a failed try: back to "queued" for `next`, or "failed" when `give_up`.
+pub fn mark_failed_try(
+    conn: &mut DbConn,
+    id: &str,
+    error: &str,
+    next: NaiveDateTime,
+    give_up: bool,
+) -> QueryResult<usize> {
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq("sending")))
+        .set((
+            outbox::status.eq(if give_up { "failed" } else { "queued" }),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::next_attempt_at.eq(next),
+            outbox::last_error.eq(error),
+        ))
+        .execute(conn)
+}
+
+/// The mail sent about a referral, newest first.
+pub fn for_referral(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<Mail>> {
+    outbox::table
+        .filter(outbox::referral_id.eq(referral_id))
+        .order((outbox::created_at.desc(), outbox::id.desc()))
+        .select(Mail::as_select())
+        .load(conn)
+}
+
+pub fn email_notifications(conn: &mut DbConn, user_id: &str) -> QueryResult<bool> {
+    users::table
+        .find(user_id)
+        .select(users::email_notifications)
+        .first(conn)
+}
+
+pub fn set_email_notifications(conn: &mut DbConn, user_id: &str, on: bool) -> QueryResult<usize> {
+    diesel::update(users::table.find(user_id))
+        .set(users::email_notifications.eq(on))
+        .execute(conn)
+}

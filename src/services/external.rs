@@ -1,0 +1,593 @@
+//! Referrals to doctors outside the network: the external recipient, the signed link and
+//! what its holder may do, the letter download, revoking and re-sending, and replies that
+//! arrive by e-mail.
+
+use chrono::NaiveDateTime;
+use mail_parser::MimeHeaders;
+
+use super::referrals::{NewAttachment, event, load_for, stage_files};
+use super::{AuditEntry, Caller, Services, audit, audit_for_clinic};
+use crate::db::{self, DbConn, referrals::Referral};
+use crate::domain::forms::FieldErrors;
+use crate::domain::mail::{self as rules, ExternalRecipient};
+use crate::domain::policy::Actor;
+use crate::domain::referral::{Party, Status};
+use crate::error::{AppError, AppResult};
+
+/// The user id of an outside doctor: the existing one for this e-mail address, or a new
+/// account that can never sign in, with an unlisted profile and a clinic of kind
+/// "external" named after their practice. An address that belongs to someone in the
+/// network is refused (choose them from the directory instead).
+pub(super) fn find_or_create(
+    c: &mut DbConn,
+    rec: &ExternalRecipient,
+    now: NaiveDateTime,
+) -> AppResult<String> {
+    if let Some(u) = db::users::by_email(c, &rec.email)? {
+        if u.role == "external" {
+            return Ok(u.id);
+        }
+        let mut e = FieldErrors::new();
+        e.add(
+            "ext_email",
+            "This address belongs to someone in the network: find them in the directory instead.",
+        );
+        return Err(AppError::Invalid(e));
+    }
+    let clinic = db::clinics::Clinic {
+        id: db::new_id(),
+        name: rec.practice.clone(),
+        city: String::new(),
+        kind: "external".into(),
+        requires_patient_approval: false,
+        show_booking_prompts: false,
+        created_at: now,
+    };
+    db::clinics::insert(c, &clinic)?;
+    let user = db::users::User {
+        id: db::new_id(),
+        email: rec.email.clone(),
+        // Not a password hash: no password can ever match it.
+        password_hash: "!external".into(),
+        role: "external".into(),
+        display_name: rec.name.clone(),
+        clinic_id: clinic.id.clone(),
+        active: true,
+        created_at: now,
+        password_changed_at: now,
+    };
+    db::users::insert(c, &user)?;
+    db::users::insert_practitioner(
+        c,
+        &db::users::Practitioner {
+            user_id: user.id.clone(),
+            clinic_id: clinic.id,
+            title: String::new(),
+            specialty: rec.specialty.clone(),
+            city: String::new(),
+            languages: String::new(),
+            accepting_referrals: true,
+            bio: String::new(),
+        },
+    )?;
+    Ok(user.id)
+}
+
+/// Whether a user is a doctor outside the network.
+pub fn is_external(c: &mut DbConn, user_id: &str) -> AppResult<bool> {
+    Ok(db::users::get(c, user_id)?.role == "external")
+}
+
+/// A presented link that checked out: who acts (the outside doctor, on this referral only).
+pub struct LinkHolder {
+    pub caller: Caller,
+    pub referral_id: String,
+    pub nonce: String,
+    pub expires_at: NaiveDateTime,
+}
+
+enum Check {
+    Ok(LinkHolder),
+    Revoked,
+    Expired(NaiveDateTime, String),
+}
+
+/// Checks a presented token and records the use (or the refused attempt) in the audit log:
+/// unknown or malformed tokens are 404, revoked links 403, expired links 410.
+pub fn open_link(
+    svc: &Services,
+    token: &str,
+    ip: &str,
+    user_agent: &str,
+    purpose: &str,
+) -> AppResult<LinkHolder> {
+    if !rules::token_well_formed(token) {
+        return Err(AppError::NotFound);
+    }
+    let hash = rules::token_hash(token);
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    let check = db::write_tx(&mut conn, |c| -> AppResult<Check> {
+        let Some(link) = db::mail::link_by_hash(c, &hash)? else {
+            return Err(AppError::NotFound);
+        };
+        let r = db::referrals::get(c, &link.referral_id)?;
+        let caller = Caller {
+            actor: Actor::External {
+                user_id: r.receiver_id.clone(),
+                referral_id: r.id.clone(),
+                clinic_id: r.sender_clinic_id.clone(),
+            },
+            ip: ip.into(),
+            user_agent: user_agent.into(),
+        };
+        let outcome = if link.revoked_at.is_some() {
+            "refused (revoked)"
+        } else if link.expires_at <= now {
+            "refused (expired)"
+        } else {
+            db::mail::touch_link(c, &link.id, now)?;
+            "used"
+        };
+        audit(
+            c,
+            now,
+            &caller,
+            AuditEntry {
+                action: if outcome == "used" {
+                    "link_used"
+                } else {
+                    "link_refused"
+                },
+                subject_type: "referral",
+                subject_id: &r.id,
+                patient_id: Some(&r.patient_id),
+                detail: format!("{purpose}: {outcome}"),
+            },
+        )?;
+        Ok(if link.revoked_at.is_some() {
+            Check::Revoked
+        } else if link.expires_at <= now {
+            let sender = db::users::get(c, &r.sender_id)?.display_name;
+            Check::Expired(link.expires_at, sender)
+        } else {
+            Check::Ok(LinkHolder {
+                caller,
+                referral_id: r.id,
+                nonce: link.nonce,
+                expires_at: link.expires_at,
+            })
+        })
+    })?;
+    match check {
+        Check::Ok(h) => Ok(h),
+        Check::Revoked => Err(AppError::Forbidden(
+            "This link was withdrawn by the practitioner who sent it. Ask them for a new one."
+                .into(),
+        )),
+        Check::Expired(at, sender) => Err(AppError::Gone(format!(
+            "This link expired on {} UTC. Ask {sender}, who sent the referral, to send a new one.",
+            at.format("%-d %B %Y")
+        ))),
+    }
+}
+
+/// The letter for the link holder, with their link printed in it.
+pub fn letter_for_link(svc: &Services, h: &LinkHolder) -> AppResult<Vec<u8>> {
+    let mut conn = svc.conn()?;
+    let (r, _, _) = load_for(&mut conn, &h.caller, &h.referral_id)?;
+    let link = super::letter::LetterLink {
+        url: svc.mail.link_url(&h.nonce),
+        expires: h.expires_at.format("%-d %B %Y").to_string(),
+        reply_to: svc.mail.reply_address(&r.id),
+    };
+    super::letter::render(&mut conn, &r, Some(&link))
+}
+
+/// The letter for the sender or an in-network receiver (a view of patient data: audited).
+pub fn letter_for_member(svc: &Services, caller: &Caller, id: &str) -> AppResult<Vec<u8>> {
+    let mut conn = svc.conn()?;
+    let (r, party, status) = load_for(&mut conn, caller, id)?;
+    if !matches!(party, Party::Sender | Party::Receiver) || status == Status::Draft {
+        return Err(AppError::NotFound);
+    }
+    svc.record_view(
+        caller,
+        AuditEntry {
+            action: "letter_downloaded",
+            subject_type: "referral",
+            subject_id: id,
+            patient_id: Some(&r.patient_id),
+            detail: String::new(),
+        },
+    )?;
+    super::letter::render(&mut conn, &r, None)
+}
+
+fn open_for_replies(status: Status) -> bool {
+    !matches!(
+        status,
+        Status::Draft
+            | Status::Completed
+            | Status::Cancelled
+            | Status::Rejected
+            | Status::DeclinedByPatient
+            | Status::AwaitingPatient
+    )
+}
+
+/// Posts a reply from the outside doctor (link page or e-mail) to the referral's timeline,
+/// with its files, and tells the sender. `via` says how it came ("the link page", "e-mail").
+pub fn reply(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    note: &str,
+    files: Vec<NewAttachment>,
+    via: &str,
+) -> AppResult<()> {
+    let files: Vec<NewAttachment> = files.into_iter().filter(|f| !f.bytes.is_empty()).collect();
+    let mut e = FieldErrors::new();
+    let note = crate::domain::forms::optional_text(&mut e, "reply", "Reply", note, 8000);
+    if note.is_empty() && files.is_empty() {
+        e.add("reply", "Write a reply or attach a file.");
+    }
+    if !e.is_empty() {
+        return Err(AppError::Invalid(e));
+    }
+    let (typed, staged) = if files.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        stage_files(svc, &files)?
+    };
+    let now = svc.now();
+    let me = caller.user_id()?.to_string();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let (r, party, status) = load_for(c, caller, id)?;
+        if party != Party::Receiver {
+            return Err(AppError::forbidden());
+        }
+        if !open_for_replies(status) {
+            return Err(AppError::Conflict(format!(
+                "This referral is “{}”: it takes no more replies.",
+                status.label()
+            )));
+        }
+        for ((f, t), st) in files.iter().zip(&typed).zip(&staged) {
+            db::asks::insert_attachment(
+                c,
+                &db::asks::Attachment {
+                    id: db::new_id(),
+                    referral_id: id.into(),
+                    ask_id: None,
+                    purpose: "reply".into(),
+                    original_name: crate::domain::files::display_name(&f.name),
+                    stored_name: st.key.clone(),
+                    content_type: t.mime().into(),
+                    size_bytes: f.bytes.len() as i64,
+                    sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&f.bytes)),
+                    uploaded_by: me.clone(),
+                    uploaded_at: now,
+                },
+            )?;
+        }
+        let text = match (note.is_empty(), files.len()) {
+            (false, 0) => format!("Reply by {via}: {note}"),
+            (false, n) => format!("Reply by {via} with {n} file(s): {note}"),
+            (true, n) => format!("Reply by {via}: {n} file(s)"),
+        };
+        event(c, id, now, Some(&me), "reply", None, None, &text, false)?;
+        let who = db::users::get(c, &me)?.display_name;
+        let patient = db::patients::get(c, &r.patient_id)?;
+        super::mail::notify(
+            &svc.mail,
+            c,
+            &r.sender_id,
+            Some(id),
+            &format!(
+                "{who} replied about the referral of {} {}",
+                patient.given_name, patient.family_name
+            ),
+            now,
+        )?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "external_reply",
+                subject_type: "referral",
+                subject_id: id,
+                patient_id: Some(&r.patient_id),
+                detail: format!("by {via}, {} file(s)", files.len()),
+            },
+        )?;
+        for st in staged {
+            st.publish()?;
+        }
+        Ok(())
+    })
+}
+
+fn sender_only(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referral, Status)> {
+    let (r, party, status) = load_for(c, caller, id)?;
+    if party != Party::Sender {
+        return Err(AppError::forbidden());
+    }
+    if !is_external(c, &r.receiver_id)? {
+        return Err(AppError::NotFound);
+    }
+    Ok((r, status))
+}
+
+/// Withdraws every live link of the referral at once.
+pub fn revoke(svc: &Services, caller: &Caller, id: &str) -> AppResult<usize> {
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let (r, _) = sender_only(c, caller, id)?;
+        let n = db::mail::revoke_links(c, id, now)?;
+        if n > 0 {
+            event(
+                c,
+                id,
+                now,
+                caller.user_id().ok(),
+                "link_revoked",
+                None,
+                None,
+                "The link to the outside doctor was withdrawn",
+                false,
+            )?;
+            audit(
+                c,
+                now,
+                caller,
+                AuditEntry {
+                    action: "link_revoked",
+                    subject_type: "referral",
+                    subject_id: id,
+                    patient_id: Some(&r.patient_id),
+                    detail: format!("{n} link(s)"),
+                },
+            )?;
+        }
+        Ok(n)
+    })
+}
+
+/// Sends the letter again with a new link; any live link is withdrawn first.
+pub fn resend(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let (r, status) = sender_only(c, caller, id)?;
+        if !open_for_replies(status) {
+            return Err(AppError::Conflict(format!(
+                "This referral is “{}”: there is nothing to send.",
+                status.label()
+            )));
+        }
+        db::mail::revoke_links(c, id, now)?;
+        super::mail::queue_letter(&svc.mail, c, id, now)?;
+        event(
+            c,
+            id,
+            now,
+            caller.user_id().ok(),
+            "link_sent",
+            None,
+            None,
+            "The letter was sent again with a new link",
+            false,
+        )?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "link_sent",
+                subject_type: "referral",
+                subject_id: id,
+                patient_id: Some(&r.patient_id),
+                detail: "re-sent".into(),
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// A link as the sender's referral page lists it.
+pub struct LinkRow {
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub state: &'static str,
+    pub uses: i64,
+    pub last_used_at: Option<NaiveDateTime>,
+}
+
+/// A message as the sender's referral page lists it.
+pub struct MailRow {
+    pub created_at: NaiveDateTime,
+    pub kind: &'static str,
+    pub to: String,
+    pub state: String,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// What the sender sees about an out-of-network referral.
+pub struct Delivery {
+    pub receiver_email: String,
+    pub links: Vec<LinkRow>,
+    pub mails: Vec<MailRow>,
+    pub can_resend: bool,
+    pub has_live_link: bool,
+}
+
+/// Links and mail of an out-of-network referral, for its sender; `None` otherwise.
+pub fn delivery(svc: &Services, caller: &Caller, id: &str) -> AppResult<Option<Delivery>> {
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    let (r, party, status) = load_for(&mut conn, caller, id)?;
+    if party != Party::Sender || !is_external(&mut conn, &r.receiver_id)? {
+        return Ok(None);
+    }
+    let receiver = db::users::get(&mut conn, &r.receiver_id)?;
+    let links: Vec<LinkRow> = db::mail::links_for(&mut conn, id)?
+        .into_iter()
+        .map(|l| LinkRow {
+            state: if l.revoked_at.is_some() {
+                "withdrawn"
+            } else if l.expires_at <= now {
+                "expired"
+            } else {
+                "valid"
+            },
+            created_at: l.created_at,
+            expires_at: l.expires_at,
+            uses: l.uses,
+            last_used_at: l.last_used_at,
+        })
+        .collect();
+    let mails = db::mail::for_referral(&mut conn, id)?
+        .into_iter()
+        .map(|m| MailRow {
+            created_at: m.created_at,
+            kind: match m.kind.as_str() {
+                "external_referral" => "Referral letter",
+                "external_update" => "Update",
+                _ => "Notification",
+            },
+            to: m.to_addr,
+            state: rules::delivery_label(&m.status, m.attempts),
+            last_error: m.last_error,
+            sent_at: m.sent_at,
+        })
+        .collect();
+    Ok(Some(Delivery {
+        receiver_email: receiver.email,
+        has_live_link: links.iter().any(|l| l.state == "valid"),
+        can_resend: open_for_replies(status),
+        links,
+        mails,
+    }))
+}
+
+/// Why an e-mail could not be posted.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("the message could not be read")]
+    Unreadable,
+    #[error("no valid reply address: the tag is unknown or forged")]
+    BadTag,
+    #[error("{0}")]
+    Refused(String),
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Reads one raw e-mail and posts it to the timeline of the referral its reply address
+/// names. Returns the referral id.
+pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<String, IngestError> {
+    let msg = mail_parser::MessageParser::default()
+        .parse(raw)
+        .ok_or(IngestError::Unreadable)?;
+    let mut addresses: Vec<String> = Vec::new();
+    for list in [msg.to(), msg.cc(), msg.bcc()].into_iter().flatten() {
+        addresses.extend(list.iter().filter_map(|a| a.address().map(str::to_string)));
+    }
+    // MTAs record the envelope recipient here; the To line may not name it.
+    for name in ["Delivered-To", "X-Original-To", "Envelope-To"] {
+        for v in msg.header_values(name) {
+            if let Some(t) = v.as_text() {
+                addresses.push(t.trim().trim_matches(['<', '>']).to_string());
+            }
+        }
+    }
+    let tag = rules::find_reply_tag(&addresses, &svc.mail.settings.reply_domain)
+        .ok_or(IngestError::BadTag)?;
+    let id = rules::verify_reply_tag(&svc.mail.key, tag).ok_or(IngestError::BadTag)?;
+    let unavailable = |e: AppError| match e {
+        AppError::NotFound => IngestError::BadTag,
+        AppError::Unavailable(m) => IngestError::Unavailable(m),
+        other => IngestError::Refused(other.to_string()),
+    };
+    let mut conn = svc.conn().map_err(unavailable)?;
+    let r = db::referrals::get(&mut conn, &id).map_err(|e| unavailable(e.into()))?;
+    if !is_external(&mut conn, &r.receiver_id).map_err(unavailable)? {
+        return Err(IngestError::BadTag);
+    }
+    drop(conn);
+    let from = msg
+        .from()
+        .and_then(|f| f.first())
+        .and_then(|a| a.address())
+        .unwrap_or("")
+        .to_string();
+    let caller = Caller {
+        actor: Actor::External {
+            user_id: r.receiver_id.clone(),
+            referral_id: r.id.clone(),
+            clinic_id: r.sender_clinic_id.clone(),
+        },
+        ip: source.into(),
+        user_agent: format!("e-mail from {}", from.chars().take(200).collect::<String>()),
+    };
+    let text = msg.body_text(0).map(|t| t.to_string()).unwrap_or_default();
+    let text = rules::strip_quoted(&text);
+    // Mail clients add trailing spaces and odd line endings; keep the words, not the noise.
+    let text: String = text
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .take(8000)
+        .collect();
+    let files: Vec<NewAttachment> = msg
+        .attachments()
+        .map(|a| NewAttachment {
+            name: a.attachment_name().unwrap_or("attachment").to_string(),
+            bytes: a.contents().to_vec(),
+        })
+        .collect();
+    reply(svc, &caller, &id, &text, files, "e-mail").map_err(|e| match e {
+        AppError::Invalid(f) => IngestError::Refused(
+            f.iter()
+                .map(|(_, m)| m.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        other => unavailable(other),
+    })?;
+    Ok(id)
+}
+
+/// Audits a refused e-mail under no clinic (its tag named none).
+pub fn audit_refused_mail(svc: &Services, source: &str, why: &str) -> AppResult<()> {
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    let caller = Caller {
+        actor: Actor::Anonymous,
+        ip: source.into(),
+        user_agent: "mail ingest".into(),
+    };
+    db::write_tx(&mut conn, |c| {
+        audit_for_clinic(
+            c,
+            now,
+            &caller,
+            None,
+            AuditEntry {
+                action: "mail_refused",
+                subject_type: "mail",
+                subject_id: "",
+                patient_id: None,
+                detail: why.chars().take(300).collect(),
+            },
+        )
+    })
+}

@@ -1,0 +1,437 @@
+//! Mail: the outbox (rows written in the transaction of the change that causes them), the
+//! worker that sends them through SMTP with retries, signed links for doctors outside the
+//! network, and e-mail copies of notifications.
+//!
+//! No e-mail ever carries a link token in the database: the outbox stores `{link}` and the
+//! link's id, and the worker derives the token from the link's nonce and the server key
+//! when it sends.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use hmac::{Hmac, Mac};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use rand::RngCore;
+use sha2::Sha256;
+
+use super::{AuditEntry, Caller, audit_for_clinic};
+use crate::clock::SharedClock;
+use crate::config::MailSettings;
+use crate::db::{self, DbConn, Pool, mail::Mail};
+use crate::domain::mail as rules;
+use crate::domain::policy::Actor;
+use crate::error::{AppError, AppResult};
+
+/// Mail settings and the key that signs links and reply addresses.
+pub struct MailConfig {
+    pub settings: MailSettings,
+    /// HMAC key derived from the server secret (never stored in the database).
+    pub key: [u8; 32],
+    /// Where mail goes when no SMTP server is configured.
+    pub out_dir: PathBuf,
+}
+
+impl MailConfig {
+    /// Derives the link key from the server's master secret.
+    pub fn new(settings: MailSettings, master: &[u8], data_dir: &std::path::Path) -> MailConfig {
+        let mut m = Hmac::<Sha256>::new_from_slice(master).expect("any key length");
+        m.update(b"handoff: links and reply addresses, v1");
+        MailConfig {
+            settings,
+            key: m.finalize().into_bytes().into(),
+            out_dir: data_dir.join("mail-out"),
+        }
+    }
+
+    /// The public address of a link.
+    pub fn link_url(&self, nonce: &str) -> String {
+        format!(
+            "{}/l/{}",
+            self.settings.public_url.trim_end_matches('/'),
+            rules::link_token(&self.key, nonce)
+        )
+    }
+
+    /// The reply address of a referral.
+    pub fn reply_address(&self, referral_id: &str) -> String {
+        rules::reply_address(&self.key, referral_id, &self.settings.reply_domain)
+    }
+}
+
+/// A new signed link for a referral, valid for the configured number of days. Earlier
+/// links stay as they are (revoke them first to replace them).
+pub fn create_link(
+    cfg: &MailConfig,
+    c: &mut DbConn,
+    referral_id: &str,
+    created_by: &str,
+    now: NaiveDateTime,
+) -> AppResult<db::mail::Link> {
+    let mut nonce = [0u8; 32];
+    rand::rng().fill_bytes(&mut nonce);
+    let nonce = hex::encode(nonce);
+    let token = rules::link_token(&cfg.key, &nonce);
+    let link = db::mail::Link {
+        id: db::new_id(),
+        referral_id: referral_id.into(),
+        token_hash: rules::token_hash(&token),
+        nonce,
+        created_by: created_by.into(),
+        created_at: now,
+        expires_at: now + chrono::Duration::days(cfg.settings.link_days.clamp(1, 365)),
+        revoked_at: None,
+        last_used_at: None,
+        uses: 0,
+    };
+    db::mail::insert_link(c, &link)?;
+    Ok(link)
+}
+
+fn new_mail(
+    kind: &str,
+    to: (&str, &str),
+    subject: String,
+    body: String,
+    referral_id: Option<&str>,
+    link_id: Option<&str>,
+    attach_letter: bool,
+    now: NaiveDateTime,
+) -> Mail {
+    Mail {
+        id: db::new_id(),
+        kind: kind.into(),
+        to_addr: to.0.into(),
+        to_name: to.1.into(),
+        subject,
+        body,
+        referral_id: referral_id.map(str::to_string),
+        link_id: link_id.map(str::to_string),
+        attach_letter,
+        status: "queued".into(),
+        attempts: 0,
+        next_attempt_at: now,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
+    }
+}
+
+/// Queues the letter to an outside doctor with a fresh link (first hand-over, or the
+/// sender re-sending after revoking).
+pub fn queue_letter(
+    cfg: &MailConfig,
+    c: &mut DbConn,
+    referral_id: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let r = db::referrals::get(c, referral_id)?;
+    let receiver = db::users::get(c, &r.receiver_id)?;
+    let (sender, sender_p) = db::users::get_practitioner(c, &r.sender_id)?;
+    let clinic = db::clinics::get(c, &r.sender_clinic_id)?;
+    let link = create_link(cfg, c, referral_id, &r.sender_id, now)?;
+    let body = format!(
+        "Dear {receiver},\n\n\
+         {sender} ({specialty}, {clinic}, {city}) has referred a patient to you through Handoff.\n\
+         Priority: {priority}. Reason: {reason}\n\n\
+         The referral letter is attached as a PDF. To answer it (accept, ask for information,\n\
+         decline, or send your outcome), open this personal link; no account is needed:\n\n\
+         {{link}}\n\n\
+         The link is valid until {expires} UTC. Please do not forward it.\n\
+         You can also reply to this e-mail: your reply and its attachments reach {sender}.\n\n\
+         -- \nHandoff, on behalf of {clinic}\n",
+        receiver = receiver.display_name,
+        sender = sender.display_name,
+        specialty = sender_p.specialty,
+        clinic = clinic.name,
+        city = clinic.city,
+        priority = r.priority,
+        reason = r.reason,
+        expires = link.expires_at.format("%-d %B %Y %H:%M"),
+    );
+    let m = new_mail(
+        "external_referral",
+        (&receiver.email, &receiver.display_name),
+        format!("Referral from {} ({})", sender.display_name, clinic.name),
+        body,
+        Some(referral_id),
+        Some(&link.id),
+        true,
+        now,
+    );
+    db::mail::queue(c, &m)?;
+    Ok(())
+}
+
+/// Writes an in-app notification and, by e-mail: to an outside doctor (with their link,
+/// the first time with the letter), or to a user who opted in to e-mail notifications
+/// (without any patient details: the mail only says there is something to read).
+pub fn notify(
+    cfg: &MailConfig,
+    c: &mut DbConn,
+    user_id: &str,
+    referral_id: Option<&str>,
+    body: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    db::threads::notify(c, user_id, referral_id, body, now)?;
+    let user = db::users::get(c, user_id)?;
+    if user.role == "external" {
+        let Some(rid) = referral_id else {
+            return Ok(());
+        };
+        let live = db::mail::links_for(c, rid)?
+            .into_iter()
+            .find(|l| l.revoked_at.is_none() && l.expires_at > now);
+        match live {
+            // The referral reaches them for the first time: the letter.
+            None if db::mail::for_referral(c, rid)?.is_empty() => {
+                queue_letter(cfg, c, rid, now)?;
+            }
+            // The sender revoked the link: they get nothing until it is re-sent.
+            None => {}
+            Some(link) => {
+                let m = new_mail(
+                    "external_update",
+                    (&user.email, &user.display_name),
+                    "Update on a referral sent to you through Handoff".into(),
+                    format!(
+                        "Dear {},\n\n{body}\n\nOpen the referral: {{link}}\n\n-- \nHandoff\n",
+                        user.display_name
+                    ),
+                    Some(rid),
+                    Some(&link.id),
+                    false,
+                    now,
+                );
+                db::mail::queue(c, &m)?;
+            }
+        }
+        return Ok(());
+    }
+    if user.active && db::mail::email_notifications(c, user_id)? {
+        let m = new_mail(
+            "notification",
+            (&user.email, &user.display_name),
+            "New notification in Handoff".into(),
+            format!(
+                "Dear {},\n\nThere is something new for you in Handoff. Sign in to read it:\n{{app}}/notifications\n\n\
+                 You get these e-mails because you turned them on; turn them off under Account.\n\n-- \nHandoff\n",
+                user.display_name
+            ),
+            referral_id,
+            None,
+            false,
+            now,
+        );
+        db::mail::queue(c, &m)?;
+    }
+    Ok(())
+}
+
+/// Starts the worker that sends due mail. It wakes when `wake` receives (a change queued
+/// mail) or every `poll`, and ends when every sender of `wake` is gone.
+pub fn spawn_worker(
+    pool: Pool,
+    clock: SharedClock,
+    cfg: Arc<MailConfig>,
+    wake: Receiver<()>,
+    poll: Duration,
+) {
+    std::thread::Builder::new()
+        .name("mail".into())
+        .spawn(move || {
+            loop {
+                match wake.recv_timeout(poll) {
+                    Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+                while wake.try_recv().is_ok() {}
+                if let Err(e) = send_due(&pool, &clock, &cfg) {
+                    log::warn!("mail worker: {e}");
+                }
+            }
+        })
+        .expect("spawn the mail worker");
+}
+
+/// Sends every message due now. Returns how many were sent.
+pub fn send_due(pool: &Pool, clock: &SharedClock, cfg: &MailConfig) -> AppResult<usize> {
+    let mut conn = pool.get()?;
+    let now = clock.now();
+    let due = db::write_tx(&mut conn, |c| -> AppResult<Vec<Mail>> {
+        let mut won = Vec::new();
+        for m in db::mail::due(c, now, 20)? {
+            // A claim lasts five minutes: a worker that dies mid-send leaves the message
+            // to be tried again (delivery is at least once).
+            if db::mail::claim(c, &m, now + chrono::Duration::minutes(5))? {
+                won.push(m);
+            }
+        }
+        Ok(won)
+    })?;
+    let mut sent = 0;
+    for m in due {
+        let result = build(&mut conn, cfg, &m).and_then(|msg| deliver(cfg, &msg));
+        let now = clock.now();
+        match result {
+            Ok(()) => {
+                db::write_tx(&mut conn, |c| -> AppResult<()> {
+                    db::mail::mark_sent(c, &m.id, now)?;
+                    let (patient, clinic) = match &m.referral_id {
+                        Some(rid) => {
+                            let r = db::referrals::get(c, rid)?;
+                            (Some(r.patient_id), Some(r.sender_clinic_id))
+                        }
+                        None => (None, None),
+                    };
+                    let system = Caller {
+                        actor: Actor::System,
+                        ip: String::new(),
+                        user_agent: "mail worker".into(),
+                    };
+                    audit_for_clinic(
+                        c,
+                        now,
+                        &system,
+                        clinic.as_deref(),
+                        AuditEntry {
+                            action: "email_sent",
+                            subject_type: if m.referral_id.is_some() {
+                                "referral"
+                            } else {
+                                "outbox"
+                            },
+                            subject_id: m.referral_id.as_deref().unwrap_or(&m.id),
+                            patient_id: patient.as_deref(),
+                            detail: format!(
+                                "{} to {}{}",
+                                m.kind,
+                                m.to_addr,
+                                if m.attach_letter {
+                                    " with the letter"
+                                } else {
+                                    ""
+                                }
+                            ),
+                        },
+                    )?;
+                    Ok(())
+                })?;
+                sent += 1;
+            }
+            Err(e) => {
+                let tries = m.attempts as u32 + 1;
+                let give_up = tries >= cfg.settings.mail_max_tries.max(1);
+                let wait = rules::retry_delay_secs(cfg.settings.mail_retry_secs, tries);
+                let msg: String = e.to_string().chars().take(400).collect();
+                log::warn!("mail {} to {}: try {tries} failed: {msg}", m.id, m.to_addr);
+                db::write_tx(&mut conn, |c| -> AppResult<()> {
+                    db::mail::mark_failed_try(
+                        c,
+                        &m.id,
+                        &msg,
+                        now + chrono::Duration::seconds(wait as i64),
+                        give_up,
+                    )?;
+                    Ok(())
+                })?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+fn mailbox(addr: &str, name: &str) -> AppResult<Mailbox> {
+    let address = addr
+        .parse()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("bad address {addr}: {e}")))?;
+    Ok(Mailbox::new(Some(name.to_string()), address))
+}
+
+/// The message as it will be sent: placeholders filled, letter attached, Reply-To set.
+fn build(conn: &mut DbConn, cfg: &MailConfig, m: &Mail) -> AppResult<Message> {
+    let link = match &m.link_id {
+        Some(id) => Some(db::mail::get_link(conn, id)?),
+        None => None,
+    };
+    let url = link.as_ref().map(|l| cfg.link_url(&l.nonce));
+    let body = m
+        .body
+        .replace("{link}", url.as_deref().unwrap_or("(no link)"))
+        .replace(
+            "{app}",
+            cfg.settings.public_url.trim_end_matches('/'),
+        );
+    let from: Mailbox = cfg
+        .settings
+        .mail_from
+        .parse()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("HANDOFF_MAIL_FROM: {e}")))?;
+    let mut b = Message::builder()
+        .from(from)
+        .to(mailbox(&m.to_addr, &m.to_name)?)
+        .subject(m.subject.clone())
+        .message_id(Some(format!("<{}@{}>", m.id, cfg.settings.reply_domain)));
+    if let (Some(rid), true) = (&m.referral_id, m.kind.starts_with("external")) {
+        b = b.reply_to(mailbox(&cfg.reply_address(rid), "Handoff referral")?);
+    }
+    let text = SinglePart::plain(body);
+    let msg = if m.attach_letter {
+        let rid = m.referral_id.as_deref().unwrap_or_default();
+        let r = db::referrals::get(conn, rid)?;
+        let letter_link = match (&link, &url) {
+            (Some(l), Some(u)) => Some(super::letter::LetterLink {
+                url: u.clone(),
+                expires: l.expires_at.format("%-d %B %Y").to_string(),
+                reply_to: cfg.reply_address(rid),
+            }),
+            _ => None,
+        };
+        let pdf = super::letter::render(conn, &r, letter_link.as_ref())?;
+        b.multipart(
+            MultiPart::mixed().singlepart(text).singlepart(
+                Attachment::new("referral-letter.pdf".into())
+                    .body(pdf, ContentType::parse("application/pdf").expect("valid")),
+            ),
+        )
+    } else {
+        b.singlepart(text)
+    };
+    msg.map_err(|e| AppError::Internal(anyhow::anyhow!("building mail: {e}")))
+}
+
+fn deliver(cfg: &MailConfig, msg: &Message) -> AppResult<()> {
+    let s = &cfg.settings;
+    let Some(host) = s.smtp_host.as_deref().filter(|h| !h.is_empty()) else {
+        std::fs::create_dir_all(&cfg.out_dir)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("mail folder: {e}")))?;
+        FileTransport::new(&cfg.out_dir)
+            .send(msg)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("writing mail: {e}")))?;
+        return Ok(());
+    };
+    let err = |e: lettre::transport::smtp::Error| AppError::Unavailable(format!("SMTP: {e}"));
+    let mut t = match s.smtp_tls.as_str() {
+        "none" => SmtpTransport::builder_dangerous(host),
+        "tls" => SmtpTransport::relay(host).map_err(err)?,
+        _ => SmtpTransport::starttls_relay(host).map_err(err)?,
+    }
+    .port(s.smtp_port)
+    .timeout(Some(Duration::from_secs(20)));
+    if let (Some(u), Some(p)) = (&s.smtp_user, &s.smtp_password) {
+        t = t.credentials(Credentials::new(u.clone(), p.clone()));
+    }
+    t.build().send(msg).map_err(err)?;
+    Ok(())
+}
+
+/// Wakes the worker after a change that queued mail has committed.
+pub fn wake(tx: &Sender<()>) {
+    let _ = tx.send(());
+}

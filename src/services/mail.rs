@@ -431,6 +431,36 @@ fn deliver(cfg: &MailConfig, msg: &Message) -> AppResult<()> {
     Ok(())
 }
 
+/// Whether the signed-in user gets e-mail copies of notifications.
+pub fn email_preference(svc: &super::Services, caller: &Caller) -> AppResult<bool> {
+    caller.authorize(&crate::domain::policy::Action::UseOwnAccount, "/account/password")?;
+    let mut conn = svc.conn()?;
+    Ok(db::mail::email_notifications(&mut conn, caller.user_id()?)?)
+}
+
+/// Turns e-mail copies of notifications on or off for the signed-in user (audited).
+pub fn set_email_preference(svc: &super::Services, caller: &Caller, on: bool) -> AppResult<()> {
+    caller.authorize(&crate::domain::policy::Action::UseOwnAccount, "/account/password")?;
+    let now = svc.now();
+    let me = caller.user_id()?.to_string();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        db::mail::set_email_notifications(c, &me, on)?;
+        super::audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "account_changed",
+                subject_type: "user",
+                subject_id: &me,
+                patient_id: None,
+                detail: format!("e-mail notifications {}", if on { "on" } else { "off" }),
+            },
+        )
+    })
+}
+
 /// Wakes the worker after a change that queued mail has committed.
 pub fn wake(tx: &Sender<()>) {
     let _ = tx.send(());

@@ -16,14 +16,42 @@ use crate::services::accounts;
 struct PasswordPage {
     l: Layout,
     f: FormState,
+    /// Whether notifications are also sent by e-mail.
+    email_on: bool,
+}
+
+async fn email_on(ctx: &Ctx) -> AppResult<bool> {
+    ctx.run(crate::services::mail::email_preference).await
 }
 
 pub async fn password_page(ctx: Ctx) -> AppResult<HttpResponse> {
     ctx.require_user()?;
     html(&PasswordPage {
-        l: ctx.layout("Change password", "account").await,
+        l: ctx.layout("Account", "account").await,
         f: FormState::default(),
+        email_on: email_on(&ctx).await?,
     })
+}
+
+#[derive(Deserialize)]
+struct NotificationsForm {
+    #[serde(default)]
+    email_notifications: Option<String>,
+}
+
+/// Turns e-mail copies of notifications on or off.
+pub async fn notifications_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let (form, _): (NotificationsForm, HashMap<String, String>) = parse(&body)?;
+    let on = form.email_notifications.is_some();
+    ctx.run(move |s, caller| crate::services::mail::set_email_preference(s, caller, on))
+        .await?;
+    ctx.flash(if on {
+        "You will also get an e-mail when there is something new (without patient details)."
+    } else {
+        "E-mail notifications are off."
+    });
+    Ok(see_other("/account/password"))
 }
 
 #[derive(Deserialize)]
@@ -62,8 +90,9 @@ pub async fn password_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpRespon
         Err(AppError::Invalid(errors)) => html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &PasswordPage {
-                l: ctx.layout("Change password", "account").await,
+                l: ctx.layout("Account", "account").await,
                 f: FormState::new("password", HashMap::new(), errors),
+                email_on: email_on(&ctx).await?,
             },
         ),
         Err(e) => Err(e),

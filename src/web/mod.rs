@@ -7,6 +7,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod directory;
+pub mod external;
 pub mod extract;
 pub mod forms;
 pub mod home;

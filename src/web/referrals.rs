@@ -384,6 +384,8 @@ struct ShowPage {
     f: FormState,
     reasons: &'static [(&'static str, &'static str)],
     patient_status: String,
+    /// Links and mail of an out-of-network referral (its sender only).
+    ext: Option<crate::services::external::Delivery>,
 }
 
 impl ShowPage {
@@ -412,6 +414,13 @@ impl ShowPage {
             .attachments
             .iter()
             .filter(|a| a.ask_id.as_deref() == Some(ask_id))
+            .collect()
+    }
+    fn reply_files(&self) -> Vec<&crate::db::asks::Attachment> {
+        self.v
+            .attachments
+            .iter()
+            .filter(|a| a.purpose == "reply")
             .collect()
     }
     fn outcome_files(&self) -> Vec<&crate::db::asks::Attachment> {
@@ -452,6 +461,10 @@ async fn render_show(
         "Referral: {} {}",
         v.patient.given_name, v.patient.family_name
     );
+    let id = v.referral.id.clone();
+    let ext = ctx
+        .run(move |s, caller| crate::services::external::delivery(s, caller, &id))
+        .await?;
     let nav = if v.party == Party::Patient {
         "referrals"
     } else if v.party == Party::Receiver {
@@ -467,6 +480,7 @@ async fn render_show(
             f,
             reasons: &REJECT_REASONS,
             patient_status,
+            ext,
         },
     )
 }

@@ -4,8 +4,8 @@
 use actix_web::web;
 
 use super::{
-    account, admin, assets, audit, auth, directory, home, patients, portal, referrals, schedule,
-    threads,
+    account, admin, assets, audit, auth, directory, external, home, patients, portal, referrals,
+    schedule, threads,
 };
 
 macro_rules! route_table {
@@ -29,6 +29,7 @@ route_table! {
     post "/logout"                               => auth::logout_submit,
     get  "/account/password"                     => account::password_page,
     post "/account/password"                     => account::password_submit,
+    post "/account/notifications"                => account::notifications_submit,
     get  "/patients"                             => patients::list_page,
     get  "/patients/new"                         => patients::new_page,
     post "/patients"                             => patients::create_submit,
@@ -61,6 +62,19 @@ route_table! {
     post "/referrals/{id}/bring"                 => referrals::bring_submit,
     post "/referrals/{id}/attachments"           => referrals::attach_submit,
     get  "/referrals/{id}/attachments/{file_id}" => referrals::attachment_download,
+    get  "/referrals/{id}/letter.pdf"            => external::letter_download,
+    post "/referrals/{id}/link/revoke"           => external::revoke_submit,
+    post "/referrals/{id}/link/resend"           => external::resend_submit,
+    get  "/l/{token}"                            => external::link_page,
+    get  "/l/{token}/letter.pdf"                 => external::link_letter,
+    get  "/l/{token}/files/{file_id}"            => external::link_file,
+    post "/l/{token}/accept"                     => external::link_accept_submit,
+    post "/l/{token}/request_info"               => external::link_request_info_submit,
+    post "/l/{token}/reject"                     => external::link_reject_submit,
+    post "/l/{token}/complete"                   => external::link_complete_submit,
+    post "/l/{token}/reply"                      => external::link_reply_submit,
+    // Called by an MTA with a bearer token; the one POST without a CSRF token.
+    post "/ingest/mail"                          => external::ingest_submit,
     get  "/inbox"                                => referrals::inbox_page,
     get  "/sent"                                 => referrals::sent_page,
     get  "/practitioners/{id}"                   => directory::profile_page,

@@ -1,0 +1,319 @@
+//! Pages reached by a signed link (no account), the letter download, revoking and
+//! re-sending a link, and the mail-ingest endpoint.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+
+use super::extract::{Ctx, Layout};
+use super::forms::{FormState, read_multipart};
+use super::{html_status, see_other};
+use crate::domain::referral::{Command, REJECT_REASONS};
+use crate::error::{AppError, AppResult};
+use crate::services::external::{self as ext, IngestError, LinkHolder};
+use crate::services::referrals::{self as svc, CommandInput, NewAttachment, ReferralView};
+
+#[derive(Template)]
+#[template(path = "link/show.html")]
+struct LinkPage {
+    l: Layout,
+    v: ReferralView,
+    f: FormState,
+    token: String,
+    expires_at: NaiveDateTime,
+    reasons: &'static [(&'static str, &'static str)],
+}
+
+impl LinkPage {
+    fn can(&self, c: &str) -> bool {
+        self.v.commands.iter().any(|x| x.as_str() == c)
+    }
+    fn open(&self) -> bool {
+        !matches!(
+            self.v.status.as_str(),
+            "completed" | "cancelled" | "rejected" | "declined_by_patient"
+        )
+    }
+}
+
+async fn holder(ctx: &Ctx, token: String, purpose: &'static str) -> AppResult<LinkHolder> {
+    let ip = ctx.caller.ip.clone();
+    let ua = ctx.caller.user_agent.clone();
+    ctx.run(move |s, _| ext::open_link(s, &token, &ip, &ua, purpose))
+        .await
+}
+
+async fn render(
+    ctx: &Ctx,
+    token: String,
+    h: LinkHolder,
+    f: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let (caller, id) = (h.caller.clone(), h.referral_id.clone());
+    let v = ctx.run(move |s, _| svc::view(s, &caller, &id)).await?;
+    html_status(
+        status,
+        &LinkPage {
+            l: ctx.layout("Referral", "").await,
+            v,
+            f,
+            token,
+            expires_at: h.expires_at,
+            reasons: &REJECT_REASONS,
+        },
+    )
+}
+
+/// The referral as its outside doctor sees it.
+pub async fn link_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let token = path.into_inner();
+    let h = holder(&ctx, token.clone(), "view").await?;
+    render(&ctx, token, h, FormState::default(), StatusCode::OK).await
+}
+
+fn pdf(bytes: Vec<u8>, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/pdf"))
+        .insert_header(header::ContentDisposition {
+            disposition: header::DispositionType::Attachment,
+            parameters: vec![header::DispositionParam::Filename(name.into())],
+        })
+        .body(bytes)
+}
+
+/// The letter, for the link holder.
+pub async fn link_letter(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let h = holder(&ctx, path.into_inner(), "letter").await?;
+    let bytes = ctx.run(move |s, _| ext::letter_for_link(s, &h)).await?;
+    Ok(pdf(bytes, "referral-letter.pdf"))
+}
+
+/// A file of the referral (the referrer's answers, the holder's own replies).
+pub async fn link_file(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (token, file_id) = path.into_inner();
+    let h = holder(&ctx, token, "file").await?;
+    let (a, file) = ctx
+        .run(move |s, _| svc::attachment(s, &h.caller, &h.referral_id, &file_id))
+        .await?;
+    let bytes = web::block(move || std::fs::read(file))
+        .await?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("reading stored file: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, a.content_type.clone()))
+        .insert_header(header::ContentDisposition {
+            disposition: header::DispositionType::Attachment,
+            parameters: vec![header::DispositionParam::Filename(a.original_name.clone())],
+        })
+        .body(bytes))
+}
+
+async fn link_command(
+    ctx: Ctx,
+    token: String,
+    cmd: Command,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let input: CommandInput = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+    let raw: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let h = holder(&ctx, token.clone(), cmd.as_str()).await?;
+    let (caller, id) = (h.caller.clone(), h.referral_id.clone());
+    match ctx
+        .run(move |s, _| svc::apply(s, &caller, &id, cmd, &input))
+        .await
+    {
+        Ok(_) => {
+            ctx.flash(match cmd {
+                Command::Accept => "Accepted. The referring practitioner has been told.",
+                Command::Reject => "Declined. The referring practitioner has been told.",
+                Command::Complete => "Outcome sent. Thank you: the loop is closed.",
+                Command::RequestInfo => "Your questions were sent to the referring practitioner.",
+                _ => "Done.",
+            });
+            Ok(see_other(&format!("/l/{token}")))
+        }
+        Err(AppError::Invalid(errors)) => {
+            render(
+                &ctx,
+                token,
+                h,
+                FormState::new(cmd.as_str(), raw, errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn link_accept_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    link_command(ctx, path.into_inner(), Command::Accept, body).await
+}
+
+pub async fn link_request_info_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    link_command(ctx, path.into_inner(), Command::RequestInfo, body).await
+}
+
+pub async fn link_reject_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    link_command(ctx, path.into_inner(), Command::Reject, body).await
+}
+
+pub async fn link_complete_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    link_command(ctx, path.into_inner(), Command::Complete, body).await
+}
+
+/// A reply with files from the link page (multipart; the CSRF token is in the query).
+pub async fn link_reply_submit(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: actix_multipart::Multipart,
+) -> AppResult<HttpResponse> {
+    let token = path.into_inner();
+    let limit = ctx.svc.max_upload_bytes as usize;
+    let form = read_multipart(&req, payload, limit, limit * 4).await?;
+    let h = holder(&ctx, token.clone(), "reply").await?;
+    let note = form.fields.get("reply").cloned().unwrap_or_default();
+    let files: Vec<NewAttachment> = form
+        .files
+        .into_iter()
+        .map(|(name, bytes)| NewAttachment { name, bytes })
+        .collect();
+    let (caller, id) = (h.caller.clone(), h.referral_id.clone());
+    let n = note.clone();
+    match ctx
+        .run(move |s, _| ext::reply(s, &caller, &id, &n, files, "the link page"))
+        .await
+    {
+        Ok(()) => {
+            ctx.flash("Your reply was sent to the referring practitioner.");
+            Ok(see_other(&format!("/l/{token}")))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let raw = HashMap::from([("reply".to_string(), note)]);
+            render(
+                &ctx,
+                token,
+                h,
+                FormState::new("reply", raw, errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The letter, for the referral's sender or receiver.
+pub async fn letter_download(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let bytes = ctx
+        .run(move |s, caller| ext::letter_for_member(s, caller, &id))
+        .await?;
+    Ok(pdf(bytes, "referral-letter.pdf"))
+}
+
+pub async fn revoke_submit(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let id2 = id.clone();
+    let n = ctx
+        .run(move |s, caller| ext::revoke(s, caller, &id2))
+        .await?;
+    ctx.flash(if n > 0 {
+        "The link was withdrawn: it no longer opens the referral."
+    } else {
+        "There was no valid link to withdraw."
+    });
+    Ok(see_other(&format!("/referrals/{id}")))
+}
+
+pub async fn resend_submit(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let id2 = id.clone();
+    ctx.run(move |s, caller| ext::resend(s, caller, &id2))
+        .await?;
+    ctx.flash("The letter is on its way again with a new link; the old link no longer works.");
+    Ok(see_other(&format!("/referrals/{id}")))
+}
+
+/// Raw e-mail from an MTA webhook, authenticated with `Authorization: Bearer <token>`
+/// (HANDOFF_INGEST_TOKEN). Answers 202 when posted, 404 for an unknown or forged reply
+/// address, 422 for an unreadable or refused message, 503 when the database is down.
+pub async fn ingest_submit(
+    ctx: Ctx,
+    req: HttpRequest,
+    mut payload: web::Payload,
+) -> AppResult<HttpResponse> {
+    use futures_util::StreamExt;
+    let expected = ctx.svc.mail.settings.ingest_token.clone().unwrap_or_default();
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if expected.is_empty()
+        || !crate::domain::security::constant_time_eq(expected.as_bytes(), given.as_bytes())
+    {
+        return Err(AppError::Forbidden(
+            "Mail ingestion needs the configured bearer token.".into(),
+        ));
+    }
+    let limit = (ctx.svc.max_upload_bytes as usize).saturating_mul(5);
+    let mut raw = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("reading the body: {e}")))?;
+        if raw.len() + chunk.len() > limit {
+            return Err(AppError::TooLarge("The message is too large.".into()));
+        }
+        raw.extend_from_slice(&chunk);
+    }
+    let source = ctx.caller.ip.clone();
+    let result = ctx
+        .run(move |s, _| {
+            let r = ext::ingest(s, &raw, &source);
+            if let Err(e) = &r
+                && !matches!(e, IngestError::Unavailable(_))
+            {
+                let _ = ext::audit_refused_mail(s, &source, &e.to_string());
+            }
+            Ok(r)
+        })
+        .await?;
+    let (status, text) = match result {
+        Ok(id) => (StatusCode::ACCEPTED, format!("posted to referral {id}\n")),
+        Err(IngestError::BadTag) => (
+            StatusCode::NOT_FOUND,
+            "no referral answers to this address\n".into(),
+        ),
+        Err(IngestError::Unavailable(m)) => (StatusCode::SERVICE_UNAVAILABLE, format!("{m}\n")),
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, format!("{e}\n")),
+    };
+    Ok(HttpResponse::build(status)
+        .content_type("text/plain; charset=utf-8")
+        .body(text))
+}

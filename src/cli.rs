@@ -88,8 +88,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             std::io::stdin()
                 .take(64 * 1024 * 1024)
                 .read_to_end(&mut raw)?;
-            let svc = services(&settings)
-                .map_err(|e| IngestFailed(EX_TEMPFAIL, format!("{e:#}")))?;
+            let svc =
+                services(&settings).map_err(|e| IngestFailed(EX_TEMPFAIL, format!("{e:#}")))?;
             match ingest(&svc, &raw, "mail pipe") {
                 Ok(id) => println!("posted to referral {id}"),
                 Err(e) => {

@@ -89,7 +89,12 @@ pub struct MailSettings {
 
     /// SMTP transport security: starttls (required), tls (implicit, usually port 465) or
     /// none (plain text: only for a relay on the same machine).
-    #[arg(long, env = "HANDOFF_SMTP_TLS", default_value = "starttls", global = true)]
+    #[arg(
+        long,
+        env = "HANDOFF_SMTP_TLS",
+        default_value = "starttls",
+        global = true
+    )]
     pub smtp_tls: String,
 
     /// SMTP user name, if the server wants one.
@@ -97,7 +102,12 @@ pub struct MailSettings {
     pub smtp_user: Option<String>,
 
     /// SMTP password.
-    #[arg(long, env = "HANDOFF_SMTP_PASSWORD", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "HANDOFF_SMTP_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
     pub smtp_password: Option<String>,
 
     /// The From address of every message.
@@ -111,7 +121,12 @@ pub struct MailSettings {
 
     /// Domain of the reply addresses (reply+TAG@DOMAIN); its MTA pipes mail to
     /// `handoff ingest-mail` or posts it to /ingest/mail.
-    #[arg(long, env = "HANDOFF_REPLY_DOMAIN", default_value = "localhost", global = true)]
+    #[arg(
+        long,
+        env = "HANDOFF_REPLY_DOMAIN",
+        default_value = "localhost",
+        global = true
+    )]
     pub reply_domain: String,
 
     /// Address the app is reached at from outside, for links in e-mails.
@@ -128,17 +143,32 @@ pub struct MailSettings {
     pub link_days: i64,
 
     /// Tries before a message is marked failed.
-    #[arg(long, env = "HANDOFF_MAIL_MAX_TRIES", default_value_t = 8, global = true)]
+    #[arg(
+        long,
+        env = "HANDOFF_MAIL_MAX_TRIES",
+        default_value_t = 8,
+        global = true
+    )]
     pub mail_max_tries: u32,
 
     /// Seconds before the first retry; each further retry waits twice as long (at most
     /// six hours).
-    #[arg(long, env = "HANDOFF_MAIL_RETRY_SECS", default_value_t = 60, global = true)]
+    #[arg(
+        long,
+        env = "HANDOFF_MAIL_RETRY_SECS",
+        default_value_t = 60,
+        global = true
+    )]
     pub mail_retry_secs: u64,
 
     /// Bearer token for POST /ingest/mail (an MTA webhook delivering replies). Without it
     /// the endpoint refuses everything.
-    #[arg(long, env = "HANDOFF_INGEST_TOKEN", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "HANDOFF_INGEST_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
     pub ingest_token: Option<String>,
 }
 

@@ -4,7 +4,31 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{external_links, outbox, users};
+use super::schema::{external_doctors, external_links, outbox, users};
+
+/// Marks an account as a doctor outside the network.
+pub fn insert_external_doctor(
+    conn: &mut DbConn,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(external_doctors::table)
+        .values((
+            external_doctors::user_id.eq(user_id),
+            external_doctors::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn is_external_doctor(conn: &mut DbConn, user_id: &str) -> QueryResult<bool> {
+    Ok(external_doctors::table
+        .find(user_id)
+        .select(external_doctors::user_id)
+        .first::<String>(conn)
+        .optional()?
+        .is_some())
+}
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = external_links)]
@@ -103,11 +127,7 @@ pub fn queue(conn: &mut DbConn, m: &Mail) -> QueryResult<()> {
 /// that died before its claim ran out.
 pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Mail>> {
     outbox::table
-        .filter(
-            outbox::status
-                .eq("queued")
-                .or(outbox::status.eq("sending")),
-        )
+        .filter(outbox::status.eq("queued").or(outbox::status.eq("sending")))
         .filter(outbox::next_attempt_at.le(now))
         .order((outbox::next_attempt_at.asc(), outbox::id.asc()))
         .limit(limit)
@@ -117,11 +137,7 @@ pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec
 
 /// Claims a message for sending until `until` (compare-and-set on status and attempts, so
 /// two workers on one database never both send it). Returns whether this worker won.
-pub fn claim(
-    conn: &mut DbConn,
-    m: &Mail,
-    until: NaiveDateTime,
-) -> QueryResult<bool> {
+pub fn claim(conn: &mut DbConn, m: &Mail, until: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(
         outbox::table
             .filter(outbox::id.eq(&m.id))
@@ -129,7 +145,10 @@ pub fn claim(
             .filter(outbox::attempts.eq(m.attempts))
             .filter(outbox::next_attempt_at.eq(m.next_attempt_at)),
     )
-    .set((outbox::status.eq("sending"), outbox::next_attempt_at.eq(until)))
+    .set((
+        outbox::status.eq("sending"),
+        outbox::next_attempt_at.eq(until),
+    ))
     .execute(conn)?;
     Ok(n == 1)
 }

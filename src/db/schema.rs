@@ -372,6 +372,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    external_doctors (user_id) {
+        user_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     external_links (id) {
         id -> Text,
         referral_id -> Text,
@@ -445,6 +452,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     thread_reads,
     notifications,
+    external_doctors,
     external_links,
     outbox,
 );

@@ -80,7 +80,11 @@ const TAG_MAC_HEX: usize = 20;
 /// HMAC(key, id). Fits the 64-character local part with the `reply+` prefix.
 pub fn reply_tag(key: &[u8], referral_id: &str) -> String {
     let compact: String = referral_id.chars().filter(|c| *c != '-').collect();
-    let m = hex::encode(mac(key, "reply", compact.as_bytes()).finalize().into_bytes());
+    let m = hex::encode(
+        mac(key, "reply", compact.as_bytes())
+            .finalize()
+            .into_bytes(),
+    );
     format!("{compact}.{}", &m[..TAG_MAC_HEX])
 }
 
@@ -216,7 +220,10 @@ mod tests {
         let addr = reply_address(KEY, ID, "mail.example");
         assert!(addr.split('@').next().unwrap().len() <= 64, "{addr}");
         assert_eq!(verify_reply_tag(KEY, &tag).as_deref(), Some(ID));
-        assert_eq!(verify_reply_tag(KEY, &tag.to_uppercase()).as_deref(), Some(ID));
+        assert_eq!(
+            verify_reply_tag(KEY, &tag.to_uppercase()).as_deref(),
+            Some(ID)
+        );
         // A changed referral id or MAC, another key, or junk: refused.
         let mut forged = tag.clone();
         forged.replace_range(0..1, if tag.starts_with('a') { "b" } else { "a" });
@@ -225,7 +232,10 @@ mod tests {
         let last = bad_mac.pop().unwrap();
         bad_mac.push(if last == '0' { '1' } else { '0' });
         assert_eq!(verify_reply_tag(KEY, &bad_mac), None);
-        assert_eq!(verify_reply_tag(b"other key other key other key!!!", &tag), None);
+        assert_eq!(
+            verify_reply_tag(b"other key other key other key!!!", &tag),
+            None
+        );
         assert_eq!(verify_reply_tag(KEY, "nonsense"), None);
         assert_eq!(verify_reply_tag(KEY, ""), None);
     }
@@ -270,7 +280,13 @@ mod tests {
     #[test]
     fn external_recipient_is_validated_field_by_field() {
         let mut e = FieldErrors::new();
-        let r = validate_external(&mut e, " Dr Rao ", "RAO@Heart.example", "Cardiology", "Heart Care");
+        let r = validate_external(
+            &mut e,
+            " Dr Rao ",
+            "RAO@Heart.example",
+            "Cardiology",
+            "Heart Care",
+        );
         assert!(e.is_empty());
         assert_eq!(r.email, "rao@heart.example");
         assert_eq!(r.name, "Dr Rao");

@@ -373,17 +373,26 @@ mod tests {
             status: Status::Sent,
             received: true,
         };
-        assert_eq!(decide(&ext, &Action::ViewReferral(&as_receiver)), Decision::Allow);
+        assert_eq!(
+            decide(&ext, &Action::ViewReferral(&as_receiver)),
+            Decision::Allow
+        );
         let not_yet = ReferralFacts {
             received: false,
             ..as_receiver
         };
-        assert_eq!(decide(&ext, &Action::ViewReferral(&not_yet)), Decision::Forbidden);
+        assert_eq!(
+            decide(&ext, &Action::ViewReferral(&not_yet)),
+            Decision::Forbidden
+        );
         let other = ReferralFacts {
             party: Party::Other,
             ..as_receiver
         };
-        assert_eq!(decide(&ext, &Action::ViewReferral(&other)), Decision::Forbidden);
+        assert_eq!(
+            decide(&ext, &Action::ViewReferral(&other)),
+            Decision::Forbidden
+        );
         let f = facts(true);
         for a in [
             Action::UseOwnAccount,

@@ -392,7 +392,8 @@ pub fn withdraw(svc: &Services, caller: &Caller, consent_id: &str) -> AppResult<
         )?;
         let p = db::patients::get(c, pid)?;
         for u in [&r.sender_id, &r.receiver_id] {
-            super::mail::notify(&svc.mail, 
+            super::mail::notify(
+                &svc.mail,
                 c,
                 u,
                 Some(&r.id),

@@ -21,7 +21,8 @@ pub fn profile(svc: &Services, caller: &Caller, id: &str) -> AppResult<PublicPro
     caller.authorize(&Action::UseOwnAccount, &format!("/practitioners/{id}"))?;
     let mut conn = svc.conn()?;
     let (user, practitioner) = db::users::get_practitioner(&mut conn, id)?;
-    if !user.active {
+    // Doctors outside the network are not in the directory: they have no profile here.
+    if !user.active || db::mail::is_external_doctor(&mut conn, id)? {
         return Err(AppError::NotFound);
     }
     Ok(PublicProfile {

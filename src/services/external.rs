@@ -15,8 +15,8 @@ use crate::domain::referral::{Party, Status};
 use crate::error::{AppError, AppResult};
 
 /// The user id of an outside doctor: the existing one for this e-mail address, or a new
-/// account that can never sign in, with an unlisted profile and a clinic of kind
-/// "external" named after their practice. An address that belongs to someone in the
+/// practitioner account that can never sign in, with an unlisted profile and a clinic
+/// named after their practice. An address that belongs to someone in the
 /// network is refused (choose them from the directory instead).
 pub(super) fn find_or_create(
     c: &mut DbConn,
@@ -24,7 +24,7 @@ pub(super) fn find_or_create(
     now: NaiveDateTime,
 ) -> AppResult<String> {
     if let Some(u) = db::users::by_email(c, &rec.email)? {
-        if u.role == "external" {
+        if db::mail::is_external_doctor(c, &u.id)? {
             return Ok(u.id);
         }
         let mut e = FieldErrors::new();
@@ -38,7 +38,7 @@ pub(super) fn find_or_create(
         id: db::new_id(),
         name: rec.practice.clone(),
         city: String::new(),
-        kind: "external".into(),
+        kind: "clinic".into(),
         requires_patient_approval: false,
         show_booking_prompts: false,
         created_at: now,
@@ -49,7 +49,7 @@ pub(super) fn find_or_create(
         email: rec.email.clone(),
         // Not a password hash: no password can ever match it.
         password_hash: "!external".into(),
-        role: "external".into(),
+        role: "practitioner".into(),
         display_name: rec.name.clone(),
         clinic_id: clinic.id.clone(),
         active: true,
@@ -57,6 +57,7 @@ pub(super) fn find_or_create(
         password_changed_at: now,
     };
     db::users::insert(c, &user)?;
+    db::mail::insert_external_doctor(c, &user.id, now)?;
     db::users::insert_practitioner(
         c,
         &db::users::Practitioner {
@@ -75,7 +76,7 @@ pub(super) fn find_or_create(
 
 /// Whether a user is a doctor outside the network.
 pub fn is_external(c: &mut DbConn, user_id: &str) -> AppResult<bool> {
-    Ok(db::users::get(c, user_id)?.role == "external")
+    Ok(db::mail::is_external_doctor(c, user_id)?)
 }
 
 /// A presented link that checked out: who acts (the outside doctor, on this referral only).

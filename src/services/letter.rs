@@ -6,9 +6,9 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 use typst::foundations::{Dict, IntoValue};
-use typst_layout::PagedDocument;
 use typst_as_lib::typst_kit_options::TypstKitFontOptions;
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
+use typst_layout::PagedDocument;
 
 use super::Services;
 use crate::db::{self, DbConn, referrals::Referral};
@@ -236,7 +236,13 @@ mod tests {
             "2026-11-20: BP 130/85 mmHg, pulse 72/min\n2026-11-01: BP 128/80 mmHg",
         );
         assert_eq!(v.columns, ["Date", "Readings"]);
-        assert_eq!(v.rows[0], ["2026-11-20".to_string(), "BP 130/85 mmHg, pulse 72/min".into()]);
+        assert_eq!(
+            v.rows[0],
+            [
+                "2026-11-20".to_string(),
+                "BP 130/85 mmHg, pulse 72/min".into()
+            ]
+        );
         let m = section(
             "medications",
             "Medications",
@@ -251,7 +257,9 @@ mod tests {
     #[test]
     fn typesets_a_long_letter_across_pages() {
         let long: String = (0..400)
-            .map(|i| format!("Line {i} of a long history with #hash, $dollar, *stars* and [brackets]."))
+            .map(|i| {
+                format!("Line {i} of a long history with #hash, $dollar, *stars* and [brackets].")
+            })
             .collect::<Vec<_>>()
             .join("\n");
         let p = |n: &str| Party {

@@ -98,11 +98,11 @@ fn new_mail(
     to: (&str, &str),
     subject: String,
     body: String,
-    referral_id: Option<&str>,
-    link_id: Option<&str>,
-    attach_letter: bool,
+    (referral_id, link_id): (Option<&str>, Option<&str>),
     now: NaiveDateTime,
 ) -> Mail {
+    // Only the first message to an outside doctor carries the letter.
+    let attach_letter = kind == "external_referral";
     Mail {
         id: db::new_id(),
         kind: kind.into(),
@@ -159,9 +159,7 @@ pub fn queue_letter(
         (&receiver.email, &receiver.display_name),
         format!("Referral from {} ({})", sender.display_name, clinic.name),
         body,
-        Some(referral_id),
-        Some(&link.id),
-        true,
+        (Some(referral_id), Some(&link.id)),
         now,
     );
     db::mail::queue(c, &m)?;
@@ -181,7 +179,7 @@ pub fn notify(
 ) -> AppResult<()> {
     db::threads::notify(c, user_id, referral_id, body, now)?;
     let user = db::users::get(c, user_id)?;
-    if user.role == "external" {
+    if db::mail::is_external_doctor(c, user_id)? {
         let Some(rid) = referral_id else {
             return Ok(());
         };
@@ -204,9 +202,7 @@ pub fn notify(
                         "Dear {},\n\n{body}\n\nOpen the referral: {{link}}\n\n-- \nHandoff\n",
                         user.display_name
                     ),
-                    Some(rid),
-                    Some(&link.id),
-                    false,
+                    (Some(rid), Some(&link.id)),
                     now,
                 );
                 db::mail::queue(c, &m)?;
@@ -224,9 +220,7 @@ pub fn notify(
                  You get these e-mails because you turned them on; turn them off under Account.\n\n-- \nHandoff\n",
                 user.display_name
             ),
-            referral_id,
-            None,
-            false,
+            (referral_id, None),
             now,
         );
         db::mail::queue(c, &m)?;
@@ -246,11 +240,8 @@ pub fn spawn_worker(
     std::thread::Builder::new()
         .name("mail".into())
         .spawn(move || {
-            loop {
-                match wake.recv_timeout(poll) {
-                    Ok(()) | Err(RecvTimeoutError::Timeout) => {}
-                    Err(RecvTimeoutError::Disconnected) => break,
-                }
+            // Ends when every sender is gone (Disconnected).
+            while let Ok(()) | Err(RecvTimeoutError::Timeout) = wake.recv_timeout(poll) {
                 while wake.try_recv().is_ok() {}
                 if let Err(e) = send_due(&pool, &clock, &cfg) {
                     log::warn!("mail worker: {e}");
@@ -364,10 +355,7 @@ fn build(conn: &mut DbConn, cfg: &MailConfig, m: &Mail) -> AppResult<Message> {
     let body = m
         .body
         .replace("{link}", url.as_deref().unwrap_or("(no link)"))
-        .replace(
-            "{app}",
-            cfg.settings.public_url.trim_end_matches('/'),
-        );
+        .replace("{app}", cfg.settings.public_url.trim_end_matches('/'));
     let from: Mailbox = cfg
         .settings
         .mail_from
@@ -433,14 +421,20 @@ fn deliver(cfg: &MailConfig, msg: &Message) -> AppResult<()> {
 
 /// Whether the signed-in user gets e-mail copies of notifications.
 pub fn email_preference(svc: &super::Services, caller: &Caller) -> AppResult<bool> {
-    caller.authorize(&crate::domain::policy::Action::UseOwnAccount, "/account/password")?;
+    caller.authorize(
+        &crate::domain::policy::Action::UseOwnAccount,
+        "/account/password",
+    )?;
     let mut conn = svc.conn()?;
     Ok(db::mail::email_notifications(&mut conn, caller.user_id()?)?)
 }
 
 /// Turns e-mail copies of notifications on or off for the signed-in user (audited).
 pub fn set_email_preference(svc: &super::Services, caller: &Caller, on: bool) -> AppResult<()> {
-    caller.authorize(&crate::domain::policy::Action::UseOwnAccount, "/account/password")?;
+    caller.authorize(
+        &crate::domain::policy::Action::UseOwnAccount,
+        "/account/password",
+    )?;
     let now = svc.now();
     let me = caller.user_id()?.to_string();
     let mut conn = svc.conn()?;

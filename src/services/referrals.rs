@@ -99,8 +99,8 @@ pub struct ReceiverCard {
     pub user: User,
     pub practitioner: Practitioner,
     pub clinic_name: String,
-    /// "external" for a doctor outside the network.
-    pub clinic_kind: String,
+    /// A doctor outside the network (answers by link and e-mail).
+    pub external: bool,
     /// The kind of referral this receiver takes.
     pub kind: &'static str,
 }
@@ -227,7 +227,7 @@ fn receiver_card(conn: &mut DbConn, id: &str) -> AppResult<Option<ReceiverCard>>
                 practitioner,
                 kind: rules::kind_for(&clinic.kind),
                 clinic_name: clinic.name,
-                clinic_kind: clinic.kind,
+                external: db::mail::is_external_doctor(conn, id)?,
             }))
         }
         Err(diesel::result::Error::NotFound) => Ok(None),
@@ -393,9 +393,7 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
             practice,
         );
         input.receiver_id = if ext_errors.is_empty() {
-            db::write_tx(&mut conn, |c| {
-                super::external::find_or_create(c, &rec, now)
-            })?
+            db::write_tx(&mut conn, |c| super::external::find_or_create(c, &rec, now))?
         } else {
             // Not an id: keeps the composer's own check quiet while the external fields
             // carry the errors.
@@ -775,7 +773,11 @@ fn stale(c: &mut DbConn, id: &str, party: Party) -> AppError {
     ))
 }
 
-pub(super) fn load_for(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referral, Party, Status)> {
+pub(super) fn load_for(
+    c: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+) -> AppResult<(Referral, Party, Status)> {
     let r = db::referrals::get(c, id)?;
     let party = party_of(caller, &r);
     let status = parse_status(&r)?;
@@ -1097,7 +1099,10 @@ fn provide_answers(
 pub(super) fn stage_files(
     svc: &Services,
     files: &[NewAttachment],
-) -> AppResult<(Vec<crate::domain::files::FileType>, Vec<super::store::Staged>)> {
+) -> AppResult<(
+    Vec<crate::domain::files::FileType>,
+    Vec<super::store::Staged>,
+)> {
     let mut e = FieldErrors::new();
     let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
     if files
@@ -1256,7 +1261,8 @@ pub fn attach(
                 true,
             )?;
             let patient = db::patients::get(c, &r.patient_id)?;
-            super::mail::notify(&svc.mail, 
+            super::mail::notify(
+                &svc.mail,
                 c,
                 &r.sender_id,
                 Some(id),

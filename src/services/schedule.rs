@@ -263,7 +263,8 @@ pub fn book(
             )?;
         }
         let patient = db::patients::get(c, pid)?;
-        super::mail::notify(&svc.mail, 
+        super::mail::notify(
+            &svc.mail,
             c,
             practitioner_id,
             referral.as_ref().map(|r| r.id.as_str()),
@@ -344,7 +345,8 @@ pub fn cancel(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
                 },
             )?;
         }
-        super::mail::notify(&svc.mail, 
+        super::mail::notify(
+            &svc.mail,
             c,
             &a.practitioner_id,
             a.referral_id.as_deref(),
@@ -420,7 +422,8 @@ pub fn mark_visit(
                 },
             )?;
             if !attended {
-                super::mail::notify(&svc.mail, 
+                super::mail::notify(
+                    &svc.mail,
                     c,
                     &r.sender_id,
                     Some(rid),
@@ -433,7 +436,8 @@ pub fn mark_visit(
             }
         }
         if !attended && let Some(u) = &patient.user_id {
-            super::mail::notify(&svc.mail, 
+            super::mail::notify(
+                &svc.mail,
                 c,
                 u,
                 a.referral_id.as_deref(),

@@ -279,7 +279,14 @@ pub fn post(svc: &Services, caller: &Caller, id: &str, body: &str) -> AppResult<
         };
         let my_name = db::users::get(c, &me)?.display_name;
         if let Some(u) = other_user {
-            super::mail::notify(&svc.mail, c, &u, None, &format!("New message from {my_name}"), now)?;
+            super::mail::notify(
+                &svc.mail,
+                c,
+                &u,
+                None,
+                &format!("New message from {my_name}"),
+                now,
+            )?;
         }
         audit(
             c,

@@ -94,10 +94,7 @@ pub async fn link_letter(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpRes
 }
 
 /// A file of the referral (the referrer's answers, the holder's own replies).
-pub async fn link_file(
-    ctx: Ctx,
-    path: web::Path<(String, String)>,
-) -> AppResult<HttpResponse> {
+pub async fn link_file(ctx: Ctx, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
     let (token, file_id) = path.into_inner();
     let h = holder(&ctx, token, "file").await?;
     let (a, file) = ctx
@@ -269,7 +266,13 @@ pub async fn ingest_submit(
     mut payload: web::Payload,
 ) -> AppResult<HttpResponse> {
     use futures_util::StreamExt;
-    let expected = ctx.svc.mail.settings.ingest_token.clone().unwrap_or_default();
+    let expected = ctx
+        .svc
+        .mail
+        .settings
+        .ingest_token
+        .clone()
+        .unwrap_or_default();
     let given = req
         .headers()
         .get(header::AUTHORIZATION)

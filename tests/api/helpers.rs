@@ -59,6 +59,20 @@ impl TestApp {
         app
     }
 
+    /// A seeded app whose settings `f` adjusts first (mail, limits).
+    pub async fn spawn_with(f: impl FnOnce(&mut Settings)) -> TestApp {
+        let dir = std::env::temp_dir().join(format!("handoff-test-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pg = pg_admin_url().map(|u| fresh_pg_database(&u));
+        let mut settings = Settings::for_data_dir(dir.clone(), pg.as_ref().map(|(u, _)| u.clone()));
+        f(&mut settings);
+        let app = Self::start(settings, dir, pg, ManualClock::starting_now()).await;
+        handoff::services::seed::seed_demo(&app.svc)
+            .expect("seed")
+            .expect("empty db");
+        app
+    }
+
     /// A new app on an empty (migrated) database.
     pub async fn spawn_empty() -> TestApp {
         let dir = std::env::temp_dir().join(format!("handoff-test-{}", uuid::Uuid::now_v7()));
@@ -89,6 +103,8 @@ impl TestApp {
         pg: Option<(String, String)>,
         clock: ManualClock,
     ) -> TestApp {
+        // RUST_LOG=error shows a failing test's server-side errors.
+        let _ = env_logger::builder().is_test(true).try_init();
         let mut settings = settings;
         settings.max_upload_mb = 1;
         let svc = startup::prepare(&settings, Arc::new(clock.clone())).expect("prepare");
@@ -256,4 +272,104 @@ pub fn csrf_of(body: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
     let start = body.find(marker).expect("page has a CSRF field") + marker.len();
     body[start..].split('"').next().unwrap().to_string()
+}
+
+/// A real SMTP server on 127.0.0.1 (PyPI aiosmtpd, as ../shared/tools/smtp-sink.sh runs
+/// it) that keeps every message in a Maildir. Stopped when dropped.
+pub struct SmtpSink {
+    pub port: u16,
+    pub dir: PathBuf,
+    child: Option<std::process::Child>,
+}
+
+impl SmtpSink {
+    /// A free port with nothing listening on it yet.
+    pub fn reserve() -> SmtpSink {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = std::env::temp_dir().join(format!("handoff-smtp-{}", uuid::Uuid::now_v7()));
+        SmtpSink {
+            port,
+            dir,
+            child: None,
+        }
+    }
+
+    /// Starts the server on the reserved port and waits until it accepts connections.
+    pub fn start(&mut self) {
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{}", self.port),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(&self.dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 -m aiosmtpd (pip install aiosmtpd)");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the SMTP sink did not start");
+    }
+
+    pub fn started() -> SmtpSink {
+        let mut s = Self::reserve();
+        s.start();
+        s
+    }
+
+    /// Every message received so far, raw.
+    pub fn messages(&self) -> Vec<Vec<u8>> {
+        read_mail_dir(&self.dir.join("new"))
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The raw files of a mail folder, oldest first.
+pub fn read_mail_dir(dir: &std::path::Path) -> Vec<Vec<u8>> {
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| (e.metadata().and_then(|m| m.modified()).unwrap(), e.path()))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|(_, p)| std::fs::read(p).ok())
+        .collect()
+}
+
+/// Waits (up to 15 s) until `f` returns something.
+pub async fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..150 {
+        if let Some(v) = f() {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
 }

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod chart;
 mod config;
+mod external;
 mod helpers;
 mod privacy;
 mod referrals;

@@ -1,6 +1,12 @@
--- Out-of-network referrals. An external doctor is a users row with role 'external' (it can
--- never sign in) with a practitioners row that the directory never lists, in a clinics row
--- of kind 'external' named after their practice: the referral lifecycle stays the same.
+-- Out-of-network referrals. An outside doctor is a practitioner account that can never sign
+-- in (no password hash matches), listed here, with a practitioners row that the directory
+-- never lists, in a clinics row named after their practice: the referral lifecycle stays
+-- the same.
+CREATE TABLE external_doctors (
+    user_id TEXT PRIMARY KEY NOT NULL REFERENCES users(id),
+    created_at TIMESTAMP NOT NULL
+);
+
 ALTER TABLE users ADD COLUMN email_notifications BOOLEAN NOT NULL DEFAULT 0;
 
 -- Signed links. The token is HMAC(server key, nonce); only its SHA-256 is looked up here.

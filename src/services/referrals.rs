@@ -1165,6 +1165,14 @@ pub fn attach(
     ask_id: Option<&str>,
     files: Vec<NewAttachment>,
 ) -> AppResult<usize> {
+    {
+        // Who may attach is decided before anything about the files is said.
+        let mut conn = svc.conn()?;
+        let (_, party, _) = load_for(&mut conn, caller, id)?;
+        if !matches!(party, Party::Sender | Party::Receiver) {
+            return Err(AppError::forbidden());
+        }
+    }
     let mut e = FieldErrors::new();
     if files.is_empty() || files.iter().all(|f| f.bytes.is_empty()) {
         e.add("file", "Choose at least one file.");
@@ -1176,6 +1184,11 @@ pub fn attach(
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
         let (r, party, status) = load_for(c, caller, id)?;
+        // Only the two practitioners ever attach files; a patient reading the referral
+        // is refused, whatever its state.
+        if !matches!(party, Party::Sender | Party::Receiver) {
+            return Err(AppError::forbidden());
+        }
         let purpose = match (party, status) {
             (Party::Sender, Status::NeedInfo) => "info",
             (Party::Receiver, Status::Accepted) => "outcome",
@@ -1807,11 +1820,6 @@ pub fn set_what_to_bring(
     let version: i64 = version.trim().parse().map_err(|_| {
         AppError::BadRequest("The form is missing the referral's version; reload the page.".into())
     })?;
-    let mut e = FieldErrors::new();
-    let text = required_text(&mut e, "what_to_bring", "What to bring", text, 1000);
-    if !e.is_empty() {
-        return Err(AppError::Invalid(e));
-    }
     let now = svc.now();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
@@ -1820,6 +1828,12 @@ pub fn set_what_to_bring(
             return Err(AppError::Forbidden(
                 "Only the receiving practitioner says what to bring.".into(),
             ));
+        }
+        // Checked after who is asking: others learn nothing from a validation message.
+        let mut e = FieldErrors::new();
+        let text = required_text(&mut e, "what_to_bring", "What to bring", text, 1000);
+        if !e.is_empty() {
+            return Err(AppError::Invalid(e));
         }
         if status.is_terminal() {
             return Err(AppError::Conflict("This referral is closed.".into()));

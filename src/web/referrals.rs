@@ -346,6 +346,7 @@ pub async fn create_submit(
 }
 
 pub async fn edit_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
     let id = path.into_inner();
     let d = ctx
         .run(move |s, caller| svc::composer_for_draft(s, caller, &id))
@@ -358,6 +359,7 @@ pub async fn edit_submit(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
     let id = path.into_inner();
     let (_, _, _, raw) = read_composer(&body)?;
     let version: i64 = raw
@@ -619,6 +621,9 @@ pub async fn redirect_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpR
     let id = path.into_inner();
     let id2 = id.clone();
     let v = ctx.run(move |s, caller| svc::view(s, caller, &id2)).await?;
+    if v.party != Party::Sender {
+        return Err(AppError::forbidden());
+    }
     if !v.commands.contains(&Command::Redirect) {
         return Err(AppError::Conflict(
             "Only a declined referral can be redirected, by its sender.".into(),

@@ -11,7 +11,7 @@ const EXT_EMAIL: &str = "dr.rao@heartcare.example";
 const REPLY_DOMAIN: &str = "reply.handoff.test";
 const INGEST_TOKEN: &str = "ingest-token-for-tests-0123456789";
 
-fn mail_settings(s: &mut handoff::config::Settings, smtp_port: Option<u16>) {
+pub(crate) fn mail_settings(s: &mut handoff::config::Settings, smtp_port: Option<u16>) {
     s.mail.smtp_host = smtp_port.map(|_| "127.0.0.1".to_string());
     s.mail.smtp_port = smtp_port.unwrap_or(0);
     s.mail.smtp_tls = "none".into();
@@ -22,7 +22,7 @@ fn mail_settings(s: &mut handoff::config::Settings, smtp_port: Option<u16>) {
 
 /// Sends an out-of-network referral from the composer: complaint and vitals ticked,
 /// allergies typed but not ticked. Returns the referral id.
-async fn refer_outside(app: &TestApp, s: &Session) -> String {
+pub(crate) async fn refer_outside(app: &TestApp, s: &Session) -> String {
     let pid = app.patient_id("Aarav Sharma");
     let (_, compose) = app
         .get(&s.client, &format!("/patients/{pid}/refer/new?to=external"))
@@ -58,12 +58,12 @@ async fn refer_outside(app: &TestApp, s: &Session) -> String {
         .to_string()
 }
 
-fn link_token_in(body: &str) -> String {
+pub(crate) fn link_token_in(body: &str) -> String {
     let at = body.find("/l/").expect("a link in the mail") + 3;
     body[at..at + 64].to_string()
 }
 
-fn text_of(raw: &[u8]) -> (String, String, String) {
+pub(crate) fn text_of(raw: &[u8]) -> (String, String, String) {
     let m = MessageParser::default().parse(raw).expect("parse mail");
     let to = m
         .to()

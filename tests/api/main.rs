@@ -11,3 +11,4 @@ mod helpers;
 mod privacy;
 mod referrals;
 mod schedule;
+mod security;

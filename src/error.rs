@@ -57,9 +57,33 @@ impl From<diesel::result::Error> for AppError {
                     "The request contains a character that cannot be stored.".into(),
                 )
             }
+            // The database went away, is locked past the busy timeout, or its disk is
+            // full: a 503 that says so, and the next request tries again.
+            diesel::result::Error::DatabaseError(kind, info)
+                if matches!(kind, diesel::result::DatabaseErrorKind::ClosedConnection)
+                    || db_unavailable(info.message()) =>
+            {
+                AppError::Unavailable(info.message().to_string())
+            }
             other => AppError::Internal(other.into()),
         }
     }
+}
+
+/// Whether a database error message means the database, not the request, is the problem.
+fn db_unavailable(message: &str) -> bool {
+    const SIGNS: [&str; 9] = [
+        "database is locked",
+        "database or disk is full",
+        "disk I/O error",
+        "terminating connection",
+        "server closed the connection",
+        "no connection to the server",
+        "connection to server",
+        "the database system is",
+        "does not allow connections",
+    ];
+    SIGNS.iter().any(|s| message.contains(s))
 }
 
 impl From<r2d2::Error> for AppError {
@@ -134,6 +158,14 @@ impl ResponseError for AppError {
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
+            AppError::Unavailable(cause) if cause.contains("disk full") => {
+                log::error!("storage full: {cause}");
+                (
+                    "The server's disk is full",
+                    "The file was not stored and nothing else was changed. Please tell your IT contact; try again once space is freed."
+                        .into(),
+                )
+            }
             AppError::Unavailable(cause) => {
                 log::error!("database unavailable: {cause}");
                 (

@@ -167,7 +167,10 @@ pub fn build_pool(url: &DbUrl, max_size: u32) -> anyhow::Result<Pool> {
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(5))
-        .test_on_check_out(false)
+        // A PostgreSQL connection dies when the server restarts or an admin ends it; one
+        // round trip at check-out finds that and reconnects, so the app recovers without a
+        // restart. A SQLite connection is a file handle: nothing to test.
+        .test_on_check_out(matches!(url, DbUrl::Postgres { .. }))
         .build(manager)?;
     Ok(pool)
 }

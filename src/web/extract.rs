@@ -71,6 +71,16 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
         .get_ref()
         .clone();
     let session = req.get_session();
+    if session
+        .get::<bool>(super::session_store::STORE_DOWN)
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return Err(AppError::Unavailable(
+            "the session store is not answering".into(),
+        ));
+    }
     // A session whose stored user no longer parses is treated as signed out.
     let user = session.get::<SessionUser>(SESSION_USER).ok().flatten();
     let csrf = match session.get::<String>(SESSION_CSRF).ok().flatten() {

@@ -73,7 +73,17 @@ pub async fn csrf_guard(
             .await
             .map(ServiceResponse::map_into_left_body);
     }
-    let expected = req.get_session().get::<String>(SESSION_CSRF).ok().flatten();
+    let session = req.get_session();
+    if session
+        .get::<bool>(super::session_store::STORE_DOWN)
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        let e = AppError::Unavailable("the session store is not answering".into());
+        return Ok(req.error_response(e).map_into_right_body());
+    }
+    let expected = session.get::<String>(SESSION_CSRF).ok().flatten();
     let mut submitted = token_in(req.query_string());
     let is_urlencoded = req
         .headers()

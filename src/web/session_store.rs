@@ -38,6 +38,9 @@ fn user_of(state: &State) -> Option<String> {
         .map(|u| u.user_id)
 }
 
+/// Session state key that marks "the store could not be read" (see `load`).
+pub const STORE_DOWN: &str = "_store_down";
+
 fn new_key() -> anyhow::Result<SessionKey> {
     SessionKey::try_from(random_token()).map_err(|e| anyhow::anyhow!("session key: {e}"))
 }
@@ -72,7 +75,15 @@ impl SessionStore for DbSessionStore {
             }
         })
         .await
-        .map_err(LoadError::Other)
+        .or_else(|e| {
+            // actix-session would answer any load error with a bare 500. The database is
+            // not answering: hand the request a marker instead, so it gets the 503 page.
+            log::error!("session store unavailable: {e:#}");
+            Ok(Some(State::from([(
+                STORE_DOWN.to_string(),
+                "true".to_string(),
+            )])))
+        })
     }
 
     async fn save(&self, state: State, _ttl: &Duration) -> Result<SessionKey, SaveError> {
@@ -94,7 +105,12 @@ impl SessionStore for DbSessionStore {
             Ok(key)
         })
         .await
-        .map_err(SaveError::Other)
+        .or_else(|e| {
+            // The page was already answered (with a 503 if it needed the database); a
+            // session that could not be stored is simply not there on the next request.
+            log::error!("session store unavailable, session not saved: {e:#}");
+            new_key().map_err(SaveError::Other)
+        })
     }
 
     async fn update(
@@ -131,7 +147,10 @@ impl SessionStore for DbSessionStore {
             Ok(key)
         })
         .await
-        .map_err(UpdateError::Other)
+        .or_else(|e| {
+            log::error!("session store unavailable, session not updated: {e:#}");
+            new_key().map_err(UpdateError::Other)
+        })
     }
 
     async fn update_ttl(&self, _session_key: &SessionKey, _ttl: &Duration) -> anyhow::Result<()> {

@@ -39,7 +39,7 @@ pub fn pg_admin_url() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-fn fresh_pg_database(admin_url: &str) -> (String, String) {
+pub fn fresh_pg_database(admin_url: &str) -> (String, String) {
     let name = format!("handoff_t_{}", uuid::Uuid::now_v7().simple());
     let mut conn = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
     diesel::sql_query(format!("CREATE DATABASE {name}"))
@@ -132,6 +132,11 @@ impl TestApp {
             dir,
             pg,
         }
+    }
+
+    /// The test's own PostgreSQL database name, when running on PostgreSQL.
+    pub fn pg_database(&self) -> Option<&str> {
+        self.pg.as_ref().map(|(_, n)| n.as_str())
     }
 
     pub fn url(&self, path: &str) -> String {

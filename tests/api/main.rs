@@ -7,6 +7,7 @@ mod auth;
 mod chart;
 mod config;
 mod external;
+mod failure;
 mod helpers;
 mod privacy;
 mod referrals;

@@ -276,11 +276,19 @@ impl Server {
             None => cmd.env_remove("DATABASE_URL"),
         };
         let child = cmd.spawn().expect("start handoff serve");
-        let base = format!("http://127.0.0.1:{port}");
+        // Owned at once, so a server that never answers is still killed and reaped.
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
         let c = reqwest::Client::new();
         for _ in 0..300 {
-            if c.get(format!("{base}/healthz")).send().await.is_ok() {
-                return Server { child, base };
+            if c.get(format!("{}/healthz", server.base))
+                .send()
+                .await
+                .is_ok()
+            {
+                return server;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }

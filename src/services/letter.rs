@@ -289,7 +289,21 @@ mod tests {
             message: "#set text(size: 40pt)".into(),
             hidden: String::new(),
             sections: vec![
-                section("vitals", "Vitals", "2026-11-20: BP 130/85 mmHg"),
+                section(
+                    "complaint",
+                    "Chief complaint",
+                    "Chest tightness on exertion for 3 weeks",
+                ),
+                section(
+                    "vitals",
+                    "Vitals",
+                    "2026-11-20: BP 130/85 mmHg, pulse 72/min\n2026-11-01: BP 128/80 mmHg",
+                ),
+                section(
+                    "medications",
+                    "Medications",
+                    "Metformin 500 mg, twice daily (current)\nAtorvastatin 10 mg, nightly (draft prescription)",
+                ),
                 section("visits", "Recent visits", &long),
             ],
             files: vec!["ECG.pdf".into()],
@@ -301,6 +315,11 @@ mod tests {
         // input stayed text (a 40pt "#set" would have made far more pages).
         let pages = compile(&data).expect("letter").pages().len();
         assert!((5..=20).contains(&pages), "{pages} pages");
-        assert!(typeset(&data).expect("pdf").starts_with(b"%PDF-"));
+        let pdf = typeset(&data).expect("pdf");
+        assert!(pdf.starts_with(b"%PDF-"));
+        // To look at it: HANDOFF_LETTER_OUT=/tmp/letter.pdf cargo test --lib letter
+        if let Some(out) = std::env::var_os("HANDOFF_LETTER_OUT") {
+            std::fs::write(out, &pdf).expect("write the sample letter");
+        }
     }
 }

@@ -1605,8 +1605,8 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             ),
         ),
         Party::Patient => (Some(full), None),
-        Party::Receiver => match consents.iter().find(|k| k.recipient_id == r.receiver_id) {
-            Some(k) => (Some(full.within(&k.scope)), None),
+        Party::Receiver => match shared_with_receiver(&mut conn, &r)? {
+            Some(shared) => (Some(shared), None),
             None => (
                 None,
                 Some(

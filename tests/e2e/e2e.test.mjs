@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  BASE, REPORT, AXE_VERSION, visited, launch, close, person, flow, go, visit, signIn, mainText,
+  BASE, REPORT, AXE_VERSION, visited, launch, axeOn, close, person, flow, go, visit, signIn, mainText,
   waitForMail, runVnu,
 } from './lib.mjs';
 
@@ -22,9 +22,6 @@ const AARAV = 'aarav.sharma@patients.example';       // Lakeside patient
 const HARBOUR_ADMIN = 'admin@harbour.example';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-
-// Shared between the flows that continue one story.
-const ctx = {};
 
 before(async () => {
   fs.mkdirSync(REPORT, { recursive: true });
@@ -69,6 +66,11 @@ async function compose(dr, { reason, message, verbalConsent }) {
   for (const box of await p.locator('input[type=checkbox][name^="inc_"]').all()) await box.check();
   if (verbalConsent) await p.locator('#consent_verbal').check();
 }
+
+test('axe-core is live: it flags a page with an image without alt text', async () => {
+  const ids = await axeOn('<!DOCTYPE html><html lang="en"><title>t</title><main><img src="data:,"></main></html>');
+  assert.ok(ids.includes('image-alt'), `axe found: ${ids.join(', ')}`);
+});
 
 test('refer, approve, ask for information, answer with a file, accept, book, complete', async () => {
   const f = flow('01-full-loop');
@@ -144,7 +146,7 @@ test('refer, approve, ask for information, answer with a file, accept, book, com
   const lt = await mainText(lakshmi.page);
   assert.match(lt, /no structural lesion/);
   assert.match(lt, /mri-brain-2025\.pdf/);
-  await lakshmi.page.getByLabel('Note to the patient (optional)').fill('Happy to see you; please book a morning slot.');
+  await lakshmi.page.locator(`form[action="${referral}/accept"]`).getByLabel('Note to the patient (optional)').fill('Happy to see you; please book a morning slot.');
   await go(lakshmi.page, lakshmi.page.getByRole('button', { name: 'Accept', exact: true }));
   await f.step(lakshmi, 'accepted');
 
@@ -163,7 +165,8 @@ test('refer, approve, ask for information, answer with a file, accept, book, com
   const chosen = await slot.inputValue();
   await go(diya.page, day.getByRole('button', { name: 'Book' }));
   await f.step(diya, 'visit booked');
-  ctx.booked = chosen;
+  assert.match(await mainText(diya.page), /With Dr Lakshmi Narayan/);
+  assert.match(await mainText(diya.page), new RegExp(chosen.slice(11, 16)));
 
   // The receiver completes with an outcome summary and advice.
   await go(lakshmi.page, lakshmi.page.getByRole('link', { name: 'Calendar' }));
@@ -179,7 +182,8 @@ test('refer, approve, ask for information, answer with a file, accept, book, com
   await f.step(lakshmi, 'completed');
 
   // Everyone sees the same outcome.
-  await diya.page.reload({ waitUntil: 'load' });
+  await go(diya.page, diya.page.getByRole('link', { name: 'Referrals', exact: true }));
+  await go(diya.page, diya.page.getByRole('link', { name: 'To Dr Lakshmi Narayan' }));
   await f.step(diya, 'referral completed');
   assert.match(await mainText(diya.page), /neurological examination normal/);
   await farah.page.reload({ waitUntil: 'load' });

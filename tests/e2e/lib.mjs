@@ -124,6 +124,20 @@ export function flow(name) {
   };
 }
 
+/** axe-core's rule ids violated by a page made of `html` (to prove the check is live). */
+export async function axeOn(html) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.setContent(html);
+    await page.evaluate(AXE_SOURCE);
+    const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    return r.violations.map(v => v.id);
+  } finally {
+    await context.close();
+  }
+}
+
 /** Clicks something that navigates and waits for the new page to load. */
 export async function go(page, locator) {
   await Promise.all([

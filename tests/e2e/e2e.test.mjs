@@ -210,7 +210,7 @@ test('refer, approve, ask for information, answer with a file, accept, book, com
 test('out-of-network referral answered through its link', async () => {
   const f = flow('02-out-of-network');
   const asha = await person('practitioner', 'asha (sender)');
-  const outsider = await person('external doctor', 'outside doctor (link)');
+  const outsider = await person('external doctor', 'outsider (doctor with the link)');
 
   await signIn(f, asha, ASHA);
   await openPatient(f, asha, 'Shetty, Neha');

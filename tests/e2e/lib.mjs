@@ -89,7 +89,7 @@ export function flow(name) {
      */
     async step(who, title, { expectStatus } = {}) {
       n += 1;
-      const slug = `${String(n).padStart(2, '0')}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+      const slug = `${String(n).padStart(2, '0')}-${who.label.split(' ')[0]}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
       const page = who.page;
       await page.waitForLoadState('load');
       const url = page.url();
@@ -152,7 +152,7 @@ export async function visit(who, pathname) {
 
 export async function signIn(f, who, email) {
   await visit(who, '/login');
-  await f.step(who, `${who.label} sign-in page`);
+  await f.step(who, 'sign-in page');
   await who.page.getByLabel('E-mail').fill(email);
   await who.page.getByLabel('Password').fill(PASSWORD);
   await go(who.page, who.page.getByRole('button', { name: 'Sign in' }));

@@ -283,8 +283,11 @@ fn list_all(
 
 /// Distinct cities and languages, for the filters.
 pub fn facets(conn: &mut DbConn) -> QueryResult<(Vec<String>, Vec<String>)> {
+    // Doctors outside the network have no city: an empty option would be invalid HTML and
+    // would look chosen when no city filter is set.
     let cities: Vec<String> = practitioners::table
         .select(practitioners::city)
+        .filter(practitioners::city.ne(""))
         .distinct()
         .order(practitioners::city.asc())
         .load(conn)?;

@@ -1,0 +1,403 @@
+// The browser suite: each person clicks through Handoff in headless Chromium, as they would.
+// Every page a step looks at is screenshotted (screenshots/<flow>/<NN-step>.png), checked with
+// axe-core, and kept for the Nu Html Checker, which runs once over all of them at the end.
+// Start it with tests/e2e/run.sh (it builds and starts a server on a fresh demo database).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  BASE, REPORT, AXE_VERSION, visited, launch, axeOn, close, person, flow, go, visit, signIn, mainText,
+  waitForMail, runVnu,
+} from './lib.mjs';
+
+// Demo accounts (src/services/seed.rs). Harbour Health Centre requires patient approval.
+const FARAH = 'farah.siddiqui@harbour.example';     // Harbour, cardiology; Harbour patients' doctor
+const ASHA = 'asha.kulkarni@lakeside.example';      // Lakeside GP, no approval step
+const LAKSHMI = 'lakshmi.narayan@northgate.example'; // neurology, has a practice (bookable)
+const ANANYA = 'ananya.bose@northgate.example';      // cardiology, no practice
+const DIYA = 'diya.menon@patients.example';          // Harbour patient
+const SANJAY = 'sanjay.pillai@patients.example';     // Harbour patient
+const AARAV = 'aarav.sharma@patients.example';       // Lakeside patient
+const HARBOUR_ADMIN = 'admin@harbour.example';
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+before(async () => {
+  fs.mkdirSync(REPORT, { recursive: true });
+  fs.rmSync(path.join(REPORT, 'html'), { recursive: true, force: true });
+  await launch();
+});
+after(async () => {
+  await close();
+});
+
+/** Opens a patient's profile from the practitioner's patient list. */
+async function openPatient(f, dr, listName) {
+  await visit(dr, '/patients');
+  await f.step(dr, 'patient list');
+  await dr.page.getByLabel('Search by name or date of birth').fill(listName.split(',')[0]);
+  await go(dr.page, dr.page.getByRole('button', { name: 'Search', exact: true }));
+  await go(dr.page, dr.page.getByRole('link', { name: listName }));
+  await f.step(dr, 'patient profile');
+}
+
+/** Profile ⋯ menu → "Refer to another specialist" → the directory search. */
+async function referFromMenu(f, dr) {
+  await dr.page.locator('details.menu > summary').click();
+  await f.step(dr, 'profile menu open');
+  await go(dr.page, dr.page.getByRole('link', { name: 'Refer to another specialist' }));
+  await f.step(dr, 'specialist search');
+}
+
+async function searchAndChoose(f, dr, query, name) {
+  await dr.page.getByLabel('Name or specialty').fill(query);
+  await go(dr.page, dr.page.getByRole('button', { name: 'Search', exact: true }));
+  await f.step(dr, `search results ${query}`);
+  await go(dr.page, dr.page.getByRole('link', { name: `Refer to ${name}` }));
+  await f.step(dr, 'composer');
+}
+
+/** Fills the composer: reason, message, every snapshot section ticked. */
+async function compose(dr, { reason, message, verbalConsent }) {
+  const p = dr.page;
+  await p.getByLabel('Reason for referral').fill(reason);
+  await p.getByLabel('Message to the receiver (optional)').fill(message);
+  for (const box of await p.locator('input[type=checkbox][name^="inc_"]').all()) await box.check();
+  if (verbalConsent) await p.locator('#consent_verbal').check();
+}
+
+test('axe-core is live: it flags a page with an image without alt text', async () => {
+  const ids = await axeOn('<!DOCTYPE html><html lang="en"><title>t</title><main><img src="data:,"></main></html>');
+  assert.ok(ids.includes('image-alt'), `axe found: ${ids.join(', ')}`);
+});
+
+test('refer, approve, ask for information, answer with a file, accept, book, complete', async () => {
+  const f = flow('01-full-loop');
+  const farah = await person('practitioner', 'farah (sender)');
+  const diya = await person('patient', 'diya (patient)');
+  const lakshmi = await person('practitioner', 'lakshmi (receiver)');
+
+  // The sender refers from the profile menu to a specialist found by search, with a message.
+  await signIn(f, farah, FARAH);
+  await openPatient(f, farah, 'Menon, Diya');
+  await referFromMenu(f, farah);
+  await searchAndChoose(f, farah, 'neurolgy', 'Dr Lakshmi Narayan'); // a letter wrong on purpose
+  await compose(farah, {
+    reason: 'Recurrent migraine with aura, four episodes a month despite prophylaxis',
+    message: 'Dear Dr Narayan, could you see Diya? She would prefer a morning visit.',
+  });
+  await f.step(farah, 'composer filled');
+  await go(farah.page, farah.page.getByRole('button', { name: 'Send to the patient for approval' }));
+  await f.step(farah, 'referral awaiting patient');
+  const referral = new URL(farah.page.url()).pathname;
+  assert.match(referral, /^\/referrals\/[^/]+$/);
+  assert.match(await mainText(farah.page), /Whose turn: (the )?patient/i);
+
+  // The patient approves in the portal.
+  await signIn(f, diya, DIYA);
+  await f.step(diya, 'portal');
+  await go(diya.page, diya.page.getByRole('link', { name: 'Referrals', exact: true }));
+  await f.step(diya, 'my referrals');
+  assert.match(await mainText(diya.page), /Your approval is needed/);
+  await go(diya.page, diya.page.getByRole('link', { name: 'To Dr Lakshmi Narayan' }));
+  await f.step(diya, 'referral to approve');
+  await go(diya.page, diya.page.getByRole('button', { name: 'Approve and share' }));
+  await f.step(diya, 'approved');
+  assert.doesNotMatch(await mainText(diya.page), /Your approval is needed/);
+
+  // The receiver finds it in the inbox and asks for information (one item per line).
+  await signIn(f, lakshmi, LAKSHMI);
+  await go(lakshmi.page, lakshmi.page.getByRole('link', { name: 'Inbox' }));
+  await f.step(lakshmi, 'inbox');
+  await go(lakshmi.page, lakshmi.page.locator(`table a[href="${referral}"]`));
+  await f.step(lakshmi, 'referral received');
+  assert.match(await mainText(lakshmi.page), /could you see Diya/);
+  await lakshmi.page.locator('details', { has: lakshmi.page.locator(`form[action="${referral}/request_info"]`) })
+    .locator('summary').click();
+  await lakshmi.page.getByLabel('What is missing (one item per line)').fill('Prior MRI brain report\nHeadache diary for the last 4 weeks');
+  await f.step(lakshmi, 'ask for information');
+  await go(lakshmi.page, lakshmi.page.locator(`form[action="${referral}/request_info"] button[type=submit]`));
+  await f.step(lakshmi, 'information requested');
+
+  // The sender answers with a note and a file.
+  await go(farah.page, farah.page.getByRole('link', { name: 'Notifications' }));
+  await f.step(farah, 'notifications');
+  await go(farah.page, farah.page.getByRole('link', { name: 'Sent' }));
+  await f.step(farah, 'sent list');
+  await go(farah.page, farah.page.locator(`main a[href="${referral}"]`).first());
+  await f.step(farah, 'referral needs information');
+  const firstAsk = farah.page.locator(`form[action^="${referral}/attachments"]`).first();
+  await firstAsk.locator('input[type=file]').setInputFiles({ name: 'mri-brain-2025.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await go(farah.page, firstAsk.getByRole('button', { name: 'Attach' }));
+  await f.step(farah, 'file attached');
+  assert.match(await mainText(farah.page), /mri-brain-2025\.pdf/);
+  const answers = farah.page.locator('textarea[name^="answer_"]');
+  await answers.nth(0).fill('MRI from March attached: no structural lesion.');
+  await answers.nth(1).fill('Diary kept since last visit: 4 attacks, each 6-8 hours, two with aura.');
+  await farah.page.getByLabel('Anything else (optional)').fill('Propranolol started two weeks ago.');
+  await f.step(farah, 'answers filled');
+  await go(farah.page, farah.page.getByRole('button', { name: 'Send the information' }));
+  await f.step(farah, 'information sent');
+
+  // The receiver sees the answers and accepts.
+  await lakshmi.page.reload({ waitUntil: 'load' });
+  await f.step(lakshmi, 'answers received');
+  const lt = await mainText(lakshmi.page);
+  assert.match(lt, /no structural lesion/);
+  assert.match(lt, /mri-brain-2025\.pdf/);
+  await lakshmi.page.locator(`form[action="${referral}/accept"]`).getByLabel('Note to the patient (optional)').fill('Happy to see you; please book a morning slot.');
+  await go(lakshmi.page, lakshmi.page.getByRole('button', { name: 'Accept', exact: true }));
+  await f.step(lakshmi, 'accepted');
+
+  // The patient uses the booking button and books a free slot.
+  await go(diya.page, diya.page.getByRole('link', { name: 'Referrals', exact: true }));
+  await f.step(diya, 'my referrals accepted');
+  await go(diya.page, diya.page.getByRole('link', { name: 'To Dr Lakshmi Narayan' }));
+  await f.step(diya, 'referral accepted');
+  await go(diya.page, diya.page.getByRole('link', { name: 'Book a visit' }));
+  await f.step(diya, 'calendar of free slots');
+  const day = diya.page.locator('form[action$="/book"]').first();
+  const slot = day.locator('select');
+  const options = await slot.locator('option').allTextContents();
+  assert.ok(options.length > 0, 'a free slot');
+  await slot.selectOption({ index: Math.min(2, options.length - 1) });
+  const chosen = await slot.inputValue();
+  await go(diya.page, day.getByRole('button', { name: 'Book' }));
+  await f.step(diya, 'visit booked');
+  assert.match(await mainText(diya.page), /With Dr Lakshmi Narayan/);
+  assert.match(await mainText(diya.page), new RegExp(chosen.slice(11, 16)));
+
+  // The receiver completes with an outcome summary and advice.
+  await go(lakshmi.page, lakshmi.page.getByRole('link', { name: 'Calendar' }));
+  await f.step(lakshmi, 'calendar');
+  await go(lakshmi.page, lakshmi.page.getByRole('link', { name: 'Inbox' }));
+  await go(lakshmi.page, lakshmi.page.locator(`table a[href="${referral}"]`));
+  await f.step(lakshmi, 'referral with booked visit');
+  assert.match(await mainText(lakshmi.page), /Visit booked/i);
+  await lakshmi.page.getByLabel('Outcome summary').fill('Migraine with aura confirmed; neurological examination normal.');
+  await lakshmi.page.getByLabel('Advice for the referrer and the patient').fill('Continue propranolol 40 mg twice daily; review in 3 months.');
+  await f.step(lakshmi, 'completing');
+  await go(lakshmi.page, lakshmi.page.getByRole('button', { name: 'Complete with outcome' }));
+  await f.step(lakshmi, 'completed');
+
+  // Everyone sees the same outcome.
+  await go(diya.page, diya.page.getByRole('link', { name: 'Referrals', exact: true }));
+  await go(diya.page, diya.page.getByRole('link', { name: 'To Dr Lakshmi Narayan' }));
+  await f.step(diya, 'referral completed');
+  assert.match(await mainText(diya.page), /neurological examination normal/);
+  await farah.page.reload({ waitUntil: 'load' });
+  await f.step(farah, 'referral completed');
+  const ft = await mainText(farah.page);
+  assert.match(ft, /Completed/);
+  assert.match(ft, /review in 3 months/);
+
+  // The patient's other pages, after the story.
+  await go(diya.page, diya.page.getByRole('link', { name: 'Messages' }));
+  await f.step(diya, 'messages');
+  await go(diya.page, diya.page.locator('main a[href^="/threads/"]', { hasText: 'Lakshmi' }).first());
+  await f.step(diya, 'thread with the receiver');
+  await go(diya.page, diya.page.getByRole('link', { name: 'Appointments' }));
+  await f.step(diya, 'appointments');
+  await go(diya.page, diya.page.getByRole('link', { name: 'Consents' }));
+  await f.step(diya, 'consents');
+  await go(diya.page, diya.page.getByRole('link', { name: 'Who viewed my data' }));
+  await f.step(diya, 'who viewed my data');
+
+  for (const p of [farah, diya, lakshmi]) await p.context.close();
+});
+
+test('out-of-network referral answered through its link', async () => {
+  const f = flow('02-out-of-network');
+  const asha = await person('practitioner', 'asha (sender)');
+  const outsider = await person('external doctor', 'outsider (doctor with the link)');
+
+  await signIn(f, asha, ASHA);
+  await openPatient(f, asha, 'Shetty, Neha');
+  await referFromMenu(f, asha);
+  await go(asha.page, asha.page.getByRole('link', { name: 'Refer to a doctor outside the network' }));
+  await f.step(asha, 'composer outside the network');
+  const email = `r.iyer.${Date.now()}@outside-clinic.example`;
+  await asha.page.getByLabel("Doctor's name").fill('Dr Radhika Iyer');
+  await asha.page.getByLabel('E-mail address').fill(email);
+  await asha.page.getByLabel('Specialty').fill('Gastroenterology');
+  await asha.page.getByLabel('Practice or hospital').fill('Iyer Digestive Clinic, Pune');
+  await compose(asha, {
+    reason: 'Epigastric pain and heartburn after meals for five weeks despite a PPI',
+    message: 'Thank you for seeing Neha; an endoscopy may be needed.',
+    verbalConsent: true,
+  });
+  await f.step(asha, 'composer filled');
+  await go(asha.page, asha.page.getByRole('button', { name: 'Send referral' }));
+  await f.step(asha, 'referral sent by e-mail');
+  const referralUrl = asha.page.url();
+
+  // The letter's e-mail carries the personal link.
+  const mail = await waitForMail(email);
+  const m = mail.text.match(/https?:\/\/[^\s"<>]+\/l\/[0-9a-f]{64}/);
+  assert.ok(m, `a link in ${mail.file}`);
+  assert.ok(m[0].startsWith(BASE), `the link points at the server: ${m[0]}`);
+
+  // The outside doctor opens it without an account, accepts and completes.
+  await outsider.page.goto(m[0], { waitUntil: 'load' });
+  await f.step(outsider, 'link page');
+  assert.match(await mainText(outsider.page), /Neha Shetty, referred by Dr Asha Kulkarni/);
+  await outsider.page.getByLabel('Note (optional)').fill('I can see her next Tuesday.');
+  await go(outsider.page, outsider.page.getByRole('button', { name: 'Accept', exact: true }));
+  await f.step(outsider, 'accepted through the link');
+  await outsider.page.getByLabel('Outcome summary').fill('Upper GI endoscopy: mild antral gastritis, H. pylori negative.');
+  await outsider.page.getByLabel('Advice for the referrer and the patient').fill('Continue pantoprazole 8 weeks, then step down.');
+  await f.step(outsider, 'completing through the link');
+  await go(outsider.page, outsider.page.getByRole('button', { name: 'Send the outcome and close the referral' }));
+  await f.step(outsider, 'completed through the link');
+
+  // The sender sees the new status.
+  await asha.page.goto(referralUrl, { waitUntil: 'load' });
+  await f.step(asha, 'referral completed');
+  const t = await mainText(asha.page);
+  assert.match(t, /Completed/);
+  assert.match(t, /mild antral gastritis/);
+
+  for (const p of [asha, outsider]) await p.context.close();
+});
+
+test('a patient declines a referral', async () => {
+  const f = flow('03-patient-declines');
+  const farah = await person('practitioner', 'farah (sender)');
+  const sanjay = await person('patient', 'sanjay (patient)');
+
+  await signIn(f, farah, FARAH);
+  await openPatient(f, farah, 'Pillai, Sanjay');
+  await referFromMenu(f, farah);
+  await searchAndChoose(f, farah, 'ortho', 'Dr Arjun Reddy');
+  await compose(farah, { reason: 'Knee pain for review', message: 'Could you assess his knee?' });
+  await go(farah.page, farah.page.getByRole('button', { name: 'Send to the patient for approval' }));
+  await f.step(farah, 'referral awaiting patient');
+  const referralUrl = farah.page.url();
+
+  await signIn(f, sanjay, SANJAY);
+  await go(sanjay.page, sanjay.page.getByRole('link', { name: 'Referrals', exact: true }));
+  await f.step(sanjay, 'my referrals');
+  await go(sanjay.page, sanjay.page.getByRole('link', { name: 'To Dr Arjun Reddy' }));
+  await f.step(sanjay, 'referral to approve');
+  await sanjay.page.getByLabel('Reason (optional, shown to your doctor)').fill('I would rather see someone in Mumbai.');
+  await go(sanjay.page, sanjay.page.getByRole('button', { name: 'Decline', exact: true }));
+  await f.step(sanjay, 'declined');
+  assert.match(await mainText(sanjay.page), /You declined/);
+
+  await farah.page.goto(referralUrl, { waitUntil: 'load' });
+  await f.step(farah, 'referral declined by patient');
+  assert.match(await mainText(farah.page), /declined/i);
+  await go(farah.page, farah.page.getByRole('link', { name: 'Messages' }));
+  await go(farah.page, farah.page.locator('main a[href^="/threads/"]', { hasText: 'Sanjay' }).first());
+  await f.step(farah, 'thread with the patient');
+  assert.match(await mainText(farah.page), /rather see someone in Mumbai/);
+
+  for (const p of [farah, sanjay]) await p.context.close();
+});
+
+test('a rejection the patient never sees', async () => {
+  const f = flow('04-rejection-hidden');
+  const asha = await person('practitioner', 'asha (sender)');
+  const ananya = await person('practitioner', 'ananya (receiver)');
+  const aarav = await person('patient', 'aarav (patient)');
+
+  await signIn(f, asha, ASHA);
+  await openPatient(f, asha, 'Sharma, Aarav');
+  await referFromMenu(f, asha);
+  await searchAndChoose(f, asha, 'Bose', 'Dr Ananya Bose');
+  await compose(asha, {
+    reason: 'Exertional chest tightness for three weeks',
+    message: 'Stress test, please.',
+    verbalConsent: true,
+  });
+  await go(asha.page, asha.page.getByRole('button', { name: 'Send referral' }));
+  await f.step(asha, 'referral sent');
+  const referral = new URL(asha.page.url()).pathname;
+
+  const NOTE = 'No treadmill capacity this month; please try Harbour.';
+  await signIn(f, ananya, ANANYA);
+  await go(ananya.page, ananya.page.getByRole('link', { name: 'Inbox' }));
+  await f.step(ananya, 'inbox');
+  await go(ananya.page, ananya.page.locator(`table a[href="${referral}"]`));
+  await f.step(ananya, 'referral received');
+  await ananya.page.locator('details', { has: ananya.page.locator(`form[action="${referral}/reject"]`) })
+    .locator('summary').click();
+  await ananya.page.getByLabel('Reason', { exact: true }).selectOption('no_capacity');
+  await ananya.page.getByLabel('Note to the referrer').fill(NOTE);
+  await f.step(ananya, 'declining');
+  await go(ananya.page, ananya.page.getByRole('button', { name: 'Decline referral' }));
+  await f.step(ananya, 'declined');
+
+  await signIn(f, aarav, AARAV);
+  await go(aarav.page, aarav.page.getByRole('link', { name: 'Referrals', exact: true }));
+  await f.step(aarav, 'my referrals');
+  for (const where of ['list', 'referral']) {
+    if (where === 'referral') {
+      await go(aarav.page, aarav.page.getByRole('link', { name: 'To Dr Ananya Bose' }));
+      await f.step(aarav, 'referral in review');
+    }
+    const t = await mainText(aarav.page);
+    assert.match(t, /In review/, where);
+    for (const hidden of [/declin/i, /reject/i, /capacity/i, /treadmill/i]) assert.doesNotMatch(t, hidden, where);
+  }
+  await go(aarav.page, aarav.page.getByRole('link', { name: 'Notifications' }));
+  await f.step(aarav, 'notifications');
+  const nt = await mainText(aarav.page);
+  for (const hidden of [/declin/i, /reject/i, /treadmill/i]) assert.doesNotMatch(nt, hidden, 'notifications');
+
+  await asha.page.reload({ waitUntil: 'load' });
+  await f.step(asha, 'referral declined by receiver');
+  const st = await mainText(asha.page);
+  assert.match(st, /Declined by the receiver/);
+  assert.match(st, /treadmill capacity/);
+
+  for (const p of [asha, ananya, aarav]) await p.context.close();
+});
+
+test('the clinic admin pages', async () => {
+  const f = flow('05-clinic-admin');
+  const admin = await person('clinic admin', 'harbour admin');
+  await signIn(f, admin, HARBOUR_ADMIN);
+  await f.step(admin, 'clinic');
+  await go(admin.page, admin.page.getByRole('link', { name: 'Audit log' }));
+  await f.step(admin, 'audit log');
+  await admin.context.close();
+});
+
+test('accessibility: axe-core finds no violation on any visited page', () => {
+  const roles = [...new Set(visited.map(v => v.role))];
+  const bad = visited.filter(v => v.violations.length);
+  fs.writeFileSync(path.join(REPORT, 'axe.json'), JSON.stringify({ axe: AXE_VERSION, pages: visited }, null, 2));
+  console.log(`  axe-core ${AXE_VERSION}: ${visited.length} page views, roles: ${roles.join(', ')}`);
+  for (const v of bad) {
+    console.log(`  ${v.flow}/${v.step} [${v.role}] ${v.url}`);
+    for (const x of v.violations) {
+      console.log(`    ${x.id} (${x.impact}): ${x.help} ${x.helpUrl}`);
+      for (const n of x.nodes) console.log(`      ${n.target}`);
+    }
+  }
+  assert.ok(visited.length > 0, 'pages were visited');
+  assert.equal(bad.length, 0, `${bad.length} page views with axe violations (listed above; report/axe.json)`);
+});
+
+test('no console errors (CSP violations included) on any visited page', () => {
+  const bad = visited.filter(v => v.consoleErrors.length);
+  for (const v of bad) console.log(`  ${v.flow}/${v.step} [${v.role}] ${v.url}\n    ${v.consoleErrors.join('\n    ')}`);
+  assert.equal(bad.length, 0, `${bad.length} page views with console errors`);
+});
+
+test('valid HTML: the Nu Html Checker finds no error on any visited page', async () => {
+  const files = visited.map(v => v.htmlFile);
+  assert.ok(files.length > 0, 'pages were saved');
+  const errors = await runVnu(files);
+  const byFile = new Map(visited.map(v => [v.htmlFile, v]));
+  for (const e of errors) {
+    const file = decodeURIComponent((e.url || '').replace(/^file:/, ''));
+    const v = byFile.get(file);
+    console.log(`  ${v ? `${v.flow}/${v.step} [${v.role}] ${new URL(v.url).pathname}` : file}:${e.lastLine ?? '?'}:${e.firstColumn ?? e.lastColumn ?? '?'} ${e.message}`);
+    if (e.extract) console.log(`      ${e.extract.replace(/\n/g, ' ')}`);
+  }
+  console.log(`  vnu: ${files.length} documents, ${errors.length} errors`);
+  assert.equal(errors.length, 0, `${errors.length} HTML errors (listed above; report/vnu.json)`);
+});

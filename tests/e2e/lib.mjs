@@ -1,0 +1,212 @@
+// Helpers of the browser suite: one headless Debian Chromium, one browser context per person,
+// and a `step` that screenshots the page, runs axe-core on it and keeps its HTML for the Nu
+// checker. Nothing here downloads a browser: playwright-core drives /usr/bin/chromium.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+
+export const BASE = (process.env.E2E_BASE_URL || '').replace(/\/$/, '');
+export const DATA_DIR = process.env.E2E_DATA_DIR || '';
+export const PASSWORD = 'handoff-demo-2026';
+export const SHOTS = process.env.E2E_SCREENSHOTS || path.join(HERE, 'screenshots');
+export const REPORT = process.env.E2E_REPORT || path.join(HERE, 'report');
+const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS || 20000);
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export const AXE_VERSION = require('axe-core/package.json').version;
+
+if (!BASE) throw new Error('E2E_BASE_URL is not set: start the suite with tests/e2e/run.sh');
+
+/** Every page a step looked at: flow, step, role, URL, axe violations, console errors. */
+export const visited = [];
+
+let browser;
+export async function launch() {
+  const host = new URL(BASE).hostname;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
+      '--no-first-run', '--no-default-browser-check', '--disable-extensions',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // Chromium's own look-ups (updates, safe browsing...) resolve to "not found".
+      `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${host}`,
+    ],
+  });
+  return browser;
+}
+
+export async function close() {
+  if (browser) await browser.close();
+}
+
+/**
+ * A person at their own browser (own cookies). `role` labels the accessibility results.
+ * `flow` is the folder their screenshots go to; it can change as the suite moves on.
+ */
+export async function person(role, label) {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: false,
+  });
+  const base = new URL(BASE);
+  await context.route('**/*', route => {
+    const u = new URL(route.request().url());
+    if (u.protocol === 'data:' || u.host === base.host) return route.continue();
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const p = { role, label, context, page, lastDoc: null, consoleErrors: [] };
+  page.on('response', r => {
+    const req = r.request();
+    if (req.frame() === page.mainFrame() && req.isNavigationRequest() && !(r.status() >= 300 && r.status() < 400)) {
+      p.lastDoc = r;
+    }
+  });
+  page.on('console', m => { if (m.type() === 'error') p.consoleErrors.push(m.text()); });
+  page.on('pageerror', e => p.consoleErrors.push(String(e)));
+  return p;
+}
+
+/** A flow: its own screenshot folder with numbered steps. */
+export function flow(name) {
+  const dir = path.join(SHOTS, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const htmlDir = path.join(REPORT, 'html', name);
+  fs.mkdirSync(htmlDir, { recursive: true });
+  let n = 0;
+  return {
+    name,
+    /**
+     * Looks at the page `who` has open: screenshot, axe-core, raw HTML kept for vnu.
+     * Fails when the page answered with an error status (unless `expectStatus` says so).
+     */
+    async step(who, title, { expectStatus } = {}) {
+      n += 1;
+      const slug = `${String(n).padStart(2, '0')}-${who.label.split(' ')[0]}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+      const page = who.page;
+      await page.waitForLoadState('load');
+      const url = page.url();
+      const status = who.lastDoc ? who.lastDoc.status() : 0;
+      await page.screenshot({ path: path.join(dir, `${slug}.png`), fullPage: true });
+      let html;
+      try {
+        html = who.lastDoc ? await who.lastDoc.text() : await page.content();
+      } catch {
+        html = await page.content();
+      }
+      const htmlFile = path.join(htmlDir, `${slug}.html`);
+      fs.writeFileSync(htmlFile, html);
+      await page.evaluate(AXE_SOURCE);
+      const result = await page.evaluate(() =>
+        // Every rule axe-core enables by default: WCAG 2.x A/AA and best practices.
+        window.axe.run(document, { resultTypes: ['violations'] }));
+      const violations = result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        nodes: v.nodes.map(x => ({ target: x.target.join(' '), summary: x.failureSummary })),
+      }));
+      const consoleErrors = who.consoleErrors.splice(0);
+      const rec = { flow: name, step: slug, role: who.role, who: who.label, url, status, htmlFile,
+        screenshot: path.join(dir, `${slug}.png`), violations, consoleErrors };
+      visited.push(rec);
+      const mark = violations.length ? `AXE ${violations.map(v => `${v.id}(${v.nodes.length})`).join(' ')}` : 'axe ok';
+      console.log(`  ${name}/${slug} [${who.role}] ${status} ${new URL(url).pathname} ${mark}`);
+      const want = expectStatus || 200;
+      if (status !== want) throw new Error(`${name}/${slug}: ${url} answered ${status}, expected ${want}`);
+      return page;
+    },
+  };
+}
+
+/** axe-core's rule ids violated by a page made of `html` (to prove the check is live). */
+export async function axeOn(html) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.setContent(html);
+    await page.evaluate(AXE_SOURCE);
+    const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    return r.violations.map(v => v.id);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Clicks something that navigates and waits for the new page to load. */
+export async function go(page, locator) {
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    locator.click(),
+  ]);
+}
+
+export async function visit(who, pathname) {
+  await who.page.goto(BASE + pathname, { waitUntil: 'load' });
+}
+
+export async function signIn(f, who, email) {
+  await visit(who, '/login');
+  await f.step(who, 'sign-in page');
+  await who.page.getByLabel('E-mail').fill(email);
+  await who.page.getByLabel('Password').fill(PASSWORD);
+  await go(who.page, who.page.getByRole('button', { name: 'Sign in' }));
+}
+
+export async function signOut(who) {
+  await go(who.page, who.page.getByRole('button', { name: 'Sign out' }));
+}
+
+/** The visible text of the page's main element. */
+export async function mainText(page) {
+  return (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+}
+
+/** The newest .eml in <data-dir>/mail-out that contains `needle`, as text (waits for it). */
+export async function waitForMail(needle, { timeoutMs = 15000 } = {}) {
+  const dir = path.join(DATA_DIR, 'mail-out');
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const files = fs.existsSync(dir)
+      ? fs.readdirSync(dir).filter(f => f.endsWith('.eml'))
+        .map(f => path.join(dir, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
+      : [];
+    for (const f of files) {
+      const text = decodeMail(fs.readFileSync(f, 'latin1'));
+      if (text.includes(needle)) return { file: f, text };
+    }
+    if (Date.now() > until) throw new Error(`no mail containing "${needle}" in ${dir} after ${timeoutMs} ms`);
+    await new Promise(r => setTimeout(r, 200));
+  }
+}
+
+/** The raw message plus the decoded text of its quoted-printable and base64 parts. */
+function decodeMail(raw) {
+  const out = [raw];
+  // quoted-printable: soft line breaks and =XX escapes
+  out.push(raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))));
+  // base64 parts: blocks of base64 lines after a blank line
+  for (const m of raw.matchAll(/\r?\n\r?\n((?:[A-Za-z0-9+/=]{8,}\r?\n?)+)/g)) {
+    try { out.push(Buffer.from(m[1].replace(/\s+/g, ''), 'base64').toString('utf8')); } catch { /* not base64 */ }
+  }
+  return out.join('\n');
+}
+
+/** Runs the Nu Html Checker (vnu-jar, with the machine's Java) once over every saved page. */
+export async function runVnu(files) {
+  const { spawnSync } = await import('node:child_process');
+  const jar = require.resolve('vnu-jar/build/dist/vnu.jar');
+  const r = spawnSync('java', ['-jar', jar, '--errors-only', '--format', 'json', '--stdout', '--exit-zero-always', ...files],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`vnu exited ${r.status}: ${r.stderr}`);
+  const report = JSON.parse(r.stdout);
+  fs.writeFileSync(path.join(REPORT, 'vnu.json'), JSON.stringify(report, null, 2));
+  return report.messages.filter(m => m.type === 'error' || m.type === 'non-document-error'
+    || (m.type === 'info' && m.subType === 'fatal'));
+}

@@ -234,7 +234,7 @@ fn list_all(
     offset: i64,
 ) -> QueryResult<(Vec<Hit>, i64)> {
     let from = "FROM users u JOIN practitioners p ON p.user_id = u.id JOIN clinics c ON c.id = p.clinic_id \
-                WHERE u.active";
+                WHERE u.active AND u.id NOT IN (SELECT user_id FROM external_doctors)";
     match conn {
         DbConn::Sqlite(c) => {
             let f = format!(

@@ -237,6 +237,14 @@ async fn tampered_revoked_and_expired_links_show_nothing() {
     let out = app.settings.data_dir.join("mail-out");
     let gp = app.login(GP, PW).await;
     let id = refer_outside(&app, &gp).await;
+    // Outside doctors are never offered in the directory, with or without search words.
+    let pid = app.patient_id("Aarav Sharma");
+    for q in ["", "?q=Rao", "?q=cardiology"] {
+        let (_, page) = app
+            .get(&gp.client, &format!("/patients/{pid}/refer{q}"))
+            .await;
+        assert!(!page.contains("Kiran Rao"), "directory {q}");
+    }
     let first = eventually("the .eml file", || read_mail_dir(&out).into_iter().next()).await;
     let token = link_token_in(&text_of(&first).2);
     let c = app.client();

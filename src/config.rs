@@ -134,6 +134,10 @@ pub enum Command {
         /// Receiver of generated referrals.
         #[arg(long, default_value = "farah.siddiqui@harbour.example")]
         to: String,
+        /// Also generate this many referrals across the whole network over the last year,
+        /// with realistic outcomes (analytics at scale: 1000000 takes a few minutes).
+        #[arg(long, default_value_t = 0)]
+        network_referrals: usize,
     },
     /// Recompute the audit log's hash chain; prints "ok, N rows" or the first row that does
     /// not match, and exits non-zero if the chain is broken.

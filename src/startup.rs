@@ -41,13 +41,19 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
     // The view auditor has a connection of its own: requests wait for it while holding
     // theirs, so sharing the pool could starve it.
     let auditor_pool = db::build_pool(&url, 1)?;
-    Ok(Services {
+    let svc = Services {
         views: crate::services::spawn_view_auditor(auditor_pool),
         pool,
         clock,
         files_dir,
         max_upload_bytes: settings.max_upload_bytes(),
-    })
+    };
+    let filled = crate::services::analytics::backfill_if_needed(&svc)
+        .map_err(|e| anyhow::anyhow!("filling the analytics counters: {e}"))?;
+    if filled > 0 {
+        log::info!("filled {filled} analytics counters from existing referrals");
+    }
+    Ok(svc)
 }
 
 /// The key that signs session cookies: from the configured secret, or generated once and

@@ -370,6 +370,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    referral_stats (week, sender_id, receiver_id, metric, detail, bucket) {
+        week -> Text,
+        sender_id -> Text,
+        receiver_id -> Text,
+        sender_clinic_id -> Text,
+        receiver_clinic_id -> Text,
+        metric -> Text,
+        detail -> Text,
+        bucket -> BigInt,
+        n -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> clinics (clinic_id));
 diesel::joinable!(practitioners -> users (user_id));
 diesel::joinable!(practitioners -> clinics (clinic_id));
@@ -409,4 +423,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     thread_reads,
     notifications,
+    referral_stats,
 );

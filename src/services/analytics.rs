@@ -15,7 +15,7 @@ use crate::domain::analytics::{
     self as rules, Contribution, Metric, Period, ReferralTimes, percent, percentile,
 };
 use crate::domain::policy::{Action, Actor, AnalyticsScope};
-use crate::domain::referral::{REJECT_REASONS, reject_reason_label};
+use crate::domain::referral::REJECT_REASONS;
 use crate::error::{AppError, AppResult};
 
 /// How many specialists and clinics the "top" tables list.
@@ -175,6 +175,11 @@ fn scope_of(caller: &Caller) -> AppResult<(Scope<'_>, AnalyticsScope<'_>)> {
     };
     caller.authorize(&Action::ViewAnalytics(scope.1), "/analytics")?;
     Ok(scope)
+}
+
+/// Refuses callers who may not see analytics (before their input is looked at).
+pub fn check(_svc: &Services, caller: &Caller) -> AppResult<()> {
+    scope_of(caller).map(|_| ())
 }
 
 /// One week of the report.
@@ -584,9 +589,4 @@ pub fn responsiveness_of(
     let now = svc.now();
     let mut conn = svc.conn()?;
     responsiveness(&mut conn, ids, now)
-}
-
-/// The reason label for a code, for templates.
-pub fn reason_label(code: &str) -> &'static str {
-    reject_reason_label(code)
 }

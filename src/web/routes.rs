@@ -4,7 +4,7 @@
 use actix_web::web;
 
 use super::{
-    account, admin, assets, audit, auth, directory, home, patients, portal, referrals, schedule,
+    account, admin, analytics, assets, audit, auth, directory, home, patients, portal, referrals, schedule,
     threads,
 };
 
@@ -80,6 +80,8 @@ route_table! {
     get  "/portal/access"                        => audit::access_page,
     get  "/portal/consents"                      => audit::consents_page,
     post "/portal/consents/{id}/withdraw"        => audit::withdraw_submit,
+    get  "/analytics"                            => analytics::analytics_page,
+    get  "/analytics.csv"                        => analytics::analytics_csv,
     get  "/admin/audit"                          => audit::audit_page,
     get  "/admin/audit.csv"                      => audit::audit_csv,
     get  "/admin"                                => admin::admin_page,

@@ -290,6 +290,7 @@ pub fn receivers_since(
     if receiver_ids.is_empty() {
         return Ok(Vec::new());
     }
+    // SQLite numbers `?` by position: the week comes first in the text as in the binds.
     let list = (0..receiver_ids.len())
         .map(|i| ph(conn, i + 2))
         .collect::<Vec<_>>()
@@ -297,8 +298,8 @@ pub fn receivers_since(
     let sql = format!(
         "SELECT receiver_id, receiver_clinic_id, metric, bucket, CAST(SUM(n) AS BIGINT) AS n \
          FROM referral_stats \
-         WHERE receiver_id IN ({list}) AND metric IN ('reached', 'accepted', 'tta') \
-         AND week >= {p1} \
+         WHERE week >= {p1} AND receiver_id IN ({list}) \
+         AND metric IN ('reached', 'accepted', 'tta') \
          GROUP BY receiver_id, receiver_clinic_id, metric, bucket",
         p1 = ph(conn, 1),
     );

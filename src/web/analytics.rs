@@ -75,7 +75,11 @@ impl AnalyticsPage {
 
 fn charts_for(r: &Report) -> Vec<Chart> {
     let week = |w: &chrono::NaiveDate| w.format("%d %b").to_string();
-    let range = format!("weeks starting {} to {}", r.weeks.first().map(|w| week(&w.week)).unwrap_or_default(), r.weeks.last().map(|w| week(&w.week)).unwrap_or_default());
+    let range = format!(
+        "weeks starting {} to {}",
+        r.weeks.first().map(|w| week(&w.week)).unwrap_or_default(),
+        r.weeks.last().map(|w| week(&w.week)).unwrap_or_default()
+    );
     vec![
         chart(
             "ch-sent",
@@ -86,7 +90,10 @@ fn charts_for(r: &Report) -> Vec<Chart> {
         chart(
             "ch-received",
             format!("Referrals received per week, {range}"),
-            r.weeks.iter().map(|w| (week(&w.week), w.received)).collect(),
+            r.weeks
+                .iter()
+                .map(|w| (week(&w.week), w.received))
+                .collect(),
             640,
         ),
         chart(
@@ -128,7 +135,9 @@ pub async fn analytics_page(ctx: Ctx, q: web::Query<PeriodQuery>) -> AppResult<H
     let title = "Referral analytics";
     match parse_period(&q.from, &q.to, today) {
         Ok(period) => {
-            let r = ctx.run(move |s, caller| svc::report(s, caller, period)).await?;
+            let r = ctx
+                .run(move |s, caller| svc::report(s, caller, period))
+                .await?;
             values.insert("from".into(), period.from.to_string());
             values.insert("to".into(), period.to.to_string());
             let period_query = serde_urlencoded::to_string([

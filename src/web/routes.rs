@@ -4,8 +4,8 @@
 use actix_web::web;
 
 use super::{
-    account, admin, analytics, assets, audit, auth, directory, home, patients, portal, referrals, schedule,
-    threads,
+    account, admin, analytics, assets, audit, auth, directory, home, patients, portal, referrals,
+    schedule, threads,
 };
 
 macro_rules! route_table {

@@ -330,7 +330,7 @@ pub struct BarChart {
 impl BarChart {
     /// Whether the label of bar `i` is printed.
     pub fn shows_label(&self, i: &usize) -> bool {
-        self.label_every <= 1 || *i % self.label_every == 0
+        self.label_every <= 1 || i.is_multiple_of(self.label_every)
     }
 }
 

@@ -128,7 +128,7 @@ fn values_of(q: &PeriodQuery) -> HashMap<String, String> {
 /// A bad period shows the form again with the error beside the field.
 pub async fn analytics_page(ctx: Ctx, q: web::Query<PeriodQuery>) -> AppResult<HttpResponse> {
     ctx.require_user()?;
-    ctx.run(|s, caller| svc::check(s, caller)).await?;
+    ctx.run(svc::check).await?;
     let q = q.into_inner();
     let today = ctx.svc.now().date();
     let mut values = values_of(&q);
@@ -169,7 +169,7 @@ pub async fn analytics_page(ctx: Ctx, q: web::Query<PeriodQuery>) -> AppResult<H
 /// One table of the report as CSV; the export is audited.
 pub async fn analytics_csv(ctx: Ctx, q: web::Query<PeriodQuery>) -> AppResult<HttpResponse> {
     ctx.require_user()?;
-    ctx.run(|s, caller| svc::check(s, caller)).await?;
+    ctx.run(svc::check).await?;
     let q = q.into_inner();
     let today = ctx.svc.now().date();
     let period = parse_period(&q.from, &q.to, today).map_err(crate::error::AppError::Invalid)?;

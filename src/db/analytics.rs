@@ -81,6 +81,7 @@ pub type TimesRow = (
     String,
     String,
     String,
+    String,
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
@@ -88,7 +89,7 @@ pub type TimesRow = (
     Option<String>,
 );
 
-/// One page (by id) of submitted referrals' (id, sender, receiver, sender clinic, submitted,
+/// One page (by id) of submitted referrals' (id, sender, receiver, sender clinic, status, submitted,
 /// received, accepted, completed, reject code), for rebuilding the counters.
 pub fn submitted_page(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult<Vec<TimesRow>> {
     referrals::table
@@ -101,6 +102,7 @@ pub fn submitted_page(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult
             referrals::sender_id,
             referrals::receiver_id,
             referrals::sender_clinic_id,
+            referrals::status,
             referrals::submitted_at,
             referrals::received_at,
             referrals::accepted_at,
@@ -129,6 +131,21 @@ pub fn insert_referrals(conn: &mut DbConn, rows: &[Referral]) -> QueryResult<()>
                 .values(chunk)
                 .execute(c)?,
         };
+    }
+    Ok(())
+}
+
+/// Gives this connection a large page cache (SQLite) for a bulk load, or back the default.
+/// With the default 2 MB, inserting a million rows into nine indexes keeps re-reading
+/// index pages that no longer fit.
+pub fn bulk_cache(conn: &mut DbConn, on: bool) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    if let DbConn::Sqlite(c) = conn {
+        c.batch_execute(if on {
+            "PRAGMA cache_size = -524288"
+        } else {
+            "PRAGMA cache_size = -2000"
+        })?;
     }
     Ok(())
 }
@@ -193,7 +210,8 @@ pub fn sent_side(
 ) -> QueryResult<Vec<WeekSum>> {
     let sql = format!(
         "SELECT week, metric, detail, bucket, CAST(SUM(n) AS BIGINT) AS n FROM referral_stats \
-         WHERE {col} = {p1} AND week >= {p2} AND week <= {p3} AND metric <> 'received' \
+         WHERE {col} = {p1} AND metric IN ('sent', 'reached', 'accepted', 'completed', \
+         'rejected', 'tta', 'ttc') AND week >= {p2} AND week <= {p3} \
          GROUP BY week, metric, detail, bucket",
         col = scope.sender_column(),
         p1 = ph(conn, 1),
@@ -308,6 +326,26 @@ pub fn receivers_since(
         q = q.bind::<Text, _>(id.clone());
     }
     q.load(conn)
+}
+
+/// A single sum.
+#[derive(Debug, Clone, QueryableByName)]
+struct Total {
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    n: Option<i64>,
+}
+
+/// Every open loop of the scope now, from the counters.
+pub fn open_total(conn: &mut DbConn, scope: Scope<'_>) -> QueryResult<i64> {
+    let sql = format!(
+        "SELECT CAST(SUM(n) AS BIGINT) AS n FROM referral_stats WHERE {col} = {p1} AND metric = 'open'",
+        col = scope.sender_column(),
+        p1 = ph(conn, 1),
+    );
+    let t: Total = diesel::sql_query(sql)
+        .bind::<Text, _>(scope.id())
+        .get_result(conn)?;
+    Ok(t.n.unwrap_or(0))
 }
 
 /// How many of the scope's referrals are open loops submitted in [oldest, newest).

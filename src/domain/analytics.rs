@@ -28,10 +28,13 @@ pub enum Metric {
     TimeToAccept,
     /// Hours from submission to completion; `bucket` is [`bucket_hours`].
     TimeToComplete,
+    /// Submitted and still an open loop now (see [`super::referral::OPEN_LOOP`]): summed
+    /// over all weeks it gives every open loop without reading the referrals.
+    Open,
 }
 
 /// Every metric, in the order above.
-pub const ALL_METRICS: [Metric; 8] = [
+pub const ALL_METRICS: [Metric; 9] = [
     Metric::Sent,
     Metric::Received,
     Metric::Reached,
@@ -40,6 +43,7 @@ pub const ALL_METRICS: [Metric; 8] = [
     Metric::Rejected,
     Metric::TimeToAccept,
     Metric::TimeToComplete,
+    Metric::Open,
 ];
 
 impl Metric {
@@ -54,6 +58,7 @@ impl Metric {
             Metric::Rejected => "rejected",
             Metric::TimeToAccept => "tta",
             Metric::TimeToComplete => "ttc",
+            Metric::Open => "open",
         }
     }
 
@@ -102,6 +107,15 @@ pub struct ReferralTimes {
     pub accepted_at: Option<NaiveDateTime>,
     pub completed_at: Option<NaiveDateTime>,
     pub reject_code: Option<String>,
+    /// Whether the referral is an open loop (its status is in `OPEN_LOOP`).
+    pub open: bool,
+}
+
+impl ReferralTimes {
+    /// Whether a stored status is an open loop.
+    pub fn is_open(status: &str) -> bool {
+        super::referral::OPEN_LOOP.contains(&status)
+    }
 }
 
 /// One counter a referral adds 1 to.
@@ -148,6 +162,9 @@ pub fn contributions(t: &ReferralTimes) -> Vec<Contribution> {
     }
     if let Some(code) = t.reject_code.as_deref().filter(|c| !c.is_empty()) {
         out.push(contribution(cohort, Metric::Rejected, code, 0));
+    }
+    if t.open {
+        out.push(contribution(cohort, Metric::Open, "", 0));
     }
     out
 }
@@ -452,6 +469,7 @@ mod tests {
             accepted_at: Some(t("2026-11-23 14:30")),
             completed_at: Some(t("2026-11-30 09:00")),
             reject_code: None,
+            open: false,
         };
         let c = contributions(&done);
         let has = |m: Metric, week: &str, bucket: i64| {
@@ -477,6 +495,7 @@ mod tests {
         let sent = ReferralTimes {
             submitted_at: Some(t("2026-11-20 09:00")),
             received_at: Some(t("2026-11-20 09:00")),
+            open: true,
             ..Default::default()
         };
         let rejected = ReferralTimes {
@@ -491,8 +510,16 @@ mod tests {
         assert!(deltas(&sent, &sent).is_empty());
         let draft = ReferralTimes::default();
         let submit = deltas(&draft, &sent);
-        assert_eq!(submit.len(), 3);
+        assert_eq!(submit.len(), 4, "sent, received, reached, open");
         assert!(submit.iter().all(|(_, n)| *n == 1));
+        let cancelled = ReferralTimes {
+            open: false,
+            ..sent.clone()
+        };
+        let d = deltas(&sent, &cancelled);
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].0.metric, d[0].1), (Metric::Open, -1));
+        assert!(ReferralTimes::is_open("rejected") && !ReferralTimes::is_open("completed"));
     }
 
     #[test]

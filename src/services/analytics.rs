@@ -31,6 +31,7 @@ fn times_of(r: &Referral) -> ReferralTimes {
         accepted_at: r.accepted_at,
         completed_at: r.completed_at,
         reject_code: r.reject_code.clone(),
+        open: ReferralTimes::is_open(&r.status),
     }
 }
 
@@ -65,6 +66,10 @@ pub fn track(c: &mut DbConn, before: &Referral, changes: &TransitionChanges) -> 
         accepted_at: changes.accepted_at.or(old.accepted_at),
         completed_at: changes.completed_at.or(old.completed_at),
         reject_code: changes.reject_code.clone().or(old.reject_code.clone()),
+        open: changes
+            .status
+            .as_deref()
+            .map_or(old.open, ReferralTimes::is_open),
     };
     let d = rules::deltas(&old, &new);
     if d.is_empty() {
@@ -134,7 +139,7 @@ pub fn backfill_if_needed(svc: &Services) -> AppResult<usize> {
             let page = q::submitted_page(c, &after, 20_000)?;
             let Some(last) = page.last() else { break };
             after = last.0.clone();
-            for (_, sender, receiver, sc, sub, rec, acc_at, comp, code) in &page {
+            for (_, sender, receiver, sc, status, sub, rec, acc_at, comp, code) in &page {
                 let rc = clinics.get(receiver).map_or("", String::as_str);
                 acc.add(
                     &ReferralTimes {
@@ -143,6 +148,7 @@ pub fn backfill_if_needed(svc: &Services) -> AppResult<usize> {
                         accepted_at: *acc_at,
                         completed_at: *comp,
                         reject_code: code.clone(),
+                        open: ReferralTimes::is_open(status),
                     },
                     sender,
                     receiver,
@@ -334,9 +340,20 @@ pub fn report(svc: &Services, caller: &Caller, period: Period) -> AppResult<Repo
         let clinic_ids: Vec<String> = by_clinic.keys().cloned().collect();
         let top_specialists = top(by_person, &q::user_names(c, &person_ids)?);
         let top_clinics = top(by_clinic, &q::clinic_names(c, &clinic_ids)?);
+        // The recent bands are counted from the referrals (a month of them at most); the
+        // oldest band is every open loop (a sum of counters) less the recent ones, so the
+        // page does not slow down as the history grows.
         let mut open_loops = Vec::new();
-        for (label, oldest, newest) in rules::open_loop_ranges(now) {
-            open_loops.push((label, q::open_loops_between(c, scope, oldest, newest)?));
+        let ranges = rules::open_loop_ranges(now);
+        let mut recent = 0;
+        for (i, (label, oldest, newest)) in ranges.iter().enumerate() {
+            let n = if i + 1 == ranges.len() {
+                q::open_total(c, scope)? - recent
+            } else {
+                q::open_loops_between(c, scope, *oldest, *newest)?
+            };
+            recent += n;
+            open_loops.push((*label, n));
         }
         let weeks: Vec<WeekLine> = weeks.into_values().collect();
         let sum = |f: fn(&WeekLine) -> i64| weeks.iter().map(f).sum::<i64>();

@@ -660,6 +660,7 @@ fn insert_generated(
                 accepted_at: r.accepted_at,
                 completed_at: r.completed_at,
                 reject_code: r.reject_code.clone(),
+                open: crate::domain::analytics::ReferralTimes::is_open(&r.status),
             },
             &r.sender_id,
             &r.receiver_id,
@@ -717,7 +718,8 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
     let now = svc.now();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let what_to_bring = crate::domain::referral::default_what_to_bring("specialist").to_string();
-    db::write_tx(&mut conn, |c| -> AppResult<usize> {
+    db::analytics::bulk_cache(&mut conn, true)?;
+    let written = db::write_tx(&mut conn, |c| -> AppResult<usize> {
         let mut acc = crate::services::analytics::Accumulator::default();
         let mut written = 0;
         while written < n {
@@ -820,6 +822,7 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
                         accepted_at: r.accepted_at,
                         completed_at: r.completed_at,
                         reject_code: r.reject_code.clone(),
+                        open: crate::domain::analytics::ReferralTimes::is_open(&r.status),
                     },
                     &r.sender_id,
                     &r.receiver_id,
@@ -831,5 +834,7 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
         }
         acc.write(c)?;
         Ok(written)
-    })
+    });
+    db::analytics::bulk_cache(&mut conn, false)?;
+    written
 }

@@ -466,3 +466,43 @@ async fn only_practitioners_and_clinic_admins_see_analytics_and_bad_periods_are_
         "admins have the link"
     );
 }
+
+#[tokio::test]
+async fn counters_rebuilt_from_the_referrals_equal_the_ones_kept_by_transitions() {
+    use handoff::db::schema::referral_stats as s;
+    let (app, _) = fixed_data_set().await;
+    let load = || -> Vec<(String, String, String, String, String, i64, i64)> {
+        s::table
+            .filter(s::n.ne(0))
+            .order((
+                s::week,
+                s::sender_id,
+                s::receiver_id,
+                s::metric,
+                s::detail,
+                s::bucket,
+            ))
+            .select((
+                s::week,
+                s::sender_id,
+                s::receiver_id,
+                s::metric,
+                s::detail,
+                s::bucket,
+                s::n,
+            ))
+            .load(&mut *app.conn())
+            .unwrap()
+    };
+    let kept = load();
+    assert!(kept.len() > 20, "{kept:?}");
+    diesel::delete(s::table).execute(&mut *app.conn()).unwrap();
+    let written = handoff::services::analytics::backfill_if_needed(&app.svc).unwrap();
+    assert!(written > 0);
+    assert_eq!(load(), kept);
+    assert_eq!(
+        handoff::services::analytics::backfill_if_needed(&app.svc).unwrap(),
+        0,
+        "only when the counters are missing"
+    );
+}

@@ -39,6 +39,9 @@ run() { # name path cookie -> "rps p50 p99"
   local errors
   errors=$(echo "$out" | awk '/Non-2xx/{print $5}')
   [ -z "$errors" ] || { echo "$1: $errors non-2xx responses" >&2; exit 1; }
+  local timeouts
+  timeouts=$(echo "$out" | awk '/Socket errors/{for(i=1;i<=NF;i++) if($i=="timeout") print $(i+1)}')
+  [ -z "$timeouts" ] || [ "$timeouts" = 0 ] || echo "$1: $timeouts requests timed out (over 2 s, not in the percentiles)" >&2
   local rps p50 p99
   rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
   p50=$(echo "$out" | awk '$1=="50%"{print $2}')
@@ -99,7 +102,7 @@ if [ -z "${BENCH_DATABASE_URL:-}" ] && [ "${BENCH_ANALYTICS:-1}" != 0 ]; then
     IFS=: read -r name path who conns <<<"$page"
     if [ "$who" = ADMIN ]; then cookie=$ADMIN_COOKIE; else cookie=$GP_COOKIE; fi
     read -r RPS P50 P99 < <(CONNS=$conns run "$name" "$path" "$cookie")
-    RATIO=$(awk -v a="$RPS" -v b="$F_RPS" 'BEGIN{printf "%.2f", a/b}')
+    RATIO=$(awk -v a="$RPS" -v b="$F_RPS" 'BEGIN{printf "%.4f", a/b}')
     printf '%-28s %10s req/s  p50 %8s  p99 %8s  ratio %s\n' "$name" "$RPS" "$P50" "$P99" "$RATIO"
   done
 fi

@@ -150,6 +150,42 @@ pub fn bulk_cache(conn: &mut DbConn, on: bool) -> QueryResult<()> {
     Ok(())
 }
 
+/// For a bulk load on SQLite: drops the referrals table's secondary indexes and returns
+/// their definitions, for [`restore_indexes`] to build again afterwards (building an index
+/// by sorting a million rows once is far faster than a million random B-tree inserts into
+/// each). On PostgreSQL nothing is dropped. Run both inside the load's transaction.
+pub fn drop_referral_indexes(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    use diesel::connection::SimpleConnection;
+    #[derive(QueryableByName)]
+    struct Def {
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        sql: String,
+    }
+    let DbConn::Sqlite(c) = conn else {
+        return Ok(Vec::new());
+    };
+    let defs: Vec<Def> = diesel::sql_query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'referrals' \
+         AND sql IS NOT NULL",
+    )
+    .load(c)?;
+    for d in &defs {
+        c.batch_execute(&format!("DROP INDEX \"{}\"", d.name.replace('"', "")))?;
+    }
+    Ok(defs.into_iter().map(|d| d.sql).collect())
+}
+
+/// Builds again the indexes [`drop_referral_indexes`] dropped.
+pub fn restore_indexes(conn: &mut DbConn, defs: &[String]) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    for sql in defs {
+        conn.batch_execute(sql)?;
+    }
+    Ok(())
+}
+
 /// Whose referrals a query covers, on the sending side.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope<'a> {

@@ -720,6 +720,7 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
     let what_to_bring = crate::domain::referral::default_what_to_bring("specialist").to_string();
     db::analytics::bulk_cache(&mut conn, true)?;
     let written = db::write_tx(&mut conn, |c| -> AppResult<usize> {
+        let indexes = db::analytics::drop_referral_indexes(c)?;
         let mut acc = crate::services::analytics::Accumulator::default();
         let mut written = 0;
         while written < n {
@@ -832,6 +833,7 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
             }
             written += batch;
         }
+        db::analytics::restore_indexes(c, &indexes)?;
         acc.write(c)?;
         Ok(written)
     });

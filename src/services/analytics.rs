@@ -169,15 +169,18 @@ fn scope_of(caller: &Caller) -> AppResult<(Scope<'_>, AnalyticsScope<'_>)> {
             Scope::Clinic(clinic_id),
             AnalyticsScope::Clinic { clinic_id },
         ),
-        Actor::Practitioner { user_id, .. } | Actor::Patient { user_id, .. } => (
-            Scope::Practitioner(user_id),
-            AnalyticsScope::Practitioner { user_id },
-        ),
-        Actor::Anonymous => {
-            return Err(AppError::NeedsLogin {
-                next: "/analytics".into(),
-            });
-        }
+        // Anyone else signed in asks for their own figures; the policy says who may.
+        other => match other.user_id() {
+            Some(user_id) => (
+                Scope::Practitioner(user_id),
+                AnalyticsScope::Practitioner { user_id },
+            ),
+            None => {
+                return Err(AppError::NeedsLogin {
+                    next: "/analytics".into(),
+                });
+            }
+        },
     };
     caller.authorize(&Action::ViewAnalytics(scope.1), "/analytics")?;
     Ok(scope)

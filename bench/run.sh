@@ -35,10 +35,13 @@ REFERRAL=$(curl -s -H "Cookie: $RX_COOKIE" "$B/inbox" | grep -o '/referrals/[0-9
 
 run() { # name path cookie -> "rps p50 p99"
   local out
-  out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: ${3:-}" "$B$2")
+  out=$(wrk -t"$(( CONNS < 2 ? CONNS : 2 ))" -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: ${3:-}" "$B$2")
   local errors
   errors=$(echo "$out" | awk '/Non-2xx/{print $5}')
   [ -z "$errors" ] || { echo "$1: $errors non-2xx responses" >&2; exit 1; }
+  local timeouts
+  timeouts=$(echo "$out" | awk '/Socket errors/{for(i=1;i<=NF;i++) if($i=="timeout") print $(i+1)}')
+  [ -z "$timeouts" ] || [ "$timeouts" = 0 ] || echo "$1: $timeouts requests timed out (over 2 s, not in the percentiles)" >&2
   local rps p50 p99
   rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
   p50=$(echo "$out" | awk '$1=="50%"{print $2}')
@@ -72,3 +75,34 @@ for page in "patient profile, no audit:$PATIENT:GP" "referral page, no audit:$RE
   RATIO=$(awk -v a="$RPS" -v b="$F_RPS" 'BEGIN{printf "%.2f", a/b}')
   printf '%-28s %10s req/s  p50 %8s  p99 %8s  ratio %s\n' "$name" "$RPS" "$P50" "$P99" "$RATIO"
 done
+
+# Analytics at scale (SQLite only): the analytics pages on a database of their own with
+# 1,000,000 referrals across the network, generated once into target/bench-analytics-1m
+# (delete that folder to generate it again; BENCH_ANALYTICS=0 skips this part). Reported
+# twice: one connection at a time (how fast the page answers) and under the same load as
+# the pages above (ratio to the Fortunes figure of this run).
+if [ -z "${BENCH_DATABASE_URL:-}" ] && [ "${BENCH_ANALYTICS:-1}" != 0 ]; then
+  kill $SERVER 2>/dev/null || true
+  wait $SERVER 2>/dev/null || true
+  BIG="${BENCH_ANALYTICS_DIR:-target/bench-analytics-1m}"
+  N="${BENCH_ANALYTICS_REFERRALS:-1000000}"
+  mkdir -p "$BIG"
+  [ -f "$BIG/handoff.db" ] || echo "# generating $N referrals into $BIG (once)"
+  RUST_LOG=warn ./target/release/handoff-bench --data-dir "$BIG" --port "$PORT" --referrals 0 \
+    --network-referrals "$N" > "$DATA/big.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 1800); do curl -sf "$B/healthz" >/dev/null && break; sleep 0.5; done
+  grep -h "network referrals" "$DATA/big.log" | sed 's/^/# /' || true
+  ROWS=$(sqlite3 "$BIG/handoff.db" 'SELECT COUNT(*) FROM referrals' 2>/dev/null || echo "?")
+  echo "# analytics on $ROWS referrals (SQLite, $BIG)"
+  ADMIN_COOKIE=$(DATA="$BIG" login admin@lakeside.example)
+  GP_COOKIE=$(DATA="$BIG" login asha.kulkarni@lakeside.example)
+  for page in "clinic analytics, c1:/analytics:ADMIN:1" "practitioner analytics, c1:/analytics:GP:1" \
+              "clinic analytics, c$CONNS:/analytics:ADMIN:$CONNS" "practitioner analytics, c$CONNS:/analytics:GP:$CONNS"; do
+    IFS=: read -r name path who conns <<<"$page"
+    if [ "$who" = ADMIN ]; then cookie=$ADMIN_COOKIE; else cookie=$GP_COOKIE; fi
+    read -r RPS P50 P99 < <(CONNS=$conns run "$name" "$path" "$cookie")
+    RATIO=$(awk -v a="$RPS" -v b="$F_RPS" 'BEGIN{printf "%.4f", a/b}')
+    printf '%-28s %10s req/s  p50 %8s  p99 %8s  ratio %s\n' "$name" "$RPS" "$P50" "$P99" "$RATIO"
+  done
+fi

@@ -127,9 +127,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             referrals,
             to,
+            network_referrals,
         } => {
-            if !demo && referrals == 0 {
-                anyhow::bail!("say what to seed: handoff seed --demo [--referrals N]");
+            if !demo && referrals == 0 && network_referrals == 0 {
+                anyhow::bail!(
+                    "say what to seed: handoff seed --demo [--referrals N] [--network-referrals N]"
+                );
             }
             let svc = services(&settings)?;
             if demo {
@@ -142,6 +145,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let n = seed::generate_referrals(&svc, referrals, &to)
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
                 println!("generated {n} referrals to {to}");
+            }
+            if network_referrals > 0 {
+                let started = std::time::Instant::now();
+                let n = seed::generate_network_referrals(&svc, network_referrals)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!(
+                    "generated {n} referrals across the network in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
             }
         }
         Command::CreateUser {

@@ -254,6 +254,10 @@ pub enum Command {
         /// Receiver of generated referrals.
         #[arg(long, default_value = "farah.siddiqui@harbour.example")]
         to: String,
+        /// Also generate this many referrals across the whole network over the last year,
+        /// with realistic outcomes (analytics at scale: 1000000 takes a few minutes).
+        #[arg(long, default_value_t = 0)]
+        network_referrals: usize,
     },
     /// Read one e-mail (RFC 5322, as an MTA pipe delivers it) on standard input and post it
     /// to the timeline of the referral its reply+TAG address names. Exit status: 0 posted,

@@ -43,7 +43,7 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
     let auditor_pool = db::build_pool(&url, 1)?;
     let key = cookie_key(settings)?;
     let (mail_wake, mail_rx) = std::sync::mpsc::channel();
-    Ok(Services {
+    let svc = Services {
         views: crate::services::spawn_view_auditor(auditor_pool),
         mail: std::sync::Arc::new(crate::services::mail::MailConfig::new(
             settings.mail.clone(),
@@ -56,7 +56,13 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
         clock,
         files_dir,
         max_upload_bytes: settings.max_upload_bytes(),
-    })
+    };
+    let filled = crate::services::analytics::backfill_if_needed(&svc)
+        .map_err(|e| anyhow::anyhow!("filling the analytics counters: {e}"))?;
+    if filled > 0 {
+        log::info!("filled {filled} analytics counters from existing referrals");
+    }
+    Ok(svc)
 }
 
 /// The key that signs session cookies: from the configured secret, or generated once and

@@ -24,6 +24,10 @@ struct Args {
     /// Referrals generated into the benchmark receiver's inbox.
     #[arg(long, default_value_t = 10_000)]
     referrals: usize,
+    /// Referrals generated across the whole network (the analytics benchmark uses 1,000,000
+    /// in a database of its own).
+    #[arg(long, default_value_t = 0)]
+    network_referrals: usize,
 }
 
 #[derive(Template)]
@@ -66,6 +70,15 @@ fn main() -> anyhow::Result<()> {
         let n = seed::generate_referrals(&svc, args.referrals, "farah.siddiqui@harbour.example")
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         println!("generated {n} referrals");
+        if args.network_referrals > 0 {
+            let started = std::time::Instant::now();
+            let n = seed::generate_network_referrals(&svc, args.network_referrals)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "generated {n} network referrals in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     let key = startup::cookie_key(&args.settings)?;
     let listener = TcpListener::bind(("127.0.0.1", args.port))?;

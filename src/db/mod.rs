@@ -2,6 +2,7 @@
 //! PostgreSQL, an r2d2 pool whose manager picks the backend by URL scheme, migrations per
 //! backend, and one file per table family.
 
+pub mod analytics;
 pub mod asks;
 pub mod audit;
 pub mod chart;

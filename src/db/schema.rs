@@ -413,6 +413,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    referral_stats (week, sender_id, receiver_id, metric, detail, bucket) {
+        week -> Text,
+        sender_id -> Text,
+        receiver_id -> Text,
+        sender_clinic_id -> Text,
+        receiver_clinic_id -> Text,
+        metric -> Text,
+        detail -> Text,
+        bucket -> BigInt,
+        n -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> clinics (clinic_id));
 diesel::joinable!(practitioners -> users (user_id));
 diesel::joinable!(practitioners -> clinics (clinic_id));
@@ -455,4 +469,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     external_doctors,
     external_links,
     outbox,
+    referral_stats,
 );

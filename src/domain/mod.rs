@@ -1,6 +1,7 @@
 //! Pure types and rules: no diesel, no actix, no clock, no I/O. Everything here is unit-tested
 //! in place; services feed it facts they loaded and the current time they were given.
 
+pub mod analytics;
 pub mod audit;
 pub mod chart;
 pub mod files;

@@ -120,6 +120,17 @@ pub enum Action<'a> {
     ViewReferral(&'a ReferralFacts),
     /// Read and write in a message thread.
     UseThread { is_party: bool },
+    /// Referral analytics over a scope (not patient data: counts and durations only).
+    ViewAnalytics(AnalyticsScope<'a>),
+}
+
+/// Whose referrals an analytics page covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalyticsScope<'a> {
+    /// One practitioner's own referrals.
+    Practitioner { user_id: &'a str },
+    /// Every referral sent or received by a clinic's practitioners.
+    Clinic { clinic_id: &'a str },
 }
 
 /// The answer.
@@ -178,6 +189,16 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
             }
         }
         Action::UseThread { is_party } => *is_party,
+        Action::ViewAnalytics(scope) => match (actor, scope) {
+            (
+                Actor::Practitioner { user_id: own, .. },
+                AnalyticsScope::Practitioner { user_id },
+            ) => own == user_id,
+            (Actor::ClinicAdmin { clinic_id: own, .. }, AnalyticsScope::Clinic { clinic_id }) => {
+                own == clinic_id
+            }
+            _ => false,
+        },
     };
     if allowed { Allow } else { Forbidden }
 }
@@ -406,5 +427,21 @@ mod tests {
             assert_eq!(decide(&ext, &a), Decision::Forbidden, "{a:?}");
         }
         assert_eq!(ext.role_name(), "external");
+    }
+
+    #[test]
+    fn analytics_practitioners_see_their_own_and_admins_their_clinic() {
+        let own = AnalyticsScope::Practitioner { user_id: "d" };
+        let clinic = AnalyticsScope::Clinic { clinic_id: "c1" };
+        let allow = |a: &Actor, s| decide(a, &Action::ViewAnalytics(s));
+        assert_eq!(allow(&practitioner("d"), own), Decision::Allow);
+        assert_eq!(allow(&practitioner("e"), own), Decision::Forbidden);
+        assert_eq!(allow(&practitioner("d"), clinic), Decision::Forbidden);
+        assert_eq!(allow(&admin("c1"), clinic), Decision::Allow);
+        assert_eq!(allow(&admin("c2"), clinic), Decision::Forbidden);
+        assert_eq!(allow(&admin("c1"), own), Decision::Forbidden);
+        assert_eq!(allow(&patient("u1"), own), Decision::Forbidden);
+        assert_eq!(allow(&patient("u1"), clinic), Decision::Forbidden);
+        assert_eq!(allow(&Actor::Anonymous, clinic), Decision::NeedsLogin);
     }
 }

@@ -165,7 +165,7 @@ pub fn search(svc: &Services, caller: &Caller, q: &AuditQuery) -> AppResult<Audi
 }
 
 /// A CSV field, quoted, with spreadsheet formula triggers neutralised.
-fn csv_field(v: &str) -> String {
+pub(crate) fn csv_field(v: &str) -> String {
     let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{v}")
     } else {

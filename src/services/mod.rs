@@ -3,6 +3,7 @@
 //! persist -> audit.
 
 pub mod accounts;
+pub mod analytics;
 pub mod audit_log;
 pub mod clinics;
 pub mod directory;

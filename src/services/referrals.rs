@@ -952,6 +952,7 @@ pub fn apply(
         if db::referrals::compare_and_set(c, id, status.as_str(), version, &changes)? == 0 {
             return Err(stale(c, id, party));
         }
+        super::analytics::track(c, &r, &changes)?;
         let me = caller.actor.user_id();
         event(
             c,
@@ -1262,6 +1263,7 @@ pub fn attach(
             if db::referrals::compare_and_set(c, id, status.as_str(), r.version, &changes)? == 0 {
                 return Err(stale(c, id, party));
             }
+            super::analytics::track(c, &r, &changes)?;
             event(
                 c,
                 id,

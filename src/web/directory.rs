@@ -29,6 +29,8 @@ struct ProfilePage {
     can_book: bool,
     referral: String,
     reschedule: String,
+    /// Responsiveness over the last 90 days, in words.
+    perf: String,
 }
 
 /// A practitioner's public profile: who they are and, if they run a practice, the free
@@ -39,8 +41,15 @@ pub async fn profile_page(
     q: web::Query<ProfileQuery>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let (prof, calendar) = ctx
-        .run(move |s, caller| Ok((svc::profile(s, caller, &id)?, schedule::calendar(s, &id)?)))
+    let (prof, calendar, perf) = ctx
+        .run(move |s, caller| {
+            let prof = svc::profile(s, caller, &id)?;
+            let perf = crate::services::analytics::responsiveness_of(s, std::slice::from_ref(&id))?
+                .remove(&id)
+                .unwrap_or_default()
+                .summary();
+            Ok((prof, schedule::calendar(s, &id)?, perf))
+        })
         .await?;
     let can_book = ctx.user.as_ref().is_some_and(|u| u.role == "patient");
     html(&ProfilePage {
@@ -52,6 +61,7 @@ pub async fn profile_page(
         calendar,
         can_book,
         referral: q.referral.clone(),
+        perf,
         reschedule: q.into_inner().reschedule,
     })
 }

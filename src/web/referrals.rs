@@ -49,9 +49,19 @@ struct SearchPage {
     languages: Vec<String>,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// Responsiveness of the listed practitioners (last 90 days).
+    perf: std::collections::HashMap<String, crate::services::analytics::Responsiveness>,
 }
 
 impl SearchPage {
+    fn perf_of(&self, h: &Hit) -> String {
+        self.perf
+            .get(&h.user_id)
+            .cloned()
+            .unwrap_or_default()
+            .summary()
+    }
+
     fn choose_href(&self, h: &Hit) -> String {
         let mut q = vec![("to", h.user_id.as_str())];
         if !self.from.is_empty() {
@@ -75,13 +85,14 @@ pub async fn search_page(
     let q = q.into_inner();
     let page = q.page.unwrap_or(1).clamp(1, 10_000);
     let (query, city, lang, pid2) = (q.q.clone(), q.city.clone(), q.language.clone(), pid.clone());
-    let (res, patient) = ctx
+    let (res, patient, perf) = ctx
         .run(move |s, caller| {
             let patient = svc::patient_to_refer(s, caller, &pid2)?;
-            Ok((
-                svc::search_directory(s, caller, &query, &city, &lang, page)?,
-                patient,
-            ))
+            let res = svc::search_directory(s, caller, &query, &city, &lang, page)?;
+            // Only this page's practitioners, in one grouped query.
+            let ids: Vec<String> = res.hits.iter().map(|h| h.user_id.clone()).collect();
+            let perf = crate::services::analytics::responsiveness_of(s, &ids)?;
+            Ok((res, patient, perf))
         })
         .await?;
     let href = |p: i64| {
@@ -113,6 +124,7 @@ pub async fn search_page(
         pages: res.pages,
         cities: res.cities,
         languages: res.languages,
+        perf,
     })
 }
 

@@ -4,8 +4,8 @@
 use actix_web::web;
 
 use super::{
-    account, admin, assets, audit, auth, directory, external, home, patients, portal, referrals,
-    schedule, threads,
+    account, admin, analytics, assets, audit, auth, directory, external, home, patients, portal,
+    referrals, schedule, threads,
 };
 
 macro_rules! route_table {
@@ -94,6 +94,8 @@ route_table! {
     get  "/portal/access"                        => audit::access_page,
     get  "/portal/consents"                      => audit::consents_page,
     post "/portal/consents/{id}/withdraw"        => audit::withdraw_submit,
+    get  "/analytics"                            => analytics::analytics_page,
+    get  "/analytics.csv"                        => analytics::analytics_csv,
     get  "/admin/audit"                          => audit::audit_page,
     get  "/admin/audit.csv"                      => audit::audit_csv,
     get  "/admin"                                => admin::admin_page,

@@ -82,6 +82,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/l/{token}/complete", "NNNNNNNY"),
     ("POST", "/l/{token}/reply", "NNNNNNNY"),
     ("POST", "/ingest/mail", "NNNNNNNN"),
+    ("GET", "/analytics", "LNNYYYYL"),
+    ("GET", "/analytics.csv", "LNNYYYYL"),
     ("GET", "/inbox", "LNNYYYNL"),
     ("GET", "/sent", "LNNYYYNL"),
     ("GET", "/practitioners/{id}", "LYYYYYYL"),
@@ -366,10 +368,15 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
     } else {
         "0".repeat(64)
     };
-    pattern
+    let path = pattern
         .replace("{id}", id)
         .replace("{file_id}", file)
-        .replace("{token}", &token)
+        .replace("{token}", &token);
+    // The export names its table; without one it is a 404 for everyone.
+    if path == "/analytics.csv" {
+        return format!("{path}?table=weekly");
+    }
+    path
 }
 
 async fn call(f: &Fixture, method: &str, pattern: &str, role: usize) -> reqwest::Response {

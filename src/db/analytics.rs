@@ -1,0 +1,421 @@
+//! Referral analytics: the weekly counters (`referral_stats`) and the grouped sums the
+//! pages read from them, the open-loop counts, and the bulk writes of the generator.
+//! Upserts and multi-row inserts do not compile over the MultiConnection, and raw SQL
+//! placeholders differ (`?` / `$1`): both are settled here, per backend.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use super::DbConn;
+use super::schema::{referral_stats, referrals, users};
+use crate::db::referrals::Referral;
+
+/// One counter row.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = referral_stats)]
+pub struct StatRow {
+    pub week: String,
+    pub sender_id: String,
+    pub receiver_id: String,
+    pub sender_clinic_id: String,
+    pub receiver_clinic_id: String,
+    pub metric: String,
+    pub detail: String,
+    pub bucket: i64,
+    /// The change to add (may be negative).
+    pub n: i64,
+}
+
+macro_rules! add_rows {
+    ($c:expr, $rows:expr) => {{
+        use referral_stats::dsl as s;
+        for r in $rows {
+            diesel::insert_into(referral_stats::table)
+                .values(r)
+                .on_conflict((
+                    s::week,
+                    s::sender_id,
+                    s::receiver_id,
+                    s::metric,
+                    s::detail,
+                    s::bucket,
+                ))
+                .do_update()
+                .set(s::n.eq(s::n + diesel::upsert::excluded(s::n)))
+                .execute($c)?;
+        }
+    }};
+}
+
+/// Adds each row's `n` to its counter, creating the counter at 0 first if needed.
+pub fn add(conn: &mut DbConn, rows: &[StatRow]) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(c) => add_rows!(c, rows),
+        DbConn::Pg(c) => add_rows!(c, rows),
+    }
+    Ok(())
+}
+
+/// Whether any counter exists.
+pub fn any_stats(conn: &mut DbConn) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        referral_stats::table.select(referral_stats::week),
+    ))
+    .get_result(conn)
+}
+
+/// Whether any referral has been submitted.
+pub fn any_submitted(conn: &mut DbConn) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        referrals::table
+            .filter(referrals::submitted_at.is_not_null())
+            .select(referrals::id),
+    ))
+    .get_result(conn)
+}
+
+/// What the counters need of a referral.
+pub type TimesRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<String>,
+);
+
+/// One page (by id) of submitted referrals' (id, sender, receiver, sender clinic, status, submitted,
+/// received, accepted, completed, reject code), for rebuilding the counters.
+pub fn submitted_page(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult<Vec<TimesRow>> {
+    referrals::table
+        .filter(referrals::submitted_at.is_not_null())
+        .filter(referrals::id.gt(after))
+        .order(referrals::id.asc())
+        .limit(limit)
+        .select((
+            referrals::id,
+            referrals::sender_id,
+            referrals::receiver_id,
+            referrals::sender_clinic_id,
+            referrals::status,
+            referrals::submitted_at,
+            referrals::received_at,
+            referrals::accepted_at,
+            referrals::completed_at,
+            referrals::reject_code,
+        ))
+        .load(conn)
+}
+
+/// Every user's clinic.
+pub fn user_clinics(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    users::table
+        .select((users::id, users::clinic_id))
+        .load(conn)
+}
+
+/// Inserts generated referrals many rows per statement (the generator's fast path).
+pub fn insert_referrals(conn: &mut DbConn, rows: &[Referral]) -> QueryResult<()> {
+    // 32 columns: 500 rows stay under both backends' limits on bound parameters.
+    for chunk in rows.chunks(500) {
+        match conn {
+            DbConn::Sqlite(c) => diesel::insert_into(referrals::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConn::Pg(c) => diesel::insert_into(referrals::table)
+                .values(chunk)
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// Gives this connection a large page cache (SQLite) for a bulk load, or back the default.
+/// With the default 2 MB, inserting a million rows into nine indexes keeps re-reading
+/// index pages that no longer fit.
+pub fn bulk_cache(conn: &mut DbConn, on: bool) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    if let DbConn::Sqlite(c) = conn {
+        c.batch_execute(if on {
+            "PRAGMA cache_size = -524288"
+        } else {
+            "PRAGMA cache_size = -2000"
+        })?;
+    }
+    Ok(())
+}
+
+/// For a bulk load on SQLite: drops the referrals table's secondary indexes and returns
+/// their definitions, for [`restore_indexes`] to build again afterwards (building an index
+/// by sorting a million rows once is far faster than a million random B-tree inserts into
+/// each). On PostgreSQL nothing is dropped. Run both inside the load's transaction.
+pub fn drop_referral_indexes(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    use diesel::connection::SimpleConnection;
+    #[derive(QueryableByName)]
+    struct Def {
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        sql: String,
+    }
+    let DbConn::Sqlite(c) = conn else {
+        return Ok(Vec::new());
+    };
+    let defs: Vec<Def> = diesel::sql_query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'referrals' \
+         AND sql IS NOT NULL",
+    )
+    .load(c)?;
+    for d in &defs {
+        c.batch_execute(&format!("DROP INDEX \"{}\"", d.name.replace('"', "")))?;
+    }
+    Ok(defs.into_iter().map(|d| d.sql).collect())
+}
+
+/// Builds again the indexes [`drop_referral_indexes`] dropped.
+pub fn restore_indexes(conn: &mut DbConn, defs: &[String]) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    for sql in defs {
+        conn.batch_execute(sql)?;
+    }
+    Ok(())
+}
+
+/// Whose referrals a query covers, on the sending side.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    Clinic(&'a str),
+    Practitioner(&'a str),
+}
+
+impl Scope<'_> {
+    fn id(&self) -> &str {
+        match self {
+            Scope::Clinic(id) | Scope::Practitioner(id) => id,
+        }
+    }
+    fn sender_column(&self) -> &'static str {
+        match self {
+            Scope::Clinic(_) => "sender_clinic_id",
+            Scope::Practitioner(_) => "sender_id",
+        }
+    }
+    fn receiver_column(&self) -> &'static str {
+        match self {
+            Scope::Clinic(_) => "receiver_clinic_id",
+            Scope::Practitioner(_) => "receiver_id",
+        }
+    }
+}
+
+/// The n-th bind placeholder of this backend.
+fn ph(conn: &DbConn, n: usize) -> String {
+    match conn {
+        DbConn::Sqlite(_) => "?".into(),
+        DbConn::Pg(_) => format!("${n}"),
+    }
+}
+
+/// A sum of counters for one (week, metric, detail, bucket).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct WeekSum {
+    #[diesel(sql_type = Text)]
+    pub week: String,
+    #[diesel(sql_type = Text)]
+    pub metric: String,
+    #[diesel(sql_type = Text)]
+    pub detail: String,
+    #[diesel(sql_type = BigInt)]
+    pub bucket: i64,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+/// The sending side's counters in weeks [from, to] (week keys), summed per week, metric,
+/// detail and bucket.
+pub fn sent_side(
+    conn: &mut DbConn,
+    scope: Scope<'_>,
+    from: &str,
+    to: &str,
+) -> QueryResult<Vec<WeekSum>> {
+    let sql = format!(
+        "SELECT week, metric, detail, bucket, CAST(SUM(n) AS BIGINT) AS n FROM referral_stats \
+         WHERE {col} = {p1} AND metric IN ('sent', 'reached', 'accepted', 'completed', \
+         'rejected', 'tta', 'ttc') AND week >= {p2} AND week <= {p3} \
+         GROUP BY week, metric, detail, bucket",
+        col = scope.sender_column(),
+        p1 = ph(conn, 1),
+        p2 = ph(conn, 2),
+        p3 = ph(conn, 3),
+    );
+    diesel::sql_query(sql)
+        .bind::<Text, _>(scope.id())
+        .bind::<Text, _>(from)
+        .bind::<Text, _>(to)
+        .load(conn)
+}
+
+/// A weekly count.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct WeekCount {
+    #[diesel(sql_type = Text)]
+    pub week: String,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+/// Referrals received (handed over) per week in weeks [from, to] by the scope's receivers.
+pub fn received_weekly(
+    conn: &mut DbConn,
+    scope: Scope<'_>,
+    from: &str,
+    to: &str,
+) -> QueryResult<Vec<WeekCount>> {
+    let sql = format!(
+        "SELECT week, CAST(SUM(n) AS BIGINT) AS n FROM referral_stats \
+         WHERE {col} = {p1} AND metric = 'received' AND week >= {p2} AND week <= {p3} \
+         GROUP BY week",
+        col = scope.receiver_column(),
+        p1 = ph(conn, 1),
+        p2 = ph(conn, 2),
+        p3 = ph(conn, 3),
+    );
+    diesel::sql_query(sql)
+        .bind::<Text, _>(scope.id())
+        .bind::<Text, _>(from)
+        .bind::<Text, _>(to)
+        .load(conn)
+}
+
+/// A sum of counters for one receiver (and their clinic), metric and bucket.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ReceiverSum {
+    #[diesel(sql_type = Text)]
+    pub receiver_id: String,
+    #[diesel(sql_type = Text)]
+    pub receiver_clinic_id: String,
+    #[diesel(sql_type = Text)]
+    pub metric: String,
+    #[diesel(sql_type = BigInt)]
+    pub bucket: i64,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+/// The sending side's counters in weeks [from, to] per receiver: how many sent, reached,
+/// accepted, and the time-to-accept histogram.
+pub fn by_receiver(
+    conn: &mut DbConn,
+    scope: Scope<'_>,
+    from: &str,
+    to: &str,
+) -> QueryResult<Vec<ReceiverSum>> {
+    let sql = format!(
+        "SELECT receiver_id, receiver_clinic_id, metric, bucket, CAST(SUM(n) AS BIGINT) AS n \
+         FROM referral_stats \
+         WHERE {col} = {p1} AND week >= {p2} AND week <= {p3} \
+         AND metric IN ('sent', 'reached', 'accepted', 'tta') \
+         GROUP BY receiver_id, receiver_clinic_id, metric, bucket",
+        col = scope.sender_column(),
+        p1 = ph(conn, 1),
+        p2 = ph(conn, 2),
+        p3 = ph(conn, 3),
+    );
+    diesel::sql_query(sql)
+        .bind::<Text, _>(scope.id())
+        .bind::<Text, _>(from)
+        .bind::<Text, _>(to)
+        .load(conn)
+}
+
+/// The receiving side's counters since week `from` for the listed receivers only (one
+/// grouped query for a directory page): reached, accepted and the time-to-accept histogram.
+pub fn receivers_since(
+    conn: &mut DbConn,
+    receiver_ids: &[String],
+    from: &str,
+) -> QueryResult<Vec<ReceiverSum>> {
+    if receiver_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // SQLite numbers `?` by position: the week comes first in the text as in the binds.
+    let list = (0..receiver_ids.len())
+        .map(|i| ph(conn, i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT receiver_id, receiver_clinic_id, metric, bucket, CAST(SUM(n) AS BIGINT) AS n \
+         FROM referral_stats \
+         WHERE week >= {p1} AND receiver_id IN ({list}) \
+         AND metric IN ('reached', 'accepted', 'tta') \
+         GROUP BY receiver_id, receiver_clinic_id, metric, bucket",
+        p1 = ph(conn, 1),
+    );
+    let mut q = diesel::sql_query(sql).into_boxed().bind::<Text, _>(from);
+    for id in receiver_ids {
+        q = q.bind::<Text, _>(id.clone());
+    }
+    q.load(conn)
+}
+
+/// A single sum.
+#[derive(Debug, Clone, QueryableByName)]
+struct Total {
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    n: Option<i64>,
+}
+
+/// Every open loop of the scope now, from the counters.
+pub fn open_total(conn: &mut DbConn, scope: Scope<'_>) -> QueryResult<i64> {
+    let sql = format!(
+        "SELECT CAST(SUM(n) AS BIGINT) AS n FROM referral_stats WHERE {col} = {p1} AND metric = 'open'",
+        col = scope.sender_column(),
+        p1 = ph(conn, 1),
+    );
+    let t: Total = diesel::sql_query(sql)
+        .bind::<Text, _>(scope.id())
+        .get_result(conn)?;
+    Ok(t.n.unwrap_or(0))
+}
+
+/// How many of the scope's referrals are open loops submitted in [oldest, newest).
+pub fn open_loops_between(
+    conn: &mut DbConn,
+    scope: Scope<'_>,
+    oldest: NaiveDateTime,
+    newest: NaiveDateTime,
+) -> QueryResult<i64> {
+    let mut q = referrals::table
+        .filter(referrals::status.eq_any(crate::domain::referral::OPEN_LOOP))
+        .filter(referrals::submitted_at.ge(oldest))
+        .filter(referrals::submitted_at.lt(newest))
+        .into_boxed();
+    q = match scope {
+        Scope::Clinic(id) => q.filter(referrals::sender_clinic_id.eq(id.to_string())),
+        Scope::Practitioner(id) => q.filter(referrals::sender_id.eq(id.to_string())),
+    };
+    q.count().get_result(conn)
+}
+
+/// Display names of users.
+pub fn user_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load(conn)
+}
+
+/// Names of clinics.
+pub fn clinic_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    use super::schema::clinics;
+    clinics::table
+        .filter(clinics::id.eq_any(ids))
+        .select((clinics::id, clinics::name))
+        .load(conn)
+}

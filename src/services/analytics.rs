@@ -1,0 +1,612 @@
+//! Referral analytics: the report for a practitioner (their own referrals) or a clinic admin
+//! (the whole clinic) over a period, its CSV exports (audited), the directory's
+//! responsiveness figures, and keeping the weekly counters in step with every referral
+//! change (called inside the change's own transaction).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+use super::{AuditEntry, Caller, Services, audit};
+use crate::db::analytics::{self as q, Scope, StatRow};
+use crate::db::referrals::{Referral, TransitionChanges};
+use crate::db::{self, DbConn};
+use crate::domain::analytics::{
+    self as rules, Contribution, Metric, Period, ReferralTimes, percent, percentile,
+};
+use crate::domain::policy::{Action, Actor, AnalyticsScope};
+use crate::domain::referral::REJECT_REASONS;
+use crate::error::{AppError, AppResult};
+
+/// How many specialists and clinics the "top" tables list.
+pub const TOP: usize = 10;
+
+/// The window of the directory's figures, in days.
+pub const DIRECTORY_WINDOW_DAYS: i64 = 90;
+
+fn times_of(r: &Referral) -> ReferralTimes {
+    ReferralTimes {
+        submitted_at: r.submitted_at,
+        received_at: r.received_at,
+        accepted_at: r.accepted_at,
+        completed_at: r.completed_at,
+        reject_code: r.reject_code.clone(),
+        open: ReferralTimes::is_open(&r.status),
+    }
+}
+
+fn stat_row(
+    c: &Contribution,
+    sender: &str,
+    receiver: &str,
+    sender_clinic: &str,
+    receiver_clinic: &str,
+    n: i64,
+) -> StatRow {
+    StatRow {
+        week: c.week.clone(),
+        sender_id: sender.to_string(),
+        receiver_id: receiver.to_string(),
+        sender_clinic_id: sender_clinic.to_string(),
+        receiver_clinic_id: receiver_clinic.to_string(),
+        metric: c.metric.as_str().to_string(),
+        detail: c.detail.clone(),
+        bucket: c.bucket,
+        n,
+    }
+}
+
+/// Brings the counters in step with a transition of `before` by `changes`. Call it on the
+/// connection (and so in the transaction) of the compare-and-set.
+pub fn track(c: &mut DbConn, before: &Referral, changes: &TransitionChanges) -> AppResult<()> {
+    let old = times_of(before);
+    let new = ReferralTimes {
+        submitted_at: changes.submitted_at.or(old.submitted_at),
+        received_at: changes.received_at.or(old.received_at),
+        accepted_at: changes.accepted_at.or(old.accepted_at),
+        completed_at: changes.completed_at.or(old.completed_at),
+        reject_code: changes.reject_code.clone().or(old.reject_code.clone()),
+        open: changes
+            .status
+            .as_deref()
+            .map_or(old.open, ReferralTimes::is_open),
+    };
+    let d = rules::deltas(&old, &new);
+    if d.is_empty() {
+        return Ok(());
+    }
+    let receiver_clinic = db::users::get(c, &before.receiver_id)?.clinic_id;
+    let rows: Vec<StatRow> = d
+        .iter()
+        .map(|(k, n)| {
+            stat_row(
+                k,
+                &before.sender_id,
+                &before.receiver_id,
+                &before.sender_clinic_id,
+                &receiver_clinic,
+                *n,
+            )
+        })
+        .collect();
+    q::add(c, &rows)?;
+    Ok(())
+}
+
+/// Counters being built up in memory (the generator and the rebuild), written in one go.
+#[derive(Default)]
+pub struct Accumulator {
+    rows: HashMap<(Contribution, String, String), (String, String, i64)>,
+}
+
+impl Accumulator {
+    /// Adds what `r` contributes; `receiver_clinic` is the receiver's clinic.
+    pub fn add(&mut self, r: &ReferralTimes, sender: &str, receiver: &str, sc: &str, rc: &str) {
+        for c in rules::contributions(r) {
+            let e = self
+                .rows
+                .entry((c, sender.to_string(), receiver.to_string()))
+                .or_insert_with(|| (sc.to_string(), rc.to_string(), 0));
+            e.2 += 1;
+        }
+    }
+
+    /// Adds every counter to the database.
+    pub fn write(self, c: &mut DbConn) -> AppResult<usize> {
+        let rows: Vec<StatRow> = self
+            .rows
+            .into_iter()
+            .map(|((k, s, r), (sc, rc, n))| stat_row(&k, &s, &r, &sc, &rc, n))
+            .collect();
+        q::add(c, &rows)?;
+        Ok(rows.len())
+    }
+}
+
+/// Fills the counters from the referrals when there are submitted referrals but no
+/// counters: a database from before analytics existed. Every submitted referral adds to
+/// at least one counter, so counters exist whenever the two are in step.
+pub fn backfill_if_needed(svc: &Services) -> AppResult<usize> {
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        if q::any_stats(c)? || !q::any_submitted(c)? {
+            return Ok(0);
+        }
+        let clinics: HashMap<String, String> = q::user_clinics(c)?.into_iter().collect();
+        let mut acc = Accumulator::default();
+        let mut after = String::new();
+        loop {
+            let page = q::submitted_page(c, &after, 20_000)?;
+            let Some(last) = page.last() else { break };
+            after = last.0.clone();
+            for (_, sender, receiver, sc, status, sub, rec, acc_at, comp, code) in &page {
+                let rc = clinics.get(receiver).map_or("", String::as_str);
+                acc.add(
+                    &ReferralTimes {
+                        submitted_at: *sub,
+                        received_at: *rec,
+                        accepted_at: *acc_at,
+                        completed_at: *comp,
+                        reject_code: code.clone(),
+                        open: ReferralTimes::is_open(status),
+                    },
+                    sender,
+                    receiver,
+                    sc,
+                    rc,
+                );
+            }
+        }
+        acc.write(c)
+    })
+}
+
+/// Which analytics the caller may see: their own as a practitioner, the clinic's as its
+/// admin; anyone else is refused by the policy.
+fn scope_of(caller: &Caller) -> AppResult<(Scope<'_>, AnalyticsScope<'_>)> {
+    let scope = match &caller.actor {
+        Actor::ClinicAdmin { clinic_id, .. } => (
+            Scope::Clinic(clinic_id),
+            AnalyticsScope::Clinic { clinic_id },
+        ),
+        // Anyone else signed in asks for their own figures; the policy says who may.
+        other => match other.user_id() {
+            Some(user_id) => (
+                Scope::Practitioner(user_id),
+                AnalyticsScope::Practitioner { user_id },
+            ),
+            None => {
+                return Err(AppError::NeedsLogin {
+                    next: "/analytics".into(),
+                });
+            }
+        },
+    };
+    caller.authorize(&Action::ViewAnalytics(scope.1), "/analytics")?;
+    Ok(scope)
+}
+
+/// Refuses callers who may not see analytics (before their input is looked at).
+pub fn check(_svc: &Services, caller: &Caller) -> AppResult<()> {
+    scope_of(caller).map(|_| ())
+}
+
+/// One week of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeekLine {
+    /// Monday of the week.
+    pub week: NaiveDate,
+    pub sent: i64,
+    pub received: i64,
+    pub accepted: i64,
+    pub completed: i64,
+}
+
+/// A specialist or clinic referred to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopLine {
+    pub id: String,
+    pub name: String,
+    pub sent: i64,
+    pub accepted: i64,
+    /// Accepted ÷ sent, in percent.
+    pub conversion: Option<i64>,
+    pub tta_median: Option<i64>,
+    pub tta_p90: Option<i64>,
+}
+
+/// The analytics report.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Whose referrals: the clinic's name, or the practitioner's.
+    pub who: String,
+    pub clinic_scope: bool,
+    pub period: Period,
+    pub weeks: Vec<WeekLine>,
+    pub sent: i64,
+    pub received: i64,
+    pub accepted: i64,
+    pub completed: i64,
+    /// (accepted or completed) ÷ submitted, in percent.
+    pub conversion: Option<i64>,
+    pub tta_median: Option<i64>,
+    pub tta_p90: Option<i64>,
+    pub tta_count: i64,
+    pub ttc_median: Option<i64>,
+    pub ttc_p90: Option<i64>,
+    /// (code, label, how many), in the order of the reason list.
+    pub reasons: Vec<(&'static str, &'static str, i64)>,
+    pub top_specialists: Vec<TopLine>,
+    pub top_clinics: Vec<TopLine>,
+    /// (age band, how many open loops), as of now (not limited to the period).
+    pub open_loops: Vec<(&'static str, i64)>,
+}
+
+fn histogram(map: &BTreeMap<i64, i64>) -> Vec<(i64, i64)> {
+    map.iter().map(|(b, n)| (*b, *n)).collect()
+}
+
+fn top(
+    lines: HashMap<String, (i64, i64, BTreeMap<i64, i64>)>,
+    names: &[(String, String)],
+) -> Vec<TopLine> {
+    let mut out: Vec<TopLine> = lines
+        .into_iter()
+        .map(|(id, (sent, accepted, tta))| {
+            let h = histogram(&tta);
+            TopLine {
+                name: names
+                    .iter()
+                    .find(|(i, _)| *i == id)
+                    .map_or_else(|| "Unknown".to_string(), |(_, n)| n.clone()),
+                id,
+                sent,
+                accepted,
+                conversion: percent(accepted, sent),
+                tta_median: percentile(&h, 50),
+                tta_p90: percentile(&h, 90),
+            }
+        })
+        .filter(|t| t.sent > 0)
+        .collect();
+    // Most referred to first; ties by name so the order is stable on both backends.
+    out.sort_by(|a, b| b.sent.cmp(&a.sent).then_with(|| a.name.cmp(&b.name)));
+    out.truncate(TOP);
+    out
+}
+
+/// The caller's analytics over `period`.
+pub fn report(svc: &Services, caller: &Caller, period: Period) -> AppResult<Report> {
+    let (scope, _) = scope_of(caller)?;
+    let now = svc.now();
+    let (from, to) = period.week_keys();
+    let mut conn = svc.conn()?;
+    db::read_tx(&mut conn, |c| {
+        let who = match scope {
+            Scope::Clinic(id) => db::clinics::get(c, id)?.name,
+            Scope::Practitioner(id) => db::users::get(c, id)?.display_name,
+        };
+        let mut weeks: BTreeMap<String, WeekLine> = period
+            .weeks()
+            .into_iter()
+            .map(|w| {
+                (
+                    rules::week_key(w),
+                    WeekLine {
+                        week: w,
+                        sent: 0,
+                        received: 0,
+                        accepted: 0,
+                        completed: 0,
+                    },
+                )
+            })
+            .collect();
+        let (mut tta, mut ttc) = (BTreeMap::<i64, i64>::new(), BTreeMap::<i64, i64>::new());
+        let mut reasons: HashMap<String, i64> = HashMap::new();
+        for s in q::sent_side(c, scope, &from, &to)? {
+            let Some(line) = weeks.get_mut(&s.week) else {
+                continue;
+            };
+            match Metric::parse(&s.metric) {
+                Some(Metric::Sent) => line.sent += s.n,
+                Some(Metric::Accepted) => line.accepted += s.n,
+                Some(Metric::Completed) => line.completed += s.n,
+                Some(Metric::Rejected) => *reasons.entry(s.detail).or_default() += s.n,
+                Some(Metric::TimeToAccept) => *tta.entry(s.bucket).or_default() += s.n,
+                Some(Metric::TimeToComplete) => *ttc.entry(s.bucket).or_default() += s.n,
+                _ => {}
+            }
+        }
+        for r in q::received_weekly(c, scope, &from, &to)? {
+            if let Some(line) = weeks.get_mut(&r.week) {
+                line.received += r.n;
+            }
+        }
+        let mut by_person: HashMap<String, (i64, i64, BTreeMap<i64, i64>)> = HashMap::new();
+        let mut by_clinic: HashMap<String, (i64, i64, BTreeMap<i64, i64>)> = HashMap::new();
+        for r in q::by_receiver(c, scope, &from, &to)? {
+            for (key, map) in [
+                (&r.receiver_id, &mut by_person),
+                (&r.receiver_clinic_id, &mut by_clinic),
+            ] {
+                let e = map.entry(key.clone()).or_default();
+                match Metric::parse(&r.metric) {
+                    Some(Metric::Sent) => e.0 += r.n,
+                    Some(Metric::Accepted) => e.1 += r.n,
+                    Some(Metric::TimeToAccept) => *e.2.entry(r.bucket).or_default() += r.n,
+                    _ => {}
+                }
+            }
+        }
+        let person_ids: Vec<String> = by_person.keys().cloned().collect();
+        let clinic_ids: Vec<String> = by_clinic.keys().cloned().collect();
+        let top_specialists = top(by_person, &q::user_names(c, &person_ids)?);
+        let top_clinics = top(by_clinic, &q::clinic_names(c, &clinic_ids)?);
+        // The recent bands are counted from the referrals (a month of them at most); the
+        // oldest band is every open loop (a sum of counters) less the recent ones, so the
+        // page does not slow down as the history grows.
+        let mut open_loops = Vec::new();
+        let ranges = rules::open_loop_ranges(now);
+        let mut recent = 0;
+        for (i, (label, oldest, newest)) in ranges.iter().enumerate() {
+            let n = if i + 1 == ranges.len() {
+                q::open_total(c, scope)? - recent
+            } else {
+                q::open_loops_between(c, scope, *oldest, *newest)?
+            };
+            recent += n;
+            open_loops.push((*label, n));
+        }
+        let weeks: Vec<WeekLine> = weeks.into_values().collect();
+        let sum = |f: fn(&WeekLine) -> i64| weeks.iter().map(f).sum::<i64>();
+        let (sent, accepted) = (sum(|w| w.sent), sum(|w| w.accepted));
+        let (tta_h, ttc_h) = (histogram(&tta), histogram(&ttc));
+        Ok(Report {
+            who,
+            clinic_scope: matches!(scope, Scope::Clinic(_)),
+            period,
+            sent,
+            received: sum(|w| w.received),
+            accepted,
+            completed: sum(|w| w.completed),
+            conversion: percent(accepted, sent),
+            tta_median: percentile(&tta_h, 50),
+            tta_p90: percentile(&tta_h, 90),
+            tta_count: tta_h.iter().map(|(_, n)| n).sum(),
+            ttc_median: percentile(&ttc_h, 50),
+            ttc_p90: percentile(&ttc_h, 90),
+            reasons: REJECT_REASONS
+                .iter()
+                .map(|(code, label)| (*code, *label, reasons.get(*code).copied().unwrap_or(0)))
+                .collect(),
+            top_specialists,
+            top_clinics,
+            open_loops,
+            weeks,
+        })
+    })
+}
+
+/// The tables a report exports as CSV.
+pub const TABLES: [(&str, &str); 6] = [
+    ("weekly", "Referrals per week"),
+    ("summary", "Conversion and times"),
+    ("reasons", "Decline reasons"),
+    ("specialists", "Top specialists referred to"),
+    ("clinics", "Top clinics referred to"),
+    ("open-loops", "Open loops by age"),
+];
+
+/// A CSV field, quoted, with spreadsheet formula triggers neutralised.
+fn field(v: &str) -> String {
+    super::audit_log::csv_field(v)
+}
+
+fn csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut out = header.join(",");
+    out.push('\n');
+    for r in rows {
+        out.push_str(&r.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn opt(v: Option<i64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// One table of the report as CSV (durations in hours, rates in percent). The export is
+/// audited.
+pub fn export_csv(
+    svc: &Services,
+    caller: &Caller,
+    period: Period,
+    table: &str,
+) -> AppResult<String> {
+    if !TABLES.iter().any(|(t, _)| *t == table) {
+        return Err(AppError::NotFound);
+    }
+    let r = report(svc, caller, period)?;
+    let top_rows = |lines: &[TopLine]| {
+        lines
+            .iter()
+            .map(|t| {
+                vec![
+                    t.name.clone(),
+                    t.sent.to_string(),
+                    t.accepted.to_string(),
+                    opt(t.conversion),
+                    opt(t.tta_median),
+                    opt(t.tta_p90),
+                ]
+            })
+            .collect::<Vec<_>>()
+    };
+    let out = match table {
+        "weekly" => csv(
+            &["week_starting", "sent", "received", "accepted", "completed"],
+            r.weeks
+                .iter()
+                .map(|w| {
+                    vec![
+                        w.week.to_string(),
+                        w.sent.to_string(),
+                        w.received.to_string(),
+                        w.accepted.to_string(),
+                        w.completed.to_string(),
+                    ]
+                })
+                .collect(),
+        ),
+        "summary" => csv(
+            &["figure", "value"],
+            vec![
+                vec!["sent".into(), r.sent.to_string()],
+                vec!["received".into(), r.received.to_string()],
+                vec!["accepted".into(), r.accepted.to_string()],
+                vec!["completed".into(), r.completed.to_string()],
+                vec!["conversion_percent".into(), opt(r.conversion)],
+                vec!["time_to_accept_median_hours".into(), opt(r.tta_median)],
+                vec!["time_to_accept_p90_hours".into(), opt(r.tta_p90)],
+                vec!["time_to_completion_median_hours".into(), opt(r.ttc_median)],
+                vec!["time_to_completion_p90_hours".into(), opt(r.ttc_p90)],
+            ],
+        ),
+        "reasons" => csv(
+            &["reason", "declined"],
+            r.reasons
+                .iter()
+                .map(|(_, label, n)| vec![label.to_string(), n.to_string()])
+                .collect(),
+        ),
+        "specialists" => csv(
+            &[
+                "specialist",
+                "sent",
+                "accepted",
+                "conversion_percent",
+                "time_to_accept_median_hours",
+                "time_to_accept_p90_hours",
+            ],
+            top_rows(&r.top_specialists),
+        ),
+        "clinics" => csv(
+            &[
+                "clinic",
+                "sent",
+                "accepted",
+                "conversion_percent",
+                "time_to_accept_median_hours",
+                "time_to_accept_p90_hours",
+            ],
+            top_rows(&r.top_clinics),
+        ),
+        _ => csv(
+            &["age", "open_loops"],
+            r.open_loops
+                .iter()
+                .map(|(label, n)| vec![label.to_string(), n.to_string()])
+                .collect(),
+        ),
+    };
+    let now = svc.now();
+    let subject = caller
+        .actor
+        .clinic_id()
+        .filter(|_| r.clinic_scope)
+        .or(caller.actor.user_id())
+        .unwrap_or_default()
+        .to_string();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "analytics_exported",
+                subject_type: if r.clinic_scope { "clinic" } else { "user" },
+                subject_id: &subject,
+                patient_id: None,
+                detail: format!("{table}; {} to {}", r.period.from, r.period.to),
+            },
+        )
+    })?;
+    Ok(out)
+}
+
+/// How responsive a practitioner is, over the directory window.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Responsiveness {
+    /// Referrals handed to them in the window.
+    pub received: i64,
+    pub accepted: i64,
+    pub acceptance: Option<i64>,
+    pub tta_median: Option<i64>,
+}
+
+impl Responsiveness {
+    /// "Accepts 75 % · answers in 5 h (median)", or that there is too little to say.
+    pub fn summary(&self) -> String {
+        if self.received == 0 {
+            return "No referrals in the last 90 days".into();
+        }
+        let answers = match self.tta_median {
+            Some(h) => format!("median time to accept {}", rules::hours_text(Some(h))),
+            None => "none accepted yet".into(),
+        };
+        format!(
+            "Accepted {} of {} referrals in the last 90 days ({}); {answers}",
+            self.accepted,
+            self.received,
+            rules::percent_text(self.acceptance),
+        )
+    }
+}
+
+/// Responsiveness of the listed practitioners only (one grouped query), over referrals
+/// submitted in the weeks since the one 90 days before `now`.
+pub fn responsiveness(
+    conn: &mut DbConn,
+    ids: &[String],
+    now: NaiveDateTime,
+) -> AppResult<HashMap<String, Responsiveness>> {
+    let from = rules::week_key((now - Duration::days(DIRECTORY_WINDOW_DAYS)).date());
+    let mut acc: HashMap<String, (i64, i64, BTreeMap<i64, i64>)> = HashMap::new();
+    for r in q::receivers_since(conn, ids, &from)? {
+        let e = acc.entry(r.receiver_id).or_default();
+        match Metric::parse(&r.metric) {
+            Some(Metric::Reached) => e.0 += r.n,
+            Some(Metric::Accepted) => e.1 += r.n,
+            Some(Metric::TimeToAccept) => *e.2.entry(r.bucket).or_default() += r.n,
+            _ => {}
+        }
+    }
+    Ok(acc
+        .into_iter()
+        .map(|(id, (received, accepted, tta))| {
+            let h = histogram(&tta);
+            (
+                id,
+                Responsiveness {
+                    received,
+                    accepted,
+                    acceptance: percent(accepted, received),
+                    tta_median: percentile(&h, 50),
+                },
+            )
+        })
+        .collect())
+}
+
+/// [`responsiveness`] on a connection of its own.
+pub fn responsiveness_of(
+    svc: &Services,
+    ids: &[String],
+) -> AppResult<HashMap<String, Responsiveness>> {
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    responsiveness(&mut conn, ids, now)
+}

@@ -257,6 +257,10 @@ test('out-of-network referral answered through its link', async () => {
   const t = await mainText(asha.page);
   assert.match(t, /Completed/);
   assert.match(t, /mild antral gastritis/);
+  // Her analytics count the referral to the outside doctor.
+  await go(asha.page, asha.page.getByRole('link', { name: 'Analytics', exact: true }));
+  await f.step(asha, 'analytics');
+  assert.match(await mainText(asha.page), /Conversion/i);
 
   for (const p of [asha, outsider]) await p.context.close();
 });
@@ -362,6 +366,8 @@ test('the clinic admin pages', async () => {
   await f.step(admin, 'clinic');
   await go(admin.page, admin.page.getByRole('link', { name: 'Audit log' }));
   await f.step(admin, 'audit log');
+  await go(admin.page, admin.page.getByRole('link', { name: 'Analytics', exact: true }));
+  await f.step(admin, 'clinic analytics');
   await admin.context.close();
 });
 

@@ -213,6 +213,8 @@ pub struct TopLine {
     pub conversion: Option<i64>,
     pub tta_median: Option<i64>,
     pub tta_p90: Option<i64>,
+    /// A doctor outside the network (no profile page to link to).
+    pub external: bool,
 }
 
 /// The analytics report.
@@ -265,6 +267,7 @@ fn top(
                 conversion: percent(accepted, sent),
                 tta_median: percentile(&h, 50),
                 tta_p90: percentile(&h, 90),
+                external: false,
             }
         })
         .filter(|t| t.sent > 0)
@@ -341,7 +344,10 @@ pub fn report(svc: &Services, caller: &Caller, period: Period) -> AppResult<Repo
         }
         let person_ids: Vec<String> = by_person.keys().cloned().collect();
         let clinic_ids: Vec<String> = by_clinic.keys().cloned().collect();
-        let top_specialists = top(by_person, &q::user_names(c, &person_ids)?);
+        let mut top_specialists = top(by_person, &q::user_names(c, &person_ids)?);
+        for t in top_specialists.iter_mut() {
+            t.external = db::mail::is_external_doctor(c, &t.id)?;
+        }
         let top_clinics = top(by_clinic, &q::clinic_names(c, &clinic_ids)?);
         // The recent bands are counted from the referrals (a month of them at most); the
         // oldest band is every open loop (a sum of counters) less the recent ones, so the

@@ -201,6 +201,10 @@ async fn the_outside_doctor_gets_the_letter_by_smtp_and_accepts_through_the_link
     assert!(sender_view.contains("Happy to see him on Monday"));
     assert!(sender_view.contains("Delivered to the mail server"));
     assert!(sender_view.contains("Dr Kiran Rao"));
+    // The sender's analytics count the outside doctor, without a link to a profile that
+    // does not exist.
+    let (_, analytics) = app.get(&gp.client, "/analytics").await;
+    assert!(analytics.contains("Dr Kiran Rao <span class=\"muted\">(outside the network)"));
     // Without a CSRF token the link's forms are refused like every other POST.
     let (status, _, _) = app
         .post(

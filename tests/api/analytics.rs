@@ -12,16 +12,6 @@ const CARDIO: &str = "farah.siddiqui@harbour.example"; // Harbour
 const NEURO: &str = "lakshmi.narayan@northgate.example"; // Northgate
 const BOSE: &str = "ananya.bose@northgate.example"; // Northgate
 
-fn version_in(page: &str, action: &str) -> String {
-    let at = page
-        .find(&format!("action=\"{action}\""))
-        .unwrap_or_else(|| panic!("no form {action}"));
-    let rest = &page[at..];
-    let marker = "name=\"version\" value=\"";
-    let start = rest.find(marker).unwrap() + marker.len();
-    rest[start..].split('"').next().unwrap().to_string()
-}
-
 /// Signs `from` in at the clock's current time and sends a referral for `patient_id` to
 /// `to`; returns its id.
 async fn send(app: &TestApp, from: &str, patient_id: &str, to: &str) -> String {

@@ -102,16 +102,6 @@ fn audit_count(app: &TestApp, action: &str) -> i64 {
         .unwrap()
 }
 
-fn form_version(page: &str, action: &str) -> String {
-    let at = page
-        .find(&format!("action=\"{action}\""))
-        .unwrap_or_else(|| panic!("no form {action}"));
-    let rest = &page[at..];
-    let marker = "name=\"version\" value=\"";
-    let start = rest.find(marker).unwrap() + marker.len();
-    rest[start..].split('"').next().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn the_outside_doctor_gets_the_letter_by_smtp_and_accepts_through_the_link() {
     let sink = SmtpSink::started();
@@ -178,7 +168,7 @@ async fn the_outside_doctor_gets_the_letter_by_smtp_and_accepts_through_the_link
     assert!(letter.starts_with(b"%PDF-"));
 
     // Accepting through the link drives the same state machine; the sender sees it.
-    let version = form_version(&page, &format!("/l/{token}/accept"));
+    let version = version_in(&page, &format!("/l/{token}/accept"));
     let csrf = csrf_of(&page);
     let (status, body, loc) = app
         .post(

@@ -10,16 +10,6 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-fn version_of(page: &str, action: &str) -> String {
-    let at = page
-        .find(&format!("action=\"{action}\""))
-        .unwrap_or_else(|| panic!("no form {action}"));
-    let rest = &page[at..];
-    let marker = "name=\"version\" value=\"";
-    let start = rest.find(marker).unwrap() + marker.len();
-    rest[start..].split('"').next().unwrap().to_string()
-}
-
 async fn send_to(app: &TestApp, s: &Session, receiver: &str) -> String {
     let pid = app.patient_id("Aarav Sharma");
     let to = app.user_id(receiver);
@@ -53,7 +43,7 @@ async fn two_instances_on_one_database_serve_one_workflow() {
     // Sent through one instance, accepted through the other, seen through the first.
     let id = send_to(&a, &gp, OTHER_CLINIC_DOC).await;
     let (_, page) = b.get(&rx_b.client, &format!("/referrals/{id}")).await;
-    let v = version_of(&page, &format!("/referrals/{id}/accept"));
+    let v = version_in(&page, &format!("/referrals/{id}/accept"));
     let (status, body, _) = b
         .send(
             &rx_b,
@@ -68,7 +58,7 @@ async fn two_instances_on_one_database_serve_one_workflow() {
     // 20 concurrent transitions of one version, spread over both: exactly one wins.
     let id = send_to(&a, &gp, OTHER_CLINIC_DOC).await;
     let (_, page) = a.get(&rx_a.client, &format!("/referrals/{id}")).await;
-    let v = version_of(&page, &format!("/referrals/{id}/accept"));
+    let v = version_in(&page, &format!("/referrals/{id}/accept"));
     let tries = (0..20).map(|i| {
         let (app, s) = if i % 2 == 0 { (&a, &rx_a) } else { (&b, &rx_b) };
         let (cmd, form): (&str, Vec<(&str, &str)>) = if i % 4 < 2 {

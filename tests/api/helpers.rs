@@ -378,3 +378,14 @@ pub async fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
     }
     panic!("timed out waiting for {what}");
 }
+
+/// The referral version carried by the form posting to `action` on a page.
+pub fn version_in(page: &str, action: &str) -> String {
+    let at = page
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("no form {action}"));
+    let rest = &page[at..];
+    let marker = "name=\"version\" value=\"";
+    let start = rest.find(marker).unwrap() + marker.len();
+    rest[start..].split('"').next().unwrap().to_string()
+}

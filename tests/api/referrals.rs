@@ -8,16 +8,6 @@ const CARDIO_NO_PRACTICE: &str = "ananya.bose@northgate.example";
 const NEURO: &str = "lakshmi.narayan@northgate.example"; // has a practice
 const HARBOUR_PATIENT: &str = "diya.menon@patients.example";
 
-fn version_in(page: &str, action: &str) -> String {
-    let at = page
-        .find(&format!("action=\"{action}\""))
-        .unwrap_or_else(|| panic!("no form {action}"));
-    let rest = &page[at..];
-    let marker = "name=\"version\" value=\"";
-    let start = rest.find(marker).unwrap() + marker.len();
-    rest[start..].split('"').next().unwrap().to_string()
-}
-
 /// Composes and (by default) sends a referral from the composer; returns (status, body, referral id).
 async fn compose(
     app: &TestApp,

@@ -202,7 +202,7 @@ async fn fixture() -> Fixture {
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let rid = loc.unwrap().trim_start_matches("/referrals/").to_string();
     let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
-    let v = version_of(&page, &format!("/referrals/{rid}/request_info"));
+    let v = version_in(&page, &format!("/referrals/{rid}/request_info"));
     let (status, body, _) = app
         .send(
             &rx,
@@ -321,16 +321,6 @@ async fn fixture() -> Fixture {
         params,
         token,
     }
-}
-
-fn version_of(page: &str, action: &str) -> String {
-    let at = page
-        .find(&format!("action=\"{action}\""))
-        .unwrap_or_else(|| panic!("no form {action}"));
-    let rest = &page[at..];
-    let marker = "name=\"version\" value=\"";
-    let start = rest.find(marker).unwrap() + marker.len();
-    rest[start..].split('"').next().unwrap().to_string()
 }
 
 /// The concrete path of a route pattern, for a role (only the link holder has the token).

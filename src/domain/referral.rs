@@ -100,6 +100,12 @@ impl Status {
         )
     }
 
+    /// Whether an outside doctor may still write (reply, send files) on the referral: it
+    /// has reached them and is neither closed nor declined.
+    pub fn takes_replies(self) -> bool {
+        self.reached_receiver() && !self.is_terminal() && self != Status::Rejected
+    }
+
     /// Whether the loop is still open from the sender's point of view.
     pub fn is_open(self) -> bool {
         !matches!(
@@ -576,6 +582,16 @@ pub fn reject_reason_label(code: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replies_are_taken_only_while_the_receiver_holds_an_open_referral() {
+        use Status::*;
+        let open: Vec<Status> = ALL_STATUSES
+            .into_iter()
+            .filter(|s| s.takes_replies())
+            .collect();
+        assert_eq!(open, [Sent, NeedInfo, VisitRequired, Accepted]);
+    }
     use Command as C;
     use Party as P;
     use Status as S;

@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use mail_parser::MimeHeaders;
 
-use super::referrals::{NewAttachment, event, load_for, stage_files};
+use super::referrals::{NewAttachment, event, load_for, record_files, stage_files};
 use super::{AuditEntry, Caller, Services, audit, audit_for_clinic};
 use crate::db::{self, DbConn, referrals::Referral};
 use crate::domain::forms::FieldErrors;
@@ -205,18 +205,6 @@ pub fn letter_for_member(svc: &Services, caller: &Caller, id: &str) -> AppResult
     super::letter::render(&mut conn, &r, None)
 }
 
-fn open_for_replies(status: Status) -> bool {
-    !matches!(
-        status,
-        Status::Draft
-            | Status::Completed
-            | Status::Cancelled
-            | Status::Rejected
-            | Status::DeclinedByPatient
-            | Status::AwaitingPatient
-    )
-}
-
 /// Posts a reply from the outside doctor (link page or e-mail) to the referral's timeline,
 /// with its files, and tells the sender. `via` says how it came ("the link page", "e-mail").
 pub fn reply(
@@ -249,30 +237,13 @@ pub fn reply(
         if party != Party::Receiver {
             return Err(AppError::forbidden());
         }
-        if !open_for_replies(status) {
+        if !status.takes_replies() {
             return Err(AppError::Conflict(format!(
                 "This referral is “{}”: it takes no more replies.",
                 status.label()
             )));
         }
-        for ((f, t), st) in files.iter().zip(&typed).zip(&staged) {
-            db::asks::insert_attachment(
-                c,
-                &db::asks::Attachment {
-                    id: db::new_id(),
-                    referral_id: id.into(),
-                    ask_id: None,
-                    purpose: "reply".into(),
-                    original_name: crate::domain::files::display_name(&f.name),
-                    stored_name: st.key.clone(),
-                    content_type: t.mime().into(),
-                    size_bytes: f.bytes.len() as i64,
-                    sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&f.bytes)),
-                    uploaded_by: me.clone(),
-                    uploaded_at: now,
-                },
-            )?;
-        }
+        record_files(c, id, None, "reply", &files, &typed, &staged, &me, now)?;
         let text = match (note.is_empty(), files.len()) {
             (false, 0) => format!("Reply by {via}: {note}"),
             (false, n) => format!("Reply by {via} with {n} file(s): {note}"),
@@ -364,7 +335,7 @@ pub fn resend(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
         let (r, status) = sender_only(c, caller, id)?;
-        if !open_for_replies(status) {
+        if !status.takes_replies() {
             return Err(AppError::Conflict(format!(
                 "This referral is “{}”: there is nothing to send.",
                 status.label()
@@ -470,7 +441,7 @@ pub fn delivery(svc: &Services, caller: &Caller, id: &str) -> AppResult<Option<D
     Ok(Some(Delivery {
         receiver_email: receiver.email,
         has_live_link: links.iter().any(|l| l.state == "valid"),
-        can_resend: open_for_replies(status),
+        can_resend: status.takes_replies(),
         links,
         mails,
     }))

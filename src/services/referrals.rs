@@ -1140,6 +1140,44 @@ pub(super) fn stage_files(
     Ok((typed, staged))
 }
 
+/// Writes the metadata rows of staged files (in the caller's transaction); publish the
+/// staged files as the transaction's last step.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one row per file needs its referral, ask, purpose, uploader and time"
+)]
+pub(super) fn record_files(
+    c: &mut DbConn,
+    referral_id: &str,
+    ask_id: Option<&str>,
+    purpose: &str,
+    files: &[NewAttachment],
+    typed: &[crate::domain::files::FileType],
+    staged: &[super::store::Staged],
+    uploaded_by: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    for ((f, t), st) in files.iter().zip(typed).zip(staged) {
+        db::asks::insert_attachment(
+            c,
+            &db::asks::Attachment {
+                id: db::new_id(),
+                referral_id: referral_id.into(),
+                ask_id: ask_id.map(str::to_string),
+                purpose: purpose.into(),
+                original_name: crate::domain::files::display_name(&f.name),
+                stored_name: st.key.clone(),
+                content_type: t.mime().into(),
+                size_bytes: f.bytes.len() as i64,
+                sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&f.bytes)),
+                uploaded_by: uploaded_by.into(),
+                uploaded_at: now,
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// What the receiver may see of the snapshot: the sections the patient's live consent to
 /// this receiver covers, or `None` without one.
 pub(super) fn shared_with_receiver(c: &mut DbConn, r: &Referral) -> AppResult<Option<Snapshot>> {
@@ -1213,24 +1251,17 @@ pub fn attach(
             _ => None,
         };
         let n = staged.len();
-        for ((f, t), st) in files.iter().zip(&typed).zip(&staged) {
-            db::asks::insert_attachment(
-                c,
-                &db::asks::Attachment {
-                    id: db::new_id(),
-                    referral_id: id.into(),
-                    ask_id: ask.clone(),
-                    purpose: purpose.into(),
-                    original_name: crate::domain::files::display_name(&f.name),
-                    stored_name: st.key.clone(),
-                    content_type: t.mime().into(),
-                    size_bytes: f.bytes.len() as i64,
-                    sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&f.bytes)),
-                    uploaded_by: me.clone(),
-                    uploaded_at: now,
-                },
-            )?;
-        }
+        record_files(
+            c,
+            id,
+            ask.as_deref(),
+            purpose,
+            &files,
+            &typed,
+            &staged,
+            &me,
+            now,
+        )?;
         event(
             c,
             id,

@@ -33,10 +33,7 @@ impl LinkPage {
         self.v.commands.iter().any(|x| x.as_str() == c)
     }
     fn open(&self) -> bool {
-        !matches!(
-            self.v.status.as_str(),
-            "completed" | "cancelled" | "rejected" | "declined_by_patient"
-        )
+        self.v.status.takes_replies()
     }
 }
 

@@ -491,6 +491,14 @@ pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<String, Ingest
     if !is_external(&mut conn, &r.receiver_id).map_err(unavailable)? {
         return Err(IngestError::BadTag);
     }
+    // Withdrawing the link withdraws the reply address too (a letter sent to the wrong
+    // person must not let them write into the referral); an expired link does not.
+    let links = db::mail::links_for(&mut conn, &id).map_err(|e| unavailable(e.into()))?;
+    if links.first().is_some_and(|l| l.revoked_at.is_some()) {
+        return Err(IngestError::Refused(
+            "the referring practitioner withdrew this referral's link and reply address".into(),
+        ));
+    }
     drop(conn);
     let from = msg
         .from()
@@ -519,13 +527,27 @@ pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<String, Ingest
         .filter(|c| *c == '\n' || !c.is_control())
         .take(8000)
         .collect();
-    let files: Vec<NewAttachment> = msg
+    // Mail clients attach signatures, vCards and invitations: those are left out (and
+    // named in the timeline) rather than losing the doctor's reply over them.
+    let (files, skipped): (Vec<NewAttachment>, Vec<NewAttachment>) = msg
         .attachments()
         .map(|a| NewAttachment {
             name: a.attachment_name().unwrap_or("attachment").to_string(),
             bytes: a.contents().to_vec(),
         })
-        .collect();
+        .partition(|f| crate::domain::files::sniff(&f.bytes[..f.bytes.len().min(512)]).is_some());
+    let text = if skipped.is_empty() {
+        text
+    } else {
+        let names: Vec<String> = skipped
+            .iter()
+            .map(|f| crate::domain::files::display_name(&f.name))
+            .collect();
+        format!(
+            "{text}\n(Not kept, not an accepted file type: {})",
+            names.join(", ")
+        )
+    };
     reply(svc, &caller, &id, &text, files, "e-mail").map_err(|e| match e {
         AppError::Invalid(f) => IngestError::Refused(
             f.iter()

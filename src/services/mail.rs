@@ -183,31 +183,29 @@ pub fn notify(
         let Some(rid) = referral_id else {
             return Ok(());
         };
-        let live = db::mail::links_for(c, rid)?
-            .into_iter()
-            .find(|l| l.revoked_at.is_none() && l.expires_at > now);
-        match live {
-            // The referral reaches them for the first time: the letter.
-            None if db::mail::for_referral(c, rid)?.is_empty() => {
-                queue_letter(cfg, c, rid, now)?;
-            }
-            // The sender revoked the link: they get nothing until it is re-sent.
-            None => {}
-            Some(link) => {
-                let m = new_mail(
-                    "external_update",
-                    (&user.email, &user.display_name),
-                    "Update on a referral sent to you through Handoff".into(),
-                    format!(
-                        "Dear {},\n\n{body}\n\nOpen the referral: {{link}}\n\n-- \nHandoff\n",
-                        user.display_name
-                    ),
-                    (Some(rid), Some(&link.id)),
-                    now,
-                );
-                db::mail::queue(c, &m)?;
-            }
-        }
+        let links = db::mail::links_for(c, rid)?;
+        let link = match links.first() {
+            // The referral reaches them for the first time: the letter, with its link.
+            None => return queue_letter(cfg, c, rid, now),
+            // The sender withdrew the link: nothing goes out until they re-send.
+            Some(l) if l.revoked_at.is_some() => return Ok(()),
+            // The link ran out: a new one, so the update can still be opened.
+            Some(l) if l.expires_at <= now => create_link(cfg, c, rid, &l.created_by, now)?,
+            Some(l) => l.clone(),
+        };
+        // The text names no patient: it travels as plain e-mail, and the link shows the rest.
+        let m = new_mail(
+            "external_update",
+            (&user.email, &user.display_name),
+            "Update on a referral sent to you through Handoff".into(),
+            format!(
+                "Dear {},\n\nThere is an update on a referral sent to you through Handoff.\n\nOpen the referral: {{link}}\n\n-- \nHandoff\n",
+                user.display_name
+            ),
+            (Some(rid), Some(&link.id)),
+            now,
+        );
+        db::mail::queue(c, &m)?;
         return Ok(());
     }
     if user.active && db::mail::email_notifications(c, user_id)? {

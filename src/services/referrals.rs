@@ -384,21 +384,23 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
     let now = svc.now();
     let mut input = d.input.clone();
     let mut ext_errors = FieldErrors::new();
-    if let Some([name, email, specialty, practice]) = &d.external {
-        let rec = crate::domain::mail::validate_external(
-            &mut ext_errors,
-            name,
-            email,
-            specialty,
-            practice,
-        );
-        input.receiver_id = if ext_errors.is_empty() {
-            db::write_tx(&mut conn, |c| super::external::find_or_create(c, &rec, now))?
-        } else {
-            // Not an id: keeps the composer's own check quiet while the external fields
-            // carry the errors.
-            "-".into()
-        };
+    // An outside doctor's account is made only once the whole draft is valid, in the
+    // draft's own transaction: a refused form leaves nothing behind.
+    let external = d
+        .external
+        .as_ref()
+        .map(|[name, email, specialty, practice]| {
+            crate::domain::mail::validate_external(
+                &mut ext_errors,
+                name,
+                email,
+                specialty,
+                practice,
+            )
+        });
+    if external.is_some() {
+        // Not an id: keeps the composer's own "choose a receiver" check quiet.
+        input.receiver_id = "-".into();
     }
     let files: Vec<SharedFile> = db::chart::load_chart(&mut conn, &patient.id)?
         .files
@@ -410,7 +412,6 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
         })
         .collect();
     let mut errors = ext_errors;
-    let external_invalid = !errors.is_empty();
     let draft = validate_composer(&input, d.sections.clone(), files, now.date());
     let receiver = if input.receiver_id.trim().is_empty() {
         None
@@ -418,8 +419,8 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
         receiver_card(&mut conn, input.receiver_id.trim())?
     };
     match &receiver {
-        // The external fields already say what is wrong.
-        None if external_invalid => {}
+        // The external fields say what is wrong, if anything.
+        None if external.is_some() => {}
         None => errors.add("receiver_id", "Choose who to refer to from the directory."),
         Some(r) if r.user.id == me => {
             errors.add("receiver_id", "You cannot refer a patient to yourself.")
@@ -462,6 +463,10 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
     let priority = Priority::parse(&draft.priority).unwrap_or(Priority::Routine);
     let see_by = draft.see_by.map(|d| d.format("%Y-%m-%d").to_string());
     db::write_tx(&mut conn, |c| {
+        let receiver_id = match &external {
+            Some(rec) => super::external::find_or_create(c, rec, now)?,
+            None => draft.receiver_id.clone(),
+        };
         if let Some((id, version)) = &d.existing {
             let r = db::referrals::get(c, id)?;
             if r.sender_id != me || r.patient_id != patient.id {
@@ -473,7 +478,7 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
                 *version,
                 &DraftChanges {
                     kind: kind.into(),
-                    receiver_id: draft.receiver_id.clone(),
+                    receiver_id: receiver_id.clone(),
                     priority: priority.as_str().into(),
                     priority_rank: priority.rank(),
                     see_by: see_by.clone(),
@@ -532,7 +537,7 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
                 patient_id: patient.id.clone(),
                 sender_id: me.clone(),
                 sender_clinic_id: patient.clinic_id.clone(),
-                receiver_id: draft.receiver_id.clone(),
+                receiver_id: receiver_id.clone(),
                 status: Status::Draft.as_str().into(),
                 version: 1,
                 priority: priority.as_str().into(),
@@ -1271,7 +1276,8 @@ pub fn attach(
             None,
             None,
             &format!("{n} file(s) attached"),
-            purpose == "outcome",
+            // The patient sees an outcome file unless the referral is doctor-only.
+            purpose == "outcome" && !r.doctor_only,
         )?;
         // An order is done when its report is in: the upload completes it.
         if purpose == "outcome" && rules::is_order(&r.kind) {
@@ -1319,7 +1325,13 @@ pub fn attach(
                 now,
             )?;
             if let Some(u) = &patient.user_id {
-                super::mail::notify(&svc.mail, c, u, Some(id), "Your report is ready.", now)?;
+                // A doctor-only report is not theirs to open: say only that it is done.
+                let text = if r.doctor_only {
+                    "Your test is done. Your doctor will discuss the result with you."
+                } else {
+                    "Your report is ready."
+                };
+                super::mail::notify(&svc.mail, c, u, Some(id), text, now)?;
             }
             audit(
                 c,

@@ -188,9 +188,10 @@ pub async fn link_reply_submit(
     payload: actix_multipart::Multipart,
 ) -> AppResult<HttpResponse> {
     let token = path.into_inner();
+    // The link is checked before a byte of the upload is read.
+    let h = holder(&ctx, token.clone(), "reply").await?;
     let limit = ctx.svc.max_upload_bytes as usize;
     let form = read_multipart(&req, payload, limit, limit * 4).await?;
-    let h = holder(&ctx, token.clone(), "reply").await?;
     let note = form.fields.get("reply").cloned().unwrap_or_default();
     let files: Vec<NewAttachment> = form
         .files

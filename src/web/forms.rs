@@ -109,7 +109,8 @@ pub async fn read_multipart(
     total: usize,
 ) -> AppResult<Multipart> {
     use futures_util::StreamExt;
-    const TEXT_LIMIT: usize = 4096;
+    // Text fields of upload forms carry notes and replies of up to 8,000 characters.
+    const TEXT_LIMIT: usize = 64 * 1024;
     let declared = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)

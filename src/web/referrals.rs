@@ -242,6 +242,7 @@ async fn save_and_maybe_send(
         ["ext_name", "ext_email", "ext_specialty", "ext_practice"]
             .map(|k| raw.get(k).cloned().unwrap_or_default())
     });
+    let chosen = file_ids.clone();
     let d = DraftInput {
         patient_id: patient_id.clone(),
         existing: existing.clone(),
@@ -274,7 +275,7 @@ async fn save_and_maybe_send(
                     ),
                 })
                 .await?;
-            keep_typed(&mut data, &raw);
+            keep_typed(&mut data, &raw, &chosen);
             return render_composer(
                 &ctx,
                 data,
@@ -315,7 +316,7 @@ async fn save_and_maybe_send(
             let mut data = ctx
                 .run(move |s, caller| svc::composer_for_draft(s, caller, &id3))
                 .await?;
-            keep_typed(&mut data, &raw);
+            keep_typed(&mut data, &raw, &chosen);
             let mut errors = errors;
             errors.add("action", "Saved as a draft; not sent.");
             html_status(
@@ -334,7 +335,8 @@ async fn save_and_maybe_send(
 }
 
 /// Puts what the user typed back into the composer.
-fn keep_typed(d: &mut ComposerData, raw: &HashMap<String, String>) {
+fn keep_typed(d: &mut ComposerData, raw: &HashMap<String, String>, file_ids: &[String]) {
+    d.chosen_files = file_ids.to_vec();
     for s in d.sections.iter_mut() {
         s.ticked = raw.contains_key(&format!("inc_{}", s.key));
         if let Some(t) = raw.get(&format!("txt_{}", s.key)) {
@@ -641,13 +643,14 @@ pub async fn redirect_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpR
             "Only a declined referral can be redirected, by its sender.".into(),
         ));
     }
+    let query = serde_urlencoded::to_string([
+        ("from", id.as_str()),
+        ("q", &v.receiver_practitioner.specialty.to_lowercase()),
+    ])
+    .map_err(|e| AppError::Internal(e.into()))?;
     Ok(see_other(&format!(
-        "/patients/{}/refer?from={id}&q={}",
-        v.patient.id,
-        v.receiver_practitioner
-            .specialty
-            .to_lowercase()
-            .replace(' ', "+")
+        "/patients/{}/refer?{query}",
+        v.patient.id
     )))
 }
 

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
 use actix_web::web;
-use sha2::{Digest, Sha256};
 
 use super::extract::{SESSION_USER, random_token};
 use crate::db::{self, sessions::SessionRow};
@@ -26,9 +25,9 @@ impl DbSessionStore {
     }
 }
 
-/// Sessions are stored under the SHA-256 of their key.
+/// Sessions are stored under the SHA-256 of their key, like signed links.
 pub fn key_hash(key: &str) -> String {
-    hex::encode(Sha256::digest(key.as_bytes()))
+    crate::domain::mail::token_hash(key)
 }
 
 fn user_of(state: &State) -> Option<String> {

@@ -1102,6 +1102,8 @@ async fn a_lab_order_carries_its_tests_and_completes_when_the_report_is_uploaded
     let patient = app.login(PATIENT_A, PW).await;
     let (_, mine) = app.get(&patient.client, "/portal/referrals").await;
     assert!(mine.contains("Report ready"));
+    let (_, notes) = app.get(&patient.client, "/notifications").await;
+    assert!(notes.contains("Your report is ready."));
     let (_, page) = app.get(&patient.client, &format!("/referrals/{id}")).await;
     let href = page
         .split("href=\"")

@@ -483,7 +483,7 @@ async fn every_post_route_refuses_a_missing_or_wrong_csrf_token() {
     let app = TestApp::spawn().await;
     let s = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let before = count_complaints(&app);
+    let before = (count_complaints(&app), count_audit(&app));
     for (m, p) in ROUTES.iter().filter(|(m, _)| *m == "post") {
         if *p == handoff::web::middleware::INGEST_PATH {
             continue; // bearer-token endpoint for MTAs, tested in external.rs
@@ -505,10 +505,24 @@ async fn every_post_route_refuses_a_missing_or_wrong_csrf_token() {
             assert!(body.contains("security token"), "{p}: the page says why");
         }
     }
-    assert_eq!(count_complaints(&app), before, "nothing was written");
+    // Every change writes an audit row: none means no POST reached a handler.
+    assert_eq!(
+        (count_complaints(&app), count_audit(&app)),
+        before,
+        "nothing was written"
+    );
     // The session is still valid: the token was refused, not the user.
     let (status, _) = app.get(&s.client, "/patients").await;
     assert_eq!(status, StatusCode::OK);
+}
+
+fn count_audit(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    use handoff::db::schema::audit_events;
+    audit_events::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap()
 }
 
 fn count_complaints(app: &TestApp) -> i64 {

@@ -45,7 +45,7 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
     let (mail_wake, mail_rx) = std::sync::mpsc::channel();
     let svc = Services {
         views: crate::services::spawn_view_auditor(auditor_pool),
-        mail: std::sync::Arc::new(crate::services::mail::MailConfig::new(
+        mail: std::sync::Arc::new(crate::services::MailConfig::new(
             settings.mail.clone(),
             key.master(),
             &settings.data_dir,

@@ -10,8 +10,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// The tree to check: this crate's, or another checkout's (`HOUSE_ROOT`, to measure an
+/// older commit with the same reader).
+fn root() -> PathBuf {
+    std::env::var_os("HOUSE_ROOT")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 fn src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+    root().join("src")
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -111,7 +118,11 @@ fn paths_in(code: &str) -> Vec<Vec<String>> {
                     j += 1;
                 }
                 segs.push(chars[s..j].iter().collect::<String>());
-                if j + 2 < chars.len() && chars[j] == ':' && chars[j + 1] == ':' && is_ident(chars[j + 2]) {
+                if j + 2 < chars.len()
+                    && chars[j] == ':'
+                    && chars[j + 1] == ':'
+                    && is_ident(chars[j + 2])
+                {
                     j += 2;
                 } else {
                     break;
@@ -209,8 +220,8 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
             if let Some(t) = target
                 && t != me
                 && !t.is_empty()
-                // A parent naming its own child module's items is how Rust re-exports;
-                // only a child importing from its ancestor plus the reverse makes a circle.
+            // A parent naming its own child module's items is how Rust re-exports;
+            // only a child importing from its ancestor plus the reverse makes a circle.
             {
                 edges.insert(t.join("::"));
             }
@@ -286,7 +297,11 @@ fn circles(g: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
 #[test]
 fn no_two_modules_import_each_other() {
     let g = graph();
-    assert!(g.len() > 40, "the graph reader found only {} modules", g.len());
+    assert!(
+        g.len() > 40,
+        "the graph reader found only {} modules",
+        g.len()
+    );
     let found = circles(&g);
     let described: Vec<String> = found
         .iter()

@@ -81,7 +81,7 @@ pub type TimesRow = (
     String,
     String,
     String,
-    String,
+    crate::domain::referral::Status,
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,

@@ -30,6 +30,14 @@ pub fn get(conn: &mut DbConn, id: &str) -> QueryResult<Clinic> {
         .first(conn)
 }
 
+/// Whether the clinic asks its patients to approve referrals before they leave.
+pub fn requires_patient_approval(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    clinics::table
+        .find(id)
+        .select(clinics::requires_patient_approval)
+        .first(conn)
+}
+
 pub fn find_by_name(conn: &mut DbConn, name: &str) -> QueryResult<Option<Clinic>> {
     clinics::table
         .filter(clinics::name.eq(name))

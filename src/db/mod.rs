@@ -19,6 +19,7 @@ pub mod schedule;
 pub mod schema;
 pub mod sessions;
 pub mod threads;
+pub mod types;
 pub mod users;
 
 use std::time::Duration;

@@ -5,17 +5,18 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{consents, patients, referral_events, referrals, users};
+use crate::domain::referral::{ALL_STATUSES, Kind, OPEN_LOOP, Status};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = referrals)]
 pub struct Referral {
     pub id: String,
-    pub kind: String,
+    pub kind: Kind,
     pub patient_id: String,
     pub sender_id: String,
     pub sender_clinic_id: String,
     pub receiver_id: String,
-    pub status: String,
+    pub status: Status,
     pub version: i64,
     pub priority: String,
     pub priority_rank: i64,
@@ -47,7 +48,7 @@ pub struct Referral {
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = referrals)]
 pub struct DraftChanges {
-    pub kind: String,
+    pub kind: Kind,
     pub receiver_id: String,
     pub priority: String,
     pub priority_rank: i64,
@@ -64,7 +65,7 @@ pub struct DraftChanges {
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = referrals)]
 pub struct TransitionChanges {
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub updated_at: Option<NaiveDateTime>,
     pub waiting_since: Option<NaiveDateTime>,
     pub submitted_at: Option<NaiveDateTime>,
@@ -88,8 +89,8 @@ pub struct Event {
     pub at: NaiveDateTime,
     pub actor_id: Option<String>,
     pub kind: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
     pub note: String,
     pub patient_visible: bool,
 }
@@ -131,7 +132,7 @@ pub fn update_draft(
     diesel::update(
         referrals::table
             .filter(referrals::id.eq(id))
-            .filter(referrals::status.eq("draft"))
+            .filter(referrals::status.eq(Status::Draft))
             .filter(referrals::version.eq(version)),
     )
     .set((c, referrals::version.eq(referrals::version + 1)))
@@ -143,7 +144,7 @@ pub fn update_draft(
 pub fn compare_and_set(
     conn: &mut DbConn,
     id: &str,
-    from: &str,
+    from: Status,
     version: i64,
     c: &TransitionChanges,
 ) -> QueryResult<usize> {
@@ -264,20 +265,17 @@ fn with_names(conn: &mut DbConn, rows: Vec<Referral>) -> QueryResult<Vec<ListRow
 }
 
 /// Statuses in which a referral has reached its receiver.
-pub const RECEIVED: [&str; 7] = [
-    "sent",
-    "need_info",
-    "visit_required",
-    "accepted",
-    "completed",
-    "rejected",
-    "cancelled",
-];
+fn received() -> Vec<Status> {
+    ALL_STATUSES
+        .into_iter()
+        .filter(|s| s.reached_receiver())
+        .collect()
+}
 
 /// Inbox filters and position.
 #[derive(Debug, Clone, Default)]
 pub struct InboxQuery {
-    pub statuses: Vec<String>,
+    pub statuses: Vec<Status>,
     pub priority: Option<String>,
     pub sender_id: Option<String>,
     pub received_from: Option<NaiveDateTime>,
@@ -294,7 +292,7 @@ pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResul
         .filter(referrals::receiver_id.eq(receiver_id))
         .into_boxed();
     // Never anything the receiver has not been handed, whatever the filter asks for.
-    query = query.filter(referrals::status.eq_any(RECEIVED));
+    query = query.filter(referrals::status.eq_any(received()));
     if !q.statuses.is_empty() {
         query = query.filter(referrals::status.eq_any(q.statuses.clone()));
     }
@@ -342,10 +340,10 @@ pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResul
 }
 
 /// How many of a receiver's referrals are in each status.
-pub fn inbox_counts(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(String, i64)>> {
+pub fn inbox_counts(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(Status, i64)>> {
     referrals::table
         .filter(referrals::receiver_id.eq(receiver_id))
-        .filter(referrals::status.eq_any(RECEIVED))
+        .filter(referrals::status.eq_any(received()))
         .group_by(referrals::status)
         .select((referrals::status, diesel::dsl::count_star()))
         .load(conn)
@@ -356,7 +354,7 @@ pub fn inbox_counts(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(St
 pub fn inbox_senders(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(String, String)>> {
     let ids: Vec<String> = referrals::table
         .filter(referrals::receiver_id.eq(receiver_id))
-        .filter(referrals::status.eq_any(RECEIVED))
+        .filter(referrals::status.eq_any(received()))
         .select(referrals::sender_id)
         .distinct()
         .load(conn)?;
@@ -371,14 +369,14 @@ pub fn inbox_senders(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(S
 pub fn sent_by(
     conn: &mut DbConn,
     sender_id: &str,
-    status: Option<&str>,
+    status: Option<Status>,
     limit: i64,
 ) -> QueryResult<Vec<ListRow>> {
     let mut q = referrals::table
         .filter(referrals::sender_id.eq(sender_id))
         .into_boxed();
     if let Some(s) = status {
-        q = q.filter(referrals::status.eq(s.to_string()));
+        q = q.filter(referrals::status.eq(s));
     }
     let rows = q
         .order((referrals::updated_at.desc(), referrals::id.desc()))
@@ -397,7 +395,7 @@ pub fn open_loops_between(
 ) -> QueryResult<i64> {
     referrals::table
         .filter(referrals::sender_id.eq(sender_id))
-        .filter(referrals::status.eq_any(crate::domain::referral::OPEN_LOOP))
+        .filter(referrals::status.eq_any(OPEN_LOOP))
         .filter(referrals::submitted_at.ge(from))
         .filter(referrals::submitted_at.lt(to))
         .count()
@@ -408,7 +406,7 @@ pub fn open_loops_between(
 pub fn oldest_open(conn: &mut DbConn, sender_id: &str, limit: i64) -> QueryResult<Vec<ListRow>> {
     let rows = referrals::table
         .filter(referrals::sender_id.eq(sender_id))
-        .filter(referrals::status.eq_any(crate::domain::referral::OPEN_LOOP))
+        .filter(referrals::status.eq_any(OPEN_LOOP))
         .order((referrals::submitted_at.asc(), referrals::id.asc()))
         .limit(limit)
         .select(Referral::as_select())
@@ -437,7 +435,7 @@ pub fn set_what_to_bring(
     .execute(conn)
 }
 
-pub fn sent_counts(conn: &mut DbConn, sender_id: &str) -> QueryResult<Vec<(String, i64)>> {
+pub fn sent_counts(conn: &mut DbConn, sender_id: &str) -> QueryResult<Vec<(Status, i64)>> {
     referrals::table
         .filter(referrals::sender_id.eq(sender_id))
         .group_by(referrals::status)
@@ -449,7 +447,7 @@ pub fn sent_counts(conn: &mut DbConn, sender_id: &str) -> QueryResult<Vec<(Strin
 pub fn for_patient(conn: &mut DbConn, patient_id: &str) -> QueryResult<Vec<ListRow>> {
     let rows = referrals::table
         .filter(referrals::patient_id.eq(patient_id))
-        .filter(referrals::status.ne("draft"))
+        .filter(referrals::status.ne(Status::Draft))
         .order((referrals::created_at.desc(), referrals::id.desc()))
         .select(Referral::as_select())
         .load(conn)?;

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::DbConn;
 use super::practices::Practice;
 use super::schema::{appointments, patients, practice_days_off, practice_hours, practices, users};
-use crate::domain::schedule::Hours;
+use crate::domain::schedule::{Hours, VisitStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = appointments)]
@@ -16,7 +16,7 @@ pub struct Appointment {
     pub patient_id: String,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
-    pub status: String,
+    pub status: VisitStatus,
     pub referral_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub cancelled_at: Option<NaiveDateTime>,
@@ -109,7 +109,7 @@ pub fn taken(
 ) -> QueryResult<Vec<NaiveDateTime>> {
     appointments::table
         .filter(appointments::practitioner_id.eq(practitioner_id))
-        .filter(appointments::status.ne("cancelled"))
+        .filter(appointments::status.ne(VisitStatus::Cancelled))
         .filter(appointments::starts_at.ge(from))
         .filter(appointments::starts_at.lt(to))
         .select(appointments::starts_at)
@@ -134,21 +134,21 @@ pub fn cancel(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<usi
     diesel::update(
         appointments::table
             .filter(appointments::id.eq(id))
-            .filter(appointments::status.eq("booked")),
+            .filter(appointments::status.eq(VisitStatus::Booked)),
     )
     .set((
-        appointments::status.eq("cancelled"),
+        appointments::status.eq(VisitStatus::Cancelled),
         appointments::cancelled_at.eq(at),
     ))
     .execute(conn)
 }
 
 /// Marks a booked appointment attended or no-show (compare-and-set); rows changed.
-pub fn mark(conn: &mut DbConn, id: &str, status: &str) -> QueryResult<usize> {
+pub fn mark(conn: &mut DbConn, id: &str, status: VisitStatus) -> QueryResult<usize> {
     diesel::update(
         appointments::table
             .filter(appointments::id.eq(id))
-            .filter(appointments::status.eq("booked")),
+            .filter(appointments::status.eq(VisitStatus::Booked)),
     )
     .set(appointments::status.eq(status))
     .execute(conn)
@@ -183,7 +183,7 @@ pub fn for_practitioner(
     appointments::table
         .inner_join(patients::table.on(patients::id.eq(appointments::patient_id)))
         .filter(appointments::practitioner_id.eq(practitioner_id))
-        .filter(appointments::status.ne("cancelled"))
+        .filter(appointments::status.ne(VisitStatus::Cancelled))
         .filter(appointments::starts_at.ge(from))
         .filter(appointments::starts_at.lt(to))
         .order(appointments::starts_at.asc())

@@ -112,8 +112,8 @@ pub struct ReferralTimes {
 }
 
 impl ReferralTimes {
-    /// Whether a stored status is an open loop.
-    pub fn is_open(status: &str) -> bool {
+    /// Whether a status is an open loop.
+    pub fn is_open(status: super::referral::Status) -> bool {
         super::referral::OPEN_LOOP.contains(&status)
     }
 }
@@ -519,7 +519,10 @@ mod tests {
         let d = deltas(&sent, &cancelled);
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].0.metric, d[0].1), (Metric::Open, -1));
-        assert!(ReferralTimes::is_open("rejected") && !ReferralTimes::is_open("completed"));
+        assert!(
+            ReferralTimes::is_open(super::super::referral::Status::Rejected)
+                && !ReferralTimes::is_open(super::super::referral::Status::Completed)
+        );
     }
 
     #[test]

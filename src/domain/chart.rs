@@ -147,6 +147,15 @@ pub const MEDICATION_STATUSES: [(&str, &str); 3] = [
     ("stopped", "Stopped"),
 ];
 
+/// How a stored medication status reads; anything unknown reads as stopped (never as
+/// current, which would invite a clinician to rely on it).
+pub fn medication_status_label(s: &str) -> &'static str {
+    MEDICATION_STATUSES
+        .iter()
+        .find(|(k, _)| *k == s)
+        .map_or("Stopped", |(_, l)| l)
+}
+
 /// A medication as typed.
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct MedicationInput {

@@ -24,6 +24,56 @@ pub const WEEKDAYS: [&str; 7] = [
     "Sunday",
 ];
 
+/// Where a booked visit stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VisitStatus {
+    Booked,
+    Attended,
+    NoShow,
+    Cancelled,
+}
+
+/// Every visit status.
+pub const ALL_VISIT_STATUSES: [VisitStatus; 4] = [
+    VisitStatus::Booked,
+    VisitStatus::Attended,
+    VisitStatus::NoShow,
+    VisitStatus::Cancelled,
+];
+
+impl VisitStatus {
+    /// The value stored in `appointments.status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitStatus::Booked => "booked",
+            VisitStatus::Attended => "attended",
+            VisitStatus::NoShow => "no_show",
+            VisitStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(s: &str) -> Option<VisitStatus> {
+        ALL_VISIT_STATUSES.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// How both the patient and the practitioner read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            VisitStatus::Booked => "Booked",
+            VisitStatus::Attended => "Attended",
+            VisitStatus::NoShow => "Missed",
+            VisitStatus::Cancelled => "Cancelled",
+        }
+    }
+}
+
+impl std::fmt::Display for VisitStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// How far ahead patients can book.
 pub const BOOKING_DAYS: i64 = 28;
 

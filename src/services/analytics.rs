@@ -31,7 +31,7 @@ fn times_of(r: &Referral) -> ReferralTimes {
         accepted_at: r.accepted_at,
         completed_at: r.completed_at,
         reject_code: r.reject_code.clone(),
-        open: ReferralTimes::is_open(&r.status),
+        open: ReferralTimes::is_open(r.status),
     }
 }
 
@@ -66,10 +66,7 @@ pub fn track(c: &mut DbConn, before: &Referral, changes: &TransitionChanges) -> 
         accepted_at: changes.accepted_at.or(old.accepted_at),
         completed_at: changes.completed_at.or(old.completed_at),
         reject_code: changes.reject_code.clone().or(old.reject_code.clone()),
-        open: changes
-            .status
-            .as_deref()
-            .map_or(old.open, ReferralTimes::is_open),
+        open: changes.status.map_or(old.open, ReferralTimes::is_open),
     };
     let d = rules::deltas(&old, &new);
     if d.is_empty() {
@@ -148,7 +145,7 @@ pub fn backfill_if_needed(svc: &Services) -> AppResult<usize> {
                         accepted_at: *acc_at,
                         completed_at: *comp,
                         reject_code: code.clone(),
-                        open: ReferralTimes::is_open(status),
+                        open: ReferralTimes::is_open(*status),
                     },
                     sender,
                     receiver,

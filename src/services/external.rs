@@ -5,7 +5,8 @@
 use chrono::NaiveDateTime;
 use mail_parser::MimeHeaders;
 
-use super::referrals::{NewAttachment, event, load_for, record_files, stage_files};
+use super::referrals::access::{EventRow, event, load_for};
+use super::referrals::attachments::{NewAttachment, record_files, stage_files};
 use super::{AuditEntry, Caller, Services, audit, audit_for_clinic};
 use crate::db::{self, DbConn, referrals::Referral};
 use crate::domain::forms::FieldErrors;
@@ -249,7 +250,19 @@ pub fn reply(
             (false, n) => format!("Reply by {via} with {n} file(s): {note}"),
             (true, n) => format!("Reply by {via}: {n} file(s)"),
         };
-        event(c, id, now, Some(&me), "reply", None, None, &text, false)?;
+        event(
+            c,
+            id,
+            now,
+            Some(&me),
+            EventRow {
+                kind: "reply",
+                from: None,
+                to: None,
+                note: &text,
+                patient_visible: false,
+            },
+        )?;
         let who = db::users::get(c, &me)?.display_name;
         let patient = db::patients::get(c, &r.patient_id)?;
         super::mail::notify(
@@ -306,11 +319,13 @@ pub fn revoke(svc: &Services, caller: &Caller, id: &str) -> AppResult<usize> {
                 id,
                 now,
                 caller.user_id().ok(),
-                "link_revoked",
-                None,
-                None,
-                "The link to the outside doctor was withdrawn",
-                false,
+                EventRow {
+                    kind: "link_revoked",
+                    from: None,
+                    to: None,
+                    note: "The link to the outside doctor was withdrawn",
+                    patient_visible: false,
+                },
             )?;
             audit(
                 c,
@@ -348,11 +363,13 @@ pub fn resend(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
             id,
             now,
             caller.user_id().ok(),
-            "link_sent",
-            None,
-            None,
-            "The letter was sent again with a new link",
-            false,
+            EventRow {
+                kind: "link_sent",
+                from: None,
+                to: None,
+                note: "The letter was sent again with a new link",
+                patient_visible: false,
+            },
         )?;
         audit(
             c,

@@ -12,7 +12,7 @@ use typst_layout::PagedDocument;
 
 use super::Services;
 use crate::db::{self, DbConn, referrals::Referral};
-use crate::domain::referral::{self as rules, PRIORITIES};
+use crate::domain::referral::PRIORITIES;
 use crate::domain::snapshot::Snapshot;
 use crate::error::{AppError, AppResult};
 
@@ -133,7 +133,7 @@ pub fn render(conn: &mut DbConn, r: &Referral, link: Option<&LetterLink>) -> App
     let clinic = db::clinics::get(conn, &r.sender_clinic_id)?;
     let (receiver, receiver_p) = db::users::get_practitioner(conn, &r.receiver_id)?;
     let receiver_clinic = db::clinics::get(conn, &receiver_p.clinic_id)?;
-    let shared = super::referrals::shared_with_receiver(conn, r)?;
+    let shared = super::referrals::access::shared_with_receiver(conn, r)?;
     let data = LetterData {
         date: r
             .submitted_at
@@ -170,7 +170,7 @@ pub fn render(conn: &mut DbConn, r: &Referral, link: Option<&LetterLink>) -> App
             .map_or(r.priority.clone(), |(_, l)| l.to_string()),
         see_by: r.see_by.clone().unwrap_or_default(),
         reason: r.reason.clone(),
-        message: if rules::is_order(&r.kind) {
+        message: if r.kind.is_order() {
             format!("Tests asked for:\n{}", r.message)
         } else {
             r.message.clone()

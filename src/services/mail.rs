@@ -6,63 +6,24 @@
 //! link's id, and the worker derives the token from the link's nonce and the server key
 //! when it sends.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use hmac::{Hmac, Mac};
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 use rand::RngCore;
-use sha2::Sha256;
 
+use super::context::MailConfig;
 use super::{AuditEntry, Caller, audit_for_clinic};
 use crate::clock::SharedClock;
-use crate::config::MailSettings;
 use crate::db::{self, DbConn, Pool, mail::Mail};
 use crate::domain::mail as rules;
 use crate::domain::policy::Actor;
 use crate::error::{AppError, AppResult};
-
-/// Mail settings and the key that signs links and reply addresses.
-pub struct MailConfig {
-    pub settings: MailSettings,
-    /// HMAC key derived from the server secret (never stored in the database).
-    pub key: [u8; 32],
-    /// Where mail goes when no SMTP server is configured.
-    pub out_dir: PathBuf,
-}
-
-impl MailConfig {
-    /// Derives the link key from the server's master secret.
-    pub fn new(settings: MailSettings, master: &[u8], data_dir: &std::path::Path) -> MailConfig {
-        let mut m = Hmac::<Sha256>::new_from_slice(master).expect("any key length");
-        m.update(b"handoff: links and reply addresses, v1");
-        MailConfig {
-            settings,
-            key: m.finalize().into_bytes().into(),
-            out_dir: data_dir.join("mail-out"),
-        }
-    }
-
-    /// The public address of a link.
-    pub fn link_url(&self, nonce: &str) -> String {
-        format!(
-            "{}/l/{}",
-            self.settings.public_url.trim_end_matches('/'),
-            rules::link_token(&self.key, nonce)
-        )
-    }
-
-    /// The reply address of a referral.
-    pub fn reply_address(&self, referral_id: &str) -> String {
-        rules::reply_address(&self.key, referral_id, &self.settings.reply_domain)
-    }
-}
 
 /// A new signed link for a referral, valid for the configured number of days. Earlier
 /// links stay as they are (revoke them first to replace them).

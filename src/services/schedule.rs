@@ -8,9 +8,11 @@ use crate::db::practices::Practice as PracticeRow;
 use crate::db::schedule::Appointment;
 use crate::db::{self, DbConn};
 use crate::domain::policy::{Action, Actor};
-use crate::domain::referral::Status;
+use crate::domain::referral::offers::{Offer, Visit, visit_offers};
+use crate::domain::referral::{Party, Status};
 use crate::domain::schedule::{
-    BOOKING_DAYS, Hours, PracticeInput, fmt_hhmm, free_slots, is_slot, validate_practice,
+    BOOKING_DAYS, Hours, PracticeInput, VisitStatus, fmt_hhmm, free_slots, is_slot,
+    validate_practice,
 };
 use crate::error::{AppError, AppResult};
 
@@ -199,10 +201,7 @@ pub fn book(
         let referral = match referral_id.as_deref() {
             Some(rid) => {
                 let r = db::referrals::get(c, rid)?;
-                let wants_visit = matches!(
-                    Status::parse(&r.status),
-                    Some(Status::VisitRequired | Status::Accepted)
-                );
+                let wants_visit = matches!(r.status, Status::VisitRequired | Status::Accepted);
                 if &r.patient_id != pid || r.receiver_id != practitioner_id || !wants_visit {
                     return Err(AppError::NotFound);
                 }
@@ -220,7 +219,7 @@ pub fn book(
                     patient_id: pid.clone(),
                     starts_at: t,
                     ends_at: t + Duration::minutes(p.visit_minutes),
-                    status: "booked".into(),
+                    status: VisitStatus::Booked,
                     referral_id: referral.as_ref().map(|r| r.id.clone()),
                     created_at: now,
                     cancelled_at: None,
@@ -323,6 +322,19 @@ pub fn cancel(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
         if &a.patient_id != pid {
             return Err(AppError::NotFound);
         }
+        // The same rule that shows the Cancel button: a visit that has begun is the
+        // practice's to mark, not the patient's to cancel.
+        let visit = Visit {
+            id: a.id.clone(),
+            status: a.status,
+            starts_at: a.starts_at,
+        };
+        let offered = visit_offers(&visit, Party::Patient, now);
+        if a.status == VisitStatus::Booked && !offered.contains(&Offer::CancelVisit(a.id.clone())) {
+            return Err(AppError::Conflict(
+                "This visit has already begun, so it can no longer be cancelled here. Please contact the practice.".into(),
+            ));
+        }
         if db::schedule::cancel(c, id, now)? == 0 {
             return Err(AppError::Conflict(
                 "This appointment is no longer booked.".into(),
@@ -388,7 +400,11 @@ pub fn mark_visit(
         if a.starts_at > now {
             return Err(AppError::Conflict("This visit has not started yet.".into()));
         }
-        let status = if attended { "attended" } else { "no_show" };
+        let status = if attended {
+            VisitStatus::Attended
+        } else {
+            VisitStatus::NoShow
+        };
         if db::schedule::mark(c, id, status)? == 0 {
             return Err(AppError::Conflict(
                 "This visit was already marked or cancelled.".into(),

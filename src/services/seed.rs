@@ -601,12 +601,13 @@ pub fn generate_referrals(svc: &Services, n: usize, receiver_email: &str) -> App
                 let created = now - Duration::minutes(((k * 7919) % (90 * 24 * 60)) as i64 + 60);
                 rows.push(Referral {
                     id: db::new_id(),
-                    kind: "specialist".into(),
+                    kind: crate::domain::referral::Kind::Specialist,
                     patient_id: patient.clone(),
                     sender_id: sender.clone(),
                     sender_clinic_id: clinic.clone(),
                     receiver_id: receiver.id.clone(),
-                    status: status.into(),
+                    status: crate::domain::referral::Status::parse(status)
+                        .expect("the generator writes only known statuses"),
                     version: 3,
                     priority: priority.as_str().into(),
                     priority_rank: priority.rank(),
@@ -616,7 +617,8 @@ pub fn generate_referrals(svc: &Services, n: usize, receiver_email: &str) -> App
                     doctor_only: false,
                     snapshot: "{\"sections\":[],\"files\":[]}".into(),
                     scope: String::new(),
-                    what_to_bring: crate::domain::referral::default_what_to_bring("specialist")
+                    what_to_bring: crate::domain::referral::Kind::Specialist
+                        .default_what_to_bring()
                         .into(),
                     redirected_from: None,
                     redirected_to: None,
@@ -660,7 +662,7 @@ fn insert_generated(
                 accepted_at: r.accepted_at,
                 completed_at: r.completed_at,
                 reject_code: r.reject_code.clone(),
-                open: crate::domain::analytics::ReferralTimes::is_open(&r.status),
+                open: crate::domain::analytics::ReferralTimes::is_open(r.status),
             },
             &r.sender_id,
             &r.receiver_id,
@@ -717,7 +719,9 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
         .collect();
     let now = svc.now();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let what_to_bring = crate::domain::referral::default_what_to_bring("specialist").to_string();
+    let what_to_bring = crate::domain::referral::Kind::Specialist
+        .default_what_to_bring()
+        .to_string();
     db::analytics::bulk_cache(&mut conn, true)?;
     let written = db::write_tx(&mut conn, |c| -> AppResult<usize> {
         let indexes = db::analytics::drop_referral_indexes(c)?;
@@ -781,12 +785,13 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
                 }
                 rows.push(Referral {
                     id: db::new_id(),
-                    kind: "specialist".into(),
+                    kind: crate::domain::referral::Kind::Specialist,
                     patient_id: patient.clone(),
                     sender_id: sender.clone(),
                     sender_clinic_id: clinic.clone(),
                     receiver_id: receiver.clone(),
-                    status: status.into(),
+                    status: crate::domain::referral::Status::parse(status)
+                        .expect("the generator writes only known statuses"),
                     version: 3,
                     priority: priority.as_str().into(),
                     priority_rank: priority.rank(),
@@ -823,7 +828,7 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
                         accepted_at: r.accepted_at,
                         completed_at: r.completed_at,
                         reject_code: r.reject_code.clone(),
-                        open: crate::domain::analytics::ReferralTimes::is_open(&r.status),
+                        open: crate::domain::analytics::ReferralTimes::is_open(r.status),
                     },
                     &r.sender_id,
                     &r.receiver_id,

@@ -8,7 +8,7 @@ use crate::db::threads::{Message, Thread};
 use crate::db::{self, DbConn};
 use crate::domain::forms::{FieldErrors, required_text};
 use crate::domain::policy::{Action, Actor};
-use crate::domain::referral::{Status, booking_prompt};
+use crate::domain::referral::booking_prompt;
 use crate::error::{AppError, AppResult};
 
 fn find_or_create(
@@ -125,6 +125,8 @@ pub struct ThreadSummary {
     pub id: String,
     pub with: String,
     pub kind: String,
+    /// Between two practitioners (not with a patient).
+    pub with_colleague: bool,
     pub last_message_at: NaiveDateTime,
     pub unread: i64,
 }
@@ -143,6 +145,7 @@ pub fn list(svc: &Services, caller: &Caller) -> AppResult<Vec<ThreadSummary>> {
             with: other_name(&mut conn, &t, &ids)?,
             unread: db::threads::unread_count(&mut conn, &t.id, &me, since)?,
             id: t.id,
+            with_colleague: t.kind == "pp",
             kind: t.kind,
             last_message_at: t.last_message_at,
         });
@@ -233,7 +236,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ThreadView> 
 /// shows booking prompts, and the referral is at a stage where a visit is wanted.
 pub fn booking_for(c: &mut DbConn, referral_id: &str) -> AppResult<Option<String>> {
     let r = db::referrals::get(c, referral_id)?;
-    let status = Status::parse(&r.status).unwrap_or(Status::Draft);
+    let status = r.status;
     let has_practice = db::practices::get(c, &r.receiver_id)?.is_some();
     let (_, p) = db::users::get_practitioner(c, &r.receiver_id)?;
     let shows = db::clinics::get(c, &p.clinic_id)?.show_booking_prompts;

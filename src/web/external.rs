@@ -9,13 +9,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 
+use super::command_forms::CommandForms;
 use super::extract::{Ctx, Layout};
-use super::forms::{FormState, read_multipart};
+use super::forms::{FormState, read_multipart, read_pairs};
 use super::{html_status, see_other};
-use crate::domain::referral::{Command, REJECT_REASONS};
+use crate::domain::referral::Command;
+use crate::domain::referral::form::CommandForm;
+use crate::domain::referral::offers::Offer;
 use crate::error::{AppError, AppResult};
 use crate::services::external::{self as ext, IngestError, LinkHolder};
-use crate::services::referrals::{self as svc, CommandInput, NewAttachment, ReferralView};
+use crate::services::referrals::{self as svc, NewAttachment, ReferralView};
 
 #[derive(Template)]
 #[template(path = "link/show.html")]
@@ -23,17 +26,14 @@ struct LinkPage {
     l: Layout,
     v: ReferralView,
     f: FormState,
+    cmd: CommandForms,
     token: String,
     expires_at: NaiveDateTime,
-    reasons: &'static [(&'static str, &'static str)],
 }
 
 impl LinkPage {
-    fn can(&self, c: &str) -> bool {
-        self.v.commands.iter().any(|x| x.as_str() == c)
-    }
-    fn open(&self) -> bool {
-        self.v.status.takes_replies()
+    fn offered(&self, o: Offer) -> bool {
+        self.v.offers.has(&o)
     }
 }
 
@@ -57,11 +57,11 @@ async fn render(
         status,
         &LinkPage {
             l: ctx.layout("Referral", "").await,
+            cmd: CommandForms::new(&v, format!("/l/{token}"), true),
             v,
             f,
             token,
             expires_at: h.expires_at,
-            reasons: &REJECT_REASONS,
         },
     )
 }
@@ -115,9 +115,9 @@ async fn link_command(
     cmd: Command,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let input: CommandInput = serde_urlencoded::from_bytes(&body)
-        .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
-    let raw: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let pairs = read_pairs(&body)?;
+    let input = CommandForm::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let raw: HashMap<String, String> = pairs.into_iter().collect();
     let h = holder(&ctx, token.clone(), cmd.as_str()).await?;
     let (caller, id) = (h.caller.clone(), h.referral_id.clone());
     match ctx
@@ -125,13 +125,7 @@ async fn link_command(
         .await
     {
         Ok(_) => {
-            ctx.flash(match cmd {
-                Command::Accept => "Accepted. The referring practitioner has been told.",
-                Command::Reject => "Declined. The referring practitioner has been told.",
-                Command::Complete => "Outcome sent. Thank you: the loop is closed.",
-                Command::RequestInfo => "Your questions were sent to the referring practitioner.",
-                _ => "Done.",
-            });
+            ctx.flash(crate::domain::referral::done_notice(cmd, true));
             Ok(see_other(&format!("/l/{token}")))
         }
         Err(AppError::Invalid(errors)) => {

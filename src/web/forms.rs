@@ -93,6 +93,12 @@ pub fn parse<T: DeserializeOwned>(body: &Bytes) -> AppResult<(T, HashMap<String,
     Ok((typed, raw))
 }
 
+/// A urlencoded body's name/value pairs, in order, read once.
+pub fn read_pairs(body: &Bytes) -> AppResult<Vec<(String, String)>> {
+    serde_urlencoded::from_bytes(body)
+        .map_err(|_| AppError::BadRequest("The form could not be read.".into()))
+}
+
 /// A multipart form read into memory: its text fields and its files (field "file").
 pub struct Multipart {
     pub fields: HashMap<String, String>,

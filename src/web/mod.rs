@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod command_forms;
 pub mod directory;
 pub mod external;
 pub mod extract;

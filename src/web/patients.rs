@@ -157,8 +157,8 @@ struct ProfilePage {
 }
 
 impl ProfilePage {
-    fn status_label(&self, s: &str) -> &'static str {
-        crate::domain::referral::status_label(s)
+    fn medication_label(&self, s: &str) -> &'static str {
+        crate::domain::chart::medication_status_label(s)
     }
 }
 

@@ -5,17 +5,19 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::command_forms::CommandForms;
 use super::extract::{Ctx, Layout};
 use super::forms::FormState;
 use super::{html, html_status, see_other};
 use crate::db::directory::Hit;
 use crate::db::referrals::{InboxQuery, ListRow};
-use crate::domain::referral::{Command, PRIORITIES, Party, REJECT_REASONS, Status};
+use crate::domain::referral::form::CommandForm;
+use crate::domain::referral::offers::Offer;
+use crate::domain::referral::{Command, PRIORITIES, Party, Status};
+use crate::domain::schedule::VisitStatus;
 use crate::domain::snapshot::ComposerInput;
 use crate::error::{AppError, AppResult};
-use crate::services::referrals::{
-    self as svc, CommandInput, ComposerData, DraftInput, ReferralView,
-};
+use crate::services::referrals::{self as svc, ComposerData, DraftInput, ReferralView};
 
 #[derive(Deserialize)]
 pub struct SearchQuery {
@@ -141,6 +143,9 @@ struct ComposePage {
 impl ComposePage {
     fn chosen(&self, id: &str) -> bool {
         self.d.chosen_files.iter().any(|f| f == id)
+    }
+    fn is_admission(&self) -> bool {
+        self.d.kind == crate::domain::referral::Kind::Admission
     }
 }
 
@@ -290,9 +295,9 @@ async fn save_and_maybe_send(
         ctx.flash("Draft saved.");
         return Ok(see_other(&format!("/referrals/{id}")));
     }
-    let input = CommandInput {
+    let input = CommandForm {
         version: version.to_string(),
-        consent_verbal: consent.then(|| "on".to_string()),
+        consent_verbal: consent,
         ..Default::default()
     };
     let id2 = id.clone();
@@ -398,15 +403,19 @@ struct ShowPage {
     l: Layout,
     v: ReferralView,
     f: FormState,
-    reasons: &'static [(&'static str, &'static str)],
+    cmd: CommandForms,
     patient_status: String,
     /// Links and mail of an out-of-network referral (its sender only).
     ext: Option<crate::services::external::Delivery>,
 }
 
 impl ShowPage {
-    fn can(&self, c: &str) -> bool {
-        self.v.commands.iter().any(|x| x.as_str() == c)
+    fn offered(&self, o: Offer) -> bool {
+        self.v.offers.has(&o)
+    }
+    /// "Book another time" beside a missed visit.
+    fn book_again_after(&self, a: &crate::db::schedule::Appointment) -> bool {
+        a.status == VisitStatus::NoShow && self.offered(Offer::BookAgain)
     }
     fn is_sender(&self) -> bool {
         self.v.party == Party::Sender
@@ -446,12 +455,6 @@ impl ShowPage {
             .filter(|a| a.purpose == "outcome")
             .collect()
     }
-    fn typed_answer(&self, ask_id: &str) -> &str {
-        self.f.val("provide_info", &format!("answer_{ask_id}"))
-    }
-    fn current_round(&self) -> i64 {
-        self.v.asks.iter().map(|a| a.round).max().unwrap_or(0)
-    }
     fn is_rejected(&self) -> bool {
         self.v.status == Status::Rejected
     }
@@ -469,7 +472,7 @@ async fn render_show(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let patient_status = crate::domain::referral::patient_label_for(
-        &v.referral.kind,
+        v.referral.kind,
         v.status,
         &v.receiver.display_name,
     );
@@ -492,9 +495,9 @@ async fn render_show(
         status,
         &ShowPage {
             l: ctx.layout(title, nav).await,
+            cmd: CommandForms::new(&v, format!("/referrals/{}", v.referral.id), false),
             v,
             f,
-            reasons: &REJECT_REASONS,
             patient_status,
             ext,
         },
@@ -507,37 +510,20 @@ pub async fn show_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpRespo
     render_show(&ctx, v, FormState::default(), StatusCode::OK).await
 }
 
-#[derive(Deserialize)]
-struct NextChoice {
-    #[serde(default)]
-    then: String,
-}
-
 async fn command(ctx: Ctx, id: String, cmd: Command, body: web::Bytes) -> AppResult<HttpResponse> {
-    let mut input: CommandInput = serde_urlencoded::from_bytes(&body)
-        .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    input.answers = pairs
-        .into_iter()
-        .filter_map(|(k, v)| k.strip_prefix("answer_").map(|id| (id.to_string(), v)))
-        .collect();
-    let then: NextChoice = serde_urlencoded::from_bytes(&body).unwrap_or(NextChoice {
-        then: String::new(),
-    });
-    let raw: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    // The body is read once: the command's fields, and the same pairs to refill the form.
+    let pairs = super::forms::read_pairs(&body)?;
+    let input = CommandForm::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let then_next = input.then == "next";
+    let raw: HashMap<String, String> = pairs.into_iter().collect();
     let id2 = id.clone();
     match ctx
         .run(move |s, caller| svc::apply(s, caller, &id2, cmd, &input))
         .await
     {
         Ok(_) => {
-            ctx.flash(match cmd {
-                Command::Accept => "Accepted. The patient and the referrer have been told.",
-                Command::Reject => "Declined. The referrer has been told; the patient has not.",
-                Command::Complete => "Completed. The loop is closed.",
-                _ => "Done.",
-            });
-            if cmd == Command::Accept && then.then == "next" {
+            ctx.flash(crate::domain::referral::done_notice(cmd, false));
+            if cmd == Command::Accept && then_next {
                 let id3 = id.clone();
                 if let Some(next) = ctx
                     .run(move |s, caller| svc::next_waiting(s, caller, &id3))
@@ -638,7 +624,7 @@ pub async fn redirect_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpR
     if v.party != Party::Sender {
         return Err(AppError::forbidden());
     }
-    if !v.commands.contains(&Command::Redirect) {
+    if !v.offers.command(Command::Redirect) {
         return Err(AppError::Conflict(
             "Only a declined referral can be redirected, by its sender.".into(),
         ));
@@ -680,7 +666,7 @@ struct InboxPage {
     l: Layout,
     p: InboxParams,
     rows: Vec<ListRow>,
-    counts: Vec<(String, i64)>,
+    counts: svc::StatusCounts,
     senders: Vec<(String, String)>,
     next_href: Option<String>,
     statuses: Vec<(&'static str, &'static str)>,
@@ -690,23 +676,34 @@ struct InboxPage {
 
 impl InboxPage {
     fn count(&self, s: &str) -> i64 {
-        self.counts
-            .iter()
-            .find(|(k, _)| k == s)
-            .map_or(0, |(_, n)| *n)
+        count_of(&self.counts, s)
     }
-    fn status_label(&self, s: &str) -> &'static str {
-        Status::parse(s).map_or("", Status::label)
+    /// The status filter in use is `s`.
+    fn is_current(&self, s: &str) -> bool {
+        self.p.status == s
     }
 }
 
-fn statuses_for_turn(turn: &str) -> Vec<String> {
-    match turn {
-        "receiver" => vec!["sent".into(), "accepted".into()],
-        "sender" => vec!["need_info".into(), "rejected".into()],
-        "patient" => vec!["visit_required".into()],
-        _ => Vec::new(),
-    }
+/// How many referrals a list has in the status stored as `s`.
+fn count_of(counts: &svc::StatusCounts, s: &str) -> i64 {
+    counts
+        .iter()
+        .find(|(k, _)| k.as_str() == s)
+        .map_or(0, |(_, n)| *n)
+}
+
+/// The inbox's statuses in which it is `turn`'s turn (a received referral's).
+fn statuses_for_turn(turn: &str) -> Vec<Status> {
+    let party = match turn {
+        "receiver" => Party::Receiver,
+        "sender" => Party::Sender,
+        "patient" => Party::Patient,
+        _ => return Vec::new(),
+    };
+    crate::domain::referral::ALL_STATUSES
+        .into_iter()
+        .filter(|s| s.reached_receiver() && s.turn() == Some(party))
+        .collect()
 }
 
 pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpResponse> {
@@ -724,16 +721,17 @@ pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpR
     {
         error = Some("Dates must look like 2026-11-01; the date filter was ignored.".to_string());
     }
+    // A draft never reaches an inbox: filtering on it is how "nothing matches" is said.
     let mut statuses = if p.status.is_empty() {
         statuses_for_turn(&p.turn)
     } else {
-        vec![p.status.clone()]
+        vec![Status::parse(&p.status).unwrap_or(Status::Draft)]
     };
     if !p.status.is_empty() && !p.turn.is_empty() {
         let allowed = statuses_for_turn(&p.turn);
         statuses.retain(|s| allowed.contains(s));
         if statuses.is_empty() {
-            statuses.push("none".into());
+            statuses.push(Status::Draft);
         }
     }
     let query = InboxQuery {
@@ -799,14 +797,11 @@ struct SentPage {
 
 impl SentPage {
     fn count(&self, s: &str) -> i64 {
-        self.page
-            .counts
-            .iter()
-            .find(|(k, _)| k == s)
-            .map_or(0, |(_, n)| *n)
+        count_of(&self.page.counts, s)
     }
-    fn status_label(&self, s: &str) -> &'static str {
-        Status::parse(s).map_or("", Status::label)
+    /// The status filter in use is `s`.
+    fn is_current(&self, s: &str) -> bool {
+        self.status == s
     }
 }
 
@@ -814,7 +809,7 @@ pub async fn sent_page(ctx: Ctx, q: web::Query<SentParams>) -> AppResult<HttpRes
     let status = q.into_inner().status;
     let s2 = status.clone();
     let page = ctx
-        .run(move |s, caller| svc::sent(s, caller, Some(s2.as_str()).filter(|x| !x.is_empty())))
+        .run(move |s, caller| svc::sent(s, caller, Status::parse(&s2)))
         .await?;
     html(&SentPage {
         l: ctx.layout("Sent referrals", "sent").await,
@@ -839,11 +834,8 @@ pub async fn patient_list_page(ctx: Ctx) -> AppResult<HttpResponse> {
     let rows = rows
         .into_iter()
         .map(|row| {
-            let label = crate::domain::referral::patient_label_for(
-                &row.0.kind,
-                Status::parse(&row.0.status).unwrap_or(Status::Draft),
-                &row.3,
-            );
+            let label =
+                crate::domain::referral::patient_label_for(row.0.kind, row.0.status, &row.3);
             (row, label)
         })
         .collect();

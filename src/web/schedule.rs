@@ -11,6 +11,8 @@ use super::forms::{FormState, parse};
 use super::{html, html_status, see_other};
 use crate::db::schedule::Appointment;
 use crate::domain::people::Role;
+use crate::domain::referral::Party;
+use crate::domain::referral::offers::{Offer, Visit, visit_offers};
 use crate::domain::schedule::PracticeInput;
 use crate::error::{AppError, AppResult};
 use crate::services::schedule as svc;
@@ -111,6 +113,18 @@ struct MinePage {
     l: Layout,
     items: Vec<(Appointment, String)>,
     now: chrono::NaiveDateTime,
+}
+
+impl MinePage {
+    /// The patient may cancel this visit now (the rule the service applies too).
+    fn can_cancel(&self, a: &Appointment) -> bool {
+        let v = Visit {
+            id: a.id.clone(),
+            status: a.status,
+            starts_at: a.starts_at,
+        };
+        visit_offers(&v, Party::Patient, self.now).contains(&Offer::CancelVisit(a.id.clone()))
+    }
 }
 
 /// An appointment with the patient's given and family name.

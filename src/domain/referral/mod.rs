@@ -1,0 +1,282 @@
+//! The referral (DESIGN section 2): one pure state machine shared by every kind of
+//! referral, the rules of each command's form, and the one answer to "what may this person
+//! do here now" ([`offers`]). Nothing here touches the database, the clock or the network.
+//!
+//! - `status`: where a referral stands, and how a person relates to it (party).
+//! - `kind`: specialist, admission, lab or imaging; priority; reject reasons.
+//! - `machine`: which command leaves which status, by whom, to where, who is told.
+//! - `form`: each command's posted fields, validated into what the transition writes.
+//! - `effects`: the thread cards and consent records a transition leaves behind.
+//! - `offers`: every action a page may show, for a party, now.
+//! - `texts`: labels and the words each party reads.
+
+mod effects;
+pub mod form;
+mod kind;
+mod machine;
+pub mod offers;
+mod status;
+mod texts;
+
+pub use effects::*;
+pub use kind::*;
+pub use machine::*;
+pub use status::*;
+pub use texts::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_are_taken_only_while_the_receiver_holds_an_open_referral() {
+        use Status::*;
+        let open: Vec<Status> = ALL_STATUSES
+            .into_iter()
+            .filter(|s| s.takes_replies())
+            .collect();
+        assert_eq!(open, [Sent, NeedInfo, VisitRequired, Accepted]);
+    }
+    use Command as C;
+    use Party as P;
+    use Status as S;
+
+    /// The whole contract as a table: (from, command, by) -> to. Every combination not in
+    /// the table must be refused.
+    fn expected(facts: Facts) -> Vec<(S, C, P, S)> {
+        let submit_to = if facts.approval_required {
+            Some(S::AwaitingPatient)
+        } else if facts.consent_recorded {
+            Some(S::Sent)
+        } else {
+            None
+        };
+        let mut t = vec![
+            (S::AwaitingPatient, C::Approve, P::Patient, S::Sent),
+            (
+                S::AwaitingPatient,
+                C::Decline,
+                P::Patient,
+                S::DeclinedByPatient,
+            ),
+            (S::Sent, C::RequestInfo, P::Receiver, S::NeedInfo),
+            (S::NeedInfo, C::ProvideInfo, P::Sender, S::Sent),
+            (S::Sent, C::RequireVisit, P::Receiver, S::VisitRequired),
+            (S::Sent, C::Accept, P::Receiver, S::Accepted),
+            (S::VisitRequired, C::Accept, P::Receiver, S::Accepted),
+            (S::Sent, C::Reject, P::Receiver, S::Rejected),
+            (S::NeedInfo, C::Reject, P::Receiver, S::Rejected),
+            (S::VisitRequired, C::Reject, P::Receiver, S::Rejected),
+            (S::Accepted, C::Complete, P::Receiver, S::Completed),
+            (S::Draft, C::Cancel, P::Sender, S::Cancelled),
+            (S::AwaitingPatient, C::Cancel, P::Sender, S::Cancelled),
+            (S::Sent, C::Cancel, P::Sender, S::Cancelled),
+            (S::NeedInfo, C::Cancel, P::Sender, S::Cancelled),
+            (S::VisitRequired, C::Cancel, P::Sender, S::Cancelled),
+            (S::Accepted, C::Cancel, P::Sender, S::Cancelled),
+            (S::Rejected, C::Cancel, P::Sender, S::Cancelled),
+        ];
+        if let Some(to) = submit_to {
+            t.push((S::Draft, C::Submit, P::Sender, to));
+        }
+        if !facts.already_redirected {
+            t.push((S::Rejected, C::Redirect, P::Sender, S::Rejected));
+        }
+        t
+    }
+
+    #[test]
+    fn every_state_command_and_actor_matches_the_table() {
+        let mut checked = 0;
+        for approval_required in [false, true] {
+            for consent_recorded in [false, true] {
+                for already_redirected in [false, true] {
+                    let facts = Facts {
+                        approval_required,
+                        consent_recorded,
+                        already_redirected,
+                    };
+                    let table = expected(facts);
+                    for s in ALL_STATUSES {
+                        for c in ALL_COMMANDS {
+                            for p in ALL_PARTIES {
+                                let want = table
+                                    .iter()
+                                    .find(|(fs, fc, fp, _)| *fs == s && *fc == c && *fp == p)
+                                    .map(|(_, _, _, to)| *to);
+                                let got = decide(s, p, c, facts).ok().map(|t| t.to);
+                                assert_eq!(got, want, "{s:?} x {c:?} by {p:?} with {facts:?}");
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 8 * 10 * 11 * 4);
+    }
+
+    #[test]
+    fn terminal_states_accept_nothing() {
+        for s in [S::Completed, S::Cancelled, S::DeclinedByPatient] {
+            assert!(s.is_terminal());
+            for p in ALL_PARTIES {
+                assert!(allowed(s, p, Facts::default()).is_empty(), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        let f = Facts::default();
+        assert_eq!(
+            decide(S::Sent, P::Sender, C::Accept, f),
+            Err(Refusal::NotYours {
+                command: C::Accept,
+                by: P::Receiver
+            })
+        );
+        assert_eq!(
+            decide(S::Accepted, P::Receiver, C::Accept, f),
+            Err(Refusal::WrongStatus {
+                command: C::Accept,
+                status: S::Accepted
+            })
+        );
+        assert_eq!(
+            decide(S::Draft, P::Sender, C::Submit, f),
+            Err(Refusal::ConsentMissing)
+        );
+        let msg = Refusal::WrongStatus {
+            command: C::Accept,
+            status: S::Rejected,
+        }
+        .to_string();
+        assert!(msg.contains("Declined by receiver") && msg.contains("Accept"));
+    }
+
+    #[test]
+    fn submit_goes_to_the_patient_first_when_the_clinic_requires_it() {
+        let f = Facts {
+            approval_required: true,
+            ..Facts::default()
+        };
+        let t = decide(S::Draft, P::Sender, C::Submit, f).unwrap();
+        assert_eq!(t.to, S::AwaitingPatient);
+        assert_eq!(t.notify, vec![P::Patient]);
+    }
+
+    #[test]
+    fn the_patient_never_sees_a_rejection() {
+        let t = decide(S::Sent, P::Receiver, C::Reject, Facts::default()).unwrap();
+        assert!(!t.patient_visible);
+        assert!(!t.notify.contains(&P::Patient));
+        assert_eq!(patient_label(S::Rejected, "Dr X"), "In review");
+        assert_eq!(patient_label(S::NeedInfo, "Dr X"), "In review");
+        assert_eq!(patient_label(S::Accepted, "Dr X"), "Accepted by Dr X");
+    }
+
+    #[test]
+    fn allowed_lists_exactly_the_accepted_commands() {
+        let f = Facts {
+            consent_recorded: true,
+            ..Facts::default()
+        };
+        assert_eq!(
+            allowed(S::Sent, P::Receiver, f),
+            vec![C::RequestInfo, C::RequireVisit, C::Accept, C::Reject]
+        );
+        assert_eq!(allowed(S::Sent, P::Sender, f), vec![C::Cancel]);
+        assert_eq!(
+            allowed(S::Rejected, P::Sender, f),
+            vec![C::Cancel, C::Redirect]
+        );
+        assert_eq!(
+            allowed(S::AwaitingPatient, P::Patient, f),
+            vec![C::Approve, C::Decline]
+        );
+        assert!(allowed(S::Sent, P::Other, f).is_empty());
+        // Submit is offered without consent; the composer asks for it.
+        assert_eq!(
+            allowed(S::Draft, P::Sender, Facts::default()),
+            vec![C::Submit, C::Cancel]
+        );
+    }
+
+    #[test]
+    fn booking_button_needs_practice_prompts_and_the_right_status() {
+        assert!(booking_prompt(S::Accepted, true, true));
+        assert!(booking_prompt(S::VisitRequired, true, true));
+        assert!(!booking_prompt(S::Accepted, false, true));
+        assert!(!booking_prompt(S::Accepted, true, false));
+        assert!(!booking_prompt(S::Sent, true, true));
+        assert!(!booking_prompt(S::Completed, true, true));
+    }
+
+    #[test]
+    fn patient_timeline_never_repeats_practitioner_notes() {
+        assert_eq!(
+            patient_event_text("cancel", "Cancelled: rejected as out of scope"),
+            "Cancelled"
+        );
+        assert_eq!(patient_event_text("complete", "anything"), "Completed");
+        assert_eq!(patient_event_text("accept", "Slot next week"), "Accepted");
+        assert!(patient_event_text("require_visit", "Please come in").ends_with("Please come in"));
+    }
+
+    #[test]
+    fn orders_need_tests_and_read_report_ready() {
+        assert!(Kind::Lab.lacks_tests("  "));
+        assert!(!Kind::Imaging.lacks_tests("Chest X-ray"));
+        assert!(!Kind::Specialist.lacks_tests(""));
+        assert_eq!(
+            patient_label_for(Kind::Lab, S::Completed, "Lab"),
+            "Report ready"
+        );
+        assert_eq!(
+            patient_label_for(Kind::Specialist, S::Completed, "Dr X"),
+            "Completed"
+        );
+    }
+
+    #[test]
+    fn admissions_need_their_packet() {
+        assert_eq!(Kind::for_organisation("hospital"), Kind::Admission);
+        assert_eq!(Kind::for_organisation("clinic"), Kind::Specialist);
+        assert_eq!(
+            Kind::Admission.missing_sections("vitals,allergies"),
+            vec!["medications", "visits"]
+        );
+        assert!(
+            Kind::Admission
+                .missing_sections("complaint,vitals,medications,allergies,visits")
+                .is_empty()
+        );
+        assert!(Kind::Specialist.missing_sections("").is_empty());
+        assert_eq!(Kind::Admission.default_priority(), Priority::Urgent);
+    }
+
+    #[test]
+    fn whose_turn() {
+        assert_eq!(S::Sent.turn(), Some(P::Receiver));
+        assert_eq!(S::NeedInfo.turn(), Some(P::Sender));
+        assert_eq!(S::VisitRequired.turn(), Some(P::Patient));
+        assert_eq!(S::Completed.turn(), None);
+    }
+
+    #[test]
+    fn round_trips() {
+        for s in ALL_STATUSES {
+            assert_eq!(S::parse(s.as_str()), Some(s));
+        }
+        for c in ALL_COMMANDS {
+            assert_eq!(C::parse(c.as_str()), Some(c));
+        }
+        for k in ALL_KINDS {
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(Kind::parse("Lab"), None);
+        assert_eq!(Priority::parse("urgent"), Some(Priority::Urgent));
+        assert_eq!(reject_reason_label("no_capacity"), "No capacity");
+    }
+}

@@ -1,0 +1,330 @@
+//! The one answer to "what may this person do here now". Pages render only what
+//! [`offers`] lists and services refuse what it does not, so a button and the service
+//! behind it never disagree.
+
+use chrono::NaiveDateTime;
+
+use super::{Command, Facts, Party, Status, allowed, booking_prompt};
+use crate::domain::schedule::VisitStatus;
+
+/// An action a page may show.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Offer {
+    /// A lifecycle command's form (redirect is a link to the composer).
+    Command(Command),
+    /// Change the draft in the composer.
+    EditDraft,
+    /// Download the referral letter (PDF).
+    Letter,
+    /// Change what the patient should bring.
+    SetWhatToBring,
+    /// The sender attaches files answering the asks.
+    AttachAnswers,
+    /// The receiver attaches a consult note or report; for an order it completes it.
+    AttachReport,
+    /// The outside doctor writes a reply, with or without files.
+    Reply,
+    /// The patient books a visit with the receiver.
+    BookVisit,
+    /// The patient books again after a missed visit.
+    BookAgain,
+    /// The receiver marks a visit that has begun as attended or missed.
+    MarkVisit(String),
+    /// The patient cancels a visit that has not begun.
+    CancelVisit(String),
+    /// The sender withdraws the outside doctor's live link.
+    WithdrawLink,
+    /// The sender sends the letter again with a new link.
+    ResendLink,
+}
+
+/// A visit booked for a referral, as the offers need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visit {
+    pub id: String,
+    pub status: VisitStatus,
+    pub starts_at: NaiveDateTime,
+}
+
+/// What the offers depend on besides the party and the time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Situation {
+    pub status: Status,
+    /// The facts the state machine decides on.
+    pub facts: Facts,
+    /// The receiver is outside the network (answers through a link).
+    pub outside: bool,
+    /// An outside doctor's link is live.
+    pub live_link: bool,
+    /// The receiver runs a practice and their clinic shows booking prompts.
+    pub receiver_books: bool,
+    pub visits: Vec<Visit>,
+}
+
+/// What a party is offered on one referral.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Offers(pub Vec<Offer>);
+
+impl Offers {
+    /// Whether `o` is offered.
+    pub fn has(&self, o: &Offer) -> bool {
+        self.0.contains(o)
+    }
+
+    /// Whether the lifecycle command is offered.
+    pub fn command(&self, c: Command) -> bool {
+        self.has(&Offer::Command(c))
+    }
+
+    /// Whether any lifecycle command is offered.
+    pub fn any_command(&self) -> bool {
+        self.0.iter().any(|o| matches!(o, Offer::Command(_)))
+    }
+
+    /// The lifecycle commands offered, in lifecycle order.
+    pub fn commands(&self) -> Vec<Command> {
+        self.0
+            .iter()
+            .filter_map(|o| match o {
+                Offer::Command(c) => Some(*c),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// What the viewer of one visit may do with it now.
+pub fn visit_offers(v: &Visit, party: Party, now: NaiveDateTime) -> Vec<Offer> {
+    match (party, v.status) {
+        (Party::Receiver, VisitStatus::Booked) if v.starts_at <= now => {
+            vec![Offer::MarkVisit(v.id.clone())]
+        }
+        // Once a visit has begun it is the practice's to mark, not the patient's to cancel.
+        (Party::Patient, VisitStatus::Booked) if v.starts_at > now => {
+            vec![Offer::CancelVisit(v.id.clone())]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Every action `party` may take on the referral now.
+pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
+    let mut out: Vec<Offer> = allowed(s.status, party, s.facts)
+        .into_iter()
+        // An outside doctor has no portal to see the patient through: their link page asks,
+        // accepts, declines and completes.
+        .filter(|c| !(s.outside && *c == Command::RequireVisit))
+        .map(Offer::Command)
+        .collect();
+    let practitioner = matches!(party, Party::Sender | Party::Receiver);
+    if party == Party::Sender && s.status == Status::Draft {
+        out.push(Offer::EditDraft);
+    }
+    if practitioner && s.status != Status::Draft {
+        out.push(Offer::Letter);
+    }
+    if party == Party::Receiver && !s.outside && !s.status.is_terminal() {
+        out.push(Offer::SetWhatToBring);
+    }
+    if party == Party::Sender && s.status == Status::NeedInfo {
+        out.push(Offer::AttachAnswers);
+    }
+    if party == Party::Receiver && !s.outside && s.status == Status::Accepted {
+        out.push(Offer::AttachReport);
+    }
+    if party == Party::Receiver && s.outside && s.status.takes_replies() {
+        out.push(Offer::Reply);
+    }
+    if party == Party::Patient && booking_prompt(s.status, s.receiver_books, true) {
+        out.push(Offer::BookVisit);
+    }
+    if party == Party::Patient
+        && s.receiver_books
+        && s.visits.iter().any(|v| v.status == VisitStatus::NoShow)
+    {
+        out.push(Offer::BookAgain);
+    }
+    for v in &s.visits {
+        out.extend(visit_offers(v, party, now));
+    }
+    if party == Party::Sender && s.outside {
+        if s.live_link {
+            out.push(Offer::WithdrawLink);
+        }
+        if s.status.takes_replies() {
+            out.push(Offer::ResendLink);
+        }
+    }
+    Offers(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::referral::{ALL_PARTIES, ALL_STATUSES};
+    use chrono::NaiveDate;
+
+    fn at(h: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 3, 2)
+            .and_then(|d| d.and_hms_opt(h, 0, 0))
+            .expect("a valid time")
+    }
+
+    /// The expected offers, written out rule by rule, independently of [`offers`].
+    fn expected(s: &Situation, p: Party, now: NaiveDateTime) -> Vec<Offer> {
+        use Status as S;
+        let mut want = Vec::new();
+        for c in allowed(s.status, p, s.facts) {
+            if !(s.outside && c == Command::RequireVisit) {
+                want.push(Offer::Command(c));
+            }
+        }
+        let sender = p == Party::Sender;
+        let receiver = p == Party::Receiver;
+        let patient = p == Party::Patient;
+        if sender && s.status == S::Draft {
+            want.push(Offer::EditDraft);
+        }
+        if (sender || receiver) && s.status != S::Draft {
+            want.push(Offer::Letter);
+        }
+        let closed = matches!(s.status, S::Completed | S::Cancelled | S::DeclinedByPatient);
+        if receiver && !s.outside && !closed {
+            want.push(Offer::SetWhatToBring);
+        }
+        if sender && s.status == S::NeedInfo {
+            want.push(Offer::AttachAnswers);
+        }
+        if receiver && !s.outside && s.status == S::Accepted {
+            want.push(Offer::AttachReport);
+        }
+        let open_to_replies = matches!(
+            s.status,
+            S::Sent | S::NeedInfo | S::VisitRequired | S::Accepted
+        );
+        if receiver && s.outside && open_to_replies {
+            want.push(Offer::Reply);
+        }
+        if patient && s.receiver_books && matches!(s.status, S::VisitRequired | S::Accepted) {
+            want.push(Offer::BookVisit);
+        }
+        if patient && s.receiver_books && s.visits.iter().any(|v| v.status == VisitStatus::NoShow) {
+            want.push(Offer::BookAgain);
+        }
+        for v in &s.visits {
+            if receiver && v.status == VisitStatus::Booked && v.starts_at <= now {
+                want.push(Offer::MarkVisit(v.id.clone()));
+            }
+            if patient && v.status == VisitStatus::Booked && v.starts_at > now {
+                want.push(Offer::CancelVisit(v.id.clone()));
+            }
+        }
+        if sender && s.outside && s.live_link {
+            want.push(Offer::WithdrawLink);
+        }
+        if sender && s.outside && open_to_replies {
+            want.push(Offer::ResendLink);
+        }
+        want
+    }
+
+    #[test]
+    fn every_status_party_and_fact_matches_the_rules() {
+        let visits = [
+            vec![],
+            vec![Visit {
+                id: "past".into(),
+                status: VisitStatus::Booked,
+                starts_at: at(9),
+            }],
+            vec![
+                Visit {
+                    id: "future".into(),
+                    status: VisitStatus::Booked,
+                    starts_at: at(15),
+                },
+                Visit {
+                    id: "missed".into(),
+                    status: VisitStatus::NoShow,
+                    starts_at: at(8),
+                },
+            ],
+        ];
+        let mut checked = 0;
+        for status in ALL_STATUSES {
+            for party in ALL_PARTIES {
+                for bits in 0..64u32 {
+                    for vs in &visits {
+                        let bit = |n: u32| bits & (1 << n) != 0;
+                        let s = Situation {
+                            status,
+                            facts: Facts {
+                                approval_required: bit(0),
+                                consent_recorded: bit(1),
+                                already_redirected: bit(2),
+                            },
+                            outside: bit(3),
+                            live_link: bit(3) && bit(5),
+                            receiver_books: bit(4),
+                            visits: vs.clone(),
+                        };
+                        let got = offers(&s, party, at(12)).0;
+                        assert_eq!(got, expected(&s, party, at(12)), "{party:?} on {s:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 10 * 4 * 64 * 3);
+    }
+
+    #[test]
+    fn outsiders_are_offered_nothing() {
+        for status in ALL_STATUSES {
+            let s = Situation {
+                status,
+                facts: Facts::default(),
+                outside: false,
+                live_link: false,
+                receiver_books: true,
+                visits: vec![],
+            };
+            assert_eq!(offers(&s, Party::Other, at(12)), Offers::default());
+        }
+    }
+
+    #[test]
+    fn a_past_visit_is_marked_not_cancelled() {
+        let v = Visit {
+            id: "v".into(),
+            status: VisitStatus::Booked,
+            starts_at: at(9),
+        };
+        assert!(visit_offers(&v, Party::Patient, at(12)).is_empty());
+        assert_eq!(
+            visit_offers(&v, Party::Receiver, at(12)),
+            vec![Offer::MarkVisit("v".into())]
+        );
+        assert_eq!(
+            visit_offers(&v, Party::Patient, at(8)),
+            vec![Offer::CancelVisit("v".into())]
+        );
+    }
+
+    #[test]
+    fn an_outside_doctor_answers_on_the_link_page() {
+        let s = Situation {
+            status: Status::Sent,
+            facts: Facts::default(),
+            outside: true,
+            live_link: true,
+            receiver_books: false,
+            visits: vec![],
+        };
+        let o = offers(&s, Party::Receiver, at(12));
+        assert!(o.command(Command::Accept) && o.has(&Offer::Reply));
+        assert!(!o.command(Command::RequireVisit) && !o.has(&Offer::SetWhatToBring));
+        let sender = offers(&s, Party::Sender, at(12));
+        assert!(sender.has(&Offer::WithdrawLink) && sender.has(&Offer::ResendLink));
+    }
+}

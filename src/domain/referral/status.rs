@@ -1,0 +1,142 @@
+//! Where a referral stands and how a person relates to it.
+
+use std::fmt;
+
+/// Where a referral stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    Draft,
+    AwaitingPatient,
+    DeclinedByPatient,
+    Sent,
+    NeedInfo,
+    VisitRequired,
+    Accepted,
+    Completed,
+    Rejected,
+    Cancelled,
+}
+
+/// Every status, in lifecycle order.
+pub const ALL_STATUSES: [Status; 10] = [
+    Status::Draft,
+    Status::AwaitingPatient,
+    Status::DeclinedByPatient,
+    Status::Sent,
+    Status::NeedInfo,
+    Status::VisitRequired,
+    Status::Accepted,
+    Status::Completed,
+    Status::Rejected,
+    Status::Cancelled,
+];
+
+impl Status {
+    /// The value stored in `referrals.status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::AwaitingPatient => "awaiting_patient",
+            Status::DeclinedByPatient => "declined_by_patient",
+            Status::Sent => "sent",
+            Status::NeedInfo => "need_info",
+            Status::VisitRequired => "visit_required",
+            Status::Accepted => "accepted",
+            Status::Completed => "completed",
+            Status::Rejected => "rejected",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(s: &str) -> Option<Status> {
+        ALL_STATUSES.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// How practitioners see the status.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "Draft",
+            Status::AwaitingPatient => "Awaiting patient approval",
+            Status::DeclinedByPatient => "Declined by patient",
+            Status::Sent => "Sent",
+            Status::NeedInfo => "Information requested",
+            Status::VisitRequired => "Visit required",
+            Status::Accepted => "Accepted",
+            Status::Completed => "Completed",
+            Status::Rejected => "Declined by receiver",
+            Status::Cancelled => "Cancelled",
+        }
+    }
+
+    /// Whose turn it is.
+    pub fn turn(self) -> Option<Party> {
+        match self {
+            Status::Draft | Status::DeclinedByPatient | Status::NeedInfo | Status::Rejected => {
+                Some(Party::Sender)
+            }
+            Status::AwaitingPatient | Status::VisitRequired => Some(Party::Patient),
+            Status::Sent | Status::Accepted => Some(Party::Receiver),
+            Status::Completed | Status::Cancelled => None,
+        }
+    }
+
+    /// No command leaves this status.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            Status::Completed | Status::Cancelled | Status::DeclinedByPatient
+        )
+    }
+
+    /// Whether the receiver has (ever) been handed the referral in this status.
+    pub fn reached_receiver(self) -> bool {
+        !matches!(
+            self,
+            Status::Draft | Status::AwaitingPatient | Status::DeclinedByPatient
+        )
+    }
+
+    /// Whether an outside doctor may still write (reply, send files) on the referral: it
+    /// has reached them and is neither closed nor declined.
+    pub fn takes_replies(self) -> bool {
+        self.reached_receiver() && !self.is_terminal() && self != Status::Rejected
+    }
+
+    /// Whether the loop is still open from the sender's point of view.
+    pub fn is_open(self) -> bool {
+        !matches!(
+            self,
+            Status::Completed | Status::Cancelled | Status::DeclinedByPatient
+        )
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the actor relates to the referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Party {
+    Sender,
+    Receiver,
+    Patient,
+    /// Anyone else: a colleague, another clinic, an admin.
+    Other,
+}
+
+pub const ALL_PARTIES: [Party; 4] = [Party::Sender, Party::Receiver, Party::Patient, Party::Other];
+
+impl Party {
+    pub fn label(self) -> &'static str {
+        match self {
+            Party::Sender => "the referring practitioner",
+            Party::Receiver => "the receiving practitioner",
+            Party::Patient => "the patient",
+            Party::Other => "someone else",
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! What people read about a referral: labels, the patient's words for each status and
+//! event, and the notices sent to the other parties.
+
+use super::{Command, Kind, Status};
+
+/// What the patient is shown, by kind: a completed lab or imaging order reads "Report ready".
+pub fn patient_label_for(kind: Kind, status: Status, receiver: &str) -> String {
+    if status == Status::Completed && kind.is_order() {
+        return "Report ready".into();
+    }
+    patient_label(status, receiver)
+}
+
+/// What the patient is shown. A rejection is never shown to the patient: it reads
+/// "In review", as need-info does.
+pub fn patient_label(status: Status, receiver: &str) -> String {
+    match status {
+        Status::Draft => "Not sent".into(),
+        Status::AwaitingPatient => "Your approval is needed".into(),
+        Status::DeclinedByPatient => "You declined".into(),
+        Status::Sent => format!("Sent to {receiver}"),
+        Status::NeedInfo | Status::Rejected => "In review".into(),
+        Status::VisitRequired => "Book a visit".into(),
+        Status::Accepted => format!("Accepted by {receiver}"),
+        Status::Completed => "Completed".into(),
+        Status::Cancelled => "Cancelled".into(),
+    }
+}
+
+/// What the patient's timeline says for an event the patient may see. Practitioners' notes
+/// (a cancel reason, an accept note written for the referrer) are not repeated to the
+/// patient; only notes written to the patient are.
+pub fn patient_event_text(kind: &str, note: &str) -> String {
+    match kind {
+        "submit" if note.contains("approval") => "Sent to you for approval".into(),
+        "submit" => "Sent to the specialist".into(),
+        "approve" => "You approved sharing your information".into(),
+        "decline" => "You declined".into(),
+        "require_visit" => format!("The specialist wants to see you first: {note}"),
+        "accept" => "Accepted".into(),
+        "complete" => "Completed".into(),
+        "cancel" => "Cancelled".into(),
+        "consent_withdrawn" => "You withdrew your consent to share the clinical details".into(),
+        // Booking notes are written by the patient's own action and name only the time.
+        "visit_booked" | "visit_cancelled" | "what_to_bring" | "visit_attended"
+        | "visit_no_show" => note.to_string(),
+        _ => "Updated".into(),
+    }
+}
+
+/// "Dr X accepted the referral of Asha Rao", as the other practitioner reads it.
+pub fn practitioner_notice(actor: &str, c: Command, patient: &str) -> String {
+    match c {
+        Command::Submit => format!("{actor} sent you a referral of {patient}"),
+        Command::Approve => format!("{patient} approved the referral; it is on its way"),
+        Command::Decline => format!("{patient} declined the referral"),
+        Command::RequestInfo => {
+            format!("{actor} asked for more information about the referral of {patient}")
+        }
+        Command::ProvideInfo => format!("{actor} sent the information asked for about {patient}"),
+        Command::RequireVisit => format!("{actor} wants to see {patient} before deciding"),
+        Command::Accept => format!("{actor} accepted the referral of {patient}"),
+        Command::Reject => format!("{actor} declined the referral of {patient}"),
+        Command::Complete => format!("{actor} completed the referral of {patient}"),
+        Command::Cancel => format!("{actor} cancelled the referral of {patient}"),
+        Command::Redirect => format!("{actor} redirected the referral of {patient}"),
+    }
+}
+
+/// The notice the patient gets; it never names a practitioner-only step.
+pub fn patient_notice(c: Command, to: Status) -> String {
+    match (c, to) {
+        (Command::Submit, Status::AwaitingPatient) => "A referral needs your approval.".into(),
+        (Command::Submit, _) | (Command::Approve, _) => "Your referral was sent.".into(),
+        (Command::RequireVisit, _) => "Please book a visit for your referral.".into(),
+        (Command::Accept, _) => "Your referral was accepted.".into(),
+        (Command::Complete, _) => "Your referral is complete.".into(),
+        (Command::Cancel, _) => "A referral about you was cancelled.".into(),
+        _ => "Your referral was updated.".into(),
+    }
+}
+
+/// What the person who issued a command is told once it is done; `outside` for an outside
+/// doctor on their link page.
+pub fn done_notice(c: Command, outside: bool) -> &'static str {
+    match (c, outside) {
+        (Command::Accept, false) => "Accepted. The patient and the referrer have been told.",
+        (Command::Accept, true) => "Accepted. The referring practitioner has been told.",
+        (Command::Reject, false) => "Declined. The referrer has been told; the patient has not.",
+        (Command::Reject, true) => "Declined. The referring practitioner has been told.",
+        (Command::Complete, false) => "Completed. The loop is closed.",
+        (Command::Complete, true) => "Outcome sent. Thank you: the loop is closed.",
+        (Command::RequestInfo, true) => "Your questions were sent to the referring practitioner.",
+        _ => "Done.",
+    }
+}

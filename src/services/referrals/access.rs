@@ -1,0 +1,226 @@
+//! What every referral use case starts from: the referral loaded once with the people and
+//! consents around it, how the caller relates to it, the timeline row, and the errors a
+//! refused or lost transition becomes. Imports no sibling module.
+
+use chrono::NaiveDateTime;
+
+use crate::db::patients::Patient;
+use crate::db::referrals::{Consent, Event, Referral};
+use crate::db::{self, DbConn};
+use crate::domain::forms::FieldErrors;
+use crate::domain::policy::{Action, Actor, ReferralFacts};
+use crate::domain::referral::{self as rules, Command, Facts, Party, Refusal, Status};
+use crate::domain::snapshot::{Snapshot, scope_covers};
+use crate::error::{AppError, AppResult};
+use crate::services::Caller;
+
+/// A referral as one transaction sees it: each row read once and passed on.
+pub struct Loaded {
+    pub r: Referral,
+    pub party: Party,
+    pub patient: Patient,
+    /// The patient's clinic asks the patient to approve before a referral leaves.
+    pub approval_required: bool,
+    /// Live (not withdrawn) consents on this referral, newest first.
+    pub consents: Vec<Consent>,
+}
+
+impl Loaded {
+    /// Where the referral stands.
+    pub fn status(&self) -> Status {
+        self.r.status
+    }
+
+    /// The machine's facts; `consent_verbal` when the sender attests consent right now.
+    pub fn facts(&self, consent_verbal: bool) -> Facts {
+        let r = &self.r;
+        Facts {
+            approval_required: self.approval_required,
+            consent_recorded: consent_verbal
+                || self
+                    .consents
+                    .iter()
+                    .any(|k| scope_covers(&k.scope, &r.scope) && k.recipient_id == r.receiver_id),
+            already_redirected: r.redirected_to.is_some(),
+        }
+    }
+
+    /// The patient's full name.
+    pub fn patient_name(&self) -> String {
+        format!("{} {}", self.patient.given_name, self.patient.family_name)
+    }
+
+    /// What the receiver may see of the snapshot: the sections the patient's live consent
+    /// to this receiver covers, or `None` without one.
+    pub fn shared_with_receiver(&self) -> Option<Snapshot> {
+        within_consent(&self.r, &self.consents)
+    }
+}
+
+/// The snapshot limited to the live consent given to the receiver, if there is one.
+pub fn within_consent(r: &Referral, consents: &[Consent]) -> Option<Snapshot> {
+    consents
+        .iter()
+        .find(|k| k.recipient_id == r.receiver_id)
+        .map(|k| Snapshot::from_json(&r.snapshot).within(&k.scope))
+}
+
+/// What the receiver may see of the snapshot (reads the live consents).
+pub fn shared_with_receiver(c: &mut DbConn, r: &Referral) -> AppResult<Option<Snapshot>> {
+    let consents = db::referrals::live_consents(c, &r.id)?;
+    Ok(within_consent(r, &consents))
+}
+
+/// How the caller relates to a referral.
+pub fn party_of(caller: &Caller, r: &Referral) -> Party {
+    match &caller.actor {
+        Actor::Practitioner { user_id, .. } if *user_id == r.sender_id => Party::Sender,
+        Actor::Practitioner { user_id, .. } if *user_id == r.receiver_id => Party::Receiver,
+        // A signed link names one referral; the same outside doctor's other referrals need
+        // their own links.
+        Actor::External {
+            user_id,
+            referral_id,
+            ..
+        } if *user_id == r.receiver_id && *referral_id == r.id => Party::Receiver,
+        Actor::Patient {
+            patient_id: Some(p),
+            ..
+        } if *p == r.patient_id => Party::Patient,
+        _ => Party::Other,
+    }
+}
+
+/// Loads the referral for the caller, if the policy lets them see it (outsiders get a 404:
+/// they are not told it exists).
+pub fn load_for(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referral, Party, Status)> {
+    let r = db::referrals::get(c, id)?;
+    let party = party_of(caller, &r);
+    let status = r.status;
+    let facts = ReferralFacts {
+        party,
+        status,
+        received: r.received_at.is_some(),
+    };
+    match caller.authorize(&Action::ViewReferral(&facts), &format!("/referrals/{id}")) {
+        Err(AppError::Forbidden(_)) => Err(AppError::NotFound),
+        other => other.map(|_| (r, party, status)),
+    }
+}
+
+/// [`load_for`], then the patient, the clinic's approval setting and the live consents:
+/// everything a transition or the referral page decides on, read once.
+pub fn load(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<Loaded> {
+    let (r, party, _) = load_for(c, caller, id)?;
+    let patient = db::patients::get(c, &r.patient_id)?;
+    let approval_required = db::clinics::requires_patient_approval(c, &patient.clinic_id)?;
+    let consents = db::referrals::live_consents(c, &r.id)?;
+    Ok(Loaded {
+        r,
+        party,
+        patient,
+        approval_required,
+        consents,
+    })
+}
+
+/// One row of the timeline.
+pub struct EventRow<'a> {
+    pub kind: &'a str,
+    pub from: Option<Status>,
+    pub to: Option<Status>,
+    pub note: &'a str,
+    pub patient_visible: bool,
+}
+
+/// Writes a timeline row.
+pub fn event(
+    c: &mut DbConn,
+    referral_id: &str,
+    at: NaiveDateTime,
+    actor: Option<&str>,
+    e: EventRow<'_>,
+) -> AppResult<()> {
+    db::referrals::insert_event(
+        c,
+        &Event {
+            id: db::new_id(),
+            referral_id: referral_id.into(),
+            at,
+            actor_id: actor.map(str::to_string),
+            kind: e.kind.into(),
+            from_status: e.from,
+            to_status: e.to,
+            note: e.note.into(),
+            patient_visible: e.patient_visible,
+        },
+    )?;
+    Ok(())
+}
+
+/// The error a refusal of the machine becomes.
+pub fn refusal(r: Refusal) -> AppError {
+    match r {
+        Refusal::NotYours { .. } => AppError::Forbidden(r.to_string()),
+        // A patient's own commands only ever leave "awaiting approval"; saying more would
+        // name practitioner-only states such as a rejection.
+        Refusal::WrongStatus {
+            command: Command::Approve | Command::Decline,
+            ..
+        } => AppError::Conflict(
+            "This referral no longer waits for your approval. Reload it to see where it stands."
+                .into(),
+        ),
+        Refusal::WrongStatus { .. } | Refusal::AlreadyRedirected => {
+            AppError::Conflict(format!("{r} Reload the referral to see what changed."))
+        }
+        Refusal::ConsentMissing => {
+            let mut e = FieldErrors::new();
+            e.add("consent_verbal", r.to_string());
+            AppError::Invalid(e)
+        }
+    }
+}
+
+/// The 409 for a compare-and-set that lost: says what the referral is now. Patients are
+/// told in their own words (a rejection reads "In review") and never see who did what.
+pub fn stale(c: &mut DbConn, id: &str, party: Party) -> AppError {
+    let now = db::referrals::get(c, id).ok();
+    let current = now.as_ref().map(|r| r.status);
+    if party == Party::Patient {
+        let receiver = now
+            .as_ref()
+            .and_then(|r| db::users::get(c, &r.receiver_id).ok())
+            .map_or(String::new(), |u| u.display_name);
+        let label = current.map_or("changed".to_string(), |s| {
+            rules::patient_label(s, &receiver)
+        });
+        return AppError::Conflict(format!(
+            "This referral changed while you were looking at it. It is now “{label}”. Reload it to see the current state; your action was not applied."
+        ));
+    }
+    let last = db::referrals::events(c, id)
+        .ok()
+        .and_then(|e| e.into_iter().last());
+    let status = current.map_or("changed", Status::label);
+    let by = last
+        .map(|(e, name)| {
+            format!(
+                " (last change: {} by {} at {} UTC)",
+                e.kind.replace('_', " "),
+                name.unwrap_or_else(|| "someone".into()),
+                e.at.format("%H:%M:%S")
+            )
+        })
+        .unwrap_or_default();
+    AppError::Conflict(format!(
+        "This referral changed while you were looking at it. It is now “{status}”{by}. Reload it to see the current state; your action was not applied."
+    ))
+}
+
+/// The version a form carried, or the 400 that says it is missing.
+pub fn version_of(form_version: Option<i64>) -> AppResult<i64> {
+    form_version.ok_or_else(|| {
+        AppError::BadRequest("The form is missing the referral's version; reload the page.".into())
+    })
+}

@@ -1,0 +1,342 @@
+//! Every lifecycle command as one compare-and-set in one transaction: load once, ask the
+//! machine, validate the command's form, write, then the event, thread cards, consent,
+//! notices and audit row. The rules are the domain's; this file only carries them out.
+
+use chrono::NaiveDateTime;
+
+use super::access::{self, EventRow, Loaded, event, refusal, stale, version_of};
+use crate::db::referrals::{Consent, TransitionChanges};
+use crate::db::{self, DbConn};
+use crate::domain::forms::{FieldErrors, required_text};
+use crate::domain::referral::form::{self, CommandForm, OpenAsk, Step};
+use crate::domain::referral::{
+    self as rules, Author, CardText, Command, ConsentMethod, Party, Refusal, Status, Thread,
+};
+use crate::error::{AppError, AppResult};
+use crate::services::{AuditEntry, Caller, Services, analytics, audit, mail, threads};
+
+/// The posted fields of a command form (kept under its old name for the handlers).
+pub type CommandInput = CommandForm;
+
+/// What a transition writes to the referral row.
+fn changes_of(step: &Step, to: Status, now: NaiveDateTime) -> TransitionChanges {
+    let at = |on: bool| on.then_some(now);
+    TransitionChanges {
+        status: Some(to),
+        updated_at: Some(now),
+        // Whose turn it now is, and since when: the inbox sorts by this.
+        waiting_since: Some(now),
+        submitted_at: at(step.sets_submitted),
+        received_at: at(step.sets_received),
+        accepted_at: at(step.sets_accepted),
+        completed_at: at(step.sets_completed),
+        redirected_to: None,
+        reject_code: step.reject.as_ref().map(|(c, _)| c.clone()),
+        reject_note: step.reject.as_ref().map(|(_, n)| n.clone()),
+        cancel_reason: step.cancel_reason.clone(),
+        decline_reason: step.decline_reason.clone(),
+        outcome_summary: step.outcome.as_ref().map(|(s, _)| s.clone()),
+        outcome_advice: step.outcome.as_ref().map(|(_, a)| a.clone()),
+    }
+}
+
+/// The asks of the round the sender is answering, with whether each has a file.
+fn open_asks(c: &mut DbConn, referral_id: &str) -> AppResult<Vec<OpenAsk>> {
+    let asks = db::asks::asks(c, referral_id)?;
+    let round = asks.iter().map(|a| a.round).max().unwrap_or(0);
+    let files = db::asks::attachments(c, referral_id)?;
+    Ok(asks
+        .into_iter()
+        .filter(|a| a.round == round)
+        .map(|a| OpenAsk {
+            has_file: files
+                .iter()
+                .any(|f| f.ask_id.as_deref() == Some(a.id.as_str())),
+            id: a.id,
+            text: a.text,
+        })
+        .collect())
+}
+
+/// Applies one lifecycle command: load, check the version, ask the state machine, validate
+/// the command's own fields, compare-and-set, then record the event, consent, thread cards,
+/// notifications and audit row, all in one transaction. Returns the new status.
+pub fn apply(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    command: Command,
+    input: &CommandForm,
+) -> AppResult<Status> {
+    let version = version_of(input.version())?;
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let (r, party, status) = access::load_for(c, caller, id)?;
+        // Who may act is decided before anything about the referral's current state is said.
+        if party != command.by() {
+            return Err(refusal(Refusal::NotYours {
+                command,
+                by: command.by(),
+            }));
+        }
+        if r.version != version {
+            return Err(stale(c, id, party));
+        }
+        let patient = db::patients::get(c, &r.patient_id)?;
+        let approval_required = db::clinics::requires_patient_approval(c, &patient.clinic_id)?;
+        // Only a draft's consent gate reads the consents.
+        let consents = if status == Status::Draft {
+            db::referrals::live_consents(c, id)?
+        } else {
+            Vec::new()
+        };
+        let l = Loaded {
+            r,
+            party,
+            patient,
+            approval_required,
+            consents,
+        };
+        let t = rules::decide(status, party, command, l.facts(input.consent_verbal))
+            .map_err(refusal)?;
+        let asks = if command == Command::ProvideInfo {
+            open_asks(c, id)?
+        } else {
+            Vec::new()
+        };
+        let step = form::validate(command, t.to, l.r.received_at.is_some(), input, &asks)
+            .map_err(AppError::Invalid)?;
+        let changes = changes_of(&step, t.to, now);
+        if db::referrals::compare_and_set(c, id, status, version, &changes)? == 0 {
+            return Err(stale(c, id, party));
+        }
+        analytics::track(c, &l.r, &changes)?;
+        let me = caller.actor.user_id();
+        event(
+            c,
+            id,
+            now,
+            me,
+            EventRow {
+                kind: command.as_str(),
+                from: Some(status),
+                to: Some(t.to),
+                note: &step.note,
+                patient_visible: t.patient_visible,
+            },
+        )?;
+        record_asks(c, id, &step, now)?;
+        let text = CardText {
+            reason: &l.r.reason,
+            message: &l.r.message,
+            patient_name: &l.patient_name(),
+            note: &step.note,
+        };
+        let effects = rules::effects(command, t.to, input.consent_verbal, &text);
+        post_cards(c, caller, &l, &effects.cards, now)?;
+        if let Some(method) = effects.consent {
+            record_consent(c, caller, &l, method, now)?;
+        }
+        let actor_name = match me {
+            Some(u) => db::users::get(c, u)?.display_name,
+            None => "Someone".to_string(),
+        };
+        for p in t.notify {
+            let (user, text) = match p {
+                Party::Sender => (
+                    Some(l.r.sender_id.as_str()),
+                    rules::practitioner_notice(&actor_name, command, &l.patient_name()),
+                ),
+                Party::Receiver => (
+                    Some(l.r.receiver_id.as_str()),
+                    rules::practitioner_notice(&actor_name, command, &l.patient_name()),
+                ),
+                Party::Patient => (
+                    l.patient.user_id.as_deref(),
+                    rules::patient_notice(command, t.to),
+                ),
+                Party::Other => (None, String::new()),
+            };
+            if let Some(u) = user {
+                mail::notify(&svc.mail, c, u, Some(id), &text, now)?;
+            }
+        }
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "referral_transition",
+                subject_type: "referral",
+                subject_id: id,
+                patient_id: Some(&l.r.patient_id),
+                detail: format!(
+                    "{}: {} -> {}",
+                    command.as_str(),
+                    status.as_str(),
+                    t.to.as_str()
+                ),
+            },
+        )?;
+        Ok(t.to)
+    })
+}
+
+/// New asks (a request for information opens a round) and answers (providing it).
+fn record_asks(
+    c: &mut DbConn,
+    referral_id: &str,
+    step: &Step,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    if !step.asks.is_empty() {
+        let round = db::asks::last_round(c, referral_id)? + 1;
+        for (position, text) in step.asks.iter().enumerate() {
+            db::asks::insert_ask(
+                c,
+                &db::asks::Ask {
+                    id: db::new_id(),
+                    referral_id: referral_id.into(),
+                    round,
+                    position: position as i64,
+                    text: text.clone(),
+                    answer: None,
+                    answered_at: None,
+                    created_at: now,
+                },
+            )?;
+        }
+    }
+    for (ask_id, text) in &step.answers {
+        db::asks::answer(c, ask_id, text, now)?;
+    }
+    Ok(())
+}
+
+/// Posts the transition's cards. Thread rows are locked before the audit head, in every
+/// transaction, so two transactions never wait on each other in opposite orders.
+fn post_cards(
+    c: &mut DbConn,
+    caller: &Caller,
+    l: &Loaded,
+    cards: &[rules::Card],
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let r = &l.r;
+    for card in cards {
+        let thread = match card.thread {
+            Thread::SenderPatient => {
+                threads::practitioner_patient(c, &r.sender_id, &l.patient.id, now)?
+            }
+            Thread::ReceiverPatient => {
+                threads::practitioner_patient(c, &r.receiver_id, &l.patient.id, now)?
+            }
+            Thread::SenderReceiver => {
+                threads::between_practitioners(c, &r.sender_id, &r.receiver_id, now)?
+            }
+        };
+        let author = match card.author {
+            Author::Sender => Some(r.sender_id.as_str()),
+            Author::Receiver => Some(r.receiver_id.as_str()),
+            Author::Actor => caller.actor.user_id(),
+        };
+        threads::card(c, &thread, author, &r.id, card.kind, &card.body, now)?;
+    }
+    Ok(())
+}
+
+/// Records the patient's consent to share the referral's scope with its receiver.
+fn record_consent(
+    c: &mut DbConn,
+    caller: &Caller,
+    l: &Loaded,
+    method: ConsentMethod,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let r = &l.r;
+    db::referrals::insert_consent(
+        c,
+        &Consent {
+            id: db::new_id(),
+            patient_id: r.patient_id.clone(),
+            referral_id: r.id.clone(),
+            recipient_id: r.receiver_id.clone(),
+            method: method.as_str().into(),
+            scope: r.scope.clone(),
+            recorded_by: caller.user_id()?.to_string(),
+            recorded_at: now,
+            withdrawn_at: None,
+        },
+    )?;
+    audit(
+        c,
+        now,
+        caller,
+        AuditEntry {
+            action: "consent_recorded",
+            subject_type: "referral",
+            subject_id: &r.id,
+            patient_id: Some(&r.patient_id),
+            detail: format!("{}; scope: {}", method.how(), r.scope),
+        },
+    )
+}
+
+/// The receiver tells the patient what to bring (a compare-and-set on the version).
+pub fn set_what_to_bring(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    version: &str,
+    text: &str,
+) -> AppResult<()> {
+    let version = version_of(version.trim().parse().ok())?;
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let (r, party, status) = access::load_for(c, caller, id)?;
+        if party != Party::Receiver {
+            return Err(AppError::Forbidden(
+                "Only the receiving practitioner says what to bring.".into(),
+            ));
+        }
+        // Checked after who is asking: others learn nothing from a validation message.
+        let mut e = FieldErrors::new();
+        let text = required_text(&mut e, "what_to_bring", "What to bring", text, 1000);
+        if !e.is_empty() {
+            return Err(AppError::Invalid(e));
+        }
+        if status.is_terminal() {
+            return Err(AppError::Conflict("This referral is closed.".into()));
+        }
+        if db::referrals::set_what_to_bring(c, id, version, &text, now)? == 0 {
+            return Err(stale(c, id, party));
+        }
+        event(
+            c,
+            id,
+            now,
+            caller.actor.user_id(),
+            EventRow {
+                kind: "what_to_bring",
+                from: None,
+                to: None,
+                note: &format!("What to bring: {text}"),
+                patient_visible: true,
+            },
+        )?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "referral_edited",
+                subject_type: "referral",
+                subject_id: id,
+                patient_id: Some(&r.patient_id),
+                detail: "what to bring".into(),
+            },
+        )
+    })
+}

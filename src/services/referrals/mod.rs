@@ -1,0 +1,30 @@
+//! Referrals: finding a specialist, composing, the consent gate, every lifecycle command as
+//! a compare-and-set, files, and what each party may see.
+//!
+//! - `access`: the referral loaded once with its patient and consents, the party, the
+//!   timeline row and the errors of a refused or lost transition (imports no sibling).
+//! - `search`: the directory and the patient being referred.
+//! - `compose`: the composer and saving drafts (and the redirect of a declined referral).
+//! - `lifecycle`: every command of the state machine, and "what to bring".
+//! - `attachments`: files answering asks and reports (an order completes with its report).
+//! - `read`: the referral page, inbox, sent list and the patient's lists.
+
+pub mod access;
+pub mod attachments;
+pub mod compose;
+pub mod lifecycle;
+pub mod read;
+pub mod search;
+
+pub use access::party_of;
+pub use attachments::{NewAttachment, attach, attachment};
+pub use compose::{
+    ComposerData, ComposerSection, DraftInput, ReceiverCard, composer, composer_for_draft,
+    save_draft,
+};
+pub use lifecycle::{CommandInput, apply, set_what_to_bring};
+pub use read::{
+    InboxPage, ReferralView, SentPage, StatusCounts, TimelineEntry, decode_cursor, encode_cursor,
+    for_chart, for_patient, inbox, next_waiting, sent, view,
+};
+pub use search::{DIRECTORY_PAGE, DirectoryPage, patient_to_refer, search_directory};

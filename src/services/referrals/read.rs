@@ -1,0 +1,317 @@
+//! What each party sees: the referral page, the inbox, the sent list, the patient's and
+//! the chart's lists.
+
+use chrono::{NaiveDateTime, Utc};
+
+use super::access;
+use crate::db::patients::Patient;
+use crate::db::referrals::{Consent, ListRow, Referral};
+use crate::db::users::{Practitioner, User};
+use crate::db::{self};
+use crate::domain::policy::{Action, Actor};
+use crate::domain::referral::offers::{self, Offers, Situation, Visit};
+use crate::domain::referral::{self as rules, Party, Status};
+use crate::domain::snapshot::Snapshot;
+use crate::error::AppResult;
+use crate::services::{AuditEntry, Caller, Services};
+
+/// A timeline entry as shown.
+pub struct TimelineEntry {
+    pub at: NaiveDateTime,
+    pub who: String,
+    pub kind: String,
+    pub note: String,
+}
+
+/// Everything the referral page shows to this viewer.
+pub struct ReferralView {
+    pub referral: Referral,
+    pub status: Status,
+    pub party: Party,
+    pub patient: Patient,
+    pub sender: User,
+    pub sender_clinic: String,
+    pub receiver: User,
+    pub receiver_practitioner: Practitioner,
+    pub receiver_clinic: String,
+    /// The snapshot this viewer may see (already limited by consent and doctor-only).
+    pub snapshot: Option<Snapshot>,
+    /// Why the snapshot is not shown, if it is not.
+    pub snapshot_hidden: Option<&'static str>,
+    pub timeline: Vec<TimelineEntry>,
+    /// Everything this viewer may do here now; the page shows only these.
+    pub offers: Offers,
+    pub consents: Vec<Consent>,
+    pub approval_required: bool,
+    /// Visits booked for this referral.
+    pub visits: Vec<db::schedule::Appointment>,
+    /// Need-info asks (practitioners only).
+    pub asks: Vec<db::asks::Ask>,
+    /// Attachments this viewer may open.
+    pub attachments: Vec<db::asks::Attachment>,
+    pub now: NaiveDateTime,
+}
+
+/// Opens a referral for the caller. The view is audited before the page is returned.
+pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView> {
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    let c = &mut *conn;
+    let l = access::load(c, caller, id)?;
+    let (party, status) = (l.party, l.status());
+    let (snapshot, snapshot_hidden) = match party {
+        Party::Sender => (Some(Snapshot::from_json(&l.r.snapshot)), None),
+        Party::Patient if l.r.doctor_only => (
+            None,
+            Some(
+                "This referral is doctor-only: its clinical details are shared between your doctors.",
+            ),
+        ),
+        Party::Patient => (Some(Snapshot::from_json(&l.r.snapshot)), None),
+        Party::Receiver => match l.shared_with_receiver() {
+            Some(shared) => (Some(shared), None),
+            None => (
+                None,
+                Some(
+                    "The patient's consent to share the clinical snapshot is not on record, or the patient withdrew it.",
+                ),
+            ),
+        },
+        Party::Other => (None, None),
+    };
+    let timeline = db::referrals::events(c, id)?
+        .into_iter()
+        .filter(|(e, _)| party != Party::Patient || e.patient_visible)
+        .map(|(e, who)| TimelineEntry {
+            at: e.at,
+            who: who.unwrap_or_else(|| "Handoff".into()),
+            note: if party == Party::Patient {
+                rules::patient_event_text(&e.kind, &e.note)
+            } else {
+                e.note
+            },
+            kind: e.kind,
+        })
+        .collect();
+    let sender = db::users::get(c, &l.r.sender_id)?;
+    let (receiver, receiver_practitioner) = db::users::get_practitioner(c, &l.r.receiver_id)?;
+    let receiver_clinic_row = db::clinics::get(c, &receiver_practitioner.clinic_id)?;
+    let has_practice = db::practices::get(c, &l.r.receiver_id)?.is_some();
+    let visits = db::schedule::for_referral(c, id)?;
+    let asks = if party == Party::Patient {
+        Vec::new()
+    } else {
+        db::asks::asks(c, id)?
+    };
+    let attachments = db::asks::attachments(c, id)?
+        .into_iter()
+        .filter(|a| party != Party::Patient || (a.purpose == "outcome" && !l.r.doctor_only))
+        .collect();
+    let outside = db::mail::is_external_doctor(c, &l.r.receiver_id)?;
+    let live_link = outside
+        && party == Party::Sender
+        && db::mail::links_for(c, id)?
+            .iter()
+            .any(|k| k.revoked_at.is_none() && k.expires_at > now);
+    let situation = Situation {
+        status,
+        facts: l.facts(false),
+        outside,
+        live_link,
+        receiver_books: has_practice && receiver_clinic_row.show_booking_prompts,
+        visits: visits
+            .iter()
+            .map(|a| Visit {
+                id: a.id.clone(),
+                status: a.status,
+                starts_at: a.starts_at,
+            })
+            .collect(),
+    };
+    let offers = offers::offers(&situation, party, now);
+    let view = ReferralView {
+        status,
+        party,
+        sender_clinic: db::clinics::get(c, &l.r.sender_clinic_id)?.name,
+        sender,
+        receiver,
+        receiver_practitioner,
+        receiver_clinic: receiver_clinic_row.name,
+        snapshot,
+        snapshot_hidden,
+        timeline,
+        approval_required: l.approval_required,
+        visits,
+        asks,
+        attachments,
+        now,
+        offers,
+        consents: l.consents,
+        patient: l.patient,
+        referral: l.r,
+    };
+    svc.record_view(
+        caller,
+        AuditEntry {
+            action: if view.snapshot.is_some() {
+                "snapshot_viewed"
+            } else {
+                "referral_viewed"
+            },
+            subject_type: "referral",
+            subject_id: id,
+            patient_id: Some(&view.patient.id),
+            detail: format!("as {party:?}").to_lowercase(),
+        },
+    )?;
+    Ok(view)
+}
+
+/// (status, count) pairs.
+pub type StatusCounts = Vec<(Status, i64)>;
+
+/// The receiver's inbox page.
+pub struct InboxPage {
+    pub rows: Vec<ListRow>,
+    pub counts: StatusCounts,
+    pub senders: Vec<(String, String)>,
+    pub next_cursor: Option<String>,
+}
+
+/// Encodes a keyset cursor.
+pub fn encode_cursor(r: &Referral) -> String {
+    format!(
+        "{}.{}.{}",
+        r.priority_rank,
+        r.waiting_since.and_utc().timestamp_micros(),
+        r.id
+    )
+}
+
+/// Decodes a keyset cursor (a bad cursor is the first page).
+pub fn decode_cursor(s: &str) -> Option<(i64, NaiveDateTime, String)> {
+    let mut parts = s.splitn(3, '.');
+    let rank = parts.next()?.parse().ok()?;
+    let micros: i64 = parts.next()?.parse().ok()?;
+    let id = parts.next()?.to_string();
+    let at = chrono::DateTime::<Utc>::from_timestamp_micros(micros)?.naive_utc();
+    // A cursor is only ever a time this app wrote; anything else is the first page.
+    if !(1900..=9999).contains(&chrono::Datelike::year(&at)) || !(0..=2).contains(&rank) {
+        return None;
+    }
+    Some((rank, at, id))
+}
+
+/// Loads one page of the caller's inbox.
+pub fn inbox(
+    svc: &Services,
+    caller: &Caller,
+    q: &db::referrals::InboxQuery,
+) -> AppResult<InboxPage> {
+    caller.authorize(&Action::Refer, "/inbox")?;
+    let me = caller.user_id()?;
+    let mut conn = svc.conn()?;
+    let mut q = q.clone();
+    let limit = q.limit;
+    q.limit = limit + 1;
+    let mut rows = db::referrals::inbox(&mut conn, me, &q)?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|(r, ..)| encode_cursor(r))
+    } else {
+        None
+    };
+    Ok(InboxPage {
+        counts: db::referrals::inbox_counts(&mut conn, me)?,
+        senders: db::referrals::inbox_senders(&mut conn, me)?,
+        rows,
+        next_cursor,
+    })
+}
+
+/// The oldest referral waiting for the caller's decision, other than `except`.
+pub fn next_waiting(svc: &Services, caller: &Caller, except: &str) -> AppResult<Option<String>> {
+    let me = caller.user_id()?;
+    let mut conn = svc.conn()?;
+    let rows = db::referrals::inbox(
+        &mut conn,
+        me,
+        &db::referrals::InboxQuery {
+            statuses: vec![Status::Sent],
+            limit: 2,
+            ..Default::default()
+        },
+    )?;
+    Ok(rows.into_iter().map(|(r, ..)| r.id).find(|id| id != except))
+}
+
+/// The sender's list of sent referrals.
+pub fn sent(svc: &Services, caller: &Caller, status: Option<Status>) -> AppResult<SentPage> {
+    caller.authorize(&Action::Refer, "/sent")?;
+    let me = caller.user_id()?;
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    let mut bands = Vec::new();
+    for (label, from_days, to_days) in rules::OPEN_LOOP_BANDS {
+        // Submitted between `to_days` and `from_days` ago.
+        let newest = now - chrono::Duration::days(from_days) + chrono::Duration::seconds(1);
+        let oldest = if to_days == i64::MAX {
+            // Not NaiveDateTime::MIN: PostgreSQL's timestamps start in 4713 BC.
+            chrono::NaiveDate::from_ymd_opt(1900, 1, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .unwrap_or_default()
+        } else {
+            now - chrono::Duration::days(to_days) + chrono::Duration::seconds(1)
+        };
+        bands.push((
+            label,
+            db::referrals::open_loops_between(&mut conn, me, oldest, newest)?,
+        ));
+    }
+    Ok(SentPage {
+        rows: db::referrals::sent_by(&mut conn, me, status, 200)?,
+        counts: db::referrals::sent_counts(&mut conn, me)?,
+        open_bands: bands,
+        oldest_open: db::referrals::oldest_open(&mut conn, me, 10)?,
+    })
+}
+
+/// The sender's list: referrals by status, and open loops by age.
+pub struct SentPage {
+    pub rows: Vec<ListRow>,
+    pub counts: StatusCounts,
+    /// (age band, how many open loops).
+    pub open_bands: Vec<(&'static str, i64)>,
+    pub oldest_open: Vec<ListRow>,
+}
+
+/// The signed-in patient's referrals.
+pub fn for_patient(svc: &Services, caller: &Caller) -> AppResult<Vec<ListRow>> {
+    caller.authorize(&Action::UsePortal, "/portal/referrals")?;
+    let Actor::Patient {
+        patient_id: Some(pid),
+        ..
+    } = &caller.actor
+    else {
+        return Ok(Vec::new());
+    };
+    let mut conn = svc.conn()?;
+    let rows = db::referrals::for_patient(&mut conn, pid)?;
+    // A referral the sender redirected is replaced by the new one; the patient never
+    // learns that the first receiver declined.
+    Ok(rows
+        .into_iter()
+        .filter(|(r, ..)| r.redirected_to.is_none())
+        .collect())
+}
+
+/// The referrals shown on a chart.
+pub fn for_chart(svc: &Services, caller: &Caller, patient_id: &str) -> AppResult<Vec<ListRow>> {
+    let mut conn = svc.conn()?;
+    let (_, facts) = crate::services::patients::facts(&mut conn, caller, patient_id)?;
+    caller.authorize(
+        &Action::EditChart(&facts),
+        &format!("/patients/{patient_id}"),
+    )?;
+    Ok(db::referrals::for_chart(&mut conn, patient_id)?)
+}

@@ -16,6 +16,10 @@ pub type SharedClock = Arc<dyn Clock>;
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the one place that reads the system time"
+    )]
     fn now(&self) -> NaiveDateTime {
         truncate(Utc::now())
     }

@@ -342,3 +342,144 @@ fn the_graph_reader_sees_a_circle() {
     assert!(p.contains(&vec!["super".into(), "y".into(), "Z".into()]));
     assert!(p.contains(&vec!["crate".into(), "db".into(), "q".into(), "run".into()]));
 }
+
+/// Every `.html` template.
+fn templates() -> Vec<(PathBuf, String)> {
+    fn walk(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+        for e in std::fs::read_dir(dir).expect("read templates") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "html") {
+                let text = std::fs::read_to_string(&p).expect("read template");
+                out.push((p, text));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&root().join("templates"), &mut out);
+    out
+}
+
+/// What a template must not write: it would be deciding a rule itself.
+fn rule_in_template(text: &str) -> Vec<String> {
+    const STATUS_NAMES: [&str; 14] = [
+        "draft",
+        "awaiting_patient",
+        "declined_by_patient",
+        "sent",
+        "need_info",
+        "visit_required",
+        "accepted",
+        "completed",
+        "rejected",
+        "cancelled",
+        "booked",
+        "attended",
+        "no_show",
+        "admission",
+    ];
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let squeezed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        for bad in ["status ==", "status !=", "kind ==", "kind !="] {
+            if squeezed.contains(bad) {
+                found.push(format!("line {}: `{bad}`", n + 1));
+            }
+        }
+        for name in STATUS_NAMES.iter().chain(&["lab", "imaging", "specialist"]) {
+            for quote in ['"', '\''] {
+                // Inside template code only: `{% ... "sent" ... %}` or `{{ ... }}`.
+                let needle = format!("{quote}{name}{quote}");
+                let in_code = line.match_indices(&needle).any(|(at, _)| {
+                    let before = &line[..at];
+                    before.rfind("{%").max(before.rfind("{{"))
+                        > before.rfind("%}").max(before.rfind("}}"))
+                });
+                if in_code {
+                    found.push(format!("line {}: {needle}", n + 1));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn templates_ask_the_domain_instead_of_comparing_statuses_or_kinds() {
+    let all = templates();
+    assert!(all.len() > 20, "found only {} templates", all.len());
+    let offending: Vec<String> = all
+        .iter()
+        .flat_map(|(p, text)| {
+            rule_in_template(text)
+                .into_iter()
+                .map(move |f| format!("{}: {f}", p.display()))
+        })
+        .collect();
+    assert!(offending.is_empty(), "{}", offending.join("\n"));
+    // The checker itself must catch the forms it forbids.
+    assert_eq!(
+        rule_in_template(r#"{% if v.referral.status != "draft" %}"#).len(),
+        2
+    );
+    assert_eq!(rule_in_template(r#"{% if d.kind=="lab" %}"#).len(), 1);
+    assert!(rule_in_template(r#"<option value="sent">Sent</option>"#).is_empty());
+}
+
+/// Lines of a file, and the files of `src/` longer than `max` (the schema is generated).
+fn long_files(max: usize) -> Vec<(String, usize)> {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut long: Vec<(String, usize)> = files
+        .iter()
+        .filter(|f| !f.ends_with("db/schema.rs"))
+        .map(|f| {
+            let n = std::fs::read_to_string(f).expect("read").lines().count();
+            (f.display().to_string(), n)
+        })
+        .filter(|(_, n)| *n > max)
+        .collect();
+    long.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    long
+}
+
+#[test]
+fn no_file_in_src_is_over_600_lines() {
+    let long = long_files(600);
+    assert!(long.is_empty(), "over 600 lines: {long:?}");
+}
+
+#[test]
+fn sql_lives_in_db_and_file_bytes_go_through_the_store() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        let rel = f
+            .strip_prefix(src())
+            .expect("under src")
+            .to_string_lossy()
+            .into_owned();
+        let code = code_of(&std::fs::read_to_string(f).expect("read"));
+        let in_db = rel.starts_with("db/") || rel.starts_with("db\\");
+        if !in_db {
+            for bad in [
+                "diesel::sql_query",
+                "sql_query(",
+                "diesel::dsl",
+                "diesel::prelude",
+                ".execute(",
+                "RunQueryDsl",
+            ] {
+                if code.contains(bad) {
+                    found.push(format!("{rel}: {bad}"));
+                }
+            }
+        }
+        if rel.starts_with("web/") && (code.contains("std::fs") || code.contains("fs::read")) {
+            found.push(format!("{rel}: reads files itself"));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

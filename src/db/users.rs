@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{practitioners, users};
+use super::schema::{external_doctors, practitioners, users};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -132,4 +132,19 @@ pub fn all_practitioners(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>
         .select((practitioners::user_id, practitioners::clinic_id))
         .order(practitioners::user_id.asc())
         .load(conn)
+}
+
+/// Who a notice goes to, in one read: the user, whether they are a doctor outside the
+/// network, and whether they asked for notices by e-mail.
+pub fn notice_target(conn: &mut DbConn, id: &str) -> QueryResult<(User, bool, bool)> {
+    let (user, external, email): (User, Option<String>, bool) = users::table
+        .left_join(external_doctors::table.on(external_doctors::user_id.eq(users::id)))
+        .filter(users::id.eq(id))
+        .select((
+            User::as_select(),
+            external_doctors::user_id.nullable(),
+            users::email_notifications,
+        ))
+        .first(conn)?;
+    Ok((user, external.is_some(), email))
 }

@@ -4,6 +4,7 @@
 pub mod analytics;
 pub mod audit;
 pub mod chart;
+pub mod csv;
 pub mod files;
 pub mod forms;
 pub mod mail;

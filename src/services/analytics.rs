@@ -401,21 +401,6 @@ pub const TABLES: [(&str, &str); 6] = [
     ("open-loops", "Open loops by age"),
 ];
 
-/// A CSV field, quoted, with spreadsheet formula triggers neutralised.
-fn field(v: &str) -> String {
-    super::audit_log::csv_field(v)
-}
-
-fn csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
-    let mut out = header.join(",");
-    out.push('\n');
-    for r in rows {
-        out.push_str(&r.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
-        out.push('\n');
-    }
-    out
-}
-
 fn opt(v: Option<i64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
@@ -448,7 +433,7 @@ pub fn export_csv(
             .collect::<Vec<_>>()
     };
     let out = match table {
-        "weekly" => csv(
+        "weekly" => crate::domain::csv::table(
             &["week_starting", "sent", "received", "accepted", "completed"],
             r.weeks
                 .iter()
@@ -463,7 +448,7 @@ pub fn export_csv(
                 })
                 .collect(),
         ),
-        "summary" => csv(
+        "summary" => crate::domain::csv::table(
             &["figure", "value"],
             vec![
                 vec!["sent".into(), r.sent.to_string()],
@@ -477,14 +462,14 @@ pub fn export_csv(
                 vec!["time_to_completion_p90_hours".into(), opt(r.ttc_p90)],
             ],
         ),
-        "reasons" => csv(
+        "reasons" => crate::domain::csv::table(
             &["reason", "declined"],
             r.reasons
                 .iter()
                 .map(|(_, label, n)| vec![label.to_string(), n.to_string()])
                 .collect(),
         ),
-        "specialists" => csv(
+        "specialists" => crate::domain::csv::table(
             &[
                 "specialist",
                 "sent",
@@ -495,7 +480,7 @@ pub fn export_csv(
             ],
             top_rows(&r.top_specialists),
         ),
-        "clinics" => csv(
+        "clinics" => crate::domain::csv::table(
             &[
                 "clinic",
                 "sent",
@@ -506,7 +491,7 @@ pub fn export_csv(
             ],
             top_rows(&r.top_clinics),
         ),
-        _ => csv(
+        _ => crate::domain::csv::table(
             &["age", "open_loops"],
             r.open_loops
                 .iter()

@@ -164,16 +164,6 @@ pub fn search(svc: &Services, caller: &Caller, q: &AuditQuery) -> AppResult<Audi
     })
 }
 
-/// A CSV field, quoted, with spreadsheet formula triggers neutralised.
-pub(crate) fn csv_field(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{v}")
-    } else {
-        v.to_string()
-    };
-    format!("\"{}\"", v.replace('"', "\"\""))
-}
-
 /// Exports the filtered log as CSV (up to 100,000 rows). The export itself is audited.
 pub fn export_csv(svc: &Services, caller: &Caller, q: &AuditQuery) -> AppResult<String> {
     let clinic_id = caller.actor.clinic_id().unwrap_or_default().to_string();
@@ -218,7 +208,7 @@ pub fn export_csv(svc: &Services, caller: &Caller, q: &AuditQuery) -> AppResult<
         out.push_str(
             &fields
                 .iter()
-                .map(|f| csv_field(f))
+                .map(|f| crate::domain::csv::field(f))
                 .collect::<Vec<_>>()
                 .join(","),
         );

@@ -139,8 +139,8 @@ pub fn notify(
     now: NaiveDateTime,
 ) -> AppResult<()> {
     db::threads::notify(c, user_id, referral_id, body, now)?;
-    let user = db::users::get(c, user_id)?;
-    if db::mail::is_external_doctor(c, user_id)? {
+    let (user, external, by_email) = db::users::notice_target(c, user_id)?;
+    if external {
         let Some(rid) = referral_id else {
             return Ok(());
         };
@@ -169,7 +169,7 @@ pub fn notify(
         db::mail::queue(c, &m)?;
         return Ok(());
     }
-    if user.active && db::mail::email_notifications(c, user_id)? {
+    if user.active && by_email {
         let m = new_mail(
             "notification",
             (&user.email, &user.display_name),

@@ -157,6 +157,10 @@ struct ProfilePage {
 }
 
 impl ProfilePage {
+    /// The file kind the upload form starts on.
+    fn first_file_kind(&self) -> &'static str {
+        self.file_kinds.first().map_or("", |(k, _)| *k)
+    }
     fn medication_label(&self, s: &str) -> &'static str {
         crate::domain::chart::medication_status_label(s)
     }

@@ -489,7 +489,7 @@ async fn render_show(
     } else if v.party == Party::Receiver {
         "inbox"
     } else {
-        "sent"
+        "sent-list"
     };
     html_status(
         status,
@@ -812,7 +812,7 @@ pub async fn sent_page(ctx: Ctx, q: web::Query<SentParams>) -> AppResult<HttpRes
         .run(move |s, caller| svc::sent(s, caller, Status::parse(&s2)))
         .await?;
     html(&SentPage {
-        l: ctx.layout("Sent referrals", "sent").await,
+        l: ctx.layout("Sent referrals", "sent-list").await,
         status,
         page,
         statuses: crate::domain::referral::ALL_STATUSES

@@ -10,6 +10,7 @@ mod config;
 mod external;
 mod failure;
 mod helpers;
+mod house;
 mod privacy;
 mod referrals;
 mod schedule;

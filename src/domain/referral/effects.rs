@@ -2,7 +2,8 @@
 //! between the people (DESIGN section 3) and the consent it records (section 4).
 
 use super::form::DEFAULT_ACCEPT_NOTE;
-use super::{Command, Status};
+use super::machine::Command;
+use super::status::Status;
 
 /// Which of the referral's threads a card goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,9 @@
 //! has accepted the command, and writes what it answers; no rule of a command's fields
 //! lives anywhere else.
 
-use super::{Command, REJECT_REASONS, Status, reject_reason_label};
+use super::kind::{REJECT_REASONS, reject_reason_label};
+use super::machine::Command;
+use super::status::Status;
 use crate::domain::forms::{FieldErrors, has_control_chars, optional_text, required_text};
 
 /// The fields a command form may carry, as posted. Missing fields read as empty.

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::Status;
+use super::status::Status;
 
 /// The kind of referral, from the receiver's organisation: a hospital takes admissions,
 /// labs and imaging centres take orders, everyone else specialist referrals.

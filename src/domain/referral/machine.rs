@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{Party, Status};
+use super::status::{Party, Status};
 
 /// The commands of the lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,7 +4,8 @@
 
 use chrono::NaiveDateTime;
 
-use super::{Command, Facts, Party, Status, allowed, booking_prompt};
+use super::machine::{Command, Facts, allowed, booking_prompt};
+use super::status::{Party, Status};
 use crate::domain::schedule::VisitStatus;
 
 /// An action a page may show.

@@ -1,7 +1,9 @@
 //! What people read about a referral: labels, the patient's words for each status and
 //! event, and the notices sent to the other parties.
 
-use super::{Command, Kind, Status};
+use super::kind::Kind;
+use super::machine::Command;
+use super::status::Status;
 
 /// What the patient is shown, by kind: a completed lab or imaging order reads "Report ready".
 pub fn patient_label_for(kind: Kind, status: Status, receiver: &str) -> String {

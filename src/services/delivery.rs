@@ -1,0 +1,87 @@
+//! What the sender sees of an out-of-network referral: its links and its e-mail.
+
+use chrono::NaiveDateTime;
+
+use super::referrals::access::load_for;
+use super::{Caller, Services};
+use crate::db;
+use crate::domain::mail as rules;
+use crate::domain::referral::Party;
+use crate::error::AppResult;
+
+/// A link as the sender's referral page lists it.
+pub struct LinkRow {
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub state: &'static str,
+    pub uses: i64,
+    pub last_used_at: Option<NaiveDateTime>,
+}
+
+/// A message as the sender's referral page lists it.
+pub struct MailRow {
+    pub created_at: NaiveDateTime,
+    pub kind: &'static str,
+    pub to: String,
+    pub state: String,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// What the sender sees about an out-of-network referral.
+pub struct Delivery {
+    pub receiver_email: String,
+    pub links: Vec<LinkRow>,
+    pub mails: Vec<MailRow>,
+    pub can_resend: bool,
+    pub has_live_link: bool,
+}
+
+/// Links and mail of an out-of-network referral, for its sender; `None` otherwise.
+pub fn delivery(svc: &Services, caller: &Caller, id: &str) -> AppResult<Option<Delivery>> {
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    let (r, party, status) = load_for(&mut conn, caller, id)?;
+    if party != Party::Sender || !db::mail::is_external_doctor(&mut conn, &r.receiver_id)? {
+        return Ok(None);
+    }
+    let receiver = db::users::get(&mut conn, &r.receiver_id)?;
+    let links: Vec<LinkRow> = db::mail::links_for(&mut conn, id)?
+        .into_iter()
+        .map(|l| LinkRow {
+            state: if l.revoked_at.is_some() {
+                "withdrawn"
+            } else if l.expires_at <= now {
+                "expired"
+            } else {
+                "valid"
+            },
+            created_at: l.created_at,
+            expires_at: l.expires_at,
+            uses: l.uses,
+            last_used_at: l.last_used_at,
+        })
+        .collect();
+    let mails = db::mail::for_referral(&mut conn, id)?
+        .into_iter()
+        .map(|m| MailRow {
+            created_at: m.created_at,
+            kind: match m.kind.as_str() {
+                "external_referral" => "Referral letter",
+                "external_update" => "Update",
+                _ => "Notification",
+            },
+            to: m.to_addr,
+            state: rules::delivery_label(&m.status, m.attempts),
+            last_error: m.last_error,
+            sent_at: m.sent_at,
+        })
+        .collect();
+    Ok(Some(Delivery {
+        receiver_email: receiver.email,
+        has_live_link: links.iter().any(|l| l.state == "valid"),
+        can_resend: status.takes_replies(),
+        links,
+        mails,
+    }))
+}

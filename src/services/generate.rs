@@ -1,0 +1,312 @@
+//! Generated referral history for measuring speed at scale (`--referrals`,
+//! `--network-referrals`): deterministic, bulk-inserted, counted into the analytics.
+
+use std::collections::HashMap;
+
+use chrono::Duration;
+
+use super::Services;
+use crate::db::{self, DbConn};
+use crate::error::AppResult;
+
+/// Generates `n` referrals addressed to the practitioner `receiver_email`, from the other
+/// practitioners of the network about their patients, spread over the received statuses and
+/// the last 90 days. For benchmarks and load tests; returns how many were written.
+pub fn generate_referrals(svc: &Services, n: usize, receiver_email: &str) -> AppResult<usize> {
+    use crate::db::referrals::Referral;
+    use crate::domain::referral::Priority;
+    let mut conn = svc.conn()?;
+    let receiver = db::users::by_email(&mut conn, receiver_email)?.ok_or_else(|| {
+        crate::error::AppError::BadRequest(format!("no account {receiver_email}"))
+    })?;
+    let senders: Vec<(String, String, String)> = db::users::all_practitioners(&mut conn)?
+        .into_iter()
+        .filter(|(id, _)| *id != receiver.id)
+        .filter_map(|(id, clinic)| {
+            let p = db::patients::first_of_practitioner(&mut conn, &id)
+                .ok()
+                .flatten()?;
+            Some((id, clinic, p))
+        })
+        .collect();
+    if senders.is_empty() {
+        return Ok(0);
+    }
+    let statuses = [
+        "sent",
+        "sent",
+        "sent",
+        "need_info",
+        "visit_required",
+        "accepted",
+        "accepted",
+        "completed",
+        "rejected",
+        "cancelled",
+    ];
+    let priorities = [
+        Priority::Routine,
+        Priority::Routine,
+        Priority::Urgent,
+        Priority::Emergency,
+    ];
+    let now = svc.now();
+    let clinics: HashMap<String, String> = db::analytics::user_clinics(&mut conn)?
+        .into_iter()
+        .collect();
+    let mut written = 0;
+    while written < n {
+        let batch = (n - written).min(1000);
+        db::write_tx(&mut conn, |c| -> AppResult<()> {
+            let mut rows = Vec::with_capacity(batch);
+            for k in written..written + batch {
+                let (sender, clinic, patient) = &senders[k % senders.len()];
+                let status = statuses[k % statuses.len()];
+                let priority = priorities[k % priorities.len()];
+                let created = now - Duration::minutes(((k * 7919) % (90 * 24 * 60)) as i64 + 60);
+                rows.push(Referral {
+                    id: db::new_id(),
+                    kind: crate::domain::referral::Kind::Specialist,
+                    patient_id: patient.clone(),
+                    sender_id: sender.clone(),
+                    sender_clinic_id: clinic.clone(),
+                    receiver_id: receiver.id.clone(),
+                    status: crate::domain::referral::Status::parse(status)
+                        .expect("the generator writes only known statuses"),
+                    version: 3,
+                    priority: priority.as_str().into(),
+                    priority_rank: priority.rank(),
+                    see_by: None,
+                    reason: format!("Generated referral {k} for load testing"),
+                    message: String::new(),
+                    doctor_only: false,
+                    snapshot: "{\"sections\":[],\"files\":[]}".into(),
+                    scope: String::new(),
+                    what_to_bring: crate::domain::referral::Kind::Specialist
+                        .default_what_to_bring()
+                        .into(),
+                    redirected_from: None,
+                    redirected_to: None,
+                    reject_code: (status == "rejected").then(|| "no_capacity".into()),
+                    reject_note: None,
+                    cancel_reason: None,
+                    decline_reason: None,
+                    outcome_summary: None,
+                    outcome_advice: None,
+                    created_at: created,
+                    updated_at: created + Duration::minutes(30),
+                    submitted_at: Some(created),
+                    received_at: Some(created),
+                    accepted_at: matches!(status, "accepted" | "completed")
+                        .then(|| created + Duration::hours(20)),
+                    completed_at: (status == "completed").then(|| created + Duration::days(9)),
+                    waiting_since: created + Duration::minutes(30),
+                });
+            }
+            insert_generated(c, &rows, &clinics)
+        })?;
+        written += batch;
+    }
+    Ok(written)
+}
+
+/// Inserts generated referrals and adds them to the analytics counters, on `c` (in the
+/// caller's transaction).
+fn insert_generated(
+    c: &mut DbConn,
+    rows: &[crate::db::referrals::Referral],
+    clinics: &HashMap<String, String>,
+) -> AppResult<()> {
+    db::analytics::insert_referrals(c, rows)?;
+    let mut acc = crate::services::analytics::Accumulator::default();
+    for r in rows {
+        acc.add(
+            &crate::domain::analytics::ReferralTimes {
+                submitted_at: r.submitted_at,
+                received_at: r.received_at,
+                accepted_at: r.accepted_at,
+                completed_at: r.completed_at,
+                reject_code: r.reject_code.clone(),
+                open: crate::domain::analytics::ReferralTimes::is_open(r.status),
+            },
+            &r.sender_id,
+            &r.receiver_id,
+            &r.sender_clinic_id,
+            clinics.get(&r.receiver_id).map_or("", String::as_str),
+        );
+    }
+    acc.write(c)?;
+    Ok(())
+}
+
+/// A small deterministic random number generator (xorshift64*), so generated data is the
+/// same on every run without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// Uniform in [0, n).
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Generates `n` referrals across the whole network for analytics at scale: every
+/// practitioner with a patient sends to others, submitted over the last year, with
+/// realistic outcomes (most accepted within hours to days and then completed, some
+/// declined with each coded reason, some cancelled, some still open). Inserted in batches
+/// of many rows per statement inside one transaction; the analytics counters are written
+/// at the end of the same transaction. Returns how many were written.
+pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> {
+    use crate::db::referrals::Referral;
+    use crate::domain::referral::{Priority, REJECT_REASONS};
+    let mut conn = svc.conn()?;
+    let practitioners = db::users::all_practitioners(&mut conn)?;
+    let senders: Vec<(String, String, String)> = practitioners
+        .iter()
+        .filter_map(|(id, clinic)| {
+            let p = db::patients::first_of_practitioner(&mut conn, id)
+                .ok()
+                .flatten()?;
+            Some((id.clone(), clinic.clone(), p))
+        })
+        .collect();
+    if senders.is_empty() || practitioners.len() < 2 {
+        return Ok(0);
+    }
+    let clinics: HashMap<String, String> = db::analytics::user_clinics(&mut conn)?
+        .into_iter()
+        .collect();
+    let now = svc.now();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let what_to_bring = crate::domain::referral::Kind::Specialist
+        .default_what_to_bring()
+        .to_string();
+    db::analytics::bulk_cache(&mut conn, true)?;
+    let written = db::write_tx(&mut conn, |c| -> AppResult<usize> {
+        let indexes = db::analytics::drop_referral_indexes(c)?;
+        let mut acc = crate::services::analytics::Accumulator::default();
+        let mut written = 0;
+        while written < n {
+            let batch = (n - written).min(5000);
+            let mut rows = Vec::with_capacity(batch);
+            for k in written..written + batch {
+                let (sender, clinic, patient) = &senders[rng.below(senders.len() as u64) as usize];
+                let receiver = loop {
+                    let (r, _) = &practitioners[rng.below(practitioners.len() as u64) as usize];
+                    if r != sender {
+                        break r;
+                    }
+                };
+                let priority =
+                    [Priority::Routine, Priority::Routine, Priority::Urgent][rng.below(3) as usize];
+                let submitted = now - Duration::minutes(rng.below(365 * 24 * 60) as i64 + 10);
+                // Hours to an answer: mostly within a day or two, a long tail of weeks.
+                let answer_h = match rng.below(10) {
+                    0..=5 => rng.below(24),
+                    6..=8 => 24 + rng.below(96),
+                    _ => 120 + rng.below(600),
+                } as i64;
+                let answered = submitted + Duration::hours(answer_h) + Duration::minutes(20);
+                let done = answered + Duration::days(2 + rng.below(30) as i64);
+                let roll = rng.below(100);
+                let mut status = "sent";
+                let (mut received, mut accepted, mut completed, mut code) =
+                    (Some(submitted), None, None, None);
+                let mut last = submitted;
+                if roll < 2 {
+                    status = "awaiting_patient";
+                    received = None;
+                } else if answered > now {
+                    // Not answered yet.
+                } else if roll < 72 {
+                    accepted = Some(answered);
+                    status = "accepted";
+                    last = answered;
+                    if done <= now && rng.below(10) < 8 {
+                        completed = Some(done);
+                        status = "completed";
+                        last = done;
+                    }
+                } else if roll < 87 {
+                    status = "rejected";
+                    code = Some(
+                        REJECT_REASONS[rng.below(REJECT_REASONS.len() as u64) as usize]
+                            .0
+                            .to_string(),
+                    );
+                    last = answered;
+                } else if roll < 94 {
+                    status = "cancelled";
+                    last = answered;
+                } else {
+                    status = ["need_info", "visit_required"][rng.below(2) as usize];
+                    last = answered;
+                }
+                rows.push(Referral {
+                    id: db::new_id(),
+                    kind: crate::domain::referral::Kind::Specialist,
+                    patient_id: patient.clone(),
+                    sender_id: sender.clone(),
+                    sender_clinic_id: clinic.clone(),
+                    receiver_id: receiver.clone(),
+                    status: crate::domain::referral::Status::parse(status)
+                        .expect("the generator writes only known statuses"),
+                    version: 3,
+                    priority: priority.as_str().into(),
+                    priority_rank: priority.rank(),
+                    see_by: None,
+                    reason: format!("Generated referral {k}"),
+                    message: String::new(),
+                    doctor_only: false,
+                    snapshot: "{\"sections\":[],\"files\":[]}".into(),
+                    scope: String::new(),
+                    what_to_bring: what_to_bring.clone(),
+                    redirected_from: None,
+                    redirected_to: None,
+                    reject_note: code.as_ref().map(|_| "Generated".to_string()),
+                    reject_code: code,
+                    cancel_reason: (status == "cancelled").then(|| "Generated".into()),
+                    decline_reason: None,
+                    outcome_summary: completed.map(|_| "Generated outcome".into()),
+                    outcome_advice: completed.map(|_| "Generated advice".into()),
+                    created_at: submitted - Duration::minutes(5),
+                    updated_at: last,
+                    submitted_at: Some(submitted),
+                    received_at: received,
+                    accepted_at: accepted,
+                    completed_at: completed,
+                    waiting_since: last,
+                });
+            }
+            db::analytics::insert_referrals(c, &rows)?;
+            for r in &rows {
+                acc.add(
+                    &crate::domain::analytics::ReferralTimes {
+                        submitted_at: r.submitted_at,
+                        received_at: r.received_at,
+                        accepted_at: r.accepted_at,
+                        completed_at: r.completed_at,
+                        reject_code: r.reject_code.clone(),
+                        open: crate::domain::analytics::ReferralTimes::is_open(r.status),
+                    },
+                    &r.sender_id,
+                    &r.receiver_id,
+                    &r.sender_clinic_id,
+                    clinics.get(&r.receiver_id).map_or("", String::as_str),
+                );
+            }
+            written += batch;
+        }
+        db::analytics::restore_indexes(c, &indexes)?;
+        acc.write(c)?;
+        Ok(written)
+    });
+    db::analytics::bulk_cache(&mut conn, false)?;
+    written
+}

@@ -1,0 +1,105 @@
+//! Statements per transition, counted with diesel's connection instrumentation on the
+//! test's own thread (the service runs there, synchronously, in one transaction).
+
+use std::cell::Cell;
+
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+use diesel::prelude::*;
+use handoff::domain::policy::Actor;
+use handoff::domain::referral::Command;
+use handoff::services::Caller;
+
+use crate::helpers::*;
+
+thread_local! {
+    static STATEMENTS: Cell<u64> = const { Cell::new(0) };
+    static SEEN: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+struct CountOnThisThread;
+
+impl Instrumentation for CountOnThisThread {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            STATEMENTS.with(|c| c.set(c.get() + 1));
+            let q = query.to_string();
+            SEEN.with(|s| s.borrow_mut().push(q.chars().take(90).collect()));
+        }
+    }
+}
+
+fn counted<T>(f: impl FnOnce() -> T) -> (T, u64) {
+    let before = STATEMENTS.with(Cell::get);
+    let out = f();
+    (out, STATEMENTS.with(Cell::get) - before)
+}
+
+#[tokio::test]
+async fn statements_per_accept() {
+    diesel::connection::set_default_instrumentation(|| Some(Box::new(CountOnThisThread)))
+        .expect("instrumentation");
+    let app = TestApp::spawn().await;
+    let s = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let to = app.user_id("ananya.bose@northgate.example");
+    let (status, body, loc) = app
+        .send(
+            &s,
+            &format!("/patients/{pid}/referrals"),
+            &[
+                ("receiver_id", to.as_str()),
+                ("priority", "urgent"),
+                ("reason", "Exertional chest pain"),
+                ("inc_complaint", "on"),
+                ("txt_complaint", "Chest tightness"),
+                ("consent_verbal", "on"),
+                ("action", "send"),
+            ],
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::SEE_OTHER, "{body}");
+    let id = loc
+        .unwrap()
+        .strip_prefix("/referrals/")
+        .unwrap()
+        .to_string();
+    use handoff::db::schema::{referrals, users};
+    let (version, clinic): (i64, String) = {
+        let mut c = app.conn();
+        let v = referrals::table
+            .find(&id)
+            .select(referrals::version)
+            .first(&mut *c)
+            .unwrap();
+        let k = users::table
+            .find(&to)
+            .select(users::clinic_id)
+            .first(&mut *c)
+            .unwrap();
+        (v, k)
+    };
+    let caller = Caller {
+        actor: Actor::Practitioner {
+            user_id: to.clone(),
+            clinic_id: clinic,
+        },
+        ip: "127.0.0.1".into(),
+        user_agent: "test".into(),
+    };
+    let input = handoff::services::referrals::CommandInput {
+        version: version.to_string(),
+        ..Default::default()
+    };
+    let (r, n) = counted(|| {
+        handoff::services::referrals::apply(&app.svc, &caller, &id, Command::Accept, &input)
+    });
+    r.expect("accepted");
+    let statements = SEEN.with(|s| {
+        let s = s.borrow();
+        s[s.len() - n as usize..].join("\n  ")
+    });
+    println!("statements per accept: {n}\n  {statements}");
+    // 32 before the house issue (the patient read three times, live consents read when no
+    // consent gate applies, three reads per notice); every row is now read once.
+    assert!(n <= 25, "an accept ran {n} statements:\n  {statements}");
+}

@@ -483,3 +483,15 @@ fn sql_lives_in_db_and_file_bytes_go_through_the_store() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+#[test]
+fn services_leave_diesel_to_db() {
+    let mut files = Vec::new();
+    rust_files(&src().join("services"), &mut files);
+    let found: Vec<String> = files
+        .iter()
+        .filter(|f| code_of(&std::fs::read_to_string(f).expect("read")).contains("diesel"))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(found.is_empty(), "services naming diesel: {found:?}");
+}

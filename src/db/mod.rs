@@ -193,6 +193,19 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
 
 /// A write transaction. On SQLite it is `BEGIN IMMEDIATE`, so a transaction that reads and
 /// then writes takes the write lock up front and waits (busy_timeout) instead of failing.
+/// Runs an insert in a savepoint; `false` when a unique key says the row is already there
+/// (two transactions inserting the same key at once: the loser's transaction goes on).
+pub fn insert_once(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> QueryResult<usize>,
+) -> QueryResult<bool> {
+    match diesel::Connection::transaction(conn, f) {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 pub fn write_tx<T, E>(
     conn: &mut DbConn,
     f: impl FnOnce(&mut DbConn) -> Result<T, E>,

@@ -107,6 +107,14 @@ pub fn get_practitioner(conn: &mut DbConn, user_id: &str) -> QueryResult<(User, 
         .first(conn)
 }
 
+/// A practitioner by user id, if there is one.
+pub fn find_practitioner(
+    conn: &mut DbConn,
+    user_id: &str,
+) -> QueryResult<Option<(User, Practitioner)>> {
+    get_practitioner(conn, user_id).optional()
+}
+
 pub fn update_practitioner(conn: &mut DbConn, p: &Practitioner) -> QueryResult<usize> {
     diesel::update(practitioners::table.find(&p.user_id))
         .set(p)

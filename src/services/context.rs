@@ -171,7 +171,7 @@ pub fn spawn_view_auditor(pool: Pool) -> std::sync::mpsc::Sender<ViewJob> {
                     }
                 }
                 let result = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-                    db::write_tx(&mut conn, |c| -> Result<(), diesel::result::Error> {
+                    db::write_tx(&mut conn, |c| -> AppResult<()> {
                         for j in &batch {
                             db::audit::append(c, j.row.clone())?;
                         }

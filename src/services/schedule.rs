@@ -210,7 +210,7 @@ pub fn book(
             None => None,
         };
         let id = db::new_id();
-        let inserted = diesel::Connection::transaction(c, |c| {
+        let inserted = db::insert_once(c, |c| {
             db::schedule::insert(
                 c,
                 &Appointment {
@@ -226,16 +226,11 @@ pub fn book(
                 },
             )
         });
-        match inserted {
-            Err(e) if db::is_unique_violation(&e) => {
-                return Err(AppError::Conflict(
-                    "Someone booked this slot a moment ago. Choose another time from the calendar."
-                        .into(),
-                ));
-            }
-            other => {
-                other?;
-            }
+        if !inserted? {
+            return Err(AppError::Conflict(
+                "Someone booked this slot a moment ago. Choose another time from the calendar."
+                    .into(),
+            ));
         }
         let when = t.format("%A %Y-%m-%d at %H:%M").to_string();
         let when = match &moved {

@@ -32,12 +32,10 @@ fn find_or_create(
     // Two transactions may create the same pair at once (PostgreSQL does not serialize
     // them as SQLite's BEGIN IMMEDIATE does): the loser's insert fails on the unique key
     // inside a savepoint, and it uses the winner's thread.
-    match diesel::Connection::transaction(c, |c| db::threads::insert(c, &t)) {
-        Ok(_) => Ok(t),
-        Err(e) if db::is_unique_violation(&e) => {
-            db::threads::find(c, kind, a, b)?.ok_or(AppError::NotFound)
-        }
-        Err(e) => Err(e.into()),
+    if db::insert_once(c, |c| db::threads::insert(c, &t))? {
+        Ok(t)
+    } else {
+        db::threads::find(c, kind, a, b)?.ok_or(AppError::NotFound)
     }
 }
 

@@ -150,20 +150,17 @@ fn prefill(conn: &mut DbConn, patient_id: &str) -> AppResult<(Vec<ComposerSectio
 }
 
 fn receiver_card(conn: &mut DbConn, id: &str) -> AppResult<Option<ReceiverCard>> {
-    match db::users::get_practitioner(conn, id) {
-        Ok((user, practitioner)) => {
-            let clinic = db::clinics::get(conn, &practitioner.clinic_id)?;
-            Ok(Some(ReceiverCard {
-                user,
-                practitioner,
-                kind: Kind::for_organisation(&clinic.kind),
-                clinic_name: clinic.name,
-                external: db::mail::is_external_doctor(conn, id)?,
-            }))
-        }
-        Err(diesel::result::Error::NotFound) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    let Some((user, practitioner)) = db::users::find_practitioner(conn, id)? else {
+        return Ok(None);
+    };
+    let clinic = db::clinics::get(conn, &practitioner.clinic_id)?;
+    Ok(Some(ReceiverCard {
+        user,
+        practitioner,
+        kind: Kind::for_organisation(&clinic.kind),
+        clinic_name: clinic.name,
+        external: db::mail::is_external_doctor(conn, id)?,
+    }))
 }
 
 /// A new composer for a patient, prefilled from the chart (or from a rejected referral
@@ -511,7 +508,7 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
                 kind: "created",
                 from: None,
                 to: Some(Status::Draft),
-                note: &note,
+                note,
                 patient_visible: false,
             },
         )?;

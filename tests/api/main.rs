@@ -1,5 +1,9 @@
 //! The integration suite: one binary, a real server and a fresh database per test.
 //! Runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+#![expect(
+    clippy::unwrap_used,
+    reason = "the whole crate is tests: an unwrap that fails is a failing test"
+)]
 
 mod admin;
 mod analytics;

@@ -48,3 +48,44 @@ macro_rules! stored_as_text {
 stored_as_text!(Status, StatusProxy, "referral status");
 stored_as_text!(Kind, KindProxy, "referral kind");
 stored_as_text!(VisitStatus, VisitStatusProxy, "visit status");
+
+#[cfg(test)]
+mod tests {
+    use diesel::dsl::sql;
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+
+    use super::*;
+
+    fn conn() -> SqliteConnection {
+        SqliteConnection::establish(":memory:").expect("an in-memory database")
+    }
+
+    #[test]
+    fn statuses_round_trip_through_a_text_column() {
+        let mut c = conn();
+        let back: Status = diesel::select(Status::NeedInfo.into_sql::<Text>())
+            .get_result(&mut c)
+            .expect("read back");
+        assert_eq!(back, Status::NeedInfo);
+        let stored: String = diesel::select(Kind::Imaging.into_sql::<Text>())
+            .get_result(&mut c)
+            .expect("read as text");
+        assert_eq!(stored, "imaging");
+    }
+
+    #[test]
+    fn an_unknown_stored_value_is_an_error_not_a_default() {
+        let mut c = conn();
+        let bad: QueryResult<Status> = diesel::select(sql::<Text>("'Sent'")).get_result(&mut c);
+        match bad {
+            Err(diesel::result::Error::DeserializationError(e)) => {
+                assert!(e.to_string().contains("unknown referral status"), "{e}");
+            }
+            other => panic!("expected a deserialization error, got {other:?}"),
+        }
+        let bad: QueryResult<VisitStatus> =
+            diesel::select(sql::<Text>("'missed'")).get_result(&mut c);
+        assert!(bad.is_err());
+    }
+}

@@ -39,6 +39,35 @@ pub enum Offer {
     ResendLink,
 }
 
+/// Why a party may attach files to the referral now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upload {
+    /// The sender answers the asks of a request for information.
+    Answers,
+    /// The receiver adds a consult note or report before completing.
+    Report,
+}
+
+impl Upload {
+    /// The value stored in `attachments.purpose`.
+    pub fn purpose(self) -> &'static str {
+        match self {
+            Upload::Answers => "info",
+            Upload::Report => "outcome",
+        }
+    }
+}
+
+/// Whether (and why) `party` may attach files now; an outside doctor sends files with a
+/// reply instead.
+pub fn upload(status: Status, party: Party, outside: bool) -> Option<Upload> {
+    match (party, status) {
+        (Party::Sender, Status::NeedInfo) => Some(Upload::Answers),
+        (Party::Receiver, Status::Accepted) if !outside => Some(Upload::Report),
+        _ => None,
+    }
+}
+
 /// A visit booked for a referral, as the offers need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Visit {
@@ -127,11 +156,10 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     if party == Party::Receiver && !s.outside && !s.status.is_terminal() {
         out.push(Offer::SetWhatToBring);
     }
-    if party == Party::Sender && s.status == Status::NeedInfo {
-        out.push(Offer::AttachAnswers);
-    }
-    if party == Party::Receiver && !s.outside && s.status == Status::Accepted {
-        out.push(Offer::AttachReport);
+    match upload(s.status, party, s.outside) {
+        Some(Upload::Answers) => out.push(Offer::AttachAnswers),
+        Some(Upload::Report) => out.push(Offer::AttachReport),
+        None => {}
     }
     if party == Party::Receiver && s.outside && s.status.takes_replies() {
         out.push(Offer::Reply);

@@ -8,7 +8,8 @@ use crate::db::referrals::TransitionChanges;
 use crate::db::{self, DbConn};
 use crate::domain::files::FileType;
 use crate::domain::forms::FieldErrors;
-use crate::domain::referral::{self as rules, Command, Facts, Party, Status};
+use crate::domain::referral::offers;
+use crate::domain::referral::{self as rules, Command, Facts, Party};
 use crate::error::{AppError, AppResult};
 use crate::services::store::{LocalStore, Staged};
 use crate::services::{AuditEntry, Caller, Services, analytics, audit, mail};
@@ -133,15 +134,14 @@ pub fn attach(
         if !matches!(party, Party::Sender | Party::Receiver) {
             return Err(AppError::forbidden());
         }
-        let purpose = match (party, status) {
-            (Party::Sender, Status::NeedInfo) => "info",
-            (Party::Receiver, Status::Accepted) => "outcome",
-            _ => {
-                return Err(AppError::Conflict(
-                    "Files can be attached by the referrer while information is requested, or by the receiver before completing.".into(),
-                ));
-            }
+        // The rule that shows the upload forms (offers) decides here too.
+        let outside = db::mail::is_external_doctor(c, &r.receiver_id)?;
+        let Some(upload) = offers::upload(status, party, outside) else {
+            return Err(AppError::Conflict(
+                "Files can be attached by the referrer while information is requested, or by the receiver before completing.".into(),
+            ));
         };
+        let purpose = upload.purpose();
         let ask = match ask_id.filter(|a| !a.is_empty()) {
             Some(a) if purpose == "info" => {
                 let round = db::asks::last_round(c, id)?;

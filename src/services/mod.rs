@@ -8,6 +8,7 @@ pub mod audit_log;
 pub mod clinics;
 pub mod directory;
 pub mod external;
+pub mod health;
 pub mod letter;
 pub mod mail;
 pub mod patients;

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod directory;
+pub mod download;
 pub mod external;
 pub mod extract;
 pub mod forms;
@@ -18,6 +19,7 @@ pub mod portal;
 pub mod referrals;
 pub mod routes;
 pub mod schedule;
+pub mod session;
 pub mod session_store;
 pub mod threads;
 

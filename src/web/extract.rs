@@ -95,7 +95,7 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
 }
 
 impl Ctx {
-    /// Runs a service on the blocking pool (diesel and argon2 are synchronous).
+    /// Runs a service on the blocking pool (database access and argon2 hashing block).
     pub async fn run<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,

@@ -131,3 +131,43 @@ impl StoredFile {
         Ok(Some(buf))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("handoff-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_file_longer_than_a_chunk_reads_back_whole() {
+        let bytes: Vec<u8> = (0..(2 * CHUNK + 123)).map(|i| (i % 251) as u8).collect();
+        let path = temp_file("long.bin", &bytes);
+        let mut f = open(&path).unwrap();
+        assert_eq!(f.size(), bytes.len() as u64);
+        let mut back = Vec::new();
+        let mut chunks = 0;
+        while let Some(c) = f.next_chunk().unwrap() {
+            back.extend(c);
+            chunks += 1;
+        }
+        assert_eq!((chunks, back), (3, bytes));
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_missing_file_or_one_cut_short_is_an_error() {
+        assert!(open(Path::new("/nonexistent/handoff/file.bin")).is_err());
+        let path = temp_file("short.bin", &[7; 10]);
+        let mut f = open(&path).unwrap();
+        std::fs::write(&path, [7; 4]).unwrap();
+        assert_eq!(f.next_chunk().unwrap(), Some(vec![7; 4]));
+        assert!(f.next_chunk().is_err());
+        std::fs::remove_file(path).unwrap();
+    }
+}

@@ -191,6 +191,11 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
     Ok(applied)
 }
 
+/// One round trip: whether the database answers at all (the load balancer's health check).
+pub fn ping(conn: &mut DbConn) -> QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+}
+
 /// A write transaction. On SQLite it is `BEGIN IMMEDIATE`, so a transaction that reads and
 /// then writes takes the write lock up front and waits (busy_timeout) instead of failing.
 /// Runs an insert in a savepoint; `false` when a unique key says the row is already there

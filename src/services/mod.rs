@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod directory;
 pub mod external;
 pub mod generate;
+pub mod health;
 pub mod letter;
 pub mod mail;
 pub mod patients;

@@ -3,7 +3,8 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::extract::{Ctx, Layout, SESSION_CSRF, SESSION_USER, random_token};
+use super::extract::{Ctx, Layout};
+use super::session::{SESSION_CSRF, SESSION_USER, random_token};
 use super::{html, html_status, see_other};
 use crate::error::{AppError, AppResult};
 use crate::services::accounts::{self, LoginRefused};

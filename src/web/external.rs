@@ -97,16 +97,7 @@ pub async fn link_file(ctx: Ctx, path: web::Path<(String, String)>) -> AppResult
     let (a, file) = ctx
         .run(move |s, _| svc::attachment(s, &h.caller, &h.referral_id, &file_id))
         .await?;
-    let bytes = web::block(move || std::fs::read(file))
-        .await?
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("reading stored file: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, a.content_type.clone()))
-        .insert_header(header::ContentDisposition {
-            disposition: header::DispositionType::Attachment,
-            parameters: vec![header::DispositionParam::Filename(a.original_name.clone())],
-        })
-        .body(bytes))
+    super::download::attachment(file, &a.content_type, a.original_name).await
 }
 
 async fn link_command(

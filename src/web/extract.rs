@@ -6,26 +6,12 @@ use std::future::{Ready, ready};
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
-use base64::Engine;
-use rand::RngCore;
 
+use super::session::{SESSION_FLASH, SESSION_USER, csrf_token, store_down};
 use crate::domain::policy::Actor;
 use crate::error::{AppError, AppResult};
 use crate::services::accounts::SessionUser;
 use crate::services::{Caller, Services};
-
-pub const SESSION_USER: &str = "user";
-pub const SESSION_CSRF: &str = "csrf";
-pub const SESSION_FLASH: &str = "flash";
-/// The form field (or query parameter, for multipart forms) carrying the CSRF token.
-pub const CSRF_FIELD: &str = "csrf_token";
-
-/// A fresh random token, URL-safe.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
 
 /// What the page layout needs.
 #[derive(Debug, Clone)]
@@ -71,28 +57,14 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
         .get_ref()
         .clone();
     let session = req.get_session();
-    if session
-        .get::<bool>(super::session_store::STORE_DOWN)
-        .ok()
-        .flatten()
-        .is_some()
-    {
+    if store_down(&session) {
         return Err(AppError::Unavailable(
             "the session store is not answering".into(),
         ));
     }
     // A session whose stored user no longer parses is treated as signed out.
     let user = session.get::<SessionUser>(SESSION_USER).ok().flatten();
-    let csrf = match session.get::<String>(SESSION_CSRF).ok().flatten() {
-        Some(t) => t,
-        None => {
-            let t = random_token();
-            session
-                .insert(SESSION_CSRF, &t)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
-            t
-        }
-    };
+    let csrf = csrf_token(&session)?;
     let actor = user.as_ref().map_or(Actor::Anonymous, SessionUser::actor);
     let ip = req
         .peer_addr()
@@ -123,7 +95,7 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
 }
 
 impl Ctx {
-    /// Runs a service on the blocking pool (diesel and argon2 are synchronous).
+    /// Runs a service on the blocking pool (database access and argon2 hashing block).
     pub async fn run<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,

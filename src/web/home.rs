@@ -19,15 +19,9 @@ pub async fn home_page(ctx: Ctx) -> AppResult<HttpResponse> {
 /// Liveness and database reachability, for load balancers.
 pub async fn health(ctx: Ctx) -> impl Responder {
     let ok = ctx
-        .run(|svc, _| {
-            let mut conn = svc.conn()?;
-            use diesel::RunQueryDsl;
-            diesel::sql_query("SELECT 1")
-                .execute(&mut *conn)
-                .map_err(crate::error::AppError::from)
-        })
+        .run(|svc, _| Ok(crate::services::health::database_reachable(svc)))
         .await
-        .is_ok();
+        .unwrap_or(false);
     if ok {
         HttpResponse::Ok().content_type("text/plain").body("ok")
     } else {

@@ -8,7 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, web};
 
-use super::extract::{CSRF_FIELD, SESSION_CSRF};
+use super::session::{SESSION_CSRF, store_down, submitted_csrf};
 use crate::domain::security::constant_time_eq;
 use crate::error::AppError;
 use crate::services::Services;
@@ -74,17 +74,12 @@ pub async fn csrf_guard(
             .map(ServiceResponse::map_into_left_body);
     }
     let session = req.get_session();
-    if session
-        .get::<bool>(super::session_store::STORE_DOWN)
-        .ok()
-        .flatten()
-        .is_some()
-    {
+    if store_down(&session) {
         let e = AppError::Unavailable("the session store is not answering".into());
         return Ok(req.error_response(e).map_into_right_body());
     }
     let expected = session.get::<String>(SESSION_CSRF).ok().flatten();
-    let mut submitted = token_in(req.query_string());
+    let mut submitted = submitted_csrf(req.query_string());
     let is_urlencoded = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -99,7 +94,7 @@ pub async fn csrf_guard(
                 return Ok(req.error_response(e).map_into_right_body());
             }
         };
-        submitted = std::str::from_utf8(&body).ok().and_then(token_in);
+        submitted = std::str::from_utf8(&body).ok().and_then(submitted_csrf);
         req.set_payload(Payload::from(body));
     }
     let ok = matches!((&expected, &submitted), (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()));
@@ -119,11 +114,3 @@ pub async fn csrf_guard(
 
 /// The one POST route that takes no CSRF token (see [`csrf_guard`]).
 pub const INGEST_PATH: &str = "/ingest/mail";
-
-fn token_in(urlencoded: &str) -> Option<String> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(urlencoded)
-        .ok()?
-        .into_iter()
-        .find(|(k, _)| k == CSRF_FIELD)
-        .map(|(_, v)| v)
-}

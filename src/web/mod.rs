@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod command_forms;
 pub mod directory;
+pub mod download;
 pub mod external;
 pub mod extract;
 pub mod forms;
@@ -19,6 +20,7 @@ pub mod portal;
 pub mod referrals;
 pub mod routes;
 pub mod schedule;
+pub mod session;
 pub mod session_store;
 pub mod threads;
 

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use actix_multipart::Multipart;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -392,23 +392,10 @@ pub async fn file_download(ctx: Ctx, path: web::Path<(String, String)>) -> AppRe
     let dl = ctx
         .run(move |svc, caller| svc_patients::download_file(svc, caller, &pid, &fid))
         .await?;
-    let bytes = web::block(move || std::fs::read(&dl.path).map(|b| (b, dl)))
-        .await?
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("reading stored file: {e}")))?;
-    let (bytes, dl) = bytes;
     let mime = dl
         .file_type
         .map_or("application/octet-stream", |t| t.mime());
-    let disposition = header::ContentDisposition {
-        disposition: header::DispositionType::Attachment,
-        parameters: vec![header::DispositionParam::Filename(
-            dl.row.original_name.clone(),
-        )],
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, mime))
-        .insert_header(disposition)
-        .body(bytes))
+    super::download::attachment(dl.path, mime, dl.row.original_name).await
 }
 
 #[derive(Deserialize)]

@@ -7,7 +7,7 @@ use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, Upd
 use actix_web::cookie::time::Duration;
 use actix_web::web;
 
-use super::extract::{SESSION_USER, random_token};
+use super::session::{SESSION_USER, STORE_DOWN, random_token};
 use crate::db::{self, sessions::SessionRow};
 use crate::domain::security::{SessionCheck, check_session};
 use crate::services::Services;
@@ -36,9 +36,6 @@ fn user_of(state: &State) -> Option<String> {
         .and_then(|v| serde_json::from_str::<SessionUser>(v).ok())
         .map(|u| u.user_id)
 }
-
-/// Session state key that marks "the store could not be read" (see `load`).
-pub const STORE_DOWN: &str = "_store_down";
 
 fn new_key() -> anyhow::Result<SessionKey> {
     SessionKey::try_from(random_token()).map_err(|e| anyhow::anyhow!("session key: {e}"))

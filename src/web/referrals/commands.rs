@@ -1,0 +1,123 @@
+//! The lifecycle commands posted from the referral page, one handler per URL, and the
+//! receiver's "what to bring" note on the same page.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::show::render_show;
+use crate::domain::referral::Command;
+use crate::domain::referral::form::CommandForm;
+use crate::error::{AppError, AppResult};
+use crate::services::referrals as svc;
+use crate::web::extract::Ctx;
+use crate::web::forms::{FormState, read_pairs};
+use crate::web::see_other;
+
+async fn command(ctx: Ctx, id: String, cmd: Command, body: web::Bytes) -> AppResult<HttpResponse> {
+    // The body is read once: the command's fields, and the same pairs to refill the form.
+    let pairs = read_pairs(&body)?;
+    let input = CommandForm::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let then_next = input.then == "next";
+    let raw: HashMap<String, String> = pairs.into_iter().collect();
+    let id2 = id.clone();
+    match ctx
+        .run(move |s, caller| svc::apply(s, caller, &id2, cmd, &input))
+        .await
+    {
+        Ok(_) => {
+            ctx.flash(crate::domain::referral::done_notice(cmd, false));
+            if cmd == Command::Accept && then_next {
+                let id3 = id.clone();
+                if let Some(next) = ctx
+                    .run(move |s, caller| svc::next_waiting(s, caller, &id3))
+                    .await?
+                {
+                    return Ok(see_other(&format!("/referrals/{next}")));
+                }
+                return Ok(see_other("/inbox"));
+            }
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let v = ctx.run(move |s, caller| svc::view(s, caller, &id)).await?;
+            render_show(
+                &ctx,
+                v,
+                FormState::new(cmd.as_str(), raw, errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+macro_rules! command_handlers {
+    ($( $name:ident => $cmd:ident ),* $(,)?) => {
+        $(
+            pub async fn $name(ctx: Ctx, path: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+                command(ctx, path.into_inner(), Command::$cmd, body).await
+            }
+        )*
+    };
+}
+
+command_handlers! {
+    submit_submit => Submit,
+    approve_submit => Approve,
+    decline_submit => Decline,
+    request_info_submit => RequestInfo,
+    provide_info_submit => ProvideInfo,
+    require_visit_submit => RequireVisit,
+    accept_submit => Accept,
+    reject_submit => Reject,
+    complete_submit => Complete,
+    cancel_submit => Cancel,
+}
+
+#[derive(Deserialize)]
+pub struct BringForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    what_to_bring: String,
+}
+
+/// The receiver sets what the patient should bring.
+pub async fn bring_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    form: web::Form<BringForm>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let f = form.into_inner();
+    let id2 = id.clone();
+    let text = f.what_to_bring.clone();
+    match ctx
+        .run(move |s, caller| svc::set_what_to_bring(s, caller, &id2, &f.version, &f.what_to_bring))
+        .await
+    {
+        Ok(()) => {
+            ctx.flash("Saved. The patient sees what to bring.");
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let v = ctx.run(move |s, caller| svc::view(s, caller, &id)).await?;
+            render_show(
+                &ctx,
+                v,
+                FormState::new(
+                    "bring",
+                    [("what_to_bring".to_string(), text)].into(),
+                    errors,
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

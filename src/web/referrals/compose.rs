@@ -1,0 +1,309 @@
+//! The composer: a new referral or a draft, saved and maybe sent, and the redirect of a
+//! declined referral, which starts a new composition for the same patient.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::domain::referral::form::CommandForm;
+use crate::domain::referral::{Command, PRIORITIES, Party, Status};
+use crate::domain::snapshot::ComposerInput;
+use crate::error::{AppError, AppResult};
+use crate::services::referrals::{self as svc, ComposerData, DraftInput};
+use crate::web::extract::{Ctx, Layout};
+use crate::web::forms::FormState;
+use crate::web::{html_status, see_other};
+
+#[derive(Template)]
+#[template(path = "referrals/compose.html")]
+struct ComposePage {
+    l: Layout,
+    d: ComposerData,
+    f: FormState,
+    action: String,
+    priorities: &'static [(&'static str, &'static str)],
+}
+
+impl ComposePage {
+    fn chosen(&self, id: &str) -> bool {
+        self.d.chosen_files.iter().any(|f| f == id)
+    }
+    fn is_admission(&self) -> bool {
+        self.d.kind == crate::domain::referral::Kind::Admission
+    }
+}
+
+async fn render_composer(
+    ctx: &Ctx,
+    d: ComposerData,
+    f: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let action = match &d.draft {
+        Some((id, _)) => format!("/referrals/{id}/edit"),
+        None => format!("/patients/{}/referrals", d.patient.id),
+    };
+    html_status(
+        status,
+        &ComposePage {
+            l: ctx.layout("New referral", "patients").await,
+            d,
+            f,
+            action,
+            priorities: &PRIORITIES,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ComposeQuery {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    from: String,
+}
+
+/// Step 2: the composer, prefilled from the chart.
+pub async fn compose_page(
+    ctx: Ctx,
+    path: web::Path<String>,
+    q: web::Query<ComposeQuery>,
+) -> AppResult<HttpResponse> {
+    let pid = path.into_inner();
+    let q = q.into_inner();
+    let d = ctx
+        .run(move |s, caller| {
+            svc::composer(
+                s,
+                caller,
+                &pid,
+                Some(q.to.as_str()).filter(|t| !t.is_empty()),
+                Some(q.from.as_str()).filter(|f| !f.is_empty()),
+            )
+        })
+        .await?;
+    render_composer(&ctx, d, FormState::default(), StatusCode::OK).await
+}
+
+/// The composer's input, ticked (key, text) sections, chosen file ids, and raw values.
+type Composed = (
+    ComposerInput,
+    Vec<(String, String)>,
+    Vec<String>,
+    HashMap<String, String>,
+);
+
+/// Splits the composer's posted pairs into the typed input, ticked sections and files.
+fn read_composer(body: &web::Bytes) -> AppResult<Composed> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+        .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+    let input: ComposerInput = serde_urlencoded::from_bytes(body)
+        .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+    let raw: HashMap<String, String> = pairs.iter().cloned().collect();
+    let sections = pairs
+        .iter()
+        .filter_map(|(k, _)| k.strip_prefix("inc_"))
+        .map(|key| {
+            (
+                key.to_string(),
+                raw.get(&format!("txt_{key}")).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let files = pairs
+        .iter()
+        .filter(|(k, _)| k == "file")
+        .map(|(_, v)| v.clone())
+        .collect();
+    Ok((input, sections, files, raw))
+}
+
+async fn save_and_maybe_send(
+    ctx: Ctx,
+    patient_id: String,
+    existing: Option<(String, i64)>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let (input, sections, file_ids, raw) = read_composer(&body)?;
+    let send = input.action == "send";
+    let consent = input.consent_verbal.is_some();
+    let external = raw.contains_key("to_external").then(|| {
+        ["ext_name", "ext_email", "ext_specialty", "ext_practice"]
+            .map(|k| raw.get(k).cloned().unwrap_or_default())
+    });
+    let chosen = file_ids.clone();
+    let d = DraftInput {
+        patient_id: patient_id.clone(),
+        existing: existing.clone(),
+        input,
+        sections,
+        file_ids,
+        external,
+    };
+    let saved = ctx
+        .run(move |s, caller| svc::save_draft(s, caller, &d))
+        .await;
+    let (id, version) = match saved {
+        Ok(v) => v,
+        Err(AppError::Invalid(errors)) => {
+            let to = if raw.contains_key("to_external") {
+                "external".to_string()
+            } else {
+                raw.get("receiver_id").cloned().unwrap_or_default()
+            };
+            let from = raw.get("redirected_from").cloned().unwrap_or_default();
+            let mut data = ctx
+                .run(move |s, caller| match &existing {
+                    Some((id, _)) => svc::composer_for_draft(s, caller, id),
+                    None => svc::composer(
+                        s,
+                        caller,
+                        &patient_id,
+                        Some(to.as_str()).filter(|t| !t.is_empty()),
+                        Some(from.as_str()).filter(|f| !f.is_empty()),
+                    ),
+                })
+                .await?;
+            keep_typed(&mut data, &raw, &chosen);
+            return render_composer(
+                &ctx,
+                data,
+                FormState::new("compose", raw, errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(e) => return Err(e),
+    };
+    if !send {
+        ctx.flash("Draft saved.");
+        return Ok(see_other(&format!("/referrals/{id}")));
+    }
+    let input = CommandForm {
+        version: version.to_string(),
+        consent_verbal: consent,
+        ..Default::default()
+    };
+    let id2 = id.clone();
+    match ctx
+        .run(move |s, caller| svc::apply(s, caller, &id2, Command::Submit, &input))
+        .await
+    {
+        Ok(Status::AwaitingPatient) => {
+            ctx.flash(
+                "Sent to the patient for approval. It goes to the receiver when they approve.",
+            );
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
+        Ok(_) => {
+            ctx.flash("Referral sent.");
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
+        Err(AppError::Invalid(errors)) => {
+            // Consent is missing: the draft is kept; the composer says what is needed.
+            let id3 = id.clone();
+            let mut data = ctx
+                .run(move |s, caller| svc::composer_for_draft(s, caller, &id3))
+                .await?;
+            keep_typed(&mut data, &raw, &chosen);
+            let mut errors = errors;
+            errors.add("action", "Saved as a draft; not sent.");
+            html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ComposePage {
+                    l: ctx.layout("New referral", "patients").await,
+                    action: format!("/referrals/{id}/edit"),
+                    d: data,
+                    f: FormState::new("compose", raw, errors),
+                    priorities: &PRIORITIES,
+                },
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Puts what the user typed back into the composer.
+fn keep_typed(d: &mut ComposerData, raw: &HashMap<String, String>, file_ids: &[String]) {
+    d.chosen_files = file_ids.to_vec();
+    for s in d.sections.iter_mut() {
+        s.ticked = raw.contains_key(&format!("inc_{}", s.key));
+        if let Some(t) = raw.get(&format!("txt_{}", s.key)) {
+            s.text = t.clone();
+        }
+    }
+    let get = |k: &str| raw.get(k).cloned().unwrap_or_default();
+    d.priority = get("priority");
+    d.see_by = get("see_by");
+    d.reason = get("reason");
+    d.message = get("message");
+    d.doctor_only = raw.contains_key("doctor_only");
+}
+
+pub async fn create_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    save_and_maybe_send(ctx, path.into_inner(), None, body).await
+}
+
+pub async fn edit_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let id = path.into_inner();
+    let d = ctx
+        .run(move |s, caller| svc::composer_for_draft(s, caller, &id))
+        .await?;
+    render_composer(&ctx, d, FormState::default(), StatusCode::OK).await
+}
+
+pub async fn edit_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let id = path.into_inner();
+    let (_, _, _, raw) = read_composer(&body)?;
+    let version: i64 = raw
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| {
+            AppError::BadRequest("The form is missing the draft's version; reload the page.".into())
+        })?;
+    let id2 = id.clone();
+    let pid = ctx
+        .run(move |s, caller| {
+            let d = svc::composer_for_draft(s, caller, &id2)?;
+            Ok(d.patient.id)
+        })
+        .await?;
+    save_and_maybe_send(ctx, pid, Some((id, version)), body).await
+}
+
+/// Redirect starts with a new search for the same patient.
+pub async fn redirect_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let id2 = id.clone();
+    let v = ctx.run(move |s, caller| svc::view(s, caller, &id2)).await?;
+    if v.party != Party::Sender {
+        return Err(AppError::forbidden());
+    }
+    if !v.offers.command(Command::Redirect) {
+        return Err(AppError::Conflict(
+            "Only a declined referral can be redirected, by its sender.".into(),
+        ));
+    }
+    let query = serde_urlencoded::to_string([
+        ("from", id.as_str()),
+        ("q", &v.receiver_practitioner.specialty.to_lowercase()),
+    ])
+    .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(see_other(&format!(
+        "/patients/{}/refer?{query}",
+        v.patient.id
+    )))
+}

@@ -1,0 +1,217 @@
+//! Lists of referrals: the receiver's inbox, the sender's sent list, the patient's own.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::db::referrals::{InboxQuery, ListRow};
+use crate::domain::referral::{self, ALL_STATUSES, PRIORITIES, Party, Status};
+use crate::error::AppResult;
+use crate::services::referrals as svc;
+use crate::web::extract::{Ctx, Layout};
+use crate::web::html;
+
+#[derive(Deserialize)]
+pub struct InboxParams {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    turn: String,
+    #[serde(default)]
+    sender: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    after: String,
+}
+
+#[derive(Template)]
+#[template(path = "referrals/inbox.html")]
+struct InboxPage {
+    l: Layout,
+    p: InboxParams,
+    rows: Vec<ListRow>,
+    counts: svc::StatusCounts,
+    senders: Vec<(String, String)>,
+    next_href: Option<String>,
+    statuses: Vec<(&'static str, &'static str)>,
+    priorities: &'static [(&'static str, &'static str)],
+    error: Option<String>,
+}
+
+impl InboxPage {
+    fn count(&self, s: &str) -> i64 {
+        count_of(&self.counts, s)
+    }
+    /// The status filter in use is `s`.
+    fn is_current(&self, s: &str) -> bool {
+        self.p.status == s
+    }
+}
+
+/// How many referrals a list has in the status stored as `s`.
+fn count_of(counts: &svc::StatusCounts, s: &str) -> i64 {
+    counts
+        .iter()
+        .find(|(k, _)| k.as_str() == s)
+        .map_or(0, |(_, n)| *n)
+}
+
+/// The inbox's statuses in which it is `turn`'s move (a URL value: receiver, sender or
+/// patient); any other value filters nothing.
+fn statuses_for_turn(turn: &str) -> Vec<Status> {
+    let party = match turn {
+        "receiver" => Party::Receiver,
+        "sender" => Party::Sender,
+        "patient" => Party::Patient,
+        _ => return Vec::new(),
+    };
+    ALL_STATUSES
+        .into_iter()
+        .filter(|s| s.reached_receiver() && s.turn() == Some(party))
+        .collect()
+}
+
+pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpResponse> {
+    let p = q.into_inner();
+    // Dates outside 1900-9999 are typos (and some do not fit PostgreSQL's timestamp).
+    let date = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    };
+    let mut error = None;
+    if (!p.from.is_empty() && date(&p.from).is_none())
+        || (!p.to.is_empty() && date(&p.to).is_none())
+    {
+        error = Some("Dates must look like 2026-11-01; the date filter was ignored.".to_string());
+    }
+    // A draft never reaches an inbox: filtering on it is how "nothing matches" is said.
+    let mut statuses = if p.status.is_empty() {
+        statuses_for_turn(&p.turn)
+    } else {
+        vec![Status::parse(&p.status).unwrap_or(Status::Draft)]
+    };
+    if !p.status.is_empty() && !p.turn.is_empty() {
+        let allowed = statuses_for_turn(&p.turn);
+        statuses.retain(|s| allowed.contains(s));
+        if statuses.is_empty() {
+            statuses.push(Status::Draft);
+        }
+    }
+    let query = InboxQuery {
+        statuses,
+        priority: Some(p.priority.clone()).filter(|s| !s.is_empty()),
+        sender_id: Some(p.sender.clone()).filter(|s| !s.is_empty()),
+        received_from: date(&p.from),
+        received_to: date(&p.to).and_then(|d| d.checked_add_signed(chrono::Duration::days(1))),
+        by_priority: p.sort == "priority",
+        after: svc::decode_cursor(&p.after),
+        limit: 25,
+    };
+    let res = ctx
+        .run(move |s, caller| svc::inbox(s, caller, &query))
+        .await?;
+    let next_href = res.next_cursor.map(|c| {
+        format!(
+            "/inbox?{}",
+            serde_urlencoded::to_string([
+                ("status", p.status.as_str()),
+                ("priority", &p.priority),
+                ("turn", &p.turn),
+                ("sender", &p.sender),
+                ("from", &p.from),
+                ("to", &p.to),
+                ("sort", &p.sort),
+                ("after", &c)
+            ])
+            .unwrap_or_default()
+        )
+    });
+    html(&InboxPage {
+        l: ctx.layout("Inbox", "inbox").await,
+        p,
+        rows: res.rows,
+        counts: res.counts,
+        senders: res.senders,
+        next_href,
+        statuses: ALL_STATUSES
+            .iter()
+            .filter(|s| s.reached_receiver())
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+        priorities: &PRIORITIES,
+        error,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SentParams {
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "referrals/sent.html")]
+struct SentPage {
+    l: Layout,
+    status: String,
+    page: svc::SentPage,
+    statuses: Vec<(&'static str, &'static str)>,
+}
+
+impl SentPage {
+    fn count(&self, s: &str) -> i64 {
+        count_of(&self.page.counts, s)
+    }
+    /// The status filter in use is `s`.
+    fn is_current(&self, s: &str) -> bool {
+        self.status == s
+    }
+}
+
+pub async fn sent_page(ctx: Ctx, q: web::Query<SentParams>) -> AppResult<HttpResponse> {
+    let status = q.into_inner().status;
+    let s2 = status.clone();
+    let page = ctx
+        .run(move |s, caller| svc::sent(s, caller, Status::parse(&s2)))
+        .await?;
+    html(&SentPage {
+        l: ctx.layout("Sent referrals", "sent-list").await,
+        status,
+        page,
+        statuses: ALL_STATUSES
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "referrals/patient_list.html")]
+struct PatientListPage {
+    l: Layout,
+    rows: Vec<(ListRow, String)>,
+}
+
+pub async fn patient_list_page(ctx: Ctx) -> AppResult<HttpResponse> {
+    let rows = ctx.run(svc::for_patient).await?;
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let label = referral::patient_label_for(row.0.kind, row.0.status, &row.3);
+            (row, label)
+        })
+        .collect();
+    html(&PatientListPage {
+        l: ctx.layout("My referrals", "referrals").await,
+        rows,
+    })
+}

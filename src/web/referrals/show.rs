@@ -1,0 +1,124 @@
+//! The referral page, as each party sees it; the forms on it post to `commands` and
+//! `files`, which show it again when their input is refused.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::db::asks::Attachment;
+use crate::domain::referral::offers::Offer;
+use crate::domain::referral::{self, Party, Status};
+use crate::domain::schedule::VisitStatus;
+use crate::error::AppResult;
+use crate::services::external::{self, Delivery};
+use crate::services::referrals::{self as svc, ReferralView};
+use crate::web::command_forms::CommandForms;
+use crate::web::extract::{Ctx, Layout};
+use crate::web::forms::FormState;
+use crate::web::html_status;
+
+#[derive(Template)]
+#[template(path = "referrals/show.html")]
+struct ShowPage {
+    l: Layout,
+    v: ReferralView,
+    f: FormState,
+    cmd: CommandForms,
+    patient_status: String,
+    /// Links and mail of an out-of-network referral (its sender only).
+    ext: Option<Delivery>,
+}
+
+impl ShowPage {
+    fn offered(&self, o: Offer) -> bool {
+        self.v.offers.has(&o)
+    }
+    /// "Book another time" beside a missed visit.
+    fn book_again_after(&self, a: &crate::db::schedule::Appointment) -> bool {
+        a.status == VisitStatus::NoShow && self.offered(Offer::BookAgain)
+    }
+    fn is_sender(&self) -> bool {
+        self.v.party == Party::Sender
+    }
+    fn is_receiver(&self) -> bool {
+        self.v.party == Party::Receiver
+    }
+    fn is_patient(&self) -> bool {
+        self.v.party == Party::Patient
+    }
+    fn turn(&self) -> &'static str {
+        self.v
+            .status
+            .turn()
+            .map_or("nobody: this referral is closed", Party::label)
+    }
+    fn files_for(&self, ask_id: &str) -> Vec<&Attachment> {
+        self.v
+            .attachments
+            .iter()
+            .filter(|a| a.ask_id.as_deref() == Some(ask_id))
+            .collect()
+    }
+    fn reply_files(&self) -> Vec<&Attachment> {
+        self.v
+            .attachments
+            .iter()
+            .filter(|a| a.purpose == "reply")
+            .collect()
+    }
+    fn outcome_files(&self) -> Vec<&Attachment> {
+        self.v
+            .attachments
+            .iter()
+            .filter(|a| a.purpose == "outcome")
+            .collect()
+    }
+    fn is_rejected(&self) -> bool {
+        self.v.status == Status::Rejected
+    }
+    fn reject_label(&self) -> &'static str {
+        referral::reject_reason_label(self.v.referral.reject_code.as_deref().unwrap_or("other"))
+    }
+}
+
+pub(super) async fn render_show(
+    ctx: &Ctx,
+    v: ReferralView,
+    f: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let patient_status =
+        referral::patient_label_for(v.referral.kind, v.status, &v.receiver.display_name);
+    let title = format!(
+        "Referral: {} {}",
+        v.patient.given_name, v.patient.family_name
+    );
+    let id = v.referral.id.clone();
+    let ext = ctx
+        .run(move |s, caller| external::delivery(s, caller, &id))
+        .await?;
+    let nav = if v.party == Party::Patient {
+        "referrals"
+    } else if v.party == Party::Receiver {
+        "inbox"
+    } else {
+        "sent-list"
+    };
+    html_status(
+        status,
+        &ShowPage {
+            l: ctx.layout(title, nav).await,
+            cmd: CommandForms::new(&v, format!("/referrals/{}", v.referral.id), false),
+            v,
+            f,
+            patient_status,
+            ext,
+        },
+    )
+}
+
+pub async fn show_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let v = ctx.run(move |s, caller| svc::view(s, caller, &id)).await?;
+    render_show(&ctx, v, FormState::default(), StatusCode::OK).await
+}

@@ -1,0 +1,51 @@
+//! What the session holds and the tokens it hands out. The request context (`extract`),
+//! the session store and the CSRF guard all read these; this module imports none of them,
+//! so they share the names without importing each other.
+
+use actix_session::Session;
+use base64::Engine;
+use rand::RngCore;
+
+use crate::error::{AppError, AppResult};
+
+pub const SESSION_USER: &str = "user";
+pub const SESSION_CSRF: &str = "csrf";
+pub const SESSION_FLASH: &str = "flash";
+/// The form field (or query parameter, for multipart forms) carrying the CSRF token.
+pub const CSRF_FIELD: &str = "csrf_token";
+/// Session state key that marks "the store could not be read" (see `session_store::load`).
+pub const STORE_DOWN: &str = "_store_down";
+
+/// A fresh random token, URL-safe.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Whether the session store failed to load this session: such a request gets the 503 page
+/// rather than being treated as signed out.
+pub fn store_down(session: &Session) -> bool {
+    session.get::<bool>(STORE_DOWN).ok().flatten().is_some()
+}
+
+/// The session's CSRF token, made on first use.
+pub fn csrf_token(session: &Session) -> AppResult<String> {
+    if let Some(t) = session.get::<String>(SESSION_CSRF).ok().flatten() {
+        return Ok(t);
+    }
+    let t = random_token();
+    session
+        .insert(SESSION_CSRF, &t)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+    Ok(t)
+}
+
+/// The CSRF token in a URL-encoded form body or query string, if any.
+pub fn submitted_csrf(urlencoded: &str) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(urlencoded)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v)
+}

@@ -80,7 +80,11 @@ mod tests {
         let bad: QueryResult<Status> = diesel::select(sql::<Text>("'Sent'")).get_result(&mut c);
         match bad {
             Err(diesel::result::Error::DeserializationError(e)) => {
-                assert!(e.to_string().contains("unknown referral status"), "{e}");
+                // The column's own message is kept beneath diesel's "error deserializing".
+                assert!(
+                    format!("{e:?}").contains("unknown referral status"),
+                    "{e:?}"
+                );
             }
             other => panic!("expected a deserialization error, got {other:?}"),
         }

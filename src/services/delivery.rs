@@ -2,11 +2,8 @@
 
 use chrono::NaiveDateTime;
 
-use super::referrals::access::load_for;
-use super::{Caller, Services};
-use crate::db;
+use crate::db::{self, DbConn};
 use crate::domain::mail as rules;
-use crate::domain::referral::Party;
 use crate::error::AppResult;
 
 /// A link as the sender's referral page lists it.
@@ -33,20 +30,23 @@ pub struct Delivery {
     pub receiver_email: String,
     pub links: Vec<LinkRow>,
     pub mails: Vec<MailRow>,
-    pub can_resend: bool,
-    pub has_live_link: bool,
 }
 
-/// Links and mail of an out-of-network referral, for its sender; `None` otherwise.
-pub fn delivery(svc: &Services, caller: &Caller, id: &str) -> AppResult<Option<Delivery>> {
-    let now = svc.now();
-    let mut conn = svc.conn()?;
-    let (r, party, status) = load_for(&mut conn, caller, id)?;
-    if party != Party::Sender || !db::mail::is_external_doctor(&mut conn, &r.receiver_id)? {
-        return Ok(None);
+impl Delivery {
+    /// A link the outside doctor can still open.
+    pub fn has_live_link(&self) -> bool {
+        self.links.iter().any(|l| l.state == "valid")
     }
-    let receiver = db::users::get(&mut conn, &r.receiver_id)?;
-    let links: Vec<LinkRow> = db::mail::links_for(&mut conn, id)?
+}
+
+/// Links and mail of an out-of-network referral (for its sender: the caller checks).
+pub fn delivery_of(
+    c: &mut DbConn,
+    referral_id: &str,
+    receiver_email: String,
+    now: NaiveDateTime,
+) -> AppResult<Delivery> {
+    let links: Vec<LinkRow> = db::mail::links_for(c, referral_id)?
         .into_iter()
         .map(|l| LinkRow {
             state: if l.revoked_at.is_some() {
@@ -62,7 +62,7 @@ pub fn delivery(svc: &Services, caller: &Caller, id: &str) -> AppResult<Option<D
             last_used_at: l.last_used_at,
         })
         .collect();
-    let mails = db::mail::for_referral(&mut conn, id)?
+    let mails = db::mail::for_referral(c, referral_id)?
         .into_iter()
         .map(|m| MailRow {
             created_at: m.created_at,
@@ -77,11 +77,9 @@ pub fn delivery(svc: &Services, caller: &Caller, id: &str) -> AppResult<Option<D
             sent_at: m.sent_at,
         })
         .collect();
-    Ok(Some(Delivery {
-        receiver_email: receiver.email,
-        has_live_link: links.iter().any(|l| l.state == "valid"),
-        can_resend: status.takes_replies(),
+    Ok(Delivery {
+        receiver_email,
         links,
         mails,
-    }))
+    })
 }

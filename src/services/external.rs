@@ -387,7 +387,7 @@ pub fn resend(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
     })
 }
 
-pub use super::delivery::{Delivery, LinkRow, MailRow, delivery};
+pub use super::delivery::{Delivery, LinkRow, MailRow};
 
 /// Why an e-mail could not be posted.
 #[derive(Debug, thiserror::Error)]

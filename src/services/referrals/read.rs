@@ -13,6 +13,7 @@ use crate::domain::referral::offers::{self, Offers, Situation, Visit};
 use crate::domain::referral::{self as rules, Party, Status};
 use crate::domain::snapshot::Snapshot;
 use crate::error::AppResult;
+use crate::services::delivery::{Delivery, delivery_of};
 use crate::services::{AuditEntry, Caller, Services};
 
 /// A timeline entry as shown.
@@ -41,6 +42,8 @@ pub struct ReferralView {
     pub timeline: Vec<TimelineEntry>,
     /// Everything this viewer may do here now; the page shows only these.
     pub offers: Offers,
+    /// Links and mail of an out-of-network referral (its sender only).
+    pub delivery: Option<Delivery>,
     pub consents: Vec<Consent>,
     pub approval_required: bool,
     /// Visits booked for this referral.
@@ -108,16 +111,17 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         .filter(|a| party != Party::Patient || (a.purpose == "outcome" && !l.r.doctor_only))
         .collect();
     let outside = db::mail::is_external_doctor(c, &l.r.receiver_id)?;
-    let live_link = outside
-        && party == Party::Sender
-        && db::mail::links_for(c, id)?
-            .iter()
-            .any(|k| k.revoked_at.is_none() && k.expires_at > now);
+    // Links and mail are the sender's to follow.
+    let delivery = if outside && party == Party::Sender {
+        Some(delivery_of(c, id, receiver.email.clone(), now)?)
+    } else {
+        None
+    };
     let situation = Situation {
         status,
         facts: l.facts(false),
         outside,
-        live_link,
+        live_link: delivery.as_ref().is_some_and(Delivery::has_live_link),
         receiver_books: has_practice && receiver_clinic_row.show_booking_prompts,
         visits: visits
             .iter()
@@ -146,6 +150,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         attachments,
         now,
         offers,
+        delivery,
         consents: l.consents,
         patient: l.patient,
         referral: l.r,

@@ -10,7 +10,6 @@ use crate::domain::referral::offers::Offer;
 use crate::domain::referral::{self, Party, Status};
 use crate::domain::schedule::VisitStatus;
 use crate::error::AppResult;
-use crate::services::external::{self, Delivery};
 use crate::services::referrals::{self as svc, ReferralView};
 use crate::web::command_forms::CommandForms;
 use crate::web::extract::{Ctx, Layout};
@@ -25,8 +24,6 @@ struct ShowPage {
     f: FormState,
     cmd: CommandForms,
     patient_status: String,
-    /// Links and mail of an out-of-network referral (its sender only).
-    ext: Option<Delivery>,
 }
 
 impl ShowPage {
@@ -93,10 +90,6 @@ pub(super) async fn render_show(
         "Referral: {} {}",
         v.patient.given_name, v.patient.family_name
     );
-    let id = v.referral.id.clone();
-    let ext = ctx
-        .run(move |s, caller| external::delivery(s, caller, &id))
-        .await?;
     let nav = if v.party == Party::Patient {
         "referrals"
     } else if v.party == Party::Receiver {
@@ -112,7 +105,6 @@ pub(super) async fn render_show(
             v,
             f,
             patient_status,
-            ext,
         },
     )
 }

@@ -159,6 +159,20 @@ impl TestApp {
         (s, r.text().await.unwrap())
     }
 
+    /// GETs `path` until the page contains `needle` (up to 15 s), for what the app does in
+    /// the background; returns the last page, so the caller's assert shows it.
+    pub async fn page_with(&self, c: &reqwest::Client, path: &str, needle: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..150 {
+            last = self.get(c, path).await.1;
+            if last.contains(needle) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        last
+    }
+
     /// GET returning the response (headers needed).
     pub async fn get_raw(&self, c: &reqwest::Client, path: &str) -> reqwest::Response {
         c.get(self.url(path)).send().await.expect("GET")

@@ -6,46 +6,24 @@ use chrono::{Datelike, Duration, NaiveDateTime};
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
+use crate::builders::*;
 use crate::helpers::*;
 
 const CARDIO: &str = "farah.siddiqui@harbour.example"; // Harbour
 const NEURO: &str = "lakshmi.narayan@northgate.example"; // Northgate
 const BOSE: &str = "ananya.bose@northgate.example"; // Northgate
 
-/// Signs `from` in at the clock's current time and sends a referral for `patient_id` to
+/// Signs `from` in at the clock's current time (as every step of the data set does: a
+/// session from weeks before would have expired) and sends a referral for `patient_id` to
 /// `to`; returns its id.
 async fn send(app: &TestApp, from: &str, patient_id: &str, to: &str) -> String {
-    let s = app.login(from, PW).await;
-    let to = app.user_id(to);
-    let form = [
-        ("receiver_id", to.as_str()),
-        ("priority", "routine"),
-        ("reason", "Please assess"),
-        ("message", ""),
-        ("inc_complaint", "on"),
-        ("txt_complaint", "Chest tightness"),
-        ("consent_verbal", "on"),
-        ("action", "send"),
-    ];
-    let (status, body, loc) = app
-        .send(&s, &format!("/patients/{patient_id}/referrals"), &form)
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    loc.unwrap()
-        .strip_prefix("/referrals/")
-        .unwrap()
-        .to_string()
-}
-
-/// Signs `who` in at the clock's current time and runs a lifecycle command.
-async fn act(app: &TestApp, who: &str, id: &str, cmd: &str, form: &[(&str, &str)]) {
-    let s = app.login(who, PW).await;
-    let (_, page) = app.get(&s.client, &format!("/referrals/{id}")).await;
-    let version = version_in(&page, &format!("/referrals/{id}/{cmd}"));
-    let mut f = vec![("version", version.as_str())];
-    f.extend_from_slice(form);
-    let (status, body, _) = app.send(&s, &format!("/referrals/{id}/{cmd}"), &f).await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{cmd}: {body}");
+    app.referral()
+        .from(from)
+        .patient_id(patient_id)
+        .to(to)
+        .in_state(State::Sent)
+        .await
+        .id
 }
 
 fn fig<'a>(page: &'a str, id: &str) -> &'a str {
@@ -119,42 +97,54 @@ async fn fixed_data_set() -> (TestApp, NaiveDateTime) {
     let r3 = send(&app, GP, &aarav, NEURO).await;
     let r4 = send(&app, GP2, &gp2_patient, CARDIO).await;
     app.clock.set(at(0, 2));
-    act(&app, CARDIO, &r1, "accept", &[]).await;
+    app.act(&app.login(CARDIO, PW).await, &r1, "accept", &[])
+        .await
+        .ok("accept");
     app.clock.set(at(0, 5));
-    act(
-        &app,
-        NEURO,
+    app.act(
+        &app.login(NEURO, PW).await,
         &r3,
         "reject",
         &[("code", "no_capacity"), ("note", "Full this month")],
     )
-    .await;
+    .await
+    .ok("reject");
     app.clock.set(at(0, 10));
-    act(&app, CARDIO, &r4, "accept", &[]).await;
+    app.act(&app.login(CARDIO, PW).await, &r4, "accept", &[])
+        .await
+        .ok("accept");
     app.clock.set(at(0, 30));
-    act(&app, CARDIO, &r2, "accept", &[]).await;
+    app.act(&app.login(CARDIO, PW).await, &r2, "accept", &[])
+        .await
+        .ok("accept");
     app.clock.set(at(7, 0));
     let r5 = send(&app, GP, &aarav, BOSE).await;
     let r6 = send(&app, GP, &aarav, NEURO).await;
     app.clock.set(at(7, 4));
-    act(&app, BOSE, &r5, "accept", &[]).await;
+    app.act(&app.login(BOSE, PW).await, &r5, "accept", &[])
+        .await
+        .ok("accept");
     app.clock.set(at(7, 6));
-    act(
-        &app,
-        NEURO,
+    app.act(
+        &app.login(NEURO, PW).await,
         &r6,
         "reject",
         &[("code", "out_of_scope"), ("note", "Not neurological")],
     )
-    .await;
+    .await
+    .ok("reject");
     let outcome = [
         ("summary", "Stable angina"),
         ("advice", "Review in 3 months"),
     ];
     app.clock.set(at(8, 0));
-    act(&app, CARDIO, &r1, "complete", &outcome).await;
+    app.act(&app.login(CARDIO, PW).await, &r1, "complete", &outcome)
+        .await
+        .ok("complete");
     app.clock.set(at(9, 0));
-    act(&app, CARDIO, &r4, "complete", &outcome).await;
+    app.act(&app.login(CARDIO, PW).await, &r4, "complete", &outcome)
+        .await
+        .ok("complete");
     app.clock.set(at(14, 0));
     let _r7 = send(&app, GP, &aarav, CARDIO).await;
     app.clock.set(at(20, 0));
@@ -403,13 +393,7 @@ async fn csv_exports_carry_the_same_figures_and_are_audited() {
     let (status, _) = app.get(&gp.client, "/analytics.csv?table=nope").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    use handoff::db::schema::audit_events;
-    let exports: i64 = audit_events::table
-        .filter(audit_events::action.eq("analytics_exported"))
-        .filter(audit_events::actor_id.eq(app.user_id(GP)))
-        .count()
-        .get_result(&mut *app.conn())
-        .unwrap();
+    let exports = app.audit_count(Audit::action("analytics_exported").by(&app.user_id(GP)));
     assert_eq!(exports, 5, "every export is audited");
 }
 

@@ -3,13 +3,10 @@ use futures::future::join_all;
 use handoff::services::audit_log::{Verdict, verify};
 use reqwest::StatusCode;
 
+use crate::builders::*;
 use crate::helpers::*;
 
 const CARDIO: &str = "farah.siddiqui@harbour.example";
-
-fn count(app: &TestApp, action: &str, subject: &str) -> i64 {
-    handoff::db::audit::count_action(&mut app.conn(), action, subject).unwrap()
-}
 
 fn rows(app: &TestApp, action: &str) -> Vec<handoff::db::audit::AuditRow> {
     use handoff::db::schema::audit_events;
@@ -23,25 +20,14 @@ fn rows(app: &TestApp, action: &str) -> Vec<handoff::db::audit::AuditRow> {
 
 /// Sends a consented referral from the GP to the cardiologist; returns its id.
 async fn referral(app: &TestApp, gp: &Session, secret: &str) -> String {
-    let pid = app.patient_id("Aarav Sharma");
-    let to = app.user_id(CARDIO);
-    let (status, _, loc) = app
-        .send(
-            gp,
-            &format!("/patients/{pid}/referrals"),
-            &[
-                ("receiver_id", &to),
-                ("priority", "routine"),
-                ("reason", "Palpitations"),
-                ("inc_complaint", "on"),
-                ("txt_complaint", secret),
-                ("consent_verbal", "on"),
-                ("action", "send"),
-            ],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    loc.unwrap().trim_start_matches("/referrals/").to_string()
+    app.referral()
+        .by(gp)
+        .to(CARDIO)
+        .reason("Palpitations")
+        .section("complaint", secret)
+        .in_state(State::Sent)
+        .await
+        .id
 }
 
 #[tokio::test]
@@ -50,13 +36,7 @@ async fn each_audited_action_writes_exactly_one_row_with_actor_patient_and_subje
     let gp = app.login(GP, PW).await;
     let gp_id = app.user_id(GP);
     let pid = app.patient_id("Aarav Sharma");
-    assert_eq!(
-        rows(&app, "login")
-            .iter()
-            .filter(|r| r.actor_id.as_deref() == Some(&gp_id))
-            .count(),
-        1
-    );
+    assert_eq!(app.audit_count(Audit::action("login").by(&gp_id)), 1);
     app.get(&gp.client, &format!("/patients/{pid}")).await;
     let views = rows(&app, "chart_viewed");
     assert_eq!(views.len(), 1);
@@ -69,9 +49,19 @@ async fn each_audited_action_writes_exactly_one_row_with_actor_patient_and_subje
         (Some(gp_id.as_str()), Some(pid.as_str()), pid.as_str())
     );
     let id = referral(&app, &gp, "Irregular pulse").await;
-    assert_eq!(count(&app, "referral_created", &id), 1);
-    assert_eq!(count(&app, "consent_recorded", &id), 1);
-    assert_eq!(count(&app, "referral_transition", &id), 1, "the send");
+    assert_eq!(
+        app.audit_count(Audit::action("referral_created").subject(&id)),
+        1
+    );
+    assert_eq!(
+        app.audit_count(Audit::action("consent_recorded").subject(&id)),
+        1
+    );
+    assert_eq!(
+        app.audit_count(Audit::action("referral_transition").subject(&id)),
+        1,
+        "the send"
+    );
     let rx = app.login(CARDIO, PW).await;
     app.get(&rx.client, &format!("/referrals/{id}")).await;
     let seen = rows(&app, "snapshot_viewed");
@@ -94,23 +84,15 @@ async fn each_audited_action_writes_exactly_one_row_with_actor_patient_and_subje
         ],
     )
     .await;
-    assert_eq!(rows(&app, "login_failed").len(), 1);
+    assert_eq!(app.audit_count(Audit::action("login_failed")), 1);
     app.send(&gp, "/logout", &[]).await;
-    assert_eq!(rows(&app, "logout").len(), 1);
+    assert_eq!(app.audit_count(Audit::action("logout")), 1);
     assert_eq!(
         verify(&mut app.conn()).unwrap(),
         Verdict::Ok {
-            rows: rows_total(&app)
+            rows: app.audit_count(Audit::all())
         }
     );
-}
-
-fn rows_total(app: &TestApp) -> i64 {
-    use handoff::db::schema::audit_events;
-    audit_events::table
-        .count()
-        .get_result(&mut *app.conn())
-        .unwrap()
 }
 
 #[tokio::test]
@@ -207,7 +189,7 @@ async fn eight_concurrent_writers_keep_the_chain_valid() {
     for _ in 0..8 {
         sessions.push(app.login(GP, PW).await);
     }
-    let before = rows_total(&app);
+    let before = app.audit_count(Audit::all());
     let work = sessions.iter().map(|s| {
         let url = app.url(&format!("/patients/{pid}"));
         let c = s.client.clone();
@@ -218,7 +200,7 @@ async fn eight_concurrent_writers_keep_the_chain_valid() {
         }
     });
     join_all(work).await;
-    let after = rows_total(&app);
+    let after = app.audit_count(Audit::all());
     assert_eq!(after - before, 80);
     assert_eq!(
         verify(&mut app.conn()).unwrap(),
@@ -274,10 +256,8 @@ async fn withdrawing_consent_stops_snapshot_access_at_once() {
         "a second withdrawal is a no-op with a message"
     );
     assert_eq!(
-        count(
-            &app,
-            "consent_withdrawn",
-            action.trim_end_matches("/withdraw")
+        app.audit_count(
+            Audit::action("consent_withdrawn").subject(action.trim_end_matches("/withdraw"))
         ),
         1
     );
@@ -339,7 +319,7 @@ async fn admins_read_filter_and_export_their_clinics_log() {
     assert_eq!(csv.lines().count(), 2, "header and one row: {csv}");
     assert!(csv.contains("\"chart_viewed\""));
     assert_eq!(
-        rows(&app, "audit_exported").len(),
+        app.audit_count(Audit::action("audit_exported")),
         1,
         "the export is audited"
     );
@@ -362,7 +342,7 @@ async fn more_concurrent_views_than_pooled_connections_are_all_served_and_audite
     let app = TestApp::spawn().await;
     let pid = app.patient_id("Aarav Sharma");
     let s = app.login(GP, PW).await;
-    let before = rows_total(&app);
+    let before = app.audit_count(Audit::all());
     // The pool has 8 connections; 40 views at once must not starve the audit writer.
     let views = (0..40).map(|_| {
         let req = s.client.get(app.url(&format!("/patients/{pid}")));
@@ -373,11 +353,11 @@ async fn more_concurrent_views_than_pooled_connections_are_all_served_and_audite
         statuses.iter().all(|s| *s == StatusCode::OK),
         "{statuses:?}"
     );
-    assert_eq!(rows_total(&app) - before, 40);
+    assert_eq!(app.audit_count(Audit::all()) - before, 40);
     assert_eq!(
         verify(&mut app.conn()).unwrap(),
         Verdict::Ok {
-            rows: rows_total(&app)
+            rows: app.audit_count(Audit::all())
         }
     );
 }
@@ -433,21 +413,15 @@ async fn who_viewed_my_data_never_tells_the_patient_of_a_rejection() {
     let gp = app.login(GP, PW).await;
     let id = referral(&app, &gp, "Chest pain").await;
     let rx = app.login(CARDIO, PW).await;
-    let (_, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
-    let marker = "name=\"version\" value=\"";
-    let v = page[page.find(marker).unwrap() + marker.len()..]
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let (status, _, _) = app
-        .send(
+    let rejected = app
+        .act(
             &rx,
-            &format!("/referrals/{id}/reject"),
-            &[("version", &v), ("code", "no_capacity"), ("note", "Full")],
+            &id,
+            "reject",
+            &[("code", "no_capacity"), ("note", "Full")],
         )
         .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(rejected.status, StatusCode::SEE_OTHER);
     let patient = app.login(PATIENT_A, PW).await;
     let (_, access) = app.get(&patient.client, "/portal/access").await;
     assert!(access.contains("Sent a referral about you"));

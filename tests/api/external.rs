@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use mail_parser::{MessageParser, MimeHeaders};
 use reqwest::StatusCode;
 
+use crate::builders::*;
 use crate::helpers::*;
 
 const EXT_EMAIL: &str = "dr.rao@heartcare.example";
@@ -20,6 +21,16 @@ pub(crate) fn mail_settings(s: &mut handoff::config::Settings, smtp_port: Option
     s.mail.ingest_token = Some(INGEST_TOKEN.into());
 }
 
+/// The outside doctor these tests refer to.
+pub(crate) fn dr_rao() -> OutsideDoctor {
+    OutsideDoctor {
+        name: "Dr Kiran Rao".into(),
+        email: EXT_EMAIL.into(),
+        specialty: "Cardiology".into(),
+        practice: "HeartCare Pune".into(),
+    }
+}
+
 /// Sends an out-of-network referral from the composer: complaint and vitals ticked,
 /// allergies typed but not ticked. Returns the referral id.
 pub(crate) async fn refer_outside(app: &TestApp, s: &Session) -> String {
@@ -31,31 +42,18 @@ pub(crate) async fn refer_outside(app: &TestApp, s: &Session) -> String {
         compose.contains("name=\"ext_email\""),
         "the composer asks for the outside doctor"
     );
-    let form = [
-        ("to_external", "1"),
-        ("ext_name", "Dr Kiran Rao"),
-        ("ext_email", EXT_EMAIL),
-        ("ext_specialty", "Cardiology"),
-        ("ext_practice", "HeartCare Pune"),
-        ("priority", "urgent"),
-        ("reason", "Suspected angina REASONMARK"),
-        ("message", "Thank you for seeing him."),
-        ("inc_complaint", "on"),
-        ("txt_complaint", "Chest tightness COMPLAINTMARK"),
-        ("inc_vitals", "on"),
-        ("txt_vitals", "2026-11-20: BP 150/95 mmHg, pulse 88/min"),
-        ("txt_allergies", "Penicillin ALLERGYSECRET"),
-        ("consent_verbal", "on"),
-        ("action", "send"),
-    ];
-    let (status, body, loc) = app
-        .send(s, &format!("/patients/{pid}/referrals"), &form)
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    loc.unwrap()
-        .strip_prefix("/referrals/")
-        .unwrap()
-        .to_string()
+    app.referral()
+        .by(s)
+        .outside(dr_rao())
+        .priority("urgent")
+        .reason("Suspected angina REASONMARK")
+        .message("Thank you for seeing him.")
+        .section("complaint", "Chest tightness COMPLAINTMARK")
+        .section("vitals", "2026-11-20: BP 150/95 mmHg, pulse 88/min")
+        .unticked("allergies", "Penicillin ALLERGYSECRET")
+        .in_state(State::Sent)
+        .await
+        .id
 }
 
 pub(crate) fn link_token_in(body: &str) -> String {
@@ -80,26 +78,11 @@ pub(crate) fn text_of(raw: &[u8]) -> (String, String, String) {
     (to, reply_to, m.body_text(0).unwrap_or_default().to_string())
 }
 
+/// The letter's text, words separated by single spaces: the extractor places line breaks
+/// and spaces differently from a viewer, the words are what the reader sees.
 fn pdf_text(pdf: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!("letter-{}.pdf", uuid::Uuid::now_v7()));
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (Debian poppler-utils)");
-    let _ = std::fs::remove_file(&path);
-    assert!(out.status.success(), "pdftotext failed");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn audit_count(app: &TestApp, action: &str) -> i64 {
-    use handoff::db::schema::audit_events;
-    audit_events::table
-        .filter(audit_events::action.eq(action))
-        .count()
-        .get_result(&mut *app.conn())
-        .unwrap()
+    let text = pdf_extract::extract_text_from_mem(pdf).expect("the letter's text");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[tokio::test]
@@ -168,22 +151,26 @@ async fn the_outside_doctor_gets_the_letter_by_smtp_and_accepts_through_the_link
     assert!(letter.starts_with(b"%PDF-"));
 
     // Accepting through the link drives the same state machine; the sender sees it.
-    let version = version_in(&page, &format!("/l/{token}/accept"));
-    let csrf = csrf_of(&page);
-    let (status, body, loc) = app
-        .post(
+    let accepted = app
+        .act_on_page(
             &outsider,
+            &page,
             &format!("/l/{token}/accept"),
-            &[
-                ("csrf_token", csrf.as_str()),
-                ("version", version.as_str()),
-                ("note", "Happy to see him on Monday"),
-            ],
+            &[("note", "Happy to see him on Monday")],
         )
         .await;
+    let (status, body, loc) = (accepted.status, accepted.body, accepted.location);
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     assert_eq!(loc.unwrap(), format!("/l/{token}"));
-    let (_, sender_view) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    // Delivery is recorded when the SMTP session ends, which may be after the sink has
+    // the message.
+    let sender_view = app
+        .page_with(
+            &gp.client,
+            &format!("/referrals/{id}"),
+            "Delivered to the mail server",
+        )
+        .await;
     assert!(
         sender_view.contains("status-accepted"),
         "the sender sees Accepted"
@@ -205,9 +192,9 @@ async fn the_outside_doctor_gets_the_letter_by_smtp_and_accepts_through_the_link
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Every e-mail and every use of the link is in the audit log.
-    assert_eq!(audit_count(&app, "email_sent"), 1);
+    assert_eq!(app.audit_count(Audit::action("email_sent")), 1);
     // The page, the letter and the accept: one row each.
-    assert_eq!(audit_count(&app, "link_used"), 3);
+    assert_eq!(app.audit_count(Audit::action("link_used")), 3);
     // The outside doctor's account cannot sign in.
     let c = app.client();
     let (_, login) = app.get(&c, "/login").await;
@@ -291,7 +278,7 @@ async fn tampered_revoked_and_expired_links_show_nothing() {
     assert!(!body.contains("COMPLAINTMARK"));
     // Withdrawn (twice: before and after the re-send) and expired; unknown tokens name no
     // referral to file a row under.
-    assert_eq!(audit_count(&app, "link_refused"), 3);
+    assert_eq!(app.audit_count(Audit::action("link_refused")), 3);
 }
 
 fn reply_eml(to: &str, text: &str) -> Vec<u8> {
@@ -417,9 +404,9 @@ async fn replies_by_email_reach_the_timeline_and_forged_tags_post_nothing() {
     let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
     assert!(page.contains("HTTPMARK"));
     assert!(!page.contains("WRONGTOKEN") && !page.contains("FORGEDMARK"));
-    assert_eq!(audit_count(&app, "external_reply"), 2);
+    assert_eq!(app.audit_count(Audit::action("external_reply")), 2);
     // Two forged tags by pipe, one by HTTP (a wrong bearer token never reaches ingestion).
-    assert_eq!(audit_count(&app, "mail_refused"), 3);
+    assert_eq!(app.audit_count(Audit::action("mail_refused")), 3);
 
     // An attachment of a type the app does not keep loses only itself, not the reply.
     let (code, err) = ingest_cli(
@@ -455,17 +442,9 @@ async fn mail_waits_in_the_outbox_while_smtp_is_down_and_goes_when_it_returns() 
     let gp = app.login(GP, PW).await;
     let id = refer_outside(&app, &gp).await;
     // The first try fails (nothing listens): the referral page says it is queued.
-    let page = {
-        let mut last = String::new();
-        for _ in 0..150 {
-            last = app.get(&gp.client, &format!("/referrals/{id}")).await.1;
-            if last.contains("1 failed tries") {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        last
-    };
+    let page = app
+        .page_with(&gp.client, &format!("/referrals/{id}"), "1 failed tries")
+        .await;
     assert!(
         page.contains("Queued, retrying (1 failed tries so far)"),
         "{page}"
@@ -482,7 +461,15 @@ async fn mail_waits_in_the_outbox_while_smtp_is_down_and_goes_when_it_returns() 
     })
     .await;
     assert_eq!(text_of(&raw).0, EXT_EMAIL);
-    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    // The sink has the message at the end of DATA; the app records the delivery once the
+    // SMTP session is over, a moment later.
+    let page = app
+        .page_with(
+            &gp.client,
+            &format!("/referrals/{id}"),
+            "Delivered to the mail server",
+        )
+        .await;
     assert!(page.contains("Delivered to the mail server"), "{page}");
     assert_eq!(
         sink.messages().len(),
@@ -505,24 +492,13 @@ async fn opted_in_practitioners_get_notification_mail_without_patient_details() 
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let gp = app.login(GP, PW).await;
-    let pid = app.patient_id("Aarav Sharma");
-    let to = app.user_id("lakshmi.narayan@northgate.example");
-    let (status, body, _) = app
-        .send(
-            &gp,
-            &format!("/patients/{pid}/referrals"),
-            &[
-                ("receiver_id", to.as_str()),
-                ("priority", "routine"),
-                ("reason", "Headaches"),
-                ("inc_complaint", "on"),
-                ("txt_complaint", "Headache for 2 weeks"),
-                ("consent_verbal", "on"),
-                ("action", "send"),
-            ],
-        )
+    app.referral()
+        .by(&gp)
+        .to("lakshmi.narayan@northgate.example")
+        .reason("Headaches")
+        .section("complaint", "Headache for 2 weeks")
+        .in_state(State::Sent)
         .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let raw = eventually("the notification mail", || {
         read_mail_dir(&out).into_iter().next()
     })
@@ -542,24 +518,15 @@ async fn opted_in_practitioners_get_notification_mail_without_patient_details() 
 async fn a_refused_outside_referral_keeps_what_was_typed_and_creates_no_account() {
     let app = TestApp::spawn_with(|s| mail_settings(s, None)).await;
     let gp = app.login(GP, PW).await;
-    let pid = app.patient_id("Aarav Sharma");
-    let (status, page, _) = app
-        .send(
-            &gp,
-            &format!("/patients/{pid}/referrals"),
-            &[
-                ("to_external", "1"),
-                ("ext_name", "Dr Kiran Rao"),
-                ("ext_email", EXT_EMAIL),
-                ("ext_specialty", "Cardiology"),
-                ("ext_practice", "HeartCare Pune"),
-                ("priority", "routine"),
-                ("reason", ""),
-                ("consent_verbal", "on"),
-                ("action", "send"),
-            ],
-        )
+    let refused = app
+        .referral()
+        .by(&gp)
+        .outside(dr_rao())
+        .reason("")
+        .no_sections()
+        .post("send")
         .await;
+    let (status, page) = (refused.status, refused.body);
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.contains(&format!("value=\"{EXT_EMAIL}\"")),

@@ -8,28 +8,18 @@ use diesel::prelude::*;
 use futures::future::join_all;
 use reqwest::StatusCode;
 
+use crate::builders::*;
 use crate::helpers::*;
 
 async fn send_to(app: &TestApp, s: &Session, receiver: &str) -> String {
-    let pid = app.patient_id("Aarav Sharma");
-    let to = app.user_id(receiver);
-    let (status, body, loc) = app
-        .send(
-            s,
-            &format!("/patients/{pid}/referrals"),
-            &[
-                ("receiver_id", to.as_str()),
-                ("priority", "routine"),
-                ("reason", "Palpitations"),
-                ("inc_complaint", "on"),
-                ("txt_complaint", "Palpitations at night"),
-                ("consent_verbal", "on"),
-                ("action", "send"),
-            ],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    loc.unwrap().trim_start_matches("/referrals/").to_string()
+    app.referral()
+        .by(s)
+        .to(receiver)
+        .reason("Palpitations")
+        .section("complaint", "Palpitations at night")
+        .in_state(State::Sent)
+        .await
+        .id
 }
 
 #[tokio::test]
@@ -42,16 +32,9 @@ async fn two_instances_on_one_database_serve_one_workflow() {
 
     // Sent through one instance, accepted through the other, seen through the first.
     let id = send_to(&a, &gp, OTHER_CLINIC_DOC).await;
-    let (_, page) = b.get(&rx_b.client, &format!("/referrals/{id}")).await;
-    let v = version_in(&page, &format!("/referrals/{id}/accept"));
-    let (status, body, _) = b
-        .send(
-            &rx_b,
-            &format!("/referrals/{id}/accept"),
-            &[("version", &v)],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    b.act(&rx_b, &id, "accept", &[])
+        .await
+        .ok("accept on the other instance");
     let (_, page) = a.get(&gp.client, &format!("/referrals/{id}")).await;
     assert!(page.contains("status-accepted"));
 
@@ -86,13 +69,7 @@ async fn two_instances_on_one_database_serve_one_workflow() {
         .filter(|s| **s == StatusCode::CONFLICT)
         .count();
     assert_eq!((won, lost), (1, 19), "{statuses:?}");
-    use handoff::db::schema::referral_events;
-    let transitions: i64 = referral_events::table
-        .filter(referral_events::referral_id.eq(&id))
-        .filter(referral_events::kind.eq_any(["accept", "reject"]))
-        .count()
-        .get_result(&mut *a.conn())
-        .unwrap();
+    let transitions = a.event_count(&id, &["accept", "reject"]);
     assert_eq!(transitions, 1, "one event in the timeline");
 }
 
@@ -384,19 +361,17 @@ async fn killed_mid_submissions_the_server_restarts_with_every_acknowledged_refe
             );
             let (acked, done) = (acked.clone(), done.clone());
             tokio::spawn(async move {
-                let reason = format!("Submission {i}");
+                let mut form = ComposeForm {
+                    receiver_id: Some(to),
+                    reason: format!("Submission {i}"),
+                    ..ComposeForm::default()
+                };
+                form.section("complaint", "Palpitations", true);
+                let mut fields = vec![("csrf_token".to_string(), csrf)];
+                fields.extend(form.fields("send"));
                 let r = c
                     .post(format!("{base}/patients/{pid}/referrals"))
-                    .form(&[
-                        ("csrf_token", csrf.as_str()),
-                        ("receiver_id", to.as_str()),
-                        ("priority", "routine"),
-                        ("reason", reason.as_str()),
-                        ("inc_complaint", "on"),
-                        ("txt_complaint", "Palpitations"),
-                        ("consent_verbal", "on"),
-                        ("action", "send"),
-                    ])
+                    .form(&fields)
                     .send()
                     .await;
                 if let Ok(r) = r

@@ -3,7 +3,8 @@
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use diesel::prelude::*;
 use handoff::clock::ManualClock;
@@ -158,6 +159,20 @@ impl TestApp {
         (s, r.text().await.unwrap())
     }
 
+    /// GETs `path` until the page contains `needle` (up to 15 s), for what the app does in
+    /// the background; returns the last page, so the caller's assert shows it.
+    pub async fn page_with(&self, c: &reqwest::Client, path: &str, needle: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..150 {
+            last = self.get(c, path).await.1;
+            if last.contains(needle) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        last
+    }
+
     /// GET returning the response (headers needed).
     pub async fn get_raw(&self, c: &reqwest::Client, path: &str) -> reqwest::Response {
         c.get(self.url(path)).send().await.expect("GET")
@@ -279,55 +294,52 @@ pub fn csrf_of(body: &str) -> String {
     body[start..].split('"').next().unwrap().to_string()
 }
 
-/// A real SMTP server on 127.0.0.1 (PyPI aiosmtpd, as ../shared/tools/smtp-sink.sh runs
-/// it) that keeps every message in a Maildir. Stopped when dropped.
+/// A real SMTP server on 127.0.0.1, in-process: the protocol is the `mailin` crate's
+/// (EHLO/HELO, MAIL, RCPT, DATA with dot-unstuffing, RSET, NOOP, QUIT; no STARTTLS, which
+/// the app's `smtp_tls = "none"` never asks for), and every message is kept in memory,
+/// raw, in arrival order. The accept loop is ours rather than mailin-embedded's because
+/// that one runs forever, and a sink must stop when dropped.
 pub struct SmtpSink {
     pub port: u16,
-    pub dir: PathBuf,
-    child: Option<std::process::Child>,
+    inbox: Arc<Mutex<Vec<Vec<u8>>>>,
+    server: Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>,
 }
 
 impl SmtpSink {
-    /// A free port with nothing listening on it yet.
+    /// A free port with nothing listening on it yet: mail sent before `start` fails the
+    /// way it does when the relay is down (connection refused).
     pub fn reserve() -> SmtpSink {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let dir = std::env::temp_dir().join(format!("handoff-smtp-{}", uuid::Uuid::now_v7()));
         SmtpSink {
             port,
-            dir,
-            child: None,
+            inbox: Arc::default(),
+            server: None,
         }
     }
 
-    /// Starts the server on the reserved port and waits until it accepts connections.
+    /// Starts the server on the reserved port; it accepts connections when this returns.
     pub fn start(&mut self) {
-        let child = std::process::Command::new("python3")
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{}", self.port),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
-            .arg(&self.dir)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("python3 -m aiosmtpd (pip install aiosmtpd)");
-        self.child = Some(child);
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).expect("bind the SMTP sink");
+        let stop = Arc::new(AtomicBool::new(false));
+        let (inbox, stopping) = (self.inbox.clone(), stop.clone());
+        let accept = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = conn {
+                    let inbox = inbox.clone();
+                    std::thread::spawn(move || {
+                        let _ = smtp_session(stream, inbox);
+                    });
+                }
             }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        panic!("the SMTP sink did not start");
+        });
+        self.server = Some((stop, accept));
     }
 
     pub fn started() -> SmtpSink {
@@ -338,17 +350,82 @@ impl SmtpSink {
 
     /// Every message received so far, raw.
     pub fn messages(&self) -> Vec<Vec<u8>> {
-        read_mail_dir(&self.dir.join("new"))
+        self.inbox.lock().unwrap().clone()
     }
 }
 
 impl Drop for SmtpSink {
     fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
+        if let Some((stop, accept)) = self.server.take() {
+            stop.store(true, Ordering::SeqCst);
+            // The accept loop only looks at the flag when a connection comes in.
+            let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+            let _ = accept.join();
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Keeps each message's data, as mailin hands it over (already dot-unstuffed).
+struct Keeper {
+    inbox: Arc<Mutex<Vec<Vec<u8>>>>,
+    message: Vec<u8>,
+}
+
+impl mailin::Handler for Keeper {
+    fn data_start(&mut self, _: &str, _: &str, _: bool, _: &[String]) -> mailin::Response {
+        self.message.clear();
+        mailin::response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.message.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin::Response {
+        self.inbox
+            .lock()
+            .unwrap()
+            .push(std::mem::take(&mut self.message));
+        mailin::response::OK
+    }
+}
+
+fn smtp_session(
+    stream: std::net::TcpStream,
+    inbox: Arc<Mutex<Vec<Vec<u8>>>>,
+) -> std::io::Result<()> {
+    use std::io::BufRead;
+    // A client that goes quiet must not keep a thread forever.
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
+    let peer = stream.peer_addr()?.ip();
+    let mut session = mailin::SessionBuilder::new("smtp-sink.test").build(
+        peer,
+        Keeper {
+            inbox,
+            message: Vec::new(),
+        },
+    );
+    let mut reader = std::io::BufReader::new(stream.try_clone()?);
+    let mut writer = stream;
+    session.greeting().write_to(&mut writer)?;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        let res = session.process(&line);
+        match res.action {
+            mailin::Action::Reply => res.write_to(&mut writer)?,
+            mailin::Action::Close => {
+                res.write_to(&mut writer)?;
+                return Ok(());
+            }
+            // STARTTLS is never advertised, so a client cannot ask for the upgrade.
+            mailin::Action::UpgradeTls => return Ok(()),
+            mailin::Action::NoReply => {}
+        }
     }
 }
 

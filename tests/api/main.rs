@@ -9,6 +9,7 @@ mod admin;
 mod analytics;
 mod audit;
 mod auth;
+mod builders;
 mod chart;
 mod config;
 mod external;

@@ -1,5 +1,6 @@
 use reqwest::StatusCode;
 
+use crate::builders::*;
 use crate::helpers::*;
 
 #[tokio::test]
@@ -85,7 +86,7 @@ async fn chart_views_are_audited_before_the_page_is_returned() {
     let pid = app.patient_id("Aarav Sharma");
     app.get(&s.client, &format!("/patients/{pid}")).await;
     app.get(&s.client, &format!("/patients/{pid}")).await;
-    let n = handoff::db::audit::count_action(&mut app.conn(), "chart_viewed", &pid).unwrap();
+    let n = app.audit_count(Audit::action("chart_viewed").subject(&pid));
     assert_eq!(n, 2);
     let rows = handoff::db::audit::for_patient(&mut app.conn(), &pid).unwrap();
     assert_eq!(rows[0].actor_role, "practitioner");

@@ -1,59 +1,37 @@
 use futures::future::join_all;
 use reqwest::StatusCode;
 
+use crate::builders::*;
 use crate::helpers::*;
 
 const CARDIO: &str = "farah.siddiqui@harbour.example"; // Harbour (approval clinic), has a practice
 const CARDIO_NO_PRACTICE: &str = "ananya.bose@northgate.example";
 const NEURO: &str = "lakshmi.narayan@northgate.example"; // has a practice
 const HARBOUR_PATIENT: &str = "diya.menon@patients.example";
+const HOSPITAL: &str = "sameer.kulkarni@citygeneral.example";
+const LAB: &str = "lab.desk@ngdiagnostics.example";
 
-/// Composes and (by default) sends a referral from the composer; returns (status, body, referral id).
-async fn compose(
-    app: &TestApp,
-    s: &Session,
+/// The referral these tests compose, from `s` about `patient_id` to `to`: urgent chest
+/// pain, a message, the complaint and allergies ticked, verbal consent given (where the
+/// composer asks for it).
+fn chest_pain<'a>(
+    app: &'a TestApp,
+    s: &'a Session,
     patient_id: &str,
     to: &str,
-    extra: &[(&str, &str)],
-) -> (StatusCode, String, Option<String>) {
-    let mut form: Vec<(&str, &str)> = vec![
-        ("receiver_id", to),
-        ("priority", "urgent"),
-        ("reason", "Exertional chest pain, please assess"),
-        ("message", "Thanks for seeing her soon."),
-        ("inc_complaint", "on"),
-        (
-            "txt_complaint",
+) -> ReferralBuilder<'a> {
+    app.referral()
+        .by(s)
+        .patient_id(patient_id)
+        .to(to)
+        .priority("urgent")
+        .reason("Exertional chest pain, please assess")
+        .message("Thanks for seeing her soon.")
+        .section(
+            "complaint",
             "Chest tightness on climbing stairs for 3 weeks",
-        ),
-        ("inc_allergies", "on"),
-        ("txt_allergies", "Penicillin: rash"),
-    ];
-    form.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
-    form.extend_from_slice(extra);
-    if !form.iter().any(|(k, _)| *k == "action") {
-        form.push(("action", "send"));
-    }
-    let (status, body, loc) = app
-        .send(s, &format!("/patients/{patient_id}/referrals"), &form)
-        .await;
-    let id = loc.and_then(|l| l.strip_prefix("/referrals/").map(str::to_string));
-    (status, body, id)
-}
-
-async fn act(
-    app: &TestApp,
-    s: &Session,
-    id: &str,
-    cmd: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let (_, page) = app.get(&s.client, &format!("/referrals/{id}")).await;
-    let version = version_in(&page, &format!("/referrals/{id}/{cmd}"));
-    let mut f = vec![("version", version.as_str())];
-    f.extend_from_slice(form);
-    let (status, body, _) = app.send(s, &format!("/referrals/{id}/{cmd}"), &f).await;
-    (status, body)
+        )
+        .section("allergies", "Penicillin: rash")
 }
 
 #[tokio::test]
@@ -132,7 +110,10 @@ async fn accept_flow(receiver_email: &str, expect_booking: bool) {
         composer.contains("Chief complaint") && composer.contains("Penicillin"),
         "prefilled from the chart"
     );
-    let (status, body, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
+    let (status, body, id) = chest_pain(&app, &gp, &pid, receiver_email)
+        .post("send")
+        .await
+        .parts();
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let id = id.unwrap();
     let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
@@ -170,7 +151,7 @@ async fn accept_flow(receiver_email: &str, expect_booking: bool) {
         rpage.contains("Chest tightness on climbing stairs"),
         "the receiver sees the consented snapshot"
     );
-    let (status, _) = act(&app, &rx, &id, "accept", &[]).await;
+    let Posted { status, .. } = app.act(&rx, &id, "accept", &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 
     let patient = app.login(PATIENT_A, PW).await;
@@ -215,8 +196,10 @@ async fn in_an_approval_clinic_the_patient_decides_first() {
     let app = TestApp::spawn().await;
     let sender = app.login(CARDIO, PW).await; // Harbour's first practitioner cares for its patients
     let pid = app.patient_id("Diya Menon");
-    let neuro = app.user_id(NEURO);
-    let (status, body, id) = compose(&app, &sender, &pid, &neuro, &[]).await;
+    let (status, body, id) = chest_pain(&app, &sender, &pid, NEURO)
+        .post("send")
+        .await
+        .parts();
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let id = id.unwrap();
     let rx = app.login(NEURO, PW).await;
@@ -233,14 +216,14 @@ async fn in_an_approval_clinic_the_patient_decides_first() {
             && page.contains("Chest tightness on climbing stairs"),
         "what would be shared"
     );
-    let (status, _) = act(
-        &app,
-        &patient,
-        &id,
-        "decline",
-        &[("note", "I would rather wait until after the holidays")],
-    )
-    .await;
+    let Posted { status, .. } = app
+        .act(
+            &patient,
+            &id,
+            "decline",
+            &[("note", "I would rather wait until after the holidays")],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(
         !app.get(&rx.client, "/inbox").await.1.contains("Diya Menon"),
@@ -266,9 +249,11 @@ async fn in_an_approval_clinic_the_patient_decides_first() {
         "the referrer sees the patient's answer in their thread with the patient"
     );
 
-    let (_, _, id2) = compose(&app, &sender, &pid, &neuro, &[]).await;
-    let id2 = id2.unwrap();
-    let (status, _) = act(&app, &patient, &id2, "approve", &[]).await;
+    let id2 = chest_pain(&app, &sender, &pid, NEURO)
+        .in_state(State::AwaitingPatient)
+        .await
+        .id;
+    let Posted { status, .. } = app.act(&patient, &id2, "approve", &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(app.get(&rx.client, "/inbox").await.1.contains("Diya Menon"));
     let (status, page) = app.get(&rx.client, &format!("/referrals/{id2}")).await;
@@ -281,35 +266,36 @@ async fn a_rejection_reaches_the_referrer_but_never_the_patient_and_can_be_redir
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let neuro = app.user_id(NEURO);
-    let (_, _, id) = compose(&app, &gp, &pid, &neuro, &[("consent_verbal", "on")]).await;
-    let id = id.unwrap();
+    let id = chest_pain(&app, &gp, &pid, NEURO)
+        .in_state(State::Sent)
+        .await
+        .id;
     let rx = app.login(NEURO, PW).await;
-    let (status, body) = act(
-        &app,
-        &rx,
-        &id,
-        "reject",
-        &[("code", "out_of_scope"), ("note", "")],
-    )
-    .await;
+    let Posted { status, body, .. } = app
+        .act(
+            &rx,
+            &id,
+            "reject",
+            &[("code", "out_of_scope"), ("note", "")],
+        )
+        .await;
     assert_eq!(
         status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "a note is required"
     );
     assert!(body.contains("Note to the referrer is required."));
-    let (status, _) = act(
-        &app,
-        &rx,
-        &id,
-        "reject",
-        &[
-            ("code", "out_of_scope"),
-            ("note", "Cardiac pain: please send to cardiology"),
-        ],
-    )
-    .await;
+    let Posted { status, .. } = app
+        .act(
+            &rx,
+            &id,
+            "reject",
+            &[
+                ("code", "out_of_scope"),
+                ("note", "Cardiac pain: please send to cardiology"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
     assert!(
@@ -353,14 +339,11 @@ async fn a_rejection_reaches_the_referrer_but_never_the_patient_and_can_be_redir
         composer.contains("Exertional chest pain, please assess"),
         "prefilled from the declined referral"
     );
-    let (status, body, new_id) = compose(
-        &app,
-        &gp,
-        &pid,
-        &cardio,
-        &[("consent_verbal", "on"), ("redirected_from", &id)],
-    )
-    .await;
+    let (status, body, new_id) = chest_pain(&app, &gp, &pid, CARDIO)
+        .redirected_from(&id)
+        .post("send")
+        .await
+        .parts();
     assert_eq!(
         status,
         StatusCode::SEE_OTHER,
@@ -389,21 +372,13 @@ async fn a_doctor_only_referral_never_shows_its_snapshot_to_the_patient() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = app.user_id(CARDIO);
     let secret = "ZEBRA-SECRET-42 low mood and intrusive thoughts";
-    let (status, _, id) = compose(
-        &app,
-        &gp,
-        &pid,
-        &to,
-        &[
-            ("consent_verbal", "on"),
-            ("doctor_only", "on"),
-            ("txt_visits", secret),
-            ("inc_visits", "on"),
-        ],
-    )
-    .await;
+    let (status, _, id) = chest_pain(&app, &gp, &pid, CARDIO)
+        .doctor_only()
+        .section("visits", secret)
+        .post("send")
+        .await
+        .parts();
     assert_eq!(status, StatusCode::SEE_OTHER);
     let id = id.unwrap();
     let rx = app.login(CARDIO, PW).await;
@@ -414,7 +389,7 @@ async fn a_doctor_only_referral_never_shows_its_snapshot_to_the_patient() {
             .contains("ZEBRA-SECRET-42"),
         "the receiver sees it"
     );
-    act(&app, &rx, &id, "accept", &[]).await;
+    app.act(&rx, &id, "accept", &[]).await;
     let patient = app.login(PATIENT_A, PW).await;
     let (_, page) = app.get(&patient.client, &format!("/referrals/{id}")).await;
     assert!(
@@ -446,9 +421,10 @@ async fn twenty_concurrent_decisions_give_one_success_and_one_event() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = app.user_id(CARDIO);
-    let (_, _, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
-    let id = id.unwrap();
+    let id = chest_pain(&app, &gp, &pid, CARDIO)
+        .in_state(State::Sent)
+        .await
+        .id;
     let rx = app.login(CARDIO, PW).await;
     let (_, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
     let version = version_in(&page, &format!("/referrals/{id}/accept"));
@@ -488,10 +464,11 @@ async fn twenty_concurrent_decisions_give_one_success_and_one_event() {
         body.contains("This referral changed while you were looking at it"),
         "{body}"
     );
-    let mut conn = app.conn();
-    let accepts = handoff::db::referrals::count_events(&mut conn, &id, "accept").unwrap();
-    let rejects = handoff::db::referrals::count_events(&mut conn, &id, "reject").unwrap();
-    assert_eq!(accepts + rejects, 1, "one event in the timeline");
+    assert_eq!(
+        app.event_count(&id, &["accept", "reject"]),
+        1,
+        "one event in the timeline"
+    );
 }
 
 #[tokio::test]
@@ -499,9 +476,10 @@ async fn outsiders_can_neither_see_nor_act() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = app.user_id(CARDIO);
-    let (_, _, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
-    let id = id.unwrap();
+    let id = chest_pain(&app, &gp, &pid, CARDIO)
+        .in_state(State::Sent)
+        .await
+        .id;
     let version = "2";
     for who in [UNRELATED, "neha.shetty@patients.example", OTHER_ADMIN] {
         let s = app.login(who, PW).await;
@@ -564,8 +542,11 @@ async fn sending_without_consent_is_refused_and_nothing_is_shared() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = app.user_id(CARDIO);
-    let (status, body, _) = compose(&app, &gp, &pid, &to, &[]).await;
+    let (status, body, _) = chest_pain(&app, &gp, &pid, CARDIO)
+        .without_consent()
+        .post("send")
+        .await
+        .parts();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("consent to share the ticked sections is needed before sending"));
     assert!(body.contains("Saved as a draft; not sent."));
@@ -599,7 +580,9 @@ async fn sending_without_consent_is_refused_and_nothing_is_shared() {
         "no request card was posted"
     );
     // With consent the same draft goes out.
-    let (status, _) = act(&app, &gp, &id, "submit", &[("consent_verbal", "on")]).await;
+    let Posted { status, .. } = app
+        .act(&gp, &id, "submit", &[("consent_verbal", "on")])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(
         app.get(&rx.client, "/inbox")
@@ -613,7 +596,6 @@ async fn sending_without_consent_is_refused_and_nothing_is_shared() {
 async fn receivers_work_the_inbox_with_filters_and_accept_and_open_next() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
-    let to = app.user_id(CARDIO);
     let mut ids = Vec::new();
     for (name, prio) in [
         ("Aarav Sharma", "routine"),
@@ -622,14 +604,11 @@ async fn receivers_work_the_inbox_with_filters_and_accept_and_open_next() {
     ] {
         let pid = app.patient_id(name);
         app.clock.advance(chrono::Duration::minutes(5));
-        let (status, body, id) = compose(
-            &app,
-            &gp,
-            &pid,
-            &to,
-            &[("consent_verbal", "on"), ("priority", prio)],
-        )
-        .await;
+        let (status, body, id) = chest_pain(&app, &gp, &pid, CARDIO)
+            .priority(prio)
+            .post("send")
+            .await
+            .parts();
         assert_eq!(
             status,
             StatusCode::SEE_OTHER,
@@ -681,14 +660,17 @@ async fn stale_forms_get_a_409_that_says_what_changed() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = app.user_id(CARDIO);
-    let (_, _, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
-    let id = id.unwrap();
+    let id = chest_pain(&app, &gp, &pid, CARDIO)
+        .in_state(State::Sent)
+        .await
+        .id;
     let rx = app.login(CARDIO, PW).await;
     let (_, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
     let version = version_in(&page, &format!("/referrals/{id}/accept"));
     // The sender cancels meanwhile.
-    let (status, _) = act(&app, &gp, &id, "cancel", &[("note", "Patient moved away")]).await;
+    let Posted { status, .. } = app
+        .act(&gp, &id, "cancel", &[("note", "Patient moved away")])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, body, _) = app
         .send(
@@ -700,36 +682,38 @@ async fn stale_forms_get_a_409_that_says_what_changed() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("It is now “Cancelled”"), "{body}");
     // Completing needs both fields.
-    let (_, _, id2) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
-    let id2 = id2.unwrap();
-    act(&app, &rx, &id2, "accept", &[]).await;
-    let (status, body) = act(
-        &app,
-        &rx,
-        &id2,
-        "complete",
-        &[
-            ("summary", "Stable angina; started on a beta blocker"),
-            ("advice", ""),
-        ],
-    )
-    .await;
+    let id2 = chest_pain(&app, &gp, &pid, CARDIO)
+        .in_state(State::Sent)
+        .await
+        .id;
+    app.act(&rx, &id2, "accept", &[]).await;
+    let Posted { status, body, .. } = app
+        .act(
+            &rx,
+            &id2,
+            "complete",
+            &[
+                ("summary", "Stable angina; started on a beta blocker"),
+                ("advice", ""),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         body.contains("Advice is required.")
             && body.contains("Stable angina; started on a beta blocker")
     );
-    let (status, _) = act(
-        &app,
-        &rx,
-        &id2,
-        "complete",
-        &[
-            ("summary", "Stable angina"),
-            ("advice", "Review in 3 months"),
-        ],
-    )
-    .await;
+    let Posted { status, .. } = app
+        .act(
+            &rx,
+            &id2,
+            "complete",
+            &[
+                ("summary", "Stable angina"),
+                ("advice", "Review in 3 months"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let patient = app.login(PATIENT_A, PW).await;
     let (_, page) = app.get(&patient.client, &format!("/referrals/{id2}")).await;
@@ -741,10 +725,11 @@ async fn crafted_input_gets_a_clear_answer_never_a_500_or_a_leak() {
     let app = TestApp::spawn().await;
     let sender = app.login(CARDIO, PW).await;
     let pid = app.patient_id("Diya Menon");
-    let neuro = app.user_id(NEURO);
     // Awaiting the patient's approval: not the receiver's business yet, whatever the filter.
-    let (_, _, id) = compose(&app, &sender, &pid, &neuro, &[]).await;
-    let id = id.unwrap();
+    let id = chest_pain(&app, &sender, &pid, NEURO)
+        .in_state(State::AwaitingPatient)
+        .await
+        .id;
     let rx = app.login(NEURO, PW).await;
     for status in ["draft", "awaiting_patient", "declined_by_patient"] {
         let (code, page) = app
@@ -776,7 +761,11 @@ async fn crafted_input_gets_a_clear_answer_never_a_500_or_a_leak() {
             "{path}: {code}"
         );
     }
-    let (code, body, _) = compose(&app, &sender, &pid, &neuro, &[("reason", "nul\u{0}byte")]).await;
+    let (code, body, _) = chest_pain(&app, &sender, &pid, NEURO)
+        .reason("nul\u{0}byte")
+        .post("send")
+        .await
+        .parts();
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("contains characters that cannot be stored"));
     // A patient posting with a stale version learns nothing beyond their own view.
@@ -809,18 +798,19 @@ async fn need_info_rounds_with_a_checklist_and_files_then_a_report_on_completion
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let to = app.user_id(CARDIO);
-    let (_, _, id) = compose(&app, &gp, &pid, &to, &[("consent_verbal", "on")]).await;
-    let id = id.unwrap();
+    let id = chest_pain(&app, &gp, &pid, CARDIO)
+        .in_state(State::Sent)
+        .await
+        .id;
     let rx = app.login(CARDIO, PW).await;
-    let (status, _) = act(
-        &app,
-        &rx,
-        &id,
-        "request_info",
-        &[("note", "Prior ECG\nBP trend over 30 days")],
-    )
-    .await;
+    let Posted { status, .. } = app
+        .act(
+            &rx,
+            &id,
+            "request_info",
+            &[("note", "Prior ECG\nBP trend over 30 days")],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
     assert!(
@@ -836,14 +826,14 @@ async fn need_info_rounds_with_a_checklist_and_files_then_a_report_on_completion
     assert_eq!(ask_ids.len(), 2);
     // One ask unanswered: refused, with the item named.
     let answer_key = format!("answer_{}", ask_ids[1]);
-    let (status, body) = act(
-        &app,
-        &gp,
-        &id,
-        "provide_info",
-        &[(answer_key.as_str(), "Home readings 150/95 average")],
-    )
-    .await;
+    let Posted { status, body, .. } = app
+        .act(
+            &gp,
+            &id,
+            "provide_info",
+            &[(answer_key.as_str(), "Home readings 150/95 average")],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("“Prior ECG” has neither"));
     // A file answers the first ask; HTML is refused by content.
@@ -873,14 +863,14 @@ async fn need_info_rounds_with_a_checklist_and_files_then_a_report_on_completion
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (status, body) = act(
-        &app,
-        &gp,
-        &id,
-        "provide_info",
-        &[(answer_key.as_str(), "Home readings 150/95 average")],
-    )
-    .await;
+    let Posted { status, body, .. } = app
+        .act(
+            &gp,
+            &id,
+            "provide_info",
+            &[(answer_key.as_str(), "Home readings 150/95 average")],
+        )
+        .await;
     assert_eq!(
         status,
         StatusCode::SEE_OTHER,
@@ -902,7 +892,9 @@ async fn need_info_rounds_with_a_checklist_and_files_then_a_report_on_completion
     assert_eq!(r.headers()["content-type"], "application/pdf");
     assert_eq!(r.bytes().await.unwrap().to_vec(), ecg);
     // A second round, then acceptance and a report with the completion.
-    let (status, _) = act(&app, &rx, &id, "request_info", &[("note", "Lipid panel")]).await;
+    let Posted { status, .. } = app
+        .act(&rx, &id, "request_info", &[("note", "Lipid panel")])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
     let ask = page
@@ -914,15 +906,14 @@ async fn need_info_rounds_with_a_checklist_and_files_then_a_report_on_completion
         .unwrap()
         .to_string();
     let key = format!("answer_{ask}");
-    act(
-        &app,
+    app.act(
         &gp,
         &id,
         "provide_info",
         &[(key.as_str(), "LDL 3.1 mmol/L")],
     )
     .await;
-    act(&app, &rx, &id, "accept", &[]).await;
+    app.act(&rx, &id, "accept", &[]).await;
     let rurl = app.url(&format!(
         "/referrals/{id}/attachments?csrf_token={}",
         rx.csrf
@@ -941,8 +932,7 @@ async fn need_info_rounds_with_a_checklist_and_files_then_a_report_on_completion
             .status(),
         StatusCode::SEE_OTHER
     );
-    act(
-        &app,
+    app.act(
         &rx,
         &id,
         "complete",
@@ -991,18 +981,11 @@ async fn a_hospital_admission_must_carry_its_packet_and_is_urgent_by_default() {
         "the packet's sections start ticked"
     );
     // Without medications and visits it is refused, by the sections.
-    let (status, body, _) = compose(
-        &app,
-        &gp,
-        &pid,
-        &hospital,
-        &[
-            ("consent_verbal", "on"),
-            ("inc_vitals", "on"),
-            ("txt_vitals", "BP 90/60"),
-        ],
-    )
-    .await;
+    let (status, body, _) = chest_pain(&app, &gp, &pid, HOSPITAL)
+        .section("vitals", "BP 90/60")
+        .post("send")
+        .await
+        .parts();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         body.contains(
@@ -1011,22 +994,13 @@ async fn a_hospital_admission_must_carry_its_packet_and_is_urgent_by_default() {
         "{}",
         body.split("field-error").nth(1).unwrap_or("")
     );
-    let (status, _, id) = compose(
-        &app,
-        &gp,
-        &pid,
-        &hospital,
-        &[
-            ("consent_verbal", "on"),
-            ("inc_vitals", "on"),
-            ("txt_vitals", "BP 90/60"),
-            ("inc_medications", "on"),
-            ("txt_medications", "Aspirin 75 mg"),
-            ("inc_visits", "on"),
-            ("txt_visits", "Seen today"),
-        ],
-    )
-    .await;
+    let (status, _, id) = chest_pain(&app, &gp, &pid, HOSPITAL)
+        .section("vitals", "BP 90/60")
+        .section("medications", "Aspirin 75 mg")
+        .section("visits", "Seen today")
+        .post("send")
+        .await
+        .parts();
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = app
         .get(&gp.client, &format!("/referrals/{}", id.unwrap()))
@@ -1045,24 +1019,18 @@ async fn a_lab_order_carries_its_tests_and_completes_when_the_report_is_uploaded
         .get(&gp.client, &format!("/patients/{pid}/refer/new?to={lab}"))
         .await;
     assert!(composer.contains("Tests asked for (one per line)"));
-    let (status, body, _) = compose(
-        &app,
-        &gp,
-        &pid,
-        &lab,
-        &[("consent_verbal", "on"), ("message", "")],
-    )
-    .await;
+    let (status, body, _) = chest_pain(&app, &gp, &pid, LAB)
+        .message("")
+        .post("send")
+        .await
+        .parts();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("List the tests asked for"));
-    let (status, _, id) = compose(
-        &app,
-        &gp,
-        &pid,
-        &lab,
-        &[("consent_verbal", "on"), ("message", "HbA1c\nLipid panel")],
-    )
-    .await;
+    let (status, _, id) = chest_pain(&app, &gp, &pid, LAB)
+        .message("HbA1c\nLipid panel")
+        .post("send")
+        .await
+        .parts();
     assert_eq!(status, StatusCode::SEE_OTHER);
     let id = id.unwrap();
     let staff = app.login("lab.desk@ngdiagnostics.example", PW).await;
@@ -1071,7 +1039,7 @@ async fn a_lab_order_carries_its_tests_and_completes_when_the_report_is_uploaded
         inbox.contains("Aarav Sharma"),
         "lab staff work the same inbox"
     );
-    act(&app, &staff, &id, "accept", &[]).await;
+    app.act(&staff, &id, "accept", &[]).await;
     let url = app.url(&format!(
         "/referrals/{id}/attachments?csrf_token={}",
         staff.csrf

@@ -1,6 +1,7 @@
 use futures::future::join_all;
 use reqwest::StatusCode;
 
+use crate::builders::*;
 use crate::helpers::*;
 
 const CARDIO: &str = "farah.siddiqui@harbour.example"; // runs a practice (seeded hours)
@@ -15,32 +16,18 @@ fn first_slot(page: &str) -> String {
 async fn a_referred_patient_books_from_the_button_and_both_calendars_show_it() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
-    let pid = app.patient_id("Aarav Sharma");
     let to = app.user_id(CARDIO);
-    let (_, _, loc) = app
-        .send(
-            &gp,
-            &format!("/patients/{pid}/referrals"),
-            &[
-                ("receiver_id", &to),
-                ("priority", "routine"),
-                ("reason", "Palpitations"),
-                ("consent_verbal", "on"),
-                ("action", "send"),
-            ],
-        )
-        .await;
-    let rid = loc.unwrap().trim_start_matches("/referrals/").to_string();
     let rx = app.login(CARDIO, PW).await;
-    let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
-    let marker = "name=\"version\" value=\"";
-    let v = page[page.find(marker).unwrap() + marker.len()..]
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    app.send(&rx, &format!("/referrals/{rid}/accept"), &[("version", &v)])
-        .await;
+    let rid = app
+        .referral()
+        .by(&gp)
+        .to(CARDIO)
+        .reason("Palpitations")
+        .no_sections()
+        .receiver_session(&rx)
+        .in_state(State::Accepted)
+        .await
+        .id;
 
     let patient = app.login(PATIENT_A, PW).await;
     let (_, rpage) = app.get(&patient.client, &format!("/referrals/{rid}")).await;
@@ -226,54 +213,31 @@ async fn practitioners_set_their_hours_and_bad_input_is_shown_by_the_field() {
 async fn a_missed_visit_tells_the_referrer_and_offers_the_patient_a_new_booking() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
-    let pid = app.patient_id("Aarav Sharma");
     let to = app.user_id(CARDIO);
-    let (_, _, loc) = app
-        .send(
-            &gp,
-            &format!("/patients/{pid}/referrals"),
-            &[
-                ("receiver_id", &to),
-                ("priority", "routine"),
-                ("reason", "Palpitations"),
-                ("consent_verbal", "on"),
-                ("action", "send"),
-            ],
-        )
-        .await;
-    let rid = loc.unwrap().trim_start_matches("/referrals/").to_string();
     let rx = app.login(CARDIO, PW).await;
-    let version = |page: &str| {
-        let marker = "name=\"version\" value=\"";
-        page[page.find(marker).unwrap() + marker.len()..]
-            .split('"')
-            .next()
-            .unwrap()
-            .to_string()
-    };
-    let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
-    app.send(
-        &rx,
-        &format!("/referrals/{rid}/accept"),
-        &[("version", &version(&page))],
-    )
-    .await;
+    let rid = app
+        .referral()
+        .by(&gp)
+        .to(CARDIO)
+        .reason("Palpitations")
+        .no_sections()
+        .receiver_session(&rx)
+        .in_state(State::Accepted)
+        .await
+        .id;
     // The receiver says what to bring; the patient sees it.
-    let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
-    let (status, _, _) = app
-        .send(
+    let brought = app
+        .act(
             &rx,
-            &format!("/referrals/{rid}/bring"),
-            &[
-                ("version", &version(&page)),
-                (
-                    "what_to_bring",
-                    "Your last ECG and a list of your medicines",
-                ),
-            ],
+            &rid,
+            "bring",
+            &[(
+                "what_to_bring",
+                "Your last ECG and a list of your medicines",
+            )],
         )
         .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(brought.status, StatusCode::SEE_OTHER);
     let patient = app.login(PATIENT_A, PW).await;
     assert!(
         app.get(&patient.client, &format!("/referrals/{rid}"))

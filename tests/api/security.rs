@@ -8,6 +8,7 @@ use handoff::web::routes::ROUTES;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
+use crate::builders::*;
 use crate::external::{link_token_in, mail_settings, refer_outside, text_of};
 use crate::helpers::*;
 
@@ -184,33 +185,17 @@ async fn fixture() -> Fixture {
     let chart_file = href_after(&profile, &format!("/patients/{pid}/files/"));
 
     let farah = app.user_id(OTHER_CLINIC_DOC);
-    let (status, body, loc) = app
-        .send(
-            &gp,
-            &format!("/patients/{pid}/referrals"),
-            &[
-                ("receiver_id", farah.as_str()),
-                ("priority", "routine"),
-                ("reason", "Palpitations"),
-                ("inc_complaint", "on"),
-                ("txt_complaint", "Palpitations at night"),
-                ("consent_verbal", "on"),
-                ("action", "send"),
-            ],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    let rid = loc.unwrap().trim_start_matches("/referrals/").to_string();
-    let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
-    let v = version_in(&page, &format!("/referrals/{rid}/request_info"));
-    let (status, body, _) = app
-        .send(
-            &rx,
-            &format!("/referrals/{rid}/request_info"),
-            &[("version", &v), ("note", "Recent ECG")],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let rid = app
+        .referral()
+        .by(&gp)
+        .to(OTHER_CLINIC_DOC)
+        .reason("Palpitations")
+        .section("complaint", "Palpitations at night")
+        .receiver_session(&rx)
+        .last_step(&[("note", "Recent ECG")])
+        .in_state(State::NeedInfo)
+        .await
+        .id;
     let (_, page) = app.get(&gp.client, &format!("/referrals/{rid}")).await;
     let marker = "name=\"ask_id\" value=\"";
     let at = page.find(marker).expect("an ask to answer") + marker.len();
@@ -483,7 +468,7 @@ async fn every_post_route_refuses_a_missing_or_wrong_csrf_token() {
     let app = TestApp::spawn().await;
     let s = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let before = (count_complaints(&app), count_audit(&app));
+    let before = (count_complaints(&app), app.audit_count(Audit::all()));
     for (m, p) in ROUTES.iter().filter(|(m, _)| *m == "post") {
         if *p == handoff::web::middleware::INGEST_PATH {
             continue; // bearer-token endpoint for MTAs, tested in external.rs
@@ -507,22 +492,13 @@ async fn every_post_route_refuses_a_missing_or_wrong_csrf_token() {
     }
     // Every change writes an audit row: none means no POST reached a handler.
     assert_eq!(
-        (count_complaints(&app), count_audit(&app)),
+        (count_complaints(&app), app.audit_count(Audit::all())),
         before,
         "nothing was written"
     );
     // The session is still valid: the token was refused, not the user.
     let (status, _) = app.get(&s.client, "/patients").await;
     assert_eq!(status, StatusCode::OK);
-}
-
-fn count_audit(app: &TestApp) -> i64 {
-    use diesel::prelude::*;
-    use handoff::db::schema::audit_events;
-    audit_events::table
-        .count()
-        .get_result(&mut *app.conn())
-        .unwrap()
 }
 
 fn count_complaints(app: &TestApp) -> i64 {
@@ -555,25 +531,16 @@ async fn sql_metacharacters_and_script_are_stored_and_shown_inert() {
         status == StatusCode::SEE_OTHER || status == StatusCode::UNPROCESSABLE_ENTITY,
         "{status}: {body}"
     );
-    let farah = app.user_id(OTHER_CLINIC_DOC);
-    let (status, body, loc) = app
-        .send(
-            &gp,
-            &format!("/patients/{pid}/referrals"),
-            &[
-                ("receiver_id", farah.as_str()),
-                ("priority", "routine"),
-                ("reason", hostile),
-                ("message", hostile),
-                ("inc_complaint", "on"),
-                ("txt_complaint", hostile),
-                ("consent_verbal", "on"),
-                ("action", "send"),
-            ],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    let rid = loc.unwrap().trim_start_matches("/referrals/").to_string();
+    let rid = app
+        .referral()
+        .by(&gp)
+        .to(OTHER_CLINIC_DOC)
+        .reason(hostile)
+        .message(hostile)
+        .section("complaint", hostile)
+        .in_state(State::Sent)
+        .await
+        .id;
     let rx = app.login(OTHER_CLINIC_DOC, PW).await;
     for (who, path) in [
         (&gp, format!("/referrals/{rid}")),

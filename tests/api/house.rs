@@ -9,6 +9,7 @@ use handoff::domain::policy::Actor;
 use handoff::domain::referral::Command;
 use handoff::services::Caller;
 
+use crate::builders::State;
 use crate::helpers::*;
 
 thread_local! {
@@ -39,30 +40,9 @@ async fn statements_per_accept() {
     diesel::connection::set_default_instrumentation(|| Some(Box::new(CountOnThisThread)))
         .expect("instrumentation");
     let app = TestApp::spawn().await;
-    let s = app.login(GP, PW).await;
-    let pid = app.patient_id("Aarav Sharma");
-    let to = app.user_id("ananya.bose@northgate.example");
-    let (status, body, loc) = app
-        .send(
-            &s,
-            &format!("/patients/{pid}/referrals"),
-            &[
-                ("receiver_id", to.as_str()),
-                ("priority", "urgent"),
-                ("reason", "Exertional chest pain"),
-                ("inc_complaint", "on"),
-                ("txt_complaint", "Chest tightness"),
-                ("consent_verbal", "on"),
-                ("action", "send"),
-            ],
-        )
-        .await;
-    assert_eq!(status, reqwest::StatusCode::SEE_OTHER, "{body}");
-    let id = loc
-        .unwrap()
-        .strip_prefix("/referrals/")
-        .unwrap()
-        .to_string();
+    let to_email = "ananya.bose@northgate.example";
+    let made = app.referral().to(to_email).in_state(State::Sent).await;
+    let (id, to) = (made.id, app.user_id(to_email));
     use handoff::db::schema::{referrals, users};
     let (version, clinic): (i64, String) = {
         let mut c = app.conn();

@@ -392,7 +392,15 @@ pub fn mark_visit(
         if a.practitioner_id != me {
             return Err(AppError::NotFound);
         }
-        if a.starts_at > now {
+        // The rule that shows the Attended / Did not come buttons.
+        let visit = Visit {
+            id: a.id.clone(),
+            status: a.status,
+            starts_at: a.starts_at,
+        };
+        if a.status == VisitStatus::Booked
+            && !visit_offers(&visit, Party::Receiver, now).contains(&Offer::MarkVisit(a.id.clone()))
+        {
             return Err(AppError::Conflict("This visit has not started yet.".into()));
         }
         let status = if attended {

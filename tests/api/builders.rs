@@ -7,39 +7,9 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-/// Where a referral stands (the stored statuses of the state machine).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
-    Draft,
-    AwaitingPatient,
-    DeclinedByPatient,
-    Sent,
-    NeedInfo,
-    VisitRequired,
-    Accepted,
-    Completed,
-    Rejected,
-    Cancelled,
-}
-
-impl State {
-    /// The status column's value: the builder checks it, so a form that silently did
-    /// something else fails where the referral was built, not three asserts later.
-    pub fn stored(self) -> &'static str {
-        match self {
-            State::Draft => "draft",
-            State::AwaitingPatient => "awaiting_patient",
-            State::DeclinedByPatient => "declined_by_patient",
-            State::Sent => "sent",
-            State::NeedInfo => "need_info",
-            State::VisitRequired => "visit_required",
-            State::Accepted => "accepted",
-            State::Completed => "completed",
-            State::Rejected => "rejected",
-            State::Cancelled => "cancelled",
-        }
-    }
-}
+/// Where a referral stands: the domain's own statuses, so a test names the state the
+/// machine knows; the builder checks the stored value (`as_str`) after each step.
+pub use handoff::domain::referral::Status as State;
 
 /// What kind of referral; the receiver's organisation decides it, so each kind names a
 /// seeded receiver of that kind.
@@ -492,7 +462,7 @@ impl<'a> ReferralBuilder<'a> {
         } else {
             Sent
         };
-        assert_eq!(status_of(app, &id), first.stored(), "after composing");
+        assert_eq!(status_of(app, &id), first.as_str(), "after composing");
         if want == first {
             return made;
         }
@@ -518,7 +488,7 @@ impl<'a> ReferralBuilder<'a> {
         if matches!(want, Cancelled) {
             let f = step(&[("note", "No longer needed")]);
             run(sender, "cancel", f).await;
-            assert_eq!(status_of(app, &id), want.stored());
+            assert_eq!(status_of(app, &id), want.as_str());
             return made;
         }
 
@@ -534,11 +504,11 @@ impl<'a> ReferralBuilder<'a> {
             if want == DeclinedByPatient {
                 let f = step(&[("note", "Not now, thank you")]);
                 run(patient, "decline", f).await;
-                assert_eq!(status_of(app, &id), want.stored());
+                assert_eq!(status_of(app, &id), want.as_str());
                 return made;
             }
             run(patient, "approve", Vec::new()).await;
-            assert_eq!(status_of(app, &id), Sent.stored(), "after the approval");
+            assert_eq!(status_of(app, &id), Sent.as_str(), "after the approval");
             if want == Sent {
                 return made;
             }
@@ -579,7 +549,7 @@ impl<'a> ReferralBuilder<'a> {
                 unreachable!("handled above")
             }
         }
-        assert_eq!(status_of(app, &id), want.stored());
+        assert_eq!(status_of(app, &id), want.as_str());
         made
     }
 }
@@ -762,7 +732,7 @@ async fn the_referral_builder_reaches_every_state_and_kind() {
             .get(&gp.client, &format!("/referrals/{}", made.id))
             .await;
         assert!(
-            page.contains(&format!("status-{}", want.stored())),
+            page.contains(&format!("status-{}", want.as_str())),
             "{want:?}"
         );
     }
@@ -784,7 +754,7 @@ async fn the_referral_builder_reaches_every_state_and_kind() {
             .get(&harbour.client, &format!("/referrals/{}", made.id))
             .await;
         assert!(
-            page.contains(&format!("status-{}", want.stored())),
+            page.contains(&format!("status-{}", want.as_str())),
             "{want:?}"
         );
     }

@@ -1,3 +1,4 @@
+use diesel::prelude::*;
 use futures::future::join_all;
 use reqwest::StatusCode;
 
@@ -374,4 +375,74 @@ async fn a_patient_reschedules_and_keeps_exactly_one_booking() {
         )
         .await;
     assert!(day.contains("Aarav Sharma"));
+}
+
+#[tokio::test]
+async fn a_visit_that_has_begun_cannot_be_cancelled_by_the_patient() {
+    let app = TestApp::spawn().await;
+    let to = app.user_id(CARDIO);
+    let rid = app
+        .referral()
+        .to(CARDIO)
+        .no_sections()
+        .in_state(State::Accepted)
+        .await
+        .id;
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, cal) = app
+        .get(
+            &patient.client,
+            &format!("/practitioners/{to}?referral={rid}"),
+        )
+        .await;
+    let slot = first_slot(&cal);
+    let (status, body, _) = app
+        .send(
+            &patient,
+            &format!("/practitioners/{to}/book"),
+            &[("starts_at", &slot), ("referral", &rid)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let appt: String = {
+        use handoff::db::schema::appointments;
+        appointments::table
+            .filter(appointments::referral_id.eq(&rid))
+            .select(appointments::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let cancel = format!("/appointments/{appt}/cancel");
+    let (_, mine) = app.get(&patient.client, "/appointments").await;
+    assert!(mine.contains(&cancel), "a future visit can be cancelled");
+
+    app.clock.set(
+        chrono::NaiveDateTime::parse_from_str(&slot, "%Y-%m-%dT%H:%M").unwrap()
+            + chrono::Duration::minutes(10),
+    );
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, mine) = app.get(&patient.client, "/appointments").await;
+    assert!(
+        !mine.contains(&cancel),
+        "no Cancel once the visit has begun"
+    );
+    let (status, body, _) = app.send(&patient, &cancel, &[]).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "the service agrees with the page"
+    );
+    assert!(body.contains("already begun"), "{body}");
+    let still: String = {
+        use handoff::db::schema::appointments;
+        appointments::table
+            .find(&appt)
+            .select(appointments::status)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    assert_eq!(
+        still, "booked",
+        "the visit is still there for the practice to mark"
+    );
 }

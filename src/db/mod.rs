@@ -196,8 +196,6 @@ pub fn ping(conn: &mut DbConn) -> QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
 }
 
-/// A write transaction. On SQLite it is `BEGIN IMMEDIATE`, so a transaction that reads and
-/// then writes takes the write lock up front and waits (busy_timeout) instead of failing.
 /// Runs an insert in a savepoint; `false` when a unique key says the row is already there
 /// (two transactions inserting the same key at once: the loser's transaction goes on).
 pub fn insert_once(
@@ -211,6 +209,8 @@ pub fn insert_once(
     }
 }
 
+/// A write transaction. On SQLite it is `BEGIN IMMEDIATE`, so a transaction that reads and
+/// then writes takes the write lock up front and waits (busy_timeout) instead of failing.
 pub fn write_tx<T, E>(
     conn: &mut DbConn,
     f: impl FnOnce(&mut DbConn) -> Result<T, E>,

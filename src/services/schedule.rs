@@ -185,6 +185,7 @@ pub fn book(
                 if &old.patient_id != pid || old.practitioner_id != practitioner_id {
                     return Err(AppError::NotFound);
                 }
+                refuse_if_begun(&old, now)?;
                 if db::schedule::cancel(c, old_id, now)? == 0 {
                     return Err(AppError::Conflict(
                         "That appointment is no longer booked.".into(),
@@ -300,6 +301,23 @@ pub fn my_appointments(svc: &Services, caller: &Caller) -> AppResult<Vec<(Appoin
     Ok(db::schedule::for_patient(&mut *svc.conn()?, pid)?)
 }
 
+/// The same rule that shows the Cancel and Reschedule links: a visit that has begun is the
+/// practice's to mark, not the patient's to cancel or move.
+fn refuse_if_begun(a: &Appointment, now: NaiveDateTime) -> AppResult<()> {
+    let visit = Visit {
+        id: a.id.clone(),
+        status: a.status,
+        starts_at: a.starts_at,
+    };
+    let offered = visit_offers(&visit, Party::Patient, now);
+    if a.status == VisitStatus::Booked && !offered.contains(&Offer::CancelVisit(a.id.clone())) {
+        return Err(AppError::Conflict(
+            "This visit has already begun, so it can no longer be cancelled or moved here. Please contact the practice.".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The patient cancels one of their booked appointments; the slot is free again.
 pub fn cancel(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
     caller.authorize(&Action::UsePortal, "/appointments")?;
@@ -317,19 +335,7 @@ pub fn cancel(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
         if &a.patient_id != pid {
             return Err(AppError::NotFound);
         }
-        // The same rule that shows the Cancel button: a visit that has begun is the
-        // practice's to mark, not the patient's to cancel.
-        let visit = Visit {
-            id: a.id.clone(),
-            status: a.status,
-            starts_at: a.starts_at,
-        };
-        let offered = visit_offers(&visit, Party::Patient, now);
-        if a.status == VisitStatus::Booked && !offered.contains(&Offer::CancelVisit(a.id.clone())) {
-            return Err(AppError::Conflict(
-                "This visit has already begun, so it can no longer be cancelled here. Please contact the practice.".into(),
-            ));
-        }
+        refuse_if_begun(&a, now)?;
         if db::schedule::cancel(c, id, now)? == 0 {
             return Err(AppError::Conflict(
                 "This appointment is no longer booked.".into(),

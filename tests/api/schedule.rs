@@ -433,6 +433,20 @@ async fn a_visit_that_has_begun_cannot_be_cancelled_by_the_patient() {
         "the service agrees with the page"
     );
     assert!(body.contains("already begun"), "{body}");
+    // Nor can it be moved: rescheduling releases the old visit, so the same rule holds.
+    let (_, cal) = app
+        .get(&patient.client, &format!("/practitioners/{to}"))
+        .await;
+    let later = first_slot(&cal);
+    let (status, body, _) = app
+        .send(
+            &patient,
+            &format!("/practitioners/{to}/book"),
+            &[("starts_at", &later), ("reschedule", &appt)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("already begun"), "{body}");
     let still: String = {
         use handoff::db::schema::appointments;
         appointments::table

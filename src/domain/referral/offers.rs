@@ -167,10 +167,8 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     if party == Party::Patient && booking_prompt(s.status, s.receiver_books, true) {
         out.push(Offer::BookVisit);
     }
-    if party == Party::Patient
-        && s.receiver_books
-        && s.visits.iter().any(|v| v.status == VisitStatus::NoShow)
-    {
+    // A missed visit is rebooked whatever the prompts setting: the patient was told to.
+    if party == Party::Patient && s.visits.iter().any(|v| v.status == VisitStatus::NoShow) {
         out.push(Offer::BookAgain);
     }
     for v in &s.visits {
@@ -237,7 +235,7 @@ mod tests {
         if patient && s.receiver_books && matches!(s.status, S::VisitRequired | S::Accepted) {
             want.push(Offer::BookVisit);
         }
-        if patient && s.receiver_books && s.visits.iter().any(|v| v.status == VisitStatus::NoShow) {
+        if patient && s.visits.iter().any(|v| v.status == VisitStatus::NoShow) {
             want.push(Offer::BookAgain);
         }
         for v in &s.visits {

@@ -100,6 +100,13 @@ pub fn apply(
         };
         let t = rules::decide(status, party, command, l.facts(input.consent_verbal))
             .map_err(refusal)?;
+        // Offers' rule beyond the machine: an outside doctor cannot ask to see the patient
+        // first (there is no portal to book through).
+        if command == Command::RequireVisit && db::mail::is_external_doctor(c, &l.r.receiver_id)? {
+            return Err(AppError::Conflict(
+                "An outside doctor accepts, asks for information, declines or completes.".into(),
+            ));
+        }
         let asks = if command == Command::ProvideInfo {
             open_asks(c, id)?
         } else {
@@ -296,7 +303,9 @@ pub fn set_what_to_bring(
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
         let (r, party, status) = access::load_for(c, caller, id)?;
-        if party != Party::Receiver {
+        // Offers' rule: the receiving practitioner, in the network (an outside doctor has no
+        // patient portal to tell).
+        if party != Party::Receiver || db::mail::is_external_doctor(c, &r.receiver_id)? {
             return Err(AppError::Forbidden(
                 "Only the receiving practitioner says what to bring.".into(),
             ));

@@ -180,9 +180,13 @@ impl SentPage {
 pub async fn sent_page(ctx: Ctx, q: web::Query<SentParams>) -> AppResult<HttpResponse> {
     let status = q.into_inner().status;
     let s2 = status.clone();
-    let page = ctx
+    let mut page = ctx
         .run(move |s, caller| svc::sent(s, caller, Status::parse(&s2)))
         .await?;
+    // A status the app does not know matches no referral (not all of them).
+    if !status.is_empty() && Status::parse(&status).is_none() {
+        page.rows.clear();
+    }
     html(&SentPage {
         l: ctx.layout("Sent referrals", "sent-list").await,
         status,

@@ -25,7 +25,7 @@ pub struct Attachment {
     pub id: String,
     pub referral_id: String,
     pub ask_id: Option<String>,
-    pub purpose: String,
+    pub purpose: crate::domain::referral::offers::Upload,
     pub original_name: String,
     pub stored_name: String,
     pub content_type: String,

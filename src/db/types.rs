@@ -7,6 +7,7 @@ use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
+use crate::domain::referral::offers::Upload;
 use crate::domain::referral::{Kind, Status};
 use crate::domain::schedule::VisitStatus;
 
@@ -48,6 +49,7 @@ macro_rules! stored_as_text {
 stored_as_text!(Status, StatusProxy, "referral status");
 stored_as_text!(Kind, KindProxy, "referral kind");
 stored_as_text!(VisitStatus, VisitStatusProxy, "visit status");
+stored_as_text!(Upload, UploadProxy, "attachment purpose");
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,7 @@ use crate::db::{self, DbConn, referrals::Referral};
 use crate::domain::forms::FieldErrors;
 use crate::domain::mail::{self as rules, ExternalRecipient};
 use crate::domain::policy::Actor;
+use crate::domain::referral::offers::Upload;
 use crate::domain::referral::{Party, Status};
 use crate::error::{AppError, AppResult};
 
@@ -238,13 +239,24 @@ pub fn reply(
         if party != Party::Receiver {
             return Err(AppError::forbidden());
         }
-        if !status.takes_replies() {
+        // The rule that shows the reply form (the caller holds this referral's link).
+        if crate::domain::referral::offers::upload(status, party, true) != Some(Upload::Reply) {
             return Err(AppError::Conflict(format!(
                 "This referral is “{}”: it takes no more replies.",
                 status.label()
             )));
         }
-        record_files(c, id, None, "reply", &files, &typed, &staged, &me, now)?;
+        record_files(
+            c,
+            id,
+            None,
+            Upload::Reply,
+            &files,
+            &typed,
+            &staged,
+            &me,
+            now,
+        )?;
         let text = match (note.is_empty(), files.len()) {
             (false, 0) => format!("Reply by {via}: {note}"),
             (false, n) => format!("Reply by {via} with {n} file(s): {note}"),

@@ -39,31 +39,49 @@ pub enum Offer {
     ResendLink,
 }
 
-/// Why a party may attach files to the referral now.
+/// Why a file is on the referral (stored as `attachments.purpose`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upload {
     /// The sender answers the asks of a request for information.
     Answers,
     /// The receiver adds a consult note or report before completing.
     Report,
+    /// An outside doctor's reply carried it.
+    Reply,
 }
+
+/// Every purpose.
+pub const ALL_UPLOADS: [Upload; 3] = [Upload::Answers, Upload::Report, Upload::Reply];
 
 impl Upload {
     /// The value stored in `attachments.purpose`.
-    pub fn purpose(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Upload::Answers => "info",
             Upload::Report => "outcome",
+            Upload::Reply => "reply",
         }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(s: &str) -> Option<Upload> {
+        ALL_UPLOADS.into_iter().find(|u| u.as_str() == s)
+    }
+
+    /// Whether the patient may open such a file: a report, unless the referral is
+    /// doctor-only.
+    pub fn patient_may_open(self, doctor_only: bool) -> bool {
+        self == Upload::Report && !doctor_only
     }
 }
 
-/// Whether (and why) `party` may attach files now; an outside doctor sends files with a
-/// reply instead.
+/// Whether (and why) `party` may attach files now. An outside doctor sends files with a
+/// reply, while the referral is open to replies.
 pub fn upload(status: Status, party: Party, outside: bool) -> Option<Upload> {
     match (party, status) {
         (Party::Sender, Status::NeedInfo) => Some(Upload::Answers),
-        (Party::Receiver, Status::Accepted) if !outside => Some(Upload::Report),
+        (Party::Receiver, s) if outside && s.takes_replies() => Some(Upload::Reply),
+        (Party::Receiver, Status::Accepted) => Some(Upload::Report),
         _ => None,
     }
 }
@@ -159,10 +177,8 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     match upload(s.status, party, s.outside) {
         Some(Upload::Answers) => out.push(Offer::AttachAnswers),
         Some(Upload::Report) => out.push(Offer::AttachReport),
+        Some(Upload::Reply) => out.push(Offer::Reply),
         None => {}
-    }
-    if party == Party::Receiver && s.outside && s.status.takes_replies() {
-        out.push(Offer::Reply);
     }
     if party == Party::Patient && booking_prompt(s.status, s.receiver_books, true) {
         out.push(Offer::BookVisit);

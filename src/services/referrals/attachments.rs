@@ -8,7 +8,7 @@ use crate::db::referrals::TransitionChanges;
 use crate::db::{self, DbConn};
 use crate::domain::files::FileType;
 use crate::domain::forms::FieldErrors;
-use crate::domain::referral::offers;
+use crate::domain::referral::offers::{self, Upload};
 use crate::domain::referral::{self as rules, Command, Facts, Party};
 use crate::error::{AppError, AppResult};
 use crate::services::store::{LocalStore, Staged};
@@ -66,7 +66,7 @@ pub fn record_files(
     c: &mut DbConn,
     referral_id: &str,
     ask_id: Option<&str>,
-    purpose: &str,
+    purpose: Upload,
     files: &[NewAttachment],
     typed: &[FileType],
     staged: &[Staged],
@@ -80,7 +80,7 @@ pub fn record_files(
                 id: db::new_id(),
                 referral_id: referral_id.into(),
                 ask_id: ask_id.map(str::to_string),
-                purpose: purpose.into(),
+                purpose,
                 original_name: crate::domain::files::display_name(&f.name),
                 stored_name: st.key.clone(),
                 content_type: t.mime().into(),
@@ -141,9 +141,9 @@ pub fn attach(
                 "Files can be attached by the referrer while information is requested, or by the receiver before completing.".into(),
             ));
         };
-        let purpose = upload.purpose();
+        let purpose = upload;
         let ask = match ask_id.filter(|a| !a.is_empty()) {
-            Some(a) if purpose == "info" => {
+            Some(a) if purpose == Upload::Answers => {
                 let round = db::asks::last_round(c, id)?;
                 let found = db::asks::asks(c, id)?
                     .into_iter()
@@ -178,11 +178,11 @@ pub fn attach(
                 to: None,
                 note: &format!("{n} file(s) attached"),
                 // The patient sees an outcome file unless the referral is doctor-only.
-                patient_visible: purpose == "outcome" && !r.doctor_only,
+                patient_visible: purpose.patient_may_open(r.doctor_only),
             },
         )?;
         // An order is done when its report is in: the upload completes it.
-        if purpose == "outcome" && r.kind.is_order() {
+        if purpose == Upload::Report && r.kind.is_order() {
             let t = rules::decide(status, party, Command::Complete, Facts::default())
                 .map_err(refusal)?;
             let names = files
@@ -290,7 +290,7 @@ pub fn attachment(
     let a = db::asks::attachment(&mut conn, id, attachment_id)?;
     let allowed = match party {
         Party::Sender | Party::Receiver => true,
-        Party::Patient => a.purpose == "outcome" && !r.doctor_only,
+        Party::Patient => a.purpose.patient_may_open(r.doctor_only),
         Party::Other => false,
     };
     if !allowed {

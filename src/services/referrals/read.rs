@@ -108,7 +108,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     };
     let attachments = db::asks::attachments(c, id)?
         .into_iter()
-        .filter(|a| party != Party::Patient || (a.purpose == "outcome" && !l.r.doctor_only))
+        .filter(|a| party != Party::Patient || a.purpose.patient_may_open(l.r.doctor_only))
         .collect();
     let outside = db::mail::is_external_doctor(c, &l.r.receiver_id)?;
     // Links and mail are the sender's to follow.

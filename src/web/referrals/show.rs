@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::db::asks::Attachment;
-use crate::domain::referral::offers::Offer;
+use crate::domain::referral::offers::{Offer, Upload};
 use crate::domain::referral::{self, Party, Status};
 use crate::domain::schedule::VisitStatus;
 use crate::error::AppResult;
@@ -60,14 +60,14 @@ impl ShowPage {
         self.v
             .attachments
             .iter()
-            .filter(|a| a.purpose == "reply")
+            .filter(|a| a.purpose == Upload::Reply)
             .collect()
     }
     fn outcome_files(&self) -> Vec<&Attachment> {
         self.v
             .attachments
             .iter()
-            .filter(|a| a.purpose == "outcome")
+            .filter(|a| a.purpose == Upload::Report)
             .collect()
     }
     fn is_rejected(&self) -> bool {

@@ -495,3 +495,28 @@ fn services_leave_diesel_to_db() {
         .collect();
     assert!(found.is_empty(), "services naming diesel: {found:?}");
 }
+
+/// The graph with every module folded into its area (`services::referrals::compose` into
+/// `services::referrals`): a folder and another module must not import each other either.
+fn folded(g: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, BTreeSet<String>> {
+    let area = |m: &str| m.split("::").take(2).collect::<Vec<_>>().join("::");
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (from, tos) in g {
+        let f = area(from);
+        let entry = out.entry(f.clone()).or_default();
+        for t in tos {
+            let t = area(t);
+            if t != f {
+                entry.insert(t);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_two_areas_import_each_other() {
+    let g = folded(&graph());
+    let found = circles(&g);
+    assert!(found.is_empty(), "circles between areas: {found:?}");
+}

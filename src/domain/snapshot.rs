@@ -201,6 +201,19 @@ pub fn validate_composer(
     })
 }
 
+/// What the receiver may see of a frozen snapshot: the sections that the live consent given
+/// to them covers, or nothing without one. `consents` are the live ones, as
+/// (recipient, scope).
+pub fn shared_with_receiver<'a>(
+    snapshot_json: &str,
+    receiver_id: &str,
+    mut consents: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Option<Snapshot> {
+    consents
+        .find(|(recipient, _)| *recipient == receiver_id)
+        .map(|(_, scope)| Snapshot::from_json(snapshot_json).within(scope))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

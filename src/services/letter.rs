@@ -133,7 +133,14 @@ pub fn render(conn: &mut DbConn, r: &Referral, link: Option<&LetterLink>) -> App
     let clinic = db::clinics::get(conn, &r.sender_clinic_id)?;
     let (receiver, receiver_p) = db::users::get_practitioner(conn, &r.receiver_id)?;
     let receiver_clinic = db::clinics::get(conn, &receiver_p.clinic_id)?;
-    let shared = super::referrals::access::shared_with_receiver(conn, r)?;
+    let consents = db::referrals::live_consents(conn, &r.id)?;
+    let shared = crate::domain::snapshot::shared_with_receiver(
+        &r.snapshot,
+        &r.receiver_id,
+        consents
+            .iter()
+            .map(|k| (k.recipient_id.as_str(), k.scope.as_str())),
+    );
     let data = LetterData {
         date: r
             .submitted_at

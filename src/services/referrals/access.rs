@@ -10,7 +10,7 @@ use crate::db::{self, DbConn};
 use crate::domain::forms::FieldErrors;
 use crate::domain::policy::{Action, Actor, ReferralFacts};
 use crate::domain::referral::{self as rules, Command, Facts, Party, Refusal, Status};
-use crate::domain::snapshot::{Snapshot, scope_covers};
+use crate::domain::snapshot::{self, Snapshot, scope_covers};
 use crate::error::{AppError, AppResult};
 use crate::services::Caller;
 
@@ -59,16 +59,13 @@ impl Loaded {
 
 /// The snapshot limited to the live consent given to the receiver, if there is one.
 pub fn within_consent(r: &Referral, consents: &[Consent]) -> Option<Snapshot> {
-    consents
-        .iter()
-        .find(|k| k.recipient_id == r.receiver_id)
-        .map(|k| Snapshot::from_json(&r.snapshot).within(&k.scope))
-}
-
-/// What the receiver may see of the snapshot (reads the live consents).
-pub fn shared_with_receiver(c: &mut DbConn, r: &Referral) -> AppResult<Option<Snapshot>> {
-    let consents = db::referrals::live_consents(c, &r.id)?;
-    Ok(within_consent(r, &consents))
+    snapshot::shared_with_receiver(
+        &r.snapshot,
+        &r.receiver_id,
+        consents
+            .iter()
+            .map(|k| (k.recipient_id.as_str(), k.scope.as_str())),
+    )
 }
 
 /// How the caller relates to a referral.

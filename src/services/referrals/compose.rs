@@ -387,7 +387,7 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
     let see_by = draft.see_by.map(|d| d.format("%Y-%m-%d").to_string());
     db::write_tx(&mut conn, |c| {
         let receiver_id = match &external {
-            Some(rec) => crate::services::external::find_or_create(c, rec, now)?,
+            Some(rec) => super::outside::find_or_create(c, rec, now)?,
             None => draft.receiver_id.clone(),
         };
         if let Some((id, version)) = &d.existing {

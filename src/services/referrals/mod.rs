@@ -7,12 +7,14 @@
 //! - `compose`: the composer and saving drafts (and the redirect of a declined referral).
 //! - `lifecycle`: every command of the state machine, and "what to bring".
 //! - `attachments`: files answering asks and reports (an order completes with its report).
+//! - `outside`: the account of a doctor outside the network a draft is addressed to.
 //! - `read`: the referral page, inbox, sent list and the patient's lists.
 
 pub mod access;
 pub mod attachments;
 pub mod compose;
 pub mod lifecycle;
+pub mod outside;
 pub mod read;
 pub mod search;
 

@@ -1,0 +1,69 @@
+//! The doctor outside the network a draft is addressed to: found by address, or made in
+//! the draft's own transaction (a refused form leaves nothing behind).
+
+use chrono::NaiveDateTime;
+
+use crate::db::{self, DbConn};
+use crate::domain::forms::FieldErrors;
+use crate::domain::mail::ExternalRecipient;
+use crate::error::{AppError, AppResult};
+
+/// The user id of an outside doctor: the existing one for this e-mail address, or a new
+/// practitioner account that can never sign in, with an unlisted profile and a clinic
+/// named after their practice. An address that belongs to someone in the
+/// network is refused (choose them from the directory instead).
+pub fn find_or_create(
+    c: &mut DbConn,
+    rec: &ExternalRecipient,
+    now: NaiveDateTime,
+) -> AppResult<String> {
+    if let Some(u) = db::users::by_email(c, &rec.email)? {
+        if db::mail::is_external_doctor(c, &u.id)? {
+            return Ok(u.id);
+        }
+        let mut e = FieldErrors::new();
+        e.add(
+            "ext_email",
+            "This address belongs to someone in the network: find them in the directory instead.",
+        );
+        return Err(AppError::Invalid(e));
+    }
+    let clinic = db::clinics::Clinic {
+        id: db::new_id(),
+        name: rec.practice.clone(),
+        city: String::new(),
+        kind: "clinic".into(),
+        requires_patient_approval: false,
+        show_booking_prompts: false,
+        created_at: now,
+    };
+    db::clinics::insert(c, &clinic)?;
+    let user = db::users::User {
+        id: db::new_id(),
+        email: rec.email.clone(),
+        // Not a password hash: no password can ever match it.
+        password_hash: "!external".into(),
+        role: "practitioner".into(),
+        display_name: rec.name.clone(),
+        clinic_id: clinic.id.clone(),
+        active: true,
+        created_at: now,
+        password_changed_at: now,
+    };
+    db::users::insert(c, &user)?;
+    db::mail::insert_external_doctor(c, &user.id, now)?;
+    db::users::insert_practitioner(
+        c,
+        &db::users::Practitioner {
+            user_id: user.id.clone(),
+            clinic_id: clinic.id,
+            title: String::new(),
+            specialty: rec.specialty.clone(),
+            city: String::new(),
+            languages: String::new(),
+            accepting_referrals: true,
+            bio: String::new(),
+        },
+    )?;
+    Ok(user.id)
+}

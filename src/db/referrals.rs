@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{consents, patients, referral_events, referrals, users};
-use crate::domain::referral::{ALL_STATUSES, Kind, OPEN_LOOP, Status};
+use crate::domain::referral::{Kind, OPEN_LOOP, Status, received_statuses};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = referrals)]
@@ -264,14 +264,6 @@ fn with_names(conn: &mut DbConn, rows: Vec<Referral>) -> QueryResult<Vec<ListRow
     Ok(out)
 }
 
-/// Statuses in which a referral has reached its receiver.
-fn received() -> Vec<Status> {
-    ALL_STATUSES
-        .into_iter()
-        .filter(|s| s.reached_receiver())
-        .collect()
-}
-
 /// Inbox filters and position.
 #[derive(Debug, Clone, Default)]
 pub struct InboxQuery {
@@ -292,7 +284,7 @@ pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResul
         .filter(referrals::receiver_id.eq(receiver_id))
         .into_boxed();
     // Never anything the receiver has not been handed, whatever the filter asks for.
-    query = query.filter(referrals::status.eq_any(received()));
+    query = query.filter(referrals::status.eq_any(received_statuses()));
     if !q.statuses.is_empty() {
         query = query.filter(referrals::status.eq_any(q.statuses.clone()));
     }
@@ -343,7 +335,7 @@ pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResul
 pub fn inbox_counts(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(Status, i64)>> {
     referrals::table
         .filter(referrals::receiver_id.eq(receiver_id))
-        .filter(referrals::status.eq_any(received()))
+        .filter(referrals::status.eq_any(received_statuses()))
         .group_by(referrals::status)
         .select((referrals::status, diesel::dsl::count_star()))
         .load(conn)
@@ -354,7 +346,7 @@ pub fn inbox_counts(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(St
 pub fn inbox_senders(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(String, String)>> {
     let ids: Vec<String> = referrals::table
         .filter(referrals::receiver_id.eq(receiver_id))
-        .filter(referrals::status.eq_any(received()))
+        .filter(referrals::status.eq_any(received_statuses()))
         .select(referrals::sender_id)
         .distinct()
         .load(conn)?;

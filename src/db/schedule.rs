@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::DbConn;
 use super::practices::Practice;
 use super::schema::{appointments, patients, practice_days_off, practice_hours, practices, users};
+use crate::domain::referral::offers::Visit;
 use crate::domain::schedule::{Hours, VisitStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -20,6 +21,17 @@ pub struct Appointment {
     pub referral_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub cancelled_at: Option<NaiveDateTime>,
+}
+
+impl Appointment {
+    /// The visit as the domain's offers read it.
+    pub fn visit(&self) -> Visit {
+        Visit {
+            id: self.id.clone(),
+            status: self.status,
+            starts_at: self.starts_at,
+        }
+    }
 }
 
 pub fn hours(conn: &mut DbConn, practitioner_id: &str) -> QueryResult<Vec<Hours>> {

@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use mail_parser::MimeHeaders;
 
-use super::referrals::access::{EventRow, event, load_for};
+use super::referrals::access::{Change, EventRow, event, load_for, log_change};
 use super::referrals::attachments::{NewAttachment, record_files, stage_files};
 use super::{AuditEntry, Caller, Services, audit, audit_for_clinic};
 use crate::db::{self, DbConn, referrals::Referral};
@@ -266,28 +266,21 @@ pub fn revoke(svc: &Services, caller: &Caller, id: &str) -> AppResult<usize> {
         let (r, _) = sender_only(c, caller, id)?;
         let n = db::mail::revoke_links(c, id, now)?;
         if n > 0 {
-            event(
+            log_change(
                 c,
-                id,
-                now,
-                caller.user_id().ok(),
-                EventRow {
-                    kind: "link_revoked",
-                    from: None,
-                    to: None,
-                    note: "The link to the outside doctor was withdrawn",
-                    patient_visible: false,
-                },
-            )?;
-            audit(
-                c,
-                now,
                 caller,
-                AuditEntry {
+                now,
+                Change {
+                    referral_id: id,
+                    patient_id: &r.patient_id,
+                    event: EventRow {
+                        kind: "link_revoked",
+                        from: None,
+                        to: None,
+                        note: "The link to the outside doctor was withdrawn",
+                        patient_visible: false,
+                    },
                     action: "link_revoked",
-                    subject_type: "referral",
-                    subject_id: id,
-                    patient_id: Some(&r.patient_id),
                     detail: format!("{n} link(s)"),
                 },
             )?;
@@ -310,28 +303,21 @@ pub fn resend(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
         }
         db::mail::revoke_links(c, id, now)?;
         super::mail::queue_letter(&svc.mail, c, id, now)?;
-        event(
+        log_change(
             c,
-            id,
-            now,
-            caller.user_id().ok(),
-            EventRow {
-                kind: "link_sent",
-                from: None,
-                to: None,
-                note: "The letter was sent again with a new link",
-                patient_visible: false,
-            },
-        )?;
-        audit(
-            c,
-            now,
             caller,
-            AuditEntry {
+            now,
+            Change {
+                referral_id: id,
+                patient_id: &r.patient_id,
+                event: EventRow {
+                    kind: "link_sent",
+                    from: None,
+                    to: None,
+                    note: "The letter was sent again with a new link",
+                    patient_visible: false,
+                },
                 action: "link_sent",
-                subject_type: "referral",
-                subject_id: id,
-                patient_id: Some(&r.patient_id),
                 detail: "re-sent".into(),
             },
         )?;

@@ -8,8 +8,7 @@ use crate::db::practices::Practice as PracticeRow;
 use crate::db::schedule::Appointment;
 use crate::db::{self, DbConn};
 use crate::domain::policy::{Action, Actor};
-use crate::domain::referral::offers::{Offer, Visit, visit_offers};
-use crate::domain::referral::{Party, Status};
+use crate::domain::referral::Status;
 use crate::domain::schedule::{
     BOOKING_DAYS, Hours, PracticeInput, VisitStatus, fmt_hhmm, free_slots, is_slot,
     validate_practice,
@@ -304,13 +303,7 @@ pub fn my_appointments(svc: &Services, caller: &Caller) -> AppResult<Vec<(Appoin
 /// The same rule that shows the Cancel and Reschedule links: a visit that has begun is the
 /// practice's to mark, not the patient's to cancel or move.
 fn refuse_if_begun(a: &Appointment, now: NaiveDateTime) -> AppResult<()> {
-    let visit = Visit {
-        id: a.id.clone(),
-        status: a.status,
-        starts_at: a.starts_at,
-    };
-    let offered = visit_offers(&visit, Party::Patient, now);
-    if a.status == VisitStatus::Booked && !offered.contains(&Offer::CancelVisit(a.id.clone())) {
+    if a.status == VisitStatus::Booked && !a.visit().patient_may_cancel(now) {
         return Err(AppError::Conflict(
             "This visit has already begun, so it can no longer be cancelled or moved here. Please contact the practice.".into(),
         ));
@@ -399,14 +392,7 @@ pub fn mark_visit(
             return Err(AppError::NotFound);
         }
         // The rule that shows the Attended / Did not come buttons.
-        let visit = Visit {
-            id: a.id.clone(),
-            status: a.status,
-            starts_at: a.starts_at,
-        };
-        if a.status == VisitStatus::Booked
-            && !visit_offers(&visit, Party::Receiver, now).contains(&Offer::MarkVisit(a.id.clone()))
-        {
+        if a.status == VisitStatus::Booked && !a.visit().receiver_may_mark(now) {
             return Err(AppError::Conflict("This visit has not started yet.".into()));
         }
         let status = if attended {

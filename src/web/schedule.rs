@@ -11,8 +11,6 @@ use super::forms::{FormState, parse};
 use super::{html, html_status, see_other};
 use crate::db::schedule::Appointment;
 use crate::domain::people::Role;
-use crate::domain::referral::Party;
-use crate::domain::referral::offers::{Offer, Visit, visit_offers};
 use crate::domain::schedule::PracticeInput;
 use crate::error::{AppError, AppResult};
 use crate::services::schedule as svc;
@@ -118,12 +116,7 @@ struct MinePage {
 impl MinePage {
     /// The patient may cancel this visit now (the rule the service applies too).
     fn can_cancel(&self, a: &Appointment) -> bool {
-        let v = Visit {
-            id: a.id.clone(),
-            status: a.status,
-            starts_at: a.starts_at,
-        };
-        visit_offers(&v, Party::Patient, self.now).contains(&Offer::CancelVisit(a.id.clone()))
+        a.visit().patient_may_cancel(self.now)
     }
 }
 

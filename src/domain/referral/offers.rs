@@ -141,18 +141,38 @@ impl Offers {
     }
 }
 
+impl Visit {
+    /// The practice marks a booked visit attended or missed once it has begun.
+    pub fn receiver_may_mark(&self, now: NaiveDateTime) -> bool {
+        self.status == VisitStatus::Booked && self.starts_at <= now
+    }
+
+    /// The patient cancels (or moves) a booked visit until it begins; after that it is the
+    /// practice's to mark.
+    pub fn patient_may_cancel(&self, now: NaiveDateTime) -> bool {
+        self.status == VisitStatus::Booked && self.starts_at > now
+    }
+}
+
 /// What the viewer of one visit may do with it now.
 pub fn visit_offers(v: &Visit, party: Party, now: NaiveDateTime) -> Vec<Offer> {
-    match (party, v.status) {
-        (Party::Receiver, VisitStatus::Booked) if v.starts_at <= now => {
-            vec![Offer::MarkVisit(v.id.clone())]
-        }
-        // Once a visit has begun it is the practice's to mark, not the patient's to cancel.
-        (Party::Patient, VisitStatus::Booked) if v.starts_at > now => {
-            vec![Offer::CancelVisit(v.id.clone())]
-        }
+    match party {
+        Party::Receiver if v.receiver_may_mark(now) => vec![Offer::MarkVisit(v.id.clone())],
+        Party::Patient if v.patient_may_cancel(now) => vec![Offer::CancelVisit(v.id.clone())],
         _ => Vec::new(),
     }
+}
+
+/// Whether an outside doctor may issue the command: they answer on their link page, and
+/// have no patient portal to see the patient through first.
+pub fn outside_may(c: Command) -> bool {
+    c != Command::RequireVisit
+}
+
+/// Whether `party` may change what the patient should bring: the receiving practitioner of
+/// an open referral, in the network (an outside doctor has no portal to tell the patient).
+pub fn may_set_what_to_bring(status: Status, party: Party, outside: bool) -> bool {
+    party == Party::Receiver && !outside && !status.is_terminal()
 }
 
 /// Every action `party` may take on the referral now.
@@ -161,7 +181,7 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
         .into_iter()
         // An outside doctor has no portal to see the patient through: their link page asks,
         // accepts, declines and completes.
-        .filter(|c| !(s.outside && *c == Command::RequireVisit))
+        .filter(|c| !s.outside || outside_may(*c))
         .map(Offer::Command)
         .collect();
     let practitioner = matches!(party, Party::Sender | Party::Receiver);
@@ -171,7 +191,7 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     if practitioner && s.status != Status::Draft {
         out.push(Offer::Letter);
     }
-    if party == Party::Receiver && !s.outside && !s.status.is_terminal() {
+    if may_set_what_to_bring(s.status, party, s.outside) {
         out.push(Offer::SetWhatToBring);
     }
     match upload(s.status, party, s.outside) {

@@ -112,6 +112,22 @@ impl Status {
     }
 }
 
+/// The statuses in which the receiver holds a referral (an inbox lists no others).
+pub fn received_statuses() -> Vec<Status> {
+    ALL_STATUSES
+        .into_iter()
+        .filter(|s| s.reached_receiver())
+        .collect()
+}
+
+/// The received statuses in which it is `party`'s turn (the inbox's "whose turn" filter).
+pub fn received_on_turn(party: Party) -> Vec<Status> {
+    ALL_STATUSES
+        .into_iter()
+        .filter(|s| s.reached_receiver() && s.turn() == Some(party))
+        .collect()
+}
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

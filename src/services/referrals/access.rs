@@ -12,7 +12,7 @@ use crate::domain::policy::{Action, Actor, ReferralFacts};
 use crate::domain::referral::{self as rules, Command, Facts, Party, Refusal, Status};
 use crate::domain::snapshot::{self, Snapshot, scope_covers};
 use crate::error::{AppError, AppResult};
-use crate::services::Caller;
+use crate::services::{AuditEntry, Caller, audit};
 
 /// A referral as one transaction sees it: each row read once and passed on.
 pub struct Loaded {
@@ -109,9 +109,19 @@ pub fn load_for(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referra
 /// everything a transition or the referral page decides on, read once.
 pub fn load(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<Loaded> {
     let (r, party, _) = load_for(c, caller, id)?;
+    around(c, r, party, true)
+}
+
+/// The rows around a referral already loaded for its party; `with_consents` false leaves
+/// the consents unread (only a draft's consent gate and the snapshot views need them).
+pub fn around(c: &mut DbConn, r: Referral, party: Party, with_consents: bool) -> AppResult<Loaded> {
     let patient = db::patients::get(c, &r.patient_id)?;
     let approval_required = db::clinics::requires_patient_approval(c, &patient.clinic_id)?;
-    let consents = db::referrals::live_consents(c, &r.id)?;
+    let consents = if with_consents {
+        db::referrals::live_consents(c, &r.id)?
+    } else {
+        Vec::new()
+    };
     Ok(Loaded {
         r,
         party,
@@ -153,6 +163,39 @@ pub fn event(
         },
     )?;
     Ok(())
+}
+
+/// A change to a referral as the timeline and the audit log both record it.
+pub struct Change<'a> {
+    pub referral_id: &'a str,
+    pub patient_id: &'a str,
+    pub event: EventRow<'a>,
+    /// The audit action (`referral_edited`, `link_sent`, ...).
+    pub action: &'a str,
+    pub detail: String,
+}
+
+/// Writes a change's timeline row (by the caller) and its audit row, in the transaction of
+/// the change.
+pub fn log_change(
+    c: &mut DbConn,
+    caller: &Caller,
+    now: NaiveDateTime,
+    ch: Change<'_>,
+) -> AppResult<()> {
+    event(c, ch.referral_id, now, caller.actor.user_id(), ch.event)?;
+    audit(
+        c,
+        now,
+        caller,
+        AuditEntry {
+            action: ch.action,
+            subject_type: "referral",
+            subject_id: ch.referral_id,
+            patient_id: Some(ch.patient_id),
+            detail: ch.detail,
+        },
+    )
 }
 
 /// The error a refusal of the machine becomes.

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::access::{EventRow, event, party_of, refusal, stale};
+use super::access::{Change, EventRow, log_change, party_of, refusal, stale};
 use crate::db::chart::FileRow;
 use crate::db::patients::Patient;
 use crate::db::referrals::{DraftChanges, Referral, TransitionChanges};
@@ -15,7 +15,7 @@ use crate::domain::policy::Action;
 use crate::domain::referral::{self as rules, Command, Facts, Kind, Party, Priority, Status};
 use crate::domain::snapshot::{ComposerInput, SECTIONS, SharedFile, Snapshot, validate_composer};
 use crate::error::{AppError, AppResult};
-use crate::services::{AuditEntry, Caller, Services, audit};
+use crate::services::{AuditEntry, Caller, Services};
 
 /// One section of the composer: key, title, text, ticked.
 pub struct ComposerSection {
@@ -416,28 +416,21 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
             if changed == 0 {
                 return Err(stale(c, id, Party::Sender));
             }
-            event(
+            log_change(
                 c,
-                id,
-                now,
-                Some(&me),
-                EventRow {
-                    kind: "edited",
-                    from: None,
-                    to: None,
-                    note: "Draft edited",
-                    patient_visible: false,
-                },
-            )?;
-            audit(
-                c,
-                now,
                 caller,
-                AuditEntry {
+                now,
+                Change {
+                    referral_id: id,
+                    patient_id: &patient.id,
+                    event: EventRow {
+                        kind: "edited",
+                        from: None,
+                        to: None,
+                        note: "Draft edited",
+                        patient_visible: false,
+                    },
                     action: "referral_edited",
-                    subject_type: "referral",
-                    subject_id: id,
-                    patient_id: Some(&patient.id),
                     detail: format!("scope: {}", draft.snapshot.scope()),
                 },
             )?;
@@ -499,28 +492,21 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
         } else {
             "Draft created"
         };
-        event(
+        log_change(
             c,
-            &id,
-            now,
-            Some(&me),
-            EventRow {
-                kind: "created",
-                from: None,
-                to: Some(Status::Draft),
-                note,
-                patient_visible: false,
-            },
-        )?;
-        audit(
-            c,
-            now,
             caller,
-            AuditEntry {
+            now,
+            Change {
+                referral_id: &id,
+                patient_id: &patient.id,
+                event: EventRow {
+                    kind: "created",
+                    from: None,
+                    to: Some(Status::Draft),
+                    note,
+                    patient_visible: false,
+                },
                 action: "referral_created",
-                subject_type: "referral",
-                subject_id: &id,
-                patient_id: Some(&patient.id),
                 detail: format!("to {}", draft.receiver_id),
             },
         )?;
@@ -563,28 +549,21 @@ fn redirect_old(
     if changed == 0 {
         return Err(stale(c, old_id, Party::Sender));
     }
-    event(
+    log_change(
         c,
-        old_id,
-        now,
-        caller.actor.user_id(),
-        EventRow {
-            kind: "redirect",
-            from: Some(status),
-            to: Some(t.to),
-            note: "Redirected to a new draft",
-            patient_visible: false,
-        },
-    )?;
-    audit(
-        c,
-        now,
         caller,
-        AuditEntry {
+        now,
+        Change {
+            referral_id: old_id,
+            patient_id,
+            event: EventRow {
+                kind: "redirect",
+                from: Some(status),
+                to: Some(t.to),
+                note: "Redirected to a new draft",
+                patient_visible: false,
+            },
             action: "referral_redirected",
-            subject_type: "referral",
-            subject_id: old_id,
-            patient_id: Some(patient_id),
             detail: format!("new draft {new_id}"),
         },
     )?;

@@ -4,11 +4,14 @@
 
 use chrono::NaiveDateTime;
 
-use super::access::{self, EventRow, Loaded, event, refusal, stale, version_of};
+use super::access::{
+    self, Change, EventRow, Loaded, event, log_change, refusal, stale, version_of,
+};
 use crate::db::referrals::{Consent, TransitionChanges};
 use crate::db::{self, DbConn};
 use crate::domain::forms::{FieldErrors, required_text};
 use crate::domain::referral::form::{self, CommandForm, OpenAsk, Step};
+use crate::domain::referral::offers;
 use crate::domain::referral::{
     self as rules, Author, CardText, Command, ConsentMethod, Party, Refusal, Status, Thread,
 };
@@ -83,26 +86,12 @@ pub fn apply(
         if r.version != version {
             return Err(stale(c, id, party));
         }
-        let patient = db::patients::get(c, &r.patient_id)?;
-        let approval_required = db::clinics::requires_patient_approval(c, &patient.clinic_id)?;
         // Only a draft's consent gate reads the consents.
-        let consents = if status == Status::Draft {
-            db::referrals::live_consents(c, id)?
-        } else {
-            Vec::new()
-        };
-        let l = Loaded {
-            r,
-            party,
-            patient,
-            approval_required,
-            consents,
-        };
+        let l = access::around(c, r, party, status == Status::Draft)?;
         let t = rules::decide(status, party, command, l.facts(input.consent_verbal))
             .map_err(refusal)?;
-        // Offers' rule beyond the machine: an outside doctor cannot ask to see the patient
-        // first (there is no portal to book through).
-        if command == Command::RequireVisit && db::mail::is_external_doctor(c, &l.r.receiver_id)? {
+        // Offers' rule beyond the machine, for outside receivers.
+        if !offers::outside_may(command) && db::mail::is_external_doctor(c, &l.r.receiver_id)? {
             return Err(AppError::Conflict(
                 "An outside doctor accepts, asks for information, declines or completes.".into(),
             ));
@@ -303,9 +292,8 @@ pub fn set_what_to_bring(
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
         let (r, party, status) = access::load_for(c, caller, id)?;
-        // Offers' rule: the receiving practitioner, in the network (an outside doctor has no
-        // patient portal to tell).
-        if party != Party::Receiver || db::mail::is_external_doctor(c, &r.receiver_id)? {
+        let outside = db::mail::is_external_doctor(c, &r.receiver_id)?;
+        if party != Party::Receiver || outside {
             return Err(AppError::Forbidden(
                 "Only the receiving practitioner says what to bring.".into(),
             ));
@@ -316,34 +304,28 @@ pub fn set_what_to_bring(
         if !e.is_empty() {
             return Err(AppError::Invalid(e));
         }
-        if status.is_terminal() {
+        // Who asks was answered above; what is left of the offers' rule is the status.
+        if !offers::may_set_what_to_bring(status, party, outside) {
             return Err(AppError::Conflict("This referral is closed.".into()));
         }
         if db::referrals::set_what_to_bring(c, id, version, &text, now)? == 0 {
             return Err(stale(c, id, party));
         }
-        event(
+        log_change(
             c,
-            id,
-            now,
-            caller.actor.user_id(),
-            EventRow {
-                kind: "what_to_bring",
-                from: None,
-                to: None,
-                note: &format!("What to bring: {text}"),
-                patient_visible: true,
-            },
-        )?;
-        audit(
-            c,
-            now,
             caller,
-            AuditEntry {
+            now,
+            Change {
+                referral_id: id,
+                patient_id: &r.patient_id,
+                event: EventRow {
+                    kind: "what_to_bring",
+                    from: None,
+                    to: None,
+                    note: &format!("What to bring: {text}"),
+                    patient_visible: true,
+                },
                 action: "referral_edited",
-                subject_type: "referral",
-                subject_id: id,
-                patient_id: Some(&r.patient_id),
                 detail: "what to bring".into(),
             },
         )

@@ -9,7 +9,7 @@ use crate::db::referrals::{Consent, ListRow, Referral};
 use crate::db::users::{Practitioner, User};
 use crate::db::{self};
 use crate::domain::policy::{Action, Actor};
-use crate::domain::referral::offers::{self, Offers, Situation, Visit};
+use crate::domain::referral::offers::{self, Offers, Situation};
 use crate::domain::referral::{self as rules, Party, Status};
 use crate::domain::snapshot::Snapshot;
 use crate::error::AppResult;
@@ -125,11 +125,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         receiver_books: has_practice && receiver_clinic_row.show_booking_prompts,
         visits: visits
             .iter()
-            .map(|a| Visit {
-                id: a.id.clone(),
-                status: a.status,
-                starts_at: a.starts_at,
-            })
+            .map(db::schedule::Appointment::visit)
             .collect(),
     };
     let offers = offers::offers(&situation, party, now);

@@ -72,10 +72,7 @@ fn statuses_for_turn(turn: &str) -> Vec<Status> {
         "patient" => Party::Patient,
         _ => return Vec::new(),
     };
-    ALL_STATUSES
-        .into_iter()
-        .filter(|s| s.reached_receiver() && s.turn() == Some(party))
-        .collect()
+    referral::received_on_turn(party)
 }
 
 pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpResponse> {
@@ -142,9 +139,8 @@ pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpR
         counts: res.counts,
         senders: res.senders,
         next_href,
-        statuses: ALL_STATUSES
-            .iter()
-            .filter(|s| s.reached_receiver())
+        statuses: referral::received_statuses()
+            .into_iter()
             .map(|s| (s.as_str(), s.label()))
             .collect(),
         priorities: &PRIORITIES,

@@ -12,6 +12,7 @@ pub mod directory;
 pub mod external;
 pub mod generate;
 pub mod health;
+pub mod inbound;
 pub mod letter;
 pub mod mail;
 pub mod patients;

@@ -82,7 +82,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
     match cli.command {
         Command::IngestMail => {
-            use crate::services::external::{IngestError, audit_refused_mail, ingest};
+            use crate::services::inbound::{IngestError, audit_refused_mail, ingest};
             use std::io::Read;
             let mut raw = Vec::new();
             std::io::stdin()
@@ -91,7 +91,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let svc =
                 services(&settings).map_err(|e| IngestFailed(EX_TEMPFAIL, format!("{e:#}")))?;
             match ingest(&svc, &raw, "mail pipe") {
-                Ok(id) => println!("posted to referral {id}"),
+                Ok(done) => println!("{}", done.describe()),
                 Err(e) => {
                     let code = match &e {
                         IngestError::BadTag => EX_NOUSER,

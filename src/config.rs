@@ -170,6 +170,13 @@ pub struct MailSettings {
         hide_env_values = true
     )]
     pub ingest_token: Option<String>,
+
+    /// The authserv-id of the mail server that receives replies (its host name, as it
+    /// writes it in `Authentication-Results`). Only that server's DKIM/SPF/DMARC results
+    /// are believed; a reply they do not confirm is held for the sender. Unset: replies are
+    /// checked by their From address alone.
+    #[arg(long, env = "HANDOFF_MAIL_AUTHSERV_ID", global = true)]
+    pub mail_authserv_id: Option<String>,
 }
 
 impl Default for MailSettings {
@@ -187,6 +194,7 @@ impl Default for MailSettings {
             mail_max_tries: 8,
             mail_retry_secs: 60,
             ingest_token: None,
+            mail_authserv_id: None,
         }
     }
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{external_doctors, external_links, outbox, users};
+use super::schema::{external_doctors, external_links, held_replies, inbound_mail, outbox, users};
 
 /// Marks an account as a doctor outside the network.
 pub fn insert_external_doctor(
@@ -114,6 +114,7 @@ pub struct Mail {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    pub failure: Option<String>,
 }
 
 pub fn queue(conn: &mut DbConn, m: &Mail) -> QueryResult<()> {
@@ -182,6 +183,122 @@ pub fn mark_failed_try(
         .execute(conn)
 }
 
+/// Records a permanent failure: the message is failed at once with the reason, whatever
+/// its tries so far. `from_sending` says whether the worker holds the claim (a refusal
+/// while sending) or the message was already sent (a bounce arriving later).
+pub fn mark_undeliverable(
+    conn: &mut DbConn,
+    id: &str,
+    error: &str,
+    failure: &str,
+    from_sending: bool,
+) -> QueryResult<usize> {
+    let status = if from_sending { "sending" } else { "sent" };
+    let counted = if from_sending { 1 } else { 0 };
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq(status)))
+        .set((
+            outbox::status.eq("failed"),
+            outbox::attempts.eq(outbox::attempts + counted),
+            outbox::last_error.eq(error),
+            outbox::failure.eq(failure),
+        ))
+        .execute(conn)
+}
+
+/// Whether every message ever addressed to `addr` failed (the address never worked).
+pub fn never_delivered(conn: &mut DbConn, addr: &str) -> QueryResult<bool> {
+    let worked: i64 = outbox::table
+        .filter(outbox::to_addr.eq(addr))
+        .filter(outbox::status.ne("failed"))
+        .count()
+        .get_result(conn)?;
+    Ok(worked == 0)
+}
+
+/// Remembers a message from the reply address by its key; `false` when it was seen before.
+pub fn record_inbound(
+    conn: &mut DbConn,
+    key: &str,
+    referral_id: &str,
+    outcome: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    super::insert_once(conn, |c| {
+        diesel::insert_into(inbound_mail::table)
+            .values((
+                inbound_mail::message_key.eq(key),
+                inbound_mail::referral_id.eq(referral_id),
+                inbound_mail::outcome.eq(outcome),
+                inbound_mail::received_at.eq(at),
+            ))
+            .execute(c)
+    })
+}
+
+/// A reply held because its sender could not be confirmed.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = held_replies)]
+pub struct HeldReply {
+    pub id: String,
+    pub referral_id: String,
+    pub from_addr: String,
+    pub reason: String,
+    pub note: String,
+    pub file_names: String,
+    pub raw_name: String,
+    pub received_at: NaiveDateTime,
+    pub decision: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_held(conn: &mut DbConn, h: &HeldReply) -> QueryResult<()> {
+    diesel::insert_into(held_replies::table)
+        .values(h)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The held replies of a referral still waiting for a decision, oldest first.
+pub fn held_for(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<HeldReply>> {
+    held_replies::table
+        .filter(held_replies::referral_id.eq(referral_id))
+        .filter(held_replies::decision.is_null())
+        .order((held_replies::received_at.asc(), held_replies::id.asc()))
+        .select(HeldReply::as_select())
+        .load(conn)
+}
+
+pub fn get_held(conn: &mut DbConn, id: &str) -> QueryResult<Option<HeldReply>> {
+    held_replies::table
+        .find(id)
+        .select(HeldReply::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Decides a held reply once (compare-and-set on the open decision).
+pub fn decide_held(
+    conn: &mut DbConn,
+    id: &str,
+    decision: &str,
+    by: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        held_replies::table
+            .find(id)
+            .filter(held_replies::decision.is_null()),
+    )
+    .set((
+        held_replies::decision.eq(decision),
+        held_replies::decided_by.eq(by),
+        held_replies::decided_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// The mail sent about a referral, newest first.
 pub fn for_referral(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<Mail>> {
     outbox::table
@@ -201,5 +318,12 @@ pub fn email_notifications(conn: &mut DbConn, user_id: &str) -> QueryResult<bool
 pub fn set_email_notifications(conn: &mut DbConn, user_id: &str, on: bool) -> QueryResult<usize> {
     diesel::update(users::table.find(user_id))
         .set(users::email_notifications.eq(on))
+        .execute(conn)
+}
+
+/// Changes an outside doctor's address (the sender corrected a mistyped one).
+pub fn set_external_email(conn: &mut DbConn, user_id: &str, email: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(user_id))
+        .set(users::email.eq(email))
         .execute(conn)
 }

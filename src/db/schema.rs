@@ -410,6 +410,32 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        failure -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    inbound_mail (message_key) {
+        message_key -> Text,
+        referral_id -> Text,
+        outcome -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    held_replies (id) {
+        id -> Text,
+        referral_id -> Text,
+        from_addr -> Text,
+        reason -> Text,
+        note -> Text,
+        file_names -> Text,
+        raw_name -> Text,
+        received_at -> Timestamp,
+        decision -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
     }
 }
 
@@ -469,5 +495,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     external_doctors,
     external_links,
     outbox,
+    inbound_mail,
+    held_replies,
     referral_stats,
 );

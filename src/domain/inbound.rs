@@ -214,6 +214,20 @@ pub fn failure_reason(status: &str, diagnostic: &str) -> String {
     "refused by the recipient's mail server".into()
 }
 
+/// The first enhanced status code ("5.1.1") in a server's text, if any.
+pub fn enhanced_status(text: &str) -> Option<String> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | ',' | ';'))
+        .find(|w| {
+            let parts: Vec<&str> = w.split('.').collect();
+            parts.len() == 3
+                && matches!(parts[0], "2" | "4" | "5")
+                && parts[1..]
+                    .iter()
+                    .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .map(str::to_string)
+}
+
 /// Whether an SMTP reply code is a permanent failure (5yz): retrying the same message to the
 /// same address cannot succeed.
 pub fn smtp_permanent(code: u16) -> bool {
@@ -321,6 +335,11 @@ mod tests {
             "refused by the recipient's mail server"
         );
         assert!(smtp_permanent(550) && smtp_permanent(554));
+        assert_eq!(
+            enhanced_status("permanent error (550): 5.1.1 <a@b>: user unknown").as_deref(),
+            Some("5.1.1")
+        );
+        assert_eq!(enhanced_status("Version 1.2.3 of nothing"), None);
         assert!(!smtp_permanent(451) && !smtp_permanent(421));
     }
 }

@@ -251,7 +251,7 @@ fn is_attribution(joined: &str) -> bool {
     let Some(head) = ends_with_colon(&lower) else {
         return false;
     };
-    let has_date_or_address = lower.contains('@') || lower.chars().any(|c| c.is_ascii_digit());
+    let has_date_or_address = lower.contains('@') || lower.chars().any(|c| c.is_numeric());
     if !has_date_or_address {
         return false;
     }
@@ -274,12 +274,13 @@ fn is_attribution(joined: &str) -> bool {
 }
 
 /// Whether an attribution may start with this line: it opens with "On"-like word, a digit
-/// (a date) or a dash rule ("- Le 9 avril …").
+/// (a date, in any script: Devanagari dates use Devanagari digits) or a dash rule
+/// ("- Le 9 avril …").
 fn starts_attribution(first: &str) -> bool {
     let t = first
         .trim_start_matches(['-', '–', '—', '*', ' '])
         .to_lowercase();
-    if t.starts_with(|c: char| c.is_ascii_digit()) {
+    if t.starts_with(|c: char| c.is_numeric()) {
         return true;
     }
     ON.iter().any(|w| {
@@ -423,7 +424,7 @@ pub fn visible_text(body: &str) -> String {
             // opening bracket or a comma is its first part.
             while out.last().is_some_and(|l| {
                 let l = clean(l);
-                l.ends_with(['<', '(', ',']) && l.chars().any(|ch| ch.is_ascii_digit())
+                l.ends_with(['<', '(', ',']) && l.chars().any(|ch| ch.is_numeric())
             }) {
                 out.pop();
             }

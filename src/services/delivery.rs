@@ -30,6 +30,10 @@ pub struct Delivery {
     pub receiver_email: String,
     pub links: Vec<LinkRow>,
     pub mails: Vec<MailRow>,
+    /// Why the newest letter was not delivered (refused for good or bounced), if it was not.
+    pub undelivered: Option<String>,
+    /// Replies waiting for the sender because their sender was not confirmed.
+    pub held: Vec<HeldRow>,
 }
 
 impl Delivery {
@@ -62,7 +66,12 @@ pub fn delivery_of(
             last_used_at: l.last_used_at,
         })
         .collect();
-    let mails = db::mail::for_referral(c, referral_id)?
+    let rows = db::mail::for_referral(c, referral_id)?;
+    let undelivered = rows
+        .iter()
+        .find(|m| m.kind == "external_referral")
+        .and_then(|m| m.failure.clone());
+    let mails = rows
         .into_iter()
         .map(|m| MailRow {
             created_at: m.created_at,
@@ -72,7 +81,10 @@ pub fn delivery_of(
                 _ => "Notification",
             },
             to: m.to_addr,
-            state: rules::delivery_label(&m.status, m.attempts),
+            state: match &m.failure {
+                Some(why) => format!("Not delivered: {why}"),
+                None => rules::delivery_label(&m.status, m.attempts),
+            },
             last_error: m.last_error,
             sent_at: m.sent_at,
         })
@@ -81,5 +93,39 @@ pub fn delivery_of(
         receiver_email,
         links,
         mails,
+        undelivered,
+        held: held_for(c, referral_id)?,
     })
 }
+
+/// A held reply as the sender's referral page shows it.
+pub struct HeldRow {
+    pub id: String,
+    pub from: String,
+    pub reason: String,
+    pub note: String,
+    pub files: Vec<String>,
+    pub received_at: chrono::NaiveDateTime,
+}
+
+/// The held replies of a referral waiting for its sender (the caller checks the sender).
+pub fn held_for(c: &mut DbConn, referral_id: &str) -> AppResult<Vec<HeldRow>> {
+    Ok(db::mail::held_for(c, referral_id)?
+        .into_iter()
+        .map(|h| HeldRow {
+            id: h.id,
+            from: h.from_addr,
+            reason: h.reason,
+            note: h.note,
+            files: h
+                .file_names
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+            received_at: h.received_at,
+        })
+        .collect())
+}
+
+

@@ -3,11 +3,10 @@
 //! arrive by e-mail.
 
 use chrono::NaiveDateTime;
-use mail_parser::MimeHeaders;
 
 use super::referrals::access::{Change, EventRow, event, load_for, log_change};
 use super::referrals::attachments::{NewAttachment, record_files, stage_files};
-use super::{AuditEntry, Caller, Services, audit, audit_for_clinic};
+use super::{AuditEntry, Caller, Services, audit};
 use crate::db::{self, DbConn, referrals::Referral};
 use crate::domain::forms::FieldErrors;
 use crate::domain::mail as rules;
@@ -149,14 +148,16 @@ pub fn letter_for_member(svc: &Services, caller: &Caller, id: &str) -> AppResult
 
 /// Posts a reply from the outside doctor (link page or e-mail) to the referral's timeline,
 /// with its files, and tells the sender. `via` says how it came ("the link page", "e-mail").
+/// A mail's `message_key` is remembered in the same transaction: the same message arriving
+/// again posts nothing and returns `false`.
 pub fn reply(
     svc: &Services,
     caller: &Caller,
     id: &str,
-    note: &str,
-    files: Vec<NewAttachment>,
+    (note, files): (&str, Vec<NewAttachment>),
     via: &str,
-) -> AppResult<()> {
+    message_key: Option<&str>,
+) -> AppResult<bool> {
     let files: Vec<NewAttachment> = files.into_iter().filter(|f| !f.bytes.is_empty()).collect();
     let mut e = FieldErrors::new();
     let note = crate::domain::forms::optional_text(&mut e, "reply", "Reply", note, 8000);
@@ -185,6 +186,11 @@ pub fn reply(
                 "This referral is “{}”: it takes no more replies.",
                 status.label()
             )));
+        }
+        if let Some(key) = message_key
+            && !db::mail::record_inbound(c, key, id, "posted", now)?
+        {
+            return Ok(false);
         }
         record_files(
             c,
@@ -243,11 +249,12 @@ pub fn reply(
         for st in staged {
             st.publish()?;
         }
-        Ok(())
+        Ok(true)
     })
 }
 
-fn sender_only(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referral, Status)> {
+/// The referral, for its sender only, when it went to a doctor outside the network.
+pub fn sender_only(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referral, Status)> {
     let (r, party, status) = load_for(c, caller, id)?;
     if party != Party::Sender {
         return Err(AppError::forbidden());
@@ -327,141 +334,73 @@ pub fn resend(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
 
 pub use super::delivery::{Delivery, LinkRow, MailRow};
 
-/// Why an e-mail could not be posted.
-#[derive(Debug, thiserror::Error)]
-pub enum IngestError {
-    #[error("the message could not be read")]
-    Unreadable,
-    #[error("no valid reply address: the tag is unknown or forged")]
-    BadTag,
-    #[error("{0}")]
-    Refused(String),
-    #[error("the database is unavailable: {0}")]
-    Unavailable(String),
-}
 
-/// Reads one raw e-mail and posts it to the timeline of the referral its reply address
-/// names. Returns the referral id.
-pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<String, IngestError> {
-    let msg = mail_parser::MessageParser::default()
-        .parse(raw)
-        .ok_or(IngestError::Unreadable)?;
-    let mut addresses: Vec<String> = Vec::new();
-    for list in [msg.to(), msg.cc(), msg.bcc()].into_iter().flatten() {
-        addresses.extend(list.iter().filter_map(|a| a.address().map(str::to_string)));
-    }
-    // MTAs record the envelope recipient here; the To line may not name it.
-    for name in ["Delivered-To", "X-Original-To", "Envelope-To"] {
-        for v in msg.header_values(name) {
-            if let Some(t) = v.as_text() {
-                addresses.push(t.trim().trim_matches(['<', '>']).to_string());
-            }
+/// Corrects the outside doctor's address after the letter was not delivered, and sends
+/// the letter again to it with a new link (the old link is withdrawn). Only an address that
+/// never worked can be changed this way; one that belongs to another account is refused
+/// beside the field.
+pub fn correct_address(svc: &Services, caller: &Caller, id: &str, email: &str) -> AppResult<()> {
+    let mut e = FieldErrors::new();
+    let email = match crate::domain::people::normalize_email(email) {
+        Ok(v) => v,
+        Err(m) => {
+            e.add("email", m);
+            return Err(AppError::Invalid(e));
         }
-    }
-    let tag = rules::find_reply_tag(&addresses, &svc.mail.settings.reply_domain)
-        .ok_or(IngestError::BadTag)?;
-    let id = rules::verify_reply_tag(&svc.mail.key, tag).ok_or(IngestError::BadTag)?;
-    let unavailable = |e: AppError| match e {
-        AppError::NotFound => IngestError::BadTag,
-        AppError::Unavailable(m) => IngestError::Unavailable(m),
-        other => IngestError::Refused(other.to_string()),
     };
-    let mut conn = svc.conn().map_err(unavailable)?;
-    let r = db::referrals::get(&mut conn, &id).map_err(|e| unavailable(e.into()))?;
-    if !is_external(&mut conn, &r.receiver_id).map_err(unavailable)? {
-        return Err(IngestError::BadTag);
-    }
-    // Withdrawing the link withdraws the reply address too (a letter sent to the wrong
-    // person must not let them write into the referral); an expired link does not.
-    let links = db::mail::links_for(&mut conn, &id).map_err(|e| unavailable(e.into()))?;
-    if links.first().is_some_and(|l| l.revoked_at.is_some()) {
-        return Err(IngestError::Refused(
-            "the referring practitioner withdrew this referral's link and reply address".into(),
-        ));
-    }
-    drop(conn);
-    let from = msg
-        .from()
-        .and_then(|f| f.first())
-        .and_then(|a| a.address())
-        .unwrap_or("")
-        .to_string();
-    let caller = Caller {
-        actor: Actor::External {
-            user_id: r.receiver_id.clone(),
-            referral_id: r.id.clone(),
-            clinic_id: r.sender_clinic_id.clone(),
-        },
-        ip: source.into(),
-        user_agent: format!("e-mail from {}", from.chars().take(200).collect::<String>()),
-    };
-    let text = msg.body_text(0).map(|t| t.to_string()).unwrap_or_default();
-    let text = rules::strip_quoted(&text);
-    // Mail clients add trailing spaces and odd line endings; keep the words, not the noise.
-    let text: String = text
-        .lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
-        .chars()
-        .filter(|c| *c == '\n' || !c.is_control())
-        .take(8000)
-        .collect();
-    // Mail clients attach signatures, vCards and invitations: those are left out (and
-    // named in the timeline) rather than losing the doctor's reply over them.
-    let (files, skipped): (Vec<NewAttachment>, Vec<NewAttachment>) = msg
-        .attachments()
-        .map(|a| NewAttachment {
-            name: a.attachment_name().unwrap_or("attachment").to_string(),
-            bytes: a.contents().to_vec(),
-        })
-        .partition(|f| crate::domain::files::sniff(&f.bytes[..f.bytes.len().min(512)]).is_some());
-    let text = if skipped.is_empty() {
-        text
-    } else {
-        let names: Vec<String> = skipped
-            .iter()
-            .map(|f| crate::domain::files::display_name(&f.name))
-            .collect();
-        format!(
-            "{text}\n(Not kept, not an accepted file type: {})",
-            names.join(", ")
-        )
-    };
-    reply(svc, &caller, &id, &text, files, "e-mail").map_err(|e| match e {
-        AppError::Invalid(f) => IngestError::Refused(
-            f.iter()
-                .map(|(_, m)| m.to_string())
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        other => unavailable(other),
-    })?;
-    Ok(id)
-}
-
-/// Audits a refused e-mail under no clinic (its tag named none).
-pub fn audit_refused_mail(svc: &Services, source: &str, why: &str) -> AppResult<()> {
     let now = svc.now();
     let mut conn = svc.conn()?;
-    let caller = Caller {
-        actor: Actor::Anonymous,
-        ip: source.into(),
-        user_agent: "mail ingest".into(),
-    };
     db::write_tx(&mut conn, |c| {
-        audit_for_clinic(
+        let (r, status) = sender_only(c, caller, id)?;
+        let failed = db::mail::for_referral(c, id)?
+            .into_iter()
+            .find(|m| m.kind == "external_referral")
+            .is_some_and(|m| m.failure.is_some());
+        if !(failed && status.takes_replies()) {
+            return Err(AppError::Conflict(
+                "The letter was not reported undelivered: there is no address to correct.".into(),
+            ));
+        }
+        let old = db::users::get(c, &r.receiver_id)?.email;
+        if old == email {
+            e.add("email", "This is the address the letter could not be delivered to.");
+            return Err(AppError::Invalid(e));
+        }
+        if db::users::by_email(c, &email)?.is_some() {
+            e.add(
+                "email",
+                "This address is already in use in Handoff: start a new referral to it instead.",
+            );
+            return Err(AppError::Invalid(e));
+        }
+        if !db::mail::never_delivered(c, &old)? {
+            return Err(AppError::Conflict(
+                "Mail to the old address was delivered before: start a new referral to the new address instead.".into(),
+            ));
+        }
+        db::mail::set_external_email(c, &r.receiver_id, &email)?;
+        db::mail::revoke_links(c, id, now)?;
+        super::mail::queue_letter(&svc.mail, c, id, now)?;
+        log_change(
             c,
+            caller,
             now,
-            &caller,
-            None,
-            AuditEntry {
-                action: "mail_refused",
-                subject_type: "mail",
-                subject_id: "",
-                patient_id: None,
-                detail: why.chars().take(300).collect(),
+            Change {
+                referral_id: id,
+                patient_id: &r.patient_id,
+                event: EventRow {
+                    kind: "address_corrected",
+                    from: None,
+                    to: None,
+                    note: &format!(
+                        "The outside doctor's address was corrected from {old} to {email}; the letter was sent again with a new link"
+                    ),
+                    patient_visible: false,
+                },
+                action: "address_corrected",
+                detail: format!("{old} -> {email}"),
             },
-        )
+        )?;
+        Ok(())
     })
 }

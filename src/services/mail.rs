@@ -21,6 +21,7 @@ use super::context::MailConfig;
 use super::{AuditEntry, Caller, audit_for_clinic};
 use crate::clock::SharedClock;
 use crate::db::{self, DbConn, Pool, mail::Mail};
+use crate::domain::inbound;
 use crate::domain::mail as rules;
 use crate::domain::policy::Actor;
 use crate::error::{AppError, AppResult};
@@ -80,6 +81,7 @@ fn new_mail(
         last_error: None,
         created_at: now,
         sent_at: None,
+        failure: None,
     }
 }
 
@@ -227,59 +229,46 @@ pub fn send_due(pool: &Pool, clock: &SharedClock, cfg: &MailConfig) -> AppResult
     })?;
     let mut sent = 0;
     for m in due {
-        let result = build(&mut conn, cfg, &m).and_then(|msg| deliver(cfg, &msg));
+        let result = if m.to_addr.parse::<lettre::Address>().is_err() {
+            Err(SendFailure {
+                message: format!("not an e-mail address: {}", m.to_addr),
+                permanent: Some("the address is not valid".into()),
+            })
+        } else {
+            build(&mut conn, cfg, &m)
+                .map_err(|e| SendFailure {
+                    message: e.to_string(),
+                    permanent: None,
+                })
+                .and_then(|msg| deliver(cfg, &msg))
+        };
         let now = clock.now();
         match result {
             Ok(()) => {
                 db::write_tx(&mut conn, |c| -> AppResult<()> {
                     db::mail::mark_sent(c, &m.id, now)?;
-                    let (patient, clinic) = match &m.referral_id {
-                        Some(rid) => {
-                            let r = db::referrals::get(c, rid)?;
-                            (Some(r.patient_id), Some(r.sender_clinic_id))
-                        }
-                        None => (None, None),
-                    };
-                    let system = Caller {
-                        actor: Actor::System,
-                        ip: String::new(),
-                        user_agent: "mail worker".into(),
-                    };
-                    audit_for_clinic(
-                        c,
-                        now,
-                        &system,
-                        clinic.as_deref(),
-                        AuditEntry {
-                            action: "email_sent",
-                            subject_type: if m.referral_id.is_some() {
-                                "referral"
-                            } else {
-                                "outbox"
-                            },
-                            subject_id: m.referral_id.as_deref().unwrap_or(&m.id),
-                            patient_id: patient.as_deref(),
-                            detail: format!(
-                                "{} to {}{}",
-                                m.kind,
-                                m.to_addr,
-                                if m.attach_letter {
-                                    " with the letter"
-                                } else {
-                                    ""
-                                }
-                            ),
-                        },
-                    )?;
-                    Ok(())
+                    audit_mail(c, now, &m, "email_sent", &sent_detail(&m))
                 })?;
                 sent += 1;
             }
-            Err(e) => {
+            Err(SendFailure {
+                message,
+                permanent: Some(reason),
+            }) => {
+                let msg: String = message.chars().take(400).collect();
+                log::warn!("mail {} to {}: refused for good: {msg}", m.id, m.to_addr);
+                db::write_tx(&mut conn, |c| -> AppResult<()> {
+                    if db::mail::mark_undeliverable(c, &m.id, &msg, &reason, true)? == 1 {
+                        undeliverable(cfg, c, now, &m, &reason)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Err(SendFailure { message, .. }) => {
                 let tries = m.attempts as u32 + 1;
                 let give_up = tries >= cfg.settings.mail_max_tries.max(1);
                 let wait = rules::retry_delay_secs(cfg.settings.mail_retry_secs, tries);
-                let msg: String = e.to_string().chars().take(400).collect();
+                let msg: String = message.chars().take(400).collect();
                 log::warn!("mail {} to {}: try {tries} failed: {msg}", m.id, m.to_addr);
                 db::write_tx(&mut conn, |c| -> AppResult<()> {
                     db::mail::mark_failed_try(
@@ -295,6 +284,86 @@ pub fn send_due(pool: &Pool, clock: &SharedClock, cfg: &MailConfig) -> AppResult
         }
     }
     Ok(sent)
+}
+
+fn sent_detail(m: &Mail) -> String {
+    format!(
+        "{} to {}{}",
+        m.kind,
+        m.to_addr,
+        if m.attach_letter {
+            " with the letter"
+        } else {
+            ""
+        }
+    )
+}
+
+/// Audits something that happened to an outbox message, under its referral's clinic.
+fn audit_mail(
+    c: &mut DbConn,
+    now: NaiveDateTime,
+    m: &Mail,
+    action: &'static str,
+    detail: &str,
+) -> AppResult<()> {
+    let (patient, clinic) = match &m.referral_id {
+        Some(rid) => {
+            let r = db::referrals::get(c, rid)?;
+            (Some(r.patient_id), Some(r.sender_clinic_id))
+        }
+        None => (None, None),
+    };
+    let system = Caller {
+        actor: Actor::System,
+        ip: String::new(),
+        user_agent: "mail worker".into(),
+    };
+    audit_for_clinic(
+        c,
+        now,
+        &system,
+        clinic.as_deref(),
+        AuditEntry {
+            action,
+            subject_type: if m.referral_id.is_some() {
+                "referral"
+            } else {
+                "outbox"
+            },
+            subject_id: m.referral_id.as_deref().unwrap_or(&m.id),
+            patient_id: patient.as_deref(),
+            detail: detail.to_string(),
+        },
+    )
+}
+
+/// A message that will never arrive (refused for good, or bounced): audited, and the
+/// referring practitioner is told, so that they can correct the address.
+pub fn undeliverable(
+    cfg: &MailConfig,
+    c: &mut DbConn,
+    now: NaiveDateTime,
+    m: &Mail,
+    reason: &str,
+) -> AppResult<()> {
+    audit_mail(c, now, m, "email_failed", &format!("{} to {}: {reason}", m.kind, m.to_addr))?;
+    let Some(rid) = &m.referral_id else {
+        return Ok(());
+    };
+    let r = db::referrals::get(c, rid)?;
+    if !m.kind.starts_with("external") {
+        return Ok(());
+    }
+    notify(
+        cfg,
+        c,
+        &r.sender_id,
+        Some(rid),
+        &format!("The e-mail to {} was not delivered: {reason}", m.to_addr),
+        now,
+    )?;
+    Ok(())
 }
 
 fn mailbox(addr: &str, name: &str) -> AppResult<Mailbox> {
@@ -326,7 +395,18 @@ fn build(conn: &mut DbConn, cfg: &MailConfig, m: &Mail) -> AppResult<Message> {
         .subject(m.subject.clone())
         .message_id(Some(format!("<{}@{}>", m.id, cfg.settings.reply_domain)));
     if let (Some(rid), true) = (&m.referral_id, m.kind.starts_with("external")) {
-        b = b.reply_to(mailbox(&cfg.reply_address(rid), "Handoff referral")?);
+        let reply = cfg.reply_address(rid);
+        b = b.reply_to(mailbox(&reply, "Handoff referral")?);
+        // Bounces go to the envelope sender: make it the reply address, so that a delivery
+        // report comes back tagged with its referral.
+        let envelope = lettre::address::Envelope::new(
+            reply.parse().ok(),
+            vec![m.to_addr.parse().map_err(|e| {
+                AppError::Internal(anyhow::anyhow!("bad address {}: {e}", m.to_addr))
+            })?],
+        )
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("envelope: {e}")))?;
+        b = b.envelope(envelope);
     }
     let text = SinglePart::plain(body);
     let msg = if m.attach_letter {
@@ -353,17 +433,37 @@ fn build(conn: &mut DbConn, cfg: &MailConfig, m: &Mail) -> AppResult<Message> {
     msg.map_err(|e| AppError::Internal(anyhow::anyhow!("building mail: {e}")))
 }
 
-fn deliver(cfg: &MailConfig, msg: &Message) -> AppResult<()> {
+/// Why a message was not handed over: `permanent` carries the reason when trying again
+/// cannot help (the server answered 5xx, or the address is not one).
+struct SendFailure {
+    message: String,
+    permanent: Option<String>,
+}
+
+fn deliver(cfg: &MailConfig, msg: &Message) -> Result<(), SendFailure> {
     let s = &cfg.settings;
+    let local = |m: String| SendFailure {
+        message: m,
+        permanent: None,
+    };
     let Some(host) = s.smtp_host.as_deref().filter(|h| !h.is_empty()) else {
-        std::fs::create_dir_all(&cfg.out_dir)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("mail folder: {e}")))?;
+        std::fs::create_dir_all(&cfg.out_dir).map_err(|e| local(format!("mail folder: {e}")))?;
         FileTransport::new(&cfg.out_dir)
             .send(msg)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("writing mail: {e}")))?;
+            .map_err(|e| local(format!("writing mail: {e}")))?;
         return Ok(());
     };
-    let err = |e: lettre::transport::smtp::Error| AppError::Unavailable(format!("SMTP: {e}"));
+    let err = |e: lettre::transport::smtp::Error| {
+        let message = format!("SMTP: {e}");
+        let permanent = e
+            .status()
+            .filter(|code| inbound::smtp_permanent(u16::from(*code)))
+            .map(|_| {
+                let text = e.to_string();
+                inbound::failure_reason(&inbound::enhanced_status(&text).unwrap_or_default(), &text)
+            });
+        SendFailure { message, permanent }
+    };
     let mut t = match s.smtp_tls.as_str() {
         "none" => SmtpTransport::builder_dangerous(host),
         "tls" => SmtpTransport::relay(host).map_err(err)?,

@@ -17,7 +17,8 @@ use crate::domain::referral::Command;
 use crate::domain::referral::form::CommandForm;
 use crate::domain::referral::offers::Offer;
 use crate::error::{AppError, AppResult};
-use crate::services::external::{self as ext, IngestError, LinkHolder};
+use crate::services::external::{self as ext, LinkHolder};
+use crate::services::inbound::{self, IngestError};
 use crate::services::referrals::{self as svc, NewAttachment, ReferralView};
 
 #[derive(Template)]
@@ -186,10 +187,10 @@ pub async fn link_reply_submit(
     let (caller, id) = (h.caller.clone(), h.referral_id.clone());
     let n = note.clone();
     match ctx
-        .run(move |s, _| ext::reply(s, &caller, &id, &n, files, "the link page"))
+        .run(move |s, _| ext::reply(s, &caller, &id, (&n, files), "the link page", None))
         .await
     {
-        Ok(()) => {
+        Ok(_) => {
             ctx.flash("Your reply was sent to the referring practitioner.");
             Ok(see_other(&format!("/l/{token}")))
         }
@@ -281,17 +282,17 @@ pub async fn ingest_submit(
     let source = ctx.caller.ip.clone();
     let result = ctx
         .run(move |s, _| {
-            let r = ext::ingest(s, &raw, &source);
+            let r = inbound::ingest(s, &raw, &source);
             if let Err(e) = &r
                 && !matches!(e, IngestError::Unavailable(_))
             {
-                let _ = ext::audit_refused_mail(s, &source, &e.to_string());
+                let _ = inbound::audit_refused_mail(s, &source, &e.to_string());
             }
             Ok(r)
         })
         .await?;
     let (status, text) = match result {
-        Ok(id) => (StatusCode::ACCEPTED, format!("posted to referral {id}\n")),
+        Ok(done) => (StatusCode::ACCEPTED, format!("{}\n", done.describe())),
         Err(IngestError::BadTag) => (
             StatusCode::NOT_FOUND,
             "no referral answers to this address\n".into(),

@@ -37,6 +37,12 @@ pub enum Offer {
     WithdrawLink,
     /// The sender sends the letter again with a new link.
     ResendLink,
+    /// The sender corrects the outside doctor's address after the letter was not
+    /// delivered, and sends it again with a new link.
+    CorrectAddress,
+    /// The sender posts a reply that was held because its sender was not confirmed
+    /// (discarding one is always open to them).
+    PostHeldReply,
 }
 
 /// Why a file is on the referral (stored as `attachments.purpose`).
@@ -104,6 +110,8 @@ pub struct Situation {
     pub outside: bool,
     /// An outside doctor's link is live.
     pub live_link: bool,
+    /// The newest letter to the outside doctor was not delivered (refused or bounced).
+    pub undelivered: bool,
     /// The receiver runs a practice and their clinic shows booking prompts.
     pub receiver_books: bool,
     pub visits: Vec<Visit>,
@@ -216,6 +224,10 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
         }
         if s.status.takes_replies() {
             out.push(Offer::ResendLink);
+            if s.undelivered {
+                out.push(Offer::CorrectAddress);
+            }
+            out.push(Offer::PostHeldReply);
         }
     }
     Offers(out)
@@ -288,6 +300,12 @@ mod tests {
         if sender && s.outside && open_to_replies {
             want.push(Offer::ResendLink);
         }
+        if sender && s.outside && open_to_replies && s.undelivered {
+            want.push(Offer::CorrectAddress);
+        }
+        if sender && s.outside && open_to_replies {
+            want.push(Offer::PostHeldReply);
+        }
         want
     }
 
@@ -316,7 +334,7 @@ mod tests {
         let mut checked = 0;
         for status in ALL_STATUSES {
             for party in ALL_PARTIES {
-                for bits in 0..64u32 {
+                for bits in 0..128u32 {
                     for vs in &visits {
                         let bit = |n: u32| bits & (1 << n) != 0;
                         let s = Situation {
@@ -328,6 +346,7 @@ mod tests {
                             },
                             outside: bit(3),
                             live_link: bit(3) && bit(5),
+                            undelivered: bit(3) && bit(6),
                             receiver_books: bit(4),
                             visits: vs.clone(),
                         };
@@ -338,7 +357,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 4 * 64 * 3);
+        assert_eq!(checked, 10 * 4 * 128 * 3);
     }
 
     #[test]
@@ -349,6 +368,7 @@ mod tests {
                 facts: Facts::default(),
                 outside: false,
                 live_link: false,
+                undelivered: false,
                 receiver_books: true,
                 visits: vec![],
             };
@@ -381,6 +401,7 @@ mod tests {
             facts: Facts::default(),
             outside: true,
             live_link: true,
+            undelivered: false,
             receiver_books: false,
             visits: vec![],
         };

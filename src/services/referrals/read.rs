@@ -122,6 +122,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         facts: l.facts(false),
         outside,
         live_link: delivery.as_ref().is_some_and(Delivery::has_live_link),
+        undelivered: delivery.as_ref().is_some_and(|d| d.undelivered.is_some()),
         receiver_books: has_practice && receiver_clinic_row.show_booking_prompts,
         visits: visits
             .iter()

@@ -127,5 +127,3 @@ pub fn held_for(c: &mut DbConn, referral_id: &str) -> AppResult<Vec<HeldRow>> {
         })
         .collect())
 }
-
-

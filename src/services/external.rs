@@ -334,7 +334,6 @@ pub fn resend(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
 
 pub use super::delivery::{Delivery, LinkRow, MailRow};
 
-
 /// Corrects the outside doctor's address after the letter was not delivered, and sends
 /// the letter again to it with a new link (the old link is withdrawn). Only an address that
 /// never worked can be changed this way; one that belongs to another account is refused
@@ -363,7 +362,10 @@ pub fn correct_address(svc: &Services, caller: &Caller, id: &str, email: &str) -
         }
         let old = db::users::get(c, &r.receiver_id)?.email;
         if old == email {
-            e.add("email", "This is the address the letter could not be delivered to.");
+            e.add(
+                "email",
+                "This is the address the letter could not be delivered to.",
+            );
             return Err(AppError::Invalid(e));
         }
         if db::users::by_email(c, &email)?.is_some() {

@@ -9,7 +9,7 @@
 use mail_parser::{Message, MimeHeaders, PartType};
 
 use super::external::{is_external, reply, sender_only};
-use super::referrals::access::{EventRow, event, log_change, Change};
+use super::referrals::access::{Change, EventRow, event, log_change};
 use super::referrals::attachments::{NewAttachment, record_files, stage_files};
 use super::store::LocalStore;
 use super::{AuditEntry, Caller, Services, audit_for_clinic};
@@ -52,7 +52,9 @@ impl Ingested {
     pub fn describe(&self) -> String {
         match self {
             Ingested::Posted(id) => format!("posted to referral {id}"),
-            Ingested::Held(id) => format!("held for the sender of referral {id}: unverified sender"),
+            Ingested::Held(id) => {
+                format!("held for the sender of referral {id}: unverified sender")
+            }
             Ingested::Bounce(id) => format!("delivery report recorded on referral {id}"),
             Ingested::Duplicate(id) => format!("already received on referral {id}"),
         }
@@ -103,8 +105,8 @@ pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<Ingested, Inge
             }
         }
     }
-    let tag = find_reply_tag(&addresses, &svc.mail.settings.reply_domain)
-        .ok_or(IngestError::BadTag)?;
+    let tag =
+        find_reply_tag(&addresses, &svc.mail.settings.reply_domain).ok_or(IngestError::BadTag)?;
     let id = verify_reply_tag(&svc.mail.key, tag).ok_or(IngestError::BadTag)?;
     let mut conn = svc.conn().map_err(unavailable)?;
     let r = db::referrals::get(&mut conn, &id).map_err(|e| unavailable(e.into()))?;
@@ -150,16 +152,17 @@ pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<Ingested, Inge
                 ip: source.into(),
                 user_agent: format!("e-mail from {}", from.chars().take(200).collect::<String>()),
             };
-            let posted =
-                reply(svc, &caller, &id, (&text, files), "e-mail", Some(&key)).map_err(unavailable)?;
+            let posted = reply(svc, &caller, &id, (&text, files), "e-mail", Some(&key))
+                .map_err(unavailable)?;
             Ok(if posted {
                 Ingested::Posted(id)
             } else {
                 Ingested::Duplicate(id)
             })
         }
-        SenderCheck::Unverified(why) => hold(svc, &r, &from, &why, &text, &files, raw, &key)
-            .map_err(unavailable),
+        SenderCheck::Unverified(why) => {
+            hold(svc, &r, &from, &why, &text, &files, raw, &key).map_err(unavailable)
+        }
     }
 }
 
@@ -203,7 +206,10 @@ fn reply_content(msg: &Message) -> (String, Vec<NewAttachment>) {
 /// HTML body, that HTML turned into text (its blockquotes become ">" lines), then without
 /// the quoted history and signatures.
 pub fn reply_text(msg: &Message) -> String {
-    let part = msg.text_body.first().and_then(|i| msg.parts.get(*i as usize));
+    let part = msg
+        .text_body
+        .first()
+        .and_then(|i| msg.parts.get(*i as usize));
     let body = match part.map(|p| &p.body) {
         Some(PartType::Text(t)) => t.to_string(),
         Some(PartType::Html(h)) => html_to_text(h),
@@ -325,7 +331,11 @@ fn hold(
 ) -> AppResult<Ingested> {
     let staged = LocalStore::new(&svc.files_dir).stage(raw)?;
     let now = svc.now();
-    let from = if from.is_empty() { "an unknown sender" } else { from };
+    let from = if from.is_empty() {
+        "an unknown sender"
+    } else {
+        from
+    };
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
         if !db::mail::record_inbound(c, key, &r.id, "held", now)? {
@@ -450,11 +460,23 @@ pub fn decide_held(
         let who = db::users::get(c, &me)?.display_name;
         let from = &held.from_addr;
         let note = if post {
-            record_files(c, referral_id, None, Upload::Reply, &files, &typed, &staged, &me, now)?;
+            record_files(
+                c,
+                referral_id,
+                None,
+                Upload::Reply,
+                &files,
+                &typed,
+                &staged,
+                &me,
+                now,
+            )?;
             let n = files.len();
             match (text.is_empty(), n) {
                 (false, 0) => format!("Reply by e-mail from {from}, posted by {who}: {text}"),
-                (false, n) => format!("Reply by e-mail from {from} with {n} file(s), posted by {who}: {text}"),
+                (false, n) => {
+                    format!("Reply by e-mail from {from} with {n} file(s), posted by {who}: {text}")
+                }
                 (true, n) => format!("Reply by e-mail from {from}, posted by {who}: {n} file(s)"),
             }
         } else {
@@ -474,7 +496,11 @@ pub fn decide_held(
                     note: &note,
                     patient_visible: false,
                 },
-                action: if post { "held_reply_posted" } else { "held_reply_discarded" },
+                action: if post {
+                    "held_reply_posted"
+                } else {
+                    "held_reply_discarded"
+                },
                 detail: format!("from {from}"),
             },
         )?;

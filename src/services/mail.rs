@@ -347,7 +347,13 @@ pub fn undeliverable(
     m: &Mail,
     reason: &str,
 ) -> AppResult<()> {
-    audit_mail(c, now, m, "email_failed", &format!("{} to {}: {reason}", m.kind, m.to_addr))?;
+    audit_mail(
+        c,
+        now,
+        m,
+        "email_failed",
+        &format!("{} to {}: {reason}", m.kind, m.to_addr),
+    )?;
     let Some(rid) = &m.referral_id else {
         return Ok(());
     };

@@ -8,9 +8,9 @@ use reqwest::StatusCode;
 use crate::builders::*;
 use crate::helpers::*;
 
-const EXT_EMAIL: &str = "dr.rao@heartcare.example";
-const REPLY_DOMAIN: &str = "reply.handoff.test";
-const INGEST_TOKEN: &str = "ingest-token-for-tests-0123456789";
+pub(crate) const EXT_EMAIL: &str = "dr.rao@heartcare.example";
+pub(crate) const REPLY_DOMAIN: &str = "reply.handoff.test";
+pub(crate) const INGEST_TOKEN: &str = "ingest-token-for-tests-0123456789";
 
 pub(crate) fn mail_settings(s: &mut handoff::config::Settings, smtp_port: Option<u16>) {
     s.mail.smtp_host = smtp_port.map(|_| "127.0.0.1".to_string());
@@ -281,7 +281,7 @@ async fn tampered_revoked_and_expired_links_show_nothing() {
     assert_eq!(app.audit_count(Audit::action("link_refused")), 3);
 }
 
-fn reply_eml(to: &str, text: &str) -> Vec<u8> {
+pub(crate) fn reply_eml(to: &str, text: &str) -> Vec<u8> {
     reply_eml_with(
         to,
         text,
@@ -290,15 +290,18 @@ fn reply_eml(to: &str, text: &str) -> Vec<u8> {
     )
 }
 
-fn reply_eml_with(to: &str, text: &str, file: &str, bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn reply_eml_with(to: &str, text: &str, file: &str, bytes: &[u8]) -> Vec<u8> {
     use base64::Engine;
+    // Each message its own Message-ID: the same one twice is posted once.
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
     format!(
         "From: Dr Kiran Rao <{EXT_EMAIL}>\r\n\
          To: Handoff referral <{to}>\r\n\
          Subject: Re: Referral from Dr Asha Kulkarni\r\n\
          Date: Mon, 23 Nov 2026 10:00:00 +0530\r\n\
-         Message-ID: <reply-1@heartcare.example>\r\n\
+         Message-ID: <reply-{n}@heartcare.example>\r\n\
          MIME-Version: 1.0\r\n\
          Content-Type: multipart/mixed; boundary=\"XYZ\"\r\n\
          \r\n\
@@ -320,13 +323,14 @@ fn reply_eml_with(to: &str, text: &str, file: &str, bytes: &[u8]) -> Vec<u8> {
     .into_bytes()
 }
 
-fn ingest_cli(app: &TestApp, eml: &[u8]) -> (i32, String) {
+pub(crate) fn ingest_cli(app: &TestApp, eml: &[u8]) -> (i32, String) {
     use std::io::Write;
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_handoff"));
     cmd.arg("ingest-mail")
         .env("HANDOFF_DATA_DIR", &app.settings.data_dir)
         .env("HANDOFF_REPLY_DOMAIN", REPLY_DOMAIN)
         .env_remove("HANDOFF_SESSION_SECRET")
+        .env_remove("HANDOFF_MAIL_AUTHSERV_ID")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
@@ -334,6 +338,9 @@ fn ingest_cli(app: &TestApp, eml: &[u8]) -> (i32, String) {
         Some(u) => cmd.env("DATABASE_URL", u),
         None => cmd.env_remove("DATABASE_URL"),
     };
+    if let Some(a) = &app.settings.mail.mail_authserv_id {
+        cmd.env("HANDOFF_MAIL_AUTHSERV_ID", a);
+    }
     let mut child = cmd.spawn().expect("run handoff ingest-mail");
     child.stdin.take().unwrap().write_all(eml).unwrap();
     let out = child.wait_with_output().unwrap();

@@ -303,6 +303,18 @@ pub struct SmtpSink {
     pub port: u16,
     inbox: Arc<Mutex<Vec<Vec<u8>>>>,
     server: Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>,
+    rules: Arc<SinkRules>,
+}
+
+/// What the sink refuses and what it saw of each envelope.
+#[derive(Default)]
+struct SinkRules {
+    /// Recipients answered with a permanent 550 5.1.1 "user unknown".
+    refused: Mutex<Vec<String>>,
+    /// Every RCPT TO the sink was asked to accept, in order.
+    recipients_tried: Mutex<Vec<String>>,
+    /// The envelope sender (MAIL FROM) of each accepted message.
+    senders: Mutex<Vec<String>>,
 }
 
 impl SmtpSink {
@@ -318,23 +330,46 @@ impl SmtpSink {
             port,
             inbox: Arc::default(),
             server: None,
+            rules: Arc::default(),
         }
+    }
+
+    /// Refuses mail to `addr` for good (550 5.1.1, as a server does for an unknown user).
+    pub fn refuse(&self, addr: &str) {
+        self.rules.refused.lock().unwrap().push(addr.to_lowercase());
+    }
+
+    /// How many times a client asked to deliver to `addr`.
+    pub fn tries_for(&self, addr: &str) -> usize {
+        let a = addr.to_lowercase();
+        self.rules
+            .recipients_tried
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| **r == a)
+            .count()
+    }
+
+    /// The envelope senders (MAIL FROM) of the messages received, in order.
+    pub fn envelope_senders(&self) -> Vec<String> {
+        self.rules.senders.lock().unwrap().clone()
     }
 
     /// Starts the server on the reserved port; it accepts connections when this returns.
     pub fn start(&mut self) {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).expect("bind the SMTP sink");
         let stop = Arc::new(AtomicBool::new(false));
-        let (inbox, stopping) = (self.inbox.clone(), stop.clone());
+        let (inbox, stopping, rules) = (self.inbox.clone(), stop.clone(), self.rules.clone());
         let accept = std::thread::spawn(move || {
             for conn in listener.incoming() {
                 if stopping.load(Ordering::SeqCst) {
                     break;
                 }
                 if let Ok(stream) = conn {
-                    let inbox = inbox.clone();
+                    let (inbox, rules) = (inbox.clone(), rules.clone());
                     std::thread::spawn(move || {
-                        let _ = smtp_session(stream, inbox);
+                        let _ = smtp_session(stream, inbox, rules);
                     });
                 }
             }
@@ -369,11 +404,29 @@ impl Drop for SmtpSink {
 struct Keeper {
     inbox: Arc<Mutex<Vec<Vec<u8>>>>,
     message: Vec<u8>,
+    rules: Arc<SinkRules>,
 }
 
 impl mailin::Handler for Keeper {
-    fn data_start(&mut self, _: &str, _: &str, _: bool, _: &[String]) -> mailin::Response {
+    fn rcpt(&mut self, to: &str) -> mailin::Response {
+        let to = to.trim_matches(['<', '>']).to_lowercase();
+        self.rules.recipients_tried.lock().unwrap().push(to.clone());
+        if self.rules.refused.lock().unwrap().contains(&to) {
+            return mailin::Response::custom(
+                550,
+                format!("5.1.1 <{to}>: Recipient address rejected: User unknown"),
+            );
+        }
+        mailin::response::OK
+    }
+
+    fn data_start(&mut self, _: &str, from: &str, _: bool, _: &[String]) -> mailin::Response {
         self.message.clear();
+        self.rules
+            .senders
+            .lock()
+            .unwrap()
+            .push(from.trim_matches(['<', '>']).to_string());
         mailin::response::OK
     }
 
@@ -394,6 +447,7 @@ impl mailin::Handler for Keeper {
 fn smtp_session(
     stream: std::net::TcpStream,
     inbox: Arc<Mutex<Vec<Vec<u8>>>>,
+    rules: Arc<SinkRules>,
 ) -> std::io::Result<()> {
     use std::io::BufRead;
     // A client that goes quiet must not keep a thread forever.
@@ -404,6 +458,7 @@ fn smtp_session(
         Keeper {
             inbox,
             message: Vec::new(),
+            rules,
         },
     );
     let mut reader = std::io::BufReader::new(stream.try_clone()?);

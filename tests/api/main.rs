@@ -18,5 +18,6 @@ mod helpers;
 mod house;
 mod privacy;
 mod referrals;
+mod replies;
 mod schedule;
 mod security;

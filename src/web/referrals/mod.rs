@@ -7,5 +7,6 @@ pub mod commands;
 pub mod compose;
 pub mod files;
 pub mod lists;
+pub mod mail;
 pub mod search;
 pub mod show;

@@ -339,18 +339,19 @@ pub use super::delivery::{Delivery, LinkRow, MailRow};
 /// never worked can be changed this way; one that belongs to another account is refused
 /// beside the field.
 pub fn correct_address(svc: &Services, caller: &Caller, id: &str, email: &str) -> AppResult<()> {
-    let mut e = FieldErrors::new();
-    let email = match crate::domain::people::normalize_email(email) {
-        Ok(v) => v,
-        Err(m) => {
-            e.add("email", m);
-            return Err(AppError::Invalid(e));
-        }
-    };
     let now = svc.now();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
+        // Who asks comes first: only the sender learns anything about the address.
         let (r, status) = sender_only(c, caller, id)?;
+        let mut e = FieldErrors::new();
+        let email = match crate::domain::people::normalize_email(email) {
+            Ok(v) => v,
+            Err(m) => {
+                e.add("email", m);
+                return Err(AppError::Invalid(e));
+            }
+        };
         let failed = db::mail::for_referral(c, id)?
             .into_iter()
             .find(|m| m.kind == "external_referral")

@@ -13,7 +13,7 @@ use super::referrals::access::{Change, EventRow, event, log_change};
 use super::referrals::attachments::{NewAttachment, record_files, stage_files};
 use super::store::LocalStore;
 use super::{AuditEntry, Caller, Services, audit_for_clinic};
-use crate::db::{self, DbConn, referrals::Referral};
+use crate::db::{self, referrals::Referral};
 use crate::domain::inbound::{self as rules, SenderCheck};
 use crate::domain::mail::{find_reply_tag, verify_reply_tag};
 use crate::domain::policy::Actor;
@@ -114,8 +114,14 @@ pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<Ingested, Inge
         return Err(IngestError::BadTag);
     }
     let key = message_key(&msg, raw);
-    if let Some(report) = bounce_report(&msg) {
-        return record_bounce(svc, &mut conn, &r, &report, &key).map_err(unavailable);
+    if let Some(report) = super::bounce::report_of(&msg) {
+        let fresh =
+            super::bounce::record(svc, &mut conn, &r, &report, &key).map_err(unavailable)?;
+        return Ok(if fresh {
+            Ingested::Bounce(id)
+        } else {
+            Ingested::Duplicate(id)
+        });
     }
     // Withdrawing the link withdraws the reply address too (a letter sent to the wrong
     // person must not let them write into the referral); an expired link does not.
@@ -228,91 +234,6 @@ fn html_to_text(html: &str) -> String {
         .unwrap_or_else(|_| html.to_string())
 }
 
-/// What a delivery status notification says: its failed recipients and the Message-ID of
-/// the message it reports on (from the returned headers), when given.
-struct Report {
-    failed: Vec<rules::DsnRecipient>,
-    original_id: Option<String>,
-}
-
-/// The report of a bounce (`multipart/report` with a `message/delivery-status` part), or
-/// `None` for any other message.
-fn bounce_report(msg: &Message) -> Option<Report> {
-    let mut status = None;
-    let mut original_id = None;
-    for part in &msg.parts {
-        let Some(ct) = part.content_type() else {
-            continue;
-        };
-        match (ct.ctype(), ct.subtype().unwrap_or("")) {
-            ("message", "delivery-status") | ("message", "global-delivery-status") => {
-                status = Some(String::from_utf8_lossy(part.contents()).to_string());
-            }
-            ("text", "rfc822-headers") => {
-                let text = String::from_utf8_lossy(part.contents()).to_string();
-                original_id = original_id.or_else(|| {
-                    mail_parser::MessageParser::default()
-                        .parse_headers(text.as_bytes())
-                        .and_then(|m| m.message_id().map(str::to_string))
-                });
-            }
-            _ => {
-                if let PartType::Message(m) = &part.body {
-                    original_id = original_id.or_else(|| m.message_id().map(str::to_string));
-                }
-            }
-        }
-    }
-    let status = status?;
-    Some(Report {
-        failed: rules::parse_dsn(&status)
-            .into_iter()
-            .filter(|r| r.failed())
-            .collect(),
-        original_id,
-    })
-}
-
-/// Marks the reported message failed with the reason and tells the sender. The message is
-/// found by the returned Message-ID (the outbox id is its local part), or else as the
-/// latest one of this referral sent to the failed recipient.
-fn record_bounce(
-    svc: &Services,
-    conn: &mut DbConn,
-    r: &Referral,
-    report: &Report,
-    key: &str,
-) -> AppResult<Ingested> {
-    let now = svc.now();
-    db::write_tx(conn, |c| {
-        if !db::mail::record_inbound(c, key, &r.id, "bounce", now)? {
-            return Ok(Ingested::Duplicate(r.id.clone()));
-        }
-        let mails = db::mail::for_referral(c, &r.id)?;
-        let by_id = report.original_id.as_deref().and_then(|mid| {
-            let local = mid.trim_matches(['<', '>']).split('@').next().unwrap_or("");
-            mails.iter().find(|m| m.id == local)
-        });
-        for failed in &report.failed {
-            let to = rules::mailbox_key(&failed.recipient);
-            let m = by_id.or_else(|| {
-                mails
-                    .iter()
-                    .find(|m| m.status == "sent" && rules::mailbox_key(&m.to_addr) == to)
-            });
-            let Some(m) = m else {
-                continue;
-            };
-            let reason = failed.reason();
-            let detail = format!("{} {}", failed.status, failed.diagnostic);
-            if db::mail::mark_undeliverable(c, &m.id, detail.trim(), &reason, false)? == 1 {
-                super::mail::undeliverable(&svc.mail, c, now, m, &reason)?;
-            }
-        }
-        Ok(Ingested::Bounce(r.id.clone()))
-    })
-}
-
 /// Keeps a reply whose sender could not be confirmed: the raw message goes to the file
 /// store, a row says who it claims to be from and why it was held, and the sender is told.
 #[expect(
@@ -419,6 +340,8 @@ pub fn decide_held(
     post: bool,
 ) -> AppResult<()> {
     let mut conn = svc.conn()?;
+    // Who asks comes first: nobody but the sender learns whether such a reply exists.
+    sender_only(&mut conn, caller, referral_id)?;
     let held = db::mail::get_held(&mut conn, held_id)?
         .filter(|h| h.referral_id == referral_id)
         .ok_or(AppError::NotFound)?;

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod analytics;
 pub mod audit_log;
+pub mod bounce;
 pub mod clinics;
 mod context;
 pub mod delivery;

@@ -74,6 +74,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/referrals/{id}/letter.pdf", "LNNYYNNL"),
     ("POST", "/referrals/{id}/link/revoke", "LNNYNNNL"),
     ("POST", "/referrals/{id}/link/resend", "LNNYNNNL"),
+    ("POST", "/referrals/{id}/address", "LNNYNNNL"),
+    ("POST", "/referrals/{id}/held/{held_id}/post", "LNNYNNNL"),
+    ("POST", "/referrals/{id}/held/{held_id}/discard", "LNNYNNNL"),
     ("GET", "/l/{token}", "NNNNNNNY"),
     ("GET", "/l/{token}/letter.pdf", "NNNNNNNY"),
     ("GET", "/l/{token}/files/{file_id}", "NNNNNNNY"),
@@ -116,6 +119,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
 
 /// Routes whose allowed call changes what later rows rely on: run after everything else.
 const LAST: &[&str] = &[
+    "/referrals/{id}/held/{held_id}/post",
+    "/referrals/{id}/held/{held_id}/discard",
     "/referrals/{id}/link/revoke",
     "/referrals/{id}/link/resend",
     "/appointments/{id}/cancel",
@@ -270,6 +275,24 @@ async fn fixture() -> Fixture {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = app.get(&holder.0, &format!("/l/{token}")).await;
     let link_file = href_after(&page, &format!("/l/{token}/files/"));
+    // A reply from an address that is not the outside doctor's, held for the sender.
+    let reply_to = text_of(&letter).1;
+    let stranger = format!(
+        "From: someone@elsewhere.example\r\nTo: {reply_to}\r\nSubject: Re\r\nMessage-ID: <held@elsewhere.example>\r\n\r\nHello\r\n"
+    );
+    let held = handoff::services::inbound::ingest(&app.svc, stranger.as_bytes(), "test").unwrap();
+    assert!(matches!(
+        held,
+        handoff::services::inbound::Ingested::Held(_)
+    ));
+    let held = {
+        use diesel::prelude::*;
+        use handoff::db::schema::held_replies::dsl as h;
+        h::held_replies
+            .select(h::id)
+            .first::<String>(&mut *app.conn())
+            .unwrap()
+    };
 
     let mut params = HashMap::new();
     params.insert("patient", pid);
@@ -286,6 +309,7 @@ async fn fixture() -> Fixture {
         appointment.rsplit('/').next().unwrap().into(),
     );
     params.insert("consent", consent.rsplit('/').next().unwrap().into());
+    params.insert("held", held);
 
     let other_patient = app.login("diya.menon@patients.example", PW).await;
     let unrelated = app.login(UNRELATED, PW).await;
@@ -313,7 +337,10 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
     let p = &f.params;
     let id = if pattern.starts_with("/patients/") {
         &p["patient"]
-    } else if pattern.starts_with("/referrals/{id}/link/") {
+    } else if pattern.starts_with("/referrals/{id}/link/")
+        || pattern.starts_with("/referrals/{id}/held/")
+        || pattern == "/referrals/{id}/address"
+    {
         &p["external_referral"]
     } else if pattern.starts_with("/referrals/") {
         &p["referral"]
@@ -346,6 +373,7 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
     let path = pattern
         .replace("{id}", id)
         .replace("{file_id}", file)
+        .replace("{held_id}", &p["held"])
         .replace("{token}", &token);
     // The export names its table; without one it is a 404 for everyone.
     if path == "/analytics.csv" {

@@ -185,7 +185,7 @@ pub fn mark_failed_try(
 
 /// Records a permanent failure: the message is failed at once with the reason, whatever
 /// its tries so far. `from_sending` says whether the worker holds the claim (a refusal
-/// while sending) or the message was already sent (a bounce arriving later).
+/// while sending) or a bounce reports on it (sent, or still being handed over).
 pub fn mark_undeliverable(
     conn: &mut DbConn,
     id: &str,
@@ -193,16 +193,25 @@ pub fn mark_undeliverable(
     failure: &str,
     from_sending: bool,
 ) -> QueryResult<usize> {
-    let status = if from_sending { "sending" } else { "sent" };
+    // A bounce may even arrive while the worker is still finishing the SMTP session.
+    let statuses: &[&str] = if from_sending {
+        &["sending"]
+    } else {
+        &["sent", "sending"]
+    };
     let counted = if from_sending { 1 } else { 0 };
-    diesel::update(outbox::table.find(id).filter(outbox::status.eq(status)))
-        .set((
-            outbox::status.eq("failed"),
-            outbox::attempts.eq(outbox::attempts + counted),
-            outbox::last_error.eq(error),
-            outbox::failure.eq(failure),
-        ))
-        .execute(conn)
+    diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq_any(statuses)),
+    )
+    .set((
+        outbox::status.eq("failed"),
+        outbox::attempts.eq(outbox::attempts + counted),
+        outbox::last_error.eq(error),
+        outbox::failure.eq(failure),
+    ))
+    .execute(conn)
 }
 
 /// Whether every message ever addressed to `addr` failed (the address never worked).

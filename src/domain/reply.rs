@@ -440,15 +440,13 @@ pub fn visible_text(body: &str) -> String {
         }
         i += 1;
     }
-    loop {
-        let Some(last) = out.last().map(|l| clean(l)) else {
-            break;
-        };
-        if last.is_empty() || is_rule(&last) || DASH_NAME.is_match(&last) {
-            out.pop();
-        } else {
-            break;
-        }
+    // Trailing blank lines, rules and a "-Name" sign-off go, however they are stacked.
+    while out
+        .last()
+        .map(|l| clean(l))
+        .is_some_and(|last| last.is_empty() || is_rule(&last) || DASH_NAME.is_match(&last))
+    {
+        out.pop();
     }
     let start = out.iter().take_while(|l| clean(l).is_empty()).count();
     out[start..].join("\n")

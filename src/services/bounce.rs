@@ -78,9 +78,10 @@ pub fn record(
         for failed in &report.failed {
             let to = rules::mailbox_key(&failed.recipient);
             let m = by_id.or_else(|| {
-                mails
-                    .iter()
-                    .find(|m| m.status == "sent" && rules::mailbox_key(&m.to_addr) == to)
+                mails.iter().find(|m| {
+                    matches!(m.status.as_str(), "sent" | "sending")
+                        && rules::mailbox_key(&m.to_addr) == to
+                })
             });
             let Some(m) = m else {
                 continue;

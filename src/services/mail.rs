@@ -246,8 +246,11 @@ pub fn send_due(pool: &Pool, clock: &SharedClock, cfg: &MailConfig) -> AppResult
         match result {
             Ok(()) => {
                 db::write_tx(&mut conn, |c| -> AppResult<()> {
-                    db::mail::mark_sent(c, &m.id, now)?;
-                    audit_mail(c, now, &m, "email_sent", &sent_detail(&m))
+                    // Not "sending" any more: a bounce came back during the session.
+                    if db::mail::mark_sent(c, &m.id, now)? == 1 {
+                        audit_mail(c, now, &m, "email_sent", &sent_detail(&m))?;
+                    }
+                    Ok(())
                 })?;
                 sent += 1;
             }

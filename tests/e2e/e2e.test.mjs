@@ -4,12 +4,36 @@
 // Start it with tests/e2e/run.sh (it builds and starts a server on a fresh demo database).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  BASE, REPORT, AXE_VERSION, visited, launch, axeOn, close, person, flow, go, visit, signIn, mainText,
+  BASE, DATA_DIR, REPORT, AXE_VERSION, visited, launch, axeOn, close, person, flow, go, visit, signIn, mainText,
   waitForMail, runVnu,
 } from './lib.mjs';
+
+/** Hands a raw message to `handoff ingest-mail`, as the MTA's pipe does. */
+function ingestMail(raw) {
+  const r = spawnSync(process.env.E2E_HANDOFF_BIN, ['ingest-mail'], {
+    input: raw, env: { ...process.env, HANDOFF_DATA_DIR: DATA_DIR }, encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, `ingest-mail: ${r.stdout} ${r.stderr}`);
+}
+
+/** An RFC 3464 bounce of the message `mid` to `rcpt`, sent to the envelope sender. */
+function bounce(to, rcpt, mid) {
+  return [
+    'From: Mail Delivery System <MAILER-DAEMON@mx.outside-clinic.example>', `To: ${to}`,
+    'Subject: Undelivered Mail Returned to Sender', 'Message-ID: <e2e-bounce@mx.outside-clinic.example>',
+    'MIME-Version: 1.0', 'Content-Type: multipart/report; report-type=delivery-status; boundary="B"', '',
+    '--B', 'Content-Type: text/plain', '', 'Your message could not be delivered.', '',
+    '--B', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.outside-clinic.example', '',
+    `Final-Recipient: rfc822; ${rcpt}`, 'Action: failed', 'Status: 5.1.1',
+    `Diagnostic-Code: smtp; 550 5.1.1 <${rcpt}>: Recipient address rejected: User unknown`, '',
+    '--B', 'Content-Type: text/rfc822-headers', '', `To: ${rcpt}`, `Message-ID: ${mid}`, '', '--B--', '',
+  ].join('\r\n');
+}
+
 
 // Demo accounts (src/services/seed.rs). Harbour Health Centre requires patient approval.
 const FARAH = 'farah.siddiqui@harbour.example';     // Harbour, cardiology; Harbour patients' doctor
@@ -234,9 +258,33 @@ test('out-of-network referral answered through its link', async () => {
 
   // The letter's e-mail carries the personal link.
   const mail = await waitForMail(email);
-  const m = mail.text.match(/https?:\/\/[^\s"<>]+\/l\/[0-9a-f]{64}/);
-  assert.ok(m, `a link in ${mail.file}`);
-  assert.ok(m[0].startsWith(BASE), `the link points at the server: ${m[0]}`);
+  const first = mail.text.match(/https?:\/\/[^\s"<>]+\/l\/[0-9a-f]{64}/);
+  assert.ok(first, `a link in ${mail.file}`);
+  assert.ok(first[0].startsWith(BASE), `the link points at the server: ${first[0]}`);
+  const replyTo = mail.text.match(/^Reply-To:[^\n]*?(reply\+[0-9a-f]+\.[0-9a-f]+@[^>\s]+)/mi)[1];
+  const letterId = mail.text.match(/^Message-ID:\s*(<[^>]+>)/mi)[1];
+
+  // Somebody else writes to the reply address: held for Asha, who discards it.
+  ingestMail(`From: Someone <someone@elsewhere.example>\r\nTo: ${replyTo}\r\nSubject: Re: referral\r\n`
+    + 'Message-ID: <e2e-held@elsewhere.example>\r\n\r\nI saw this letter by mistake.\r\n');
+  await asha.page.goto(referralUrl, { waitUntil: 'load' });
+  await f.step(asha, 'unverified reply held');
+  assert.match(await mainText(asha.page), /Unverified reply from someone@elsewhere\.example/);
+  await go(asha.page, asha.page.getByRole('button', { name: 'Discard' }));
+  await f.step(asha, 'held reply discarded');
+
+  // The doctor's mail server bounces the letter: Asha corrects the address.
+  ingestMail(bounce(replyTo, email, letterId));
+  await asha.page.goto(referralUrl, { waitUntil: 'load' });
+  await f.step(asha, 'letter not delivered');
+  assert.match(await mainText(asha.page), /Not delivered: mailbox unknown/);
+  const corrected = email.replace('r.iyer.', 'radhika.iyer.');
+  await asha.page.getByLabel('Correct address').fill(corrected);
+  await go(asha.page, asha.page.getByRole('button', { name: 'Correct the address and resend' }));
+  await f.step(asha, 'address corrected');
+  const mail2 = await waitForMail(corrected);
+  const m = mail2.text.match(/https?:\/\/[^\s"<>]+\/l\/[0-9a-f]{64}/);
+  assert.ok(m && m[0] !== first[0], 'a new link to the corrected address');
 
   // The outside doctor opens it without an account, accepts and completes.
   await outsider.page.goto(m[0], { waitUntil: 'load' });

@@ -53,7 +53,7 @@ curl -fsS "$URL/healthz" >/dev/null || { cat "$LOG" >&2; fail "the server did no
 echo "== browser suite"
 start=$(date +%s)
 status=0
-E2E_BASE_URL="$URL" E2E_DATA_DIR="$DATA" \
+E2E_BASE_URL="$URL" E2E_DATA_DIR="$DATA" E2E_HANDOFF_BIN="$BIN" \
   node --test --test-concurrency=1 --test-reporter=spec "$HERE/e2e.test.mjs" || status=$?
 echo "== browser suite took $(( $(date +%s) - start )) s; screenshots in tests/e2e/screenshots/, reports in tests/e2e/report/"
 exit $status

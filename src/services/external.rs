@@ -203,11 +203,7 @@ pub fn reply(
             &me,
             now,
         )?;
-        let text = match (note.is_empty(), files.len()) {
-            (false, 0) => format!("Reply by {via}: {note}"),
-            (false, n) => format!("Reply by {via} with {n} file(s): {note}"),
-            (true, n) => format!("Reply by {via}: {n} file(s)"),
-        };
+        let text = crate::domain::referral::reply_note(via, &note, files.len());
         event(
             c,
             id,

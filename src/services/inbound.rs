@@ -394,14 +394,11 @@ pub fn decide_held(
                 &me,
                 now,
             )?;
-            let n = files.len();
-            match (text.is_empty(), n) {
-                (false, 0) => format!("Reply by e-mail from {from}, posted by {who}: {text}"),
-                (false, n) => {
-                    format!("Reply by e-mail from {from} with {n} file(s), posted by {who}: {text}")
-                }
-                (true, n) => format!("Reply by e-mail from {from}, posted by {who}: {n} file(s)"),
-            }
+            crate::domain::referral::reply_note(
+                &format!("e-mail from {from}, posted by {who}"),
+                &text,
+                files.len(),
+            )
         } else {
             format!("The e-mail from {from} was discarded by {who}")
         };

@@ -198,7 +198,7 @@ async fn a_reply_from_another_address_is_held_for_the_sender_never_posted_or_dro
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
-    assert!(page.contains("Reply by e-mail from someone@elsewhere.example with 1 file(s), posted by Dr Asha Kulkarni"), "{page}");
+    assert!(page.contains("Reply by e-mail from someone@elsewhere.example, posted by Dr Asha Kulkarni with 1 file(s)"), "{page}");
     assert!(!page.contains("Unverified reply from"));
     assert!(page.contains("ecg-review.pdf"));
     let (status, _, _) = app

@@ -6,6 +6,16 @@ use super::machine::Command;
 use super::status::Status;
 
 /// What the patient is shown, by kind: a completed lab or imaging order reads "Report ready".
+/// The timeline's words for an outside doctor's reply: how it came (`via`: "the link page",
+/// "e-mail", "e-mail from x@y, posted by Dr Z"), its text and how many files it carried.
+pub fn reply_note(via: &str, note: &str, files: usize) -> String {
+    match (note.is_empty(), files) {
+        (false, 0) => format!("Reply by {via}: {note}"),
+        (false, n) => format!("Reply by {via} with {n} file(s): {note}"),
+        (true, n) => format!("Reply by {via}: {n} file(s)"),
+    }
+}
+
 pub fn patient_label_for(kind: Kind, status: Status, receiver: &str) -> String {
     if status == Status::Completed && kind.is_order() {
         return "Report ready".into();
@@ -94,5 +104,20 @@ pub fn done_notice(c: Command, outside: bool) -> &'static str {
         (Command::Complete, true) => "Outcome sent. Thank you: the loop is closed.",
         (Command::RequestInfo, true) => "Your questions were sent to the referring practitioner.",
         _ => "Done.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reply_notes_say_how_and_what() {
+        assert_eq!(reply_note("e-mail", "Yes", 0), "Reply by e-mail: Yes");
+        assert_eq!(
+            reply_note("the link page", "See", 2),
+            "Reply by the link page with 2 file(s): See"
+        );
+        assert_eq!(reply_note("e-mail", "", 1), "Reply by e-mail: 1 file(s)");
     }
 }

@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{external_doctors, external_links, held_replies, inbound_mail, outbox, users};
+use super::schema::{
+    external_doctors, external_links, held_replies, inbound_mail, outbox, referrals, users,
+};
 
 /// Marks an account as a doctor outside the network.
 pub fn insert_external_doctor(
@@ -214,16 +216,6 @@ pub fn mark_undeliverable(
     .execute(conn)
 }
 
-/// Whether every message ever addressed to `addr` failed (the address never worked).
-pub fn never_delivered(conn: &mut DbConn, addr: &str) -> QueryResult<bool> {
-    let worked: i64 = outbox::table
-        .filter(outbox::to_addr.eq(addr))
-        .filter(outbox::status.ne("failed"))
-        .count()
-        .get_result(conn)?;
-    Ok(worked == 0)
-}
-
 /// Remembers a message from the reply address by its key; `false` when it was seen before.
 pub fn record_inbound(
     conn: &mut DbConn,
@@ -242,6 +234,15 @@ pub fn record_inbound(
             ))
             .execute(c)
     })
+}
+
+/// Whether a message from the reply address was taken before, under this key.
+pub fn seen_inbound(conn: &mut DbConn, key: &str) -> QueryResult<bool> {
+    let n: i64 = inbound_mail::table
+        .filter(inbound_mail::message_key.eq(key))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }
 
 /// A reply held because its sender could not be confirmed.
@@ -330,9 +331,24 @@ pub fn set_email_notifications(conn: &mut DbConn, user_id: &str, on: bool) -> Qu
         .execute(conn)
 }
 
-/// Changes an outside doctor's address (the sender corrected a mistyped one).
-pub fn set_external_email(conn: &mut DbConn, user_id: &str, email: &str) -> QueryResult<usize> {
-    diesel::update(users::table.find(user_id))
-        .set(users::email.eq(email))
-        .execute(conn)
+/// Changes an outside doctor's address from `old` to `new` (the sender corrected a mistyped
+/// one), compare-and-set on the old address: `false` when it changed meanwhile.
+pub fn set_external_email(
+    conn: &mut DbConn,
+    user_id: &str,
+    old: &str,
+    new: &str,
+) -> QueryResult<bool> {
+    let n = diesel::update(users::table.find(user_id).filter(users::email.eq(old)))
+        .set(users::email.eq(new))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// How many referrals are addressed to a user.
+pub fn referrals_to(conn: &mut DbConn, user_id: &str) -> QueryResult<i64> {
+    referrals::table
+        .filter(referrals::receiver_id.eq(user_id))
+        .count()
+        .get_result(conn)
 }

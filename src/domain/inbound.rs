@@ -21,45 +21,75 @@ pub fn mailbox_key(addr: &str) -> String {
     }
 }
 
-/// What the receiving mail server said about a message's origin: the results of its
-/// `Authentication-Results` headers (RFC 8601) written by the trusted server.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct AuthResults {
-    /// `(method, result)`, e.g. `("dkim", "pass")`, lower case.
-    pub results: Vec<(String, String)>,
+/// What the receiving mail server said about a message's origin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// No trusted server is configured: replies are judged by their From address alone.
+    NotConfigured,
+    /// A trusted server is configured but wrote no `Authentication-Results` on this
+    /// message (it did not pass through it, or the header was stripped).
+    Missing,
+    /// The results of the topmost header the trusted server wrote.
+    Found(Vec<AuthResult>),
 }
 
-/// Reads the `Authentication-Results` header values, keeping only those whose authserv-id
-/// is `trusted` (the mail server that received the message for us; a sender can write
-/// such headers too, naming any server). Without a trusted server name nothing is kept.
-pub fn auth_results(values: &[String], trusted: Option<&str>) -> AuthResults {
+/// One method's result, e.g. `dkim=pass header.d=heart.example`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthResult {
+    /// `dkim`, `spf` or `dmarc`, lower case.
+    pub method: String,
+    /// `pass`, `fail`, `none`, ..., lower case.
+    pub result: String,
+    /// The domain the result is about (`header.d`, `smtp.mailfrom`, `header.from`), lower
+    /// case, when the server names one.
+    pub domain: Option<String>,
+}
+
+/// Reads the `Authentication-Results` header values, in the order they stand in the message
+/// (newest first: each server adds its header above the others). Only the topmost header
+/// whose authserv-id is `trusted` counts: anything below it, or naming another server, may
+/// have been written by the sender.
+pub fn auth_results(values: &[String], trusted: Option<&str>) -> Auth {
     let Some(trusted) = trusted.map(str::trim).filter(|t| !t.is_empty()) else {
-        return AuthResults::default();
+        return Auth::NotConfigured;
+    };
+    let Some(header) = values.iter().find(|v| {
+        v.split(';')
+            .next()
+            .and_then(|a| a.split_whitespace().next())
+            .is_some_and(|a| a.eq_ignore_ascii_case(trusted))
+    }) else {
+        return Auth::Missing;
     };
     let mut results = Vec::new();
-    for v in values {
-        let mut parts = v.split(';');
-        let authserv = parts.next().unwrap_or("").split_whitespace().next();
-        if !authserv.is_some_and(|a| a.eq_ignore_ascii_case(trusted)) {
+    for p in header.split(';').skip(1) {
+        let mut words = p.split_whitespace();
+        let Some((method, result)) = words.next().and_then(|w| w.split_once('=')) else {
+            continue;
+        };
+        let method = method.to_lowercase();
+        if !matches!(method.as_str(), "dkim" | "spf" | "dmarc") {
             continue;
         }
-        for p in parts {
-            let Some((method, rest)) = p.trim().split_once('=') else {
-                continue;
-            };
-            let method = method.trim().to_lowercase();
-            if !matches!(method.as_str(), "dkim" | "spf" | "dmarc") {
-                continue;
-            }
-            let result = rest
-                .split(|c: char| c.is_whitespace() || c == '(')
-                .next()
-                .unwrap_or("")
-                .to_lowercase();
-            results.push((method, result));
-        }
+        let domain = words
+            .filter_map(|w| w.split_once('='))
+            .find(|(k, _)| {
+                matches!(
+                    k.to_lowercase().as_str(),
+                    "header.d" | "header.i" | "smtp.mailfrom" | "header.from"
+                )
+            })
+            .map(|(_, v)| {
+                let v = v.trim_matches(['(', ')', '"', '<', '>']).to_lowercase();
+                v.rsplit_once('@').map_or(v.clone(), |(_, d)| d.to_string())
+            });
+        results.push(AuthResult {
+            method,
+            result: result.trim_matches(['(', ')']).to_lowercase(),
+            domain,
+        });
     }
-    AuthResults { results }
+    Auth::Found(results)
 }
 
 /// Whether a reply may be posted as the outside doctor's, and if not, why.
@@ -70,44 +100,61 @@ pub enum SenderCheck {
     Unverified(String),
 }
 
+/// Whether `domain` is the From domain or a parent of it (DMARC's relaxed alignment).
+fn aligned(domain: Option<&str>, from_domain: &str) -> bool {
+    domain.is_some_and(|d| from_domain == d || from_domain.ends_with(&format!(".{d}")))
+}
+
 /// Checks a reply's From address against the outside doctor's, then the trusted server's
-/// results: DMARC decides when it was evaluated; otherwise DKIM or SPF must pass. A
-/// message with no trusted results is judged on its address alone (an installation whose
-/// mail server adds none).
-pub fn check_sender(from: &str, doctor: &str, auth: &AuthResults) -> SenderCheck {
+/// results: DMARC decides when it was evaluated; otherwise a DKIM or SPF pass counts only
+/// for the From address's own domain (or a parent of it), so a stranger signing for their
+/// own domain under the doctor's address is not believed.
+pub fn check_sender(from: &str, doctor: &str, auth: &Auth) -> SenderCheck {
     if from.trim().is_empty() {
         return SenderCheck::Unverified("the message names no sender".into());
     }
-    if mailbox_key(from) != mailbox_key(doctor) {
+    let from_key = mailbox_key(from);
+    if from_key != mailbox_key(doctor) {
         return SenderCheck::Unverified(format!(
-            "sent from {}, not from the address the letter went to",
-            mailbox_key(from)
+            "sent from {from_key}, not from the address the letter went to"
         ));
     }
-    if auth.results.is_empty() {
-        return SenderCheck::Verified;
-    }
-    let result = |m: &str| {
-        auth.results
-            .iter()
-            .find(|(method, _)| method == m)
-            .map(|(_, r)| r.as_str())
+    let results = match auth {
+        Auth::NotConfigured => return SenderCheck::Verified,
+        Auth::Missing => {
+            return SenderCheck::Unverified(
+                "our mail server left no authentication results on it".into(),
+            );
+        }
+        Auth::Found(r) => r,
     };
-    let passed = match result("dmarc") {
-        Some(r) => r == "pass",
-        None => result("dkim") == Some("pass") || result("spf") == Some("pass"),
+    let from_domain = from_key.rsplit_once('@').map_or("", |(_, d)| d);
+    let found = |m: &str| results.iter().find(|r| r.method == m);
+    let passed = match found("dmarc") {
+        Some(r) => r.result == "pass",
+        None => results.iter().any(|r| {
+            matches!(r.method.as_str(), "dkim" | "spf")
+                && r.result == "pass"
+                && aligned(r.domain.as_deref(), from_domain)
+        }),
     };
     if passed {
         SenderCheck::Verified
     } else {
-        let seen: Vec<String> = auth
-            .results
+        let seen: Vec<String> = results
             .iter()
-            .map(|(m, r)| format!("{m}={r}"))
+            .map(|r| match &r.domain {
+                Some(d) => format!("{}={} for {d}", r.method, r.result),
+                None => format!("{}={}", r.method, r.result),
+            })
             .collect();
         SenderCheck::Unverified(format!(
             "the mail server could not confirm the sender ({})",
-            seen.join(", ")
+            if seen.is_empty() {
+                "no results".to_string()
+            } else {
+                seen.join(", ")
+            }
         ))
     }
 }
@@ -228,10 +275,33 @@ pub fn enhanced_status(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Whether an SMTP reply code is a permanent failure (5yz): retrying the same message to the
-/// same address cannot succeed.
-pub fn smtp_permanent(code: u16) -> bool {
-    (500..600).contains(&code)
+/// The reason, when an SMTP answer refuses the recipient for good: a 5yz reply about the
+/// address (enhanced status 5.1.x or 5.2.x, or a 550/551/553 naming the mailbox). Other
+/// permanent answers (a refused login, a relay that will not take the envelope sender, a
+/// rejected message) are the installation's problem, not the address's: those are
+/// retried, and end as "failed after N tries" for the operator to look at.
+pub fn recipient_refused(code: u16, text: &str) -> Option<String> {
+    if !(500..600).contains(&code) {
+        return None;
+    }
+    let status = enhanced_status(text).unwrap_or_default();
+    if status.starts_with("5.1.") || status.starts_with("5.2.") {
+        return Some(failure_reason(&status, text));
+    }
+    let t = text.to_lowercase();
+    let about_mailbox = [
+        "user unknown",
+        "unknown user",
+        "no such user",
+        "mailbox",
+        "recipient",
+        "does not exist",
+        "address rejected",
+    ]
+    .iter()
+    .any(|p| t.contains(p));
+    (status.is_empty() && matches!(code, 550 | 551 | 553) && about_mailbox)
+        .then(|| failure_reason("", text))
 }
 
 #[cfg(test)]
@@ -254,14 +324,14 @@ mod tests {
         );
     }
 
-    fn trusted(v: &[&str]) -> AuthResults {
+    fn trusted(v: &[&str]) -> Auth {
         let v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
         auth_results(&v, Some("mx.handoff.test"))
     }
 
     #[test]
     fn sender_must_be_the_doctor_and_pass_the_trusted_checks() {
-        let none = AuthResults::default();
+        let none = Auth::NotConfigured;
         assert_eq!(
             check_sender("RAO+x@heart.example", "rao@heart.example", &none),
             SenderCheck::Verified
@@ -279,35 +349,50 @@ mod tests {
             check_sender("rao@heart.example", "rao@heart.example", &pass),
             SenderCheck::Verified
         );
-        let dmarc_fail = trusted(&["mx.handoff.test; dkim=pass; spf=pass; dmarc=fail (p=reject)"]);
+        // A pass for another domain (the stranger signs for their own) does not count.
+        let other = trusted(&[
+            "mx.handoff.test; dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=x@evil.example",
+        ]);
+        assert!(matches!(
+            check_sender("rao@heart.example", "rao@heart.example", &other),
+            SenderCheck::Unverified(m) if m.contains("evil.example")
+        ));
+        let parent = trusted(&["mx.handoff.test; spf=pass smtp.mailfrom=bounce@heart.example"]);
+        assert_eq!(
+            check_sender("rao@mail.heart.example", "rao@mail.heart.example", &parent),
+            SenderCheck::Verified
+        );
+        let dmarc_fail =
+            trusted(&["mx.handoff.test; dkim=pass header.d=heart.example; dmarc=fail (p=reject)"]);
         assert!(matches!(
             check_sender("rao@heart.example", "rao@heart.example", &dmarc_fail),
             SenderCheck::Unverified(m) if m.contains("dmarc=fail")
         ));
-        let all_fail = trusted(&["mx.handoff.test; dkim=none; spf=softfail smtp.mailfrom=x"]);
+        // Configured, but no header from our server: held.
         assert!(matches!(
-            check_sender("rao@heart.example", "rao@heart.example", &all_fail),
+            check_sender("rao@heart.example", "rao@heart.example", &trusted(&[])),
             SenderCheck::Unverified(_)
         ));
     }
 
     #[test]
-    fn results_from_untrusted_servers_are_ignored() {
-        let forged = vec!["evil.example; dmarc=pass".to_string()];
-        assert!(
-            auth_results(&forged, Some("mx.handoff.test"))
-                .results
-                .is_empty()
-        );
-        assert!(auth_results(&forged, None).results.is_empty());
-        let mixed = vec![
-            "evil.example; dmarc=pass".to_string(),
-            "MX.Handoff.Test 1; dmarc=fail".to_string(),
-        ];
+    fn only_the_topmost_header_of_the_trusted_server_counts() {
+        // The sender wrote a second header naming our server, with a pass our server
+        // did not give: the topmost one (our server's) decides.
+        let forged = trusted(&[
+            "mx.handoff.test; dkim=none; spf=fail smtp.mailfrom=x@evil.example",
+            "mx.handoff.test; dmarc=pass header.from=heart.example",
+        ]);
+        assert!(matches!(
+            check_sender("rao@heart.example", "rao@heart.example", &forged),
+            SenderCheck::Unverified(_)
+        ));
+        let other_server = vec!["evil.example; dmarc=pass".to_string()];
         assert_eq!(
-            auth_results(&mixed, Some("mx.handoff.test")).results,
-            vec![("dmarc".to_string(), "fail".to_string())]
+            auth_results(&other_server, Some("mx.handoff.test")),
+            Auth::Missing
         );
+        assert_eq!(auth_results(&other_server, None), Auth::NotConfigured);
     }
 
     #[test]
@@ -334,12 +419,33 @@ mod tests {
             failure_reason("5.7.1", "spam"),
             "refused by the recipient's mail server"
         );
-        assert!(smtp_permanent(550) && smtp_permanent(554));
+        assert_eq!(
+            recipient_refused(550, "5.1.1 <a@b>: Recipient address rejected: User unknown")
+                .as_deref(),
+            Some("mailbox unknown")
+        );
+        assert_eq!(
+            recipient_refused(550, "Requested action not taken: mailbox unavailable").as_deref(),
+            Some("mailbox unknown")
+        );
+        assert_eq!(
+            recipient_refused(552, "5.2.2 Mailbox full").as_deref(),
+            Some("the mailbox is full")
+        );
+        // Our own relay's refusals are not the address's fault.
+        assert_eq!(
+            recipient_refused(535, "5.7.8 Authentication credentials invalid"),
+            None
+        );
+        assert_eq!(
+            recipient_refused(553, "5.7.1 Sender address rejected: not owned by user"),
+            None
+        );
+        assert_eq!(recipient_refused(451, "4.3.0 try later"), None);
         assert_eq!(
             enhanced_status("permanent error (550): 5.1.1 <a@b>: user unknown").as_deref(),
             Some("5.1.1")
         );
         assert_eq!(enhanced_status("Version 1.2.3 of nothing"), None);
-        assert!(!smtp_permanent(451) && !smtp_permanent(421));
     }
 }

@@ -32,6 +32,9 @@ pub struct Delivery {
     pub mails: Vec<MailRow>,
     /// Why the newest letter was not delivered (refused for good or bounced), if it was not.
     pub undelivered: Option<String>,
+    /// The letter was not delivered and the address is this referral's alone: the sender
+    /// may correct it (offers decides with the status).
+    pub address_correctable: bool,
     /// Replies waiting for the sender because their sender was not confirmed.
     pub held: Vec<HeldRow>,
 }
@@ -47,7 +50,7 @@ impl Delivery {
 pub fn delivery_of(
     c: &mut DbConn,
     referral_id: &str,
-    receiver_email: String,
+    (receiver_id, receiver_email): (&str, String),
     now: NaiveDateTime,
 ) -> AppResult<Delivery> {
     let links: Vec<LinkRow> = db::mail::links_for(c, referral_id)?
@@ -67,10 +70,8 @@ pub fn delivery_of(
         })
         .collect();
     let rows = db::mail::for_referral(c, referral_id)?;
-    let undelivered = rows
-        .iter()
-        .find(|m| m.kind == "external_referral")
-        .and_then(|m| m.failure.clone());
+    let undelivered = newest_letter_failure(&rows);
+    let address_correctable = undelivered.is_some() && db::mail::referrals_to(c, receiver_id)? == 1;
     let mails = rows
         .into_iter()
         .map(|m| MailRow {
@@ -94,6 +95,7 @@ pub fn delivery_of(
         links,
         mails,
         undelivered,
+        address_correctable,
         held: held_for(c, referral_id)?,
     })
 }
@@ -126,4 +128,12 @@ pub fn held_for(c: &mut DbConn, referral_id: &str) -> AppResult<Vec<HeldRow>> {
             received_at: h.received_at,
         })
         .collect())
+}
+
+/// Why the newest letter of a referral (its mail, newest first) was not delivered, if so.
+pub fn newest_letter_failure(mails: &[db::mail::Mail]) -> Option<String> {
+    mails
+        .iter()
+        .find(|m| m.kind == "external_referral")
+        .and_then(|m| m.failure.clone())
 }

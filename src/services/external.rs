@@ -332,8 +332,8 @@ pub use super::delivery::{Delivery, LinkRow, MailRow};
 
 /// Corrects the outside doctor's address after the letter was not delivered, and sends
 /// the letter again to it with a new link (the old link is withdrawn). Only an address that
-/// never worked can be changed this way; one that belongs to another account is refused
-/// beside the field.
+/// serves this referral alone can be changed this way; one that belongs to another account
+/// is refused beside the field.
 pub fn correct_address(svc: &Services, caller: &Caller, id: &str, email: &str) -> AppResult<()> {
     let now = svc.now();
     let mut conn = svc.conn()?;
@@ -348,13 +348,15 @@ pub fn correct_address(svc: &Services, caller: &Caller, id: &str, email: &str) -
                 return Err(AppError::Invalid(e));
             }
         };
-        let failed = db::mail::for_referral(c, id)?
-            .into_iter()
-            .find(|m| m.kind == "external_referral")
-            .is_some_and(|m| m.failure.is_some());
-        if !(failed && status.takes_replies()) {
+        // The same rule as the page's offer: the newest letter failed, and the address is
+        // this referral's alone (an outside doctor's account may serve other referrals,
+        // of other clinics, whose letters this must not redirect).
+        let mails = db::mail::for_referral(c, id)?;
+        let correctable = super::delivery::newest_letter_failure(&mails).is_some()
+            && db::mail::referrals_to(c, &r.receiver_id)? == 1;
+        if !crate::domain::referral::offers::sender_may_correct_address(status, correctable) {
             return Err(AppError::Conflict(
-                "The letter was not reported undelivered: there is no address to correct.".into(),
+                "The address cannot be corrected here: the letter was delivered, or the doctor's address serves other referrals too. Start a new referral to the new address instead.".into(),
             ));
         }
         let old = db::users::get(c, &r.receiver_id)?.email;
@@ -372,12 +374,11 @@ pub fn correct_address(svc: &Services, caller: &Caller, id: &str, email: &str) -
             );
             return Err(AppError::Invalid(e));
         }
-        if !db::mail::never_delivered(c, &old)? {
+        if !db::mail::set_external_email(c, &r.receiver_id, &old, &email)? {
             return Err(AppError::Conflict(
-                "Mail to the old address was delivered before: start a new referral to the new address instead.".into(),
+                "The address was changed meanwhile: reload the page.".into(),
             ));
         }
-        db::mail::set_external_email(c, &r.receiver_id, &email)?;
         db::mail::revoke_links(c, id, now)?;
         super::mail::queue_letter(&svc.mail, c, id, now)?;
         log_change(

@@ -72,16 +72,23 @@ fn unavailable(e: AppError) -> IngestError {
                 .join(" "),
         ),
         AppError::Conflict(m) => IngestError::Refused(m),
+        // A failure on our side (the file store, an unexpected database error): the MTA
+        // keeps the message and tries again rather than bouncing it for good.
+        AppError::Internal(e) => IngestError::Unavailable(e.to_string()),
         other => IngestError::Refused(other.to_string()),
     }
 }
 
-/// The key a message is remembered by: its Message-ID, or (without one) a hash of it.
-fn message_key(msg: &Message, raw: &[u8]) -> String {
+/// The key a message is remembered by on one referral: its Message-ID, or (without one) a
+/// hash of it. One message sent to two referrals' addresses is taken by each.
+fn message_key(referral_id: &str, msg: &Message, raw: &[u8]) -> String {
     match msg.message_id().map(str::trim).filter(|m| !m.is_empty()) {
-        Some(id) => format!("mid:{}", id.chars().take(400).collect::<String>()),
+        Some(id) => format!(
+            "{referral_id}:mid:{}",
+            id.chars().take(400).collect::<String>()
+        ),
         None => format!(
-            "sha256:{}",
+            "{referral_id}:sha256:{}",
             hex::encode(<sha2::Sha256 as sha2::Digest>::digest(raw))
         ),
     }
@@ -93,17 +100,18 @@ pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<Ingested, Inge
     let msg = mail_parser::MessageParser::default()
         .parse(raw)
         .ok_or(IngestError::Unreadable)?;
+    // The envelope recipient first, as the MTA recorded it: a message addressed to several
+    // referrals' reply addresses is delivered once for each, and each delivery names its own.
     let mut addresses: Vec<String> = Vec::new();
-    for list in [msg.to(), msg.cc(), msg.bcc()].into_iter().flatten() {
-        addresses.extend(list.iter().filter_map(|a| a.address().map(str::to_string)));
-    }
-    // MTAs record the envelope recipient here; the To line may not name it.
     for name in ["Delivered-To", "X-Original-To", "Envelope-To"] {
         for v in msg.header_values(name) {
             if let Some(t) = v.as_text() {
                 addresses.push(t.trim().trim_matches(['<', '>']).to_string());
             }
         }
+    }
+    for list in [msg.to(), msg.cc(), msg.bcc()].into_iter().flatten() {
+        addresses.extend(list.iter().filter_map(|a| a.address().map(str::to_string)));
     }
     let tag =
         find_reply_tag(&addresses, &svc.mail.settings.reply_domain).ok_or(IngestError::BadTag)?;
@@ -113,15 +121,21 @@ pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<Ingested, Inge
     if !is_external(&mut conn, &r.receiver_id).map_err(unavailable)? {
         return Err(IngestError::BadTag);
     }
-    let key = message_key(&msg, raw);
+    let key = message_key(&id, &msg, raw);
+    let limit = svc.max_upload_bytes;
     if let Some(report) = super::bounce::report_of(&msg) {
-        let fresh =
-            super::bounce::record(svc, &mut conn, &r, &report, &key).map_err(unavailable)?;
-        return Ok(if fresh {
-            Ingested::Bounce(id)
-        } else {
-            Ingested::Duplicate(id)
-        });
+        match super::bounce::record(svc, &mut conn, &r, &report, &key).map_err(unavailable)? {
+            super::bounce::Recorded::Marked => return Ok(Ingested::Bounce(id)),
+            super::bounce::Recorded::Again => return Ok(Ingested::Duplicate(id)),
+            // A report that names no letter of this referral (or only a delay): shown to
+            // the sender like any unconfirmed mail, not dropped.
+            super::bounce::Recorded::NoLetter(why) => {
+                drop(conn);
+                let (text, files) = reply_content(&msg, limit);
+                let from = sender_of(&msg);
+                return hold(svc, &r, &from, &why, &text, &files, raw, &key).map_err(unavailable);
+            }
+        }
     }
     // Withdrawing the link withdraws the reply address too (a letter sent to the wrong
     // person must not let them write into the referral); an expired link does not.
@@ -135,19 +149,22 @@ pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<Ingested, Inge
         .map_err(|e| unavailable(e.into()))?
         .email;
     drop(conn);
-    let from = msg
-        .from()
-        .and_then(|f| f.first())
-        .and_then(|a| a.address())
-        .unwrap_or("")
-        .to_string();
+    let from = sender_of(&msg);
     let results: Vec<String> = msg
         .header_values("Authentication-Results")
         .filter_map(|v| v.as_text().map(str::to_string))
         .collect();
     let auth = rules::auth_results(&results, svc.mail.settings.mail_authserv_id.as_deref());
-    let (text, files) = reply_content(&msg);
-    match rules::check_sender(&from, &doctor, &auth) {
+    let (text, files) = reply_content(&msg, limit);
+    let check = match rules::check_sender(&from, &doctor, &auth) {
+        // Nothing left after stripping: the stripper may have been wrong, so the sender
+        // decides (the raw message is kept), rather than refusing the reply.
+        SenderCheck::Verified if text.is_empty() && files.is_empty() => SenderCheck::Unverified(
+            "nothing was left after removing the quoted history and signature".into(),
+        ),
+        c => c,
+    };
+    match check {
         SenderCheck::Verified => {
             let caller = Caller {
                 actor: Actor::External {
@@ -172,10 +189,19 @@ pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<Ingested, Inge
     }
 }
 
+fn sender_of(msg: &Message) -> String {
+    msg.from()
+        .and_then(|f| f.first())
+        .and_then(|a| a.address())
+        .unwrap_or("")
+        .to_string()
+}
+
 /// The text of a reply (quotes and signatures stripped, control characters out, at most
 /// 8,000 characters) and its files; parts that are not an accepted file type (vCards,
-/// invitations, signature images) are named in the text instead of refusing the reply.
-fn reply_content(msg: &Message) -> (String, Vec<NewAttachment>) {
+/// invitations, signature images) or larger than `limit` bytes (or than four times it
+/// together) are named in the text instead of refusing the reply.
+fn reply_content(msg: &Message, limit: u64) -> (String, Vec<NewAttachment>) {
     let text: String = reply_text(msg)
         .lines()
         .map(str::trim_end)
@@ -192,20 +218,33 @@ fn reply_content(msg: &Message) -> (String, Vec<NewAttachment>) {
             bytes: a.contents().to_vec(),
         })
         .partition(|f| crate::domain::files::sniff(&f.bytes[..f.bytes.len().min(512)]).is_some());
-    if skipped.is_empty() {
-        return (text, files);
+    let mut kept = Vec::new();
+    let mut too_large = Vec::new();
+    let mut total = 0u64;
+    for f in files {
+        let size = f.bytes.len() as u64;
+        if size > limit || total + size > limit.saturating_mul(4) {
+            too_large.push(crate::domain::files::display_name(&f.name));
+        } else {
+            total += size;
+            kept.push(f);
+        }
     }
-    let names: Vec<String> = skipped
-        .iter()
-        .map(|f| crate::domain::files::display_name(&f.name))
-        .collect();
-    (
-        format!(
+    let mut text = text;
+    if !skipped.is_empty() {
+        let names: Vec<String> = skipped
+            .iter()
+            .map(|f| crate::domain::files::display_name(&f.name))
+            .collect();
+        text = format!(
             "{text}\n(Not kept, not an accepted file type: {})",
             names.join(", ")
-        ),
-        files,
-    )
+        );
+    }
+    if !too_large.is_empty() {
+        text = format!("{text}\n(Not kept, too large: {})", too_large.join(", "));
+    }
+    (text.trim_start().to_string(), kept)
 }
 
 /// The text the writer typed: the first `text/plain` body, or, for a message with only an
@@ -250,6 +289,10 @@ fn hold(
     raw: &[u8],
     key: &str,
 ) -> AppResult<Ingested> {
+    // The same bound as the webhook's: a stranger cannot park more than that per message.
+    if raw.len() as u64 > svc.max_upload_bytes.saturating_mul(5) {
+        return Err(AppError::TooLarge("The message is too large.".into()));
+    }
     let staged = LocalStore::new(&svc.files_dir).stage(raw)?;
     let now = svc.now();
     let from = if from.is_empty() {
@@ -355,7 +398,7 @@ pub fn decide_held(
         let msg = mail_parser::MessageParser::default()
             .parse(&raw)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("held message unreadable")))?;
-        reply_content(&msg)
+        reply_content(&msg, svc.max_upload_bytes)
     } else {
         (String::new(), Vec::new())
     };
@@ -368,7 +411,7 @@ pub fn decide_held(
     let me = caller.user_id()?.to_string();
     db::write_tx(&mut conn, |c| {
         let (r, status) = sender_only(c, caller, referral_id)?;
-        if post && !status.takes_replies() {
+        if post && !crate::domain::referral::offers::sender_may_post_held(status) {
             return Err(AppError::Conflict(format!(
                 "This referral is “{}”: it takes no more replies.",
                 status.label()
@@ -428,7 +471,10 @@ pub fn decide_held(
             st.publish()?;
         }
         Ok(())
-    })
+    })?;
+    // Decided: the raw message has served (its files, if posted, are stored anew).
+    store.remove(&held.raw_name);
+    Ok(())
 }
 
 /// Audits a refused e-mail under no clinic (its tag named none).

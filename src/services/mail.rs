@@ -409,7 +409,9 @@ fn build(conn: &mut DbConn, cfg: &MailConfig, m: &Mail) -> AppResult<Message> {
         // Bounces go to the envelope sender: make it the reply address, so that a delivery
         // report comes back tagged with its referral.
         let envelope = lettre::address::Envelope::new(
-            reply.parse().ok(),
+            Some(reply.parse().map_err(|e| {
+                AppError::Internal(anyhow::anyhow!("bad reply address {reply}: {e}"))
+            })?),
             vec![m.to_addr.parse().map_err(|e| {
                 AppError::Internal(anyhow::anyhow!("bad address {}: {e}", m.to_addr))
             })?],
@@ -466,11 +468,7 @@ fn deliver(cfg: &MailConfig, msg: &Message) -> Result<(), SendFailure> {
         let message = format!("SMTP: {e}");
         let permanent = e
             .status()
-            .filter(|code| inbound::smtp_permanent(u16::from(*code)))
-            .map(|_| {
-                let text = e.to_string();
-                inbound::failure_reason(&inbound::enhanced_status(&text).unwrap_or_default(), &text)
-            });
+            .and_then(|code| inbound::recipient_refused(u16::from(code), &e.to_string()));
         SendFailure { message, permanent }
     };
     let mut t = match s.smtp_tls.as_str() {

@@ -78,6 +78,16 @@ impl LocalStore {
     pub fn path(&self, key: &str) -> PathBuf {
         self.dir.join(key)
     }
+
+    /// Deletes a published file whose row says it is no longer needed. Best effort: a file
+    /// left behind costs disk, never correctness.
+    pub fn remove(&self, key: &str) {
+        if let Err(e) = std::fs::remove_file(self.dir.join(key))
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            log::warn!("removing stored file {key}: {e}");
+        }
+    }
 }
 
 /// How much of a stored file is read at a time: a download never holds a whole file.

@@ -150,7 +150,8 @@ async fn a_reply_from_another_address_is_held_for_the_sender_never_posted_or_dro
     let gp = app.login(GP, PW).await;
     let id = refer_outside(&app, &gp).await;
     let letter = eventually("the letter", || read_mail_dir(&out).into_iter().next()).await;
-    let (_, reply_to, _) = text_of(&letter);
+    let (_, reply_to, letter_text) = text_of(&letter);
+    let token = crate::external::link_token_in(&letter_text);
 
     // A stranger writes to the reply address, with a file: held, not posted.
     let stranger = "Someone Else <someone@elsewhere.example>";
@@ -174,6 +175,11 @@ async fn a_reply_from_another_address_is_held_for_the_sender_never_posted_or_dro
     let (_, notes) = app.get(&gp.client, "/notifications").await;
     assert!(notes.contains("unverified e-mail reply from someone@elsewhere.example"));
     // The receiver's side (the link page) never shows it; nor does a colleague.
+    let (_, link_page) = app.get(&app.client(), &format!("/l/{token}")).await;
+    assert!(
+        !link_page.contains("someone@elsewhere.example"),
+        "the outside doctor's page shows nothing of it"
+    );
     let other = app.login(UNRELATED, PW).await;
     let (status, _) = app.get(&other.client, &format!("/referrals/{id}")).await;
     assert!(
@@ -266,6 +272,17 @@ async fn a_reply_from_another_address_is_held_for_the_sender_never_posted_or_dro
     );
     assert_eq!(ingest_cli(&app, &eml).0, 0);
     assert_eq!(app.event_count(&id, &["reply"]), 3);
+    // A reply with nothing left once the quote is gone is held, not refused or lost.
+    let eml = format!(
+        "From: {EXT_EMAIL}\r\nTo: {reply_to}\r\nSubject: Re\r\nMessage-ID: <empty@x>\r\n\r\n> only the quote EMPTYMARK\r\n"
+    );
+    assert_eq!(ingest_cli(&app, eml.as_bytes()).0, 0);
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    assert!(
+        page.contains("nothing was left after removing the quoted history"),
+        "{page}"
+    );
+    assert_eq!(app.event_count(&id, &["reply"]), 3);
 }
 
 #[tokio::test]
@@ -300,14 +317,30 @@ async fn the_trusted_mail_servers_authentication_results_decide() {
         "a2",
     );
     assert_eq!(ingest_cli(&app, &forged).0, 0);
+    // A stranger signs for their own domain and writes a pass for our server below the
+    // real header: neither counts.
+    let stranger_signed = mail_from(
+        &doctor,
+        &reply_to,
+        "Authentication-Results: mx.handoff.test; dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=x@evil.example\r\nAuthentication-Results: mx.handoff.test; dmarc=pass header.from=heartcare.example\r\n",
+        "Signed elsewhere OTHERDOMAINMARK",
+        "a3",
+    );
+    assert_eq!(ingest_cli(&app, &stranger_signed).0, 0);
+    // Our server is configured but left no results: held too.
+    let bare = mail_from(&doctor, &reply_to, "", "No results BAREMARK", "a4");
+    assert_eq!(ingest_cli(&app, &bare).0, 0);
     let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
     assert!(page.contains("PASSMARK"));
+    assert!(page.contains("dkim=pass for evil.example"), "{page}");
+    assert!(page.contains("left no authentication results"));
     assert!(
         page.contains(&format!("Unverified reply from {EXT_EMAIL}")),
         "{page}"
     );
     assert!(page.contains("dmarc=fail"));
     assert_eq!(app.event_count(&id, &["reply"]), 1);
+    assert_eq!(app.audit_count(Audit::action("reply_held")), 3);
 }
 
 #[tokio::test]
@@ -457,13 +490,28 @@ async fn a_bounce_on_the_reply_address_marks_the_letter_not_delivered() {
     // The remote server accepted it, then bounced it to the envelope sender.
     assert_eq!(sink.envelope_senders(), vec![reply_to.clone()]);
     let dsn = bounce(&reply_to, &mid, EXT_EMAIL);
+    // A "bounce" with a sender on its envelope is somebody's message, not a report: held
+    // for the sender to judge, and the letter stays delivered.
+    let mut forged = b"Return-Path: <someone@elsewhere.example>\r\n".to_vec();
+    forged.extend_from_slice(&dsn);
+    let forged = String::from_utf8(forged)
+        .unwrap()
+        .replace("<bounce-", "<forged-bounce-")
+        .into_bytes();
+    assert_eq!(ingest_cli(&app, &forged).0, 0);
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    assert!(
+        page.contains("Unverified reply from MAILER-DAEMON@mx.heartcare.example"),
+        "{page}"
+    );
+    assert!(!page.contains("Not delivered"));
     let (code, err) = ingest_cli(&app, &dsn);
     assert_eq!(code, 0, "{err}");
     let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
     assert!(page.contains("Not delivered: mailbox unknown"), "{page}");
     assert!(page.contains("Correct the address and resend"));
     assert!(
-        !page.contains("I&#39;m sorry to have to inform you"),
+        !timeline_text(&page).contains("I'm sorry to have to inform you"),
         "a bounce is not a reply"
     );
     assert_eq!(app.event_count(&id, &["reply"]), 0);

@@ -92,6 +92,19 @@ pub fn upload(status: Status, party: Party, outside: bool) -> Option<Upload> {
     }
 }
 
+/// Whether the sender may post a reply that was held for them (an outside doctor's
+/// referral): while the referral takes replies.
+pub fn sender_may_post_held(status: Status) -> bool {
+    status.takes_replies()
+}
+
+/// Whether the sender may correct the outside doctor's address and send the letter again:
+/// the address is correctable (see [`Situation::address_correctable`]) and the referral
+/// still takes replies.
+pub fn sender_may_correct_address(status: Status, correctable: bool) -> bool {
+    correctable && status.takes_replies()
+}
+
 /// A visit booked for a referral, as the offers need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Visit {
@@ -110,8 +123,9 @@ pub struct Situation {
     pub outside: bool,
     /// An outside doctor's link is live.
     pub live_link: bool,
-    /// The newest letter to the outside doctor was not delivered (refused or bounced).
-    pub undelivered: bool,
+    /// The newest letter to the outside doctor was not delivered (refused or bounced) and
+    /// their address is this referral's alone, so correcting it changes nothing else.
+    pub address_correctable: bool,
     /// The receiver runs a practice and their clinic shows booking prompts.
     pub receiver_books: bool,
     pub visits: Vec<Visit>,
@@ -224,9 +238,11 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
         }
         if s.status.takes_replies() {
             out.push(Offer::ResendLink);
-            if s.undelivered {
-                out.push(Offer::CorrectAddress);
-            }
+        }
+        if sender_may_correct_address(s.status, s.address_correctable) {
+            out.push(Offer::CorrectAddress);
+        }
+        if sender_may_post_held(s.status) {
             out.push(Offer::PostHeldReply);
         }
     }
@@ -300,7 +316,7 @@ mod tests {
         if sender && s.outside && open_to_replies {
             want.push(Offer::ResendLink);
         }
-        if sender && s.outside && open_to_replies && s.undelivered {
+        if sender && s.outside && open_to_replies && s.address_correctable {
             want.push(Offer::CorrectAddress);
         }
         if sender && s.outside && open_to_replies {
@@ -346,7 +362,7 @@ mod tests {
                             },
                             outside: bit(3),
                             live_link: bit(3) && bit(5),
-                            undelivered: bit(3) && bit(6),
+                            address_correctable: bit(3) && bit(6),
                             receiver_books: bit(4),
                             visits: vs.clone(),
                         };
@@ -368,7 +384,7 @@ mod tests {
                 facts: Facts::default(),
                 outside: false,
                 live_link: false,
-                undelivered: false,
+                address_correctable: false,
                 receiver_books: true,
                 visits: vec![],
             };
@@ -401,7 +417,7 @@ mod tests {
             facts: Facts::default(),
             outside: true,
             live_link: true,
-            undelivered: false,
+            address_correctable: false,
             receiver_books: false,
             visits: vec![],
         };

@@ -6,6 +6,16 @@ use super::machine::Command;
 use super::status::Status;
 
 /// What the patient is shown, by kind: a completed lab or imaging order reads "Report ready".
+/// Whether a timeline entry is for the sender's eyes only: what came back by mail for
+/// them to decide on (a held reply, a discarded one) and a corrected address. The outside
+/// doctor's link page and the patient never see these.
+pub fn only_sender_reads(event_kind: &str) -> bool {
+    matches!(
+        event_kind,
+        "reply_held" | "reply_discarded" | "address_corrected"
+    )
+}
+
 /// The timeline's words for an outside doctor's reply: how it came (`via`: "the link page",
 /// "e-mail", "e-mail from x@y, posted by Dr Z"), its text and how many files it carried.
 pub fn reply_note(via: &str, note: &str, files: usize) -> String {
@@ -110,6 +120,12 @@ pub fn done_notice(c: Command, outside: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mail_decisions_are_the_senders_alone() {
+        assert!(only_sender_reads("reply_held") && only_sender_reads("address_corrected"));
+        assert!(!only_sender_reads("reply") && !only_sender_reads("accepted"));
+    }
 
     #[test]
     fn reply_notes_say_how_and_what() {

@@ -85,6 +85,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     let timeline = db::referrals::events(c, id)?
         .into_iter()
         .filter(|(e, _)| party != Party::Patient || e.patient_visible)
+        .filter(|(e, _)| party == Party::Sender || !rules::only_sender_reads(&e.kind))
         .map(|(e, who)| TimelineEntry {
             at: e.at,
             who: who.unwrap_or_else(|| "Handoff".into()),
@@ -113,7 +114,12 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     let outside = db::mail::is_external_doctor(c, &l.r.receiver_id)?;
     // Links and mail are the sender's to follow.
     let delivery = if outside && party == Party::Sender {
-        Some(delivery_of(c, id, receiver.email.clone(), now)?)
+        Some(delivery_of(
+            c,
+            id,
+            (&l.r.receiver_id, receiver.email.clone()),
+            now,
+        )?)
     } else {
         None
     };
@@ -122,7 +128,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         facts: l.facts(false),
         outside,
         live_link: delivery.as_ref().is_some_and(Delivery::has_live_link),
-        undelivered: delivery.as_ref().is_some_and(|d| d.undelivered.is_some()),
+        address_correctable: delivery.as_ref().is_some_and(|d| d.address_correctable),
         receiver_books: has_practice && receiver_clinic_row.show_booking_prompts,
         visits: visits
             .iter()

@@ -4,22 +4,44 @@ use diesel::prelude::*;
 use super::DbConn;
 use super::schema::login_attempts;
 
+/// Records an attempt; returns its id.
 pub fn record(
     conn: &mut DbConn,
     email: &str,
     at: NaiveDateTime,
     outcome: &str,
     ip: &str,
-) -> QueryResult<usize> {
+) -> QueryResult<String> {
+    let id = super::new_id();
     diesel::insert_into(login_attempts::table)
         .values((
-            login_attempts::id.eq(super::new_id()),
+            login_attempts::id.eq(&id),
             login_attempts::email.eq(email),
             login_attempts::attempted_at.eq(at),
             login_attempts::outcome.eq(outcome),
             login_attempts::ip.eq(ip),
         ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// An attempt recorded as failed before its password was checked turned out right.
+pub fn mark_success(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
+    diesel::update(login_attempts::table.find(id))
+        .set(login_attempts::outcome.eq("success"))
         .execute(conn)
+}
+
+/// Serializes the sign-in bookkeeping of one account across connections, until the
+/// transaction ends: on PostgreSQL a transaction-scoped advisory lock on the address;
+/// SQLite's write transactions already run one at a time.
+pub fn lock_account(conn: &mut DbConn, email: &str) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(email)
+            .execute(c)?;
+    }
+    Ok(())
 }
 
 /// Failed attempts for an account after `since` and after its last successful sign-in.

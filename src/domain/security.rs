@@ -31,6 +31,20 @@ pub fn lockout_remaining(failures: &[NaiveDateTime], now: NaiveDateTime) -> Opti
     (until > now).then(|| until - now)
 }
 
+/// Where to go after sign-in: `next` when it is a path on this site, else "/". A path
+/// starts with one "/" (not "//" or "/\\", which browsers read as another host) and holds no
+/// control character or white space: browsers drop tabs and newlines from a URL, so
+/// "/\t/evil.example" would become "//evil.example", and a CR or LF cannot go in a header.
+pub fn local_redirect(next: &str) -> &str {
+    let mut chars = next.chars();
+    let local = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && next.len() <= 2000
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    if local { next } else { "/" }
+}
+
 /// Whole minutes to tell the user, rounded up.
 pub fn minutes_to_wait(d: Duration) -> i64 {
     (d.num_seconds() + 59) / 60
@@ -125,6 +139,27 @@ mod tests {
             check_session(t(0), t(719), t(720)),
             SessionCheck::AbsoluteExpired
         );
+    }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_redirect("/patients?q=a"), "/patients?q=a");
+        assert_eq!(local_redirect("/"), "/");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/a\u{0}b",
+            "/a\u{b}b",
+            "/a\u{c}b",
+            "/ /evil.example",
+            "",
+            "evil.example",
+        ] {
+            assert_eq!(local_redirect(bad), "/", "{bad:?}");
+        }
     }
 
     #[test]

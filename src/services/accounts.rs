@@ -4,7 +4,7 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{PasswordHasher, PasswordVerifier};
-use chrono::NaiveDateTime;
+use chrono::{Duration, NaiveDateTime};
 
 use super::{AuditEntry, Caller, Services, audit, audit_for_clinic};
 use crate::db::{self, DbConn, clinics::Clinic, users::User};
@@ -92,11 +92,15 @@ pub fn login(
     let email = email.trim().to_lowercase();
     let mut conn = svc.conn()?;
     let now = svc.now();
-    let failures = db::login_attempts::recent_failures(&mut conn, &email, now - THROTTLE_WINDOW)?;
     let user = db::users::by_email(&mut conn, &email)?;
     let clinic = user.as_ref().map(|u| u.clinic_id.clone());
-    if let Some(wait) = lockout_remaining(&failures, now) {
-        db::write_tx(&mut conn, |c| -> AppResult<()> {
+    // Check and count in one step: the attempt is recorded as failed before the password
+    // is checked (and corrected if it was right), under a per-account lock, so twenty
+    // simultaneous guesses see each other and only the allowed number is checked.
+    let attempt = db::write_tx(&mut conn, |c| -> AppResult<Result<String, Duration>> {
+        db::login_attempts::lock_account(c, &email)?;
+        let failures = db::login_attempts::recent_failures(c, &email, now - THROTTLE_WINDOW)?;
+        if let Some(wait) = lockout_remaining(&failures, now) {
             db::login_attempts::record(c, &email, now, "locked", &caller.ip)?;
             audit_for_clinic(
                 c,
@@ -110,12 +114,21 @@ pub fn login(
                     patient_id: None,
                     detail: "sign-in refused: too many failures".into(),
                 },
-            )
-        })?;
-        return Ok(Err(LoginRefused::Locked {
-            minutes: minutes_to_wait(wait),
-        }));
-    }
+            )?;
+            return Ok(Err(wait));
+        }
+        Ok(Ok(db::login_attempts::record(
+            c, &email, now, "failure", &caller.ip,
+        )?))
+    })?;
+    let attempt = match attempt {
+        Ok(id) => id,
+        Err(wait) => {
+            return Ok(Err(LoginRefused::Locked {
+                minutes: minutes_to_wait(wait),
+            }));
+        }
+    };
     // Hashing is the slow part; it runs outside any transaction.
     let ok = match &user {
         Some(u) if u.active => verify_password(password, &u.password_hash),
@@ -124,13 +137,14 @@ pub fn login(
             false
         }
     };
-    let outcome = if ok { "success" } else { "failure" };
     let session_user = match (&user, ok) {
         (Some(u), true) => Some(session_user_for(&mut conn, u)?),
         _ => None,
     };
     db::write_tx(&mut conn, |c| -> AppResult<()> {
-        db::login_attempts::record(c, &email, now, outcome, &caller.ip)?;
+        if ok {
+            db::login_attempts::mark_success(c, &attempt)?;
+        }
         // Expired sessions (anonymous ones above all) are cleared here rather than by a
         // background job, so every instance keeps the table small.
         db::sessions::purge_expired(c, now - IDLE_TIMEOUT, now - ABSOLUTE_TIMEOUT)?;

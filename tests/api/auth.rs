@@ -378,3 +378,83 @@ async fn expired_sessions_are_removed_at_the_next_sign_in() {
     app.login(GP2, PW).await;
     assert_eq!(count(&app), 1, "only the new sign-in's session is left");
 }
+
+#[tokio::test]
+async fn twenty_simultaneous_guesses_check_only_five_passwords() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let (_, body) = app.get(&c, "/login").await;
+    let token = csrf_of(&body);
+    let guesses = (0..20).map(|i| {
+        let (c, token, url) = (c.clone(), token.clone(), app.url("/login"));
+        async move {
+            c.post(url)
+                .form(&[
+                    ("csrf_token", token.as_str()),
+                    ("email", GP),
+                    ("password", &format!("wrong guess {i}")),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, refused), (5, 15), "{statuses:?}");
+    // The right password is refused too while the lock lasts.
+    let (status, _, _) = app
+        .post(
+            &c,
+            "/login",
+            &[("csrf_token", &token), ("email", GP), ("password", PW)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn next_after_sign_in_is_only_ever_a_local_path() {
+    let app = TestApp::spawn().await;
+    let s = app.login(GP, PW).await;
+    for next in [
+        "%2F%09%2Fevil.example",
+        "%2F%0D%0ASet-Cookie:%20x=1",
+        "%2F%00x",
+        "%2F%0Bx",
+        "%2F%0Cx",
+        "%2F%5Cevil.example",
+        "https:%2F%2Fevil.example",
+    ] {
+        let r = app.get_raw(&s.client, &format!("/login?next={next}")).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(r.headers()["location"], "/", "{next}");
+    }
+    let r = app.get_raw(&s.client, "/login?next=%2Fpatients").await;
+    assert_eq!(r.headers()["location"], "/patients");
+    // The same through the form's field.
+    let c = app.client();
+    let (_, body) = app.get(&c, "/login").await;
+    let (status, _, loc) = app
+        .post(
+            &c,
+            "/login",
+            &[
+                ("csrf_token", &csrf_of(&body)),
+                ("email", GP),
+                ("password", PW),
+                ("next", "/\r\n/evil.example"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(loc.as_deref(), Some("/"));
+}

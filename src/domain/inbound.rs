@@ -100,6 +100,18 @@ pub enum SenderCheck {
     Unverified(String),
 }
 
+/// Judges a reply: [`check_sender`], and a reply from the right sender that is empty once
+/// its quote is gone (`has_content` false: no text, no kept file) is held as well, since the
+/// stripper may have been wrong and the sender can read the raw message.
+pub fn judge_reply(from: &str, doctor: &str, auth: &Auth, has_content: bool) -> SenderCheck {
+    match check_sender(from, doctor, auth) {
+        SenderCheck::Verified if !has_content => SenderCheck::Unverified(
+            "nothing was left after removing the quoted history and signature".into(),
+        ),
+        c => c,
+    }
+}
+
 /// Whether `domain` is the From domain or a parent of it (DMARC's relaxed alignment).
 fn aligned(domain: Option<&str>, from_domain: &str) -> bool {
     domain.is_some_and(|d| from_domain == d || from_domain.ends_with(&format!(".{d}")))
@@ -372,6 +384,24 @@ mod tests {
         assert!(matches!(
             check_sender("rao@heart.example", "rao@heart.example", &trusted(&[])),
             SenderCheck::Unverified(_)
+        ));
+    }
+
+    #[test]
+    fn an_empty_reply_from_the_doctor_is_held_not_posted() {
+        let none = Auth::NotConfigured;
+        assert_eq!(
+            judge_reply("rao@heart.example", "rao@heart.example", &none, true),
+            SenderCheck::Verified
+        );
+        assert!(matches!(
+            judge_reply("rao@heart.example", "rao@heart.example", &none, false),
+            SenderCheck::Unverified(m) if m.contains("nothing was left")
+        ));
+        // A stranger stays held for being a stranger.
+        assert!(matches!(
+            judge_reply("x@evil.example", "rao@heart.example", &none, false),
+            SenderCheck::Unverified(m) if m.contains("x@evil.example")
         ));
     }
 

@@ -71,7 +71,7 @@ pub fn delivery_of(
         .collect();
     let rows = db::mail::for_referral(c, referral_id)?;
     let undelivered = newest_letter_failure(&rows);
-    let address_correctable = undelivered.is_some() && db::mail::referrals_to(c, receiver_id)? == 1;
+    let address_correctable = correctable(c, &rows, receiver_id)?;
     let mails = rows
         .into_iter()
         .map(|m| MailRow {
@@ -130,8 +130,16 @@ pub fn held_for(c: &mut DbConn, referral_id: &str) -> AppResult<Vec<HeldRow>> {
         .collect())
 }
 
+/// Whether the outside doctor's address may be corrected on this referral (`mails`: its
+/// mail, newest first): the newest letter was not delivered, and the account serves this
+/// referral alone (it is shared by address, across clinics, whose letters a correction
+/// must not redirect). The page's offer and the service ask this.
+pub fn correctable(c: &mut DbConn, mails: &[db::mail::Mail], receiver_id: &str) -> AppResult<bool> {
+    Ok(newest_letter_failure(mails).is_some() && db::mail::referrals_to(c, receiver_id)? == 1)
+}
+
 /// Why the newest letter of a referral (its mail, newest first) was not delivered, if so.
-pub fn newest_letter_failure(mails: &[db::mail::Mail]) -> Option<String> {
+fn newest_letter_failure(mails: &[db::mail::Mail]) -> Option<String> {
     mails
         .iter()
         .find(|m| m.kind == "external_referral")

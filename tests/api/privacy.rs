@@ -110,3 +110,173 @@ async fn unknown_pages_and_records_get_a_404_page_in_the_layout() {
         );
     }
 }
+
+/// A referral from the GP to the cardiologist with a message, a snapshot section, and an
+/// ask answered in text and with a file; returns its id and the file's download path.
+async fn shared_referral(app: &TestApp, gp: &Session, rx: &Session) -> (String, String) {
+    use reqwest::multipart::{Form, Part};
+    let pid = app.patient_id("Aarav Sharma");
+    let id = app
+        .referral()
+        .by(gp)
+        .patient_id(&pid)
+        .to(OTHER_CLINIC_DOC)
+        .reason("Palpitations")
+        .message("SECRET-MESSAGE about the family history")
+        .section("complaint", "SECRET-SNAPSHOT palpitations at rest")
+        .in_state(State::Sent)
+        .await
+        .id;
+    app.act(rx, &id, "request_info", &[("note", "Prior ECG")])
+        .await
+        .ok("request_info");
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    let ask = page
+        .split("name=\"answer_")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let form = Form::new().text("ask_id", ask.clone()).part(
+        "file",
+        Part::bytes(b"%PDF-1.4\n% SECRET ECG\n%%EOF\n".to_vec()).file_name("ecg.pdf"),
+    );
+    let r = gp
+        .client
+        .post(app.url(&format!(
+            "/referrals/{id}/attachments?csrf_token={}",
+            gp.csrf
+        )))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let key = format!("answer_{ask}");
+    app.act(
+        gp,
+        &id,
+        "provide_info",
+        &[(key.as_str(), "SECRET-ANSWER 150/95")],
+    )
+    .await
+    .ok("provide_info");
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
+    for secret in [
+        "SECRET-MESSAGE",
+        "SECRET-SNAPSHOT",
+        "SECRET-ANSWER",
+        "letter.pdf",
+    ] {
+        assert!(page.contains(secret), "before: the receiver reads {secret}");
+    }
+    let file = page
+        .split("href=\"")
+        .find(|p| p.starts_with(&format!("/referrals/{id}/attachments/")))
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    (id, file)
+}
+
+/// What the receiver can still open, and the sender keeps everything.
+async fn assert_receiver_cut_off(
+    app: &TestApp,
+    gp: &Session,
+    rx: &Session,
+    id: &str,
+    file: &str,
+    why: &str,
+) {
+    let (status, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{why}: the referral itself stays listed"
+    );
+    for secret in [
+        "SECRET-MESSAGE",
+        "SECRET-SNAPSHOT",
+        "SECRET-ANSWER",
+        "letter.pdf",
+    ] {
+        assert!(
+            !page.contains(secret),
+            "{why}: the receiver no longer reads {secret}"
+        );
+    }
+    assert!(!page.contains(file), "{why}: no link to the answer file");
+    let r = app.get_raw(&rx.client, file).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "{why}: the file");
+    assert!(!r.text().await.unwrap().contains("SECRET ECG"));
+    let r = app
+        .get_raw(&rx.client, &format!("/referrals/{id}/letter.pdf"))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "{why}: the letter");
+    // The sender's own record is untouched.
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    assert!(
+        page.contains("SECRET-SNAPSHOT") && page.contains("SECRET-ANSWER"),
+        "{why}"
+    );
+    let r = app.get_raw(&gp.client, file).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{why}: the sender keeps the file"
+    );
+}
+
+#[tokio::test]
+async fn the_receiver_loses_the_shared_details_and_files_when_consent_is_withdrawn() {
+    let app = TestApp::spawn().await;
+    let (gp, rx) = (
+        app.login(GP, PW).await,
+        app.login(OTHER_CLINIC_DOC, PW).await,
+    );
+    let (id, file) = shared_referral(&app, &gp, &rx).await;
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, list) = app.get(&patient.client, "/portal/consents").await;
+    let action = list
+        .split("action=\"/portal/consents/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _, _) = app
+        .send(&patient, &format!("/portal/consents/{action}"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_receiver_cut_off(&app, &gp, &rx, &id, &file, "consent withdrawn").await;
+}
+
+#[tokio::test]
+async fn the_receiver_loses_the_shared_details_when_the_referral_is_cancelled_or_declined() {
+    let app = TestApp::spawn().await;
+    let (gp, rx) = (
+        app.login(GP, PW).await,
+        app.login(OTHER_CLINIC_DOC, PW).await,
+    );
+    let (cancelled, file) = shared_referral(&app, &gp, &rx).await;
+    app.act(&gp, &cancelled, "cancel", &[("note", "Seen elsewhere")])
+        .await
+        .ok("cancel");
+    assert_receiver_cut_off(&app, &gp, &rx, &cancelled, &file, "cancelled").await;
+
+    let (declined, file) = shared_referral(&app, &gp, &rx).await;
+    app.act(
+        &rx,
+        &declined,
+        "reject",
+        &[("code", "out_of_scope"), ("note", "Please refer elsewhere")],
+    )
+    .await
+    .ok("reject");
+    assert_receiver_cut_off(&app, &gp, &rx, &declined, &file, "declined by the receiver").await;
+}

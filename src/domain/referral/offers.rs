@@ -81,6 +81,31 @@ impl Upload {
     }
 }
 
+/// Whether the receiver may open what the sender shared about the patient (the snapshot's
+/// consented sections, the message, the answers to asks and their files, the letter):
+/// only while the patient's consent to this receiver is live and the referral has not
+/// ended without them caring for the patient (cancelled, declined by the patient, or
+/// declined by the receiver). What the receiver wrote themselves stays theirs.
+pub fn receiver_reads_shared(status: Status, consent_live: bool) -> bool {
+    consent_live
+        && !matches!(
+            status,
+            Status::Cancelled | Status::DeclinedByPatient | Status::Rejected
+        )
+}
+
+/// Whether `party` may open a file of this purpose; `shared_open` is
+/// [`receiver_reads_shared`] for the referral.
+pub fn may_open_file(party: Party, purpose: Upload, doctor_only: bool, shared_open: bool) -> bool {
+    match party {
+        Party::Sender => true,
+        // The sender's answers are shared data; the receiver's reports and replies are theirs.
+        Party::Receiver => purpose != Upload::Answers || shared_open,
+        Party::Patient => purpose.patient_may_open(doctor_only),
+        Party::Other => false,
+    }
+}
+
 /// Whether (and why) `party` may attach files now. An outside doctor sends files with a
 /// reply, while the referral is open to replies.
 pub fn upload(status: Status, party: Party, outside: bool) -> Option<Upload> {
@@ -129,6 +154,8 @@ pub struct Situation {
     /// The receiver runs a practice and their clinic shows booking prompts.
     pub receiver_books: bool,
     pub visits: Vec<Visit>,
+    /// The patient's consent to the receiver is live (see [`receiver_reads_shared`]).
+    pub consent_live: bool,
 }
 
 /// What a party is offered on one referral.
@@ -210,7 +237,9 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     if party == Party::Sender && s.status == Status::Draft {
         out.push(Offer::EditDraft);
     }
-    if practitioner && s.status != Status::Draft {
+    // The letter carries the shared details: the receiver loses it with them.
+    let letter_open = party == Party::Sender || receiver_reads_shared(s.status, s.consent_live);
+    if practitioner && s.status != Status::Draft && letter_open {
         out.push(Offer::Letter);
     }
     if may_set_what_to_bring(s.status, party, s.outside) {
@@ -276,7 +305,8 @@ mod tests {
         if sender && s.status == S::Draft {
             want.push(Offer::EditDraft);
         }
-        if (sender || receiver) && s.status != S::Draft {
+        let ended = matches!(s.status, S::Cancelled | S::DeclinedByPatient | S::Rejected);
+        if (sender || (receiver && s.consent_live && !ended)) && s.status != S::Draft {
             want.push(Offer::Letter);
         }
         let closed = matches!(s.status, S::Completed | S::Cancelled | S::DeclinedByPatient);
@@ -350,7 +380,7 @@ mod tests {
         let mut checked = 0;
         for status in ALL_STATUSES {
             for party in ALL_PARTIES {
-                for bits in 0..128u32 {
+                for bits in 0..256u32 {
                     for vs in &visits {
                         let bit = |n: u32| bits & (1 << n) != 0;
                         let s = Situation {
@@ -365,6 +395,7 @@ mod tests {
                             address_correctable: bit(3) && bit(6),
                             receiver_books: bit(4),
                             visits: vs.clone(),
+                            consent_live: bit(7),
                         };
                         let got = offers(&s, party, at(12)).0;
                         assert_eq!(got, expected(&s, party, at(12)), "{party:?} on {s:?}");
@@ -373,7 +404,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 4 * 128 * 3);
+        assert_eq!(checked, 10 * 4 * 256 * 3);
     }
 
     #[test]
@@ -387,6 +418,7 @@ mod tests {
                 address_correctable: false,
                 receiver_books: true,
                 visits: vec![],
+                consent_live: true,
             };
             assert_eq!(offers(&s, Party::Other, at(12)), Offers::default());
         }
@@ -420,11 +452,33 @@ mod tests {
             address_correctable: false,
             receiver_books: false,
             visits: vec![],
+            consent_live: true,
         };
         let o = offers(&s, Party::Receiver, at(12));
         assert!(o.command(Command::Accept) && o.has(&Offer::Reply));
         assert!(!o.command(Command::RequireVisit) && !o.has(&Offer::SetWhatToBring));
         let sender = offers(&s, Party::Sender, at(12));
         assert!(sender.has(&Offer::WithdrawLink) && sender.has(&Offer::ResendLink));
+    }
+
+    #[test]
+    fn the_receiver_loses_shared_files_with_the_consent_or_the_referral() {
+        use Upload::*;
+        for status in ALL_STATUSES {
+            let ended = matches!(
+                status,
+                Status::Cancelled | Status::DeclinedByPatient | Status::Rejected
+            );
+            assert_eq!(receiver_reads_shared(status, true), !ended, "{status:?}");
+            assert!(!receiver_reads_shared(status, false), "{status:?}");
+        }
+        // Their own reports stay theirs; the sender's answers go with the consent.
+        assert!(may_open_file(Party::Receiver, Report, false, false));
+        assert!(may_open_file(Party::Receiver, Reply, false, false));
+        assert!(!may_open_file(Party::Receiver, Answers, false, false));
+        assert!(may_open_file(Party::Receiver, Answers, false, true));
+        assert!(may_open_file(Party::Sender, Answers, true, false));
+        assert!(!may_open_file(Party::Patient, Answers, false, true));
+        assert!(!may_open_file(Party::Other, Report, false, true));
     }
 }

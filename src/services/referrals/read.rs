@@ -62,6 +62,9 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     let c = &mut *conn;
     let l = access::load(c, caller, id)?;
     let (party, status) = (l.party, l.status());
+    let shared = l.shared_with_receiver();
+    let consent_live = shared.is_some();
+    let shared_open = offers::receiver_reads_shared(status, consent_live);
     let (snapshot, snapshot_hidden) = match party {
         Party::Sender => (Some(Snapshot::from_json(&l.r.snapshot)), None),
         Party::Patient if l.r.doctor_only => (
@@ -71,15 +74,19 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             ),
         ),
         Party::Patient => (Some(Snapshot::from_json(&l.r.snapshot)), None),
-        Party::Receiver => match l.shared_with_receiver() {
-            Some(shared) => (Some(shared), None),
-            None => (
-                None,
-                Some(
-                    "The patient's consent to share the clinical snapshot is not on record, or the patient withdrew it.",
-                ),
+        Party::Receiver if !consent_live => (
+            None,
+            Some(
+                "The patient's consent to share the clinical snapshot is not on record, or the patient withdrew it.",
             ),
-        },
+        ),
+        Party::Receiver if !shared_open => (
+            None,
+            Some(
+                "This referral ended without you caring for the patient: the details the sender shared are no longer open to you.",
+            ),
+        ),
+        Party::Receiver => (shared, None),
         Party::Other => (None, None),
     };
     let timeline = db::referrals::events(c, id)?
@@ -102,14 +109,22 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     let receiver_clinic_row = db::clinics::get(c, &receiver_practitioner.clinic_id)?;
     let has_practice = db::practices::get(c, &l.r.receiver_id)?.is_some();
     let visits = db::schedule::for_referral(c, id)?;
+    let withheld = party == Party::Receiver && !shared_open;
     let asks = if party == Party::Patient {
         Vec::new()
     } else {
-        db::asks::asks(c, id)?
+        let mut asks = db::asks::asks(c, id)?;
+        if withheld {
+            // The questions were the receiver's own; the sender's answers go with the consent.
+            for a in &mut asks {
+                a.answer = None;
+            }
+        }
+        asks
     };
     let attachments = db::asks::attachments(c, id)?
         .into_iter()
-        .filter(|a| party != Party::Patient || a.purpose.patient_may_open(l.r.doctor_only))
+        .filter(|a| offers::may_open_file(party, a.purpose, l.r.doctor_only, shared_open))
         .collect();
     let outside = db::mail::is_external_doctor(c, &l.r.receiver_id)?;
     // Links and mail are the sender's to follow.
@@ -134,6 +149,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             .iter()
             .map(db::schedule::Appointment::visit)
             .collect(),
+        consent_live,
     };
     let offers = offers::offers(&situation, party, now);
     let view = ReferralView {
@@ -156,7 +172,15 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         delivery,
         consents: l.consents,
         patient: l.patient,
-        referral: l.r,
+        referral: if withheld {
+            // The sender's message to the receiver is shared data too.
+            Referral {
+                message: String::new(),
+                ..l.r
+            }
+        } else {
+            l.r
+        },
     };
     svc.record_view(
         caller,

@@ -18,6 +18,9 @@ pub enum AppError {
     Csrf,
     #[error("sign-in needed")]
     NeedsLogin { next: String },
+    /// Signed in, but the clinic requires a second factor and none is set up yet.
+    #[error("second factor enrolment needed")]
+    EnrolFirst,
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("too large: {0}")]
@@ -111,7 +114,7 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
-            AppError::NeedsLogin { .. } => StatusCode::SEE_OTHER,
+            AppError::NeedsLogin { .. } | AppError::EnrolFirst => StatusCode::SEE_OTHER,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Gone(_) => StatusCode::GONE,
@@ -132,6 +135,11 @@ impl ResponseError for AppError {
             );
             return HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, location))
+                .finish();
+        }
+        if let AppError::EnrolFirst = self {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/account/second-factor"))
                 .finish();
         }
         let status = self.status_code();
@@ -182,7 +190,7 @@ impl ResponseError for AppError {
                         .into(),
                 )
             }
-            AppError::NeedsLogin { .. } => unreachable!("handled above"),
+            AppError::NeedsLogin { .. } | AppError::EnrolFirst => unreachable!("handled above"),
         };
         let page = ErrorPage {
             title,

@@ -10,7 +10,7 @@ pub fn record(
     email: &str,
     at: NaiveDateTime,
     outcome: &str,
-    ip: &str,
+    (ip, user_agent): (&str, &str),
 ) -> QueryResult<String> {
     let id = super::new_id();
     diesel::insert_into(login_attempts::table)
@@ -20,6 +20,7 @@ pub fn record(
             login_attempts::attempted_at.eq(at),
             login_attempts::outcome.eq(outcome),
             login_attempts::ip.eq(ip),
+            login_attempts::user_agent.eq(user_agent),
         ))
         .execute(conn)?;
     Ok(id)
@@ -65,4 +66,24 @@ pub fn recent_failures(
         .limit(20)
         .select(login_attempts::attempted_at)
         .load(conn)
+}
+
+/// Whether the account signed in before (other than attempt `except`), and whether any of
+/// those sign-ins came from the browser `user_agent`.
+pub fn known_browser(
+    conn: &mut DbConn,
+    email: &str,
+    user_agent: &str,
+    except: &str,
+) -> QueryResult<(bool, bool)> {
+    let earlier = login_attempts::table
+        .filter(login_attempts::email.eq(email))
+        .filter(login_attempts::outcome.eq("success"))
+        .filter(login_attempts::id.ne(except));
+    let any: i64 = earlier.count().get_result(conn)?;
+    let same: i64 = earlier
+        .filter(login_attempts::user_agent.eq(user_agent))
+        .count()
+        .get_result(conn)?;
+    Ok((any > 0, same > 0))
 }

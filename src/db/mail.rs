@@ -325,6 +325,20 @@ pub fn email_notifications(conn: &mut DbConn, user_id: &str) -> QueryResult<bool
         .first(conn)
 }
 
+/// Whether the user wants an e-mail when their account signs in from a new browser.
+pub fn sign_in_alerts(conn: &mut DbConn, user_id: &str) -> QueryResult<bool> {
+    users::table
+        .find(user_id)
+        .select(users::sign_in_alerts)
+        .first(conn)
+}
+
+pub fn set_sign_in_alerts(conn: &mut DbConn, user_id: &str, on: bool) -> QueryResult<usize> {
+    diesel::update(users::table.find(user_id))
+        .set(users::sign_in_alerts.eq(on))
+        .execute(conn)
+}
+
 pub fn set_email_notifications(conn: &mut DbConn, user_id: &str, on: bool) -> QueryResult<usize> {
     diesel::update(users::table.find(user_id))
         .set(users::email_notifications.eq(on))

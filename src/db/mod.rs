@@ -17,8 +17,10 @@ pub mod practices;
 pub mod referrals;
 pub mod schedule;
 pub mod schema;
+pub mod second_factor;
 pub mod sessions;
 pub mod threads;
+pub mod throttle;
 pub mod types;
 pub mod users;
 

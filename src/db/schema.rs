@@ -24,6 +24,7 @@ diesel::table! {
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
         email_notifications -> Bool,
+        sign_in_alerts -> Bool,
     }
 }
 
@@ -163,6 +164,41 @@ diesel::table! {
         attempted_at -> Timestamp,
         outcome -> Text,
         ip -> Text,
+        user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    second_factors (user_id) {
+        user_id -> Text,
+        secret -> Text,
+        enabled_at -> Timestamp,
+        last_step -> BigInt,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Text,
+        user_id -> Text,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    clinic_security (clinic_id) {
+        clinic_id -> Text,
+        second_factor_required -> Bool,
+    }
+}
+
+diesel::table! {
+    throttle_events (id) {
+        id -> Text,
+        scope -> Text,
+        client -> Text,
+        at -> Timestamp,
     }
 }
 

@@ -83,3 +83,12 @@ pub fn purge_expired(
     )
     .execute(conn)
 }
+
+/// The user's sessions, most recently used first.
+pub fn for_user(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<SessionRow>> {
+    sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .order(sessions::last_seen_at.desc())
+        .select(SessionRow::as_select())
+        .load(conn)
+}

@@ -14,5 +14,6 @@ pub mod policy;
 pub mod referral;
 pub mod reply;
 pub mod schedule;
+pub mod second_factor;
 pub mod security;
 pub mod snapshot;

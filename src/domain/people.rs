@@ -44,10 +44,17 @@ impl Role {
 /// Minimum password length; long passphrases beat composition rules (NIST SP 800-63B).
 pub const MIN_PASSWORD_LEN: usize = 10;
 
-/// Normalises an e-mail address for storage and look-up (trimmed, lower case) and checks
-/// its shape. Deliverability is not checked here.
+/// An e-mail address as stored and looked up: trimmed, Unicode-normalised (NFKC: a
+/// full-width or ligature look-alike is the same address) and lower case.
+pub fn fold_email(raw: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    raw.trim().nfkc().collect::<String>().to_lowercase()
+}
+
+/// Normalises an e-mail address for storage and look-up ([`fold_email`]) and checks its
+/// shape. Deliverability is not checked here.
 pub fn normalize_email(raw: &str) -> Result<String, &'static str> {
-    let e = raw.trim().to_lowercase();
+    let e = fold_email(raw);
     if e.is_empty() {
         return Err("E-mail is required.");
     }
@@ -70,18 +77,39 @@ pub fn normalize_email(raw: &str) -> Result<String, &'static str> {
     Ok(e)
 }
 
-/// Checks a new password against the policy.
-pub fn check_new_password(pw: &str, confirm: &str) -> Result<(), &'static str> {
+/// Checks a new password against the policy: at least [`MIN_PASSWORD_LEN`] characters,
+/// and hard to guess (zxcvbn score 3 of 4 or better, with the person's own name and
+/// address counted as known words); the refusal says why and how to do better.
+pub fn check_new_password(pw: &str, confirm: &str, known: &[&str]) -> Result<(), String> {
     if pw.chars().count() < MIN_PASSWORD_LEN {
-        return Err("Use at least 10 characters.");
+        return Err("Use at least 10 characters.".into());
     }
     if pw.len() > 256 {
-        return Err("Use at most 256 characters.");
+        return Err("Use at most 256 characters.".into());
     }
     if pw != confirm {
-        return Err("The two passwords do not match.");
+        return Err("The two passwords do not match.".into());
     }
-    Ok(())
+    let mut words: Vec<&str> = vec!["handoff"];
+    for k in known {
+        words.extend(k.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 2));
+    }
+    let e = zxcvbn::zxcvbn(pw, &words);
+    if e.score() >= zxcvbn::Score::Three {
+        return Ok(());
+    }
+    let mut why = String::from("This password is too easy to guess.");
+    if let Some(f) = e.feedback() {
+        if let Some(w) = f.warning() {
+            why.push_str(&format!(" {w}"));
+        }
+        for s in f.suggestions() {
+            why.push_str(&format!(" {s}"));
+        }
+    } else {
+        why.push_str(" Add another word or two that do not belong together.");
+    }
+    Err(why)
 }
 
 /// Sex as recorded in the chart.
@@ -259,7 +287,13 @@ pub fn validate_practitioner(
     } else if languages.len() > 200 {
         e.add("languages", "Languages must be at most 200 characters.");
     }
-    if new_account && let Err(m) = check_new_password(&input.password, &input.password_confirm) {
+    if new_account
+        && let Err(m) = check_new_password(
+            &input.password,
+            &input.password_confirm,
+            &[&input.email, &input.display_name],
+        )
+    {
         e.add("password", m);
     }
     e.into_result(PractitionerProfile {
@@ -324,9 +358,23 @@ mod tests {
 
     #[test]
     fn passwords() {
-        assert!(check_new_password("short", "short").is_err());
-        assert!(check_new_password("long enough pass", "long enough pasS").is_err());
-        assert!(check_new_password("long enough pass", "long enough pass").is_ok());
+        let ok = "violet tractor seldom harbours";
+        assert!(check_new_password("short", "short", &[]).is_err());
+        assert!(check_new_password(ok, "violet tractor seldom harbourS", &[]).is_err());
+        assert!(check_new_password(ok, ok, &[]).is_ok());
+        // Long but guessable: refused, with the reason.
+        for weak in ["password123456", "aaaaaaaaaaaaaa", "qwertyuiop12", "1234567890"] {
+            let why = check_new_password(weak, weak, &[]).unwrap_err();
+            assert!(why.starts_with("This password is too easy to guess."), "{weak}: {why}");
+        }
+        // The person's own name and address count as known words.
+        let own = "kulkarniasha";
+        assert!(check_new_password(own, own, &["asha.kulkarni@lakeside.example", "Asha Kulkarni"]).is_err());
+        assert!(
+            check_new_password("ÉCOLE", "ÉCOLE", &[]).is_err(),
+            "too short, whatever the script"
+        );
+        assert_eq!(fold_email(" Ａsha@Lakeside.Example "), "asha@lakeside.example");
     }
 
     #[test]

@@ -13,6 +13,99 @@ pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
 /// `last_seen_at` is written at most this often, so a page view is not a write.
 pub const TOUCH_INTERVAL: Duration = Duration::seconds(60);
 
+/// A short name for a browser from its User-Agent header ("Firefox on Windows"), for
+/// the person's list of sessions; the header is the browser's own claim.
+pub fn browser_label(user_agent: &str) -> String {
+    let ua = user_agent;
+    let browser = if ua.contains("Edg/") {
+        "Edge"
+    } else if ua.contains("OPR/") {
+        "Opera"
+    } else if ua.contains("Firefox/") {
+        "Firefox"
+    } else if ua.contains("Chrome/") || ua.contains("Chromium/") || ua.contains("CriOS/") {
+        "Chrome"
+    } else if ua.contains("Safari/") {
+        "Safari"
+    } else if ua.is_empty() {
+        return "Unknown browser".into();
+    } else {
+        // Scripts and tools: their first word ("curl", "python-httpx").
+        return ua
+            .split(['/', ' '])
+            .next()
+            .unwrap_or("Unknown")
+            .chars()
+            .take(40)
+            .collect();
+    };
+    let os = if ua.contains("Android") {
+        "Android"
+    } else if ua.contains("iPhone") || ua.contains("iPad") {
+        "iOS"
+    } else if ua.contains("Windows") {
+        "Windows"
+    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
+        "macOS"
+    } else if ua.contains("Linux") || ua.contains("X11") {
+        "Linux"
+    } else {
+        return browser.into();
+    };
+    format!("{browser} on {os}")
+}
+
+/// A limit on refused attempts from one client (an IP address, or an account for the
+/// second step), counted in the database so it holds across app instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// What is counted (stored in `throttle_events.scope`).
+    pub scope: &'static str,
+    /// Refusals allowed within `window`; the next attempt is refused unchecked.
+    pub max: i64,
+    pub window: Duration,
+}
+
+impl Limit {
+    /// Whether `refused` earlier refusals within the window use the limit up.
+    pub fn reached(&self, refused: i64) -> bool {
+        refused >= self.max
+    }
+}
+
+/// Failed sign-ins from one address: a clinic behind one NAT signs in many people, so
+/// this is well above one account's five, and stops spraying many accounts.
+pub const SIGN_IN_PER_IP: Limit = Limit {
+    scope: "sign_in_ip",
+    max: 30,
+    window: Duration::minutes(15),
+};
+/// Wrong second-step codes for one account (six digits: five guesses per quarter hour
+/// give an attacker about one chance in 4,000 a day, even with the password).
+pub const CODE_PER_ACCOUNT: Limit = Limit {
+    scope: "code_account",
+    max: 5,
+    window: Duration::minutes(15),
+};
+/// Wrong second-step codes from one address, over every account.
+pub const CODE_PER_IP: Limit = Limit {
+    scope: "code_ip",
+    max: 20,
+    window: Duration::minutes(15),
+};
+/// Unknown link tokens (outside doctors' and patients' links) from one address.
+pub const LINK_TOKENS_PER_IP: Limit = Limit {
+    scope: "link_ip",
+    max: 10,
+    window: Duration::minutes(1),
+};
+/// Refused calls of the mail-ingest endpoint (wrong bearer token) from one address.
+pub const INGEST_PER_IP: Limit = Limit {
+    scope: "ingest_ip",
+    max: 10,
+    window: Duration::minutes(1),
+};
+
 /// Given the times of recent failed sign-ins for an account (any order, already limited
 /// to those after the last success), says how long further attempts stay refused.
 pub fn lockout_remaining(failures: &[NaiveDateTime], now: NaiveDateTime) -> Option<Duration> {
@@ -89,6 +182,22 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn browsers_are_named_from_their_user_agent() {
+        let cases = [
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0", "Firefox on Windows"),
+            ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", "Safari on iOS"),
+            ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36", "Chrome on Android"),
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0", "Edge on Windows"),
+            ("curl/8.5.0", "curl"),
+            ("", "Unknown browser"),
+        ];
+        for (ua, want) in cases {
+            assert_eq!(browser_label(ua), want, "{ua}");
+        }
+        assert!(SIGN_IN_PER_IP.reached(30) && !SIGN_IN_PER_IP.reached(29));
+    }
     use chrono::NaiveDate;
 
     fn t(min: i64) -> NaiveDateTime {

@@ -8,10 +8,11 @@ use chrono::{Duration, NaiveDateTime};
 
 use super::{AuditEntry, Caller, Services, audit, audit_for_clinic};
 use crate::db::{self, DbConn, clinics::Clinic, users::User};
-use crate::domain::people::{Role, check_new_password, normalize_email};
-use crate::domain::policy::Actor;
+use crate::domain::people::{Role, check_new_password, fold_email, normalize_email};
+use crate::domain::policy::{Action, Actor};
 use crate::domain::security::{
-    ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, THROTTLE_WINDOW, lockout_remaining, minutes_to_wait,
+    ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, SIGN_IN_PER_IP, THROTTLE_WINDOW, lockout_remaining,
+    minutes_to_wait,
 };
 use crate::error::{AppError, AppResult};
 
@@ -79,6 +80,8 @@ pub enum LoginRefused {
     Invalid,
     /// Too many failures; minutes until the next attempt is accepted.
     Locked { minutes: i64 },
+    /// Too many failed sign-ins from this address, over every account.
+    FromHere { minutes: i64 },
 }
 
 /// Signs in: throttling first, then the password. Every attempt is recorded in the
@@ -89,7 +92,7 @@ pub fn login(
     password: &str,
     caller: &Caller,
 ) -> AppResult<Result<SessionUser, LoginRefused>> {
-    let email = email.trim().to_lowercase();
+    let email = fold_email(email);
     let mut conn = svc.conn()?;
     let now = svc.now();
     let user = db::users::by_email(&mut conn, &email)?;
@@ -97,11 +100,37 @@ pub fn login(
     // Check and count in one step: the attempt is recorded as failed before the password
     // is checked (and corrected if it was right), under a per-account lock, so twenty
     // simultaneous guesses see each other and only the allowed number is checked.
-    let attempt = db::write_tx(&mut conn, |c| -> AppResult<Result<String, Duration>> {
+    let from = (caller.ip.as_str(), caller.user_agent.as_str());
+    let attempt = db::write_tx(&mut conn, |c| -> AppResult<Result<String, LoginRefused>> {
         db::login_attempts::lock_account(c, &email)?;
+        let here = db::throttle::count(
+            c,
+            SIGN_IN_PER_IP.scope,
+            &caller.ip,
+            now - SIGN_IN_PER_IP.window,
+        )?;
+        if SIGN_IN_PER_IP.reached(here) {
+            db::login_attempts::record(c, &email, now, "locked", from)?;
+            audit_for_clinic(
+                c,
+                now,
+                caller,
+                clinic.as_deref(),
+                AuditEntry {
+                    action: "login_locked",
+                    subject_type: "account",
+                    subject_id: &email,
+                    patient_id: None,
+                    detail: format!("sign-in refused: too many failures from {}", caller.ip),
+                },
+            )?;
+            return Ok(Err(LoginRefused::FromHere {
+                minutes: minutes_to_wait(SIGN_IN_PER_IP.window),
+            }));
+        }
         let failures = db::login_attempts::recent_failures(c, &email, now - THROTTLE_WINDOW)?;
         if let Some(wait) = lockout_remaining(&failures, now) {
-            db::login_attempts::record(c, &email, now, "locked", &caller.ip)?;
+            db::login_attempts::record(c, &email, now, "locked", from)?;
             audit_for_clinic(
                 c,
                 now,
@@ -115,19 +144,17 @@ pub fn login(
                     detail: "sign-in refused: too many failures".into(),
                 },
             )?;
-            return Ok(Err(wait));
-        }
-        Ok(Ok(db::login_attempts::record(
-            c, &email, now, "failure", &caller.ip,
-        )?))
-    })?;
-    let attempt = match attempt {
-        Ok(id) => id,
-        Err(wait) => {
             return Ok(Err(LoginRefused::Locked {
                 minutes: minutes_to_wait(wait),
             }));
         }
+        Ok(Ok(db::login_attempts::record(
+            c, &email, now, "failure", from,
+        )?))
+    })?;
+    let attempt = match attempt {
+        Ok(id) => id,
+        Err(refused) => return Ok(Err(refused)),
     };
     // Hashing is the slow part; it runs outside any transaction.
     let ok = match &user {
@@ -144,7 +171,19 @@ pub fn login(
     db::write_tx(&mut conn, |c| -> AppResult<()> {
         if ok {
             db::login_attempts::mark_success(c, &attempt)?;
+            if let Some(u) = &user {
+                let (before, known) =
+                    db::login_attempts::known_browser(c, &email, &caller.user_agent, &attempt)?;
+                // The first sign-in ever is no news; a browser seen before is none either.
+                if before && !known && db::mail::sign_in_alerts(c, &u.id)? {
+                    let browser = crate::domain::security::browser_label(&caller.user_agent);
+                    super::mail::queue_sign_in_alert(c, u, (&browser, &caller.ip), now)?;
+                }
+            }
+        } else {
+            db::throttle::record(c, SIGN_IN_PER_IP.scope, &caller.ip, now)?;
         }
+        db::throttle::purge(c, now - Duration::hours(1))?;
         // Expired sessions (anonymous ones above all) are cleared here rather than by a
         // background job, so every instance keeps the table small.
         db::sessions::purge_expired(c, now - IDLE_TIMEOUT, now - ABSOLUTE_TIMEOUT)?;
@@ -186,6 +225,36 @@ fn session_user_for(conn: &mut DbConn, u: &User) -> AppResult<SessionUser> {
     })
 }
 
+/// Whether the caller gets an e-mail when their account signs in from a new browser.
+pub fn sign_in_alerts(svc: &Services, caller: &Caller) -> AppResult<bool> {
+    caller.authorize(&Action::UseOwnAccount, "/account/sessions")?;
+    let mut conn = svc.conn()?;
+    Ok(db::mail::sign_in_alerts(&mut conn, caller.user_id()?)?)
+}
+
+/// Turns the new-browser e-mail on or off (audited).
+pub fn set_sign_in_alerts(svc: &Services, caller: &Caller, on: bool) -> AppResult<()> {
+    caller.authorize(&Action::UseOwnAccount, "/account/sessions")?;
+    let me = caller.user_id()?.to_string();
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        db::mail::set_sign_in_alerts(c, &me, on)?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "account_changed",
+                subject_type: "user",
+                subject_id: &me,
+                patient_id: None,
+                detail: format!("sign-in alerts {}", if on { "on" } else { "off" }),
+            },
+        )
+    })
+}
+
 /// Records a sign-out.
 pub fn logout(svc: &Services, caller: &Caller) -> AppResult<()> {
     let mut conn = svc.conn()?;
@@ -224,7 +293,7 @@ pub fn change_password(
     if !verify_password(current, &user.password_hash) {
         errors.add("current_password", "This is not your current password.");
     }
-    if let Err(m) = check_new_password(new, confirm) {
+    if let Err(m) = check_new_password(new, confirm, &[&user.email, &user.display_name]) {
         errors.add("new_password", m);
     }
     if !errors.is_empty() {
@@ -328,7 +397,7 @@ pub fn create_user_cli(svc: &Services, a: &CliAccount<'_>) -> AppResult<User> {
         specialty,
         password,
     } = *a;
-    check_new_password(password, password).map_err(|m| AppError::BadRequest(m.into()))?;
+    check_new_password(password, password, &[email, name]).map_err(AppError::BadRequest)?;
     if name.trim().is_empty() || clinic.trim().is_empty() {
         return Err(AppError::BadRequest(
             "--name and --clinic must not be empty".into(),

@@ -189,6 +189,32 @@ pub fn notify(
     Ok(())
 }
 
+/// Queues the new-browser alert for a sign-in (in the sign-in's transaction): when, from
+/// which browser and address, and what to do if it was not them.
+pub fn queue_sign_in_alert(
+    c: &mut DbConn,
+    user: &crate::db::users::User,
+    (browser, ip): (&str, &str),
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let m = new_mail(
+        "sign_in_alert",
+        (&user.email, &user.display_name),
+        "New sign-in to your Handoff account".into(),
+        format!(
+            "Dear {},\n\nYour Handoff account was signed in from a browser it was not signed in from before:\n\n  {browser}, address {ip}, {} UTC\n\n\
+             If this was you, there is nothing to do. If not, change your password now and end the other sessions under Account > Sessions:\n{{app}}/account/sessions\n\n\
+             You can turn these e-mails off on that page.\n\n-- \nHandoff\n",
+            user.display_name,
+            now.format("%Y-%m-%d %H:%M")
+        ),
+        (None, None),
+        now,
+    );
+    db::mail::queue(c, &m)?;
+    Ok(())
+}
+
 /// Starts the worker that sends due mail. It wakes when `wake` receives (a change queued
 /// mail) or every `poll`, and ends when every sender of `wake` is gone.
 pub fn spawn_worker(

@@ -19,7 +19,9 @@ pub mod mail;
 pub mod patients;
 pub mod referrals;
 pub mod schedule;
+pub mod second_factor;
 pub mod seed;
+pub mod sessions;
 pub mod store;
 pub mod threads;
 

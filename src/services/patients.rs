@@ -86,7 +86,14 @@ pub fn register(svc: &Services, caller: &Caller, input: &RegistrationInput) -> A
         if input.patient.email.trim().is_empty() {
             errors.add("email", "A portal account needs the patient's e-mail.");
         }
-        if let Err(m) = check_new_password(&input.portal_password, &input.portal_password) {
+        let known = [
+            input.patient.email.as_str(),
+            input.patient.given_name.as_str(),
+            input.patient.family_name.as_str(),
+        ];
+        if let Err(m) =
+            check_new_password(&input.portal_password, &input.portal_password, &known)
+        {
             errors.add("portal_password", m);
         }
     }

@@ -312,6 +312,10 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
             created_at: now,
         };
         db::clinics::insert(c, &clinic)?;
+        // Harbour shows the second factor: its staff set one up at their first sign-in.
+        if spec.slug == "harbour" {
+            db::second_factor::set_required(c, &clinic.id, true)?;
+        }
         let email = format!("admin@{}.example", spec.slug);
         user(
             c,

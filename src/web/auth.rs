@@ -4,10 +4,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::extract::{Ctx, Layout};
-use super::session::{SESSION_CSRF, SESSION_USER, random_token};
+use super::security;
 use super::{html, html_status, see_other};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::services::accounts::{self, LoginRefused};
+use crate::services::second_factor::{self, AfterPassword};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -59,13 +60,22 @@ pub async fn login_submit(ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<Htt
         .await?;
     match outcome {
         Ok(user) => {
-            // A new session id at sign-in (no fixation), and a new CSRF token with it.
-            ctx.session.renew();
-            ctx.session
-                .insert(SESSION_USER, &user)
-                .and_then(|_| ctx.session.insert(SESSION_CSRF, random_token()))
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
-            Ok(see_other(&safe_next(&form.next)))
+            let next = safe_next(&form.next);
+            let u = user.clone();
+            let step = ctx
+                .run(move |svc, _| second_factor::after_password(svc, &u))
+                .await?;
+            match step {
+                AfterPassword::Code => security::await_code(&ctx, user, next),
+                AfterPassword::Done => {
+                    security::sign_in(&ctx, &user)?;
+                    Ok(see_other(&next))
+                }
+                AfterPassword::Enrol => {
+                    security::sign_in(&ctx, &user)?;
+                    security::must_enrol(&ctx)
+                }
+            }
         }
         Err(refused) => {
             let (status, message) = match refused {
@@ -78,6 +88,12 @@ pub async fn login_submit(ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<Htt
                     format!(
                         "Too many failed sign-ins for this account. For your patients' safety it is locked; try again in {minutes} minute{}.",
                         if minutes == 1 { "" } else { "s" }
+                    ),
+                ),
+                LoginRefused::FromHere { minutes } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "Too many failed sign-ins from your network. Try again in {minutes} minutes, or ask your clinic's IT contact."
                     ),
                 ),
             };

@@ -7,7 +7,7 @@ use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
-use super::session::{SESSION_FLASH, SESSION_USER, csrf_token, store_down};
+use super::session::{SESSION_FLASH, SESSION_MUST_ENROL, SESSION_USER, csrf_token, store_down};
 use crate::domain::policy::Actor;
 use crate::error::{AppError, AppResult};
 use crate::services::accounts::SessionUser;
@@ -64,6 +64,15 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
     }
     // A session whose stored user no longer parses is treated as signed out.
     let user = session.get::<SessionUser>(SESSION_USER).ok().flatten();
+    // Until the required second factor is set up, only its page and signing out are open.
+    if user.is_some()
+        && session.get::<bool>(SESSION_MUST_ENROL).ok().flatten() == Some(true)
+        && !["/account/second-factor", "/logout", "/static/"]
+            .iter()
+            .any(|p| req.path().starts_with(p))
+    {
+        return Err(AppError::EnrolFirst);
+    }
     let csrf = csrf_token(&session)?;
     let actor = user.as_ref().map_or(Actor::Anonymous, SessionUser::actor);
     let ip = req

@@ -20,6 +20,7 @@ pub mod portal;
 pub mod referrals;
 pub mod routes;
 pub mod schedule;
+pub mod security;
 pub mod session;
 pub mod session_store;
 pub mod threads;

@@ -5,7 +5,7 @@ use actix_web::web;
 
 use super::{
     account, admin, analytics, assets, audit, auth, directory, external, home, patients, portal,
-    referrals, schedule, threads,
+    referrals, schedule, security, threads,
 };
 
 macro_rules! route_table {
@@ -27,6 +27,14 @@ route_table! {
     get  "/login"                                => auth::login_page,
     post "/login"                                => auth::login_submit,
     post "/logout"                               => auth::logout_submit,
+    get  "/login/code"                           => security::code_page,
+    post "/login/code"                           => security::code_submit,
+    get  "/account/second-factor"                => security::second_factor_page,
+    post "/account/second-factor"                => security::second_factor_submit,
+    get  "/account/sessions"                     => security::sessions_page,
+    post "/account/sessions/end-others"          => security::sessions_end_others,
+    post "/account/sessions/{id}/end"            => security::session_end,
+    post "/account/sign-in-alerts"               => security::alerts_submit,
     get  "/account/password"                     => account::password_page,
     post "/account/password"                     => account::password_submit,
     post "/account/notifications"                => account::notifications_submit,

@@ -11,6 +11,14 @@ use crate::error::{AppError, AppResult};
 pub const SESSION_USER: &str = "user";
 pub const SESSION_CSRF: &str = "csrf";
 pub const SESSION_FLASH: &str = "flash";
+/// A user who gave the right password and still owes the second step (not signed in).
+pub const SESSION_PENDING: &str = "pending_user";
+/// Signed in, but must set up a second factor before anything else (the clinic requires it).
+pub const SESSION_MUST_ENROL: &str = "must_enrol";
+/// The secret shown on the enrolment page, until a code from it is confirmed.
+pub const SESSION_NEW_SECRET: &str = "new_totp_secret";
+/// Where and with what the session signed in, for the person's list of sessions.
+pub const SESSION_DEVICE: &str = "device";
 /// The form field (or query parameter, for multipart forms) carrying the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";
 /// Session state key that marks "the store could not be read" (see `session_store::load`).

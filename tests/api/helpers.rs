@@ -57,7 +57,28 @@ impl TestApp {
         handoff::services::seed::seed_demo(&app.svc)
             .expect("seed")
             .expect("empty db");
+        app.one_factor_demo();
         app
+    }
+
+    /// The demo's Harbour clinic requires a second factor; the suite signs in with the
+    /// password alone except in the second-factor tests (tests/api/second_factor.rs),
+    /// which turn the requirement back on.
+    fn one_factor_demo(&self) {
+        self.require_second_factor("Harbour Health Centre", false);
+    }
+
+    /// Sets a seeded clinic's "second factor required".
+    pub fn require_second_factor(&self, clinic: &str, on: bool) {
+        use diesel::prelude::*;
+        use handoff::db::schema::clinics;
+        let mut c = self.conn();
+        let id: String = clinics::table
+            .filter(clinics::name.eq(clinic))
+            .select(clinics::id)
+            .first(&mut *c)
+            .expect("a seeded clinic");
+        handoff::db::second_factor::set_required(&mut c, &id, on).expect("setting");
     }
 
     /// A seeded app whose settings `f` adjusts first (mail, limits).
@@ -71,6 +92,7 @@ impl TestApp {
         handoff::services::seed::seed_demo(&app.svc)
             .expect("seed")
             .expect("empty db");
+        app.one_factor_demo();
         app
     }
 

@@ -36,6 +36,14 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/login", "YYYYYYYY"),
     ("POST", "/login", "YYYYYYYY"),
     ("POST", "/logout", "********"),
+    ("GET", "/login/code", "********"),
+    ("POST", "/login/code", "********"),
+    ("GET", "/account/second-factor", "LYYYYYYL"),
+    ("POST", "/account/second-factor", "LYYYYYYL"),
+    ("GET", "/account/sessions", "LYYYYYYL"),
+    ("POST", "/account/sessions/end-others", "LYYYYYYL"),
+    ("POST", "/account/sessions/{id}/end", "LNNNNNNL"),
+    ("POST", "/account/sign-in-alerts", "LYYYYYYL"),
     ("GET", "/account/password", "LYYYYYYL"),
     ("POST", "/account/password", "LYYYYYYL"),
     ("POST", "/account/notifications", "LYYYYYYL"),
@@ -125,6 +133,7 @@ const LAST: &[&str] = &[
     "/referrals/{id}/link/resend",
     "/appointments/{id}/cancel",
     "/portal/consents/{id}/withdraw",
+    "/account/sessions/end-others",
     "/logout",
 ];
 
@@ -354,6 +363,9 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
         &p["appointment"]
     } else if pattern.starts_with("/portal/consents/") {
         &p["consent"]
+    } else if pattern.starts_with("/account/sessions/") {
+        // Nobody's session: the public ids of sessions are random, 16 characters.
+        "nosuchsession000"
     } else {
         ""
     };

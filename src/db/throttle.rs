@@ -20,7 +20,12 @@ pub fn record(conn: &mut DbConn, scope: &str, client: &str, at: NaiveDateTime) -
 }
 
 /// Refused attempts of `client` in `scope` since `since` (an index range).
-pub fn count(conn: &mut DbConn, scope: &str, client: &str, since: NaiveDateTime) -> QueryResult<i64> {
+pub fn count(
+    conn: &mut DbConn,
+    scope: &str,
+    client: &str,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
     throttle_events::table
         .filter(throttle_events::scope.eq(scope))
         .filter(throttle_events::client.eq(client))

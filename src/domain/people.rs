@@ -92,7 +92,10 @@ pub fn check_new_password(pw: &str, confirm: &str, known: &[&str]) -> Result<(),
     }
     let mut words: Vec<&str> = vec!["handoff"];
     for k in known {
-        words.extend(k.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 2));
+        words.extend(
+            k.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() > 2),
+        );
     }
     let e = zxcvbn::zxcvbn(pw, &words);
     if e.score() >= zxcvbn::Score::Three {
@@ -363,18 +366,36 @@ mod tests {
         assert!(check_new_password(ok, "violet tractor seldom harbourS", &[]).is_err());
         assert!(check_new_password(ok, ok, &[]).is_ok());
         // Long but guessable: refused, with the reason.
-        for weak in ["password123456", "aaaaaaaaaaaaaa", "qwertyuiop12", "1234567890"] {
+        for weak in [
+            "password123456",
+            "aaaaaaaaaaaaaa",
+            "qwertyuiop12",
+            "1234567890",
+        ] {
             let why = check_new_password(weak, weak, &[]).unwrap_err();
-            assert!(why.starts_with("This password is too easy to guess."), "{weak}: {why}");
+            assert!(
+                why.starts_with("This password is too easy to guess."),
+                "{weak}: {why}"
+            );
         }
         // The person's own name and address count as known words.
         let own = "kulkarniasha";
-        assert!(check_new_password(own, own, &["asha.kulkarni@lakeside.example", "Asha Kulkarni"]).is_err());
+        assert!(
+            check_new_password(
+                own,
+                own,
+                &["asha.kulkarni@lakeside.example", "Asha Kulkarni"]
+            )
+            .is_err()
+        );
         assert!(
             check_new_password("ÉCOLE", "ÉCOLE", &[]).is_err(),
             "too short, whatever the script"
         );
-        assert_eq!(fold_email(" Ａsha@Lakeside.Example "), "asha@lakeside.example");
+        assert_eq!(
+            fold_email(" Ａsha@Lakeside.Example "),
+            "asha@lakeside.example"
+        );
     }
 
     #[test]

@@ -25,14 +25,7 @@ pub fn secret_bytes(b32: &str) -> Option<Vec<u8>> {
 }
 
 fn totp(secret: &[u8]) -> Option<TOTP> {
-    TOTP::new(
-        Algorithm::SHA1,
-        6,
-        0,
-        STEP_SECONDS as u64,
-        secret.to_vec(),
-    )
-    .ok()
+    TOTP::new(Algorithm::SHA1, 6, 0, STEP_SECONDS as u64, secret.to_vec()).ok()
 }
 
 /// The time step a Unix time falls in.
@@ -171,8 +164,14 @@ mod tests {
     fn codes_match_the_rfc_test_vectors() {
         let secret = b"12345678901234567890";
         assert_eq!(code_for_step(secret, step_at(59)).unwrap(), "287082");
-        assert_eq!(code_for_step(secret, step_at(1111111109)).unwrap(), "081804");
-        assert_eq!(code_for_step(secret, step_at(1234567890)).unwrap(), "005924");
+        assert_eq!(
+            code_for_step(secret, step_at(1111111109)).unwrap(),
+            "081804"
+        );
+        assert_eq!(
+            code_for_step(secret, step_at(1234567890)).unwrap(),
+            "005924"
+        );
     }
 
     #[test]
@@ -198,7 +197,9 @@ mod tests {
 
     #[test]
     fn base32_round_trips_and_recovery_codes_normalise() {
-        let b = [0u8, 1, 2, 250, 251, 252, 253, 254, 255, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 77];
+        let b = [
+            0u8, 1, 2, 250, 251, 252, 253, 254, 255, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 77,
+        ];
         let s = secret_base32(&b);
         assert_eq!(s.len(), 32);
         assert_eq!(secret_bytes(&s.to_lowercase()).unwrap(), b.to_vec());
@@ -222,6 +223,10 @@ mod tests {
         );
         let svg = qr_svg(&uri).unwrap();
         assert!(svg.contains("<svg") && !svg.contains("<script"));
-        assert!(qr_data_uri(&uri).unwrap().starts_with("data:image/svg+xml;base64,"));
+        assert!(
+            qr_data_uri(&uri)
+                .unwrap()
+                .starts_with("data:image/svg+xml;base64,")
+        );
     }
 }

@@ -91,9 +91,7 @@ pub fn register(svc: &Services, caller: &Caller, input: &RegistrationInput) -> A
             input.patient.given_name.as_str(),
             input.patient.family_name.as_str(),
         ];
-        if let Err(m) =
-            check_new_password(&input.portal_password, &input.portal_password, &known)
-        {
+        if let Err(m) = check_new_password(&input.portal_password, &input.portal_password, &known) {
             errors.add("portal_password", m);
         }
     }

@@ -69,9 +69,7 @@ fn wait_for(
     now: NaiveDateTime,
 ) -> AppResult<Option<i64>> {
     let n = db::throttle::count(c, limit.scope, client, now - limit.window)?;
-    Ok(limit
-        .reached(n)
-        .then(|| minutes_to_wait(limit.window)))
+    Ok(limit.reached(n).then(|| minutes_to_wait(limit.window)))
 }
 
 /// The second step of signing in `user`: a six-digit code (one step of clock skew either
@@ -124,9 +122,7 @@ pub fn check_code(
             let step = totp::secret_bytes(&secret)
                 .and_then(|s| totp::matching_step(&s, code, unix, last_step));
             match step {
-                Some(s) if db::second_factor::advance_step(c, &user.user_id, s)? => {
-                    Some("code")
-                }
+                Some(s) if db::second_factor::advance_step(c, &user.user_id, s)? => Some("code"),
                 _ => None,
             }
         };

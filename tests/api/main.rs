@@ -20,4 +20,5 @@ mod privacy;
 mod referrals;
 mod replies;
 mod schedule;
+mod second_factor;
 mod security;

@@ -71,6 +71,16 @@ pub struct Settings {
     )]
     pub db_pool_size: u32,
 
+    /// Wrong link tokens (outside doctors' links) accepted per client address per minute
+    /// before the next is refused with 429. Raise it if many people share one address.
+    #[arg(
+        long,
+        env = "HANDOFF_LINK_ATTEMPTS_PER_MINUTE",
+        default_value_t = 10,
+        global = true
+    )]
+    pub link_attempts_per_minute: i64,
+
     #[command(flatten)]
     pub mail: MailSettings,
 }
@@ -227,6 +237,7 @@ impl Settings {
             secure_cookies: false,
             max_upload_mb: 20,
             db_pool_size: 8,
+            link_attempts_per_minute: 10,
             mail: MailSettings::default(),
         }
     }

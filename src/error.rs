@@ -23,6 +23,9 @@ pub enum AppError {
     EnrolFirst,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A per-address limit on refused attempts is used up.
+    #[error("too many requests: {0}")]
+    TooMany(String),
     #[error("too large: {0}")]
     TooLarge(String),
     /// Something that existed and is no longer valid (an expired link).
@@ -116,6 +119,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NeedsLogin { .. } | AppError::EnrolFirst => StatusCode::SEE_OTHER,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -155,6 +159,7 @@ impl ResponseError for AppError {
                     .into(),
             ),
             AppError::Conflict(m) => ("This changed meanwhile", m.clone()),
+            AppError::TooMany(m) => ("Too many attempts", m.clone()),
             AppError::TooLarge(m) => ("Too large", m.clone()),
             AppError::Gone(m) => ("This link has expired", m.clone()),
             AppError::BadRequest(m) => ("Bad request", m.clone()),

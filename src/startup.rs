@@ -56,6 +56,10 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
         clock,
         files_dir,
         max_upload_bytes: settings.max_upload_bytes(),
+        link_limit: crate::domain::security::Limit {
+            max: settings.link_attempts_per_minute.max(1),
+            ..crate::domain::security::LINK_TOKENS_PER_IP
+        },
     };
     let filled = crate::services::analytics::backfill_if_needed(&svc)
         .map_err(|e| anyhow::anyhow!("filling the analytics counters: {e}"))?;

@@ -22,6 +22,8 @@ pub struct Services {
     pub clock: SharedClock,
     pub files_dir: PathBuf,
     pub max_upload_bytes: u64,
+    /// Wrong link tokens allowed per address (the setting's count, the domain's window).
+    pub link_limit: crate::domain::security::Limit,
     /// Where views are audited (see [`spawn_view_auditor`]).
     pub views: std::sync::mpsc::Sender<ViewJob>,
     /// Mail settings and the link key.

@@ -43,7 +43,10 @@ pub fn open_link(
     user_agent: &str,
     purpose: &str,
 ) -> AppResult<LinkHolder> {
+    // Guessing tokens is throttled per address: wrong tokens are counted, in the database.
+    super::throttle::check(svc, svc.link_limit, ip)?;
     if !rules::token_well_formed(token) {
+        super::throttle::refused(svc, svc.link_limit, ip)?;
         return Err(AppError::NotFound);
     }
     let hash = rules::token_hash(token);
@@ -100,7 +103,14 @@ pub fn open_link(
                 expires_at: link.expires_at,
             })
         })
-    })?;
+    });
+    let check = match check {
+        Err(AppError::NotFound) => {
+            super::throttle::refused(svc, svc.link_limit, ip)?;
+            return Err(AppError::NotFound);
+        }
+        other => other?,
+    };
     match check {
         Check::Ok(h) => Ok(h),
         Check::Revoked => Err(AppError::Forbidden(

@@ -24,6 +24,7 @@ pub mod seed;
 pub mod sessions;
 pub mod store;
 pub mod threads;
+pub mod throttle;
 
 pub use context::{
     AuditEntry, Caller, MailConfig, Services, ViewJob, audit, audit_for_clinic, spawn_view_auditor,

@@ -16,6 +16,7 @@ use super::{html_status, see_other};
 use crate::domain::referral::Command;
 use crate::domain::referral::form::CommandForm;
 use crate::domain::referral::offers::Offer;
+use crate::domain::security::INGEST_PER_IP;
 use crate::error::{AppError, AppResult};
 use crate::services::external::{self as ext, LinkHolder};
 use crate::services::inbound::{self, IngestError};
@@ -263,9 +264,15 @@ pub async fn ingest_submit(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
+    let ip = ctx.caller.ip.clone();
+    ctx.run(move |s, _| crate::services::throttle::check(s, INGEST_PER_IP, &ip))
+        .await?;
     if expected.is_empty()
         || !crate::domain::security::constant_time_eq(expected.as_bytes(), given.as_bytes())
     {
+        let ip = ctx.caller.ip.clone();
+        ctx.run(move |s, _| crate::services::throttle::refused(s, INGEST_PER_IP, &ip))
+            .await?;
         return Err(AppError::Forbidden(
             "Mail ingestion needs the configured bearer token.".into(),
         ));

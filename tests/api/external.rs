@@ -548,3 +548,50 @@ async fn a_refused_outside_referral_keeps_what_was_typed_and_creates_no_account(
         .unwrap();
     assert_eq!(accounts, 0, "no account for a referral that was not saved");
 }
+
+#[tokio::test]
+async fn guessing_link_tokens_or_the_ingest_token_is_stopped_per_address() {
+    let sink = SmtpSink::started();
+    let port = sink.port;
+    let app = TestApp::spawn_with(|s| mail_settings(s, Some(port))).await;
+    let gp = app.login(GP, PW).await;
+    refer_outside(&app, &gp).await;
+    let raw = eventually("the letter", || sink.messages().into_iter().next()).await;
+    let token = link_token_in(&text_of(&raw).2);
+    let c = app.client();
+    for i in 0..10 {
+        let guess = format!("{:064x}", i);
+        let (status, _) = app.get(&c, &format!("/l/{guess}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "guess {i}");
+    }
+    // The eleventh within the minute is refused unchecked, even the real link.
+    let (status, page) = app.get(&c, &format!("/l/{token}")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.contains("Too many refused attempts"));
+    app.clock.advance(chrono::Duration::seconds(61));
+    let (status, page) = app.get(&c, &format!("/l/{token}")).await;
+    assert_eq!(status, StatusCode::OK, "the limit lifts after a minute");
+    assert!(page.contains("REASONMARK"));
+
+    let post = |auth: &'static str| {
+        c.post(app.url("/ingest/mail"))
+            .header("authorization", auth)
+            .header("content-type", "message/rfc822")
+            .body("From: a@b.example\r\n\r\nhi\r\n")
+            .send()
+    };
+    for _ in 0..10 {
+        assert_eq!(
+            post("Bearer wrong").await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+    let r = post("Bearer ingest-token-for-tests-0123456789")
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the right token waits too"
+    );
+}

@@ -170,7 +170,12 @@ async fn anonymous(app: &TestApp) -> (reqwest::Client, String) {
 /// file answered; a chart file; a thread; an appointment of the patient with the receiver;
 /// the patient's consent; an out-of-network referral E with a link and a reply file.
 async fn fixture() -> Fixture {
-    let app = TestApp::spawn_with(|s| mail_settings(s, None)).await;
+    // Every role but the holder presents wrong link tokens: far more than a person would.
+    let app = TestApp::spawn_with(|s| {
+        mail_settings(s, None);
+        s.link_attempts_per_minute = 10_000;
+    })
+    .await;
     let gp = app.login(GP, PW).await;
     let rx = app.login(OTHER_CLINIC_DOC, PW).await;
     let patient = app.login(PATIENT_A, PW).await;

@@ -1,6 +1,7 @@
 // Helpers of the browser suite: one headless Debian Chromium, one browser context per person,
 // and a `step` that screenshots the page, runs axe-core on it and keeps its HTML for the Nu
 // checker. Nothing here downloads a browser: playwright-core drives /usr/bin/chromium.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -150,12 +151,63 @@ export async function visit(who, pathname) {
   await who.page.goto(BASE + pathname, { waitUntil: 'load' });
 }
 
+/** Second factors set up during this run, by e-mail: the secret and the last step used. */
+const secondFactors = new Map();
+
+function base32(s) {
+  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, buf = 0; const out = [];
+  for (const c of s.replace(/[\s=]/g, '').toUpperCase()) {
+    buf = (buf << 5) | A.indexOf(c); bits += 5;
+    if (bits >= 8) { bits -= 8; out.push((buf >> bits) & 0xff); }
+  }
+  return Buffer.from(out);
+}
+
+/** The RFC 6238 code of one 30-second step, computed here as an authenticator app does. */
+export function totp(secret, step) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const h = crypto.createHmac('sha1', base32(secret)).update(msg).digest();
+  const o = h[h.length - 1] & 0xf;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+/** A step whose code the app will still accept (each step is accepted once). */
+async function freshStep(email) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 30000);
+    const last = secondFactors.get(email).last;
+    const step = Math.max(now, last + 1);
+    if (step <= now + 1) { secondFactors.get(email).last = step; return step; }
+    await new Promise(r => setTimeout(r, 2000));
+  }
+}
+
 export async function signIn(f, who, email) {
   await visit(who, '/login');
   await f.step(who, 'sign-in page');
   await who.page.getByLabel('E-mail').fill(email);
   await who.page.getByLabel('Password').fill(PASSWORD);
   await go(who.page, who.page.getByRole('button', { name: 'Sign in' }));
+  const at = new URL(who.page.url()).pathname;
+  if (at === '/account/second-factor') {
+    // The clinic requires a second factor: set it up from the key under the QR code.
+    await f.step(who, 'second factor set-up');
+    const secret = (await who.page.locator('code.secret').innerText()).trim();
+    secondFactors.set(email, { secret, last: -1 });
+    const step = await freshStep(email);
+    await who.page.getByLabel('Code from the app').fill(totp(secret, step));
+    await go(who.page, who.page.getByRole('button', { name: 'Turn on the second factor' }));
+    await f.step(who, 'recovery codes');
+    await go(who.page, who.page.getByRole('link', { name: 'Continue to Handoff' }));
+  } else if (at === '/login/code') {
+    await f.step(who, 'second step');
+    const { secret } = secondFactors.get(email);
+    const step = await freshStep(email);
+    await who.page.getByLabel('Code').fill(totp(secret, step));
+    await go(who.page, who.page.getByRole('button', { name: 'Continue' }));
+  }
 }
 
 export async function signOut(who) {

@@ -56,6 +56,7 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
         clock,
         files_dir,
         max_upload_bytes: settings.max_upload_bytes(),
+        secure_cookies: settings.secure_cookies,
         link_limit: crate::domain::security::Limit {
             max: settings.link_attempts_per_minute.max(1),
             ..crate::domain::security::LINK_TOKENS_PER_IP
@@ -132,7 +133,11 @@ pub fn server(
             opts.mail_poll,
         );
     }
-    let data = web::Data::new(svc.clone());
+    // The server's own option decides HSTS, as it decides the cookies' Secure flag.
+    let data = web::Data::new(Services {
+        secure_cookies: opts.secure_cookies,
+        ..svc.clone()
+    });
     let secure = opts.secure_cookies;
     let extra = opts.extra_routes;
     let mut http = HttpServer::new(move || {

@@ -55,6 +55,11 @@ pub const ALLOWED_TYPES_TEXT: &str = "PDF, PNG, JPEG, DICOM or plain text";
 /// should be given when available). Returns `None` for anything not on the allowlist,
 /// including HTML and executables.
 pub fn sniff(head: &[u8]) -> Option<FileType> {
+    // Markup anywhere in the head (after a PDF header, after a byte-order mark) is refused
+    // whatever comes first: a browser that sniffs could render it as a page.
+    if has_markup(head) {
+        return None;
+    }
     if head.starts_with(b"%PDF-") {
         return Some(FileType::Pdf);
     }
@@ -92,13 +97,34 @@ fn is_plain_text(head: &[u8]) -> bool {
     {
         return false;
     }
-    // Markup is refused as text: served back it could be rendered by a browser.
-    let lower = text.trim_start().to_ascii_lowercase();
-    !(lower.starts_with("<!doctype")
-        || lower.starts_with("<html")
-        || lower.starts_with("<script")
-        || lower.starts_with("<svg")
-        || lower.starts_with("<?xml"))
+    // Markup is refused as text (has_markup looked inside; this catches a document that
+    // merely starts like one, after a byte-order mark or white space).
+    let lower = text
+        .trim_start_matches(|c: char| c == '\u{feff}' || c.is_whitespace())
+        .to_ascii_lowercase();
+    !(lower.starts_with("<!doctype") || lower.starts_with("<?xml") || lower.starts_with("<svg"))
+}
+
+/// Whether the bytes hold an HTML or script tag that browsers sniff as a page.
+fn has_markup(head: &[u8]) -> bool {
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    [
+        &b"<html"[..],
+        b"<script",
+        b"<!doctype html",
+        b"<body",
+        b"<iframe",
+        b"<svg",
+        b"<head",
+    ]
+    .iter()
+    .any(|tag| lower.windows(tag.len()).any(|w| w == *tag))
+}
+
+/// Characters that reorder how a name is displayed (bidirectional overrides, isolates and
+/// marks): "invoice\u{202E}fdp.exe" would show as "invoiceexe.pdf".
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The name shown to users: the last path component, control characters and quotes
@@ -107,7 +133,7 @@ pub fn display_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ';'))
+        .filter(|c| !c.is_control() && !is_bidi_control(*c) && !matches!(c, '"' | '<' | '>' | ';'))
         .take(120)
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
@@ -137,6 +163,21 @@ mod tests {
             sniff(b"HbA1c 6.1 %\nLDL 3.2 mmol/L\n"),
             Some(FileType::Text)
         );
+    }
+
+    #[test]
+    fn markup_behind_a_bom_or_a_pdf_header_is_refused_and_names_lose_bidi_overrides() {
+        assert_eq!(sniff(b"\xEF\xBB\xBF<html><script>alert(1)</script>"), None);
+        assert_eq!(sniff(b"\xEF\xBB\xBF  <!DOCTYPE html><p>x"), None);
+        assert_eq!(sniff(b"%PDF-1.4\n<html><body onload=alert(1)>"), None);
+        assert_eq!(
+            sniff(b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj"),
+            Some(FileType::Pdf)
+        );
+        assert_eq!(sniff(b"BP 150/95 <- high\nLDL 3.2\n"), Some(FileType::Text));
+        assert_eq!(display_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(display_name("\u{2067}scan\u{2069}.pdf"), "scan.pdf");
+        assert_eq!(display_name("ईसीजी.pdf"), "ईसीजी.pdf", "scripts stay");
     }
 
     #[test]

@@ -12,6 +12,8 @@ use crate::error::{AppError, AppResult};
 pub struct ClinicOverview {
     pub clinic: Clinic,
     pub practitioners: Vec<(User, Practitioner)>,
+    /// The clinic's staff must use a second factor.
+    pub second_factor_required: bool,
 }
 
 /// Loads the admin's clinic and its practitioners.
@@ -21,16 +23,18 @@ pub fn overview(svc: &Services, caller: &Caller, clinic_id: &str) -> AppResult<C
     Ok(ClinicOverview {
         clinic: db::clinics::get(&mut conn, clinic_id)?,
         practitioners: db::users::clinic_practitioners(&mut conn, clinic_id)?,
+        second_factor_required: db::second_factor::required(&mut conn, clinic_id)?,
     })
 }
 
-/// Saves the clinic's two settings.
+/// Saves the clinic's settings: patient approval, booking prompts, and whether its staff
+/// must use a second factor (each signs up for one at their next sign-in).
 pub fn update_settings(
     svc: &Services,
     caller: &Caller,
     clinic_id: &str,
-    requires_patient_approval: bool,
-    show_booking_prompts: bool,
+    (requires_patient_approval, show_booking_prompts): (bool, bool),
+    second_factor_required: bool,
 ) -> AppResult<()> {
     caller.authorize(&Action::ManageClinic { clinic_id }, "/admin")?;
     let mut conn = svc.conn()?;
@@ -45,6 +49,7 @@ pub fn update_settings(
         {
             return Err(AppError::NotFound);
         }
+        db::second_factor::set_required(c, clinic_id, second_factor_required)?;
         audit(
             c,
             now,
@@ -55,7 +60,7 @@ pub fn update_settings(
                 subject_id: clinic_id,
                 patient_id: None,
                 detail: format!(
-                    "patient approval: {requires_patient_approval}; booking prompts: {show_booking_prompts}"
+                    "patient approval: {requires_patient_approval}; booking prompts: {show_booking_prompts}; second factor required: {second_factor_required}"
                 ),
             },
         )
@@ -134,6 +139,39 @@ pub fn get_practitioner(
         return Err(AppError::NotFound);
     }
     Ok((u, p))
+}
+
+/// Removes a practitioner's second factor and recovery codes (a lost phone) and ends their
+/// sessions: they set a new one up at their next sign-in if the clinic requires it.
+pub fn reset_second_factor(
+    svc: &Services,
+    caller: &Caller,
+    clinic_id: &str,
+    user_id: &str,
+) -> AppResult<()> {
+    get_practitioner(svc, caller, clinic_id, user_id)?;
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        if db::second_factor::remove(c, user_id)? == 0 {
+            return Err(AppError::Conflict(
+                "This practitioner has no second factor set up.".into(),
+            ));
+        }
+        db::sessions::delete_for_user(c, user_id, None)?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "second_factor_reset",
+                subject_type: "user",
+                subject_id: user_id,
+                patient_id: None,
+                detail: "sessions ended".into(),
+            },
+        )
+    })
 }
 
 /// Updates a practitioner's profile; deactivating ends their sessions at once.

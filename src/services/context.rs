@@ -22,6 +22,8 @@ pub struct Services {
     pub clock: SharedClock,
     pub files_dir: PathBuf,
     pub max_upload_bytes: u64,
+    /// Served over HTTPS (`--secure-cookies`): cookies are Secure and HSTS is sent.
+    pub secure_cookies: bool,
     /// Wrong link tokens allowed per address (the setting's count, the domain's window).
     pub link_limit: crate::domain::security::Limit,
     /// Where views are audited (see [`spawn_view_auditor`]).

@@ -215,6 +215,17 @@ pub fn queue_sign_in_alert(
     Ok(())
 }
 
+/// Deletes sessions past their idle or absolute timeout and throttle counts past any window.
+pub fn purge_expired(pool: &Pool, now: NaiveDateTime) -> AppResult<usize> {
+    use crate::domain::security::{ABSOLUTE_TIMEOUT, IDLE_TIMEOUT};
+    let mut conn = pool.get()?;
+    db::write_tx(&mut conn, |c| -> AppResult<usize> {
+        let n = db::sessions::purge_expired(c, now - IDLE_TIMEOUT, now - ABSOLUTE_TIMEOUT)?;
+        db::throttle::purge(c, now - chrono::Duration::hours(1))?;
+        Ok(n)
+    })
+}
+
 /// Starts the worker that sends due mail. It wakes when `wake` receives (a change queued
 /// mail) or every `poll`, and ends when every sender of `wake` is gone.
 pub fn spawn_worker(
@@ -228,10 +239,20 @@ pub fn spawn_worker(
         .name("mail".into())
         .spawn(move || {
             // Ends when every sender is gone (Disconnected).
+            let mut last_purge: Option<NaiveDateTime> = None;
             while let Ok(()) | Err(RecvTimeoutError::Timeout) = wake.recv_timeout(poll) {
                 while wake.try_recv().is_ok() {}
                 if let Err(e) = send_due(&pool, &clock, &cfg) {
                     log::warn!("mail worker: {e}");
+                }
+                // The same background thread clears expired sessions and old throttle
+                // counts every few minutes, so the tables stay small without sign-ins.
+                let now = clock.now();
+                if last_purge.is_none_or(|t| now - t >= chrono::Duration::minutes(5)) {
+                    last_purge = Some(now);
+                    if let Err(e) = purge_expired(&pool, now) {
+                        log::warn!("purging expired sessions: {e}");
+                    }
                 }
             }
         })

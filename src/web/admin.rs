@@ -24,6 +24,7 @@ struct AdminPage {
     l: Layout,
     clinic: Clinic,
     practitioners: Vec<(User, Practitioner)>,
+    second_factor_required: bool,
 }
 
 pub async fn admin_page(ctx: Ctx) -> AppResult<HttpResponse> {
@@ -37,11 +38,14 @@ pub async fn admin_page(ctx: Ctx) -> AppResult<HttpResponse> {
             .await,
         clinic: o.clinic,
         practitioners: o.practitioners,
+        second_factor_required: o.second_factor_required,
     })
 }
 
 #[derive(Deserialize)]
 pub struct SettingsForm {
+    #[serde(default)]
+    second_factor_required: Option<String>,
     #[serde(default)]
     requires_patient_approval: Option<String>,
     #[serde(default)]
@@ -51,11 +55,12 @@ pub struct SettingsForm {
 pub async fn settings_submit(ctx: Ctx, form: web::Form<SettingsForm>) -> AppResult<HttpResponse> {
     let clinic_id = clinic_of(&ctx)?;
     let f = form.into_inner();
-    let (a, b) = (
+    let ab = (
         f.requires_patient_approval.is_some(),
         f.show_booking_prompts.is_some(),
     );
-    ctx.run(move |svc, caller| svc_clinics::update_settings(svc, caller, &clinic_id, a, b))
+    let tf = f.second_factor_required.is_some();
+    ctx.run(move |svc, caller| svc_clinics::update_settings(svc, caller, &clinic_id, ab, tf))
         .await?;
     ctx.flash("Clinic settings saved.");
     Ok(see_other("/admin"))
@@ -149,6 +154,22 @@ pub async fn edit_practitioner_page(ctx: Ctx, path: web::Path<String>) -> AppRes
         user_id: Some(id),
         active: u.active,
     })
+}
+
+/// Resets a practitioner's second factor (a lost phone).
+pub async fn reset_second_factor_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let clinic_id = clinic_of(&ctx)?;
+    let id = path.into_inner();
+    let id2 = id.clone();
+    ctx.run(move |svc, caller| svc_clinics::reset_second_factor(svc, caller, &clinic_id, &id2))
+        .await?;
+    ctx.flash(
+        "Second factor removed and sessions ended. They set up a new one at their next sign-in.",
+    );
+    Ok(see_other(&format!("/admin/practitioners/{id}")))
 }
 
 pub async fn update_practitioner_submit(

@@ -7,7 +7,9 @@ use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
-use super::session::{SESSION_FLASH, SESSION_MUST_ENROL, SESSION_USER, csrf_token, store_down};
+use super::session::{
+    SESSION_CSRF, SESSION_FLASH, SESSION_MUST_ENROL, SESSION_USER, csrf_token, store_down,
+};
 use crate::domain::policy::Actor;
 use crate::error::{AppError, AppResult};
 use crate::services::accounts::SessionUser;
@@ -73,7 +75,13 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
     {
         return Err(AppError::EnrolFirst);
     }
-    let csrf = csrf_token(&session)?;
+    // A token is made only when a page with a form is rendered (`layout`): a request that
+    // stores nothing (a health check, a script) leaves no session row behind.
+    let csrf = session
+        .get::<String>(SESSION_CSRF)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     let actor = user.as_ref().map_or(Actor::Anonymous, SessionUser::actor);
     let ip = req
         .peer_addr()
@@ -134,10 +142,15 @@ impl Ctx {
         } else {
             0
         };
+        let csrf = if self.csrf.is_empty() {
+            csrf_token(&self.session).unwrap_or_default()
+        } else {
+            self.csrf.clone()
+        };
         Layout {
             title: title.into(),
             user: self.user.clone(),
-            csrf: self.csrf.clone(),
+            csrf,
             flash,
             nav,
             unread,

@@ -24,6 +24,9 @@ pub async fn security_headers(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let is_static = req.path().starts_with("/static/");
+    let secure = req
+        .app_data::<web::Data<Services>>()
+        .is_some_and(|s| s.secure_cookies);
     // A signed link is a secret in the address: no page reached by it may leak it.
     let is_link = req.path().starts_with("/l/");
     let mut res = next.call(req).await?;
@@ -55,6 +58,13 @@ pub async fn security_headers(
     );
     if !is_static {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    // Served over HTTPS (--secure-cookies says so): browsers must never fall back to HTTP.
+    if secure {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     Ok(res)
 }

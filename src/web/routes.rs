@@ -8,13 +8,23 @@ use super::{
     referrals, schedule, security, threads,
 };
 
+/// The route for a method of the table: a GET route answers HEAD too (the same handler;
+/// the server sends the headers without the body), as HTTP expects of every GET.
+fn method(m: &str) -> actix_web::Route {
+    use actix_web::guard;
+    match m {
+        "get" => web::route().guard(guard::Any(guard::Get()).or(guard::Head())),
+        _ => web::post(),
+    }
+}
+
 macro_rules! route_table {
     ($( $method:ident $path:literal => $handler:path ),* $(,)?) => {
         /// (method, path pattern) of every route, in table order.
         pub const ROUTES: &[(&str, &str)] = &[ $( (stringify!($method), $path) ),* ];
 
         pub fn configure(cfg: &mut web::ServiceConfig) {
-            $( cfg.route($path, web::$method().to($handler)); )*
+            $( cfg.route($path, method(stringify!($method)).to($handler)); )*
         }
     };
 }
@@ -115,4 +125,5 @@ route_table! {
     post "/admin/practitioners"                  => admin::create_practitioner_submit,
     get  "/admin/practitioners/{id}"             => admin::edit_practitioner_page,
     post "/admin/practitioners/{id}"             => admin::update_practitioner_submit,
+    post "/admin/practitioners/{id}/second-factor/reset" => admin::reset_second_factor_submit,
 }

@@ -139,7 +139,7 @@ impl TestApp {
             svc.clone(),
             key,
             ServerOptions {
-                secure_cookies: false,
+                secure_cookies: settings.secure_cookies,
                 workers: Some(2),
                 extra_routes: None,
                 mail_poll: std::time::Duration::from_millis(200),

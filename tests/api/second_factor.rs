@@ -345,3 +345,81 @@ async fn one_address_spraying_many_accounts_is_stopped_and_emails_fold_like_the_
     app.clock.advance(Duration::minutes(16));
     password_step(&app, GP2, "Firefox/1").await;
 }
+
+#[tokio::test]
+async fn requests_that_store_nothing_leave_no_session_rows() {
+    use handoff::db::schema::sessions;
+    let app = TestApp::spawn().await;
+    let rows = || -> i64 {
+        sessions::table
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap()
+    };
+    let before = rows();
+    for _ in 0..50 {
+        let c = app.client();
+        assert_eq!(app.get(&c, "/healthz").await.0, StatusCode::OK);
+        assert_eq!(
+            app.get_raw(&c, "/static/app.css").await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(app.get(&c, "/no-such-page").await.0, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(
+        rows(),
+        before,
+        "150 cookieless requests, no session written"
+    );
+    // The sign-in form needs its token: one row for that visitor, and it signs in.
+    password_step(&app, GP, "Firefox/1").await;
+    assert_eq!(rows(), before + 1);
+}
+
+#[tokio::test]
+async fn a_clinic_admin_requires_a_second_factor_and_resets_a_lost_one() {
+    let app = TestApp::spawn().await;
+    let admin = app.login(ADMIN, PW).await;
+    let (status, page) = app.get(&admin.client, "/admin").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("name=\"second_factor_required\"") && page.contains("Failed sign-ins"));
+    let (status, _, _) = app
+        .send(
+            &admin,
+            "/admin/settings",
+            &[
+                ("second_factor_required", "on"),
+                ("requires_patient_approval", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Lakeside's GP now sets one up at the next sign-in; its patients do not.
+    let (_, to) = password_step(&app, GP, "Firefox/1").await;
+    assert_eq!(to, "/account/second-factor");
+    let (_, to) = password_step(&app, PATIENT_A, "Firefox/1").await;
+    assert_eq!(to, "/");
+
+    // Harbour's cardiologist lost her phone: her admin resets the second factor.
+    let harbour = app.login(OTHER_ADMIN, PW).await;
+    app.require_second_factor("Harbour Health Centre", true);
+    let (farah, _, _) = enrol(&app).await;
+    let farah_id = app.user_id(FARAH);
+    let reset = format!("/admin/practitioners/{farah_id}/second-factor/reset");
+    let (status, _, _) = app.send(&admin, &reset, &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not another clinic's admin");
+    let (status, _, _) = app.send(&harbour, &reset, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&farah, "/inbox").await.0,
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+    let (_, to) = password_step(&app, FARAH, "Firefox/1").await;
+    assert_eq!(
+        to, "/account/second-factor",
+        "a new one at the next sign-in"
+    );
+    let (status, _, _) = app.send(&harbour, &reset, &[]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "nothing left to reset");
+}

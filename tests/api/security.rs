@@ -123,6 +123,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/admin/practitioners", "LNNNNNYL"),
     ("GET", "/admin/practitioners/{id}", "LNNNNNNL"),
     ("POST", "/admin/practitioners/{id}", "LNNNNNNL"),
+    (
+        "POST",
+        "/admin/practitioners/{id}/second-factor/reset",
+        "LNNNNNNL",
+    ),
 ];
 
 /// Routes whose allowed call changes what later rows rely on: run after everything else.
@@ -453,6 +458,37 @@ fn assert_security_headers(r: &reqwest::Response, what: &str) {
     assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
     assert_eq!(h["x-frame-options"], "DENY", "{what}");
     assert!(h.contains_key("referrer-policy"), "{what}");
+}
+
+#[tokio::test]
+async fn hsts_is_sent_over_https_only_and_head_is_answered_like_get() {
+    let plain = TestApp::spawn().await;
+    let r = plain.get_raw(&plain.client(), "/login").await;
+    assert!(
+        !r.headers().contains_key("strict-transport-security"),
+        "plain HTTP: no HSTS"
+    );
+    let c = plain.client();
+    for (path, want) in [
+        ("/login", StatusCode::OK),
+        ("/healthz", StatusCode::OK),
+        ("/static/app.css", StatusCode::OK),
+        ("/no-such-page", StatusCode::NOT_FOUND),
+    ] {
+        let r = c.head(plain.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), want, "HEAD {path}");
+        assert!(
+            r.bytes().await.unwrap().is_empty(),
+            "HEAD {path} has no body"
+        );
+    }
+    let tls = TestApp::spawn_with(|s| s.secure_cookies = true).await;
+    let r = tls.get_raw(&tls.client(), "/login").await;
+    assert_eq!(
+        r.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    assert_security_headers(&r, "HSTS page");
 }
 
 #[tokio::test]

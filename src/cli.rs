@@ -225,7 +225,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 url.backend_name()
             );
             let opts = ServerOptions {
-                secure_cookies: settings.secure_cookies,
+                secure_cookies: settings.served_over_https(),
                 workers,
                 extra_routes: None,
                 mail_poll: std::time::Duration::from_secs(2),

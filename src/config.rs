@@ -210,6 +210,12 @@ impl Default for MailSettings {
 }
 
 impl Settings {
+    /// Whether cookies are Secure and HSTS is sent: asked for, or implied by an https
+    /// public address (a TLS deployment that forgot the flag still gets both).
+    pub fn served_over_https(&self) -> bool {
+        self.secure_cookies || self.mail.public_url.starts_with("https://")
+    }
+
     /// The database URL to use, after applying the default.
     pub fn db_url(&self) -> Result<DbUrl, DbUrlError> {
         match &self.database_url {

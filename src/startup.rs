@@ -56,7 +56,7 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
         clock,
         files_dir,
         max_upload_bytes: settings.max_upload_bytes(),
-        secure_cookies: settings.secure_cookies,
+        secure_cookies: settings.served_over_https(),
         link_limit: crate::domain::security::Limit {
             max: settings.link_attempts_per_minute.max(1),
             ..crate::domain::security::LINK_TOKENS_PER_IP

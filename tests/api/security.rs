@@ -489,6 +489,17 @@ async fn hsts_is_sent_over_https_only_and_head_is_answered_like_get() {
         "max-age=31536000; includeSubDomains"
     );
     assert_security_headers(&r, "HSTS page");
+    let s = handoff::config::Settings {
+        mail: handoff::config::MailSettings {
+            public_url: "https://handoff.clinic.example".into(),
+            ..Default::default()
+        },
+        ..handoff::config::Settings::for_data_dir("data".into(), None)
+    };
+    assert!(
+        s.served_over_https(),
+        "an https public address implies Secure cookies and HSTS"
+    );
 }
 
 #[tokio::test]

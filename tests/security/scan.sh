@@ -45,7 +45,7 @@ fi
 command -v python3 >/dev/null || fail "python3 not found"
 command -v curl >/dev/null || fail "curl not found"
 
-BIN="${E2E_HANDOFF_BIN:-target/debug/handoff}"
+BIN="${E2E_HANDOFF_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/handoff}"
 [ -x "$BIN" ] || fail "$BIN missing: cargo build --bin handoff (or set E2E_HANDOFF_BIN)"
 ALLOW="$HERE/allow.tsv"
 [ -f "$ALLOW" ] || fail "$ALLOW missing"

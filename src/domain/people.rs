@@ -31,6 +31,12 @@ impl Role {
         }
     }
 
+    /// Whether the role is a clinic's staff (practitioners and admins): a clinic's
+    /// "second factor required" applies to them, not to patients.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Practitioner | Role::ClinicAdmin)
+    }
+
     /// A human label.
     pub fn label(self) -> &'static str {
         match self {

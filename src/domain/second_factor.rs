@@ -11,6 +11,20 @@ pub const STEP_SECONDS: i64 = 30;
 pub const SKEW_STEPS: i64 = 1;
 /// Recovery codes made at enrolment.
 pub const RECOVERY_CODES: usize = 10;
+/// How long a right password waits for its second step before it must be typed again.
+pub const PENDING_FOR: chrono::Duration = chrono::Duration::minutes(5);
+
+/// Whether the second step of a sign-in begun at `started` may still be completed at `now`.
+pub fn pending_still_open(started: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> bool {
+    now - started <= PENDING_FOR
+}
+
+/// Whether a second factor is required of an account: it is the clinic's staff and the
+/// clinic requires one (an account without one must set it up before anything else).
+pub fn required_of(staff: bool, clinic_requires: bool) -> bool {
+    staff && clinic_requires
+}
+
 /// Bytes of a shared secret (160 bits, RFC 4226's recommendation).
 pub const SECRET_BYTES: usize = 20;
 
@@ -193,6 +207,21 @@ mod tests {
         let c = code_for_step(secret, s).unwrap();
         let spaced = format!("{} {}", &c[..3], &c[3..]);
         assert_eq!(matching_step(secret, &spaced, now, 0), Some(s));
+    }
+
+    #[test]
+    fn only_a_requiring_clinics_staff_must_enrol_and_a_second_step_waits_five_minutes() {
+        assert!(required_of(true, true));
+        assert!(
+            !required_of(false, true),
+            "patients are not the clinic's staff"
+        );
+        assert!(!required_of(true, false));
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .unwrap_or_default();
+        assert!(pending_still_open(t, t + chrono::Duration::minutes(5)));
+        assert!(!pending_still_open(t, t + chrono::Duration::seconds(301)));
     }
 
     #[test]

@@ -109,7 +109,26 @@ pub fn login(
             &caller.ip,
             now - SIGN_IN_PER_IP.window,
         )?;
-        if SIGN_IN_PER_IP.reached(here) {
+        let refused = if SIGN_IN_PER_IP.reached(here) {
+            Some((
+                LoginRefused::FromHere {
+                    minutes: minutes_to_wait(SIGN_IN_PER_IP.window),
+                },
+                format!("sign-in refused: too many failures from {}", caller.ip),
+            ))
+        } else {
+            let failures = db::login_attempts::recent_failures(c, &email, now - THROTTLE_WINDOW)?;
+            lockout_remaining(&failures, now).map(|wait| {
+                (
+                    LoginRefused::Locked {
+                        minutes: minutes_to_wait(wait),
+                    },
+                    "sign-in refused: too many failures".to_string(),
+                )
+            })
+        };
+        if let Some((refusal, detail)) = refused {
+            // Refused unchecked: the password is never hashed.
             db::login_attempts::record(c, &email, now, "locked", from)?;
             audit_for_clinic(
                 c,
@@ -121,32 +140,10 @@ pub fn login(
                     subject_type: "account",
                     subject_id: &email,
                     patient_id: None,
-                    detail: format!("sign-in refused: too many failures from {}", caller.ip),
+                    detail,
                 },
             )?;
-            return Ok(Err(LoginRefused::FromHere {
-                minutes: minutes_to_wait(SIGN_IN_PER_IP.window),
-            }));
-        }
-        let failures = db::login_attempts::recent_failures(c, &email, now - THROTTLE_WINDOW)?;
-        if let Some(wait) = lockout_remaining(&failures, now) {
-            db::login_attempts::record(c, &email, now, "locked", from)?;
-            audit_for_clinic(
-                c,
-                now,
-                caller,
-                clinic.as_deref(),
-                AuditEntry {
-                    action: "login_locked",
-                    subject_type: "account",
-                    subject_id: &email,
-                    patient_id: None,
-                    detail: "sign-in refused: too many failures".into(),
-                },
-            )?;
-            return Ok(Err(LoginRefused::Locked {
-                minutes: minutes_to_wait(wait),
-            }));
+            return Ok(Err(refusal));
         }
         Ok(Ok(db::login_attempts::record(
             c, &email, now, "failure", from,

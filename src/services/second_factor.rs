@@ -35,11 +35,11 @@ pub fn after_password(svc: &Services, user: &SessionUser) -> AppResult<AfterPass
     if db::second_factor::get(&mut conn, &user.user_id)?.is_some() {
         return Ok(AfterPassword::Code);
     }
-    let staff = matches!(
-        Role::parse(&user.role),
-        Some(Role::Practitioner | Role::ClinicAdmin)
-    );
-    if staff && db::second_factor::required(&mut conn, &user.clinic_id)? {
+    let staff = Role::parse(&user.role).is_some_and(Role::is_staff);
+    if totp::required_of(
+        staff,
+        db::second_factor::required(&mut conn, &user.clinic_id)?,
+    ) {
         return Ok(AfterPassword::Enrol);
     }
     Ok(AfterPassword::Done)
@@ -196,14 +196,14 @@ pub fn status(svc: &Services, caller: &Caller) -> AppResult<Status> {
     let me = caller.user_id()?;
     let mut conn = svc.conn()?;
     let user = db::users::get(&mut conn, me)?;
-    let staff = matches!(
-        Role::parse(&user.role),
-        Some(Role::Practitioner | Role::ClinicAdmin)
-    );
+    let staff = Role::parse(&user.role).is_some_and(Role::is_staff);
     Ok(Status {
         enrolled: db::second_factor::get(&mut conn, me)?.is_some(),
         codes_left: db::second_factor::codes_left(&mut conn, me)?,
-        required: staff && db::second_factor::required(&mut conn, &user.clinic_id)?,
+        required: totp::required_of(
+            staff,
+            db::second_factor::required(&mut conn, &user.clinic_id)?,
+        ),
         email: user.email,
     })
 }

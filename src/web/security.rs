@@ -20,9 +20,6 @@ use crate::services::accounts::SessionUser;
 use crate::services::second_factor::{self, CodeRefused, Enrolment, Status};
 use crate::services::sessions::{self, Device, End, SessionInfo};
 
-/// How long a right password waits for its second step.
-const PENDING_MINUTES: i64 = 5;
-
 /// A right password, waiting for the code (kept in the session; not signed in).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pending {
@@ -77,7 +74,7 @@ pub fn must_enrol(ctx: &Ctx) -> AppResult<HttpResponse> {
 
 fn pending(ctx: &Ctx) -> Option<Pending> {
     let p = ctx.session.get::<Pending>(SESSION_PENDING).ok().flatten()?;
-    (ctx.svc.now() - p.at <= chrono::Duration::minutes(PENDING_MINUTES)).then_some(p)
+    crate::domain::second_factor::pending_still_open(p.at, ctx.svc.now()).then_some(p)
 }
 
 #[derive(Template)]

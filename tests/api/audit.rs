@@ -223,18 +223,7 @@ async fn withdrawing_consent_stops_snapshot_access_at_once() {
     let patient = app.login(PATIENT_A, PW).await;
     let (_, list) = app.get(&patient.client, "/portal/consents").await;
     assert!(list.contains("Shared with Dr Farah Siddiqui") && list.contains("Chief complaint"));
-    let action = list
-        .split("action=\"/portal/consents/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let (status, _, _) = app
-        .send(&patient, &format!("/portal/consents/{action}"), &[])
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    let action = withdraw_first_consent(&app, &patient).await;
     let (status, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
     assert_eq!(
         status,

@@ -797,3 +797,22 @@ async fn the_referral_builder_reaches_every_state_and_kind() {
         );
     }
 }
+
+/// The patient withdraws the first consent listed on their consents page, through its
+/// form; returns the form's action below `/portal/consents/` (`<id>/withdraw`).
+pub async fn withdraw_first_consent(app: &TestApp, patient: &Session) -> String {
+    let (_, list) = app.get(&patient.client, "/portal/consents").await;
+    let action = list
+        .split("action=\"/portal/consents/")
+        .nth(1)
+        .expect("a consent to withdraw")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _, _) = app
+        .send(patient, &format!("/portal/consents/{action}"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "withdrawing {action}");
+    action
+}

@@ -240,19 +240,7 @@ async fn the_receiver_loses_the_shared_details_and_files_when_consent_is_withdra
     );
     let (id, file) = shared_referral(&app, &gp, &rx).await;
     let patient = app.login(PATIENT_A, PW).await;
-    let (_, list) = app.get(&patient.client, "/portal/consents").await;
-    let action = list
-        .split("action=\"/portal/consents/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let (status, _, _) = app
-        .send(&patient, &format!("/portal/consents/{action}"), &[])
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    withdraw_first_consent(&app, &patient).await;
     assert_receiver_cut_off(&app, &gp, &rx, &id, &file, "consent withdrawn").await;
 }
 

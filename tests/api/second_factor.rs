@@ -374,6 +374,11 @@ async fn requests_that_store_nothing_leave_no_session_rows() {
     // The sign-in form needs its token: one row for that visitor, and it signs in.
     password_step(&app, GP, "Firefox/1").await;
     assert_eq!(rows(), before + 1);
+    // The background worker's purge removes sessions past their timeout, signed in or not.
+    let later = app.clock_now() + Duration::minutes(31);
+    let purged = handoff::services::mail::purge_expired(&app.svc.pool, later).unwrap();
+    assert!(purged >= 1, "the idle session is purged");
+    assert_eq!(rows(), 0);
 }
 
 #[tokio::test]

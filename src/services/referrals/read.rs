@@ -39,6 +39,9 @@ pub struct ReferralView {
     pub snapshot: Option<Snapshot>,
     /// Why the snapshot is not shown, if it is not.
     pub snapshot_hidden: Option<&'static str>,
+    /// The receiver may no longer open what the sender shared (message, answers, their
+    /// files, the letter): see `offers::receiver_reads_shared`.
+    pub shared_withheld: bool,
     pub timeline: Vec<TimelineEntry>,
     /// Everything this viewer may do here now; the page shows only these.
     pub offers: Offers,
@@ -162,6 +165,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         receiver_clinic: receiver_clinic_row.name,
         snapshot,
         snapshot_hidden,
+        shared_withheld: withheld,
         timeline,
         approval_required: l.approval_required,
         visits,

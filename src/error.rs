@@ -110,6 +110,9 @@ pub struct ErrorPage<'a> {
     pub title: &'a str,
     pub status: u16,
     pub message: &'a str,
+    /// What the person had typed into the refused form (label, text), shown so that a
+    /// stale or unreadable submission loses nothing: they copy it into the fresh form.
+    pub typed: &'a [(String, String)],
 }
 
 impl ResponseError for AppError {
@@ -130,6 +133,14 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.page(&[])
+    }
+}
+
+impl AppError {
+    /// The error page, with what the person typed into the refused form (see
+    /// [`ErrorPage::typed`]); redirects for sign-in and enrolment as always.
+    pub fn page(&self, typed: &[(String, String)]) -> HttpResponse {
         if let AppError::NeedsLogin { next } = self {
             let location = format!(
                 "/login?next={}",
@@ -201,6 +212,7 @@ impl ResponseError for AppError {
             title,
             status: status.as_u16(),
             message: &message,
+            typed,
         };
         let body = page
             .render()

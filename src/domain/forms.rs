@@ -191,6 +191,47 @@ pub fn required_date(
     }
 }
 
+/// The text a person typed into a form, as (label, text) pairs worth showing back when the
+/// form is refused as a whole (stale, expired, unreadable): free text only, never a
+/// password, a one-time code, a token or an internal id, and a field sent twice shows each
+/// of its values once.
+pub fn kept_text<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+    const SECRET_OR_INTERNAL: [&str; 6] =
+        ["password", "code", "token", "secret", "csrf", "version"];
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (name, value) in pairs {
+        let lower = name.to_ascii_lowercase();
+        let value = value.trim();
+        if value.is_empty()
+            || value == "on"
+            || SECRET_OR_INTERNAL.iter().any(|s| lower.contains(s))
+            || lower == "id"
+            || lower == "then"
+            || lower.ends_with("_id")
+        {
+            continue;
+        }
+        let base = if lower.starts_with("answer_") {
+            "answer"
+        } else {
+            lower.strip_prefix("txt_").unwrap_or(&lower)
+        };
+        let spaced = base.replace(['_', '-'], " ");
+        let mut chars = spaced.chars();
+        let label = match chars.next() {
+            Some(c) => c.to_uppercase().chain(chars).collect(),
+            None => continue,
+        };
+        if !out.iter().any(|(l, v)| *l == label && v == value) {
+            out.push((label, value.to_string()));
+        }
+        if out.len() == 30 {
+            break;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,5 +302,34 @@ mod tests {
         assert!(required_date(&mut e, "x", "Date", "23/04/1980").is_none());
         assert!(required_date(&mut e, "y", "Date", "").is_none());
         assert_eq!(e.get("y"), Some("Date is required."));
+    }
+
+    #[test]
+    fn kept_text_is_free_text_only_and_never_a_secret() {
+        let kept = kept_text([
+            ("csrf_token", "abc"),
+            ("version", "3"),
+            ("note", "  BP 150/95 twice this week "),
+            ("note", "BP 150/95 twice this week"),
+            ("note", "a second value"),
+            ("password", "hunter2-long"),
+            ("new_password", "x"),
+            ("code", "123456"),
+            ("recovery_code", "abcd-efgh"),
+            ("ask_id", "0193"),
+            ("doctor_only", "on"),
+            ("txt_chief_complaint", "Palpitations"),
+            ("answer_0193abc", "ECG attached"),
+            ("outcome_summary", ""),
+        ]);
+        assert_eq!(
+            kept,
+            vec![
+                ("Note".to_string(), "BP 150/95 twice this week".to_string()),
+                ("Note".to_string(), "a second value".to_string()),
+                ("Chief complaint".to_string(), "Palpitations".to_string()),
+                ("Answer".to_string(), "ECG attached".to_string()),
+            ]
+        );
     }
 }

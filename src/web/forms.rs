@@ -168,6 +168,16 @@ pub async fn read_multipart(
             }
         }
     }
+    // The text fields stay on the request: if the upload is refused (too large, stale, ...),
+    // the error page shows them again (`middleware::MultipartText`).
+    use actix_web::HttpMessage;
+    req.extensions_mut()
+        .insert(super::middleware::MultipartText(
+            out.fields
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ));
     if oversize {
         return Err(AppError::TooLarge("The upload is too large.".into()));
     }

@@ -6,9 +6,10 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, web};
+use actix_web::{Error, HttpMessage, web};
 
 use super::session::{SESSION_CSRF, store_down, submitted_csrf};
+use crate::domain::forms::kept_text;
 use crate::domain::security::constant_time_eq;
 use crate::error::AppError;
 use crate::services::Services;
@@ -95,31 +96,85 @@ pub async fn csrf_guard(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if submitted.is_none() && is_urlencoded {
-        // Read the form body, look for the token, and put the body back for the handler.
-        let body = match req.extract::<web::Bytes>().await {
+    // A urlencoded body is read here (for its token, and to show its text again if the
+    // request is refused) and put back for the handler.
+    let mut body = None;
+    if is_urlencoded {
+        let b = match req.extract::<web::Bytes>().await {
             Ok(b) => b,
             Err(_) => {
                 let e = AppError::TooLarge("The form is too large.".into());
                 return Ok(req.error_response(e).map_into_right_body());
             }
         };
-        submitted = std::str::from_utf8(&body).ok().and_then(submitted_csrf);
-        req.set_payload(Payload::from(body));
+        if submitted.is_none() {
+            submitted = std::str::from_utf8(&b).ok().and_then(submitted_csrf);
+        }
+        req.set_payload(Payload::from(b.clone()));
+        body = Some(b);
     }
     let ok = matches!((&expected, &submitted), (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()));
     if !ok {
-        return Ok(req.error_response(AppError::Csrf).map_into_right_body());
+        // A session that ran out while someone typed a long note: the note is shown back.
+        let typed = typed_text(body.as_deref(), None);
+        let page = AppError::Csrf.page(&typed);
+        return Ok(req.into_response(page).map_into_right_body());
     }
     let wake = req
         .app_data::<web::Data<Services>>()
         .map(|s| s.mail_wake.clone());
-    let res = next.call(req).await;
+    let res = next.call(req).await?;
     // A change may have queued mail: let the worker look now rather than at its next poll.
     if let Some(w) = wake {
         crate::services::mail::wake(&w);
     }
-    res.map(ServiceResponse::map_into_left_body)
+    Ok(keep_typed_text(res, body.as_deref()))
+}
+
+/// The text fields of a multipart form, left on the request by `forms::read_multipart` so a
+/// refused upload can show them again.
+#[derive(Clone)]
+pub struct MultipartText(pub Vec<(String, String)>);
+
+/// A refused form (any error page: stale 409, unreadable 400, 403, 413, 503, ...) shows
+/// what was typed into it, so nothing typed is lost.
+fn keep_typed_text<B>(
+    res: ServiceResponse<B>,
+    body: Option<&[u8]>,
+) -> ServiceResponse<EitherBody<B>> {
+    let Some(err) = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<AppError>())
+    else {
+        return res.map_into_left_body();
+    };
+    if matches!(err, AppError::NeedsLogin { .. } | AppError::EnrolFirst) {
+        return res.map_into_left_body();
+    }
+    let multipart = res.request().extensions().get::<MultipartText>().cloned();
+    let typed = typed_text(body, multipart.as_ref());
+    if typed.is_empty() {
+        return res.map_into_left_body();
+    }
+    let page = err.page(&typed);
+    let (req, _) = res.into_parts();
+    ServiceResponse::new(req, page).map_into_right_body()
+}
+
+fn typed_text(body: Option<&[u8]>, multipart: Option<&MultipartText>) -> Vec<(String, String)> {
+    // A body that does not parse as a whole (a duplicated field into a struct does, here)
+    // is still read pair by pair: the form's text is what matters.
+    let pairs: Vec<(String, String)> = match (body, multipart) {
+        (Some(b), _) => form_urlencoded_pairs(b),
+        (None, Some(m)) => m.0.clone(),
+        (None, None) => Vec::new(),
+    };
+    kept_text(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
 }
 
 /// The one POST route that takes no CSRF token (see [`csrf_guard`]).

@@ -22,3 +22,4 @@ mod replies;
 mod schedule;
 mod second_factor;
 mod security;
+mod typed;

@@ -7,29 +7,83 @@ use super::DbConn;
 use super::schema::{
     external_doctors, external_links, held_replies, inbound_mail, outbox, referrals, users,
 };
+use crate::domain::mail::AddressHolder;
 
-/// Marks an account as a doctor outside the network.
+/// Marks an account as a doctor outside the network, reached at `email`.
 pub fn insert_external_doctor(
     conn: &mut DbConn,
     user_id: &str,
+    email: &str,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(external_doctors::table)
         .values((
             external_doctors::user_id.eq(user_id),
             external_doctors::created_at.eq(at),
+            external_doctors::email.eq(email),
         ))
         .execute(conn)
         .map(|_| ())
 }
 
 pub fn is_external_doctor(conn: &mut DbConn, user_id: &str) -> QueryResult<bool> {
-    Ok(external_doctors::table
+    Ok(outside_address(conn, user_id)?.is_some())
+}
+
+/// The address of a doctor outside the network, or `None` for anyone else.
+pub fn outside_address(conn: &mut DbConn, user_id: &str) -> QueryResult<Option<String>> {
+    external_doctors::table
         .find(user_id)
+        .select(external_doctors::email)
+        .first::<String>(conn)
+        .optional()
+}
+
+/// Who already holds an address: an outside doctor, a listed practitioner, another account.
+pub fn address_holder(conn: &mut DbConn, email: &str) -> QueryResult<AddressHolder> {
+    if let Some(id) = external_doctors::table
+        .filter(external_doctors::email.eq(email))
         .select(external_doctors::user_id)
         .first::<String>(conn)
         .optional()?
-        .is_some())
+    {
+        return Ok(AddressHolder::OutsideDoctor(id));
+    }
+    let account: Option<(String, bool)> = users::table
+        .filter(users::email.eq(email))
+        .select((users::role, users::active))
+        .first(conn)
+        .optional()?;
+    Ok(match account {
+        None => AddressHolder::Nobody,
+        Some((role, true)) if role == "practitioner" => AddressHolder::NetworkPractitioner,
+        Some(_) => AddressHolder::OtherAccount,
+    })
+}
+
+/// Ends an outside doctor's standing as one (they joined a clinic): compare-and-set, `false`
+/// if they were not one any more.
+pub fn remove_external_doctor(conn: &mut DbConn, user_id: &str) -> QueryResult<bool> {
+    let n = diesel::delete(external_doctors::table.find(user_id)).execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Revokes every live link of every referral addressed to `receiver_id`; returns how many.
+pub fn revoke_links_to(
+    conn: &mut DbConn,
+    receiver_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    let theirs = referrals::table
+        .filter(referrals::receiver_id.eq(receiver_id))
+        .select(referrals::id);
+    diesel::update(
+        external_links::table
+            .filter(external_links::referral_id.eq_any(theirs))
+            .filter(external_links::revoked_at.is_null()),
+    )
+    .set(external_links::revoked_at.eq(at))
+    .execute(conn)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -353,9 +407,13 @@ pub fn set_external_email(
     old: &str,
     new: &str,
 ) -> QueryResult<bool> {
-    let n = diesel::update(users::table.find(user_id).filter(users::email.eq(old)))
-        .set(users::email.eq(new))
-        .execute(conn)?;
+    let n = diesel::update(
+        external_doctors::table
+            .find(user_id)
+            .filter(external_doctors::email.eq(old)),
+    )
+    .set(external_doctors::email.eq(new))
+    .execute(conn)?;
     Ok(n == 1)
 }
 

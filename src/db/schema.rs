@@ -411,6 +411,29 @@ diesel::table! {
     external_doctors (user_id) {
         user_id -> Text,
         created_at -> Timestamp,
+        email -> Text,
+    }
+}
+
+diesel::table! {
+    practitioner_invitations (id) {
+        id -> Text,
+        user_id -> Text,
+        clinic_id -> Text,
+        email -> Text,
+        display_name -> Text,
+        title -> Text,
+        specialty -> Text,
+        city -> Text,
+        languages -> Text,
+        accepting_referrals -> Bool,
+        token_hash -> Text,
+        nonce -> Text,
+        invited_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
     }
 }
 
@@ -529,6 +552,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     thread_reads,
     notifications,
     external_doctors,
+    practitioner_invitations,
     external_links,
     outbox,
     inbound_mail,

@@ -142,17 +142,16 @@ pub fn all_practitioners(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>
         .load(conn)
 }
 
-/// Who a notice goes to, in one read: the user, whether they are a doctor outside the
-/// network, and whether they asked for notices by e-mail.
-pub fn notice_target(conn: &mut DbConn, id: &str) -> QueryResult<(User, bool, bool)> {
-    let (user, external, email): (User, Option<String>, bool) = users::table
+/// Who a notice goes to, in one read: the user, their address if they are a doctor outside
+/// the network, and whether they asked for notices by e-mail.
+pub fn notice_target(conn: &mut DbConn, id: &str) -> QueryResult<(User, Option<String>, bool)> {
+    users::table
         .left_join(external_doctors::table.on(external_doctors::user_id.eq(users::id)))
         .filter(users::id.eq(id))
         .select((
             User::as_select(),
-            external_doctors::user_id.nullable(),
+            external_doctors::email.nullable(),
             users::email_notifications,
         ))
-        .first(conn)?;
-    Ok((user, external.is_some(), email))
+        .first(conn)
 }

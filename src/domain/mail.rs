@@ -54,6 +54,57 @@ fn mac(key: &[u8], label: &str, data: &[u8]) -> HmacSha256 {
     m
 }
 
+/// Who already holds an address typed for a doctor outside the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressHolder {
+    Nobody,
+    /// An outside doctor known at this address (their user id).
+    OutsideDoctor(String),
+    /// An active practitioner of the network, listed in the directory.
+    NetworkPractitioner,
+    /// Any other account: a patient's, an admin's, a deactivated practitioner's.
+    OtherAccount,
+}
+
+/// What an address typed for an outside doctor leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutsideRecipient {
+    /// The outside doctor already known at the address.
+    Existing(String),
+    /// A new outside doctor.
+    New,
+    /// Refused: the address is a directory practitioner's, who should get the referral in
+    /// their inbox (the directory is open to every practitioner, so this tells nothing new).
+    InDirectory,
+}
+
+/// The outside doctor an address stands for. An account that is not a listed practitioner
+/// counts as nobody: the composer never tells a practitioner whether a patient or an admin
+/// has an account at an address.
+pub fn outside_recipient(holder: AddressHolder) -> OutsideRecipient {
+    match holder {
+        AddressHolder::OutsideDoctor(id) => OutsideRecipient::Existing(id),
+        AddressHolder::NetworkPractitioner => OutsideRecipient::InDirectory,
+        AddressHolder::Nobody | AddressHolder::OtherAccount => OutsideRecipient::New,
+    }
+}
+
+/// The placeholder sign-in address of an outside doctor's account: not deliverable
+/// (`.invalid` is reserved) and not a valid sign-in, so the real address can be anyone's.
+pub fn outside_placeholder_address(user_id: &str) -> String {
+    format!("outside.{user_id}@handoff.invalid")
+}
+
+/// The token of a clinic's invitation to an outside doctor, derived like a link token but
+/// under its own label, so the two can never stand for each other.
+pub fn invitation_token(key: &[u8], nonce: &str) -> String {
+    hex::encode(
+        mac(key, "invitation", nonce.as_bytes())
+            .finalize()
+            .into_bytes(),
+    )
+}
+
 /// The secret in a signed link: HMAC(key, nonce), 256 bits as 64 hex digits. The database
 /// keeps the random nonce and [`token_hash`] of the token, never the token itself.
 pub fn link_token(key: &[u8], nonce: &str) -> String {
@@ -200,6 +251,29 @@ mod tests {
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
     const ID: &str = "0192a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b";
+
+    #[test]
+    fn an_address_with_an_account_that_is_not_in_the_directory_is_just_a_new_outside_doctor() {
+        assert_eq!(
+            outside_recipient(AddressHolder::OtherAccount),
+            outside_recipient(AddressHolder::Nobody),
+            "patients' and admins' addresses look like unknown ones"
+        );
+        assert_eq!(
+            outside_recipient(AddressHolder::Nobody),
+            OutsideRecipient::New
+        );
+        assert_eq!(
+            outside_recipient(AddressHolder::NetworkPractitioner),
+            OutsideRecipient::InDirectory
+        );
+        assert_eq!(
+            outside_recipient(AddressHolder::OutsideDoctor("u1".into())),
+            OutsideRecipient::Existing("u1".into())
+        );
+        assert!(outside_placeholder_address("abc").ends_with(".invalid"));
+        assert_ne!(invitation_token(b"k", "n"), link_token(b"k", "n"));
+    }
 
     #[test]
     fn tokens_are_256_bits_and_depend_on_key_and_nonce() {

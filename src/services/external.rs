@@ -10,6 +10,7 @@ use super::{AuditEntry, Caller, Services, audit};
 use crate::db::{self, DbConn, referrals::Referral};
 use crate::domain::forms::FieldErrors;
 use crate::domain::mail as rules;
+use crate::domain::mail::{OutsideRecipient, outside_recipient};
 use crate::domain::policy::Actor;
 use crate::domain::referral::offers::Upload;
 use crate::domain::referral::{Party, Status};
@@ -383,7 +384,7 @@ pub fn correct_address(svc: &Services, caller: &Caller, id: &str, email: &str) -
                 "The address cannot be corrected here: the letter was delivered, or the doctor's address serves other referrals too. Start a new referral to the new address instead.".into(),
             ));
         }
-        let old = db::users::get(c, &r.receiver_id)?.email;
+        let old = db::mail::outside_address(c, &r.receiver_id)?.ok_or(AppError::NotFound)?;
         if old == email {
             e.add(
                 "email",
@@ -391,12 +392,24 @@ pub fn correct_address(svc: &Services, caller: &Caller, id: &str, email: &str) -
             );
             return Err(AppError::Invalid(e));
         }
-        if db::users::by_email(c, &email)?.is_some() {
-            e.add(
-                "email",
-                "This address is already in use in Handoff: start a new referral to it instead.",
-            );
-            return Err(AppError::Invalid(e));
+        // The same rule as the composer's: a directory practitioner is refused, another
+        // outside doctor's address would merge two doctors, any other account is nobody.
+        match outside_recipient(db::mail::address_holder(c, &email)?) {
+            OutsideRecipient::New => {}
+            OutsideRecipient::InDirectory => {
+                e.add(
+                    "email",
+                    "This address belongs to a practitioner in the network: start a new referral to them from the directory instead.",
+                );
+                return Err(AppError::Invalid(e));
+            }
+            OutsideRecipient::Existing(_) => {
+                e.add(
+                    "email",
+                    "Another doctor outside the network already gets referrals at this address: start a new referral to it instead.",
+                );
+                return Err(AppError::Invalid(e));
+            }
         }
         if !db::mail::set_external_email(c, &r.receiver_id, &old, &email)? {
             return Err(AppError::Conflict(

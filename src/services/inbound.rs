@@ -145,9 +145,10 @@ pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<Ingested, Inge
             "the referring practitioner withdrew this referral's link and reply address".into(),
         ));
     }
-    let doctor = db::users::get(&mut conn, &r.receiver_id)
+    // Only an outside doctor answers by e-mail; for anyone else no sender can be right.
+    let doctor = db::mail::outside_address(&mut conn, &r.receiver_id)
         .map_err(|e| unavailable(e.into()))?
-        .email;
+        .unwrap_or_default();
     drop(conn);
     let from = sender_of(&msg);
     let results: Vec<String> = msg

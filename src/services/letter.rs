@@ -133,6 +133,8 @@ pub fn render(conn: &mut DbConn, r: &Referral, link: Option<&LetterLink>) -> App
     let clinic = db::clinics::get(conn, &r.sender_clinic_id)?;
     let (receiver, receiver_p) = db::users::get_practitioner(conn, &r.receiver_id)?;
     let receiver_clinic = db::clinics::get(conn, &receiver_p.clinic_id)?;
+    let receiver_address =
+        db::mail::outside_address(conn, &r.receiver_id)?.unwrap_or_else(|| receiver.email.clone());
     let consents = db::referrals::live_consents(conn, &r.id)?;
     let shared = crate::domain::snapshot::shared_with_receiver(
         &r.snapshot,
@@ -163,7 +165,7 @@ pub fn render(conn: &mut DbConn, r: &Referral, link: Option<&LetterLink>) -> App
             specialty: receiver_p.specialty,
             practice: receiver_clinic.name,
             title: receiver_p.title,
-            email: receiver.email,
+            email: receiver_address,
         },
         patient: PatientId {
             name: format!("{} {}", patient.given_name, patient.family_name),

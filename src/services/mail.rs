@@ -95,6 +95,8 @@ pub fn queue_letter(
 ) -> AppResult<()> {
     let r = db::referrals::get(c, referral_id)?;
     let receiver = db::users::get(c, &r.receiver_id)?;
+    let address = db::mail::outside_address(c, &r.receiver_id)?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a letter to a network practitioner")))?;
     let (sender, sender_p) = db::users::get_practitioner(c, &r.sender_id)?;
     let clinic = db::clinics::get(c, &r.sender_clinic_id)?;
     let link = create_link(cfg, c, referral_id, &r.sender_id, now)?;
@@ -119,7 +121,7 @@ pub fn queue_letter(
     );
     let m = new_mail(
         "external_referral",
-        (&receiver.email, &receiver.display_name),
+        (&address, &receiver.display_name),
         format!("Referral from {} ({})", sender.display_name, clinic.name),
         body,
         (Some(referral_id), Some(&link.id)),
@@ -141,8 +143,8 @@ pub fn notify(
     now: NaiveDateTime,
 ) -> AppResult<()> {
     db::threads::notify(c, user_id, referral_id, body, now)?;
-    let (user, external, by_email) = db::users::notice_target(c, user_id)?;
-    if external {
+    let (user, outside, by_email) = db::users::notice_target(c, user_id)?;
+    if let Some(address) = outside {
         let Some(rid) = referral_id else {
             return Ok(());
         };
@@ -159,7 +161,7 @@ pub fn notify(
         // The text names no patient: it travels as plain e-mail, and the link shows the rest.
         let m = new_mail(
             "external_update",
-            (&user.email, &user.display_name),
+            (&address, &user.display_name),
             "Update on a referral sent to you through Handoff".into(),
             format!(
                 "Dear {},\n\nThere is an update on a referral sent to you through Handoff.\n\nOpen the referral: {{link}}\n\n-- \nHandoff\n",

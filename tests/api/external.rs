@@ -540,9 +540,9 @@ async fn a_refused_outside_referral_keeps_what_was_typed_and_creates_no_account(
         "the address is kept"
     );
     assert!(page.contains("value=\"HeartCare Pune\""));
-    use handoff::db::schema::users;
-    let accounts: i64 = users::table
-        .filter(users::email.eq(EXT_EMAIL))
+    use handoff::db::schema::external_doctors;
+    let accounts: i64 = external_doctors::table
+        .filter(external_doctors::email.eq(EXT_EMAIL))
         .count()
         .get_result(&mut *app.conn())
         .unwrap();
@@ -593,5 +593,69 @@ async fn guessing_link_tokens_or_the_ingest_token_is_stopped_per_address() {
         r.status(),
         StatusCode::TOO_MANY_REQUESTS,
         "the right token waits too"
+    );
+}
+
+#[tokio::test]
+async fn the_outside_composer_does_not_tell_whether_an_address_has_an_account() {
+    let sink = SmtpSink::started();
+    let port = sink.port;
+    let app = TestApp::spawn_with(|s| mail_settings(s, Some(port))).await;
+    let gp = app.login(GP, PW).await;
+    let doctor = |email: &str| OutsideDoctor {
+        name: "Dr Meera Iyer".into(),
+        email: email.into(),
+        specialty: "Cardiology".into(),
+        practice: "Iyer Heart Clinic".into(),
+    };
+    // A patient's, an admin's and an unknown address get the same answer: sent.
+    let addresses = [PATIENT_A, ADMIN, "meera.iyer@iyerheart.example"];
+    for addr in addresses {
+        let posted = app
+            .referral()
+            .by(&gp)
+            .outside(doctor(addr))
+            .reason("Palpitations on exertion")
+            .section("complaint", "Palpitations for 2 weeks")
+            .post("send")
+            .await;
+        assert_eq!(
+            posted.status,
+            StatusCode::SEE_OTHER,
+            "{addr}: {}",
+            posted.body
+        );
+    }
+    let mut to: Vec<String> = eventually("three letters", || {
+        let m = sink.messages();
+        (m.len() >= 3).then_some(m)
+    })
+    .await
+    .iter()
+    .map(|raw| text_of(raw).0)
+    .collect();
+    to.sort();
+    let mut want: Vec<String> = addresses.iter().map(|a| a.to_string()).collect();
+    want.sort();
+    assert_eq!(to, want, "each letter went to the address typed");
+    // The accounts behind two of them are untouched: both still sign in.
+    app.login(PATIENT_A, PW).await;
+    app.login(ADMIN, PW).await;
+    // A practitioner of the directory is pointed there instead.
+    let refused = app
+        .referral()
+        .by(&gp)
+        .outside(doctor(GP2))
+        .reason("Palpitations on exertion")
+        .section("complaint", "Palpitations for 2 weeks")
+        .post("send")
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("belongs to a practitioner in the network"),
+        "{}",
+        refused.body
     );
 }

@@ -271,14 +271,23 @@ impl TestApp {
         self.svc.pool.get().unwrap()
     }
 
-    /// A user's id by e-mail.
+    /// A user's id by e-mail: an account's, or else an outside doctor's (whose address is
+    /// kept apart from sign-in accounts).
     pub fn user_id(&self, email: &str) -> String {
-        use handoff::db::schema::users;
-        users::table
+        use handoff::db::schema::{external_doctors, users};
+        let account = users::table
             .filter(users::email.eq(email))
             .select(users::id)
             .first(&mut *self.conn())
-            .expect("user")
+            .optional()
+            .unwrap();
+        account.unwrap_or_else(|| {
+            external_doctors::table
+                .filter(external_doctors::email.eq(email))
+                .select(external_doctors::user_id)
+                .first(&mut *self.conn())
+                .expect("user")
+        })
     }
 
     /// A seeded patient's id by "given family" name.

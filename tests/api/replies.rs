@@ -397,7 +397,10 @@ async fn a_permanent_refusal_fails_after_one_try_and_the_sender_corrects_the_add
         .send(&gp, &format!("/referrals/{id}/address"), &[("email", GP2)])
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("already in use"));
+    assert!(
+        body.contains("belongs to a practitioner in the network"),
+        "{body}"
+    );
 
     let fixed = "kiran.rao@heartcare.example";
     let (status, _, _) = app

@@ -32,6 +32,8 @@ pub struct ReceiverCard {
     pub clinic_name: String,
     /// A doctor outside the network (answers by link and e-mail).
     pub external: bool,
+    /// Where their mail goes: the outside doctor's address, or the account's.
+    pub address: String,
     /// The kind of referral this receiver takes.
     pub kind: Kind,
 }
@@ -154,12 +156,14 @@ fn receiver_card(conn: &mut DbConn, id: &str) -> AppResult<Option<ReceiverCard>>
         return Ok(None);
     };
     let clinic = db::clinics::get(conn, &practitioner.clinic_id)?;
+    let outside = db::mail::outside_address(conn, id)?;
     Ok(Some(ReceiverCard {
+        external: outside.is_some(),
+        address: outside.unwrap_or_else(|| user.email.clone()),
         user,
         practitioner,
         kind: Kind::for_organisation(&clinic.kind),
         clinic_name: clinic.name,
-        external: db::mail::is_external_doctor(conn, id)?,
     }))
 }
 

@@ -5,28 +5,33 @@ use chrono::NaiveDateTime;
 
 use crate::db::{self, DbConn};
 use crate::domain::forms::FieldErrors;
-use crate::domain::mail::ExternalRecipient;
+use crate::domain::mail::{
+    ExternalRecipient, OutsideRecipient, outside_placeholder_address, outside_recipient,
+};
 use crate::error::{AppError, AppResult};
 
 /// The user id of an outside doctor: the existing one for this e-mail address, or a new
-/// practitioner account that can never sign in, with an unlisted profile and a clinic
-/// named after their practice. An address that belongs to someone in the
-/// network is refused (choose them from the directory instead).
+/// practitioner account that can never sign in (its sign-in address is a placeholder; the
+/// real one is the outside doctor's), with an unlisted profile and a clinic named after
+/// their practice. The address of a practitioner in the directory is refused (choose them
+/// there instead); any other account's address is taken like an unknown one, so the form
+/// tells nobody who has an account.
 pub fn find_or_create(
     c: &mut DbConn,
     rec: &ExternalRecipient,
     now: NaiveDateTime,
 ) -> AppResult<String> {
-    if let Some(u) = db::users::by_email(c, &rec.email)? {
-        if db::mail::is_external_doctor(c, &u.id)? {
-            return Ok(u.id);
+    match outside_recipient(db::mail::address_holder(c, &rec.email)?) {
+        OutsideRecipient::Existing(id) => return Ok(id),
+        OutsideRecipient::InDirectory => {
+            let mut e = FieldErrors::new();
+            e.add(
+                "ext_email",
+                "This address belongs to a practitioner in the network: find them in the directory instead.",
+            );
+            return Err(AppError::Invalid(e));
         }
-        let mut e = FieldErrors::new();
-        e.add(
-            "ext_email",
-            "This address belongs to someone in the network: find them in the directory instead.",
-        );
-        return Err(AppError::Invalid(e));
+        OutsideRecipient::New => {}
     }
     let clinic = db::clinics::Clinic {
         id: db::new_id(),
@@ -38,9 +43,10 @@ pub fn find_or_create(
         created_at: now,
     };
     db::clinics::insert(c, &clinic)?;
+    let id = db::new_id();
     let user = db::users::User {
-        id: db::new_id(),
-        email: rec.email.clone(),
+        email: outside_placeholder_address(&id),
+        id,
         // Not a password hash: no password can ever match it.
         password_hash: "!external".into(),
         role: "practitioner".into(),
@@ -51,7 +57,7 @@ pub fn find_or_create(
         password_changed_at: now,
     };
     db::users::insert(c, &user)?;
-    db::mail::insert_external_doctor(c, &user.id, now)?;
+    db::mail::insert_external_doctor(c, &user.id, &rec.email, now)?;
     db::users::insert_practitioner(
         c,
         &db::users::Practitioner {

@@ -129,18 +129,18 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         .into_iter()
         .filter(|a| offers::may_open_file(party, a.purpose, l.r.doctor_only, shared_open))
         .collect();
-    let outside = db::mail::is_external_doctor(c, &l.r.receiver_id)?;
+    let outside = db::mail::outside_address(c, &l.r.receiver_id)?;
     // Links and mail are the sender's to follow.
-    let delivery = if outside && party == Party::Sender {
-        Some(delivery_of(
+    let delivery = match &outside {
+        Some(address) if party == Party::Sender => Some(delivery_of(
             c,
             id,
-            (&l.r.receiver_id, receiver.email.clone()),
+            (&l.r.receiver_id, address.clone()),
             now,
-        )?)
-    } else {
-        None
+        )?),
+        _ => None,
     };
+    let outside = outside.is_some();
     let situation = Situation {
         status,
         facts: l.facts(false),

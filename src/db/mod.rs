@@ -10,6 +10,7 @@ pub mod clinics;
 pub mod directory;
 #[cfg(feature = "bench")]
 pub mod fortunes;
+pub mod invitations;
 pub mod login_attempts;
 pub mod mail;
 pub mod patients;

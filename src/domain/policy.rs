@@ -122,6 +122,10 @@ pub enum Action<'a> {
     UseThread { is_party: bool },
     /// Referral analytics over a scope (not patient data: counts and durations only).
     ViewAnalytics(AnalyticsScope<'a>),
+    /// Take up a clinic's invitation (an outside doctor becoming its practitioner). The
+    /// invitation's token, checked by the service, is the proof of who it is for; nobody
+    /// signed in may use one, so an account is never taken over from inside another's session.
+    JoinClinic,
 }
 
 /// Whose referrals an analytics page covers.
@@ -145,6 +149,13 @@ pub enum Decision {
 /// Decides whether `actor` may perform `action`.
 pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
     use Decision::*;
+    if matches!(action, Action::JoinClinic) {
+        return if matches!(actor, Actor::Anonymous) {
+            Allow
+        } else {
+            Forbidden
+        };
+    }
     if matches!(actor, Actor::Anonymous) {
         return NeedsLogin;
     }
@@ -199,6 +210,7 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
             }
             _ => false,
         },
+        Action::JoinClinic => false,
     };
     if allowed { Allow } else { Forbidden }
 }
@@ -233,6 +245,26 @@ mod tests {
             user_id: Some("u1".into()),
             actor_in_care_team: in_team,
         }
+    }
+
+    #[test]
+    fn only_someone_signed_out_may_take_up_an_invitation() {
+        assert_eq!(
+            decide(&Actor::Anonymous, &Action::JoinClinic),
+            Decision::Allow
+        );
+        for a in [practitioner("u1"), patient("u2"), admin("c1")] {
+            assert_eq!(decide(&a, &Action::JoinClinic), Decision::Forbidden);
+        }
+        let link_holder = Actor::External {
+            user_id: "x".into(),
+            referral_id: "r".into(),
+            clinic_id: "c1".into(),
+        };
+        assert_eq!(
+            decide(&link_holder, &Action::JoinClinic),
+            Decision::Forbidden
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@ use super::accounts::{NewAccount, insert_user};
 use super::{AuditEntry, Caller, Services, audit};
 use crate::db::{self, clinics::Clinic, users::Practitioner, users::User};
 use crate::domain::forms::FieldErrors;
+use crate::domain::mail::AddressHolder;
 use crate::domain::people::{PractitionerInput, Role, validate_practitioner};
 use crate::domain::policy::Action;
 use crate::error::{AppError, AppResult};
@@ -67,22 +68,51 @@ pub fn update_settings(
     })
 }
 
-/// Adds a practitioner account to the clinic.
+/// What adding a practitioner did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// A new account (its user id), signed in with the password the admin set.
+    Account(String),
+    /// The address is an outside doctor's: they were sent an invitation to join, and take
+    /// over their account (and its referrals) themselves.
+    Invited,
+}
+
+/// Adds a practitioner account to the clinic, or, at an outside doctor's address, invites
+/// that doctor to join it.
 pub fn add_practitioner(
     svc: &Services,
     caller: &Caller,
     clinic_id: &str,
     input: &PractitionerInput,
-) -> AppResult<String> {
+) -> AppResult<Added> {
     caller.authorize(&Action::ManageClinic { clinic_id }, "/admin")?;
-    let profile = validate_practitioner(input, true).map_err(AppError::Invalid)?;
+    // The password is checked only for a new account: an invited doctor chooses their own.
+    let profile = validate_practitioner(input, false).map_err(AppError::Invalid)?;
     let mut conn = svc.conn()?;
-    if db::users::email_taken(&mut conn, &profile.email, None)? {
-        let mut e = FieldErrors::new();
-        e.add("email", "An account with this e-mail already exists.");
-        return Err(AppError::Invalid(e));
-    }
     let now = svc.now();
+    match db::mail::address_holder(&mut conn, &profile.email)? {
+        AddressHolder::OutsideDoctor(user_id) => {
+            return db::write_tx(&mut conn, |c| {
+                super::invitations::invite(
+                    &svc.mail,
+                    c,
+                    caller,
+                    (clinic_id, &user_id),
+                    &profile,
+                    now,
+                )
+            })
+            .map(|()| Added::Invited);
+        }
+        AddressHolder::NetworkPractitioner | AddressHolder::OtherAccount => {
+            let mut e = FieldErrors::new();
+            e.add("email", "An account with this e-mail already exists.");
+            return Err(AppError::Invalid(e));
+        }
+        AddressHolder::Nobody => {}
+    }
+    validate_practitioner(input, true).map_err(AppError::Invalid)?;
     db::write_tx(&mut conn, |c| {
         let user = insert_user(
             c,
@@ -121,7 +151,7 @@ pub fn add_practitioner(
                 detail: profile.specialty.clone(),
             },
         )?;
-        Ok(user.id)
+        Ok(Added::Account(user.id))
     })
 }
 
@@ -189,6 +219,15 @@ pub fn update_practitioner(
     if db::users::email_taken(&mut conn, &profile.email, Some(user_id))? {
         let mut e = FieldErrors::new();
         e.add("email", "Another account uses this e-mail.");
+        return Err(AppError::Invalid(e));
+    }
+    // Two people at one address would split one doctor's referrals in two.
+    if let AddressHolder::OutsideDoctor(_) = db::mail::address_holder(&mut conn, &profile.email)? {
+        let mut e = FieldErrors::new();
+        e.add(
+            "email",
+            "A doctor outside the network receives referrals at this address: add them as a new practitioner to invite them instead.",
+        );
         return Err(AppError::Invalid(e));
     }
     let now = svc.now();

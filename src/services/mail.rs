@@ -131,6 +131,60 @@ pub fn queue_letter(
     Ok(())
 }
 
+/// Queues a clinic's invitation to an outside doctor, to their own address. The body holds
+/// `{join:<invitation id>}`, which the worker turns into the link when it sends.
+pub fn queue_invitation(
+    c: &mut DbConn,
+    inv: &db::invitations::Invitation,
+    clinic: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let body = format!(
+        "Dear {name},\n\n\
+         {clinic} has added you to Handoff as one of its practitioners ({specialty}, {city}).\n\n\
+         You already receive referrals through Handoff by e-mail at this address. Open this link\n\
+         to choose a password and take over your account: the referrals sent to you so far move\n\
+         into your Handoff inbox, and the links in earlier e-mails stop working.\n\n\
+         {{join:{id}}}\n\n\
+         The invitation is valid until {expires} UTC. If you did not expect it, ignore this\n\
+         e-mail: nothing changes unless you open the link and choose a password.\n\n\
+         -- \nHandoff, on behalf of {clinic}\n",
+        name = inv.display_name,
+        specialty = inv.specialty,
+        city = inv.city,
+        id = inv.id,
+        expires = inv.expires_at.format("%-d %B %Y %H:%M"),
+    );
+    let m = new_mail(
+        "practitioner_invitation",
+        (&inv.email, &inv.display_name),
+        format!("{clinic} invites you to join Handoff"),
+        body,
+        (None, None),
+        now,
+    );
+    db::mail::queue(c, &m)?;
+    Ok(())
+}
+
+/// Fills the `{join:<id>}` placeholder of an invitation with its link.
+fn fill_invitation(conn: &mut DbConn, cfg: &MailConfig, body: String) -> AppResult<String> {
+    let Some(start) = body.find("{join:") else {
+        return Ok(body);
+    };
+    let Some(len) = body[start..].find('}') else {
+        return Ok(body);
+    };
+    let id = &body[start + 6..start + len];
+    let inv = db::invitations::get(conn, id)?;
+    let url = super::invitations::invitation_url(cfg, &inv.nonce);
+    Ok(format!(
+        "{}{url}{}",
+        &body[..start],
+        &body[start + len + 1..]
+    ))
+}
+
 /// Writes an in-app notification and, by e-mail: to an outside doctor (with their link,
 /// the first time with the letter), or to a user who opted in to e-mail notifications
 /// (without any patient details: the mail only says there is something to read).
@@ -442,6 +496,7 @@ fn build(conn: &mut DbConn, cfg: &MailConfig, m: &Mail) -> AppResult<Message> {
         .body
         .replace("{link}", url.as_deref().unwrap_or("(no link)"))
         .replace("{app}", cfg.settings.public_url.trim_end_matches('/'));
+    let body = fill_invitation(conn, cfg, body)?;
     let from: Mailbox = cfg
         .settings
         .mail_from

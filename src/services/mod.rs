@@ -14,6 +14,7 @@ pub mod external;
 pub mod generate;
 pub mod health;
 pub mod inbound;
+pub mod invitations;
 pub mod letter;
 pub mod mail;
 pub mod patients;

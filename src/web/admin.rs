@@ -9,10 +9,12 @@ use super::extract::{Ctx, Layout};
 use super::forms::{FormState, parse};
 use super::{html, html_status, see_other};
 use crate::db::clinics::Clinic;
+use crate::db::invitations::Invitation;
 use crate::db::users::{Practitioner, User};
 use crate::domain::people::PractitionerInput;
 use crate::error::{AppError, AppResult};
 use crate::services::clinics as svc_clinics;
+use crate::services::invitations as svc_invitations;
 
 fn clinic_of(ctx: &Ctx) -> AppResult<String> {
     Ok(ctx.require_user()?.clinic_id.clone())
@@ -25,12 +27,19 @@ struct AdminPage {
     clinic: Clinic,
     practitioners: Vec<(User, Practitioner)>,
     second_factor_required: bool,
+    /// Open invitations to outside doctors, and whether each has run out.
+    invitations: Vec<(Invitation, bool)>,
 }
 
 pub async fn admin_page(ctx: Ctx) -> AppResult<HttpResponse> {
     let clinic_id = clinic_of(&ctx)?;
-    let o = ctx
-        .run(move |svc, caller| svc_clinics::overview(svc, caller, &clinic_id))
+    let (o, invitations) = ctx
+        .run(move |svc, caller| {
+            Ok((
+                svc_clinics::overview(svc, caller, &clinic_id)?,
+                svc_invitations::open_for_clinic(svc, caller, &clinic_id)?,
+            ))
+        })
         .await?;
     html(&AdminPage {
         l: ctx
@@ -39,7 +48,21 @@ pub async fn admin_page(ctx: Ctx) -> AppResult<HttpResponse> {
         clinic: o.clinic,
         practitioners: o.practitioners,
         second_factor_required: o.second_factor_required,
+        invitations,
     })
+}
+
+/// Withdraws an open invitation to an outside doctor.
+pub async fn withdraw_invitation_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let clinic_id = clinic_of(&ctx)?;
+    let id = path.into_inner();
+    ctx.run(move |svc, caller| svc_invitations::withdraw(svc, caller, &clinic_id, &id))
+        .await?;
+    ctx.flash("Invitation withdrawn: its link no longer works.");
+    Ok(see_other("/admin"))
 }
 
 #[derive(Deserialize)]
@@ -103,8 +126,17 @@ pub async fn create_practitioner_submit(ctx: Ctx, body: web::Bytes) -> AppResult
         .run(move |svc, caller| svc_clinics::add_practitioner(svc, caller, &clinic_id, &input))
         .await
     {
-        Ok(_) => {
+        Ok(svc_clinics::Added::Account(_)) => {
             ctx.flash("Practitioner added. They can sign in with the password you set.");
+            Ok(see_other("/admin"))
+        }
+        Ok(svc_clinics::Added::Invited) => {
+            ctx.flash(
+                "This address belongs to a doctor outside the network who already receives referrals by e-mail. \
+                 We e-mailed them an invitation to join your clinic with this profile; they choose their own \
+                 password (the one you typed was not used), and the referrals sent to them move into their inbox \
+                 when they accept.",
+            );
             Ok(see_other("/admin"))
         }
         Err(AppError::Invalid(errors)) => {

@@ -14,6 +14,7 @@ pub mod external;
 pub mod extract;
 pub mod forms;
 pub mod home;
+pub mod join;
 pub mod middleware;
 pub mod patients;
 pub mod portal;

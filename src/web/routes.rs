@@ -4,8 +4,8 @@
 use actix_web::web;
 
 use super::{
-    account, admin, analytics, assets, audit, auth, directory, external, home, patients, portal,
-    referrals, schedule, security, threads,
+    account, admin, analytics, assets, audit, auth, directory, external, home, join, patients,
+    portal, referrals, schedule, security, threads,
 };
 
 /// The route for a method of the table: a GET route answers HEAD too (the same handler;
@@ -126,4 +126,7 @@ route_table! {
     get  "/admin/practitioners/{id}"             => admin::edit_practitioner_page,
     post "/admin/practitioners/{id}"             => admin::update_practitioner_submit,
     post "/admin/practitioners/{id}/second-factor/reset" => admin::reset_second_factor_submit,
+    post "/admin/invitations/{id}/withdraw"      => admin::withdraw_invitation_submit,
+    get  "/join/{token}"                         => join::join_page,
+    post "/join/{token}"                         => join::join_submit,
 }

@@ -16,6 +16,7 @@ mod external;
 mod failure;
 mod helpers;
 mod house;
+mod join;
 mod privacy;
 mod referrals;
 mod replies;

@@ -128,6 +128,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "/admin/practitioners/{id}/second-factor/reset",
         "LNNNNNNL",
     ),
+    // Nobody's invitation: an admin's own is withdrawn in admin.rs.
+    ("POST", "/admin/invitations/{id}/withdraw", "LNNNNNNL"),
+    // The token is the invitation's (a link token is not one); signed in, nobody may use one.
+    ("GET", "/join/{token}", "NNNNNNNN"),
+    ("POST", "/join/{token}", "NNNNNNNN"),
 ];
 
 /// Routes whose allowed call changes what later rows rely on: run after everything else.
@@ -373,6 +378,8 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
         &p["appointment"]
     } else if pattern.starts_with("/portal/consents/") {
         &p["consent"]
+    } else if pattern.starts_with("/admin/invitations/") {
+        "nosuchinvitation"
     } else if pattern.starts_with("/account/sessions/") {
         // Nobody's session: the public ids of sessions are random, 16 characters.
         "nosuchsession000"

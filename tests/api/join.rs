@@ -1,0 +1,226 @@
+//! A doctor outside the network joins a clinic: the clinic's admin adds them at their
+//! address, they get an invitation there, and by choosing a password they take over the
+//! account that received their referrals (which move into their inbox).
+
+use reqwest::StatusCode;
+
+use crate::builders::*;
+use crate::external::{EXT_EMAIL, link_token_in, mail_settings, refer_outside, text_of};
+use crate::helpers::*;
+
+const NEW_PW: &str = "heart rhythm tea garden";
+
+fn rao_form(email: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("display_name", "Dr Kiran Rao".into()),
+        ("email", email.into()),
+        ("title", "Dr".into()),
+        ("specialty", "Cardiology".into()),
+        ("city", "Pune".into()),
+        ("languages", "English, Marathi".into()),
+        ("accepting_referrals", "on".into()),
+        ("password", "an admin typed this".into()),
+        ("password_confirm", "an admin typed this".into()),
+    ]
+}
+
+async fn add(app: &TestApp, admin: &Session, email: &str) -> (StatusCode, String) {
+    let form = rao_form(email);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, body, _) = app.send(admin, "/admin/practitioners", &pairs).await;
+    (status, body)
+}
+
+fn join_token_in(body: &str) -> String {
+    let at = body.find("/join/").expect("an invitation link") + 6;
+    body[at..at + 64].to_string()
+}
+
+/// Waits for the `n`th mail (1-based) and returns (to, text).
+async fn nth_mail(sink: &SmtpSink, n: usize) -> (String, String) {
+    let raw = eventually("the mail", || sink.messages().get(n - 1).cloned()).await;
+    let (to, _, text) = text_of(&raw);
+    (to, text)
+}
+
+async fn tries_to_sign_in(app: &TestApp, email: &str, password: &str) -> StatusCode {
+    let c = app.client();
+    let (_, page) = app.get(&c, "/login").await;
+    let token = csrf_of(&page);
+    let (status, _, _) = app
+        .post(
+            &c,
+            "/login",
+            &[
+                ("csrf_token", &token),
+                ("email", email),
+                ("password", password),
+            ],
+        )
+        .await;
+    status
+}
+
+#[tokio::test]
+async fn an_outside_doctor_joins_through_the_invitation_and_finds_their_referrals_in_the_inbox() {
+    let sink = SmtpSink::started();
+    let port = sink.port;
+    let app = TestApp::spawn_with(|s| mail_settings(s, Some(port))).await;
+    let gp = app.login(GP, PW).await;
+    let id = refer_outside(&app, &gp).await;
+    let (to, letter) = nth_mail(&sink, 1).await;
+    assert_eq!(to, EXT_EMAIL);
+    let old_link = link_token_in(&letter);
+
+    // The admin adds Dr Rao, typing the address in another case: an invitation, no account.
+    let admin = app.login(ADMIN, PW).await;
+    let (status, _) = add(&app, &admin, "Dr.Rao@HeartCare.example").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&admin.client, "/admin").await;
+    assert!(page.contains("We e-mailed them an invitation"), "{page}");
+    assert!(page.contains("Invitations to doctors outside the network"));
+    assert_ne!(
+        tries_to_sign_in(&app, EXT_EMAIL, "an admin typed this").await,
+        StatusCode::SEE_OTHER,
+        "the admin's password makes no account"
+    );
+    let (to, invitation) = nth_mail(&sink, 2).await;
+    assert_eq!(
+        to, EXT_EMAIL,
+        "the invitation goes to the doctor's own address"
+    );
+    assert!(
+        invitation.contains("Lakeside Family Clinic"),
+        "{invitation}"
+    );
+    let token = join_token_in(&invitation);
+
+    // The invitation page says what joining does; a wrong token shows nothing.
+    let c = app.client();
+    let (status, _) = app.get(&c, &format!("/join/{}", "0".repeat(64))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, page) = app.get(&c, &format!("/join/{token}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Join Lakeside Family Clinic on Handoff"));
+    assert!(
+        page.contains("The referral sent to you so far moves"),
+        "{page}"
+    );
+    // Someone signed in may not use it.
+    let (status, _) = app.get(&gp.client, &format!("/join/{token}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A weak password is refused beside the field.
+    let csrf = csrf_of(&page);
+    let (status, body, _) = app
+        .post(
+            &c,
+            &format!("/join/{token}"),
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("password", "password123"),
+                ("password_confirm", "password123"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"join-password-error\""), "{body}");
+    assert!(!body.contains("password123"), "passwords are not echoed");
+    let (status, _, location) = app
+        .post(
+            &c,
+            &format!("/join/{token}"),
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("password", NEW_PW),
+                ("password_confirm", NEW_PW),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/login"));
+    let (status, _) = app.get(&app.client(), &format!("/join/{token}")).await;
+    assert_eq!(status, StatusCode::GONE, "an invitation is used once");
+
+    // Dr Rao signs in with their own address and password; the referral is in the inbox.
+    let rao = app.login(EXT_EMAIL, NEW_PW).await;
+    let (_, inbox) = app.get(&rao.client, "/inbox").await;
+    assert!(inbox.contains("Suspected angina REASONMARK"), "{inbox}");
+    let (status, page) = app.get(&rao.client, &format!("/referrals/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("COMPLAINTMARK"),
+        "the shared snapshot is theirs"
+    );
+    assert!(
+        page.contains(&format!("/referrals/{id}/accept")),
+        "answered in the app now"
+    );
+    // The e-mailed link ended.
+    let (status, _) = app.get(&app.client(), &format!("/l/{old_link}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The directory lists them; the admin sees them among the clinic's practitioners.
+    let pid = app.patient_id("Aarav Sharma");
+    let (_, found) = app
+        .get(&gp.client, &format!("/patients/{pid}/refer?q=rao"))
+        .await;
+    assert!(found.contains("Dr Kiran Rao"), "{found}");
+    let (_, page) = app.get(&admin.client, "/admin").await;
+    assert!(page.contains(&format!("{EXT_EMAIL}</span>")));
+    assert!(!page.contains("Invitations to doctors outside the network"));
+    assert_eq!(app.audit_count(Audit::action("practitioner_invited")), 1);
+    assert_eq!(app.audit_count(Audit::action("outside_doctor_joined")), 1);
+
+    // A new outside referral to the same address is refused: they are in the directory.
+    let again = app
+        .referral()
+        .by(&gp)
+        .outside(crate::external::dr_rao())
+        .reason("Second opinion")
+        .section("complaint", "Palpitations")
+        .post("send")
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again
+            .body
+            .contains("belongs to a practitioner in the network")
+    );
+}
+
+#[tokio::test]
+async fn a_withdrawn_invitation_ends_its_link_and_changes_nothing() {
+    let sink = SmtpSink::started();
+    let port = sink.port;
+    let app = TestApp::spawn_with(|s| mail_settings(s, Some(port))).await;
+    let gp = app.login(GP, PW).await;
+    refer_outside(&app, &gp).await;
+    nth_mail(&sink, 1).await;
+    let admin = app.login(ADMIN, PW).await;
+    add(&app, &admin, EXT_EMAIL).await;
+    let token = join_token_in(&nth_mail(&sink, 2).await.1);
+    let (_, page) = app.get(&admin.client, "/admin").await;
+    let action = page
+        .split("action=\"")
+        .find(|p| p.starts_with("/admin/invitations/"))
+        .and_then(|p| p.split('"').next())
+        .expect("a withdraw button")
+        .to_string();
+    // Another clinic's admin cannot withdraw it.
+    let other = app.login(OTHER_ADMIN, PW).await;
+    let (status, _, _) = app.send(&other, &action, &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = app.send(&admin, &action, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) = app.get(&app.client(), &format!("/join/{token}")).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(page.contains("withdrew this invitation"), "{page}");
+    let (status, _, _) = app.send(&admin, &action, &[]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "withdrawn once");
+    // Still an outside doctor: the referral waits for the link, not in anyone's inbox.
+    assert_eq!(app.audit_count(Audit::action("outside_doctor_joined")), 0);
+    assert_ne!(
+        tries_to_sign_in(&app, EXT_EMAIL, "an admin typed this").await,
+        StatusCode::SEE_OTHER
+    );
+}

@@ -38,6 +38,11 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
     if applied > 0 {
         log::info!("applied {applied} migration(s) to {}", url.redacted());
     }
+    let folded = db::write_tx(&mut *pool.get()?, db::directory::backfill_keys)
+        .map_err(|e| anyhow::anyhow!("filling the directory's folded keys: {e}"))?;
+    if folded > 0 {
+        log::info!("filled the folded city and language keys of {folded} practitioner(s)");
+    }
     // The view auditor has a connection of its own: requests wait for it while holding
     // theirs, so sharing the pool could starve it.
     let auditor_pool = db::build_pool(&url, 1)?;

@@ -8,6 +8,7 @@ use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text};
 
 use super::DbConn;
 use super::schema::{clinics, practitioners, users};
+use crate::domain::people::{fold, fold_languages};
 
 /// One search result.
 #[derive(Debug, Clone, QueryableByName)]
@@ -94,14 +95,22 @@ pub struct Search<'a> {
     pub offset: i64,
 }
 
+/// One whole item of the folded language list, compared as bytes: a LIKE pattern would
+/// need its `%` and `_` escaped, and "malay" must not match "malayalam".
+const SQLITE_LANGUAGE: &str =
+    "(? IS NULL OR instr(',' || p.languages_key || ',', ',' || ? || ',') > 0)";
+
 const SELECT: &str = "SELECT u.id AS user_id, u.display_name, p.specialty, c.name AS clinic_name, \
     p.city, p.languages, p.accepting_referrals, \
     (EXISTS (SELECT 1 FROM practices pr WHERE pr.practitioner_id = u.id)) AS has_practice";
 
-/// Finds practitioners. Returns one page and the total.
+/// Finds practitioners. Returns one page and the total. The city and language filters
+/// compare the stored folded keys with the folded filter (see [`fold`]), so "ZÜRICH",
+/// "zürich" and a decomposed "Zu\u{308}rich" find the same people on both backends; a
+/// language matches one whole item of the list.
 pub fn search(conn: &mut DbConn, s: &Search<'_>) -> QueryResult<(Vec<Hit>, i64)> {
-    let city = s.city.map(|c| c.to_lowercase());
-    let lang = s.language.map(|l| format!("%{}%", l.to_lowercase()));
+    let city = s.city.map(fold).filter(|c| !c.is_empty());
+    let lang = s.language.map(fold).filter(|l| !l.is_empty());
     if s.words.is_empty() {
         return list_all(conn, city.as_deref(), lang.as_deref(), s.limit, s.offset);
     }
@@ -152,8 +161,7 @@ fn match_query(
                     .collect::<Vec<_>>()
                     .join(" AND ")
             };
-            let filters =
-                "AND (? IS NULL OR lower(p.city) = ?) AND (? IS NULL OR lower(p.languages) LIKE ?)";
+            let filters = format!("AND (? IS NULL OR p.city_key = ?) AND {SQLITE_LANGUAGE}");
             let from = format!(
                 "FROM directory_fts f JOIN users u ON u.id = f.user_id \
                  JOIN practitioners p ON p.user_id = u.id JOIN clinics c ON c.id = p.clinic_id \
@@ -190,7 +198,8 @@ fn match_query(
                 "(SELECT bool_and(d.body LIKE '%' || w || '%') FROM unnest($2::text[]) AS w)"
                     .to_string()
             };
-            let filters = "AND ($3::text IS NULL OR lower(p.city) = $3) AND ($4::text IS NULL OR lower(p.languages) LIKE $4)";
+            let filters = "AND ($3::text IS NULL OR p.city_key = $3) \
+                AND ($4::text IS NULL OR strpos(',' || p.languages_key || ',', ',' || $4 || ',') > 0)";
             let from = format!(
                 "FROM directory d JOIN users u ON u.id = d.user_id \
                  JOIN practitioners p ON p.user_id = u.id JOIN clinics c ON c.id = p.clinic_id \
@@ -211,7 +220,7 @@ fn match_query(
                         .n;
                 let rows = diesel::sql_query(format!(
                     "{SELECT}, word_similarity($1, d.body)::float8 AS score {from} \
-                     ORDER BY score DESC, u.display_name LIMIT $5 OFFSET $6"
+                     ORDER BY score DESC, u.display_name COLLATE \"C\" LIMIT $5 OFFSET $6"
                 ))
                 .bind::<Text, _>(&q)
                 .bind::<diesel::sql_types::Array<Text>, _>(&words)
@@ -237,9 +246,7 @@ fn list_all(
                 WHERE u.active AND u.id NOT IN (SELECT user_id FROM external_doctors)";
     match conn {
         DbConn::Sqlite(c) => {
-            let f = format!(
-                "{from} AND (? IS NULL OR lower(p.city) = ?) AND (? IS NULL OR lower(p.languages) LIKE ?)"
-            );
+            let f = format!("{from} AND (? IS NULL OR p.city_key = ?) AND {SQLITE_LANGUAGE}");
             let total = diesel::sql_query(format!("SELECT COUNT(*) AS n {f}"))
                 .bind::<Nullable<Text>, _>(city)
                 .bind::<Nullable<Text>, _>(city)
@@ -261,7 +268,8 @@ fn list_all(
         }
         DbConn::Pg(c) => {
             let f = format!(
-                "{from} AND ($1::text IS NULL OR lower(p.city) = $1) AND ($2::text IS NULL OR lower(p.languages) LIKE $2)"
+                "{from} AND ($1::text IS NULL OR p.city_key = $1) \
+                 AND ($2::text IS NULL OR strpos(',' || p.languages_key || ',', ',' || $2 || ',') > 0)"
             );
             let total = diesel::sql_query(format!("SELECT COUNT(*) AS n {f}"))
                 .bind::<Nullable<Text>, _>(city)
@@ -281,16 +289,21 @@ fn list_all(
     }
 }
 
-/// Distinct cities and languages, for the filters.
+/// Distinct cities and languages, for the filters, in byte order on both backends.
 pub fn facets(conn: &mut DbConn) -> QueryResult<(Vec<String>, Vec<String>)> {
     // Doctors outside the network have no city: an empty option would be invalid HTML and
     // would look chosen when no city filter is set.
-    let cities: Vec<String> = practitioners::table
+    let mut cities: Vec<String> = practitioners::table
         .select(practitioners::city)
         .filter(practitioners::city.ne(""))
         .distinct()
-        .order(practitioners::city.asc())
         .load(conn)?;
+    // Sorted here, not by ORDER BY: PostgreSQL would sort by the database's collation.
+    cities.sort();
+    // "Pune" and "pune" (or two Unicode forms of "Zürich") filter alike: offer one option,
+    // the first in byte order.
+    let mut seen = std::collections::HashSet::new();
+    cities.retain(|c| seen.insert(fold(c)));
     let langs: Vec<String> = practitioners::table
         .select(practitioners::languages)
         .distinct()
@@ -303,4 +316,34 @@ pub fn facets(conn: &mut DbConn) -> QueryResult<(Vec<String>, Vec<String>)> {
     all.sort();
     all.dedup();
     Ok((cities, all))
+}
+
+/// Fills in the folded keys of rows written before they existed (the migration adds them
+/// empty; SQL cannot compute them the way [`fold`] does). Runs at start-up, after the
+/// migrations; returns how many rows it filled.
+pub fn backfill_keys(conn: &mut DbConn) -> QueryResult<usize> {
+    let stale: Vec<(String, String, String)> = practitioners::table
+        .filter(
+            (practitioners::city_key
+                .eq("")
+                .and(practitioners::city.ne("")))
+            .or(practitioners::languages_key
+                .eq("")
+                .and(practitioners::languages.ne(""))),
+        )
+        .select((
+            practitioners::user_id,
+            practitioners::city,
+            practitioners::languages,
+        ))
+        .load(conn)?;
+    for (user_id, city, languages) in &stale {
+        diesel::update(practitioners::table.find(user_id))
+            .set((
+                practitioners::city_key.eq(fold(city)),
+                practitioners::languages_key.eq(fold_languages(languages)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(stale.len())
 }

@@ -38,6 +38,8 @@ diesel::table! {
         languages -> Text,
         accepting_referrals -> Bool,
         bio -> Text,
+        city_key -> Text,
+        languages_key -> Text,
     }
 }
 

@@ -3,6 +3,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{external_doctors, practitioners, users};
+use crate::domain::people::{fold, fold_languages};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -38,9 +39,23 @@ pub fn insert(conn: &mut DbConn, u: &User) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// Writes the folded comparison keys along with every insert and update, so they can
+/// never disagree with the city and languages they are computed from.
+fn folded_keys(
+    p: &Practitioner,
+) -> (
+    diesel::dsl::Eq<practitioners::city_key, String>,
+    diesel::dsl::Eq<practitioners::languages_key, String>,
+) {
+    (
+        practitioners::city_key.eq(fold(&p.city)),
+        practitioners::languages_key.eq(fold_languages(&p.languages)),
+    )
+}
+
 pub fn insert_practitioner(conn: &mut DbConn, p: &Practitioner) -> QueryResult<()> {
     diesel::insert_into(practitioners::table)
-        .values(p)
+        .values((p, folded_keys(p)))
         .execute(conn)
         .map(|_| ())
 }
@@ -117,7 +132,7 @@ pub fn find_practitioner(
 
 pub fn update_practitioner(conn: &mut DbConn, p: &Practitioner) -> QueryResult<usize> {
     diesel::update(practitioners::table.find(&p.user_id))
-        .set(p)
+        .set((p, folded_keys(p)))
         .execute(conn)
 }
 

@@ -50,11 +50,36 @@ impl Role {
 /// Minimum password length; long passphrases beat composition rules (NIST SP 800-63B).
 pub const MIN_PASSWORD_LEN: usize = 10;
 
-/// An e-mail address as stored and looked up: trimmed, Unicode-normalised (NFKC: a
-/// full-width or ligature look-alike is the same address) and lower case.
-pub fn fold_email(raw: &str) -> String {
+/// Text as compared for equality, the same way on every backend: Unicode NFKC (a
+/// decomposed "u" + combining diaeresis is "ü", a full-width "Ｐ" is "P"), then
+/// [`str::to_lowercase`], then trimmed. The database's own `lower()` is not used because
+/// SQLite's folds ASCII only and PostgreSQL's depends on the database's locale.
+///
+/// Lower-casing is not full case folding: "STRASSE" and "straße" stay different.
+pub fn fold(raw: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    raw.trim().nfkc().collect::<String>().to_lowercase()
+    raw.nfkc()
+        .collect::<String>()
+        .to_lowercase()
+        .trim()
+        .to_string()
+}
+
+/// The comparison key of a comma-separated language list: each item [`fold`]ed, empty
+/// items dropped, joined by "," without spaces, so that a filter can match one whole
+/// item (",malay," is not in ",malayalam,").
+pub fn fold_languages(raw: &str) -> String {
+    raw.split(',')
+        .map(fold)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// An e-mail address as stored and looked up: [`fold`]ed, so a full-width or ligature
+/// look-alike is the same address.
+pub fn fold_email(raw: &str) -> String {
+    fold(raw)
 }
 
 /// Normalises an e-mail address for storage and look-up ([`fold_email`]) and checks its
@@ -433,6 +458,39 @@ mod tests {
             fold_email(" Ａsha@Lakeside.Example "),
             "asha@lakeside.example"
         );
+    }
+
+    #[test]
+    fn fold_ignores_case_and_unicode_form() {
+        let folded = fold("zürich");
+        assert_eq!(folded, "z\u{fc}rich", "composed (NFC)");
+        for same in [
+            "ZÜRICH",
+            "Zürich",
+            "Zu\u{308}rich",
+            "ZU\u{308}RICH",
+            " zürich\t",
+        ] {
+            assert_eq!(fold(same), folded, "{same:?}");
+        }
+        assert_eq!(fold("Ｐｕｎｅ"), "pune", "full-width");
+        assert_eq!(fold("ÉVORA"), fold("e\u{301}vora"));
+        assert_eq!(fold("Bengaluru"), "bengaluru");
+        assert_eq!(fold("   "), "");
+        assert_ne!(fold("Zurich"), fold("Zürich"), "accents are kept");
+    }
+
+    #[test]
+    fn language_keys_keep_items_apart() {
+        assert_eq!(
+            fold_languages("English, FRANÇAIS ,, Malayalam"),
+            "english,fran\u{e7}ais,malayalam"
+        );
+        assert_eq!(
+            fold_languages("Franc\u{327}ais"),
+            fold_languages("français")
+        );
+        assert_eq!(fold_languages(" , "), "");
     }
 
     #[test]

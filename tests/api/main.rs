@@ -12,6 +12,7 @@ mod auth;
 mod builders;
 mod chart;
 mod config;
+mod directory;
 mod external;
 mod failure;
 mod helpers;

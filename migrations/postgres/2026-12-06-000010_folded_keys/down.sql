@@ -1,0 +1,2 @@
+ALTER TABLE practitioners DROP COLUMN languages_key;
+ALTER TABLE practitioners DROP COLUMN city_key;

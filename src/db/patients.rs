@@ -84,6 +84,40 @@ pub fn add_care(
     }
 }
 
+/// Takes a practitioner off a patient's care team, serialised per patient (a PostgreSQL
+/// advisory lock; SQLite's write transactions run one at a time) so two removals at once
+/// cannot both see a colleague left. `may_remove` decides on the team's size; returns
+/// `Ok(None)` if the practitioner was not in the team, `Ok(Some(false))` if refused.
+pub fn remove_care(
+    conn: &mut DbConn,
+    patient_id: &str,
+    practitioner_id: &str,
+    may_remove: impl FnOnce(i64) -> bool,
+) -> QueryResult<Option<bool>> {
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(format!("care-team:{patient_id}"))
+            .execute(c)?;
+    }
+    if !in_care_team(conn, patient_id, practitioner_id)? {
+        return Ok(None);
+    }
+    let size: i64 = care_relationships::table
+        .filter(care_relationships::patient_id.eq(patient_id))
+        .count()
+        .get_result(conn)?;
+    if !may_remove(size) {
+        return Ok(Some(false));
+    }
+    diesel::delete(
+        care_relationships::table
+            .filter(care_relationships::patient_id.eq(patient_id))
+            .filter(care_relationships::practitioner_id.eq(practitioner_id)),
+    )
+    .execute(conn)?;
+    Ok(Some(true))
+}
+
 pub fn in_care_team(
     conn: &mut DbConn,
     patient_id: &str,

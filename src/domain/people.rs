@@ -361,6 +361,12 @@ pub fn normalize_languages(raw: &str) -> String {
     out.join(", ")
 }
 
+/// Whether a practitioner may be taken off a care team of `team_size` members: a chart
+/// always keeps someone caring for the patient (and able to share it again).
+pub fn care_team_may_remove(team_size: i64) -> bool {
+    team_size > 1
+}
+
 /// How long a clinic's invitation to an outside doctor stays open.
 pub const INVITATION_DAYS: i64 = 14;
 
@@ -582,5 +588,12 @@ mod tests {
         assert_eq!(invitation_state(false, true, t(12), t(11)), Withdrawn);
         assert_eq!(invitation_state(true, false, t(12), t(13)), Accepted);
         assert_eq!(invitation_state(true, true, t(12), t(11)), Accepted);
+    }
+
+    #[test]
+    fn a_care_team_keeps_its_last_member() {
+        assert!(!care_team_may_remove(1));
+        assert!(!care_team_may_remove(0));
+        assert!(care_team_may_remove(2));
     }
 }

@@ -125,15 +125,10 @@ pub fn open_link(
     }
 }
 
-/// The letter carries what the sender shared: a receiver gets it only while
-/// [`offers::receiver_reads_shared`] holds (the same rule that offers it).
-fn receiver_may_have_letter(conn: &mut DbConn, r: &Referral, party: Party) -> AppResult<()> {
-    if party != Party::Receiver {
-        return Ok(());
-    }
-    let consents = db::referrals::live_consents(conn, &r.id)?;
-    let live = super::referrals::access::within_consent(r, &consents).is_some();
-    if crate::domain::referral::offers::receiver_reads_shared(r.status, live) {
+/// The letter carries the clinical details: a party gets it only while
+/// `offers::reads_shared` holds for them (the same rule that offers it).
+fn may_have_letter(conn: &mut DbConn, r: &Referral, party: Party) -> AppResult<()> {
+    if super::referrals::access::reads_shared(conn, r, party)? {
         Ok(())
     } else {
         Err(AppError::NotFound)
@@ -144,7 +139,7 @@ fn receiver_may_have_letter(conn: &mut DbConn, r: &Referral, party: Party) -> Ap
 pub fn letter_for_link(svc: &Services, h: &LinkHolder) -> AppResult<Vec<u8>> {
     let mut conn = svc.conn()?;
     let (r, party, _) = load_for(&mut conn, &h.caller, &h.referral_id)?;
-    receiver_may_have_letter(&mut conn, &r, party)?;
+    may_have_letter(&mut conn, &r, party)?;
     let link = super::letter::LetterLink {
         url: svc.mail.link_url(&h.nonce),
         expires: h.expires_at.format("%-d %B %Y").to_string(),
@@ -160,7 +155,7 @@ pub fn letter_for_member(svc: &Services, caller: &Caller, id: &str) -> AppResult
     if !matches!(party, Party::Sender | Party::Receiver) || status == Status::Draft {
         return Err(AppError::NotFound);
     }
-    receiver_may_have_letter(&mut conn, &r, party)?;
+    may_have_letter(&mut conn, &r, party)?;
     svc.record_view(
         caller,
         AuditEntry {

@@ -32,6 +32,11 @@ impl Layout {
     pub fn role(&self) -> &str {
         self.user.as_ref().map_or("", |u| u.role.as_str())
     }
+
+    /// The signed-in user's id, or "".
+    pub fn user_id(&self) -> &str {
+        self.user.as_ref().map_or("", |u| u.user_id.as_str())
+    }
 }
 
 pub struct Ctx {

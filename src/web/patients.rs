@@ -417,3 +417,21 @@ pub async fn care_team_submit(
     ctx.flash("Added to the care team.");
     Ok(see_other(&format!("/patients/{id}#care-team")))
 }
+
+/// Takes a practitioner off the patient's care team (the caller too, if they leave it).
+pub async fn care_team_remove_submit(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, member) = path.into_inner();
+    let id2 = id.clone();
+    let left = ctx
+        .run(move |svc, caller| svc_patients::remove_from_care_team(svc, caller, &id2, &member))
+        .await?;
+    if left {
+        ctx.flash("You left this patient's care team: the chart and the details of your referrals about them are closed to you.");
+        return Ok(see_other("/patients"));
+    }
+    ctx.flash("Taken off the care team.");
+    Ok(see_other(&format!("/patients/{id}#care-team")))
+}

@@ -60,6 +60,7 @@ route_table! {
     post "/patients/{id}/files"                  => patients::file_submit,
     get  "/patients/{id}/files/{file_id}"        => patients::file_download,
     post "/patients/{id}/care-team"              => patients::care_team_submit,
+    post "/patients/{id}/care-team/{user_id}/remove" => patients::care_team_remove_submit,
     get  "/patients/{id}/refer"                  => referrals::search::search_page,
     get  "/patients/{id}/refer/new"              => referrals::compose::compose_page,
     post "/patients/{id}/referrals"              => referrals::compose::create_submit,

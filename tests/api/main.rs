@@ -5,6 +5,7 @@
     reason = "the whole crate is tests: an unwrap that fails is a failing test"
 )]
 
+mod access;
 mod admin;
 mod analytics;
 mod audit;

@@ -113,7 +113,7 @@ async fn unknown_pages_and_records_get_a_404_page_in_the_layout() {
 
 /// A referral from the GP to the cardiologist with a message, a snapshot section, and an
 /// ask answered in text and with a file; returns its id and the file's download path.
-async fn shared_referral(app: &TestApp, gp: &Session, rx: &Session) -> (String, String) {
+pub(crate) async fn shared_referral(app: &TestApp, gp: &Session, rx: &Session) -> (String, String) {
     use reqwest::multipart::{Form, Part};
     let pid = app.patient_id("Aarav Sharma");
     let id = app

@@ -59,6 +59,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/patients/{id}/files", "LNNYNNNL"),
     ("GET", "/patients/{id}/files/{file_id}", "LYNYNNNL"),
     ("POST", "/patients/{id}/care-team", "LNNYNNNL"),
+    (
+        "POST",
+        "/patients/{id}/care-team/{user_id}/remove",
+        "LNNYNNNL",
+    ),
     ("GET", "/patients/{id}/refer", "LNNYNNNL"),
     ("GET", "/patients/{id}/refer/new", "LNNYNNNL"),
     ("POST", "/patients/{id}/referrals", "LNNYNNNL"),
@@ -144,6 +149,7 @@ const LAST: &[&str] = &[
     "/appointments/{id}/cancel",
     "/portal/consents/{id}/withdraw",
     "/account/sessions/end-others",
+    "/patients/{id}/care-team/{user_id}/remove",
     "/logout",
 ];
 
@@ -403,6 +409,7 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
         .replace("{id}", id)
         .replace("{file_id}", file)
         .replace("{held_id}", &p["held"])
+        .replace("{user_id}", &p["gp"])
         .replace("{token}", &token);
     // The export names its table; without one it is a 404 for everyone.
     if path == "/analytics.csv" {

@@ -94,11 +94,28 @@ pub fn receiver_reads_shared(status: Status, consent_live: bool) -> bool {
         )
 }
 
-/// Whether `party` may open a file of this purpose; `shared_open` is
-/// [`receiver_reads_shared`] for the referral.
+/// Whether `party` reads the clinical details of a referral (the message, the snapshot, the
+/// answers to asks, the files, the letter): the receiver by [`receiver_reads_shared`], the
+/// sender only while they are in the patient's care team (removed from it, they keep the
+/// referral's status and timeline, not the chart's content).
+pub fn reads_shared(
+    party: Party,
+    status: Status,
+    consent_live: bool,
+    sender_in_care_team: bool,
+) -> bool {
+    match party {
+        Party::Sender => sender_in_care_team,
+        Party::Receiver => receiver_reads_shared(status, consent_live),
+        Party::Patient | Party::Other => false,
+    }
+}
+
+/// Whether `party` may open a file of this purpose; `shared_open` is [`reads_shared`] for
+/// the party on the referral.
 pub fn may_open_file(party: Party, purpose: Upload, doctor_only: bool, shared_open: bool) -> bool {
     match party {
-        Party::Sender => true,
+        Party::Sender => shared_open,
         // The sender's answers are shared data; the receiver's reports and replies are theirs.
         Party::Receiver => purpose != Upload::Answers || shared_open,
         Party::Patient => purpose.patient_may_open(doctor_only),
@@ -156,6 +173,8 @@ pub struct Situation {
     pub visits: Vec<Visit>,
     /// The patient's consent to the receiver is live (see [`receiver_reads_shared`]).
     pub consent_live: bool,
+    /// The sender is in the patient's care team (see [`reads_shared`]).
+    pub sender_in_care_team: bool,
 }
 
 /// What a party is offered on one referral.
@@ -238,7 +257,7 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
         out.push(Offer::EditDraft);
     }
     // The letter carries the shared details: the receiver loses it with them.
-    let letter_open = party == Party::Sender || receiver_reads_shared(s.status, s.consent_live);
+    let letter_open = reads_shared(party, s.status, s.consent_live, s.sender_in_care_team);
     if practitioner && s.status != Status::Draft && letter_open {
         out.push(Offer::Letter);
     }
@@ -306,7 +325,9 @@ mod tests {
             want.push(Offer::EditDraft);
         }
         let ended = matches!(s.status, S::Cancelled | S::DeclinedByPatient | S::Rejected);
-        if (sender || (receiver && s.consent_live && !ended)) && s.status != S::Draft {
+        if ((sender && s.sender_in_care_team) || (receiver && s.consent_live && !ended))
+            && s.status != S::Draft
+        {
             want.push(Offer::Letter);
         }
         let closed = matches!(s.status, S::Completed | S::Cancelled | S::DeclinedByPatient);
@@ -380,7 +401,7 @@ mod tests {
         let mut checked = 0;
         for status in ALL_STATUSES {
             for party in ALL_PARTIES {
-                for bits in 0..256u32 {
+                for bits in 0..512u32 {
                     for vs in &visits {
                         let bit = |n: u32| bits & (1 << n) != 0;
                         let s = Situation {
@@ -396,6 +417,7 @@ mod tests {
                             receiver_books: bit(4),
                             visits: vs.clone(),
                             consent_live: bit(7),
+                            sender_in_care_team: bit(8),
                         };
                         let got = offers(&s, party, at(12)).0;
                         assert_eq!(got, expected(&s, party, at(12)), "{party:?} on {s:?}");
@@ -404,7 +426,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 4 * 256 * 3);
+        assert_eq!(checked, 10 * 4 * 512 * 3);
     }
 
     #[test]
@@ -419,6 +441,7 @@ mod tests {
                 receiver_books: true,
                 visits: vec![],
                 consent_live: true,
+                sender_in_care_team: true,
             };
             assert_eq!(offers(&s, Party::Other, at(12)), Offers::default());
         }
@@ -453,6 +476,7 @@ mod tests {
             receiver_books: false,
             visits: vec![],
             consent_live: true,
+            sender_in_care_team: true,
         };
         let o = offers(&s, Party::Receiver, at(12));
         assert!(o.command(Command::Accept) && o.has(&Offer::Reply));
@@ -477,7 +501,14 @@ mod tests {
         assert!(may_open_file(Party::Receiver, Reply, false, false));
         assert!(!may_open_file(Party::Receiver, Answers, false, false));
         assert!(may_open_file(Party::Receiver, Answers, false, true));
-        assert!(may_open_file(Party::Sender, Answers, true, false));
+        assert!(may_open_file(Party::Sender, Answers, true, true));
+        // The sender reads them only while in the patient's care team.
+        assert!(!may_open_file(Party::Sender, Report, false, false));
+        for status in ALL_STATUSES {
+            assert!(reads_shared(Party::Sender, status, false, true));
+            assert!(!reads_shared(Party::Sender, status, true, false));
+            assert!(!reads_shared(Party::Patient, status, true, true));
+        }
         assert!(!may_open_file(Party::Patient, Answers, false, true));
         assert!(!may_open_file(Party::Other, Report, false, true));
     }

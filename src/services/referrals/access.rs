@@ -68,6 +68,24 @@ pub fn within_consent(r: &Referral, consents: &[Consent]) -> Option<Snapshot> {
     )
 }
 
+/// Whether `party` reads the referral's clinical details now (`offers::reads_shared`),
+/// reading only what that party's rule needs: the live consents for the receiver, the
+/// care team for the sender.
+pub fn reads_shared(c: &mut DbConn, r: &Referral, party: Party) -> AppResult<bool> {
+    let consent_live = party == Party::Receiver && {
+        let consents = db::referrals::live_consents(c, &r.id)?;
+        within_consent(r, &consents).is_some()
+    };
+    let sender_in_care_team =
+        party == Party::Sender && db::patients::in_care_team(c, &r.patient_id, &r.sender_id)?;
+    Ok(rules::offers::reads_shared(
+        party,
+        r.status,
+        consent_live,
+        sender_in_care_team,
+    ))
+}
+
 /// How the caller relates to a referral.
 pub fn party_of(caller: &Caller, r: &Referral) -> Party {
     match &caller.actor {

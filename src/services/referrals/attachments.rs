@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::access::{EventRow, event, load_for, refusal, stale, within_consent};
+use super::access::{EventRow, event, load_for, refusal, stale};
 use crate::db::referrals::TransitionChanges;
 use crate::db::{self, DbConn};
 use crate::domain::files::FileType;
@@ -288,10 +288,7 @@ pub fn attachment(
     let mut conn = svc.conn()?;
     let (r, party, _) = load_for(&mut conn, caller, id)?;
     let a = db::asks::attachment(&mut conn, id, attachment_id)?;
-    let shared_open = party == Party::Receiver && {
-        let consents = db::referrals::live_consents(&mut conn, id)?;
-        offers::receiver_reads_shared(r.status, within_consent(&r, &consents).is_some())
-    };
+    let shared_open = super::access::reads_shared(&mut conn, &r, party)?;
     if !offers::may_open_file(party, a.purpose, r.doctor_only, shared_open) {
         return Err(AppError::NotFound);
     }

@@ -67,8 +67,15 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     let (party, status) = (l.party, l.status());
     let shared = l.shared_with_receiver();
     let consent_live = shared.is_some();
-    let shared_open = offers::receiver_reads_shared(status, consent_live);
+    let sender_in_care_team = db::patients::in_care_team(c, &l.r.patient_id, &l.r.sender_id)?;
+    let shared_open = offers::reads_shared(party, status, consent_live, sender_in_care_team);
     let (snapshot, snapshot_hidden) = match party {
+        Party::Sender if !shared_open => (
+            None,
+            Some(
+                "You are no longer in this patient's care team: the referral's clinical details are closed to you.",
+            ),
+        ),
         Party::Sender => (Some(Snapshot::from_json(&l.r.snapshot)), None),
         Party::Patient if l.r.doctor_only => (
             None,
@@ -112,7 +119,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     let receiver_clinic_row = db::clinics::get(c, &receiver_practitioner.clinic_id)?;
     let has_practice = db::practices::get(c, &l.r.receiver_id)?.is_some();
     let visits = db::schedule::for_referral(c, id)?;
-    let withheld = party == Party::Receiver && !shared_open;
+    let withheld = matches!(party, Party::Sender | Party::Receiver) && !shared_open;
     let asks = if party == Party::Patient {
         Vec::new()
     } else {
@@ -153,6 +160,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             .map(db::schedule::Appointment::visit)
             .collect(),
         consent_live,
+        sender_in_care_team,
     };
     let offers = offers::offers(&situation, party, now);
     let view = ReferralView {

@@ -107,11 +107,10 @@ async fn in_network_state(state: &str) -> (String, String) {
         }
         other => panic!("no such state {other}"),
     }
-    let row = (
+    (
         reads(&app, &gp, &id, &file).await,
         reads(&app, &rx, &id, &file).await,
-    );
-    row
+    )
 }
 
 #[tokio::test]
@@ -128,8 +127,8 @@ async fn who_reads_a_referrals_details_in_each_state_that_ends_access() {
     assert_eq!(got, want);
 }
 
-/// An outside referral with an answered ask and its file; returns the app, the link token,
-/// and the sink (kept alive).
+/// An outside referral with an answered ask and its file, brought into `state`; returns
+/// what a fresh browser with the link opens (page details, file, letter).
 async fn outside_state(state: &str) -> String {
     let sink = SmtpSink::started();
     let port = sink.port;
@@ -244,24 +243,36 @@ async fn a_care_team_keeps_its_last_member_and_a_leaver_is_told() {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let (_, page) = app.get(&gp.client, &format!("/patients/{pid}")).await;
     let gp_id = app.user_id(GP);
     let leave = format!("/patients/{pid}/care-team/{gp_id}/remove");
-    if page.contains(&leave) {
-        // Someone else is in the team already: leaving is offered.
-        let (status, _, location) = app.send(&gp, &leave, &[]).await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
-        assert_eq!(location.as_deref(), Some("/patients"));
-        return;
-    }
+    let (_, page) = app.get(&gp.client, &format!("/patients/{pid}")).await;
+    assert!(
+        !page.contains(&leave),
+        "the only member is not offered to leave"
+    );
     let (status, body, _) = app.send(&gp, &leave, &[]).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("only practitioner"), "{body}");
-    let (status, _) = app.get(&gp.client, &format!("/patients/{pid}")).await;
-    assert_eq!(status, StatusCode::OK, "still in the team");
     // Someone outside the team cannot take anyone off it.
     let other = app.login(UNRELATED, PW).await;
     let (status, _, _) = app.send(&other, &leave, &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(app.audit_count(Audit::action("care_team_removed")), 0);
+    // With a colleague in the team, the GP may leave; the chart closes to them.
+    let colleague = app.user_id(GP2);
+    app.send(
+        &gp,
+        &format!("/patients/{pid}/care-team"),
+        &[("practitioner_id", &colleague)],
+    )
+    .await;
+    let (_, page) = app.get(&gp.client, &format!("/patients/{pid}")).await;
+    assert!(page.contains(&leave) && page.contains("Leave the care team"));
+    let (status, _, location) = app.send(&gp, &leave, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/patients"));
+    let (status, _) = app.get(&gp.client, &format!("/patients/{pid}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = app.send(&gp, &leave, &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not in the team any more");
+    assert_eq!(app.audit_count(Audit::action("care_team_removed")), 1);
 }

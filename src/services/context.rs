@@ -246,6 +246,15 @@ impl MailConfig {
         )
     }
 
+    /// The URL of a clinic's invitation to an outside doctor (the token is never stored).
+    pub fn invitation_url(&self, nonce: &str) -> String {
+        format!(
+            "{}/join/{}",
+            self.settings.public_url.trim_end_matches('/'),
+            rules::invitation_token(&self.key, nonce)
+        )
+    }
+
     /// The reply address of a referral.
     pub fn reply_address(&self, referral_id: &str) -> String {
         rules::reply_address(&self.key, referral_id, &self.settings.reply_domain)

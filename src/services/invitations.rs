@@ -55,7 +55,7 @@ pub fn invite(
     };
     db::invitations::insert(c, &inv)?;
     let clinic = db::clinics::get(c, clinic_id)?;
-    super::mail::queue_invitation(c, &inv, &clinic.name, now)?;
+    queue_invitation(c, &inv, &clinic.name, now)?;
     audit(
         c,
         now,
@@ -70,13 +70,40 @@ pub fn invite(
     )
 }
 
-/// The URL of an invitation, for the mail worker (the token is never stored).
-pub fn invitation_url(cfg: &MailConfig, nonce: &str) -> String {
-    format!(
-        "{}/join/{}",
-        cfg.settings.public_url.trim_end_matches('/'),
-        rules::invitation_token(&cfg.key, nonce)
-    )
+/// Queues a clinic's invitation to an outside doctor, to their own address. The body holds
+/// `{join:<invitation id>}`, which the worker turns into the link when it sends.
+fn queue_invitation(
+    c: &mut DbConn,
+    inv: &db::invitations::Invitation,
+    clinic: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let body = format!(
+        "Dear {name},\n\n\
+         {clinic} has added you to Handoff as one of its practitioners ({specialty}, {city}).\n\n\
+         You already receive referrals through Handoff by e-mail at this address. Open this link\n\
+         to choose a password and take over your account: the referrals sent to you so far move\n\
+         into your Handoff inbox, and the links in earlier e-mails stop working.\n\n\
+         {{join:{id}}}\n\n\
+         The invitation is valid until {expires} UTC. If you did not expect it, ignore this\n\
+         e-mail: nothing changes unless you open the link and choose a password.\n\n\
+         -- \nHandoff, on behalf of {clinic}\n",
+        name = inv.display_name,
+        specialty = inv.specialty,
+        city = inv.city,
+        id = inv.id,
+        expires = inv.expires_at.format("%-d %B %Y %H:%M"),
+    );
+    let m = super::mail::new_mail(
+        "practitioner_invitation",
+        (&inv.email, &inv.display_name),
+        format!("{clinic} invites you to join Handoff"),
+        body,
+        (None, None),
+        now,
+    );
+    db::mail::queue(c, &m)?;
+    Ok(())
 }
 
 /// A clinic's open invitations, for its admin.

@@ -55,7 +55,8 @@ pub fn create_link(
     Ok(link)
 }
 
-fn new_mail(
+/// A mail row to queue (`{link}`, `{app}` and `{join:<id>}` are filled in when sent).
+pub(super) fn new_mail(
     kind: &str,
     to: (&str, &str),
     subject: String,
@@ -131,42 +132,6 @@ pub fn queue_letter(
     Ok(())
 }
 
-/// Queues a clinic's invitation to an outside doctor, to their own address. The body holds
-/// `{join:<invitation id>}`, which the worker turns into the link when it sends.
-pub fn queue_invitation(
-    c: &mut DbConn,
-    inv: &db::invitations::Invitation,
-    clinic: &str,
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    let body = format!(
-        "Dear {name},\n\n\
-         {clinic} has added you to Handoff as one of its practitioners ({specialty}, {city}).\n\n\
-         You already receive referrals through Handoff by e-mail at this address. Open this link\n\
-         to choose a password and take over your account: the referrals sent to you so far move\n\
-         into your Handoff inbox, and the links in earlier e-mails stop working.\n\n\
-         {{join:{id}}}\n\n\
-         The invitation is valid until {expires} UTC. If you did not expect it, ignore this\n\
-         e-mail: nothing changes unless you open the link and choose a password.\n\n\
-         -- \nHandoff, on behalf of {clinic}\n",
-        name = inv.display_name,
-        specialty = inv.specialty,
-        city = inv.city,
-        id = inv.id,
-        expires = inv.expires_at.format("%-d %B %Y %H:%M"),
-    );
-    let m = new_mail(
-        "practitioner_invitation",
-        (&inv.email, &inv.display_name),
-        format!("{clinic} invites you to join Handoff"),
-        body,
-        (None, None),
-        now,
-    );
-    db::mail::queue(c, &m)?;
-    Ok(())
-}
-
 /// Fills the `{join:<id>}` placeholder of an invitation with its link.
 fn fill_invitation(conn: &mut DbConn, cfg: &MailConfig, body: String) -> AppResult<String> {
     let Some(start) = body.find("{join:") else {
@@ -177,7 +142,7 @@ fn fill_invitation(conn: &mut DbConn, cfg: &MailConfig, body: String) -> AppResu
     };
     let id = &body[start + 6..start + len];
     let inv = db::invitations::get(conn, id)?;
-    let url = super::invitations::invitation_url(cfg, &inv.nonce);
+    let url = cfg.invitation_url(&inv.nonce);
     Ok(format!(
         "{}{url}{}",
         &body[..start],

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod analytics;
 pub mod audit_log;
 pub mod bounce;
+pub mod care_team;
 pub mod clinics;
 mod context;
 pub mod delivery;

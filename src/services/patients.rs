@@ -18,9 +18,7 @@ use crate::domain::chart::{
 };
 use crate::domain::files::{ALLOWED_TYPES_TEXT, FileType, display_name, sniff};
 use crate::domain::forms::FieldErrors;
-use crate::domain::people::{
-    PatientInput, Role, care_team_may_remove, check_new_password, validate_patient,
-};
+use crate::domain::people::{PatientInput, Role, check_new_password, validate_patient};
 use crate::domain::policy::{Action, Actor, PatientFacts};
 use crate::error::{AppError, AppResult};
 
@@ -528,85 +526,5 @@ pub fn download_file(
         path: svc.files_dir.join(&row.stored_name),
         file_type: FileType::from_mime(&row.content_type),
         row,
-    })
-}
-
-/// Takes a practitioner (a colleague, or the caller themselves) off the patient's care
-/// team: they no longer open the chart, nor the clinical details of the referrals they sent
-/// about the patient (`offers::reads_shared`). The last member stays. Returns whether the
-/// caller removed themselves.
-pub fn remove_from_care_team(
-    svc: &Services,
-    caller: &Caller,
-    patient_id: &str,
-    member_id: &str,
-) -> AppResult<bool> {
-    let mut conn = svc.conn()?;
-    let (_, f) = facts(&mut conn, caller, patient_id)?;
-    caller.authorize(&Action::ShareChart(&f), &format!("/patients/{patient_id}"))?;
-    let now = svc.now();
-    let me = caller.user_id()?.to_string();
-    db::write_tx(&mut conn, |c| {
-        let name = db::users::get(c, member_id)
-            .map(|u| u.display_name)
-            .map_err(|_| AppError::NotFound)?;
-        match db::patients::remove_care(c, patient_id, member_id, care_team_may_remove)? {
-            None => return Err(AppError::NotFound),
-            Some(false) => {
-                return Err(AppError::Conflict(
-                    "This is the patient's only practitioner: add a colleague to the care team first."
-                        .into(),
-                ));
-            }
-            Some(true) => {}
-        }
-        audit(
-            c,
-            now,
-            caller,
-            AuditEntry {
-                action: "care_team_removed",
-                subject_type: "user",
-                subject_id: member_id,
-                patient_id: Some(patient_id),
-                detail: name,
-            },
-        )?;
-        Ok(member_id == me)
-    })
-}
-
-/// Adds a colleague of the same clinic to the patient's care team.
-pub fn share_with(
-    svc: &Services,
-    caller: &Caller,
-    patient_id: &str,
-    colleague_id: &str,
-) -> AppResult<()> {
-    let mut conn = svc.conn()?;
-    let (patient, f) = facts(&mut conn, caller, patient_id)?;
-    caller.authorize(&Action::ShareChart(&f), &format!("/patients/{patient_id}"))?;
-    let colleague = db::users::get_practitioner(&mut conn, colleague_id)
-        .map_err(|_| AppError::BadRequest("Choose a practitioner of this clinic.".into()))?;
-    if colleague.1.clinic_id != patient.clinic_id || !colleague.0.active {
-        return Err(AppError::BadRequest(
-            "Choose a practitioner of this clinic.".into(),
-        ));
-    }
-    let now = svc.now();
-    db::write_tx(&mut conn, |c| {
-        db::patients::add_care(c, patient_id, colleague_id, now)?;
-        audit(
-            c,
-            now,
-            caller,
-            AuditEntry {
-                action: "care_team_added",
-                subject_type: "user",
-                subject_id: colleague_id,
-                patient_id: Some(patient_id),
-                detail: colleague.0.display_name.clone(),
-            },
-        )
     })
 }

@@ -18,6 +18,7 @@ use crate::domain::chart::{
 use crate::domain::forms::fmt_tenths;
 use crate::domain::people::SEXES;
 use crate::error::{AppError, AppResult};
+use crate::services::care_team as svc_care_team;
 use crate::services::patients::{
     self as svc_patients, ChartEntry, Profile, RegistrationInput, Upload,
 };
@@ -412,7 +413,7 @@ pub async fn care_team_submit(
     let id = path.into_inner();
     let id2 = id.clone();
     let colleague = form.into_inner().practitioner_id;
-    ctx.run(move |svc, caller| svc_patients::share_with(svc, caller, &id2, &colleague))
+    ctx.run(move |svc, caller| svc_care_team::share_with(svc, caller, &id2, &colleague))
         .await?;
     ctx.flash("Added to the care team.");
     Ok(see_other(&format!("/patients/{id}#care-team")))
@@ -426,7 +427,7 @@ pub async fn care_team_remove_submit(
     let (id, member) = path.into_inner();
     let id2 = id.clone();
     let left = ctx
-        .run(move |svc, caller| svc_patients::remove_from_care_team(svc, caller, &id2, &member))
+        .run(move |svc, caller| svc_care_team::remove_from_care_team(svc, caller, &id2, &member))
         .await?;
     if left {
         ctx.flash("You left this patient's care team: the chart and the details of your referrals about them are closed to you.");

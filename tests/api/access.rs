@@ -4,7 +4,6 @@
 //! referral itself, the sender's place in the care team, the outside doctor's link.
 
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 
 use crate::builders::*;
 use crate::external::{link_token_in, mail_settings, refer_outside, text_of};
@@ -33,25 +32,57 @@ fn yn(b: bool) -> char {
     if b { 'Y' } else { 'N' }
 }
 
-/// Page, file, letter for one signed-in party.
-async fn reads(app: &TestApp, s: &Session, id: &str, file: &str) -> String {
-    let (status, page) = app.get(&s.client, &format!("/referrals/{id}")).await;
-    assert_eq!(status, StatusCode::OK, "the referral itself stays listed");
-    let details = ["SECRET-MESSAGE", "SECRET-SNAPSHOT", "SECRET-ANSWER"]
-        .iter()
-        .all(|m| page.contains(m));
-    let none = ["SECRET-MESSAGE", "SECRET-SNAPSHOT", "SECRET-ANSWER"]
-        .iter()
-        .all(|m| !page.contains(m));
-    assert!(details || none, "all or nothing of the details: {page}");
-    let r = app.get_raw(&s.client, file).await;
+/// What `client` opens: the page's details (all of `markers`, or none of them), the file,
+/// the letter; as three Y/N.
+async fn opens(
+    app: &TestApp,
+    client: &reqwest::Client,
+    (page, file, letter): (&str, &str, &str),
+    markers: &[&str],
+) -> String {
+    let (_, body) = app.get(client, page).await;
+    let details = markers.iter().all(|m| body.contains(m));
+    assert!(
+        details || markers.iter().all(|m| !body.contains(m)),
+        "all or nothing of the details: {body}"
+    );
+    let r = app.get_raw(client, file).await;
     let file_ok = r.status() == StatusCode::OK && r.text().await.unwrap().contains("SECRET ECG");
-    let letter = app
-        .get_raw(&s.client, &format!("/referrals/{id}/letter.pdf"))
-        .await
-        .status()
-        == StatusCode::OK;
+    let letter = app.get_raw(client, letter).await.status() == StatusCode::OK;
     [details, file_ok, letter].into_iter().map(yn).collect()
+}
+
+/// Page, file, letter for one signed-in party; the referral itself stays listed.
+async fn reads(app: &TestApp, s: &Session, id: &str, file: &str) -> String {
+    let (status, _) = app.get(&s.client, &format!("/referrals/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "the referral itself stays listed");
+    let page = format!("/referrals/{id}");
+    let letter = format!("/referrals/{id}/letter.pdf");
+    opens(
+        app,
+        &s.client,
+        (&page, file, &letter),
+        &["SECRET-MESSAGE", "SECRET-SNAPSHOT", "SECRET-ANSWER"],
+    )
+    .await
+}
+
+/// Brings a referral into a state both kinds share; `false` for any other state.
+async fn end_in_common(app: &TestApp, gp: &Session, id: &str, state: &str) -> bool {
+    match state {
+        "live" => {}
+        "consent withdrawn" => {
+            let patient = app.login(PATIENT_A, PW).await;
+            withdraw_first_consent(app, &patient).await;
+        }
+        "cancelled" => {
+            app.act(gp, id, "cancel", &[("note", "Seen elsewhere")])
+                .await
+                .ok("cancel");
+        }
+        _ => return false,
+    }
+    true
 }
 
 async fn in_network_state(state: &str) -> (String, String) {
@@ -60,16 +91,7 @@ async fn in_network_state(state: &str) -> (String, String) {
     let rx = app.login(OTHER_CLINIC_DOC, PW).await;
     let (id, file) = shared_referral(&app, &gp, &rx).await;
     match state {
-        "live" => {}
-        "consent withdrawn" => {
-            let patient = app.login(PATIENT_A, PW).await;
-            withdraw_first_consent(&app, &patient).await;
-        }
-        "cancelled" => {
-            app.act(&gp, &id, "cancel", &[("note", "Seen elsewhere")])
-                .await
-                .ok("cancel");
-        }
+        _ if end_in_common(&app, &gp, &id, state).await => {}
         "declined by the receiver" => {
             app.act(
                 &rx,
@@ -147,39 +169,7 @@ async fn outside_state(state: &str) -> String {
     )
     .await
     .ok("request_info");
-    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
-    let ask = page
-        .split("name=\"answer_")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let form = Form::new().text("ask_id", ask.clone()).part(
-        "file",
-        Part::bytes(b"%PDF-1.4\n% SECRET ECG\n%%EOF\n".to_vec()).file_name("ecg.pdf"),
-    );
-    let r = gp
-        .client
-        .post(app.url(&format!(
-            "/referrals/{id}/attachments?csrf_token={}",
-            gp.csrf
-        )))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let key = format!("answer_{ask}");
-    app.act(
-        &gp,
-        &id,
-        "provide_info",
-        &[(key.as_str(), "SECRET-ANSWER 150/95")],
-    )
-    .await
-    .ok("provide_info");
+    answer_the_ask_with_a_file(&app, &gp, &id).await;
     let (_, page) = app.get(&doctor, &format!("/l/{token}")).await;
     let file = page
         .split("href=\"")
@@ -190,16 +180,7 @@ async fn outside_state(state: &str) -> String {
         .unwrap()
         .to_string();
     match state {
-        "live" => {}
-        "consent withdrawn" => {
-            let patient = app.login(PATIENT_A, PW).await;
-            withdraw_first_consent(&app, &patient).await;
-        }
-        "cancelled" => {
-            app.act(&gp, &id, "cancel", &[("note", "Seen elsewhere")])
-                .await
-                .ok("cancel");
-        }
+        _ if end_in_common(&app, &gp, &id, state).await => {}
         "link withdrawn" => {
             let (status, _, _) = app
                 .send(&gp, &format!("/referrals/{id}/link/revoke"), &[])
@@ -212,17 +193,15 @@ async fn outside_state(state: &str) -> String {
         }
         other => panic!("no such state {other}"),
     }
-    let fresh = app.client();
-    let (_, page) = app.get(&fresh, &format!("/l/{token}")).await;
-    let details = page.contains("COMPLAINTMARK") && page.contains("SECRET-ANSWER");
-    let r = app.get_raw(&fresh, &file).await;
-    let file_ok = r.status() == StatusCode::OK && r.text().await.unwrap().contains("SECRET ECG");
-    let letter = app
-        .get_raw(&fresh, &format!("/l/{token}/letter.pdf"))
-        .await
-        .status()
-        == StatusCode::OK;
-    [details, file_ok, letter].into_iter().map(yn).collect()
+    let page = format!("/l/{token}");
+    let letter = format!("/l/{token}/letter.pdf");
+    opens(
+        &app,
+        &app.client(),
+        (&page, &file, &letter),
+        &["COMPLAINTMARK", "SECRET-ANSWER"],
+    )
+    .await
 }
 
 #[tokio::test]

@@ -816,3 +816,42 @@ pub async fn withdraw_first_consent(app: &TestApp, patient: &Session) -> String 
     assert_eq!(status, StatusCode::SEE_OTHER, "withdrawing {action}");
     action
 }
+
+/// The sender answers the referral's open ask (the receiver asked for a prior ECG): the
+/// file "ecg.pdf" (containing "SECRET ECG") attached to it, and "SECRET-ANSWER 150/95".
+pub async fn answer_the_ask_with_a_file(app: &TestApp, sender: &Session, id: &str) {
+    use reqwest::multipart::{Form, Part};
+    let (_, page) = app.get(&sender.client, &format!("/referrals/{id}")).await;
+    let ask = page
+        .split("name=\"answer_")
+        .nth(1)
+        .expect("an open ask")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let form = Form::new().text("ask_id", ask.clone()).part(
+        "file",
+        Part::bytes(b"%PDF-1.4\n% SECRET ECG\n%%EOF\n".to_vec()).file_name("ecg.pdf"),
+    );
+    let r = sender
+        .client
+        .post(app.url(&format!(
+            "/referrals/{id}/attachments?csrf_token={}",
+            sender.csrf
+        )))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let key = format!("answer_{ask}");
+    app.act(
+        sender,
+        id,
+        "provide_info",
+        &[(key.as_str(), "SECRET-ANSWER 150/95")],
+    )
+    .await
+    .ok("provide_info");
+}

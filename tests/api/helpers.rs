@@ -220,8 +220,12 @@ impl TestApp {
         (s, r.text().await.unwrap(), loc)
     }
 
-    /// Signs in and returns the client and its CSRF token.
-    pub async fn login(&self, email: &str, password: &str) -> Session {
+    /// Posts the sign-in form from a new client: (client, status, body, location).
+    pub async fn try_login(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> (reqwest::Client, StatusCode, String, Option<String>) {
         let c = self.client();
         let (_, body) = self.get(&c, "/login").await;
         let token = csrf_of(&body);
@@ -236,6 +240,12 @@ impl TestApp {
                 ],
             )
             .await;
+        (c, status, body, loc)
+    }
+
+    /// Signs in and returns the client and its CSRF token.
+    pub async fn login(&self, email: &str, password: &str) -> Session {
+        let (c, status, body, loc) = self.try_login(email, password).await;
         assert_eq!(
             status,
             StatusCode::SEE_OTHER,

@@ -44,21 +44,7 @@ async fn nth_mail(sink: &SmtpSink, n: usize) -> (String, String) {
 }
 
 async fn tries_to_sign_in(app: &TestApp, email: &str, password: &str) -> StatusCode {
-    let c = app.client();
-    let (_, page) = app.get(&c, "/login").await;
-    let token = csrf_of(&page);
-    let (status, _, _) = app
-        .post(
-            &c,
-            "/login",
-            &[
-                ("csrf_token", &token),
-                ("email", email),
-                ("password", password),
-            ],
-        )
-        .await;
-    status
+    app.try_login(email, password).await.1
 }
 
 #[tokio::test]

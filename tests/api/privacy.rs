@@ -114,7 +114,6 @@ async fn unknown_pages_and_records_get_a_404_page_in_the_layout() {
 /// A referral from the GP to the cardiologist with a message, a snapshot section, and an
 /// ask answered in text and with a file; returns its id and the file's download path.
 pub(crate) async fn shared_referral(app: &TestApp, gp: &Session, rx: &Session) -> (String, String) {
-    use reqwest::multipart::{Form, Part};
     let pid = app.patient_id("Aarav Sharma");
     let id = app
         .referral()
@@ -130,39 +129,7 @@ pub(crate) async fn shared_referral(app: &TestApp, gp: &Session, rx: &Session) -
     app.act(rx, &id, "request_info", &[("note", "Prior ECG")])
         .await
         .ok("request_info");
-    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
-    let ask = page
-        .split("name=\"answer_")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let form = Form::new().text("ask_id", ask.clone()).part(
-        "file",
-        Part::bytes(b"%PDF-1.4\n% SECRET ECG\n%%EOF\n".to_vec()).file_name("ecg.pdf"),
-    );
-    let r = gp
-        .client
-        .post(app.url(&format!(
-            "/referrals/{id}/attachments?csrf_token={}",
-            gp.csrf
-        )))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let key = format!("answer_{ask}");
-    app.act(
-        gp,
-        &id,
-        "provide_info",
-        &[(key.as_str(), "SECRET-ANSWER 150/95")],
-    )
-    .await
-    .ok("provide_info");
+    answer_the_ask_with_a_file(app, gp, &id).await;
     let (_, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
     for secret in [
         "SECRET-MESSAGE",

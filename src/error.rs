@@ -115,6 +115,16 @@ pub struct ErrorPage<'a> {
     pub typed: &'a [(String, String)],
 }
 
+impl ErrorPage<'_> {
+    /// Rows for a kept text: its lines, with long lines wrapping at about 60 characters.
+    fn rows(&self, text: &str) -> usize {
+        text.lines()
+            .map(|l| 1 + l.chars().count() / 60)
+            .sum::<usize>()
+            .clamp(1, 12)
+    }
+}
+
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {

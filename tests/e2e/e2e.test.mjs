@@ -310,7 +310,40 @@ test('out-of-network referral answered through its link', async () => {
   await f.step(asha, 'analytics');
   assert.match(await mainText(asha.page), /Dr Radhika Iyer \(outside the network\)/);
 
-  for (const p of [asha, outsider]) await p.context.close();
+  // Lakeside's admin adds her as a practitioner: she is invited at her own address, chooses
+  // a password, and finds the referral in her inbox.
+  const admin = await person('clinic admin', 'lakeside admin');
+  await signIn(f, admin, 'admin@lakeside.example');
+  await visit(admin, '/admin/practitioners/new');
+  await admin.page.getByLabel('Full name').fill('Dr Radhika Iyer');
+  await admin.page.getByLabel('E-mail (used to sign in)').fill(corrected.toUpperCase());
+  await admin.page.getByLabel('Specialty').fill('Gastroenterology');
+  await admin.page.getByLabel('City').fill('Pune');
+  await admin.page.getByLabel('Languages').fill('English, Marathi');
+  await admin.page.getByLabel('Password', { exact: true }).fill('not used for an invitation');
+  await admin.page.getByLabel('Password again').fill('not used for an invitation');
+  await f.step(admin, 'adding an outside doctor');
+  await go(admin.page, admin.page.getByRole('button', { name: 'Save' }));
+  await f.step(admin, 'invitation sent');
+  assert.match(await mainText(admin.page), /We e-mailed them an invitation/);
+  const invitation = await waitForMail('/join/');
+  const join = invitation.text.match(/https?:\/\/[^\s"<>]+\/join\/[0-9a-f]{64}/);
+  assert.ok(join, `an invitation link in ${invitation.file}`);
+  await outsider.page.goto(join[0], { waitUntil: 'load' });
+  await f.step(outsider, 'invitation to join');
+  assert.match(await mainText(outsider.page), /Join Lakeside Family Clinic on Handoff/);
+  await outsider.page.getByLabel('Choose a password').fill('gastro clinic monsoon tea');
+  await outsider.page.getByLabel('The password again').fill('gastro clinic monsoon tea');
+  await go(outsider.page, outsider.page.getByRole('button', { name: 'Join Lakeside Family Clinic' }));
+  await f.step(outsider, 'joined: sign in');
+  await outsider.page.getByLabel('E-mail').fill(corrected);
+  await outsider.page.getByLabel('Password').fill('gastro clinic monsoon tea');
+  await go(outsider.page, outsider.page.getByRole('button', { name: 'Sign in' }));
+  await visit(outsider, '/inbox');
+  await f.step(outsider, 'inbox after joining');
+  assert.match(await mainText(outsider.page), /Shetty/);
+
+  for (const p of [asha, outsider, admin]) await p.context.close();
 });
 
 test('a patient declines a referral', async () => {
@@ -416,6 +449,16 @@ test('the clinic admin pages', async () => {
   await f.step(admin, 'audit log');
   await go(admin.page, admin.page.getByRole('link', { name: 'Analytics', exact: true }));
   await f.step(admin, 'clinic analytics');
+  // A form whose session token ran out: the error page shows what was typed.
+  await visit(admin, '/admin/practitioners/new');
+  await admin.page.getByLabel('Full name').fill('Meera Nair');
+  await admin.page.getByLabel('Specialty').fill('Endocrinology');
+  await admin.page.locator('#main input[name=csrf_token]').evaluate(e => { e.value = 'expired'; });
+  await go(admin.page, admin.page.getByRole('button', { name: 'Save' }));
+  await f.step(admin, 'expired form shows what was typed', { expectStatus: 403 });
+  const t = await mainText(admin.page);
+  assert.match(t, /What you typed/);
+  assert.equal(await admin.page.getByLabel('Specialty').inputValue(), 'Endocrinology');
   await admin.context.close();
 });
 

@@ -49,6 +49,8 @@ export async function close() {
  * A person at their own browser (own cookies). `role` labels the accessibility results.
  * `flow` is the folder their screenshots go to; it can change as the suite moves on.
  */
+const STATUS_TEXT = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone' };
+
 export async function person(role, label) {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
@@ -112,7 +114,9 @@ export function flow(name) {
         id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
         nodes: v.nodes.map(x => ({ target: x.target.join(' '), summary: x.failureSummary })),
       }));
-      const consoleErrors = who.consoleErrors.splice(0);
+      // The browser logs an expected error status of the page itself as a console error.
+      const consoleErrors = who.consoleErrors.splice(0).filter(m => !(expectStatus
+        && m === `Failed to load resource: the server responded with a status of ${expectStatus} (${STATUS_TEXT[expectStatus]})`));
       const rec = { flow: name, step: slug, role: who.role, who: who.label, url, status, htmlFile,
         screenshot: path.join(dir, `${slug}.png`), violations, consoleErrors };
       visited.push(rec);

@@ -193,11 +193,31 @@ pub fn server(
 
 /// A request path fit for the log: signed-link tokens are secrets.
 fn masked_path(path: &str) -> String {
-    match path.strip_prefix("/l/") {
-        Some(rest) => match rest.split_once('/') {
-            Some((_, tail)) => format!("/l/[token]/{tail}"),
-            None => "/l/[token]".into(),
-        },
-        None => path.to_string(),
+    // Link and invitation tokens are secrets in the address.
+    for prefix in ["/l/", "/join/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            return match rest.split_once('/') {
+                Some((_, tail)) => format!("{prefix}[token]/{tail}"),
+                None => format!("{prefix}[token]"),
+            };
+        }
+    }
+    path.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::masked_path;
+
+    #[test]
+    fn tokens_in_addresses_never_reach_the_log() {
+        let t = "ab".repeat(32);
+        assert_eq!(masked_path(&format!("/l/{t}")), "/l/[token]");
+        assert_eq!(
+            masked_path(&format!("/l/{t}/letter.pdf")),
+            "/l/[token]/letter.pdf"
+        );
+        assert_eq!(masked_path(&format!("/join/{t}")), "/join/[token]");
+        assert_eq!(masked_path("/referrals/abc"), "/referrals/abc");
     }
 }

@@ -81,6 +81,18 @@ pub fn withdraw_open(
     .execute(conn)
 }
 
+/// Withdraws every open invitation to one doctor, of any clinic (their address changed).
+pub fn withdraw_all_to(conn: &mut DbConn, user_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        inv::table
+            .filter(inv::user_id.eq(user_id))
+            .filter(inv::accepted_at.is_null())
+            .filter(inv::withdrawn_at.is_null()),
+    )
+    .set(inv::withdrawn_at.eq(at))
+    .execute(conn)
+}
+
 /// Withdraws one open invitation of a clinic: compare-and-set, `false` if it was accepted
 /// or withdrawn meanwhile (or is not the clinic's).
 pub fn withdraw(

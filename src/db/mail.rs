@@ -61,10 +61,16 @@ pub fn address_holder(conn: &mut DbConn, email: &str) -> QueryResult<AddressHold
     })
 }
 
-/// Ends an outside doctor's standing as one (they joined a clinic): compare-and-set, `false`
-/// if they were not one any more.
-pub fn remove_external_doctor(conn: &mut DbConn, user_id: &str) -> QueryResult<bool> {
-    let n = diesel::delete(external_doctors::table.find(user_id)).execute(conn)?;
+/// Ends an outside doctor's standing as one (they joined a clinic): compare-and-set on the
+/// address the invitation went to, `false` if they are no longer one or their address was
+/// corrected since.
+pub fn remove_external_doctor(conn: &mut DbConn, user_id: &str, email: &str) -> QueryResult<bool> {
+    let n = diesel::delete(
+        external_doctors::table
+            .find(user_id)
+            .filter(external_doctors::email.eq(email)),
+    )
+    .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -171,6 +177,8 @@ pub struct Mail {
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     pub failure: Option<String>,
+    /// The clinic invitation whose link `{join}` stands for, in an invitation mail only.
+    pub invitation_id: Option<String>,
 }
 
 pub fn queue(conn: &mut DbConn, m: &Mail) -> QueryResult<()> {

@@ -84,38 +84,55 @@ pub fn add_care(
     }
 }
 
-/// Takes a practitioner off a patient's care team, serialised per patient (a PostgreSQL
-/// advisory lock; SQLite's write transactions run one at a time) so two removals at once
-/// cannot both see a colleague left. `may_remove` decides on the team's size; returns
-/// `Ok(None)` if the practitioner was not in the team, `Ok(Some(false))` if refused.
+/// What a care-team removal found, read under the patient's lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    Removed,
+    /// The one asking is not (or no longer) in the care team.
+    CallerNotInTeam,
+    /// The practitioner to remove is not in it.
+    NotInTeam,
+    /// `may_remove` refused (the last active member).
+    Refused,
+}
+
+/// Takes `member_id` off a patient's care team at `caller_id`'s request, serialised per
+/// patient (a PostgreSQL advisory lock; SQLite's write transactions run one at a time) so
+/// two removals at once cannot both see a colleague left. `may_remove` decides on the
+/// number of active members and whether the one removed is active.
 pub fn remove_care(
     conn: &mut DbConn,
     patient_id: &str,
-    practitioner_id: &str,
-    may_remove: impl FnOnce(i64) -> bool,
-) -> QueryResult<Option<bool>> {
+    (caller_id, member_id): (&str, &str),
+    may_remove: impl FnOnce(i64, bool) -> bool,
+) -> QueryResult<Removal> {
     if let DbConn::Pg(c) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
             .bind::<diesel::sql_types::Text, _>(format!("care-team:{patient_id}"))
             .execute(c)?;
     }
-    if !in_care_team(conn, patient_id, practitioner_id)? {
-        return Ok(None);
+    if !in_care_team(conn, patient_id, caller_id)? {
+        return Ok(Removal::CallerNotInTeam);
     }
-    let size: i64 = care_relationships::table
+    let team: Vec<(String, bool)> = care_relationships::table
+        .inner_join(users::table)
         .filter(care_relationships::patient_id.eq(patient_id))
-        .count()
-        .get_result(conn)?;
-    if !may_remove(size) {
-        return Ok(Some(false));
+        .select((users::id, users::active))
+        .load(conn)?;
+    let Some(&(_, member_active)) = team.iter().find(|(id, _)| id == member_id) else {
+        return Ok(Removal::NotInTeam);
+    };
+    let active = team.iter().filter(|(_, a)| *a).count() as i64;
+    if !may_remove(active, member_active) {
+        return Ok(Removal::Refused);
     }
     diesel::delete(
         care_relationships::table
             .filter(care_relationships::patient_id.eq(patient_id))
-            .filter(care_relationships::practitioner_id.eq(practitioner_id)),
+            .filter(care_relationships::practitioner_id.eq(member_id)),
     )
     .execute(conn)?;
-    Ok(Some(true))
+    Ok(Removal::Removed)
 }
 
 pub fn in_care_team(

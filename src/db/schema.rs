@@ -472,6 +472,7 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         failure -> Nullable<Text>,
+        invitation_id -> Nullable<Text>,
     }
 }
 

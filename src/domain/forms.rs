@@ -191,6 +191,15 @@ pub fn required_date(
     }
 }
 
+/// Whether a value is one of our ids (a UUID, in a hidden field), not something typed.
+fn looks_like_id(v: &str) -> bool {
+    v.len() == 36
+        && v.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
 /// The text a person typed into a form, as (label, text) pairs worth showing back when the
 /// form is refused as a whole (stale, expired, unreadable): free text only, never a
 /// password, a one-time code, a token or an internal id, and a field sent twice shows each
@@ -207,7 +216,9 @@ pub fn kept_text<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec
             || SECRET_OR_INTERNAL.iter().any(|s| lower.contains(s))
             || lower == "id"
             || lower == "then"
+            || lower == "to_external"
             || lower.ends_with("_id")
+            || looks_like_id(value)
         {
             continue;
         }
@@ -317,6 +328,8 @@ mod tests {
             ("code", "123456"),
             ("recovery_code", "abcd-efgh"),
             ("ask_id", "0193"),
+            ("referral", "0193a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b"),
+            ("to_external", "1"),
             ("doctor_only", "on"),
             ("txt_chief_complaint", "Palpitations"),
             ("answer_0193abc", "ECG attached"),

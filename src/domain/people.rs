@@ -361,10 +361,11 @@ pub fn normalize_languages(raw: &str) -> String {
     out.join(", ")
 }
 
-/// Whether a practitioner may be taken off a care team of `team_size` members: a chart
-/// always keeps someone caring for the patient (and able to share it again).
-pub fn care_team_may_remove(team_size: i64) -> bool {
-    team_size > 1
+/// Whether a practitioner may be taken off a care team with `active_members` active
+/// accounts in it: a chart always keeps someone active caring for the patient (and able to
+/// share it again). A deactivated member can always go.
+pub fn care_team_may_remove(active_members: i64, member_active: bool) -> bool {
+    active_members - i64::from(member_active) >= 1
 }
 
 /// How long a clinic's invitation to an outside doctor stays open.
@@ -591,9 +592,13 @@ mod tests {
     }
 
     #[test]
-    fn a_care_team_keeps_its_last_member() {
-        assert!(!care_team_may_remove(1));
-        assert!(!care_team_may_remove(0));
-        assert!(care_team_may_remove(2));
+    fn a_care_team_keeps_its_last_active_member() {
+        assert!(!care_team_may_remove(1, true));
+        assert!(care_team_may_remove(2, true));
+        // Another member who is deactivated does not count.
+        assert!(!care_team_may_remove(1, true));
+        // A deactivated member can go, even beside a single active one.
+        assert!(care_team_may_remove(1, false));
+        assert!(!care_team_may_remove(0, false));
     }
 }

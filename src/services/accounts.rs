@@ -395,6 +395,18 @@ pub fn create_user_cli(svc: &Services, a: &CliAccount<'_>) -> AppResult<User> {
         password,
     } = *a;
     check_new_password(password, password, &[email, name]).map_err(AppError::BadRequest)?;
+    if role == Role::Practitioner {
+        let mut conn = svc.conn()?;
+        let folded = normalize_email(email).map_err(|m| AppError::BadRequest(m.into()))?;
+        // One doctor, one identity: their referrals are theirs to take over (see invitations).
+        if let crate::domain::mail::AddressHolder::OutsideDoctor(_) =
+            db::mail::address_holder(&mut conn, &folded)?
+        {
+            return Err(AppError::BadRequest(
+                "a doctor outside the network receives referrals at this address: add them from the clinic's admin page, which invites them to take over their account".into(),
+            ));
+        }
+    }
     if name.trim().is_empty() || clinic.trim().is_empty() {
         return Err(AppError::BadRequest(
             "--name and --clinic must not be empty".into(),

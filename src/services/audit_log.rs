@@ -115,9 +115,15 @@ fn filter_for(conn: &mut DbConn, clinic_id: &str, q: &AuditQuery, limit: i64) ->
     // The actor filter takes an e-mail address (what an admin knows) or a user id.
     let actor_id = match q.actor.trim() {
         "" => None,
-        a if a.contains('@') => Some(
-            db::users::by_email(conn, &a.to_lowercase())?.map_or_else(|| "-".to_string(), |u| u.id),
-        ),
+        a if a.contains('@') => {
+            let email = crate::domain::people::fold_email(a);
+            // An outside doctor's address is theirs, not an account's.
+            let id = match db::mail::address_holder(conn, &email)? {
+                crate::domain::mail::AddressHolder::OutsideDoctor(id) => Some(id),
+                _ => db::users::by_email(conn, &email)?.map(|u| u.id),
+            };
+            Some(id.unwrap_or_else(|| "-".to_string()))
+        }
         a => Some(a.to_string()),
     };
     Ok(Filter {

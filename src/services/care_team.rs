@@ -4,7 +4,7 @@
 
 use super::patients::facts;
 use super::{AuditEntry, Caller, Services, audit};
-use crate::db;
+use crate::db::{self, patients::Removal};
 use crate::domain::people::care_team_may_remove;
 use crate::domain::policy::Action;
 use crate::error::{AppError, AppResult};
@@ -28,15 +28,16 @@ pub fn remove_from_care_team(
         let name = db::users::get(c, member_id)
             .map(|u| u.display_name)
             .map_err(|_| AppError::NotFound)?;
-        match db::patients::remove_care(c, patient_id, member_id, care_team_may_remove)? {
-            None => return Err(AppError::NotFound),
-            Some(false) => {
+        match db::patients::remove_care(c, patient_id, (&me, member_id), care_team_may_remove)? {
+            Removal::Removed => {}
+            Removal::CallerNotInTeam => return Err(AppError::forbidden()),
+            Removal::NotInTeam => return Err(AppError::NotFound),
+            Removal::Refused => {
                 return Err(AppError::Conflict(
-                    "This is the patient's only practitioner: add a colleague to the care team first."
+                    "This is the patient's only active practitioner: add a colleague to the care team first."
                         .into(),
                 ));
             }
-            Some(true) => {}
         }
         audit(
             c,

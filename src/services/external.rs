@@ -67,7 +67,11 @@ pub fn open_link(
             ip: ip.into(),
             user_agent: user_agent.into(),
         };
-        let outcome = if link.revoked_at.is_some() {
+        // A doctor who joined a clinic answers in Handoff: any link still about (one made
+        // while they were joining) opens nothing.
+        let revoked =
+            link.revoked_at.is_some() || !db::mail::is_external_doctor(c, &r.receiver_id)?;
+        let outcome = if revoked {
             "refused (revoked)"
         } else if link.expires_at <= now {
             "refused (expired)"
@@ -91,7 +95,7 @@ pub fn open_link(
                 detail: format!("{purpose}: {outcome}"),
             },
         )?;
-        Ok(if link.revoked_at.is_some() {
+        Ok(if revoked {
             Check::Revoked
         } else if link.expires_at <= now {
             let sender = db::users::get(c, &r.sender_id)?.display_name;
@@ -284,6 +288,19 @@ pub fn sender_only(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Refe
     Ok((r, status))
 }
 
+/// [`sender_only`], for what sends the referral's details again or shows what came back
+/// (re-sending, correcting the address, held replies): only while the sender is in the
+/// patient's care team (`offers::reads_shared`).
+pub fn sender_caring(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referral, Status)> {
+    let (r, status) = sender_only(c, caller, id)?;
+    if !super::referrals::access::reads_shared(c, &r, Party::Sender)? {
+        return Err(AppError::Forbidden(
+            "You are no longer in this patient's care team.".into(),
+        ));
+    }
+    Ok((r, status))
+}
+
 /// Withdraws every live link of the referral at once.
 pub fn revoke(svc: &Services, caller: &Caller, id: &str) -> AppResult<usize> {
     let now = svc.now();
@@ -320,7 +337,7 @@ pub fn resend(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
     let now = svc.now();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
-        let (r, status) = sender_only(c, caller, id)?;
+        let (r, status) = sender_caring(c, caller, id)?;
         if !status.takes_replies() {
             return Err(AppError::Conflict(format!(
                 "This referral is “{}”: there is nothing to send.",
@@ -362,7 +379,7 @@ pub fn correct_address(svc: &Services, caller: &Caller, id: &str, email: &str) -
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
         // Who asks comes first: only the sender learns anything about the address.
-        let (r, status) = sender_only(c, caller, id)?;
+        let (r, status) = sender_caring(c, caller, id)?;
         let mut e = FieldErrors::new();
         let email = match crate::domain::people::normalize_email(email) {
             Ok(v) => v,
@@ -412,6 +429,9 @@ pub fn correct_address(svc: &Services, caller: &Caller, id: &str, email: &str) -
             ));
         }
         db::mail::revoke_links(c, id, now)?;
+        // An invitation to join went to the old address: it must not make that mailbox's
+        // reader the doctor.
+        db::invitations::withdraw_all_to(c, &r.receiver_id, now)?;
         super::mail::queue_letter(&svc.mail, c, id, now)?;
         log_change(
             c,

@@ -8,7 +8,7 @@
 
 use mail_parser::{Message, MimeHeaders, PartType};
 
-use super::external::{is_external, reply, sender_only};
+use super::external::{is_external, reply, sender_caring};
 use super::referrals::access::{Change, EventRow, event, log_change};
 use super::referrals::attachments::{NewAttachment, record_files, stage_files};
 use super::store::LocalStore;
@@ -145,10 +145,14 @@ pub fn ingest(svc: &Services, raw: &[u8], source: &str) -> Result<Ingested, Inge
             "the referring practitioner withdrew this referral's link and reply address".into(),
         ));
     }
-    // Only an outside doctor answers by e-mail; for anyone else no sender can be right.
-    let doctor = db::mail::outside_address(&mut conn, &r.receiver_id)
-        .map_err(|e| unavailable(e.into()))?
-        .unwrap_or_default();
+    // Only an outside doctor answers by e-mail; one who joined a clinic answers in Handoff.
+    let Some(doctor) =
+        db::mail::outside_address(&mut conn, &r.receiver_id).map_err(|e| unavailable(e.into()))?
+    else {
+        return Err(IngestError::Refused(
+            "the doctor this referral went to now answers in Handoff, not by e-mail".into(),
+        ));
+    };
     drop(conn);
     let from = sender_of(&msg);
     let results: Vec<String> = msg
@@ -383,7 +387,7 @@ pub fn decide_held(
 ) -> AppResult<()> {
     let mut conn = svc.conn()?;
     // Who asks comes first: nobody but the sender learns whether such a reply exists.
-    sender_only(&mut conn, caller, referral_id)?;
+    sender_caring(&mut conn, caller, referral_id)?;
     let held = db::mail::get_held(&mut conn, held_id)?
         .filter(|h| h.referral_id == referral_id)
         .ok_or(AppError::NotFound)?;
@@ -409,7 +413,7 @@ pub fn decide_held(
     let now = svc.now();
     let me = caller.user_id()?.to_string();
     db::write_tx(&mut conn, |c| {
-        let (r, status) = sender_only(c, caller, referral_id)?;
+        let (r, status) = sender_caring(c, caller, referral_id)?;
         if post && !crate::domain::referral::offers::sender_may_post_held(status) {
             return Err(AppError::Conflict(format!(
                 "This referral is “{}”: it takes no more replies.",

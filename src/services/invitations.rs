@@ -70,8 +70,8 @@ pub fn invite(
     )
 }
 
-/// Queues a clinic's invitation to an outside doctor, to their own address. The body holds
-/// `{join:<invitation id>}`, which the worker turns into the link when it sends.
+/// Queues a clinic's invitation to an outside doctor, to their own address. The mail names
+/// the invitation; the worker puts its link where the body says `{join}` when it sends.
 fn queue_invitation(
     c: &mut DbConn,
     inv: &db::invitations::Invitation,
@@ -84,17 +84,16 @@ fn queue_invitation(
          You already receive referrals through Handoff by e-mail at this address. Open this link\n\
          to choose a password and take over your account: the referrals sent to you so far move\n\
          into your Handoff inbox, and the links in earlier e-mails stop working.\n\n\
-         {{join:{id}}}\n\n\
+         {{join}}\n\n\
          The invitation is valid until {expires} UTC. If you did not expect it, ignore this\n\
          e-mail: nothing changes unless you open the link and choose a password.\n\n\
          -- \nHandoff, on behalf of {clinic}\n",
         name = inv.display_name,
         specialty = inv.specialty,
         city = inv.city,
-        id = inv.id,
         expires = inv.expires_at.format("%-d %B %Y %H:%M"),
     );
-    let m = super::mail::new_mail(
+    let mut m = super::mail::new_mail(
         "practitioner_invitation",
         (&inv.email, &inv.display_name),
         format!("{clinic} invites you to join Handoff"),
@@ -102,6 +101,7 @@ fn queue_invitation(
         (None, None),
         now,
     );
+    m.invitation_id = Some(inv.id.clone());
     db::mail::queue(c, &m)?;
     Ok(())
 }
@@ -263,9 +263,9 @@ pub fn accept(
                 "An account with this e-mail address was created meanwhile. Ask the clinic's administrator to help.".into(),
             ));
         }
-        if !db::mail::remove_external_doctor(c, &inv.user_id)? {
+        if !db::mail::remove_external_doctor(c, &inv.user_id, &inv.email)? {
             return Err(AppError::Conflict(
-                "You have already joined a clinic through another invitation. Sign in with your e-mail address.".into(),
+                "This invitation no longer applies: you joined a clinic through another one, or the address it went to was changed. Ask the clinic's administrator for a new one.".into(),
             ));
         }
         db::invitations::make_account(

@@ -55,7 +55,7 @@ pub fn create_link(
     Ok(link)
 }
 
-/// A mail row to queue (`{link}`, `{app}` and `{join:<id>}` are filled in when sent).
+/// A mail row to queue (`{link}` and `{app}` are filled in when sent).
 pub(super) fn new_mail(
     kind: &str,
     to: (&str, &str),
@@ -83,6 +83,7 @@ pub(super) fn new_mail(
         created_at: now,
         sent_at: None,
         failure: None,
+        invitation_id: None,
     }
 }
 
@@ -132,22 +133,20 @@ pub fn queue_letter(
     Ok(())
 }
 
-/// Fills the `{join:<id>}` placeholder of an invitation with its link.
-fn fill_invitation(conn: &mut DbConn, cfg: &MailConfig, body: String) -> AppResult<String> {
-    let Some(start) = body.find("{join:") else {
+/// Fills `{join}` of an invitation mail with the invitation's link. Only a message queued
+/// with an invitation id gets one: text typed into any other mail (a referral's reason, a
+/// name) can never turn into a working invitation link.
+fn fill_invitation(
+    conn: &mut DbConn,
+    cfg: &MailConfig,
+    m: &Mail,
+    body: String,
+) -> AppResult<String> {
+    let Some(id) = &m.invitation_id else {
         return Ok(body);
     };
-    let Some(len) = body[start..].find('}') else {
-        return Ok(body);
-    };
-    let id = &body[start + 6..start + len];
     let inv = db::invitations::get(conn, id)?;
-    let url = cfg.invitation_url(&inv.nonce);
-    Ok(format!(
-        "{}{url}{}",
-        &body[..start],
-        &body[start + len + 1..]
-    ))
+    Ok(body.replace("{join}", &cfg.invitation_url(&inv.nonce)))
 }
 
 /// Writes an in-app notification and, by e-mail: to an outside doctor (with their link,
@@ -461,7 +460,7 @@ fn build(conn: &mut DbConn, cfg: &MailConfig, m: &Mail) -> AppResult<Message> {
         .body
         .replace("{link}", url.as_deref().unwrap_or("(no link)"))
         .replace("{app}", cfg.settings.public_url.trim_end_matches('/'));
-    let body = fill_invitation(conn, cfg, body)?;
+    let body = fill_invitation(conn, cfg, m, body)?;
     let from: Mailbox = cfg
         .settings
         .mail_from

@@ -115,8 +115,18 @@ pub async fn csrf_guard(
     }
     let ok = matches!((&expected, &submitted), (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()));
     if !ok {
-        // A session that ran out while someone typed a long note: the note is shown back.
-        let typed = typed_text(body.as_deref(), None);
+        // A session that ran out while someone typed a long note: the note is shown back,
+        // to a form of our own pages only (another site's forged post shows nothing of
+        // what it sent under our address).
+        let same_origin = req
+            .headers()
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"same-origin");
+        let typed = if same_origin {
+            typed_text(body.as_deref(), None)
+        } else {
+            Vec::new()
+        };
         let page = AppError::Csrf.page(&typed);
         return Ok(req.into_response(page).map_into_right_body());
     }

@@ -26,6 +26,9 @@ const THROUGH_A_LINK: &[(&str, &str)] = &[
     ("cancelled", "NNN"),
     ("link withdrawn", "NNN"),
     ("link expired", "NNN"),
+    // The outside doctor keeps what was shared with them; the sender can no longer send
+    // the details again or elsewhere.
+    ("sender taken off the care team", "YYY"),
 ];
 
 fn yn(b: bool) -> char {
@@ -85,6 +88,33 @@ async fn end_in_common(app: &TestApp, gp: &Session, id: &str, state: &str) -> bo
     true
 }
 
+/// A colleague joins Aarav's care team, then takes the GP (who sent the referrals) off it;
+/// the chart closes to the GP.
+async fn take_the_sender_off_the_care_team(app: &TestApp, gp: &Session) {
+    let pid = app.patient_id("Aarav Sharma");
+    let colleague = app.user_id(GP2);
+    let (status, _, _) = app
+        .send(
+            gp,
+            &format!("/patients/{pid}/care-team"),
+            &[("practitioner_id", &colleague)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let gp2 = app.login(GP2, PW).await;
+    let gp_id = app.user_id(GP);
+    let (status, _, _) = app
+        .send(
+            &gp2,
+            &format!("/patients/{pid}/care-team/{gp_id}/remove"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = app.get(&gp.client, &format!("/patients/{pid}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the chart is closed too");
+}
+
 async fn in_network_state(state: &str) -> (String, String) {
     let app = TestApp::spawn().await;
     let gp = app.login(GP, PW).await;
@@ -102,31 +132,7 @@ async fn in_network_state(state: &str) -> (String, String) {
             .await
             .ok("reject");
         }
-        "sender taken off the care team" => {
-            // A colleague joins the care team, then takes the GP off it.
-            let pid = app.patient_id("Aarav Sharma");
-            let colleague = app.user_id(GP2);
-            let (status, _, _) = app
-                .send(
-                    &gp,
-                    &format!("/patients/{pid}/care-team"),
-                    &[("practitioner_id", &colleague)],
-                )
-                .await;
-            assert_eq!(status, StatusCode::SEE_OTHER);
-            let gp2 = app.login(GP2, PW).await;
-            let gp_id = app.user_id(GP);
-            let (status, _, _) = app
-                .send(
-                    &gp2,
-                    &format!("/patients/{pid}/care-team/{gp_id}/remove"),
-                    &[],
-                )
-                .await;
-            assert_eq!(status, StatusCode::SEE_OTHER);
-            let (status, _) = app.get(&gp.client, &format!("/patients/{pid}")).await;
-            assert_eq!(status, StatusCode::FORBIDDEN, "the chart is closed too");
-        }
+        "sender taken off the care team" => take_the_sender_off_the_care_team(&app, &gp).await,
         other => panic!("no such state {other}"),
     }
     (
@@ -187,6 +193,18 @@ async fn outside_state(state: &str) -> String {
                 .await;
             assert_eq!(status, StatusCode::SEE_OTHER);
         }
+        "sender taken off the care team" => {
+            take_the_sender_off_the_care_team(&app, &gp).await;
+            for (action, form) in [
+                ("link/resend", vec![]),
+                ("address", vec![("email", "elsewhere@example.org")]),
+            ] {
+                let (status, _, _) = app
+                    .send(&gp, &format!("/referrals/{id}/{action}"), &form)
+                    .await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{action}");
+            }
+        }
         "link expired" => {
             app.clock
                 .advance(chrono::Duration::days(30) + chrono::Duration::minutes(1));
@@ -231,7 +249,7 @@ async fn a_care_team_keeps_its_last_member_and_a_leaver_is_told() {
     );
     let (status, body, _) = app.send(&gp, &leave, &[]).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert!(body.contains("only practitioner"), "{body}");
+    assert!(body.contains("only active practitioner"), "{body}");
     // Someone outside the team cannot take anyone off it.
     let other = app.login(UNRELATED, PW).await;
     let (status, _, _) = app.send(&other, &leave, &[]).await;

@@ -198,9 +198,25 @@ async fn a_withdrawn_invitation_ends_its_link_and_changes_nothing() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = app.send(&admin, &action, &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, page) = app.get(&app.client(), &format!("/join/{token}")).await;
+    let c = app.client();
+    let (status, page) = app.get(&c, &format!("/join/{token}")).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(page.contains("withdrew this invitation"), "{page}");
+    // Posting the form kept open from before is refused the same way.
+    let (_, login) = app.get(&c, "/login").await;
+    let csrf = csrf_of(&login);
+    let (status, _, _) = app
+        .post(
+            &c,
+            &format!("/join/{token}"),
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("password", NEW_PW),
+                ("password_confirm", NEW_PW),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::GONE);
     let (status, _, _) = app.send(&admin, &action, &[]).await;
     assert_eq!(status, StatusCode::CONFLICT, "withdrawn once");
     // Still an outside doctor: the referral waits for the link, not in anyone's inbox.
@@ -208,5 +224,92 @@ async fn a_withdrawn_invitation_ends_its_link_and_changes_nothing() {
     assert_ne!(
         tries_to_sign_in(&app, EXT_EMAIL, "an admin typed this").await,
         StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn an_invitation_runs_out_and_text_in_other_mail_never_becomes_one() {
+    let sink = SmtpSink::started();
+    let port = sink.port;
+    let app = TestApp::spawn_with(|s| mail_settings(s, Some(port))).await;
+    let gp = app.login(GP, PW).await;
+    refer_outside(&app, &gp).await;
+    nth_mail(&sink, 1).await;
+    let admin = app.login(ADMIN, PW).await;
+    add(&app, &admin, EXT_EMAIL).await;
+    let (_, invitation) = nth_mail(&sink, 2).await;
+    let token = join_token_in(&invitation);
+    assert!(!invitation.contains("{join}"), "the placeholder is filled");
+    // Someone who knows the placeholder writes it into a referral's reason: it stays text.
+    let other = app
+        .referral()
+        .by(&gp)
+        .outside(OutsideDoctor {
+            name: "Dr Meera Iyer".into(),
+            email: "meera.iyer@iyerheart.example".into(),
+            specialty: "Cardiology".into(),
+            practice: "Iyer Heart Clinic".into(),
+        })
+        .reason("Palpitations {join} {link}")
+        .section("complaint", "Palpitations for 2 weeks")
+        .post("send")
+        .await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER, "{}", other.body);
+    let (to, letter) = nth_mail(&sink, 3).await;
+    assert_eq!(to, "meera.iyer@iyerheart.example");
+    assert!(letter.contains("Palpitations {join}"), "{letter}");
+    assert!(
+        !letter.contains("/join/"),
+        "no invitation link in another mail"
+    );
+    // Fifteen days later the invitation has run out.
+    app.clock.advance(chrono::Duration::days(15));
+    let (status, page) = app.get(&app.client(), &format!("/join/{token}")).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(page.contains("run out"), "{page}");
+    let admin = app.login(ADMIN, PW).await;
+    let (_, page) = app.get(&admin.client, "/admin").await;
+    assert!(page.contains("Ran out"), "the admin sees it ran out");
+}
+
+#[tokio::test]
+async fn correcting_the_address_withdraws_an_invitation_sent_to_the_old_one() {
+    use diesel::prelude::*;
+    use handoff::db::schema::practitioner_invitations as inv;
+    let mut sink = SmtpSink::reserve();
+    sink.refuse(EXT_EMAIL);
+    sink.start();
+    let app = TestApp::spawn_with(|s| mail_settings(s, Some(sink.port))).await;
+    let gp = app.login(GP, PW).await;
+    let id = refer_outside(&app, &gp).await;
+    app.page_with(
+        &gp.client,
+        &format!("/referrals/{id}"),
+        "Not delivered: mailbox unknown",
+    )
+    .await;
+    let admin = app.login(ADMIN, PW).await;
+    let (status, _) = add(&app, &admin, EXT_EMAIL).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let open = |app: &TestApp| -> i64 {
+        inv::table
+            .filter(inv::withdrawn_at.is_null())
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap()
+    };
+    assert_eq!(open(&app), 1);
+    let (status, _, _) = app
+        .send(
+            &gp,
+            &format!("/referrals/{id}/address"),
+            &[("email", "kiran.rao@heartcare.example")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        open(&app),
+        0,
+        "whoever reads the wrong mailbox cannot join as the doctor"
     );
 }

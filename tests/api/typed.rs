@@ -90,40 +90,54 @@ async fn a_field_sent_twice_is_a_400_that_shows_both_values() {
     );
 }
 
+/// Posts a form with a token from a session that ended, as a browser does: `site` is its
+/// Sec-Fetch-Site header (same-origin for our own page, cross-site for another site's).
+async fn post_expired(
+    app: &TestApp,
+    s: &Session,
+    path: &str,
+    form: &[(&str, &str)],
+    site: &str,
+) -> (StatusCode, String) {
+    let mut f = vec![("csrf_token", "from-a-session-that-ended")];
+    f.extend_from_slice(form);
+    let r = s
+        .client
+        .post(app.url(path))
+        .header("sec-fetch-site", site)
+        .form(&f)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
 #[tokio::test]
 async fn an_expired_form_token_shows_the_text_but_not_the_password() {
     let app = TestApp::spawn().await;
     let s = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
-    let (status, body, _) = app
-        .post(
-            &s.client,
-            &format!("/patients/{pid}/complaints"),
-            &[
-                ("csrf_token", "from-a-session-that-ended"),
-                (
-                    "description",
-                    "Breathless on the second flight of stairs since March",
-                ),
-            ],
-        )
-        .await;
+    let complaint = [(
+        "description",
+        "Breathless on the second flight of stairs since March",
+    )];
+    let path = format!("/patients/{pid}/complaints");
+    let (status, body) = post_expired(&app, &s, &path, &complaint, "same-origin").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(
         typed_section(&body).contains("Breathless on the second flight of stairs since March"),
         "{body}"
     );
-    let (status, body, _) = app
-        .post(
-            &s.client,
-            "/account/password",
-            &[
-                ("csrf_token", "from-a-session-that-ended"),
-                ("current_password", PW),
-                ("new_password", "a long new pass phrase 77"),
-            ],
-        )
-        .await;
+    // Another site's forged post gets the refusal, without its text shown under our name.
+    let (status, body) = post_expired(&app, &s, &path, &complaint, "cross-site").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!body.contains("What you typed") && !body.contains("Breathless"));
+    let passwords = [
+        ("current_password", PW),
+        ("new_password", "a long new pass phrase 77"),
+    ];
+    let (status, body) =
+        post_expired(&app, &s, "/account/password", &passwords, "same-origin").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(
         !body.contains("What you typed"),

@@ -33,3 +33,7 @@ CREATE TABLE practitioner_invitations (
 );
 CREATE INDEX practitioner_invitations_clinic ON practitioner_invitations(clinic_id, created_at);
 CREATE INDEX practitioner_invitations_user ON practitioner_invitations(user_id);
+
+-- The invitation an outbox message carries: its link is derived from the invitation's nonce
+-- when the message is sent, and only for this column (never from text in a body).
+ALTER TABLE outbox ADD COLUMN invitation_id TEXT REFERENCES practitioner_invitations(id);

@@ -284,14 +284,18 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
         if s.live_link {
             out.push(Offer::WithdrawLink);
         }
-        if s.status.takes_replies() {
-            out.push(Offer::ResendLink);
-        }
-        if sender_may_correct_address(s.status, s.address_correctable) {
-            out.push(Offer::CorrectAddress);
-        }
-        if sender_may_post_held(s.status) {
-            out.push(Offer::PostHeldReply);
+        // Sending the details again, elsewhere, or reading held replies is for a sender who
+        // still cares for the patient; withdrawing the link never needs that.
+        if s.sender_in_care_team {
+            if s.status.takes_replies() {
+                out.push(Offer::ResendLink);
+            }
+            if sender_may_correct_address(s.status, s.address_correctable) {
+                out.push(Offer::CorrectAddress);
+            }
+            if sender_may_post_held(s.status) {
+                out.push(Offer::PostHeldReply);
+            }
         }
     }
     Offers(out)
@@ -364,13 +368,14 @@ mod tests {
         if sender && s.outside && s.live_link {
             want.push(Offer::WithdrawLink);
         }
-        if sender && s.outside && open_to_replies {
+        let caring = sender && s.outside && open_to_replies && s.sender_in_care_team;
+        if caring {
             want.push(Offer::ResendLink);
         }
-        if sender && s.outside && open_to_replies && s.address_correctable {
+        if caring && s.address_correctable {
             want.push(Offer::CorrectAddress);
         }
-        if sender && s.outside && open_to_replies {
+        if caring {
             want.push(Offer::PostHeldReply);
         }
         want

@@ -57,7 +57,15 @@ pub fn find_or_create(
         password_changed_at: now,
     };
     db::users::insert(c, &user)?;
-    db::mail::insert_external_doctor(c, &user.id, &rec.email, now)?;
+    match db::mail::insert_external_doctor(c, &user.id, &rec.email, now) {
+        // Someone added the same doctor at the same moment.
+        Err(e) if db::is_unique_violation(&e) => {
+            return Err(AppError::Conflict(
+                "This doctor was just added by someone else: send the referral again.".into(),
+            ));
+        }
+        other => other?,
+    }
     db::users::insert_practitioner(
         c,
         &db::users::Practitioner {

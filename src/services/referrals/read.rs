@@ -148,6 +148,13 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         _ => None,
     };
     let outside = outside.is_some();
+    let delivery = delivery.map(|mut d| {
+        if withheld {
+            // Held replies carry what the outside doctor wrote about the patient.
+            d.held.clear();
+        }
+        d
+    });
     let situation = Situation {
         status,
         facts: l.facts(false),

@@ -9,6 +9,7 @@ pub mod files;
 pub mod forms;
 pub mod inbound;
 pub mod mail;
+pub mod membership;
 pub mod people;
 pub mod policy;
 pub mod referral;

@@ -5,7 +5,7 @@
 use super::patients::facts;
 use super::{AuditEntry, Caller, Services, audit};
 use crate::db::{self, patients::Removal};
-use crate::domain::people::care_team_may_remove;
+use crate::domain::membership::care_team_may_remove;
 use crate::domain::policy::Action;
 use crate::error::{AppError, AppResult};
 

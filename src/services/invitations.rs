@@ -11,9 +11,8 @@ use super::{AuditEntry, Caller, MailConfig, Services, audit, audit_for_clinic};
 use crate::db::{self, DbConn, invitations::Invitation, users::Practitioner};
 use crate::domain::forms::FieldErrors;
 use crate::domain::mail as rules;
-use crate::domain::people::{
-    INVITATION_DAYS, InvitationState, PractitionerProfile, check_new_password, invitation_state,
-};
+use crate::domain::membership::{INVITATION_DAYS, InvitationState, invitation_state};
+use crate::domain::people::{PractitionerProfile, check_new_password};
 use crate::domain::policy::Action;
 use crate::error::{AppError, AppResult};
 

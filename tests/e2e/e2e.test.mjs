@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BASE, DATA_DIR, REPORT, AXE_VERSION, visited, launch, axeOn, close, person, flow, go, visit, signIn, mainText,
-  waitForMail, runVnu,
+  waitForMail, runVnu, PHONE_WIDTH,
 } from './lib.mjs';
 
 /** Hands a raw message to `handoff ingest-mail`, as the MTA's pipe does. */
@@ -476,6 +476,13 @@ test('accessibility: axe-core finds no violation on any visited page', () => {
   }
   assert.ok(visited.length > 0, 'pages were visited');
   assert.equal(bad.length, 0, `${bad.length} page views with axe violations (listed above; report/axe.json)`);
+});
+
+test('every visited page fits a 390 px phone screen (no sideways scrolling)', () => {
+  const bad = visited.filter(v => v.phoneWidth > PHONE_WIDTH);
+  for (const v of bad) console.log(`  ${v.flow}/${v.step} [${v.role}] ${new URL(v.url).pathname}: ${v.phoneWidth} px wide; ${v.wide.join(' ')}`);
+  console.log(`  phone: ${visited.length - bad.length} of ${visited.length} page views fit ${PHONE_WIDTH} px`);
+  assert.equal(bad.length, 0, `${bad.length} page views wider than ${PHONE_WIDTH} px (listed above)`);
 });
 
 test('no console errors (CSP violations included) on any visited page', () => {

@@ -49,6 +49,8 @@ export async function close() {
  * A person at their own browser (own cookies). `role` labels the accessibility results.
  * `flow` is the folder their screenshots go to; it can change as the suite moves on.
  */
+export const PHONE_WIDTH = 390;
+
 const STATUS_TEXT = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone' };
 
 export async function person(role, label) {
@@ -98,6 +100,16 @@ export function flow(name) {
       const url = page.url();
       const status = who.lastDoc ? who.lastDoc.status() : 0;
       await page.screenshot({ path: path.join(dir, `${slug}.png`), fullPage: true });
+      // The same page on a phone (390 px, as an iPhone 12-15): nothing may be wider than the
+      // screen, so nobody has to scroll sideways.
+      const desktop = page.viewportSize();
+      await page.setViewportSize({ width: PHONE_WIDTH, height: 844 });
+      const phoneWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      const wide = phoneWidth > PHONE_WIDTH ? await page.evaluate((w) => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-wrap'))
+        .slice(0, 5).map(e => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ').join('.') : ''}`), PHONE_WIDTH) : [];
+      await page.screenshot({ path: path.join(dir, `${slug}.phone.png`), fullPage: true });
+      await page.setViewportSize(desktop);
       let html;
       try {
         html = who.lastDoc ? await who.lastDoc.text() : await page.content();
@@ -118,7 +130,7 @@ export function flow(name) {
       const consoleErrors = who.consoleErrors.splice(0).filter(m => !(expectStatus
         && m === `Failed to load resource: the server responded with a status of ${expectStatus} (${STATUS_TEXT[expectStatus]})`));
       const rec = { flow: name, step: slug, role: who.role, who: who.label, url, status, htmlFile,
-        screenshot: path.join(dir, `${slug}.png`), violations, consoleErrors };
+        screenshot: path.join(dir, `${slug}.png`), violations, consoleErrors, phoneWidth, wide };
       visited.push(rec);
       const mark = violations.length ? `AXE ${violations.map(v => `${v.id}(${v.nodes.length})`).join(' ')}` : 'axe ok';
       console.log(`  ${name}/${slug} [${who.role}] ${status} ${new URL(url).pathname} ${mark}`);

@@ -313,3 +313,65 @@ async fn correcting_the_address_withdraws_an_invitation_sent_to_the_old_one() {
         "whoever reads the wrong mailbox cannot join as the doctor"
     );
 }
+
+#[tokio::test]
+async fn two_people_accepting_one_invitation_at_once_make_one_account() {
+    let sink = SmtpSink::started();
+    let port = sink.port;
+    let app = TestApp::spawn_with(|s| mail_settings(s, Some(port))).await;
+    let gp = app.login(GP, PW).await;
+    refer_outside(&app, &gp).await;
+    nth_mail(&sink, 1).await;
+    let admin = app.login(ADMIN, PW).await;
+    add(&app, &admin, EXT_EMAIL).await;
+    let token = join_token_in(&nth_mail(&sink, 2).await.1);
+    // Two browsers hold the page open and post different passwords at the same moment.
+    let mut posts = Vec::new();
+    for pw in ["first browser tea garden", "second browser rain forest"] {
+        let c = app.client();
+        let (_, page) = app.get(&c, &format!("/join/{token}")).await;
+        posts.push((c, csrf_of(&page), pw));
+    }
+    let path = format!("/join/{token}");
+    let forms: Vec<[(&str, &str); 3]> = posts
+        .iter()
+        .map(|(_, csrf, pw)| {
+            [
+                ("csrf_token", csrf.as_str()),
+                ("password", *pw),
+                ("password_confirm", *pw),
+            ]
+        })
+        .collect();
+    let results = futures::future::join_all(
+        posts
+            .iter()
+            .zip(&forms)
+            .map(|((c, _, _), form)| app.post(c, &path, form)),
+    )
+    .await;
+    let statuses: Vec<StatusCode> = results.iter().map(|r| r.0).collect();
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::SEE_OTHER)
+            .count(),
+        1,
+        "one joins: {statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .any(|s| *s == StatusCode::CONFLICT || *s == StatusCode::GONE),
+        "the other is told: {statuses:?}"
+    );
+    // Exactly one of the two passwords signs in.
+    let mut signed_in = 0;
+    for (_, _, pw) in &posts {
+        if app.try_login(EXT_EMAIL, pw).await.1 == StatusCode::SEE_OTHER {
+            signed_in += 1;
+        }
+    }
+    assert_eq!(signed_in, 1);
+    assert_eq!(app.audit_count(Audit::action("outside_doctor_joined")), 1);
+}

@@ -4,7 +4,6 @@
 //! invitation, and only the person who reads that mailbox sets the password and joins.
 
 use chrono::{Duration, NaiveDateTime};
-use rand::RngCore;
 
 use super::accounts::hash_password;
 use super::{AuditEntry, Caller, MailConfig, Services, audit, audit_for_clinic};
@@ -29,9 +28,7 @@ pub fn invite(
 ) -> AppResult<()> {
     let address = db::mail::outside_address(c, user_id)?.ok_or(AppError::NotFound)?;
     db::invitations::withdraw_open(c, clinic_id, user_id, now)?;
-    let mut nonce = [0u8; 32];
-    rand::rng().fill_bytes(&mut nonce);
-    let nonce = hex::encode(nonce);
+    let nonce = super::mail::new_nonce();
     let token = rules::invitation_token(&cfg.key, &nonce);
     let inv = Invitation {
         id: db::new_id(),
@@ -117,8 +114,8 @@ pub fn open_for_clinic(
     Ok(db::invitations::open_for_clinic(&mut conn, clinic_id)?
         .into_iter()
         .map(|i| {
-            let expired = i.expires_at <= now;
-            (i, expired)
+            let state = invitation_state(false, false, i.expires_at, now);
+            (i, state == InvitationState::Expired)
         })
         .collect())
 }

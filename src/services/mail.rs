@@ -26,6 +26,14 @@ use crate::domain::mail as rules;
 use crate::domain::policy::Actor;
 use crate::error::{AppError, AppResult};
 
+/// A fresh random nonce (256 bits, hex) for a signed link or an invitation: the token is
+/// derived from it with the server key, so the database never holds a token.
+pub fn new_nonce() -> String {
+    let mut nonce = [0u8; 32];
+    rand::rng().fill_bytes(&mut nonce);
+    hex::encode(nonce)
+}
+
 /// A new signed link for a referral, valid for the configured number of days. Earlier
 /// links stay as they are (revoke them first to replace them).
 pub fn create_link(
@@ -35,9 +43,7 @@ pub fn create_link(
     created_by: &str,
     now: NaiveDateTime,
 ) -> AppResult<db::mail::Link> {
-    let mut nonce = [0u8; 32];
-    rand::rng().fill_bytes(&mut nonce);
-    let nonce = hex::encode(nonce);
+    let nonce = new_nonce();
     let token = rules::link_token(&cfg.key, &nonce);
     let link = db::mail::Link {
         id: db::new_id(),

@@ -123,7 +123,7 @@ pub async fn csrf_guard(
             .get("sec-fetch-site")
             .is_some_and(|v| v.as_bytes() == b"same-origin");
         let typed = if same_origin {
-            typed_text(body.as_deref(), None)
+            typed_text(body.as_ref(), None)
         } else {
             Vec::new()
         };
@@ -138,7 +138,7 @@ pub async fn csrf_guard(
     if let Some(w) = wake {
         crate::services::mail::wake(&w);
     }
-    Ok(keep_typed_text(res, body.as_deref()))
+    Ok(keep_typed_text(res, body.as_ref()))
 }
 
 /// The text fields of a multipart form, left on the request by `forms::read_multipart` so a
@@ -150,7 +150,7 @@ pub struct MultipartText(pub Vec<(String, String)>);
 /// what was typed into it, so nothing typed is lost.
 fn keep_typed_text<B>(
     res: ServiceResponse<B>,
-    body: Option<&[u8]>,
+    body: Option<&web::Bytes>,
 ) -> ServiceResponse<EitherBody<B>> {
     let Some(err) = res
         .response()
@@ -172,19 +172,18 @@ fn keep_typed_text<B>(
     ServiceResponse::new(req, page).map_into_right_body()
 }
 
-fn typed_text(body: Option<&[u8]>, multipart: Option<&MultipartText>) -> Vec<(String, String)> {
+fn typed_text(
+    body: Option<&web::Bytes>,
+    multipart: Option<&MultipartText>,
+) -> Vec<(String, String)> {
     // A body that does not parse as a whole (a duplicated field into a struct does, here)
     // is still read pair by pair: the form's text is what matters.
     let pairs: Vec<(String, String)> = match (body, multipart) {
-        (Some(b), _) => form_urlencoded_pairs(b),
+        (Some(b), _) => super::forms::read_pairs(b).unwrap_or_default(),
         (None, Some(m)) => m.0.clone(),
         (None, None) => Vec::new(),
     };
     kept_text(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-}
-
-fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
 }
 
 /// The one POST route that takes no CSRF token (see [`csrf_guard`]).

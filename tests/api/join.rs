@@ -174,8 +174,17 @@ async fn an_outside_doctor_joins_through_the_invitation_and_finds_their_referral
     );
 }
 
-#[tokio::test]
-async fn a_withdrawn_invitation_ends_its_link_and_changes_nothing() {
+/// Dr Rao (outside the network) got a referral from the GP, and Lakeside's admin added her
+/// as a practitioner: the invitation has gone out.
+struct Invited {
+    sink: SmtpSink,
+    app: TestApp,
+    gp: Session,
+    admin: Session,
+    token: String,
+}
+
+async fn invited() -> Invited {
     let sink = SmtpSink::started();
     let port = sink.port;
     let app = TestApp::spawn_with(|s| mail_settings(s, Some(port))).await;
@@ -183,8 +192,27 @@ async fn a_withdrawn_invitation_ends_its_link_and_changes_nothing() {
     refer_outside(&app, &gp).await;
     nth_mail(&sink, 1).await;
     let admin = app.login(ADMIN, PW).await;
-    add(&app, &admin, EXT_EMAIL).await;
+    let (status, _) = add(&app, &admin, EXT_EMAIL).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
     let token = join_token_in(&nth_mail(&sink, 2).await.1);
+    Invited {
+        sink,
+        app,
+        gp,
+        admin,
+        token,
+    }
+}
+
+#[tokio::test]
+async fn a_withdrawn_invitation_ends_its_link_and_changes_nothing() {
+    let Invited {
+        sink: _sink,
+        app,
+        gp: _,
+        admin,
+        token,
+    } = invited().await;
     let (_, page) = app.get(&admin.client, "/admin").await;
     let action = page
         .split("action=\"")
@@ -229,16 +257,14 @@ async fn a_withdrawn_invitation_ends_its_link_and_changes_nothing() {
 
 #[tokio::test]
 async fn an_invitation_runs_out_and_text_in_other_mail_never_becomes_one() {
-    let sink = SmtpSink::started();
-    let port = sink.port;
-    let app = TestApp::spawn_with(|s| mail_settings(s, Some(port))).await;
-    let gp = app.login(GP, PW).await;
-    refer_outside(&app, &gp).await;
-    nth_mail(&sink, 1).await;
-    let admin = app.login(ADMIN, PW).await;
-    add(&app, &admin, EXT_EMAIL).await;
-    let (_, invitation) = nth_mail(&sink, 2).await;
-    let token = join_token_in(&invitation);
+    let Invited {
+        sink,
+        app,
+        gp,
+        admin: _,
+        token,
+    } = invited().await;
+    let invitation = nth_mail(&sink, 2).await.1;
     assert!(!invitation.contains("{join}"), "the placeholder is filled");
     // Someone who knows the placeholder writes it into a referral's reason: it stays text.
     let other = app
@@ -316,15 +342,13 @@ async fn correcting_the_address_withdraws_an_invitation_sent_to_the_old_one() {
 
 #[tokio::test]
 async fn two_people_accepting_one_invitation_at_once_make_one_account() {
-    let sink = SmtpSink::started();
-    let port = sink.port;
-    let app = TestApp::spawn_with(|s| mail_settings(s, Some(port))).await;
-    let gp = app.login(GP, PW).await;
-    refer_outside(&app, &gp).await;
-    nth_mail(&sink, 1).await;
-    let admin = app.login(ADMIN, PW).await;
-    add(&app, &admin, EXT_EMAIL).await;
-    let token = join_token_in(&nth_mail(&sink, 2).await.1);
+    let Invited {
+        sink: _sink,
+        app,
+        gp: _,
+        admin: _,
+        token,
+    } = invited().await;
     // Two browsers hold the page open and post different passwords at the same moment.
     let mut posts = Vec::new();
     for pw in ["first browser tea garden", "second browser rain forest"] {
@@ -374,4 +398,25 @@ async fn two_people_accepting_one_invitation_at_once_make_one_account() {
     }
     assert_eq!(signed_in, 1);
     assert_eq!(app.audit_count(Audit::action("outside_doctor_joined")), 1);
+}
+
+#[tokio::test]
+async fn guessing_invitation_tokens_is_stopped_per_address() {
+    let Invited {
+        sink: _sink,
+        app,
+        token,
+        ..
+    } = invited().await;
+    let c = app.client();
+    for i in 0..10 {
+        let (status, _) = app.get(&c, &format!("/join/{:064x}", i)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "guess {i}");
+    }
+    // The eleventh within the minute is refused unchecked, even the right token.
+    let (status, _) = app.get(&c, &format!("/join/{token}")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    app.clock.advance(chrono::Duration::seconds(61));
+    let (status, _) = app.get(&c, &format!("/join/{token}")).await;
+    assert_eq!(status, StatusCode::OK, "the limit lifts after a minute");
 }

@@ -67,7 +67,9 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     let (party, status) = (l.party, l.status());
     let shared = l.shared_with_receiver();
     let consent_live = shared.is_some();
-    let sender_in_care_team = db::patients::in_care_team(c, &l.r.patient_id, &l.r.sender_id)?;
+    // Only the sender's own view depends on it (see offers::reads_shared).
+    let sender_in_care_team =
+        party == Party::Sender && db::patients::in_care_team(c, &l.r.patient_id, &l.r.sender_id)?;
     let shared_open = offers::reads_shared(party, status, consent_live, sender_in_care_team);
     let (snapshot, snapshot_hidden) = match party {
         Party::Sender if !shared_open => (

@@ -26,8 +26,7 @@ use crate::domain::mail as rules;
 use crate::domain::policy::Actor;
 use crate::error::{AppError, AppResult};
 
-/// A fresh random nonce (256 bits, hex) for a signed link or an invitation: the token is
-/// derived from it with the server key, so the database never holds a token.
+/// A random 256-bit nonce (hex) for a link or an invitation; tokens derive from it.
 pub fn new_nonce() -> String {
     let mut nonce = [0u8; 32];
     rand::rng().fill_bytes(&mut nonce);

@@ -99,6 +99,11 @@ pub fn read_pairs(body: &Bytes) -> AppResult<Vec<(String, String)>> {
         .map_err(|_| AppError::BadRequest("The form could not be read.".into()))
 }
 
+/// The text fields of a multipart form, left on the request by [`read_multipart`] so that
+/// the error page of a refused upload can show them again (see `middleware`).
+#[derive(Clone)]
+pub struct MultipartText(pub Vec<(String, String)>);
+
 /// A multipart form read into memory: its text fields and its files (field "file").
 pub struct Multipart {
     pub fields: HashMap<String, String>,
@@ -169,15 +174,14 @@ pub async fn read_multipart(
         }
     }
     // The text fields stay on the request: if the upload is refused (too large, stale, ...),
-    // the error page shows them again (`middleware::MultipartText`).
+    // the error page shows them again.
     use actix_web::HttpMessage;
-    req.extensions_mut()
-        .insert(super::middleware::MultipartText(
-            out.fields
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        ));
+    req.extensions_mut().insert(MultipartText(
+        out.fields
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    ));
     if oversize {
         return Err(AppError::TooLarge("The upload is too large.".into()));
     }

@@ -141,11 +141,6 @@ pub async fn csrf_guard(
     Ok(keep_typed_text(res, body.as_ref()))
 }
 
-/// The text fields of a multipart form, left on the request by `forms::read_multipart` so a
-/// refused upload can show them again.
-#[derive(Clone)]
-pub struct MultipartText(pub Vec<(String, String)>);
-
 /// A refused form (any error page: stale 409, unreadable 400, 403, 413, 503, ...) shows
 /// what was typed into it, so nothing typed is lost.
 fn keep_typed_text<B>(
@@ -162,7 +157,11 @@ fn keep_typed_text<B>(
     if matches!(err, AppError::NeedsLogin { .. } | AppError::EnrolFirst) {
         return res.map_into_left_body();
     }
-    let multipart = res.request().extensions().get::<MultipartText>().cloned();
+    let multipart = res
+        .request()
+        .extensions()
+        .get::<super::forms::MultipartText>()
+        .cloned();
     let typed = typed_text(body, multipart.as_ref());
     if typed.is_empty() {
         return res.map_into_left_body();
@@ -174,7 +173,7 @@ fn keep_typed_text<B>(
 
 fn typed_text(
     body: Option<&web::Bytes>,
-    multipart: Option<&MultipartText>,
+    multipart: Option<&super::forms::MultipartText>,
 ) -> Vec<(String, String)> {
     // A body that does not parse as a whole (a duplicated field into a struct does, here)
     // is still read pair by pair: the form's text is what matters.

@@ -25,6 +25,7 @@ diesel::table! {
         password_changed_at -> Timestamp,
         email_notifications -> Bool,
         sign_in_alerts -> Bool,
+        language -> Text,
     }
 }
 
@@ -57,6 +58,7 @@ diesel::table! {
         phone -> Text,
         email -> Text,
         created_at -> Timestamp,
+        language -> Text,
     }
 }
 
@@ -234,11 +236,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    patient_links (id) {
+        id -> Text,
+        referral_id -> Text,
+        patient_id -> Text,
+        token_hash -> Text,
+        nonce -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        uses -> BigInt,
+    }
+}
+
+diesel::table! {
     practices (practitioner_id) {
         practitioner_id -> Text,
         location -> Text,
         visit_minutes -> BigInt,
         created_at -> Timestamp,
+        time_zone -> Text,
     }
 }
 
@@ -270,6 +288,8 @@ diesel::table! {
         referral_id -> Nullable<Text>,
         created_at -> Timestamp,
         cancelled_at -> Nullable<Timestamp>,
+        calendar_uid -> Nullable<Text>,
+        calendar_seq -> BigInt,
     }
 }
 
@@ -473,6 +493,9 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         failure -> Nullable<Text>,
         invitation_id -> Nullable<Text>,
+        calendar -> Nullable<Text>,
+        patient_link_id -> Nullable<Text>,
+        appointment_id -> Nullable<Text>,
     }
 }
 
@@ -541,6 +564,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     audit_events,
     audit_head,
+    patient_links,
     practices,
     practice_hours,
     practice_days_off,

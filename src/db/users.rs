@@ -17,6 +17,8 @@ pub struct User {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub password_changed_at: NaiveDateTime,
+    /// The account's language code; "" leaves it to the browser.
+    pub language: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -169,4 +171,10 @@ pub fn notice_target(conn: &mut DbConn, id: &str) -> QueryResult<(User, Option<S
             users::email_notifications,
         ))
         .first(conn)
+}
+
+pub fn set_language(conn: &mut DbConn, user_id: &str, code: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(user_id))
+        .set(users::language.eq(code))
+        .execute(conn)
 }

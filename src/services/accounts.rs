@@ -49,6 +49,9 @@ pub struct SessionUser {
     pub clinic_id: String,
     pub display_name: String,
     pub patient_id: Option<String>,
+    /// The account's language code ("" = the browser's).
+    #[serde(default)]
+    pub language: String,
 }
 
 impl SessionUser {
@@ -219,6 +222,7 @@ fn session_user_for(conn: &mut DbConn, u: &User) -> AppResult<SessionUser> {
         clinic_id: u.clinic_id.clone(),
         display_name: u.display_name.clone(),
         patient_id,
+        language: u.language.clone(),
     })
 }
 
@@ -247,6 +251,29 @@ pub fn set_sign_in_alerts(svc: &Services, caller: &Caller, on: bool) -> AppResul
                 subject_id: &me,
                 patient_id: None,
                 detail: format!("sign-in alerts {}", if on { "on" } else { "off" }),
+            },
+        )
+    })
+}
+
+/// Saves the caller's language (audited); it follows them to every browser and their mail.
+pub fn set_language(svc: &Services, caller: &Caller, lang: crate::i18n::Lang) -> AppResult<()> {
+    caller.authorize(&Action::UseOwnAccount, "/language")?;
+    let me = caller.user_id()?.to_string();
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        db::users::set_language(c, &me, lang.code())?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "account_changed",
+                subject_type: "user",
+                subject_id: &me,
+                patient_id: None,
+                detail: format!("language {}", lang.code()),
             },
         )
     })
@@ -338,6 +365,7 @@ pub fn insert_user(conn: &mut DbConn, now: NaiveDateTime, a: &NewAccount<'_>) ->
         active: true,
         created_at: now,
         password_changed_at: now,
+        language: String::new(),
     };
     db::users::insert(conn, &user).map_err(|e| {
         if db::is_unique_violation(&e) {

@@ -285,6 +285,7 @@ fn user(
         active: true,
         created_at: now,
         password_changed_at: now,
+        language: String::new(),
     };
     db::users::insert(c, &u)?;
     Ok(u)

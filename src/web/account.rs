@@ -9,6 +9,8 @@ use super::extract::{Ctx, Layout};
 use super::forms::{FormState, parse};
 use super::{html, html_status, see_other};
 use crate::error::{AppError, AppResult};
+use super::session::{SESSION_LANG, SESSION_USER};
+use crate::i18n::Lang;
 use crate::services::accounts;
 
 #[derive(Template)]
@@ -97,4 +99,34 @@ pub async fn password_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpRespon
         ),
         Err(e) => Err(e),
     }
+}
+
+#[derive(Deserialize)]
+struct LanguageForm {
+    language: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// The language menu: saved on the account when signed in, else in this browser's session.
+/// Goes back to the page it was chosen on (a local path only).
+pub async fn language_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpResponse> {
+    let (form, _): (LanguageForm, HashMap<String, String>) = parse(&body)?;
+    let lang = Lang::parse(&form.language)
+        .ok_or_else(|| AppError::BadRequest("Choose one of the languages offered.".into()))?;
+    if let Some(mut u) = ctx.user.clone() {
+        ctx.run(move |s, caller| accounts::set_language(s, caller, lang))
+            .await?;
+        u.language = lang.code().into();
+        ctx.session
+            .insert(SESSION_USER, &u)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+    } else {
+        ctx.session
+            .insert(SESSION_LANG, lang.code())
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+    }
+    ctx.flash(&lang.t("language-saved"));
+    let local = form.back.starts_with('/') && !form.back.starts_with("//") && !form.back.contains('\\');
+    Ok(see_other(if local { &form.back } else { "/" }))
 }

@@ -8,9 +8,11 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
 use super::session::{
-    SESSION_CSRF, SESSION_FLASH, SESSION_MUST_ENROL, SESSION_USER, csrf_token, store_down,
+    SESSION_CSRF, SESSION_FLASH, SESSION_LANG, SESSION_MUST_ENROL, SESSION_USER, csrf_token,
+    store_down,
 };
 use crate::domain::policy::Actor;
+use crate::i18n::{Arg, LANGS, Lang};
 use crate::error::{AppError, AppResult};
 use crate::services::accounts::SessionUser;
 use crate::services::{Caller, Services};
@@ -26,6 +28,10 @@ pub struct Layout {
     pub nav: &'static str,
     /// Unread notifications, shown in the navigation.
     pub unread: i64,
+    /// The language the page speaks.
+    pub lang: Lang,
+    /// Where the language menu sends the reader back to.
+    pub here: String,
 }
 
 impl Layout {
@@ -37,6 +43,63 @@ impl Layout {
     pub fn user_id(&self) -> &str {
         self.user.as_ref().map_or("", |u| u.user_id.as_str())
     }
+
+    /// A message in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// A message with one text argument.
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.lang
+            .t_with(key, &[(name, Arg::Text(value.to_string().into()))])
+    }
+
+    /// A message with two text arguments.
+    pub fn t2(
+        &self,
+        key: &str,
+        (n1, v1): (&str, &dyn std::fmt::Display),
+        (n2, v2): (&str, &dyn std::fmt::Display),
+    ) -> String {
+        self.lang.t_with(
+            key,
+            &[
+                (n1, Arg::Text(v1.to_string().into())),
+                (n2, Arg::Text(v2.to_string().into())),
+            ],
+        )
+    }
+
+    /// The message `<prefix>-<code>`: a status, a priority, a visit status by its stored code.
+    pub fn tk(&self, prefix: &str, code: impl std::fmt::Display) -> String {
+        self.lang.t(&format!("{prefix}-{code}"))
+    }
+
+    /// A day in the page's language ("Monday 7 December 2026").
+    pub fn long_date(&self, d: &chrono::NaiveDate) -> String {
+        self.lang.long_date(*d)
+    }
+
+    /// A short day in the page's language ("7 Dec 2026").
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        self.lang.date(*d)
+    }
+
+    /// A message about a count (its plural form chosen by the language).
+    pub fn tn(&self, key: &str, count: impl Into<i64>) -> String {
+        self.lang.t_with(key, &[("count", Arg::Num(count.into()))])
+    }
+
+    /// A number written the language's way.
+    pub fn num(&self, n: impl Into<i64>) -> String {
+        self.lang.number(n.into())
+    }
+
+    /// The languages the language menu offers.
+    pub fn langs(&self) -> [Lang; 3] {
+        LANGS
+    }
 }
 
 pub struct Ctx {
@@ -46,6 +109,9 @@ pub struct Ctx {
     pub csrf: String,
     pub caller: Caller,
     pub path: String,
+    /// The language of the pages and messages for this request: the account's setting,
+    /// else the one chosen in this browser, else the browser's `Accept-Language`.
+    pub lang: Lang,
 }
 
 impl FromRequest for Ctx {
@@ -98,6 +164,23 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
+    let lang = user
+        .as_ref()
+        .and_then(|u| Lang::parse(&u.language))
+        .or_else(|| {
+            session
+                .get::<String>(SESSION_LANG)
+                .ok()
+                .flatten()
+                .and_then(|c| Lang::parse(&c))
+        })
+        .or_else(|| {
+            req.headers()
+                .get(actix_web::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(crate::i18n::negotiate)
+        })
+        .unwrap_or_default();
     let path = match req.query_string() {
         "" => req.path().to_string(),
         q => format!("{}?{q}", req.path()),
@@ -113,6 +196,7 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
             user_agent,
         },
         path,
+        lang,
     })
 }
 
@@ -159,6 +243,8 @@ impl Ctx {
             flash,
             nav,
             unread,
+            lang: self.lang,
+            here: self.path.clone(),
         }
     }
 

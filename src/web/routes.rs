@@ -48,6 +48,7 @@ route_table! {
     get  "/account/password"                     => account::password_page,
     post "/account/password"                     => account::password_submit,
     post "/account/notifications"                => account::notifications_submit,
+    post "/language"                             => account::language_submit,
     get  "/patients"                             => patients::list_page,
     get  "/patients/new"                         => patients::new_page,
     post "/patients"                             => patients::create_submit,

@@ -11,6 +11,8 @@ use crate::error::{AppError, AppResult};
 pub const SESSION_USER: &str = "user";
 pub const SESSION_CSRF: &str = "csrf";
 pub const SESSION_FLASH: &str = "flash";
+/// The language chosen in this browser by someone not signed in.
+pub const SESSION_LANG: &str = "lang";
 /// A user who gave the right password and still owes the second step (not signed in).
 pub const SESSION_PENDING: &str = "pending_user";
 /// Signed in, but must set up a second factor before anything else (the clinic requires it).

@@ -47,6 +47,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/account/password", "LYYYYYYL"),
     ("POST", "/account/password", "LYYYYYYL"),
     ("POST", "/account/notifications", "LYYYYYYL"),
+    ("POST", "/language", "YYYYYYYY"),
     ("GET", "/patients", "LNNYYYNL"),
     ("GET", "/patients/new", "LNNYYYNL"),
     ("POST", "/patients", "LNNYYYNL"),

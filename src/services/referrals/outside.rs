@@ -55,6 +55,7 @@ pub fn find_or_create(
         active: true,
         created_at: now,
         password_changed_at: now,
+        language: String::new(),
     };
     db::users::insert(c, &user)?;
     match db::mail::insert_external_doctor(c, &user.id, &rec.email, now) {

@@ -1,0 +1,10 @@
+DROP INDEX outbox_appointment;
+ALTER TABLE outbox DROP COLUMN appointment_id;
+ALTER TABLE outbox DROP COLUMN patient_link_id;
+ALTER TABLE outbox DROP COLUMN calendar;
+DROP TABLE patient_links;
+ALTER TABLE appointments DROP COLUMN calendar_seq;
+ALTER TABLE appointments DROP COLUMN calendar_uid;
+ALTER TABLE practices DROP COLUMN time_zone;
+ALTER TABLE patients DROP COLUMN language;
+ALTER TABLE users DROP COLUMN language;

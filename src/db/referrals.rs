@@ -104,7 +104,8 @@ pub struct Consent {
     pub recipient_id: String,
     pub method: String,
     pub scope: String,
-    pub recorded_by: String,
+    /// Who recorded it; `None` when the patient approved through their personal link.
+    pub recorded_by: Option<String>,
     pub recorded_at: NaiveDateTime,
     pub withdrawn_at: Option<NaiveDateTime>,
 }

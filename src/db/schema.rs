@@ -381,7 +381,7 @@ diesel::table! {
         recipient_id -> Text,
         method -> Text,
         scope -> Text,
-        recorded_by -> Text,
+        recorded_by -> Nullable<Text>,
         recorded_at -> Timestamp,
         withdrawn_at -> Nullable<Timestamp>,
     }

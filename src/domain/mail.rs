@@ -105,6 +105,16 @@ pub fn invitation_token(key: &[u8], nonce: &str) -> String {
     )
 }
 
+/// The token of a patient's personal link, derived like an outside doctor's link token but
+/// under its own label: neither kind of token opens the other kind of page.
+pub fn patient_link_token(key: &[u8], nonce: &str) -> String {
+    hex::encode(
+        mac(key, "patient-link", nonce.as_bytes())
+            .finalize()
+            .into_bytes(),
+    )
+}
+
 /// The secret in a signed link: HMAC(key, nonce), 256 bits as 64 hex digits. The database
 /// keeps the random nonce and [`token_hash`] of the token, never the token itself.
 pub fn link_token(key: &[u8], nonce: &str) -> String {

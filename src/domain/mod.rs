@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod audit;
+pub mod calendar;
 pub mod chart;
 pub mod csv;
 pub mod files;
@@ -10,6 +11,7 @@ pub mod forms;
 pub mod inbound;
 pub mod mail;
 pub mod membership;
+pub mod patient_link;
 pub mod people;
 pub mod policy;
 pub mod referral;

@@ -30,13 +30,20 @@ pub enum Actor {
         referral_id: String,
         clinic_id: String,
     },
+    /// A patient without a portal account holding their personal link to one referral:
+    /// acts as that referral's patient, on it only. `clinic_id` is the patient's clinic.
+    PatientLink {
+        patient_id: String,
+        referral_id: String,
+        clinic_id: String,
+    },
 }
 
 impl Actor {
     /// The signed-in user's id, if any.
     pub fn user_id(&self) -> Option<&str> {
         match self {
-            Actor::Anonymous | Actor::System => None,
+            Actor::Anonymous | Actor::System | Actor::PatientLink { .. } => None,
             Actor::Practitioner { user_id, .. }
             | Actor::Patient { user_id, .. }
             | Actor::ClinicAdmin { user_id, .. }
@@ -51,7 +58,8 @@ impl Actor {
             Actor::Practitioner { clinic_id, .. }
             | Actor::Patient { clinic_id, .. }
             | Actor::ClinicAdmin { clinic_id, .. }
-            | Actor::External { clinic_id, .. } => Some(clinic_id),
+            | Actor::External { clinic_id, .. }
+            | Actor::PatientLink { clinic_id, .. } => Some(clinic_id),
         }
     }
 
@@ -62,7 +70,7 @@ impl Actor {
             Actor::Practitioner { .. } => Some(Role::Practitioner),
             Actor::Patient { .. } => Some(Role::Patient),
             Actor::ClinicAdmin { .. } => Some(Role::ClinicAdmin),
-            Actor::External { .. } => None,
+            Actor::External { .. } | Actor::PatientLink { .. } => None,
         }
     }
 
@@ -70,6 +78,7 @@ impl Actor {
     pub fn role_name(&self) -> &'static str {
         match self {
             Actor::External { .. } => "external",
+            Actor::PatientLink { .. } => "patient_link",
             Actor::System => "system",
             other => other.role().map_or("anonymous", Role::as_str),
         }
@@ -126,6 +135,10 @@ pub enum Action<'a> {
     /// invitation's token, checked by the service, is the proof of who it is for; nobody
     /// signed in may use one, so an account is never taken over from inside another's session.
     JoinClinic,
+    /// Book, move or cancel a visit; `for_referral` is the referral the visit is for, if any.
+    ManageVisit { for_referral: Option<&'a str> },
+    /// The patient's own list of who viewed their data.
+    SeeOwnAccessLog,
 }
 
 /// Whose referrals an analytics page covers.
@@ -162,6 +175,20 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
     if matches!(actor, Actor::System) {
         // System work is not a request: it never passes through the policy.
         return Forbidden;
+    }
+    if let Actor::PatientLink { referral_id, .. } = actor {
+        // A patient's link opens the one referral it names (the service matched the link to
+        // the referral and the patient), its visits, and who viewed the patient's data.
+        let ok = match action {
+            Action::ViewReferral(r) => {
+                r.party == super::referral::Party::Patient
+                    && r.status != super::referral::Status::Draft
+            }
+            Action::ManageVisit { for_referral } => *for_referral == Some(referral_id.as_str()),
+            Action::SeeOwnAccessLog => true,
+            _ => false,
+        };
+        return if ok { Allow } else { Forbidden };
     }
     if let Actor::External { .. } = actor {
         // A link holder may open the one referral the link names (the service has already
@@ -211,6 +238,9 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
             _ => false,
         },
         Action::JoinClinic => false,
+        Action::ManageVisit { .. } | Action::SeeOwnAccessLog => {
+            matches!(actor, Actor::Patient { .. })
+        }
     };
     if allowed { Allow } else { Forbidden }
 }
@@ -245,6 +275,60 @@ mod tests {
             user_id: Some("u1".into()),
             actor_in_care_team: in_team,
         }
+    }
+
+    #[test]
+    fn a_patient_link_opens_its_own_referral_and_its_visits_only() {
+        use crate::domain::referral::{Party, Status};
+        let holder = Actor::PatientLink {
+            patient_id: "p1".into(),
+            referral_id: "r1".into(),
+            clinic_id: "c1".into(),
+        };
+        let as_patient = ReferralFacts {
+            party: Party::Patient,
+            status: Status::AwaitingPatient,
+            received: false,
+        };
+        assert_eq!(
+            decide(&holder, &Action::ViewReferral(&as_patient)),
+            Decision::Allow
+        );
+        for party in [Party::Sender, Party::Receiver, Party::Other] {
+            let f = ReferralFacts { party, ..as_patient };
+            assert_eq!(
+                decide(&holder, &Action::ViewReferral(&f)),
+                Decision::Forbidden
+            );
+        }
+        let draft = ReferralFacts {
+            status: Status::Draft,
+            ..as_patient
+        };
+        assert_eq!(
+            decide(&holder, &Action::ViewReferral(&draft)),
+            Decision::Forbidden
+        );
+        let visit = |r| Action::ManageVisit { for_referral: r };
+        assert_eq!(decide(&holder, &visit(Some("r1"))), Decision::Allow);
+        assert_eq!(decide(&holder, &visit(Some("r2"))), Decision::Forbidden);
+        assert_eq!(decide(&holder, &visit(None)), Decision::Forbidden);
+        assert_eq!(decide(&holder, &Action::SeeOwnAccessLog), Decision::Allow);
+        // Nothing of a portal account: not the portal, not a chart, not an account page.
+        for a in [
+            Action::UsePortal,
+            Action::UseOwnAccount,
+            Action::Refer,
+            Action::ViewChart(&facts(false)),
+            Action::UseThread { is_party: true },
+        ] {
+            assert_eq!(decide(&holder, &a), Decision::Forbidden, "{a:?}");
+        }
+        assert_eq!(decide(&patient("u1"), &visit(None)), Decision::Allow);
+        assert_eq!(
+            decide(&practitioner("u1"), &visit(Some("r1"))),
+            Decision::Forbidden
+        );
     }
 
     #[test]

@@ -1,3 +1,4 @@
+DELETE FROM consents WHERE method = 'link';
 DROP INDEX outbox_appointment;
 ALTER TABLE outbox DROP COLUMN appointment_id;
 ALTER TABLE outbox DROP COLUMN patient_link_id;

@@ -37,3 +37,9 @@ ALTER TABLE outbox ADD COLUMN calendar TEXT;
 ALTER TABLE outbox ADD COLUMN patient_link_id TEXT REFERENCES patient_links(id);
 ALTER TABLE outbox ADD COLUMN appointment_id TEXT REFERENCES appointments(id);
 CREATE INDEX outbox_appointment ON outbox(appointment_id);
+
+-- A patient approving through their link records their own consent (method 'link'); they
+-- have no account, so nobody else is named as having recorded it.
+ALTER TABLE consents DROP CONSTRAINT consents_method_check;
+ALTER TABLE consents ADD CONSTRAINT consents_method_check CHECK (method IN ('verbal', 'in_app', 'link'));
+ALTER TABLE consents ALTER COLUMN recorded_by DROP NOT NULL;

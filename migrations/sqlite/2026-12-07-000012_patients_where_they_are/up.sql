@@ -37,3 +37,23 @@ ALTER TABLE outbox ADD COLUMN calendar TEXT;
 ALTER TABLE outbox ADD COLUMN patient_link_id TEXT REFERENCES patient_links(id);
 ALTER TABLE outbox ADD COLUMN appointment_id TEXT REFERENCES appointments(id);
 CREATE INDEX outbox_appointment ON outbox(appointment_id);
+
+-- A patient approving through their link records their own consent (method 'link'); they
+-- have no account, so nobody else is named as having recorded it. SQLite cannot alter a
+-- CHECK or a NOT NULL: rebuild the table (nothing references it).
+CREATE TABLE consents_new (
+    id TEXT PRIMARY KEY NOT NULL,
+    patient_id TEXT NOT NULL REFERENCES patients(id),
+    referral_id TEXT NOT NULL REFERENCES referrals(id),
+    recipient_id TEXT NOT NULL REFERENCES users(id),
+    method TEXT NOT NULL CHECK (method IN ('verbal', 'in_app', 'link')),
+    scope TEXT NOT NULL,
+    recorded_by TEXT REFERENCES users(id),
+    recorded_at TIMESTAMP NOT NULL,
+    withdrawn_at TIMESTAMP
+);
+INSERT INTO consents_new SELECT id, patient_id, referral_id, recipient_id, method, scope, recorded_by, recorded_at, withdrawn_at FROM consents;
+DROP TABLE consents;
+ALTER TABLE consents_new RENAME TO consents;
+CREATE INDEX consents_referral ON consents(referral_id);
+CREATE INDEX consents_patient ON consents(patient_id);

@@ -39,6 +39,8 @@ pub enum ConsentMethod {
     Verbal,
     /// The patient approved in the portal.
     InApp,
+    /// The patient approved through their personal link (no portal account).
+    Link,
 }
 
 impl ConsentMethod {
@@ -47,6 +49,7 @@ impl ConsentMethod {
         match self {
             ConsentMethod::Verbal => "verbal",
             ConsentMethod::InApp => "in_app",
+            ConsentMethod::Link => "link",
         }
     }
 
@@ -55,6 +58,7 @@ impl ConsentMethod {
         match self {
             ConsentMethod::Verbal => "verbal, attested",
             ConsentMethod::InApp => "in-app by the patient",
+            ConsentMethod::Link => "by the patient, through their personal link",
         }
     }
 }

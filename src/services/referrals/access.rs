@@ -102,6 +102,12 @@ pub fn party_of(caller: &Caller, r: &Referral) -> Party {
             patient_id: Some(p),
             ..
         } if *p == r.patient_id => Party::Patient,
+        // A patient's link, like an outside doctor's, names one referral.
+        Actor::PatientLink {
+            patient_id,
+            referral_id,
+            ..
+        } if *patient_id == r.patient_id && *referral_id == r.id => Party::Patient,
         _ => Party::Other,
     }
 }

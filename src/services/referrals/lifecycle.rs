@@ -9,6 +9,7 @@ use super::access::{
 };
 use crate::db::referrals::{Consent, TransitionChanges};
 use crate::db::{self, DbConn};
+use crate::domain::policy::Actor;
 use crate::domain::forms::{FieldErrors, required_text};
 use crate::domain::referral::form::{self, CommandForm, OpenAsk, Step};
 use crate::domain::referral::offers;
@@ -251,6 +252,11 @@ fn record_consent(
     now: NaiveDateTime,
 ) -> AppResult<()> {
     let r = &l.r;
+    // A patient approving through their link has no account: the consent is theirs, by link.
+    let (method, recorded_by) = match (&caller.actor, method) {
+        (Actor::PatientLink { .. }, ConsentMethod::InApp) => (ConsentMethod::Link, None),
+        _ => (method, Some(caller.user_id()?.to_string())),
+    };
     db::referrals::insert_consent(
         c,
         &Consent {
@@ -260,7 +266,7 @@ fn record_consent(
             recipient_id: r.receiver_id.clone(),
             method: method.as_str().into(),
             scope: r.scope.clone(),
-            recorded_by: caller.user_id()?.to_string(),
+            recorded_by,
             recorded_at: now,
             withdrawn_at: None,
         },

@@ -1,0 +1,101 @@
+//! The personal link of a patient without a portal account: when a referral needs them, an
+//! e-mail in their language carries a link to that one referral (approve or decline, book,
+//! move or cancel the visit, see who viewed their data).
+
+use super::referral::{Command, Status};
+
+/// Why a patient without an account is written to after a transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// The clinic asks the patient to approve the referral before it leaves.
+    Approve,
+    /// The specialist wants to see the patient first and takes bookings online.
+    BookFirstVisit,
+    /// The specialist wants to see the patient first; their practice will call.
+    VisitRequired,
+    /// Accepted, and the specialist takes bookings online.
+    AcceptedBook,
+    /// Accepted; the specialist's practice will be in touch.
+    Accepted,
+    /// The specialist closed the loop with an outcome.
+    Completed,
+}
+
+impl Notice {
+    /// The Fluent key stem of the e-mail (`<stem>-subject`, `<stem>-body`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Notice::Approve => "plink-mail-approve",
+            Notice::BookFirstVisit => "plink-mail-book-first",
+            Notice::VisitRequired => "plink-mail-visit-required",
+            Notice::AcceptedBook => "plink-mail-accepted-book",
+            Notice::Accepted => "plink-mail-accepted",
+            Notice::Completed => "plink-mail-completed",
+        }
+    }
+}
+
+/// The e-mail a patient without an account gets after `command` took the referral to `to`,
+/// if any: only the moments that need or concern the patient (the machine already keeps the
+/// back-and-forth between doctors and a receiver's refusal from them).
+pub fn notice(command: Command, to: Status, receiver_books: bool) -> Option<Notice> {
+    match (command, to) {
+        (Command::Submit, Status::AwaitingPatient) => Some(Notice::Approve),
+        (Command::RequireVisit, Status::VisitRequired) if receiver_books => {
+            Some(Notice::BookFirstVisit)
+        }
+        (Command::RequireVisit, Status::VisitRequired) => Some(Notice::VisitRequired),
+        (Command::Accept, Status::Accepted) if receiver_books => Some(Notice::AcceptedBook),
+        (Command::Accept, Status::Accepted) => Some(Notice::Accepted),
+        (Command::Complete, Status::Completed) => Some(Notice::Completed),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::referral::ALL_STATUSES;
+
+    #[test]
+    fn the_patient_is_written_to_when_the_referral_needs_or_concerns_them() {
+        assert_eq!(
+            notice(Command::Submit, Status::AwaitingPatient, false),
+            Some(Notice::Approve)
+        );
+        assert_eq!(
+            notice(Command::RequireVisit, Status::VisitRequired, true),
+            Some(Notice::BookFirstVisit)
+        );
+        assert_eq!(
+            notice(Command::RequireVisit, Status::VisitRequired, false),
+            Some(Notice::VisitRequired)
+        );
+        assert_eq!(
+            notice(Command::Accept, Status::Accepted, true),
+            Some(Notice::AcceptedBook)
+        );
+        assert_eq!(
+            notice(Command::Complete, Status::Completed, true),
+            Some(Notice::Completed)
+        );
+    }
+
+    #[test]
+    fn doctors_business_and_refusals_send_the_patient_nothing() {
+        for to in ALL_STATUSES {
+            for c in [
+                Command::RequestInfo,
+                Command::ProvideInfo,
+                Command::Reject,
+                Command::Redirect,
+                Command::Approve,
+                Command::Decline,
+            ] {
+                assert_eq!(notice(c, to, true), None, "{c:?} -> {to:?}");
+            }
+        }
+        // Sent straight to the receiver (no approval asked): nothing to do for the patient yet.
+        assert_eq!(notice(Command::Submit, Status::Sent, true), None);
+    }
+}

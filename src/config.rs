@@ -152,6 +152,16 @@ pub struct MailSettings {
     #[arg(long, env = "HANDOFF_LINK_DAYS", default_value_t = 30, global = true)]
     pub link_days: i64,
 
+    /// The time zone (IANA name) a new practice's form starts with; each practice keeps its
+    /// own, and every time a patient reads is in their visit's practice zone.
+    #[arg(
+        long,
+        env = "HANDOFF_TIME_ZONE",
+        default_value = "Asia/Kolkata",
+        global = true
+    )]
+    pub default_time_zone: String,
+
     /// Tries before a message is marked failed.
     #[arg(
         long,
@@ -201,6 +211,7 @@ impl Default for MailSettings {
             reply_domain: "localhost".into(),
             public_url: "http://127.0.0.1:8080".into(),
             link_days: 30,
+            default_time_zone: "Asia/Kolkata".into(),
             mail_max_tries: 8,
             mail_retry_secs: 60,
             ingest_token: None,

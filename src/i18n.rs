@@ -212,7 +212,11 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap_or_default();
         assert_eq!(Lang::En.long_date(d), "Monday 7 December 2026");
         assert_eq!(Lang::Hi.long_date(d), "सोमवार 7 दिसंबर 2026");
-        assert!(Lang::Mr.long_date(d).contains("डिसेंबर"), "{}", Lang::Mr.long_date(d));
+        assert!(
+            Lang::Mr.long_date(d).contains("डिसेंबर"),
+            "{}",
+            Lang::Mr.long_date(d)
+        );
     }
 
     #[test]

@@ -179,6 +179,12 @@ pub struct Mail {
     pub failure: Option<String>,
     /// The clinic invitation whose link `{join}` stands for, in an invitation mail only.
     pub invitation_id: Option<String>,
+    /// An iCalendar attachment (text/calendar, its METHOD inside).
+    pub calendar: Option<String>,
+    /// The patient link whose URL `{plink}` stands for, in a mail to a patient only.
+    pub patient_link_id: Option<String>,
+    /// The appointment a reminder is about.
+    pub appointment_id: Option<String>,
 }
 
 pub fn queue(conn: &mut DbConn, m: &Mail) -> QueryResult<()> {

@@ -13,6 +13,7 @@ pub mod fortunes;
 pub mod invitations;
 pub mod login_attempts;
 pub mod mail;
+pub mod patient_links;
 pub mod patients;
 pub mod practices;
 pub mod referrals;

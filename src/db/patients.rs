@@ -19,6 +19,8 @@ pub struct Patient {
     pub phone: String,
     pub email: String,
     pub created_at: NaiveDateTime,
+    /// The language e-mails and the personal link use (a code; "" = English).
+    pub language: String,
 }
 
 pub fn insert(conn: &mut DbConn, p: &Patient) -> QueryResult<()> {

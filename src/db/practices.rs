@@ -11,6 +11,8 @@ pub struct Practice {
     pub location: String,
     pub visit_minutes: i64,
     pub created_at: NaiveDateTime,
+    /// The IANA zone its opening hours are in.
+    pub time_zone: String,
 }
 
 pub fn insert(conn: &mut DbConn, p: &Practice) -> QueryResult<usize> {

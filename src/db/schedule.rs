@@ -21,9 +21,18 @@ pub struct Appointment {
     pub referral_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub cancelled_at: Option<NaiveDateTime>,
+    /// The calendar entry's UID, inherited when the visit is moved (`None`: the id).
+    pub calendar_uid: Option<String>,
+    /// The calendar entry's SEQUENCE.
+    pub calendar_seq: i64,
 }
 
 impl Appointment {
+    /// The UID of the visit's calendar entry.
+    pub fn uid(&self) -> String {
+        self.calendar_uid.clone().unwrap_or_else(|| self.id.clone())
+    }
+
     /// The visit as the domain's offers read it.
     pub fn visit(&self) -> Visit {
         Visit {
@@ -176,12 +185,22 @@ pub fn for_referral(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<App
 }
 
 /// A patient's appointments with the practitioner's name, soonest first.
-pub fn for_patient(conn: &mut DbConn, patient_id: &str) -> QueryResult<Vec<(Appointment, String)>> {
+pub fn for_patient(
+    conn: &mut DbConn,
+    patient_id: &str,
+) -> QueryResult<Vec<(Appointment, String, Option<String>)>> {
     appointments::table
         .inner_join(users::table.on(users::id.eq(appointments::practitioner_id)))
+        .left_join(
+            practices::table.on(practices::practitioner_id.eq(appointments::practitioner_id)),
+        )
         .filter(appointments::patient_id.eq(patient_id))
         .order(appointments::starts_at.asc())
-        .select((Appointment::as_select(), users::display_name))
+        .select((
+            Appointment::as_select(),
+            users::display_name,
+            practices::time_zone.nullable(),
+        ))
         .load(conn)
 }
 

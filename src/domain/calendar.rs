@@ -247,14 +247,26 @@ mod tests {
     #[test]
     fn practice_times_convert_both_ways() {
         let kolkata = zone("Asia/Kolkata").unwrap_or(Tz::UTC);
-        assert_eq!(to_local(at(2026, 12, 7, 4, 30), kolkata), at(2026, 12, 7, 10, 0));
-        assert_eq!(to_utc(at(2026, 12, 7, 10, 0), kolkata), Some(at(2026, 12, 7, 4, 30)));
-        assert_eq!(zone_label(kolkata, at(2026, 12, 7, 4, 30)), "IST, Asia/Kolkata");
+        assert_eq!(
+            to_local(at(2026, 12, 7, 4, 30), kolkata),
+            at(2026, 12, 7, 10, 0)
+        );
+        assert_eq!(
+            to_utc(at(2026, 12, 7, 10, 0), kolkata),
+            Some(at(2026, 12, 7, 4, 30))
+        );
+        assert_eq!(
+            zone_label(kolkata, at(2026, 12, 7, 4, 30)),
+            "IST, Asia/Kolkata"
+        );
         let london = zone("Europe/London").unwrap_or(Tz::UTC);
         // 01:30 on the last Sunday of March does not exist in London; on the last Sunday of
         // October it happens twice: the first one counts.
         assert_eq!(to_utc(at(2026, 3, 29, 1, 30), london), None);
-        assert_eq!(to_utc(at(2026, 10, 25, 1, 30), london), Some(at(2026, 10, 25, 0, 30)));
+        assert_eq!(
+            to_utc(at(2026, 10, 25, 1, 30), london),
+            Some(at(2026, 10, 25, 0, 30))
+        );
         assert_eq!(zone("Mars/Olympus"), None);
         assert_eq!(zone("Asia/Kolkata"), Some(kolkata));
     }

@@ -39,15 +39,24 @@ impl Notice {
 /// if any: only the moments that need or concern the patient (the machine already keeps the
 /// back-and-forth between doctors and a receiver's refusal from them).
 pub fn notice(command: Command, to: Status, receiver_books: bool) -> Option<Notice> {
-    match (command, to) {
-        (Command::Submit, Status::AwaitingPatient) => Some(Notice::Approve),
-        (Command::RequireVisit, Status::VisitRequired) if receiver_books => {
-            Some(Notice::BookFirstVisit)
+    match command {
+        Command::Submit | Command::RequireVisit | Command::Accept | Command::Complete => {
+            standing(to, receiver_books)
         }
-        (Command::RequireVisit, Status::VisitRequired) => Some(Notice::VisitRequired),
-        (Command::Accept, Status::Accepted) if receiver_books => Some(Notice::AcceptedBook),
-        (Command::Accept, Status::Accepted) => Some(Notice::Accepted),
-        (Command::Complete, Status::Completed) => Some(Notice::Completed),
+        _ => None,
+    }
+}
+
+/// The e-mail a fresh link goes out with, for where the referral stands (`None`: nothing
+/// for the patient to do or read there).
+pub fn standing(status: Status, receiver_books: bool) -> Option<Notice> {
+    match status {
+        Status::AwaitingPatient => Some(Notice::Approve),
+        Status::VisitRequired if receiver_books => Some(Notice::BookFirstVisit),
+        Status::VisitRequired => Some(Notice::VisitRequired),
+        Status::Accepted if receiver_books => Some(Notice::AcceptedBook),
+        Status::Accepted => Some(Notice::Accepted),
+        Status::Completed => Some(Notice::Completed),
         _ => None,
     }
 }
@@ -97,5 +106,15 @@ mod tests {
         }
         // Sent straight to the receiver (no approval asked): nothing to do for the patient yet.
         assert_eq!(notice(Command::Submit, Status::Sent, true), None);
+        for s in [
+            Status::Draft,
+            Status::Sent,
+            Status::NeedInfo,
+            Status::Rejected,
+            Status::Cancelled,
+            Status::DeclinedByPatient,
+        ] {
+            assert_eq!(standing(s, true), None, "{s:?}");
+        }
     }
 }

@@ -295,7 +295,10 @@ mod tests {
             Decision::Allow
         );
         for party in [Party::Sender, Party::Receiver, Party::Other] {
-            let f = ReferralFacts { party, ..as_patient };
+            let f = ReferralFacts {
+                party,
+                ..as_patient
+            };
             assert_eq!(
                 decide(&holder, &Action::ViewReferral(&f)),
                 Decision::Forbidden

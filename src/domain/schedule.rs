@@ -172,6 +172,9 @@ pub struct PracticeInput {
     pub sun: String,
     #[serde(default)]
     pub days_off: String,
+    /// The IANA time zone of the hours ("Asia/Kolkata").
+    #[serde(default)]
+    pub time_zone: String,
 }
 
 /// A validated practice.
@@ -181,6 +184,8 @@ pub struct Practice {
     pub visit_minutes: i64,
     pub hours: Vec<Hours>,
     pub days_off: Vec<NaiveDate>,
+    /// A valid IANA zone name.
+    pub time_zone: String,
 }
 
 /// Validates the practice form. Each day takes ranges like "09:00-13:00, 14:00-17:00".
@@ -233,6 +238,16 @@ pub fn validate_practice(i: &PracticeInput) -> Result<Practice, FieldErrors> {
             Err(_) => e.add("days_off", "Write one date per line, like 2026-12-25."),
         }
     }
+    let time_zone = match super::calendar::zone(&i.time_zone) {
+        Some(tz) => tz.name().to_string(),
+        None => {
+            e.add(
+                "time_zone",
+                "Write the time zone as an IANA name, like Asia/Kolkata or Europe/London.",
+            );
+            String::new()
+        }
+    };
     if hours.is_empty() && e.get("mon").is_none() {
         e.add("mon", "Open at least one day, or patients cannot book.");
     }
@@ -241,6 +256,7 @@ pub fn validate_practice(i: &PracticeInput) -> Result<Practice, FieldErrors> {
         visit_minutes,
         hours,
         days_off,
+        time_zone,
     })
 }
 
@@ -307,16 +323,20 @@ mod tests {
             mon: "09:00-12:00, 14:00-16:00".into(),
             wed: "10:00-9:00".into(),
             days_off: "2026-12-25\nnope".into(),
+            time_zone: "Asia/Kolkatta".into(),
             ..Default::default()
         };
         let e = validate_practice(&i).unwrap_err();
         assert!(e.get("wed").is_some() && e.get("days_off").is_some());
+        assert!(e.get("time_zone").is_some());
         let ok = validate_practice(&PracticeInput {
             wed: String::new(),
             days_off: "2026-12-25".into(),
+            time_zone: " Asia/Kolkata ".into(),
             ..i
         })
         .unwrap();
+        assert_eq!(ok.time_zone, "Asia/Kolkata");
         assert_eq!(ok.hours.len(), 2);
         assert_eq!(fmt_hhmm(ok.hours[1].start_minute), "14:00");
     }

@@ -246,6 +246,15 @@ impl MailConfig {
         )
     }
 
+    /// The URL of a patient's personal link (the token is never stored).
+    pub fn patient_link_url(&self, nonce: &str) -> String {
+        format!(
+            "{}/p/{}",
+            self.settings.public_url.trim_end_matches('/'),
+            rules::patient_link_token(&self.key, nonce)
+        )
+    }
+
     /// The URL of a clinic's invitation to an outside doctor (the token is never stored).
     pub fn invitation_url(&self, nonce: &str) -> String {
         format!(

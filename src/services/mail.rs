@@ -11,8 +11,6 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use lettre::message::header::ContentType;
-use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 use rand::RngCore;
@@ -89,6 +87,9 @@ pub(super) fn new_mail(
         sent_at: None,
         failure: None,
         invitation_id: None,
+        calendar: None,
+        patient_link_id: None,
+        appointment_id: None,
     }
 }
 
@@ -136,22 +137,6 @@ pub fn queue_letter(
     );
     db::mail::queue(c, &m)?;
     Ok(())
-}
-
-/// Fills `{join}` of an invitation mail with the invitation's link. Only a message queued
-/// with an invitation id gets one: text typed into any other mail (a referral's reason, a
-/// name) can never turn into a working invitation link.
-fn fill_invitation(
-    conn: &mut DbConn,
-    cfg: &MailConfig,
-    m: &Mail,
-    body: String,
-) -> AppResult<String> {
-    let Some(id) = &m.invitation_id else {
-        return Ok(body);
-    };
-    let inv = db::invitations::get(conn, id)?;
-    Ok(body.replace("{join}", &cfg.invitation_url(&inv.nonce)))
 }
 
 /// Writes an in-app notification and, by e-mail: to an outside doctor (with their link,
@@ -301,13 +286,17 @@ pub fn send_due(pool: &Pool, clock: &SharedClock, cfg: &MailConfig) -> AppResult
     })?;
     let mut sent = 0;
     for m in due {
+        // A reminder whose visit was cancelled or moved after the worker claimed it.
+        if !super::visit_mail::still_wanted(&mut conn, &m)? {
+            continue;
+        }
         let result = if m.to_addr.parse::<lettre::Address>().is_err() {
             Err(SendFailure {
                 message: format!("not an e-mail address: {}", m.to_addr),
                 permanent: Some("the address is not valid".into()),
             })
         } else {
-            build(&mut conn, cfg, &m)
+            super::outgoing::build(&mut conn, cfg, &m)
                 .map_err(|e| SendFailure {
                     message: e.to_string(),
                     permanent: None,
@@ -445,76 +434,6 @@ pub fn undeliverable(
         now,
     )?;
     Ok(())
-}
-
-fn mailbox(addr: &str, name: &str) -> AppResult<Mailbox> {
-    let address = addr
-        .parse()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("bad address {addr}: {e}")))?;
-    Ok(Mailbox::new(Some(name.to_string()), address))
-}
-
-/// The message as it will be sent: placeholders filled, letter attached, Reply-To set.
-fn build(conn: &mut DbConn, cfg: &MailConfig, m: &Mail) -> AppResult<Message> {
-    let link = match &m.link_id {
-        Some(id) => Some(db::mail::get_link(conn, id)?),
-        None => None,
-    };
-    let url = link.as_ref().map(|l| cfg.link_url(&l.nonce));
-    let body = m
-        .body
-        .replace("{link}", url.as_deref().unwrap_or("(no link)"))
-        .replace("{app}", cfg.settings.public_url.trim_end_matches('/'));
-    let body = fill_invitation(conn, cfg, m, body)?;
-    let from: Mailbox = cfg
-        .settings
-        .mail_from
-        .parse()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("HANDOFF_MAIL_FROM: {e}")))?;
-    let mut b = Message::builder()
-        .from(from)
-        .to(mailbox(&m.to_addr, &m.to_name)?)
-        .subject(m.subject.clone())
-        .message_id(Some(format!("<{}@{}>", m.id, cfg.settings.reply_domain)));
-    if let (Some(rid), true) = (&m.referral_id, m.kind.starts_with("external")) {
-        let reply = cfg.reply_address(rid);
-        b = b.reply_to(mailbox(&reply, "Handoff referral")?);
-        // Bounces go to the envelope sender: make it the reply address, so that a delivery
-        // report comes back tagged with its referral.
-        let envelope = lettre::address::Envelope::new(
-            Some(reply.parse().map_err(|e| {
-                AppError::Internal(anyhow::anyhow!("bad reply address {reply}: {e}"))
-            })?),
-            vec![m.to_addr.parse().map_err(|e| {
-                AppError::Internal(anyhow::anyhow!("bad address {}: {e}", m.to_addr))
-            })?],
-        )
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("envelope: {e}")))?;
-        b = b.envelope(envelope);
-    }
-    let text = SinglePart::plain(body);
-    let msg = if m.attach_letter {
-        let rid = m.referral_id.as_deref().unwrap_or_default();
-        let r = db::referrals::get(conn, rid)?;
-        let letter_link = match (&link, &url) {
-            (Some(l), Some(u)) => Some(super::letter::LetterLink {
-                url: u.clone(),
-                expires: l.expires_at.format("%-d %B %Y").to_string(),
-                reply_to: cfg.reply_address(rid),
-            }),
-            _ => None,
-        };
-        let pdf = super::letter::render(conn, &r, letter_link.as_ref())?;
-        b.multipart(
-            MultiPart::mixed().singlepart(text).singlepart(
-                Attachment::new("referral-letter.pdf".into())
-                    .body(pdf, ContentType::parse("application/pdf").expect("valid")),
-            ),
-        )
-    } else {
-        b.singlepart(text)
-    };
-    msg.map_err(|e| AppError::Internal(anyhow::anyhow!("building mail: {e}")))
 }
 
 /// Why a message was not handed over: `permanent` carries the reason when trying again

@@ -18,6 +18,8 @@ pub mod inbound;
 pub mod invitations;
 pub mod letter;
 pub mod mail;
+mod outgoing;
+pub mod patient_link;
 pub mod patients;
 pub mod referrals;
 pub mod schedule;
@@ -27,6 +29,7 @@ pub mod sessions;
 pub mod store;
 pub mod threads;
 pub mod throttle;
+pub mod visit_mail;
 
 pub use context::{
     AuditEntry, Caller, MailConfig, Services, ViewJob, audit, audit_for_clinic, spawn_view_auditor,

@@ -69,6 +69,9 @@ pub struct RegistrationInput {
     pub patient: PatientInput,
     #[serde(default)]
     pub portal_password: String,
+    /// The patient's language for e-mails and their personal link (a code; "" = English).
+    #[serde(default)]
+    pub language: String,
 }
 
 /// Registers a patient at the practitioner's clinic, with the practitioner in the care
@@ -146,6 +149,9 @@ pub fn register(svc: &Services, caller: &Caller, input: &RegistrationInput) -> A
             phone: p.phone.clone(),
             email: p.email.clone(),
             created_at: now,
+            language: crate::i18n::Lang::parse(&input.language)
+                .map(|l| l.code().to_string())
+                .unwrap_or_default(),
         };
         db::patients::insert(c, &row)?;
         db::patients::add_care(c, &row.id, user_id, now)?;

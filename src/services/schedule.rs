@@ -7,6 +7,9 @@ use super::{AuditEntry, Caller, Services, audit};
 use crate::db::practices::Practice as PracticeRow;
 use crate::db::schedule::Appointment;
 use crate::db::{self, DbConn};
+use chrono_tz::Tz;
+
+use crate::domain::calendar::{self, to_local, to_utc};
 use crate::domain::policy::{Action, Actor};
 use crate::domain::referral::Status;
 use crate::domain::schedule::{
@@ -48,6 +51,10 @@ pub fn practice_form(svc: &Services, caller: &Caller) -> AppResult<PracticeInput
             .map(|d| d.format("%Y-%m-%d").to_string())
             .collect::<Vec<_>>()
             .join("\n"),
+        time_zone: p.as_ref().map_or_else(
+            || svc.mail.settings.default_time_zone.clone(),
+            |p| p.time_zone.clone(),
+        ),
     })
 }
 
@@ -66,6 +73,7 @@ pub fn save_practice(svc: &Services, caller: &Caller, input: &PracticeInput) -> 
                 location: p.location.clone(),
                 visit_minutes: p.visit_minutes,
                 created_at: now,
+                time_zone: p.time_zone.clone(),
             },
             &p.hours,
             &p.days_off,
@@ -106,14 +114,27 @@ pub fn calendar(svc: &Services, practitioner_id: &str) -> AppResult<Vec<Calendar
     };
     let hours = db::schedule::hours(&mut conn, practitioner_id)?;
     let off = db::schedule::days_off(&mut conn, practitioner_id)?;
-    let taken = db::schedule::taken(
+    // Hours are the practice's wall clock: the grid is laid out in its zone.
+    let tz = zone_of(&p);
+    let taken: Vec<NaiveDateTime> = db::schedule::taken(
         &mut conn,
         practitioner_id,
         now,
         now + Duration::days(BOOKING_DAYS + 1),
-    )?;
+    )?
+    .into_iter()
+    .map(|t| to_local(t, tz))
+    .collect();
+    let local_now = to_local(now, tz);
     let mut days: Vec<CalendarDay> = Vec::new();
-    for t in free_slots(&hours, &off, &taken, p.visit_minutes, now, BOOKING_DAYS) {
+    for t in free_slots(
+        &hours,
+        &off,
+        &taken,
+        p.visit_minutes,
+        local_now,
+        BOOKING_DAYS,
+    ) {
         match days.last_mut() {
             Some(d) if d.date == t.date() => d.slots.push(t),
             _ => days.push(CalendarDay {
@@ -148,39 +169,41 @@ pub fn book(
     referral_id: Option<&str>,
     reschedule: Option<&str>,
 ) -> AppResult<String> {
-    caller.authorize(
-        &Action::UsePortal,
+    let referral_id = referral_id.filter(|r| !r.is_empty());
+    let pid = &patient_acting(
+        caller,
+        referral_id,
         &format!("/practitioners/{practitioner_id}"),
     )?;
-    let Actor::Patient {
-        patient_id: Some(pid),
-        ..
-    } = &caller.actor
-    else {
-        return Err(AppError::Forbidden(
-            "Only a patient with a record can book a visit.".into(),
-        ));
-    };
-    let t = NaiveDateTime::parse_from_str(starts_at, "%Y-%m-%dT%H:%M")
+    let local = NaiveDateTime::parse_from_str(starts_at, "%Y-%m-%dT%H:%M")
         .map_err(|_| AppError::BadRequest("Choose a time from the calendar.".into()))?;
     let now = svc.now();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
         let (p, hours, off) = practice_of(c, practitioner_id)?;
-        if !is_slot(&hours, &off, p.visit_minutes, t)
-            || t <= now
-            || t > now + Duration::days(BOOKING_DAYS + 1)
-        {
+        // The calendar offers the practice's wall-clock times; the visit is kept in UTC.
+        let t = match zone_of(&p) {
+            tz if is_slot(&hours, &off, p.visit_minutes, local) => to_utc(local, tz),
+            _ => None,
+        };
+        let Some(t) = t.filter(|t| *t > now && *t <= now + Duration::days(BOOKING_DAYS + 1)) else {
             return Err(AppError::Conflict(
                 "This time is not an open slot any more. Choose another one from the calendar."
                     .into(),
             ));
-        }
+        };
         // Rescheduling moves a booked visit: the old one is released in the same
         // transaction, so if the new slot is taken the old booking stands.
         let moved = match reschedule.filter(|r| !r.is_empty()) {
             Some(old_id) => {
                 let old = db::schedule::get(c, old_id)?;
+                // A link holder moves only the visits of their link's referral.
+                caller.authorize(
+                    &Action::ManageVisit {
+                        for_referral: old.referral_id.as_deref(),
+                    },
+                    "/appointments",
+                )?;
                 if &old.patient_id != pid || old.practitioner_id != practitioner_id {
                     return Err(AppError::NotFound);
                 }
@@ -195,7 +218,6 @@ pub fn book(
             None => None,
         };
         let referral_id = referral_id
-            .filter(|r| !r.is_empty())
             .map(str::to_string)
             .or_else(|| moved.as_ref().and_then(|m| m.referral_id.clone()));
         let referral = match referral_id.as_deref() {
@@ -210,36 +232,36 @@ pub fn book(
             None => None,
         };
         let id = db::new_id();
-        let inserted = db::insert_once(c, |c| {
-            db::schedule::insert(
-                c,
-                &Appointment {
-                    id: id.clone(),
-                    practitioner_id: practitioner_id.into(),
-                    patient_id: pid.clone(),
-                    starts_at: t,
-                    ends_at: t + Duration::minutes(p.visit_minutes),
-                    status: VisitStatus::Booked,
-                    referral_id: referral.as_ref().map(|r| r.id.clone()),
-                    created_at: now,
-                    cancelled_at: None,
-                },
-            )
-        });
-        if !inserted? {
+        let appointment = Appointment {
+            id: id.clone(),
+            practitioner_id: practitioner_id.into(),
+            patient_id: pid.clone(),
+            starts_at: t,
+            ends_at: t + Duration::minutes(p.visit_minutes),
+            status: VisitStatus::Booked,
+            referral_id: referral.as_ref().map(|r| r.id.clone()),
+            created_at: now,
+            cancelled_at: None,
+            // A moved visit stays the same entry in the patient's calendar.
+            calendar_uid: moved.as_ref().map(Appointment::uid),
+            calendar_seq: moved.as_ref().map_or(0, |m| m.calendar_seq + 1),
+        };
+        if !db::insert_once(c, |c| db::schedule::insert(c, &appointment))? {
             return Err(AppError::Conflict(
                 "Someone booked this slot a moment ago. Choose another time from the calendar."
                     .into(),
             ));
         }
-        let when = t.format("%A %Y-%m-%d at %H:%M").to_string();
+        let tz = zone_of(&p);
+        let when = when_at(t, tz);
         let when = match &moved {
-            Some(m) => format!(
-                "{when} (moved from {})",
-                m.starts_at.format("%A %Y-%m-%d at %H:%M")
-            ),
+            Some(m) => format!("{when} (moved from {})", when_at(m.starts_at, tz)),
             None => when,
         };
+        if let Some(m) = &moved {
+            db::patient_links::drop_queued_reminders(c, &m.id)?;
+        }
+        super::visit_mail::booked(&svc.mail, c, &appointment, moved.is_some(), now)?;
         if let Some(r) = &referral {
             db::referrals::insert_event(
                 c,
@@ -287,8 +309,67 @@ pub fn book(
     })
 }
 
+/// Appointments for display: their times moved to the practice's wall clock, with the
+/// zone's label. Only for showing: decisions are taken on the stored UTC times.
+pub fn localized(
+    mut visits: Vec<Appointment>,
+    practice: Option<&PracticeRow>,
+    now: NaiveDateTime,
+) -> (Vec<Appointment>, String) {
+    let tz = practice.map_or(Tz::UTC, zone_of);
+    let at = visits.first().map_or(now, |a| a.starts_at);
+    for a in &mut visits {
+        a.starts_at = to_local(a.starts_at, tz);
+        a.ends_at = to_local(a.ends_at, tz);
+    }
+    (visits, calendar::zone_label(tz, at))
+}
+
+/// The practice's zone (UTC for a name the database no longer knows).
+fn zone_of(p: &PracticeRow) -> Tz {
+    calendar::zone(&p.time_zone).unwrap_or(Tz::UTC)
+}
+
+/// A visit's time as the timeline, notifications and the audit log write it: the
+/// practice's wall clock, labelled with its zone.
+fn when_at(t: NaiveDateTime, tz: Tz) -> String {
+    format!(
+        "{} ({})",
+        to_local(t, tz).format("%A %Y-%m-%d at %H:%M"),
+        calendar::zone_label(tz, t)
+    )
+}
+
+/// The patient a visit is booked, moved or cancelled for: a signed-in patient with a
+/// record, or a patient's link holder (on the link's referral only; the policy decides).
+fn patient_acting(caller: &Caller, for_referral: Option<&str>, path: &str) -> AppResult<String> {
+    caller.authorize(&Action::ManageVisit { for_referral }, path)?;
+    match &caller.actor {
+        Actor::Patient {
+            patient_id: Some(p),
+            ..
+        }
+        | Actor::PatientLink { patient_id: p, .. } => Ok(p.clone()),
+        _ => Err(AppError::Forbidden(
+            "Only a patient with a record can book a visit.".into(),
+        )),
+    }
+}
+
+/// One of a patient's appointments as their list shows it.
+pub struct MyVisit {
+    /// Its times on the practice's wall clock (for showing only).
+    pub a: Appointment,
+    /// The practitioner's name.
+    pub who: String,
+    /// The practice's zone label ("IST, Asia/Kolkata").
+    pub zone: String,
+    /// Whether the patient may still cancel or move it (decided on the UTC time).
+    pub may_cancel: bool,
+}
+
 /// The signed-in patient's appointments.
-pub fn my_appointments(svc: &Services, caller: &Caller) -> AppResult<Vec<(Appointment, String)>> {
+pub fn my_appointments(svc: &Services, caller: &Caller) -> AppResult<Vec<MyVisit>> {
     caller.authorize(&Action::UsePortal, "/appointments")?;
     let Actor::Patient {
         patient_id: Some(pid),
@@ -297,7 +378,24 @@ pub fn my_appointments(svc: &Services, caller: &Caller) -> AppResult<Vec<(Appoin
     else {
         return Ok(Vec::new());
     };
-    Ok(db::schedule::for_patient(&mut *svc.conn()?, pid)?)
+    let rows = db::schedule::for_patient(&mut *svc.conn()?, pid)?;
+    let now = svc.now();
+    Ok(rows
+        .into_iter()
+        .map(|(mut a, who, zone)| {
+            let tz = zone.as_deref().and_then(calendar::zone).unwrap_or(Tz::UTC);
+            let label = calendar::zone_label(tz, a.starts_at);
+            let may_cancel = a.visit().patient_may_cancel(now);
+            a.starts_at = to_local(a.starts_at, tz);
+            a.ends_at = to_local(a.ends_at, tz);
+            MyVisit {
+                a,
+                who,
+                zone: label,
+                may_cancel,
+            }
+        })
+        .collect())
 }
 
 /// The same rule that shows the Cancel and Reschedule links: a visit that has begun is the
@@ -313,18 +411,11 @@ fn refuse_if_begun(a: &Appointment, now: NaiveDateTime) -> AppResult<()> {
 
 /// The patient cancels one of their booked appointments; the slot is free again.
 pub fn cancel(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
-    caller.authorize(&Action::UsePortal, "/appointments")?;
-    let Actor::Patient {
-        patient_id: Some(pid),
-        ..
-    } = &caller.actor
-    else {
-        return Err(AppError::NotFound);
-    };
     let now = svc.now();
     let mut conn = svc.conn()?;
-    db::write_tx(&mut conn, |c| {
+    db::write_tx(&mut conn, |c| -> AppResult<()> {
         let a = db::schedule::get(c, id)?;
+        let pid = &patient_acting(caller, a.referral_id.as_deref(), "/appointments")?;
         if &a.patient_id != pid {
             return Err(AppError::NotFound);
         }
@@ -334,7 +425,9 @@ pub fn cancel(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
                 "This appointment is no longer booked.".into(),
             ));
         }
-        let when = a.starts_at.format("%A %Y-%m-%d at %H:%M").to_string();
+        let tz = db::practices::get(c, &a.practitioner_id)?.map_or(Tz::UTC, |p| zone_of(&p));
+        let when = when_at(a.starts_at, tz);
+        super::visit_mail::cancelled(&svc.mail, c, &a, now)?;
         if let Some(rid) = &a.referral_id {
             db::referrals::insert_event(
                 c,
@@ -405,7 +498,8 @@ pub fn mark_visit(
                 "This visit was already marked or cancelled.".into(),
             ));
         }
-        let when = a.starts_at.format("%A %Y-%m-%d at %H:%M").to_string();
+        let tz = db::practices::get(c, &a.practitioner_id)?.map_or(Tz::UTC, |p| zone_of(&p));
+        let when = when_at(a.starts_at, tz);
         let patient = db::patients::get(c, &a.patient_id)?;
         if let Some(rid) = &a.referral_id {
             let r = db::referrals::get(c, rid)?;
@@ -484,11 +578,20 @@ pub fn week(
 ) -> AppResult<Vec<(Appointment, String, String)>> {
     caller.authorize(&Action::Refer, "/calendar")?;
     let me = caller.user_id()?;
+    let mut conn = svc.conn()?;
+    let practice = db::practices::get(&mut conn, me)?;
+    let tz = practice.as_ref().map_or(Tz::UTC, zone_of);
+    // The week runs Monday to Sunday on the practice's wall clock.
     let from = monday.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Ok(db::schedule::for_practitioner(
-        &mut *svc.conn()?,
-        me,
-        from,
-        from + Duration::days(7),
-    )?)
+    let utc = |t| to_utc(t, tz).unwrap_or(t);
+    let rows =
+        db::schedule::for_practitioner(&mut conn, me, utc(from), utc(from + Duration::days(7)))?;
+    Ok(rows
+        .into_iter()
+        .map(|(mut a, given, family)| {
+            a.starts_at = to_local(a.starts_at, tz);
+            a.ends_at = to_local(a.ends_at, tz);
+            (a, given, family)
+        })
+        .collect())
 }

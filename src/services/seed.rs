@@ -168,6 +168,9 @@ const PRACTICES: [&str; 4] = [
     "Meera Iyer",
 ];
 
+/// The demo patients' languages for e-mail and their links, in turn ("" = English).
+const DEMO_LANGUAGES: [&str; 3] = ["", "hi", "mr"];
+
 const GIVEN: [&str; 24] = [
     "Aarav", "Diya", "Kiran", "Neha", "Sanjay", "Lata", "Ravi", "Pooja", "Manoj", "Sunita", "Arun",
     "Kavya", "Tariq", "Rekha", "Joseph", "Fatima", "Harish", "Geeta", "Omar", "Isha", "Suresh",
@@ -377,6 +380,7 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
                     location: format!("{}, {}", clinic.name, clinic.city),
                     visit_minutes: 20,
                     created_at: now,
+                    time_zone: "Asia/Kolkata".into(),
                 },
                 &hours,
                 &[],
@@ -405,19 +409,25 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
             given.to_lowercase(),
             family.to_lowercase()
         );
-        let portal = user(
-            c,
-            now,
-            hash,
-            &email,
-            &format!("{given} {family}"),
-            "patient",
-            &clinic.id,
-        )?;
+        // The last six have no portal account: they hear from Handoff by e-mail, through
+        // their personal link.
+        let portal = if i < 18 {
+            Some(user(
+                c,
+                now,
+                hash,
+                &email,
+                &format!("{given} {family}"),
+                "patient",
+                &clinic.id,
+            )?)
+        } else {
+            None
+        };
         let p = Patient {
             id: db::new_id(),
             clinic_id: clinic.id.clone(),
-            user_id: Some(portal.id.clone()),
+            user_id: portal.map(|u| u.id),
             mrn: format!("{}-{:04}", CLINICS[ci].slug[..2].to_uppercase(), 1001 + i),
             given_name: given.into(),
             family_name: family.into(),
@@ -431,6 +441,7 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
             phone: format!("+91 98{:08}", 20_000_000 + i * 7_919),
             email: email.clone(),
             created_at: now,
+            language: DEMO_LANGUAGES[i % DEMO_LANGUAGES.len()].into(),
         };
         db::patients::insert(c, &p)?;
         if i < 6 {

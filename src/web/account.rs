@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use super::extract::{Ctx, Layout};
 use super::forms::{FormState, parse};
+use super::session::{SESSION_LANG, SESSION_USER};
 use super::{html, html_status, see_other};
 use crate::error::{AppError, AppResult};
-use super::session::{SESSION_LANG, SESSION_USER};
 use crate::i18n::Lang;
 use crate::services::accounts;
 
@@ -127,6 +127,7 @@ pub async fn language_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpRespon
             .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
     }
     ctx.flash(&lang.t("language-saved"));
-    let local = form.back.starts_with('/') && !form.back.starts_with("//") && !form.back.contains('\\');
+    let local =
+        form.back.starts_with('/') && !form.back.starts_with("//") && !form.back.contains('\\');
     Ok(see_other(if local { &form.back } else { "/" }))
 }

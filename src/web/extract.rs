@@ -12,8 +12,8 @@ use super::session::{
     store_down,
 };
 use crate::domain::policy::Actor;
-use crate::i18n::{Arg, LANGS, Lang};
 use crate::error::{AppError, AppResult};
+use crate::i18n::{Arg, LANGS, Lang};
 use crate::services::accounts::SessionUser;
 use crate::services::{Caller, Services};
 
@@ -55,12 +55,15 @@ impl Layout {
             .t_with(key, &[(name, Arg::Text(value.to_string().into()))])
     }
 
-    /// A message with two text arguments.
+    /// A message with two text arguments (askama passes arguments by reference, so the
+    /// names and values come one by one).
     pub fn t2(
         &self,
         key: &str,
-        (n1, v1): (&str, &dyn std::fmt::Display),
-        (n2, v2): (&str, &dyn std::fmt::Display),
+        n1: &str,
+        v1: impl std::fmt::Display,
+        n2: &str,
+        v2: impl std::fmt::Display,
     ) -> String {
         self.lang.t_with(
             key,
@@ -79,6 +82,11 @@ impl Layout {
     /// A day in the page's language ("Monday 7 December 2026").
     pub fn long_date(&self, d: &chrono::NaiveDate) -> String {
         self.lang.long_date(*d)
+    }
+
+    /// A wall-clock time with its day, in the page's language.
+    pub fn date_time(&self, t: &chrono::NaiveDateTime) -> String {
+        self.lang.date_time(*t)
     }
 
     /// A short day in the page's language ("7 Dec 2026").

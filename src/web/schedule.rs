@@ -109,15 +109,7 @@ pub async fn book_submit(
 #[template(path = "schedule/mine.html")]
 struct MinePage {
     l: Layout,
-    items: Vec<(Appointment, String)>,
-    now: chrono::NaiveDateTime,
-}
-
-impl MinePage {
-    /// The patient may cancel this visit now (the rule the service applies too).
-    fn can_cancel(&self, a: &Appointment) -> bool {
-        a.visit().patient_may_cancel(self.now)
-    }
+    items: Vec<svc::MyVisit>,
 }
 
 /// An appointment with the patient's given and family name.
@@ -150,7 +142,6 @@ pub async fn appointments_page(ctx: Ctx, q: web::Query<WeekQuery>) -> AppResult<
         return html(&MinePage {
             l: ctx.layout("My appointments", "appointments").await,
             items,
-            now: ctx.svc.now(),
         });
     }
     let today = ctx.svc.now().date();

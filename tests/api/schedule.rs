@@ -157,6 +157,7 @@ async fn practitioners_set_their_hours_and_bad_input_is_shown_by_the_field() {
             &[
                 ("location", "Room 2"),
                 ("visit_minutes", "15"),
+                ("time_zone", "Asia/Kolkata"),
                 ("mon", "9-12"),
                 ("days_off", ""),
             ],
@@ -171,6 +172,7 @@ async fn practitioners_set_their_hours_and_bad_input_is_shown_by_the_field() {
             &[
                 ("location", "Room 2"),
                 ("visit_minutes", "15"),
+                ("time_zone", "Asia/Kolkata"),
                 ("tue", "14:00-15:00"),
                 ("days_off", ""),
             ],

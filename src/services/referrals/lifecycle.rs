@@ -9,8 +9,8 @@ use super::access::{
 };
 use crate::db::referrals::{Consent, TransitionChanges};
 use crate::db::{self, DbConn};
-use crate::domain::policy::Actor;
 use crate::domain::forms::{FieldErrors, required_text};
+use crate::domain::policy::Actor;
 use crate::domain::referral::form::{self, CommandForm, OpenAsk, Step};
 use crate::domain::referral::offers;
 use crate::domain::referral::{
@@ -159,6 +159,16 @@ pub fn apply(
                 mail::notify(&svc.mail, c, u, Some(id), &text, now)?;
             }
         }
+        // A patient without a portal account hears by e-mail, with their personal link.
+        let after = db::referrals::get(c, id)?;
+        crate::services::patient_link::after_transition(
+            &svc.mail,
+            c,
+            &after,
+            &l.patient,
+            (command, t.to),
+            now,
+        )?;
         audit(
             c,
             now,

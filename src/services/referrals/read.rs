@@ -50,7 +50,10 @@ pub struct ReferralView {
     pub consents: Vec<Consent>,
     pub approval_required: bool,
     /// Visits booked for this referral.
+    /// The referral's visits, their times on the receiver's practice's wall clock.
     pub visits: Vec<db::schedule::Appointment>,
+    /// The zone those times are in ("IST, Asia/Kolkata").
+    pub visits_zone: String,
     /// Need-info asks (practitioners only).
     pub asks: Vec<db::asks::Ask>,
     /// Attachments this viewer may open.
@@ -119,7 +122,8 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     let sender = db::users::get(c, &l.r.sender_id)?;
     let (receiver, receiver_practitioner) = db::users::get_practitioner(c, &l.r.receiver_id)?;
     let receiver_clinic_row = db::clinics::get(c, &receiver_practitioner.clinic_id)?;
-    let has_practice = db::practices::get(c, &l.r.receiver_id)?.is_some();
+    let practice = db::practices::get(c, &l.r.receiver_id)?;
+    let has_practice = practice.is_some();
     let visits = db::schedule::for_referral(c, id)?;
     let withheld = matches!(party, Party::Sender | Party::Receiver) && !shared_open;
     let asks = if party == Party::Patient {
@@ -172,6 +176,9 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         sender_in_care_team,
     };
     let offers = offers::offers(&situation, party, now);
+    // Offers were decided on UTC instants; the page shows the practice's wall clock.
+    let (visits, visits_zone) =
+        crate::services::schedule::localized(visits, practice.as_ref(), now);
     let view = ReferralView {
         status,
         party,
@@ -186,6 +193,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         timeline,
         approval_required: l.approval_required,
         visits,
+        visits_zone,
         asks,
         attachments,
         now,

@@ -1,0 +1,94 @@
+//! Patients' personal links (one referral each) and the mail about their visits.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{outbox, patient_links};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = patient_links)]
+pub struct PatientLink {
+    pub id: String,
+    pub referral_id: String,
+    pub patient_id: String,
+    pub token_hash: String,
+    pub nonce: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub uses: i64,
+}
+
+pub fn insert(conn: &mut DbConn, l: &PatientLink) -> QueryResult<usize> {
+    diesel::insert_into(patient_links::table)
+        .values(l)
+        .execute(conn)
+}
+
+pub fn by_hash(conn: &mut DbConn, hash: &str) -> QueryResult<Option<PatientLink>> {
+    patient_links::table
+        .filter(patient_links::token_hash.eq(hash))
+        .select(PatientLink::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> QueryResult<PatientLink> {
+    patient_links::table
+        .find(id)
+        .select(PatientLink::as_select())
+        .first(conn)
+}
+
+/// A referral's patient links, newest first.
+pub fn for_referral(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<PatientLink>> {
+    patient_links::table
+        .filter(patient_links::referral_id.eq(referral_id))
+        .order((patient_links::created_at.desc(), patient_links::id.desc()))
+        .select(PatientLink::as_select())
+        .load(conn)
+}
+
+/// Withdraws every live link of a referral; returns how many.
+pub fn revoke_all(conn: &mut DbConn, referral_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        patient_links::table
+            .filter(patient_links::referral_id.eq(referral_id))
+            .filter(patient_links::revoked_at.is_null()),
+    )
+    .set(patient_links::revoked_at.eq(at))
+    .execute(conn)
+}
+
+pub fn touch(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(patient_links::table.find(id))
+        .set((
+            patient_links::last_used_at.eq(at),
+            patient_links::uses.eq(patient_links::uses + 1),
+        ))
+        .execute(conn)
+}
+
+/// Drops the reminders still waiting for an appointment (it was cancelled or moved). A
+/// reminder a worker has already claimed is checked again by the worker before it sends.
+pub fn drop_queued_reminders(conn: &mut DbConn, appointment_id: &str) -> QueryResult<usize> {
+    diesel::delete(
+        outbox::table
+            .filter(outbox::appointment_id.eq(appointment_id))
+            .filter(outbox::kind.eq("visit_reminder"))
+            .filter(outbox::status.eq("queued")),
+    )
+    .execute(conn)
+}
+
+/// Removes one outbox row the worker claimed but will not send (its visit is gone).
+pub fn drop_claimed(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
+    diesel::delete(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::status.eq("sending")),
+    )
+    .execute(conn)
+}

@@ -108,6 +108,18 @@ ref-outcome-with-doctor = Your referral is complete. Your doctor will discuss th
 ref-shared-heading = What is shared
 ref-snapshot-heading = Clinical snapshot
 ref-no-sections = No clinical sections are shared.
+# A shared section's title, by its key (the empty default: the title stored with the
+# snapshot).
+ref-section =
+    { $code ->
+        [complaint] Chief complaint
+        [vitals] Vitals
+        [medications] Medications and draft prescriptions
+        [allergies] Allergies
+        [labs] Lab and imaging files
+        [visits] Recent visits
+       *[unknown] {""}
+    }
 ref-consent = Consent
 ref-consent-verbal = Verbal, attested by the referring practitioner
 ref-consent-portal = Approved by the patient in the portal

@@ -97,6 +97,16 @@ ref-outcome-with-doctor = आपका रेफ़रल पूरा हो �
 ref-shared-heading = क्या साझा किया गया है
 ref-snapshot-heading = क्लिनिकल सारांश
 ref-no-sections = कोई क्लिनिकल जानकारी साझा नहीं की गई है।
+ref-section =
+    { $code ->
+        [complaint] मुख्य शिकायत
+        [vitals] वाइटल्स
+        [medications] दवाइयाँ और ड्राफ़्ट प्रिस्क्रिप्शन
+        [allergies] एलर्जी
+        [labs] लैब और इमेजिंग फ़ाइलें
+        [visits] हाल की विज़िट
+       *[unknown] {""}
+    }
 ref-consent = सहमति
 ref-consent-verbal = मौखिक, रेफ़र करने वाले डॉक्टर द्वारा प्रमाणित
 ref-consent-portal = मरीज़ ने पोर्टल पर मंज़ूरी दी

@@ -101,6 +101,16 @@ ref-outcome-with-doctor = तुमचे रेफरल पूर्ण झा
 ref-shared-heading = काय शेअर केले आहे
 ref-snapshot-heading = क्लिनिकल सारांश
 ref-no-sections = कोणतीही क्लिनिकल माहिती शेअर केलेली नाही.
+ref-section =
+    { $code ->
+        [complaint] मुख्य तक्रार
+        [vitals] व्हायटल्स
+        [medications] औषधे आणि प्रिस्क्रिप्शनचे मसुदे
+        [allergies] ॲलर्जी
+        [labs] लॅब आणि इमेजिंग फायली
+        [visits] अलीकडील भेटी
+       *[unknown] {""}
+    }
 ref-consent = संमती
 ref-consent-verbal = तोंडी, रेफर करणाऱ्या डॉक्टरांनी प्रमाणित केलेली
 ref-consent-portal = रुग्णाने पोर्टलवर मंजुरी दिली

@@ -97,3 +97,51 @@ visit-mail-reminder-body =
     Where: { $where }
 
     If you cannot come, please cancel or move it so that someone else can have the time: { $manage }
+
+## The patient's link page.
+
+plink-page-title = Your referral to { $receiver }
+plink-page-valid = Your personal link · valid until { $date } · please do not forward it
+plink-to = To
+plink-from = From
+plink-when = Sent
+plink-why = Why
+plink-bring = What to bring
+plink-visits = Your visits
+plink-cancel-visit = Cancel this visit
+plink-move-visit = Move it to another time
+plink-book-title = Book a visit
+plink-move-title = Choose the new time
+plink-times-in = Times are in { $zone } time.
+plink-no-slots = There are no free times in the next four weeks. Please call the practice.
+plink-time = Time
+plink-book = Book
+plink-move = Move the visit here
+plink-snapshot = What your doctor shared
+plink-access = Who viewed this referral
+plink-access-hint = Every time someone opens this referral, or your link is used, it is recorded here.
+plink-access-empty = Nobody has viewed it yet.
+plink-access-when = When
+plink-access-who = Who
+plink-access-what = What
+plink-booked = Your visit is booked. A calendar entry is on its way to your e-mail.
+plink-cancelled = The visit is cancelled. A cancellation for your calendar is on its way to your e-mail.
+plink-approved = Thank you. Your referral has been sent to the specialist.
+plink-declined = You declined. Your doctor has been told.
+book-times-in = Times are in { $zone } time.
+
+## The referrer's view of the patient's link (on the referral page).
+
+ref-plink-title = The patient's personal link
+ref-plink-explain = The patient has no portal account: Handoff writes to { $email } when the referral needs them, with a personal link to this referral.
+ref-plink-live = The link is valid until { $date } and was opened { $uses } time(s).
+ref-plink-none = There is no live link now (it was withdrawn or ran out, or none was needed yet).
+ref-plink-withdraw = Withdraw the link
+ref-plink-send = Send a new link
+
+## Forms: the practice's time zone, the patient's language.
+
+practice-time-zone = Time zone
+practice-time-zone-hint = An IANA name, like Asia/Kolkata. Your hours are in this zone, and patients see every time in it.
+patients-language = Language for e-mails and the personal link
+patients-language-hint = Without a portal account, the patient hears from Handoff by e-mail in this language.

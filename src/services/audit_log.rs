@@ -284,21 +284,28 @@ fn describe(action: &str, detail: &str) -> Option<String> {
     })
 }
 
-/// The signed-in patient's access list.
+/// Who viewed the patient's data: the signed-in patient's whole list; through a patient's
+/// link, only what was done with that link's referral (the link shows nothing of another).
 pub fn my_access(svc: &Services, caller: &Caller) -> AppResult<Vec<AccessLine>> {
-    caller.authorize(&Action::UsePortal, "/portal/access")?;
-    let Actor::Patient {
-        patient_id: Some(pid),
-        user_id,
-        ..
-    } = &caller.actor
-    else {
-        return Err(AppError::NotFound);
+    caller.authorize(&Action::SeeOwnAccessLog, "/portal/access")?;
+    let (pid, own, only) = match &caller.actor {
+        Actor::Patient {
+            patient_id: Some(pid),
+            user_id,
+            ..
+        } => (pid, Some(user_id.as_str()), None),
+        Actor::PatientLink {
+            patient_id,
+            referral_id,
+            ..
+        } => (patient_id, None, Some(referral_id.as_str())),
+        _ => return Err(AppError::NotFound),
     };
     let mut conn = svc.conn()?;
-    let rows = db::audit::access_for_patient(&mut conn, pid, Some(user_id))?;
+    let rows = db::audit::access_for_patient(&mut conn, pid, own)?;
     Ok(rows
         .into_iter()
+        .filter(|(r, _)| only.is_none_or(|rid| r.subject_id == rid))
         .filter_map(|(r, name)| {
             Some(AccessLine {
                 what: describe(&r.action, &r.detail)?,

@@ -248,12 +248,21 @@ pub fn state(
     })
 }
 
+/// The referral, for its sender only (the patient's link is theirs to manage).
+fn sender_of(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referral, Status)> {
+    let (r, party, status) = super::referrals::access::load_for(c, caller, id)?;
+    if party != crate::domain::referral::Party::Sender {
+        return Err(AppError::forbidden());
+    }
+    Ok((r, status))
+}
+
 /// The referring practitioner withdraws the patient's link(s) (audited); returns how many.
 pub fn withdraw(svc: &Services, caller: &Caller, id: &str) -> AppResult<usize> {
     let now = svc.now();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
-        let (r, _) = super::external::sender_only(c, caller, id)?;
+        let (r, _) = sender_of(c, caller, id)?;
         let n = db::patient_links::revoke_all(c, id, now)?;
         audit(
             c,
@@ -277,7 +286,7 @@ pub fn resend(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
     let now = svc.now();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
-        let (r, status) = super::external::sender_only(c, caller, id)?;
+        let (r, status) = sender_of(c, caller, id)?;
         let patient = db::patients::get(c, &r.patient_id)?;
         if reachable(&patient).is_none() {
             return Err(AppError::Conflict(

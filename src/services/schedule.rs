@@ -99,6 +99,11 @@ pub fn save_practice(svc: &Services, caller: &Caller, input: &PracticeInput) -> 
     })
 }
 
+/// A practitioner's practice (location, visit length, time zone), if they run one.
+pub fn practice(svc: &Services, practitioner_id: &str) -> AppResult<Option<PracticeRow>> {
+    Ok(db::practices::get(&mut *svc.conn()?, practitioner_id)?)
+}
+
 /// One day of the calendar with its free start times.
 pub struct CalendarDay {
     pub date: NaiveDate,

@@ -17,6 +17,29 @@ use crate::i18n::{Arg, LANGS, Lang};
 use crate::services::accounts::SessionUser;
 use crate::services::{Caller, Services};
 
+/// A date or time however deeply askama borrowed it.
+pub trait Moment<T: Copy> {
+    fn get(&self) -> T;
+}
+
+impl Moment<chrono::NaiveDate> for chrono::NaiveDate {
+    fn get(&self) -> chrono::NaiveDate {
+        *self
+    }
+}
+
+impl Moment<chrono::NaiveDateTime> for chrono::NaiveDateTime {
+    fn get(&self) -> chrono::NaiveDateTime {
+        *self
+    }
+}
+
+impl<T: Copy, M: Moment<T>> Moment<T> for &M {
+    fn get(&self) -> T {
+        (**self).get()
+    }
+}
+
 /// What the page layout needs.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -80,18 +103,18 @@ impl Layout {
     }
 
     /// A day in the page's language ("Monday 7 December 2026").
-    pub fn long_date(&self, d: &chrono::NaiveDate) -> String {
-        self.lang.long_date(*d)
+    pub fn long_date(&self, d: impl Moment<chrono::NaiveDate>) -> String {
+        self.lang.long_date(d.get())
     }
 
     /// A wall-clock time with its day, in the page's language.
-    pub fn date_time(&self, t: &chrono::NaiveDateTime) -> String {
-        self.lang.date_time(*t)
+    pub fn date_time(&self, t: impl Moment<chrono::NaiveDateTime>) -> String {
+        self.lang.date_time(t.get())
     }
 
     /// A short day in the page's language ("7 Dec 2026").
-    pub fn date(&self, d: &chrono::NaiveDate) -> String {
-        self.lang.date(*d)
+    pub fn date(&self, d: impl Moment<chrono::NaiveDate>) -> String {
+        self.lang.date(d.get())
     }
 
     /// A message about a count (its plural form chosen by the language).

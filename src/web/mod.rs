@@ -16,6 +16,7 @@ pub mod forms;
 pub mod home;
 pub mod join;
 pub mod middleware;
+pub mod patient_link;
 pub mod patients;
 pub mod portal;
 pub mod referrals;

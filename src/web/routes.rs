@@ -4,8 +4,8 @@
 use actix_web::web;
 
 use super::{
-    account, admin, analytics, assets, audit, auth, directory, external, home, join, patients,
-    portal, referrals, schedule, security, threads,
+    account, admin, analytics, assets, audit, auth, directory, external, home, join, patient_link,
+    patients, portal, referrals, schedule, security, threads,
 };
 
 /// The route for a method of the table: a GET route answers HEAD too (the same handler;
@@ -85,9 +85,16 @@ route_table! {
     get  "/referrals/{id}/letter.pdf"            => external::letter_download,
     post "/referrals/{id}/link/revoke"           => external::revoke_submit,
     post "/referrals/{id}/link/resend"           => external::resend_submit,
+    post "/referrals/{id}/patient-link/withdraw" => patient_link::withdraw_submit,
+    post "/referrals/{id}/patient-link/send"     => patient_link::resend_submit,
     post "/referrals/{id}/address"               => referrals::mail::address_submit,
     post "/referrals/{id}/held/{held_id}/post"   => referrals::mail::held_post_submit,
     post "/referrals/{id}/held/{held_id}/discard" => referrals::mail::held_discard_submit,
+    get  "/p/{token}"                            => patient_link::page,
+    post "/p/{token}/approve"                    => patient_link::approve_submit,
+    post "/p/{token}/decline"                    => patient_link::decline_submit,
+    post "/p/{token}/book"                       => patient_link::book_submit,
+    post "/p/{token}/appointments/{id}/cancel"   => patient_link::cancel_submit,
     get  "/l/{token}"                            => external::link_page,
     get  "/l/{token}/letter.pdf"                 => external::link_letter,
     get  "/l/{token}/files/{file_id}"            => external::link_file,

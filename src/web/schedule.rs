@@ -34,6 +34,7 @@ fn practice_values(p: &PracticeInput) -> HashMap<String, String> {
         ("sat", &p.sat),
         ("sun", &p.sun),
         ("days_off", &p.days_off),
+        ("time_zone", &p.time_zone),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.clone()))

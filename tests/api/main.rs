@@ -19,6 +19,7 @@ mod failure;
 mod helpers;
 mod house;
 mod join;
+mod patient_link;
 mod privacy;
 mod referrals;
 mod replies;

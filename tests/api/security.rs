@@ -13,7 +13,7 @@ use crate::external::{link_token_in, mail_settings, refer_outside, text_of};
 use crate::helpers::*;
 
 /// The roles of the matrix, in column order.
-const ROLES: [&str; 8] = [
+const ROLES: [&str; 9] = [
     "signed out",
     "patient",
     "other patient",
@@ -22,6 +22,7 @@ const ROLES: [&str; 8] = [
     "unrelated practitioner",
     "other clinic's admin",
     "link holder",
+    "patient link holder",
 ];
 
 /// Expected outcome per route and role (columns as in [`ROLES`]): `Y` reaches the handler
@@ -29,116 +30,128 @@ const ROLES: [&str; 8] = [
 /// `N` is refused (403 or 404: nothing shown), `L` is sent to sign in, `*` anything but
 /// a 500. A route missing here fails the test: no route ships without its row.
 const EXPECTED: &[(&str, &str, &str)] = &[
-    ("GET", "/", "LYYYYYYL"),
-    ("GET", "/healthz", "YYYYYYYY"),
-    ("GET", "/static/app.css", "YYYYYYYY"),
-    ("GET", "/static/favicon.svg", "YYYYYYYY"),
-    ("GET", "/login", "YYYYYYYY"),
-    ("POST", "/login", "YYYYYYYY"),
-    ("POST", "/logout", "********"),
-    ("GET", "/login/code", "********"),
-    ("POST", "/login/code", "********"),
-    ("GET", "/account/second-factor", "LYYYYYYL"),
-    ("POST", "/account/second-factor", "LYYYYYYL"),
-    ("GET", "/account/sessions", "LYYYYYYL"),
-    ("POST", "/account/sessions/end-others", "LYYYYYYL"),
-    ("POST", "/account/sessions/{id}/end", "LNNNNNNL"),
-    ("POST", "/account/sign-in-alerts", "LYYYYYYL"),
-    ("GET", "/account/password", "LYYYYYYL"),
-    ("POST", "/account/password", "LYYYYYYL"),
-    ("POST", "/account/notifications", "LYYYYYYL"),
-    ("POST", "/language", "YYYYYYYY"),
-    ("GET", "/patients", "LNNYYYNL"),
-    ("GET", "/patients/new", "LNNYYYNL"),
-    ("POST", "/patients", "LNNYYYNL"),
-    ("GET", "/patients/{id}", "LYNYNNNL"),
-    ("POST", "/patients/{id}/complaints", "LNNYNNNL"),
-    ("POST", "/patients/{id}/vitals", "LNNYNNNL"),
-    ("POST", "/patients/{id}/medications", "LNNYNNNL"),
-    ("POST", "/patients/{id}/allergies", "LNNYNNNL"),
-    ("POST", "/patients/{id}/visits", "LNNYNNNL"),
-    ("POST", "/patients/{id}/files", "LNNYNNNL"),
-    ("GET", "/patients/{id}/files/{file_id}", "LYNYNNNL"),
-    ("POST", "/patients/{id}/care-team", "LNNYNNNL"),
+    ("GET", "/", "LYYYYYYLL"),
+    ("GET", "/healthz", "YYYYYYYYY"),
+    ("GET", "/static/app.css", "YYYYYYYYY"),
+    ("GET", "/static/favicon.svg", "YYYYYYYYY"),
+    ("GET", "/login", "YYYYYYYYY"),
+    ("POST", "/login", "YYYYYYYYY"),
+    ("POST", "/logout", "*********"),
+    ("GET", "/login/code", "*********"),
+    ("POST", "/login/code", "*********"),
+    ("GET", "/account/second-factor", "LYYYYYYLL"),
+    ("POST", "/account/second-factor", "LYYYYYYLL"),
+    ("GET", "/account/sessions", "LYYYYYYLL"),
+    ("POST", "/account/sessions/end-others", "LYYYYYYLL"),
+    ("POST", "/account/sessions/{id}/end", "LNNNNNNLL"),
+    ("POST", "/account/sign-in-alerts", "LYYYYYYLL"),
+    ("GET", "/account/password", "LYYYYYYLL"),
+    ("POST", "/account/password", "LYYYYYYLL"),
+    ("POST", "/account/notifications", "LYYYYYYLL"),
+    ("POST", "/language", "YYYYYYYYY"),
+    ("GET", "/patients", "LNNYYYNLL"),
+    ("GET", "/patients/new", "LNNYYYNLL"),
+    ("POST", "/patients", "LNNYYYNLL"),
+    ("GET", "/patients/{id}", "LYNYNNNLL"),
+    ("POST", "/patients/{id}/complaints", "LNNYNNNLL"),
+    ("POST", "/patients/{id}/vitals", "LNNYNNNLL"),
+    ("POST", "/patients/{id}/medications", "LNNYNNNLL"),
+    ("POST", "/patients/{id}/allergies", "LNNYNNNLL"),
+    ("POST", "/patients/{id}/visits", "LNNYNNNLL"),
+    ("POST", "/patients/{id}/files", "LNNYNNNLL"),
+    ("GET", "/patients/{id}/files/{file_id}", "LYNYNNNLL"),
+    ("POST", "/patients/{id}/care-team", "LNNYNNNLL"),
     (
         "POST",
         "/patients/{id}/care-team/{user_id}/remove",
-        "LNNYNNNL",
+        "LNNYNNNLL",
     ),
-    ("GET", "/patients/{id}/refer", "LNNYNNNL"),
-    ("GET", "/patients/{id}/refer/new", "LNNYNNNL"),
-    ("POST", "/patients/{id}/referrals", "LNNYNNNL"),
-    ("GET", "/referrals/{id}", "LYNYYNNL"),
-    ("GET", "/referrals/{id}/edit", "LNNYNNNL"),
-    ("POST", "/referrals/{id}/edit", "LNNYNNNL"),
-    ("POST", "/referrals/{id}/submit", "LNNYNNNL"),
-    ("POST", "/referrals/{id}/approve", "LYNNNNNL"),
-    ("POST", "/referrals/{id}/decline", "LYNNNNNL"),
-    ("POST", "/referrals/{id}/request_info", "LNNNYNNL"),
-    ("POST", "/referrals/{id}/provide_info", "LNNYNNNL"),
-    ("POST", "/referrals/{id}/require_visit", "LNNNYNNL"),
-    ("POST", "/referrals/{id}/accept", "LNNNYNNL"),
-    ("POST", "/referrals/{id}/reject", "LNNNYNNL"),
-    ("POST", "/referrals/{id}/complete", "LNNNYNNL"),
-    ("POST", "/referrals/{id}/cancel", "LNNYNNNL"),
-    ("GET", "/referrals/{id}/redirect", "LNNYNNNL"),
-    ("POST", "/referrals/{id}/bring", "LNNNYNNL"),
-    ("POST", "/referrals/{id}/attachments", "LNNYYNNL"),
-    ("GET", "/referrals/{id}/attachments/{file_id}", "LNNYYNNL"),
-    ("GET", "/referrals/{id}/letter.pdf", "LNNYYNNL"),
-    ("POST", "/referrals/{id}/link/revoke", "LNNYNNNL"),
-    ("POST", "/referrals/{id}/link/resend", "LNNYNNNL"),
-    ("POST", "/referrals/{id}/address", "LNNYNNNL"),
-    ("POST", "/referrals/{id}/held/{held_id}/post", "LNNYNNNL"),
-    ("POST", "/referrals/{id}/held/{held_id}/discard", "LNNYNNNL"),
-    ("GET", "/l/{token}", "NNNNNNNY"),
-    ("GET", "/l/{token}/letter.pdf", "NNNNNNNY"),
-    ("GET", "/l/{token}/files/{file_id}", "NNNNNNNY"),
-    ("POST", "/l/{token}/accept", "NNNNNNNY"),
-    ("POST", "/l/{token}/request_info", "NNNNNNNY"),
-    ("POST", "/l/{token}/reject", "NNNNNNNY"),
-    ("POST", "/l/{token}/complete", "NNNNNNNY"),
-    ("POST", "/l/{token}/reply", "NNNNNNNY"),
-    ("POST", "/ingest/mail", "NNNNNNNN"),
-    ("GET", "/analytics", "LNNYYYYL"),
-    ("GET", "/analytics.csv", "LNNYYYYL"),
-    ("GET", "/inbox", "LNNYYYNL"),
-    ("GET", "/sent", "LNNYYYNL"),
-    ("GET", "/practitioners/{id}", "LYYYYYYL"),
-    ("POST", "/practitioners/{id}/book", "LYYNNNNL"),
-    ("GET", "/practice", "LNNYYYNL"),
-    ("POST", "/practice", "LNNYYYNL"),
-    ("GET", "/appointments", "LYYYYYNL"),
-    ("POST", "/appointments/{id}/cancel", "LYNNNNNL"),
-    ("POST", "/appointments/{id}/attended", "LNNNYNNL"),
-    ("POST", "/appointments/{id}/no_show", "LNNNYNNL"),
-    ("GET", "/threads", "LYYYYYYL"),
-    ("GET", "/threads/{id}", "LNNYYNNL"),
-    ("POST", "/threads/{id}", "LNNYYNNL"),
-    ("GET", "/notifications", "LYYYYYYL"),
-    ("GET", "/portal", "LYYNNNNL"),
-    ("GET", "/portal/referrals", "LYYNNNNL"),
-    ("GET", "/portal/access", "LYYNNNNL"),
-    ("GET", "/portal/consents", "LYYNNNNL"),
-    ("POST", "/portal/consents/{id}/withdraw", "LYNNNNNL"),
-    ("GET", "/admin/audit", "LNNNNNYL"),
-    ("GET", "/admin/audit.csv", "LNNNNNYL"),
-    ("GET", "/admin", "LNNNNNYL"),
-    ("POST", "/admin/settings", "LNNNNNYL"),
-    ("GET", "/admin/practitioners/new", "LNNNNNYL"),
-    ("POST", "/admin/practitioners", "LNNNNNYL"),
-    ("GET", "/admin/practitioners/{id}", "LNNNNNNL"),
-    ("POST", "/admin/practitioners/{id}", "LNNNNNNL"),
+    ("GET", "/patients/{id}/refer", "LNNYNNNLL"),
+    ("GET", "/patients/{id}/refer/new", "LNNYNNNLL"),
+    ("POST", "/patients/{id}/referrals", "LNNYNNNLL"),
+    ("GET", "/referrals/{id}", "LYNYYNNLL"),
+    ("GET", "/referrals/{id}/edit", "LNNYNNNLL"),
+    ("POST", "/referrals/{id}/edit", "LNNYNNNLL"),
+    ("POST", "/referrals/{id}/submit", "LNNYNNNLL"),
+    ("POST", "/referrals/{id}/approve", "LYNNNNNLL"),
+    ("POST", "/referrals/{id}/decline", "LYNNNNNLL"),
+    ("POST", "/referrals/{id}/request_info", "LNNNYNNLL"),
+    ("POST", "/referrals/{id}/provide_info", "LNNYNNNLL"),
+    ("POST", "/referrals/{id}/require_visit", "LNNNYNNLL"),
+    ("POST", "/referrals/{id}/accept", "LNNNYNNLL"),
+    ("POST", "/referrals/{id}/reject", "LNNNYNNLL"),
+    ("POST", "/referrals/{id}/complete", "LNNNYNNLL"),
+    ("POST", "/referrals/{id}/cancel", "LNNYNNNLL"),
+    ("GET", "/referrals/{id}/redirect", "LNNYNNNLL"),
+    ("POST", "/referrals/{id}/bring", "LNNNYNNLL"),
+    ("POST", "/referrals/{id}/attachments", "LNNYYNNLL"),
+    ("GET", "/referrals/{id}/attachments/{file_id}", "LNNYYNNLL"),
+    ("GET", "/referrals/{id}/letter.pdf", "LNNYYNNLL"),
+    ("POST", "/referrals/{id}/link/revoke", "LNNYNNNLL"),
+    ("POST", "/referrals/{id}/link/resend", "LNNYNNNLL"),
+    ("POST", "/referrals/{id}/address", "LNNYNNNLL"),
+    ("POST", "/referrals/{id}/held/{held_id}/post", "LNNYNNNLL"),
+    (
+        "POST",
+        "/referrals/{id}/held/{held_id}/discard",
+        "LNNYNNNLL",
+    ),
+    ("GET", "/p/{token}", "NNNNNNNNY"),
+    ("POST", "/p/{token}/approve", "NNNNNNNNY"),
+    ("POST", "/p/{token}/decline", "NNNNNNNNY"),
+    ("POST", "/p/{token}/book", "NNNNNNNNY"),
+    // The appointment is another patient's (the portal patient's, with no referral).
+    ("POST", "/p/{token}/appointments/{id}/cancel", "NNNNNNNNN"),
+    ("POST", "/referrals/{id}/patient-link/withdraw", "LNNYNNNLL"),
+    ("POST", "/referrals/{id}/patient-link/send", "LNNYNNNLL"),
+    ("GET", "/l/{token}", "NNNNNNNYN"),
+    ("GET", "/l/{token}/letter.pdf", "NNNNNNNYN"),
+    ("GET", "/l/{token}/files/{file_id}", "NNNNNNNYN"),
+    ("POST", "/l/{token}/accept", "NNNNNNNYN"),
+    ("POST", "/l/{token}/request_info", "NNNNNNNYN"),
+    ("POST", "/l/{token}/reject", "NNNNNNNYN"),
+    ("POST", "/l/{token}/complete", "NNNNNNNYN"),
+    ("POST", "/l/{token}/reply", "NNNNNNNYN"),
+    ("POST", "/ingest/mail", "NNNNNNNNN"),
+    ("GET", "/analytics", "LNNYYYYLL"),
+    ("GET", "/analytics.csv", "LNNYYYYLL"),
+    ("GET", "/inbox", "LNNYYYNLL"),
+    ("GET", "/sent", "LNNYYYNLL"),
+    ("GET", "/practitioners/{id}", "LYYYYYYLL"),
+    ("POST", "/practitioners/{id}/book", "LYYNNNNLL"),
+    ("GET", "/practice", "LNNYYYNLL"),
+    ("POST", "/practice", "LNNYYYNLL"),
+    ("GET", "/appointments", "LYYYYYNLL"),
+    ("POST", "/appointments/{id}/cancel", "LYNNNNNLL"),
+    ("POST", "/appointments/{id}/attended", "LNNNYNNLL"),
+    ("POST", "/appointments/{id}/no_show", "LNNNYNNLL"),
+    ("GET", "/threads", "LYYYYYYLL"),
+    ("GET", "/threads/{id}", "LNNYYNNLL"),
+    ("POST", "/threads/{id}", "LNNYYNNLL"),
+    ("GET", "/notifications", "LYYYYYYLL"),
+    ("GET", "/portal", "LYYNNNNLL"),
+    ("GET", "/portal/referrals", "LYYNNNNLL"),
+    ("GET", "/portal/access", "LYYNNNNLL"),
+    ("GET", "/portal/consents", "LYYNNNNLL"),
+    ("POST", "/portal/consents/{id}/withdraw", "LYNNNNNLL"),
+    ("GET", "/admin/audit", "LNNNNNYLL"),
+    ("GET", "/admin/audit.csv", "LNNNNNYLL"),
+    ("GET", "/admin", "LNNNNNYLL"),
+    ("POST", "/admin/settings", "LNNNNNYLL"),
+    ("GET", "/admin/practitioners/new", "LNNNNNYLL"),
+    ("POST", "/admin/practitioners", "LNNNNNYLL"),
+    ("GET", "/admin/practitioners/{id}", "LNNNNNNLL"),
+    ("POST", "/admin/practitioners/{id}", "LNNNNNNLL"),
     (
         "POST",
         "/admin/practitioners/{id}/second-factor/reset",
-        "LNNNNNNL",
+        "LNNNNNNLL",
     ),
     // Nobody's invitation: an admin's own is withdrawn in admin.rs.
-    ("POST", "/admin/invitations/{id}/withdraw", "LNNNNNNL"),
+    ("POST", "/admin/invitations/{id}/withdraw", "LNNNNNNLL"),
     // The token is the invitation's (a link token is not one); signed in, nobody may use one.
-    ("GET", "/join/{token}", "NNNNNNNN"),
-    ("POST", "/join/{token}", "NNNNNNNN"),
+    ("GET", "/join/{token}", "NNNNNNNNN"),
+    ("POST", "/join/{token}", "NNNNNNNNN"),
 ];
 
 /// Routes whose allowed call changes what later rows rely on: run after everything else.
@@ -174,6 +187,8 @@ struct Fixture {
     clients: Vec<(reqwest::Client, String)>,
     params: HashMap<&'static str, String>,
     token: String,
+    /// A patient's personal link (a Harbour patient without an account, awaiting approval).
+    patient_token: String,
 }
 
 async fn anonymous(app: &TestApp) -> (reqwest::Client, String) {
@@ -286,7 +301,12 @@ async fn fixture() -> Fixture {
     // The out-of-network referral, its link, and a reply with a file through the link.
     let eid = refer_outside(&app, &gp).await;
     let out = app.settings.data_dir.join("mail-out");
-    let letter = eventually("the letter", || read_mail_dir(&out).into_iter().next()).await;
+    let letter = eventually("the letter", || {
+        read_mail_dir(&out)
+            .into_iter()
+            .find(|m| text_of(m).2.contains("/l/"))
+    })
+    .await;
     let token = link_token_in(&text_of(&letter).2);
     let holder = anonymous(&app).await;
     let form = Form::new().text("reply", "Report attached").part(
@@ -325,6 +345,40 @@ async fn fixture() -> Fixture {
             .unwrap()
     };
 
+    // A patient without an account, asked to approve a referral: her personal link.
+    let (status, body, _) = app
+        .send(
+            &rx,
+            "/patients",
+            &[
+                ("given_name", "Neha"),
+                ("family_name", "Rao"),
+                ("date_of_birth", "1980-03-04"),
+                ("sex", "female"),
+                ("mrn", "HH-LINK"),
+                ("email", "neha.rao@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let neha = app.patient_id("Neha Rao");
+    app.referral()
+        .by(&rx)
+        .patient_id(&neha)
+        .to("meera.iyer@harbour.example")
+        .in_state(State::AwaitingPatient)
+        .await;
+    let patient_mail = eventually("the patient's link", || {
+        read_mail_dir(&out)
+            .into_iter()
+            .map(|m| text_of(&m).2)
+            .find(|b| b.contains("/p/"))
+    })
+    .await;
+    let at = patient_mail.find("/p/").unwrap() + 3;
+    let patient_token = patient_mail[at..at + 64].to_string();
+    let patient_holder = anonymous(&app).await;
+
     let mut params = HashMap::new();
     params.insert("patient", pid);
     params.insert("chart_file", chart_file.rsplit('/').next().unwrap().into());
@@ -354,12 +408,14 @@ async fn fixture() -> Fixture {
         (unrelated.client, unrelated.csrf),
         (other_admin.client, other_admin.csrf),
         holder,
+        patient_holder,
     ];
     Fixture {
         app,
         clients,
         params,
         token,
+        patient_token,
     }
 }
 
@@ -381,7 +437,9 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
         &p["practitioner"]
     } else if pattern.starts_with("/admin/practitioners/") {
         &p["gp"]
-    } else if pattern.starts_with("/appointments/") {
+    } else if pattern.starts_with("/appointments/")
+        || pattern.starts_with("/p/{token}/appointments/")
+    {
         &p["appointment"]
     } else if pattern.starts_with("/portal/consents/") {
         &p["consent"]
@@ -403,6 +461,8 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
     // Everyone but the holder presents a well-formed token that is not a link.
     let token = if role == 7 {
         f.token.clone()
+    } else if role == 8 && pattern.starts_with("/p/") {
+        f.patient_token.clone()
     } else {
         "0".repeat(64)
     };

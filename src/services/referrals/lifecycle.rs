@@ -160,11 +160,10 @@ pub fn apply(
             }
         }
         // A patient without a portal account hears by e-mail, with their personal link.
-        let after = db::referrals::get(c, id)?;
         crate::services::patient_link::after_transition(
             &svc.mail,
             c,
-            &after,
+            &l.r,
             &l.patient,
             (command, t.to),
             now,

@@ -47,6 +47,8 @@ pub struct ReferralView {
     pub offers: Offers,
     /// Links and mail of an out-of-network referral (its sender only).
     pub delivery: Option<Delivery>,
+    /// The patient's personal link, for a patient without a portal account (sender only).
+    pub patient_link: Option<crate::services::patient_link::LinkState>,
     pub consents: Vec<Consent>,
     pub approval_required: bool,
     /// Visits booked for this referral.
@@ -176,6 +178,13 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         sender_in_care_team,
     };
     let offers = offers::offers(&situation, party, now);
+    let patient_link = match party {
+        Party::Sender => Some(crate::services::patient_link::state(
+            c, &l.r, &l.patient, now,
+        )?)
+        .filter(|s| s.reachable),
+        _ => None,
+    };
     // Offers were decided on UTC instants; the page shows the practice's wall clock.
     let (visits, visits_zone) =
         crate::services::schedule::localized(visits, practice.as_ref(), now);
@@ -194,6 +203,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         approval_required: l.approval_required,
         visits,
         visits_zone,
+        patient_link,
         asks,
         attachments,
         now,

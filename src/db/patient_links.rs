@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{outbox, patient_links};
+use super::mail::Mail;
+use super::schema::{appointments, outbox, patient_links};
+use crate::domain::schedule::VisitStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = patient_links)]
@@ -83,12 +85,24 @@ pub fn drop_queued_reminders(conn: &mut DbConn, appointment_id: &str) -> QueryRe
     .execute(conn)
 }
 
-/// Removes one outbox row the worker claimed but will not send (its visit is gone).
-pub fn drop_claimed(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
+/// A reminder the worker claimed whose visit was cancelled or moved since it was queued is
+/// removed instead of sent; returns whether it was.
+pub fn drop_if_visit_gone(conn: &mut DbConn, m: &Mail) -> QueryResult<bool> {
+    let (true, Some(id)) = (m.kind == "visit_reminder", &m.appointment_id) else {
+        return Ok(false);
+    };
+    let status: VisitStatus = appointments::table
+        .find(id)
+        .select(appointments::status)
+        .first(conn)?;
+    if status == VisitStatus::Booked {
+        return Ok(false);
+    }
     diesel::delete(
         outbox::table
-            .filter(outbox::id.eq(id))
+            .filter(outbox::id.eq(&m.id))
             .filter(outbox::status.eq("sending")),
     )
-    .execute(conn)
+    .execute(conn)?;
+    Ok(true)
 }

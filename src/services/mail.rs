@@ -287,7 +287,7 @@ pub fn send_due(pool: &Pool, clock: &SharedClock, cfg: &MailConfig) -> AppResult
     let mut sent = 0;
     for m in due {
         // A reminder whose visit was cancelled or moved after the worker claimed it.
-        if !super::visit_mail::still_wanted(&mut conn, &m)? {
+        if db::patient_links::drop_if_visit_gone(&mut conn, &m)? {
             continue;
         }
         let result = if m.to_addr.parse::<lettre::Address>().is_err() {

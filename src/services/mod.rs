@@ -30,6 +30,7 @@ pub mod store;
 pub mod threads;
 pub mod throttle;
 pub mod visit_mail;
+pub mod visit_times;
 
 pub use context::{
     AuditEntry, Caller, MailConfig, Services, ViewJob, audit, audit_for_clinic, spawn_view_auditor,

@@ -12,8 +12,8 @@ use crate::db::referrals::Referral;
 use crate::db::{self, DbConn};
 use crate::domain::mail as rules;
 use crate::domain::patient_link::{Notice, notice, standing};
-use crate::domain::policy::Actor;
-use crate::domain::referral::{Command, Status};
+use crate::domain::policy::{Action, Actor, ReferralFacts};
+use crate::domain::referral::{Command, Party, Status};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Arg, Lang};
 
@@ -250,10 +250,28 @@ pub fn state(
 
 /// The referral, for its sender only (the patient's link is theirs to manage).
 fn sender_of(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referral, Status)> {
-    let (r, party, status) = super::referrals::access::load_for(c, caller, id)?;
-    if party != crate::domain::referral::Party::Sender {
-        return Err(AppError::forbidden());
+    let r = db::referrals::get(c, id)?;
+    let party = if caller.actor.user_id() == Some(r.sender_id.as_str()) {
+        Party::Sender
+    } else {
+        Party::Other
+    };
+    let facts = ReferralFacts {
+        party,
+        status: r.status,
+        received: r.received_at.is_some(),
+    };
+    // Anyone but the sender is told nothing of the referral (as everywhere else, a 404).
+    caller
+        .authorize(&Action::ViewReferral(&facts), &format!("/referrals/{id}"))
+        .map_err(|e| match e {
+            AppError::Forbidden(_) => AppError::NotFound,
+            other => other,
+        })?;
+    if party != Party::Sender {
+        return Err(AppError::NotFound);
     }
+    let status = r.status;
     Ok((r, status))
 }
 

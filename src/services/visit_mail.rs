@@ -7,27 +7,13 @@ use chrono::{Duration, NaiveDateTime};
 
 use super::context::MailConfig;
 use crate::db::schedule::Appointment;
-use crate::db::{self, DbConn, mail::Mail};
+use crate::db::{self, DbConn};
 use crate::domain::calendar::{self, Entry, Method};
-use crate::domain::schedule::VisitStatus;
 use crate::error::AppResult;
 use crate::i18n::{Arg, Lang};
 
 /// How long before a visit its reminder goes out.
 pub const REMINDER_BEFORE_HOURS: i64 = 24;
-
-/// Whether a claimed message should still go out: a reminder whose visit was cancelled or
-/// moved since it was queued is removed instead.
-pub fn still_wanted(c: &mut DbConn, m: &Mail) -> AppResult<bool> {
-    let (true, Some(id)) = (m.kind == "visit_reminder", &m.appointment_id) else {
-        return Ok(true);
-    };
-    if db::schedule::get(c, id)?.status == VisitStatus::Booked {
-        return Ok(true);
-    }
-    db::patient_links::drop_claimed(c, &m.id)?;
-    Ok(false)
-}
 
 /// Who the patient is written to: their address, name and language, where they manage the
 /// visit (`{app}/appointments` or their link), and the link that `{plink}` stands for.

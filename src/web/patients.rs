@@ -185,10 +185,11 @@ fn file_view(pid: &str, f: &FileRow) -> FileView {
     FileView {
         href: format!("/patients/{pid}/files/{}", f.id),
         title: f.title.clone(),
+        // The stored code; the page words it in its language (`file-kind-<code>`).
         kind: FILE_KINDS
             .iter()
             .find(|(k, _)| *k == f.kind)
-            .map_or("File", |(_, l)| l),
+            .map_or("other", |(k, _)| k),
         name: f.original_name.clone(),
         size: human_size(f.size_bytes),
         uploaded_at: f.uploaded_at.format("%Y-%m-%d").to_string(),

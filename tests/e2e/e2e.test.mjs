@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BASE, DATA_DIR, REPORT, AXE_VERSION, visited, launch, axeOn, close, person, flow, go, visit, signIn, mainText,
-  waitForMail, runVnu, PHONE_WIDTH,
+  waitForMail, runVnu, PHONE_WIDTH, SMALL_PHONE_WIDTH, ZOOM_WIDTH, TARGET_PX,
 } from './lib.mjs';
 
 /** Hands a raw message to `handoff ingest-mail`, as the MTA's pipe does. */
@@ -440,6 +440,85 @@ test('a rejection the patient never sees', async () => {
   for (const p of [asha, ananya, aarav]) await p.context.close();
 });
 
+test('a patient without an account approves, books and moves the visit through her link, in Hindi', async () => {
+  const f = flow('05-patient-link-hindi');
+  const farah = await person('practitioner', 'farah (sender)');
+  const meera = await person('practitioner', 'meera (receiver)');
+  const neha = await person('patient link', 'neha (patient link)');
+  const diya = await person('patient', 'diya (patient, Hindi)');
+
+  // Farah registers a patient without a portal account who reads Hindi, and refers her.
+  await signIn(f, farah, FARAH);
+  await visit(farah, '/patients/new');
+  const p = farah.page;
+  await p.getByLabel('Given name').fill('Neha');
+  await p.getByLabel('Family name').fill('Rao');
+  await p.getByLabel('Date of birth').fill('1980-03-04');
+  await p.getByLabel('Record number').fill('HH-2001');
+  await p.getByLabel('E-mail (optional)').fill('neha.rao@example.org');
+  await p.getByLabel('Language for e-mails and the personal link').selectOption('hi');
+  await f.step(farah, 'registering a patient without an account');
+  await go(p, p.getByRole('button', { name: 'Register patient' }));
+  await openPatient(f, farah, 'Rao, Neha');
+  await referFromMenu(f, farah);
+  await searchAndChoose(f, farah, 'endocrin', 'Dr Meera Iyer');
+  await compose(farah, { reason: 'Thyroid nodule on ultrasound', message: 'Please assess the nodule.' });
+  await go(p, p.getByRole('button', { name: 'Send to the patient for approval' }));
+  await f.step(farah, 'referral awaiting the patient');
+  const referral = new URL(p.url()).pathname;
+  assert.match(await mainText(p), /personal link/);
+
+  // The e-mail reaches her in Hindi with her personal link; the page speaks Hindi.
+  const mail = await waitForMail('neha.rao@example.org');
+  const link = mail.text.match(/https?:\/\/[^\s"<>]+\/p\/[0-9a-f]{64}/);
+  assert.ok(link, `a personal link in ${mail.file}`);
+  await neha.page.goto(link[0], { waitUntil: 'load' });
+  await f.step(neha, 'her referral through the link');
+  assert.equal(await neha.page.getAttribute('html', 'lang'), 'hi');
+  assert.match(await mainText(neha.page), /Thyroid nodule on ultrasound/);
+  assert.match(await mainText(neha.page), /रेफ़रल/);
+  await go(neha.page, neha.page.locator('form[action$="/approve"] button[type=submit]'));
+  await f.step(neha, 'approved through the link');
+
+  // Meera accepts; Neha books, then moves the visit.
+  await signIn(f, meera, 'meera.iyer@harbour.example');
+  await meera.page.goto(new URL(referral, p.url()).href, { waitUntil: 'load' });
+  await f.step(meera, 'referral received');
+  await go(meera.page, meera.page.getByRole('button', { name: 'Accept', exact: true }));
+  await f.step(meera, 'accepted');
+  await neha.page.goto(link[0], { waitUntil: 'load' });
+  await f.step(neha, 'accepted: book a visit');
+  const day = neha.page.locator('form[action$="/book"]').nth(1);
+  await day.locator('select').selectOption({ index: 1 });
+  await go(neha.page, day.locator('button[type=submit]'));
+  await f.step(neha, 'visit booked');
+  assert.match(await mainText(neha.page), /Asia\/Kolkata/);
+  const booked = await waitForMail('BEGIN:VCALENDAR');
+  assert.match(booked.text, /METHOD:REQUEST/);
+  await go(neha.page, neha.page.locator('a[href*="?reschedule="]').first());
+  await f.step(neha, 'choosing a new time');
+  const later = neha.page.locator('form[action$="/book"]').nth(2);
+  await go(neha.page, later.locator('button[type=submit]'));
+  await f.step(neha, 'visit moved');
+
+  // A portal patient switches her account to Hindi from the footer.
+  await signIn(f, diya, DIYA);
+  await go(diya.page, diya.page.locator('footer button[value="hi"]'));
+  await f.step(diya, 'portal in Hindi');
+  assert.equal(await diya.page.getAttribute('html', 'lang'), 'hi');
+  await go(diya.page, diya.page.getByRole('link', { name: 'रेफ़रल', exact: true }));
+  await f.step(diya, 'my referrals in Hindi');
+  await visit(diya, '/appointments');
+  await f.step(diya, 'appointments in Hindi');
+  await visit(diya, '/portal/access');
+  await f.step(diya, 'who viewed my data, in Hindi');
+  await go(diya.page, diya.page.locator('footer button[value="en"]'));
+  await f.step(diya, 'back to English');
+  assert.equal(await diya.page.getAttribute('html', 'lang'), 'en');
+
+  for (const x of [farah, meera, neha, diya]) await x.context.close();
+});
+
 test('the clinic admin pages', async () => {
   const f = flow('05-clinic-admin');
   const admin = await person('clinic admin', 'harbour admin');
@@ -483,6 +562,20 @@ test('every visited page fits a 390 px phone screen (no sideways scrolling)', ()
   for (const v of bad) console.log(`  ${v.flow}/${v.step} [${v.role}] ${new URL(v.url).pathname}: ${v.phoneWidth} px wide; ${v.wide.join(' ')}`);
   console.log(`  phone: ${visited.length - bad.length} of ${visited.length} page views fit ${PHONE_WIDTH} px`);
   assert.equal(bad.length, 0, `${bad.length} page views wider than ${PHONE_WIDTH} px (listed above)`);
+});
+
+test('every visited page stays usable at 320 px and at 200 % zoom of a 1280 px screen', () => {
+  const bad = visited.filter(v => v.smallWidth > SMALL_PHONE_WIDTH || v.zoomWidth > ZOOM_WIDTH);
+  for (const v of bad) console.log(`  ${v.flow}/${v.step} [${v.role}] ${new URL(v.url).pathname}: ${v.smallWidth} px at 320, ${v.zoomWidth} px at 640`);
+  console.log(`  320 px and 200 % zoom: ${visited.length - bad.length} of ${visited.length} page views fit`);
+  assert.equal(bad.length, 0, `${bad.length} page views scroll sideways (listed above)`);
+});
+
+test(`every button and form control is at least ${TARGET_PX} x ${TARGET_PX} px on a phone`, () => {
+  const bad = visited.filter(v => v.smallTargets.length);
+  for (const v of bad) console.log(`  ${v.flow}/${v.step} [${v.role}] ${new URL(v.url).pathname}: ${v.smallTargets.join('; ')}`);
+  console.log(`  targets: ${visited.length - bad.length} of ${visited.length} page views have no control under ${TARGET_PX} px`);
+  assert.equal(bad.length, 0, `${bad.length} page views with small targets (listed above)`);
 });
 
 test('no console errors (CSP violations included) on any visited page', () => {

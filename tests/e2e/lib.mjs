@@ -50,6 +50,12 @@ export async function close() {
  * `flow` is the folder their screenshots go to; it can change as the suite moves on.
  */
 export const PHONE_WIDTH = 390;
+/** The narrowest phones still sold (iPhone SE 1st generation, many Android phones). */
+export const SMALL_PHONE_WIDTH = 320;
+/** A 1280 px screen at 200 % browser zoom lays the page out in 640 CSS pixels. */
+export const ZOOM_WIDTH = 640;
+/** WCAG 2.5.5's target size, for buttons and button-like links. */
+export const TARGET_PX = 44;
 
 const STATUS_TEXT = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone' };
 
@@ -109,6 +115,15 @@ export function flow(name) {
         .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-wrap'))
         .slice(0, 5).map(e => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ').join('.') : ''}`), PHONE_WIDTH) : [];
       await page.screenshot({ path: path.join(dir, `${slug}.phone.png`), fullPage: true });
+      // Buttons, button-like links, the menu and form controls a thumb must hit.
+      const smallTargets = await page.evaluate((min) => [...document.querySelectorAll(
+        'button, a.button, summary, input[type=submit], select, input:not([type=hidden]):not([type=checkbox]):not([type=radio])')]
+        .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (r.width < min - 0.5 || r.height < min - 0.5); })
+        .slice(0, 5).map(e => { const r = e.getBoundingClientRect(); return `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ').join('.') : ''} "${(e.innerText || e.value || '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`; }), TARGET_PX);
+      await page.setViewportSize({ width: SMALL_PHONE_WIDTH, height: 640 });
+      const smallWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      await page.setViewportSize({ width: ZOOM_WIDTH, height: 450 });
+      const zoomWidth = await page.evaluate(() => document.documentElement.scrollWidth);
       await page.setViewportSize(desktop);
       let html;
       try {
@@ -130,7 +145,8 @@ export function flow(name) {
       const consoleErrors = who.consoleErrors.splice(0).filter(m => !(expectStatus
         && m === `Failed to load resource: the server responded with a status of ${expectStatus} (${STATUS_TEXT[expectStatus]})`));
       const rec = { flow: name, step: slug, role: who.role, who: who.label, url, status, htmlFile,
-        screenshot: path.join(dir, `${slug}.png`), violations, consoleErrors, phoneWidth, wide };
+        screenshot: path.join(dir, `${slug}.png`), violations, consoleErrors, phoneWidth, wide,
+        smallWidth, zoomWidth, smallTargets };
       visited.push(rec);
       const mark = violations.length ? `AXE ${violations.map(v => `${v.id}(${v.nodes.length})`).join(' ')}` : 'axe ok';
       console.log(`  ${name}/${slug} [${who.role}] ${status} ${new URL(url).pathname} ${mark}`);

@@ -6,7 +6,7 @@
 #   tests/e2e/run.sh            # from anywhere; exit status 0 only when everything passed
 #
 # Needs: chromium (apt-get install -y chromium), java 17+ (openjdk-17-jre-headless), node 20+
-# and `npm ci` done in tests/e2e. Honours CARGO_TARGET_DIR (default ./target), CHROMIUM
+# and `npm ci` done in tests/e2e; python3 with venv (icalendar comes from PyPI the first time). Honours CARGO_TARGET_DIR (default ./target), CHROMIUM
 # (default /usr/bin/chromium), E2E_KEEP_DATA=1 (keep the temporary data folder).
 # Screenshots: tests/e2e/screenshots/<flow>/<NN-step>.png; reports: tests/e2e/report/.
 set -euo pipefail
@@ -56,4 +56,12 @@ status=0
 E2E_BASE_URL="$URL" E2E_DATA_DIR="$DATA" E2E_HANDOFF_BIN="$BIN" \
   node --test --test-concurrency=1 --test-reporter=spec "$HERE/e2e.test.mjs" || status=$?
 echo "== browser suite took $(( $(date +%s) - start )) s; screenshots in tests/e2e/screenshots/, reports in tests/e2e/report/"
+
+echo "== calendar entries of this run, read by Python's icalendar (PyPI)"
+VENV="$TARGET/ics-venv"
+if ! "$VENV/bin/python" -c 'import icalendar' 2>/dev/null; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check 'icalendar==7.3.0'
+fi
+"$VENV/bin/python" "$HERE/check_ics.py" "$DATA" || status=$?
 exit $status

@@ -187,7 +187,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     };
     // Offers were decided on UTC instants; the page shows the practice's wall clock.
     let (visits, visits_zone) =
-        crate::services::schedule::localized(visits, practice.as_ref(), now);
+        crate::services::visit_times::localized(visits, practice.as_ref(), now);
     let view = ReferralView {
         status,
         party,

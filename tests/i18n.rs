@@ -124,6 +124,18 @@ fn every_key_the_pages_and_mails_use_exists_in_english() {
             "appt-status",
             vec!["booked", "attended", "no_show", "cancelled"],
         ),
+        (
+            "access-role",
+            vec![
+                "practitioner",
+                "patient",
+                "clinic_admin",
+                "external",
+                "patient_link",
+                "system",
+                "anonymous",
+            ],
+        ),
     ];
     for (prefix, codes) in coded {
         for code in codes {

@@ -145,3 +145,45 @@ practice-time-zone = Time zone
 practice-time-zone-hint = An IANA name, like Asia/Kolkata. Your hours are in this zone, and patients see every time in it.
 patients-language = Language for e-mails and the personal link
 patients-language-hint = Without a portal account, the patient hears from Handoff by e-mail in this language.
+
+## What the patient reads of a referral's status and timeline (a rejection reads "In review").
+
+patient-status-not-sent = Not sent
+patient-status-approval-needed = Your approval is needed
+patient-status-declined = You declined
+patient-status-sent = Sent to { $receiver }
+patient-status-in-review = In review
+patient-status-book-visit = Book a visit
+patient-status-accepted = Accepted by { $receiver }
+patient-status-completed = Completed
+patient-status-cancelled = Cancelled
+patient-status-report-ready = Report ready
+patient-event-for-approval = Sent to you for approval
+patient-event-sent = Sent to the specialist
+patient-event-approved = You approved sharing your information
+patient-event-declined = You declined
+patient-event-see-you-first = The specialist wants to see you first: { $note }
+patient-event-accepted = Accepted
+patient-event-completed = Completed
+patient-event-cancelled = Cancelled
+patient-event-consent-withdrawn = You withdrew your consent to share the clinical details
+patient-event-updated = Updated
+
+## The receiver's default "what to bring", by kind of referral (shown in the reader's language
+## as long as the receiver did not change it).
+
+bring-default-specialist = Photo ID, this referral, a list of your current medicines, and any recent test results or letters.
+bring-default-order = Photo ID, this referral, and any earlier results or images of the same test.
+bring-default-admission = Photo ID, this referral, all current medicines in their boxes, and clothes and toiletries for a few days.
+
+## Notifications to the patient (written in their language when made).
+
+notice-approval-needed = A referral needs your approval.
+notice-sent = Your referral was sent.
+notice-book-visit = Please book a visit for your referral.
+notice-accepted = Your referral was accepted.
+notice-completed = Your referral is complete.
+notice-cancelled = A referral about you was cancelled.
+notice-updated = Your referral was updated.
+flash-visit-booked = Visit booked. It is in your appointments.
+flash-visit-cancelled = Appointment cancelled. The slot is free again; book another time from the practitioner's calendar.

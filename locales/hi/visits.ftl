@@ -144,3 +144,44 @@ practice-time-zone = समय क्षेत्र
 practice-time-zone-hint = IANA नाम, जैसे Asia/Kolkata। आपके समय इसी क्षेत्र के अनुसार हैं, और मरीज़ों को हर समय इसी में दिखता है।
 patients-language = ई-मेल और निजी लिंक की भाषा
 patients-language-hint = पोर्टल खाते के बिना मरीज़ को Handoff से इसी भाषा में ई-मेल मिलते हैं।
+
+## मरीज़ को रेफ़रल की स्थिति और टाइमलाइन कैसे दिखती है।
+
+patient-status-not-sent = नहीं भेजा गया
+patient-status-approval-needed = आपकी मंज़ूरी चाहिए
+patient-status-declined = आपने मना किया
+patient-status-sent = { $receiver } को भेजा गया
+patient-status-in-review = समीक्षा में
+patient-status-book-visit = मुलाक़ात बुक करें
+patient-status-accepted = { $receiver } ने स्वीकार किया
+patient-status-completed = पूरा हुआ
+patient-status-cancelled = रद्द किया गया
+patient-status-report-ready = रिपोर्ट तैयार है
+patient-event-for-approval = आपकी मंज़ूरी के लिए भेजा गया
+patient-event-sent = विशेषज्ञ को भेजा गया
+patient-event-approved = आपने अपनी जानकारी साझा करने की मंज़ूरी दी
+patient-event-declined = आपने मना किया
+patient-event-see-you-first = विशेषज्ञ पहले आपसे मिलना चाहते हैं: { $note }
+patient-event-accepted = स्वीकार किया गया
+patient-event-completed = पूरा हुआ
+patient-event-cancelled = रद्द किया गया
+patient-event-consent-withdrawn = आपने क्लिनिकल जानकारी साझा करने की अपनी सहमति वापस ले ली
+patient-event-updated = अपडेट किया गया
+
+## साथ क्या लाएँ: रेफ़रल के प्रकार के अनुसार डिफ़ॉल्ट।
+
+bring-default-specialist = फ़ोटो पहचान पत्र, यह रेफ़रल, आपकी मौजूदा दवाइयों की सूची, और हाल की कोई भी जाँच रिपोर्ट या पत्र।
+bring-default-order = फ़ोटो पहचान पत्र, यह रेफ़रल, और इसी जाँच की पहले की कोई भी रिपोर्ट या इमेज।
+bring-default-admission = फ़ोटो पहचान पत्र, यह रेफ़रल, मौजूदा सभी दवाइयाँ उनके डिब्बों में, और कुछ दिनों के लिए कपड़े और ज़रूरी निजी सामान।
+
+## मरीज़ के लिए सूचनाएँ।
+
+notice-approval-needed = एक रेफ़रल को आपकी मंज़ूरी चाहिए।
+notice-sent = आपका रेफ़रल भेज दिया गया।
+notice-book-visit = कृपया अपने रेफ़रल के लिए मुलाक़ात बुक करें।
+notice-accepted = आपका रेफ़रल स्वीकार कर लिया गया।
+notice-completed = आपका रेफ़रल पूरा हो गया।
+notice-cancelled = आपके बारे में एक रेफ़रल रद्द कर दिया गया।
+notice-updated = आपके रेफ़रल में बदलाव हुआ है।
+flash-visit-booked = मुलाक़ात बुक हो गई। यह आपके अपॉइंटमेंट में है।
+flash-visit-cancelled = अपॉइंटमेंट रद्द हो गया। यह समय फिर से खाली है; डॉक्टर के कैलेंडर से कोई दूसरा समय बुक करें।

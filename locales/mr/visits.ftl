@@ -144,3 +144,44 @@ practice-time-zone = वेळ क्षेत्र
 practice-time-zone-hint = IANA नाव, उदा. Asia/Kolkata. तुमच्या वेळा याच क्षेत्रानुसार आहेत आणि रुग्णांना प्रत्येक वेळ याच क्षेत्रात दिसते.
 patients-language = ई-मेल आणि वैयक्तिक लिंकची भाषा
 patients-language-hint = पोर्टल खाते नसल्यास रुग्णाला Handoff कडून याच भाषेत ई-मेल येतात.
+
+## रुग्णाला रेफरलची स्थिती आणि टाइमलाइन कशी दिसते.
+
+patient-status-not-sent = पाठवलेले नाही
+patient-status-approval-needed = तुमची मान्यता हवी आहे
+patient-status-declined = तुम्ही नकार दिला
+patient-status-sent = { $receiver } यांच्याकडे पाठवले
+patient-status-in-review = पुनरावलोकनात
+patient-status-book-visit = भेटीची वेळ बुक करा
+patient-status-accepted = { $receiver } यांनी स्वीकारले
+patient-status-completed = पूर्ण झाले
+patient-status-cancelled = रद्द केले
+patient-status-report-ready = रिपोर्ट तयार आहे
+patient-event-for-approval = तुमच्या मान्यतेसाठी पाठवले
+patient-event-sent = तज्ज्ञांकडे पाठवले
+patient-event-approved = तुम्ही तुमची माहिती सामायिक करण्यास मान्यता दिली
+patient-event-declined = तुम्ही नकार दिला
+patient-event-see-you-first = तज्ज्ञ आधी तुम्हाला भेटू इच्छितात: { $note }
+patient-event-accepted = स्वीकारले
+patient-event-completed = पूर्ण झाले
+patient-event-cancelled = रद्द केले
+patient-event-consent-withdrawn = तुम्ही क्लिनिकल माहिती सामायिक करण्याची तुमची संमती मागे घेतली
+patient-event-updated = अद्ययावत केले
+
+## सोबत काय आणायचे: रेफरलच्या प्रकारानुसार डीफॉल्ट.
+
+bring-default-specialist = फोटो ओळखपत्र, हे रेफरल, तुमच्या सध्याच्या औषधांची यादी, आणि अलीकडील कोणतेही तपासणी अहवाल किंवा पत्रे.
+bring-default-order = फोटो ओळखपत्र, हे रेफरल, आणि याच तपासणीचे आधीचे कोणतेही अहवाल किंवा प्रतिमा.
+bring-default-admission = फोटो ओळखपत्र, हे रेफरल, सध्याची सर्व औषधे त्यांच्या डब्यांसह, आणि काही दिवसांसाठी कपडे व वैयक्तिक वापराच्या वस्तू.
+
+## रुग्णासाठी सूचना.
+
+notice-approval-needed = एका रेफरलला तुमची मान्यता हवी आहे.
+notice-sent = तुमचे रेफरल पाठवले गेले.
+notice-book-visit = कृपया तुमच्या रेफरलसाठी भेटीची वेळ बुक करा.
+notice-accepted = तुमचे रेफरल स्वीकारले गेले.
+notice-completed = तुमचे रेफरल पूर्ण झाले.
+notice-cancelled = तुमच्याबद्दलचे एक रेफरल रद्द केले गेले.
+notice-updated = तुमच्या रेफरलमध्ये बदल झाला आहे.
+flash-visit-booked = भेट बुक झाली. ती तुमच्या भेटीच्या वेळांमध्ये आहे.
+flash-visit-cancelled = भेट रद्द झाली. ही वेळ पुन्हा रिकामी आहे; डॉक्टरांच्या दिनदर्शिकेतून दुसरी वेळ बुक करा.

@@ -232,3 +232,9 @@ pub fn first_of_practitioner(
         .first(conn)
         .optional()
 }
+
+pub fn set_language(conn: &mut DbConn, patient_id: &str, code: &str) -> QueryResult<usize> {
+    diesel::update(patients::table.find(patient_id))
+        .set(patients::language.eq(code))
+        .execute(conn)
+}

@@ -264,6 +264,14 @@ pub fn set_language(svc: &Services, caller: &Caller, lang: crate::i18n::Lang) ->
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
         db::users::set_language(c, &me, lang.code())?;
+        // A patient's chart speaks their language too: their notices and e-mails follow.
+        if let Actor::Patient {
+            patient_id: Some(pid),
+            ..
+        } = &caller.actor
+        {
+            db::patients::set_language(c, pid, lang.code())?;
+        }
         audit(
             c,
             now,

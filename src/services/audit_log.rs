@@ -249,39 +249,45 @@ pub fn export_csv(svc: &Services, caller: &Caller, q: &AuditQuery) -> AppResult<
 pub struct AccessLine {
     pub at: NaiveDateTime,
     pub who: String,
+    /// The actor's role as stored (`access-role-<role>` words it).
     pub role: String,
-    pub what: String,
+    /// The message that words what was done (`$detail` is `detail`).
+    pub what: &'static str,
+    pub detail: String,
 }
 
 /// The patient's words for an audit row, or `None` for steps they are never shown (a
 /// rejection, the doctors' back-and-forth), as the referral page also hides them.
-fn describe(action: &str, detail: &str) -> Option<String> {
-    Some(match action {
-        "chart_viewed" => "Opened your health record".into(),
-        "file_downloaded" => format!("Downloaded a file ({detail})"),
-        "snapshot_viewed" => "Read the clinical details shared with a referral".into(),
-        "referral_viewed" => "Opened a referral about you".into(),
+fn describe(action: &str, detail: &str) -> Option<(&'static str, String)> {
+    let key = match action {
+        "chart_viewed" => "access-chart-viewed",
+        "file_downloaded" => return Some(("access-file-downloaded", detail.to_string())),
+        "snapshot_viewed" => "access-snapshot-viewed",
+        "referral_viewed" => "access-referral-viewed",
         "referral_transition" => {
             let step = detail.split(':').next().unwrap_or(detail);
             match step {
-                "submit" => "Sent a referral about you".into(),
-                "approve" => "You approved a referral".into(),
-                "decline" => "You declined a referral".into(),
-                "require_visit" => "Asked to see you before deciding".into(),
-                "accept" => "Accepted a referral about you".into(),
-                "complete" => "Completed a referral about you".into(),
-                "cancel" => "Cancelled a referral about you".into(),
+                "submit" => "access-submitted",
+                "approve" => "access-approved",
+                "decline" => "access-declined",
+                "require_visit" => "access-require-visit",
+                "accept" => "access-accepted",
+                "complete" => "access-completed",
+                "cancel" => "access-cancelled",
                 _ => return None,
             }
         }
-        "consent_recorded" => "Consent to share recorded".into(),
-        "consent_withdrawn" => "Consent withdrawn".into(),
-        "care_team_added" => format!("Shared your record with a colleague ({detail})"),
-        "thread_viewed" => "Read your messages with them".into(),
-        "message_sent" => "Wrote to you".into(),
+        "consent_recorded" => "access-consent-recorded",
+        "consent_withdrawn" => "access-consent-withdrawn",
+        "care_team_added" => return Some(("access-care-team-added", detail.to_string())),
+        "thread_viewed" => "access-thread-viewed",
+        "message_sent" => "access-message-sent",
+        "patient_link_used" => "access-link-used",
+        "patient_link_refused" => "access-link-refused",
         "referral_redirected" | "referral_edited" | "referral_created" => return None,
-        other => other.replace('_', " "),
-    })
+        other => return Some(("access-other", other.replace('_', " "))),
+    };
+    Some((key, String::new()))
 }
 
 /// Who viewed the patient's data: the signed-in patient's whole list; through a patient's
@@ -307,11 +313,13 @@ pub fn my_access(svc: &Services, caller: &Caller) -> AppResult<Vec<AccessLine>> 
         .into_iter()
         .filter(|(r, _)| only.is_none_or(|rid| r.subject_id == rid))
         .filter_map(|(r, name)| {
+            let (what, detail) = describe(&r.action, &r.detail)?;
             Some(AccessLine {
-                what: describe(&r.action, &r.detail)?,
+                what,
+                detail,
                 at: r.at,
                 who: name.unwrap_or_else(|| "Handoff".into()),
-                role: r.actor_role.replace('_', " "),
+                role: r.actor_role,
             })
         })
         .collect())

@@ -87,7 +87,13 @@ fn about(c: &mut DbConn, a: &Appointment, lang: Lang) -> AppResult<(About, chron
         calendar::zone_label(zone, a.starts_at)
     );
     let bring = match &a.referral_id {
-        Some(rid) => db::referrals::get(c, rid)?.what_to_bring,
+        Some(rid) => {
+            let r = db::referrals::get(c, rid)?;
+            match crate::domain::referral::what_to_bring_key(r.kind, &r.what_to_bring) {
+                Some(key) => lang.t(key),
+                None => r.what_to_bring,
+            }
+        }
         None => String::new(),
     };
     let ics_summary = lang.t_with(

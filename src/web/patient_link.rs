@@ -38,6 +38,8 @@ struct PatientLinkPage {
     calendar: Vec<CalendarDay>,
     reschedule: String,
     access: Vec<AccessLine>,
+    /// The status as the patient reads it (a rejection reads "In review").
+    patient_status: String,
 }
 
 impl PatientLinkPage {
@@ -103,6 +105,13 @@ async fn render(
         .unwrap_or_default();
     let mut l = layout(ctx, &h, "").await;
     l.title = l.t1("plink-page-title", "receiver", &v.receiver.display_name);
+    let patient_status = l.lang.t_with(
+        crate::domain::referral::patient_label_for(v.referral.kind, v.status),
+        &[(
+            "receiver",
+            crate::i18n::Arg::Text(v.receiver.display_name.as_str().into()),
+        )],
+    );
     html_status(
         status,
         &PatientLinkPage {
@@ -122,6 +131,7 @@ async fn render(
                 String::new()
             },
             access,
+            patient_status,
         },
     )
 }

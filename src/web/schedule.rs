@@ -102,7 +102,7 @@ pub async fn book_submit(
         )
     })
     .await?;
-    ctx.flash("Visit booked. It is in your appointments.");
+    ctx.flash(&ctx.lang.t("flash-visit-booked"));
     Ok(see_other("/appointments"))
 }
 
@@ -208,6 +208,6 @@ pub async fn cancel_submit(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpR
     let id = path.into_inner();
     ctx.run(move |s, caller| svc::cancel(s, caller, &id))
         .await?;
-    ctx.flash("Appointment cancelled. The slot is free again; book another time from the practitioner's calendar.");
+    ctx.flash(&ctx.lang.t("flash-visit-cancelled"));
     Ok(see_other("/appointments"))
 }

@@ -566,7 +566,7 @@ test('every visited page fits a 390 px phone screen (no sideways scrolling)', ()
 
 test('every visited page stays usable at 320 px and at 200 % zoom of a 1280 px screen', () => {
   const bad = visited.filter(v => v.smallWidth > SMALL_PHONE_WIDTH || v.zoomWidth > ZOOM_WIDTH);
-  for (const v of bad) console.log(`  ${v.flow}/${v.step} [${v.role}] ${new URL(v.url).pathname}: ${v.smallWidth} px at 320, ${v.zoomWidth} px at 640`);
+  for (const v of bad) console.log(`  ${v.flow}/${v.step} [${v.role}] ${new URL(v.url).pathname}: ${v.smallWidth} px at 320, ${v.zoomWidth} px at 640; ${v.wideSmall.join(' ')}`);
   console.log(`  320 px and 200 % zoom: ${visited.length - bad.length} of ${visited.length} page views fit`);
   assert.equal(bad.length, 0, `${bad.length} page views scroll sideways (listed above)`);
 });

@@ -122,6 +122,9 @@ export function flow(name) {
         .slice(0, 5).map(e => { const r = e.getBoundingClientRect(); return `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ').join('.') : ''} "${(e.innerText || e.value || '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`; }), TARGET_PX);
       await page.setViewportSize({ width: SMALL_PHONE_WIDTH, height: 640 });
       const smallWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      const wideSmall = smallWidth > SMALL_PHONE_WIDTH ? await page.evaluate((w) => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-wrap'))
+        .slice(0, 5).map(e => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ').join('.') : ''}`), SMALL_PHONE_WIDTH) : [];
       await page.setViewportSize({ width: ZOOM_WIDTH, height: 450 });
       const zoomWidth = await page.evaluate(() => document.documentElement.scrollWidth);
       await page.setViewportSize(desktop);
@@ -146,7 +149,7 @@ export function flow(name) {
         && m === `Failed to load resource: the server responded with a status of ${expectStatus} (${STATUS_TEXT[expectStatus]})`));
       const rec = { flow: name, step: slug, role: who.role, who: who.label, url, status, htmlFile,
         screenshot: path.join(dir, `${slug}.png`), violations, consoleErrors, phoneWidth, wide,
-        smallWidth, zoomWidth, smallTargets };
+        smallWidth, wideSmall, zoomWidth, smallTargets };
       visited.push(rec);
       const mark = violations.length ? `AXE ${violations.map(v => `${v.id}(${v.nodes.length})`).join(' ')}` : 'axe ok';
       console.log(`  ${name}/${slug} [${who.role}] ${status} ${new URL(url).pathname} ${mark}`);

@@ -88,6 +88,16 @@ impl Kind {
             .collect()
     }
 
+    /// The message of [`Kind::default_what_to_bring`] (`bring-default-*`), which readers
+    /// see in their language while the receiver has not changed the text.
+    pub fn default_what_to_bring_key(self) -> &'static str {
+        match self {
+            Kind::Lab | Kind::Imaging => "bring-default-order",
+            Kind::Admission => "bring-default-admission",
+            Kind::Specialist => "bring-default-specialist",
+        }
+    }
+
     /// What a patient is told to bring, by default.
     pub fn default_what_to_bring(self) -> &'static str {
         match self {
@@ -102,6 +112,12 @@ impl Kind {
             }
         }
     }
+}
+
+/// The message to show for a referral's stored "what to bring": the kind's default message
+/// while the text is still that default (so each reader gets it in their language).
+pub fn what_to_bring_key(kind: Kind, text: &str) -> Option<&'static str> {
+    (text == kind.default_what_to_bring()).then(|| kind.default_what_to_bring_key())
 }
 
 impl fmt::Display for Kind {

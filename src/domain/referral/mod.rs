@@ -171,9 +171,9 @@ mod tests {
         let t = decide(S::Sent, P::Receiver, C::Reject, Facts::default()).unwrap();
         assert!(!t.patient_visible);
         assert!(!t.notify.contains(&P::Patient));
-        assert_eq!(patient_label(S::Rejected, "Dr X"), "In review");
-        assert_eq!(patient_label(S::NeedInfo, "Dr X"), "In review");
-        assert_eq!(patient_label(S::Accepted, "Dr X"), "Accepted by Dr X");
+        assert_eq!(patient_label(S::Rejected), "patient-status-in-review");
+        assert_eq!(patient_label(S::NeedInfo), "patient-status-in-review");
+        assert_eq!(patient_label(S::Accepted), "patient-status-accepted");
     }
 
     #[test]
@@ -215,13 +215,35 @@ mod tests {
 
     #[test]
     fn patient_timeline_never_repeats_practitioner_notes() {
+        let said = |kind: &str, note: &str| {
+            (
+                patient_event_key(kind, note),
+                patient_event_note(kind, note),
+            )
+        };
         assert_eq!(
-            patient_event_text("cancel", "Cancelled: rejected as out of scope"),
-            "Cancelled"
+            said("cancel", "Cancelled: rejected as out of scope"),
+            (Some("patient-event-cancelled"), String::new())
         );
-        assert_eq!(patient_event_text("complete", "anything"), "Completed");
-        assert_eq!(patient_event_text("accept", "Slot next week"), "Accepted");
-        assert!(patient_event_text("require_visit", "Please come in").ends_with("Please come in"));
+        assert_eq!(
+            said("complete", "anything"),
+            (Some("patient-event-completed"), String::new())
+        );
+        assert_eq!(
+            said("accept", "Slot next week"),
+            (Some("patient-event-accepted"), String::new())
+        );
+        assert_eq!(
+            said("require_visit", "Please come in"),
+            (
+                Some("patient-event-see-you-first"),
+                "Please come in".to_string()
+            )
+        );
+        assert_eq!(
+            said("visit_booked", "Visit booked for Monday"),
+            (None, "Visit booked for Monday".to_string())
+        );
     }
 
     #[test]
@@ -230,12 +252,28 @@ mod tests {
         assert!(!Kind::Imaging.lacks_tests("Chest X-ray"));
         assert!(!Kind::Specialist.lacks_tests(""));
         assert_eq!(
-            patient_label_for(Kind::Lab, S::Completed, "Lab"),
-            "Report ready"
+            patient_label_for(Kind::Lab, S::Completed),
+            "patient-status-report-ready"
         );
         assert_eq!(
-            patient_label_for(Kind::Specialist, S::Completed, "Dr X"),
-            "Completed"
+            patient_label_for(Kind::Specialist, S::Completed),
+            "patient-status-completed"
+        );
+    }
+
+    #[test]
+    fn the_default_what_to_bring_is_read_in_each_readers_language_until_changed() {
+        assert_eq!(
+            what_to_bring_key(Kind::Lab, Kind::Lab.default_what_to_bring()),
+            Some("bring-default-order")
+        );
+        assert_eq!(
+            what_to_bring_key(Kind::Specialist, Kind::Specialist.default_what_to_bring()),
+            Some("bring-default-specialist")
+        );
+        assert_eq!(
+            what_to_bring_key(Kind::Specialist, "Your glucose diary"),
+            None
         );
     }
 

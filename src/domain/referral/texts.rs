@@ -26,47 +26,57 @@ pub fn reply_note(via: &str, note: &str, files: usize) -> String {
     }
 }
 
-pub fn patient_label_for(kind: Kind, status: Status, receiver: &str) -> String {
+pub fn patient_label_for(kind: Kind, status: Status) -> &'static str {
     if status == Status::Completed && kind.is_order() {
-        return "Report ready".into();
+        return "patient-status-report-ready";
     }
-    patient_label(status, receiver)
+    patient_label(status)
 }
 
-/// What the patient is shown. A rejection is never shown to the patient: it reads
-/// "In review", as need-info does.
-pub fn patient_label(status: Status, receiver: &str) -> String {
+/// The message (a Fluent key, with `$receiver`) of what the patient is shown. A rejection
+/// is never shown to the patient: it reads "In review", as need-info does.
+pub fn patient_label(status: Status) -> &'static str {
     match status {
-        Status::Draft => "Not sent".into(),
-        Status::AwaitingPatient => "Your approval is needed".into(),
-        Status::DeclinedByPatient => "You declined".into(),
-        Status::Sent => format!("Sent to {receiver}"),
-        Status::NeedInfo | Status::Rejected => "In review".into(),
-        Status::VisitRequired => "Book a visit".into(),
-        Status::Accepted => format!("Accepted by {receiver}"),
-        Status::Completed => "Completed".into(),
-        Status::Cancelled => "Cancelled".into(),
+        Status::Draft => "patient-status-not-sent",
+        Status::AwaitingPatient => "patient-status-approval-needed",
+        Status::DeclinedByPatient => "patient-status-declined",
+        Status::Sent => "patient-status-sent",
+        Status::NeedInfo | Status::Rejected => "patient-status-in-review",
+        Status::VisitRequired => "patient-status-book-visit",
+        Status::Accepted => "patient-status-accepted",
+        Status::Completed => "patient-status-completed",
+        Status::Cancelled => "patient-status-cancelled",
     }
 }
 
-/// What the patient's timeline says for an event the patient may see. Practitioners' notes
-/// (a cancel reason, an accept note written for the referrer) are not repeated to the
-/// patient; only notes written to the patient are.
-pub fn patient_event_text(kind: &str, note: &str) -> String {
-    match kind {
-        "submit" if note.contains("approval") => "Sent to you for approval".into(),
-        "submit" => "Sent to the specialist".into(),
-        "approve" => "You approved sharing your information".into(),
-        "decline" => "You declined".into(),
-        "require_visit" => format!("The specialist wants to see you first: {note}"),
-        "accept" => "Accepted".into(),
-        "complete" => "Completed".into(),
-        "cancel" => "Cancelled".into(),
-        "consent_withdrawn" => "You withdrew your consent to share the clinical details".into(),
+/// What the patient's timeline says for an event the patient may see: a message (a Fluent
+/// key; `$note` is the note written to the patient), or `None` for the event's own note.
+/// Practitioners' notes (a cancel reason, an accept note written for the referrer) are not
+/// repeated to the patient; only notes written to the patient are.
+pub fn patient_event_key(kind: &str, note: &str) -> Option<&'static str> {
+    Some(match kind {
+        "submit" if note.contains("approval") => "patient-event-for-approval",
+        "submit" => "patient-event-sent",
+        "approve" => "patient-event-approved",
+        "decline" => "patient-event-declined",
+        "require_visit" => "patient-event-see-you-first",
+        "accept" => "patient-event-accepted",
+        "complete" => "patient-event-completed",
+        "cancel" => "patient-event-cancelled",
+        "consent_withdrawn" => "patient-event-consent-withdrawn",
         // Booking notes are written by the patient's own action and name only the time.
         "visit_booked" | "visit_cancelled" | "what_to_bring" | "visit_attended"
-        | "visit_no_show" => note.to_string(),
-        _ => "Updated".into(),
+        | "visit_no_show" => return None,
+        _ => "patient-event-updated",
+    })
+}
+
+/// The note the patient's timeline may repeat for an event (`patient_event_key`'s `$note`).
+pub fn patient_event_note(kind: &str, note: &str) -> String {
+    match kind {
+        "require_visit" | "visit_booked" | "visit_cancelled" | "what_to_bring"
+        | "visit_attended" | "visit_no_show" => note.to_string(),
+        _ => String::new(),
     }
 }
 
@@ -89,16 +99,17 @@ pub fn practitioner_notice(actor: &str, c: Command, patient: &str) -> String {
     }
 }
 
-/// The notice the patient gets; it never names a practitioner-only step.
-pub fn patient_notice(c: Command, to: Status) -> String {
+/// The notice the patient gets (a Fluent key, written in the patient's language when the
+/// notice is made); it never names a practitioner-only step.
+pub fn patient_notice(c: Command, to: Status) -> &'static str {
     match (c, to) {
-        (Command::Submit, Status::AwaitingPatient) => "A referral needs your approval.".into(),
-        (Command::Submit, _) | (Command::Approve, _) => "Your referral was sent.".into(),
-        (Command::RequireVisit, _) => "Please book a visit for your referral.".into(),
-        (Command::Accept, _) => "Your referral was accepted.".into(),
-        (Command::Complete, _) => "Your referral is complete.".into(),
-        (Command::Cancel, _) => "A referral about you was cancelled.".into(),
-        _ => "Your referral was updated.".into(),
+        (Command::Submit, Status::AwaitingPatient) => "notice-approval-needed",
+        (Command::Submit, _) | (Command::Approve, _) => "notice-sent",
+        (Command::RequireVisit, _) => "notice-book-visit",
+        (Command::Accept, _) => "notice-accepted",
+        (Command::Complete, _) => "notice-completed",
+        (Command::Cancel, _) => "notice-cancelled",
+        _ => "notice-updated",
     }
 }
 

@@ -257,7 +257,10 @@ pub fn stale(c: &mut DbConn, id: &str, party: Party) -> AppError {
             .and_then(|r| db::users::get(c, &r.receiver_id).ok())
             .map_or(String::new(), |u| u.display_name);
         let label = current.map_or("changed".to_string(), |s| {
-            rules::patient_label(s, &receiver)
+            crate::i18n::Lang::En.t_with(
+                rules::patient_label(s),
+                &[("receiver", crate::i18n::Arg::Text(receiver.as_str().into()))],
+            )
         });
         return AppError::Conflict(format!(
             "This referral changed while you were looking at it. It is now “{label}”. Reload it to see the current state; your action was not applied."

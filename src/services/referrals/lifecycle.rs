@@ -151,7 +151,9 @@ pub fn apply(
                 ),
                 Party::Patient => (
                     l.patient.user_id.as_deref(),
-                    rules::patient_notice(command, t.to),
+                    crate::i18n::Lang::parse(&l.patient.language)
+                        .unwrap_or_default()
+                        .t(rules::patient_notice(command, t.to)),
                 ),
                 Party::Other => (None, String::new()),
             };

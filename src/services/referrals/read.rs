@@ -22,6 +22,9 @@ pub struct TimelineEntry {
     pub who: String,
     pub kind: String,
     pub note: String,
+    /// For the patient: the message that words the event (`$note` is `note`), or `None`
+    /// to show `note` as written.
+    pub note_key: Option<&'static str>,
 }
 
 /// Everything the referral page shows to this viewer.
@@ -56,6 +59,8 @@ pub struct ReferralView {
     pub visits: Vec<db::schedule::Appointment>,
     /// The zone those times are in ("IST, Asia/Kolkata").
     pub visits_zone: String,
+    /// The message of the "what to bring" text while it is the kind's default.
+    pub bring_key: Option<&'static str>,
     /// Need-info asks (practitioners only).
     pub asks: Vec<db::asks::Ask>,
     /// Attachments this viewer may open.
@@ -113,8 +118,13 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         .map(|(e, who)| TimelineEntry {
             at: e.at,
             who: who.unwrap_or_else(|| "Handoff".into()),
+            note_key: if party == Party::Patient {
+                rules::patient_event_key(&e.kind, &e.note)
+            } else {
+                None
+            },
             note: if party == Party::Patient {
-                rules::patient_event_text(&e.kind, &e.note)
+                rules::patient_event_note(&e.kind, &e.note)
             } else {
                 e.note
             },
@@ -204,6 +214,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         visits,
         visits_zone,
         patient_link,
+        bring_key: rules::what_to_bring_key(l.r.kind, &l.r.what_to_bring),
         asks,
         attachments,
         now,

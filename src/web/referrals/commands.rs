@@ -28,7 +28,12 @@ async fn command(ctx: Ctx, id: String, cmd: Command, body: web::Bytes) -> AppRes
         .await
     {
         Ok(_) => {
-            ctx.flash(crate::domain::referral::done_notice(cmd, false));
+            // The patient's own decisions are confirmed in their language.
+            match cmd {
+                Command::Approve => ctx.flash(&ctx.lang.t("plink-approved")),
+                Command::Decline => ctx.flash(&ctx.lang.t("plink-declined")),
+                _ => ctx.flash(crate::domain::referral::done_notice(cmd, false)),
+            }
             if cmd == Command::Accept && then_next {
                 let id3 = id.clone();
                 if let Some(next) = ctx

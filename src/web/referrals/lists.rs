@@ -7,6 +7,7 @@ use serde::Deserialize;
 use crate::db::referrals::{InboxQuery, ListRow};
 use crate::domain::referral::{self, ALL_STATUSES, PRIORITIES, Party, Status};
 use crate::error::AppResult;
+use crate::i18n::Arg;
 use crate::services::referrals as svc;
 use crate::web::extract::{Ctx, Layout};
 use crate::web::html;
@@ -206,7 +207,10 @@ pub async fn patient_list_page(ctx: Ctx) -> AppResult<HttpResponse> {
     let rows = rows
         .into_iter()
         .map(|row| {
-            let label = referral::patient_label_for(row.0.kind, row.0.status, &row.3);
+            let label = ctx.lang.t_with(
+                referral::patient_label_for(row.0.kind, row.0.status),
+                &[("receiver", Arg::Text(row.3.as_str().into()))],
+            );
             (row, label)
         })
         .collect();

@@ -10,6 +10,7 @@ use crate::domain::referral::offers::{Offer, Upload};
 use crate::domain::referral::{self, Party, Status};
 use crate::domain::schedule::VisitStatus;
 use crate::error::AppResult;
+use crate::i18n::Arg;
 use crate::services::referrals::{self as svc, ReferralView};
 use crate::web::command_forms::CommandForms;
 use crate::web::extract::{Ctx, Layout};
@@ -84,8 +85,13 @@ pub(super) async fn render_show(
     f: FormState,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let patient_status =
-        referral::patient_label_for(v.referral.kind, v.status, &v.receiver.display_name);
+    let patient_status = ctx.lang.t_with(
+        referral::patient_label_for(v.referral.kind, v.status),
+        &[(
+            "receiver",
+            Arg::Text(v.receiver.display_name.as_str().into()),
+        )],
+    );
     let title = format!(
         "Referral: {} {}",
         v.patient.given_name, v.patient.family_name

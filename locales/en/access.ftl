@@ -17,6 +17,7 @@ access-care-team-added = Shared your record with a colleague ({ $detail })
 access-thread-viewed = Read your messages with them
 access-message-sent = Wrote to you
 access-link-used = Your personal link was used
+access-email-sent = An e-mail about your referral was sent
 access-link-refused = Someone tried your personal link after it was withdrawn or had run out
 access-other = { $detail }
 access-role-practitioner = practitioner

@@ -24,3 +24,22 @@ nav-sign-out = Sign out
 language-label = Language:
 language-saved = The language is now English.
 footer-tagline = Handoff · structured referrals between clinics
+
+## Page titles (the browser's tab), by the English title's words.
+
+title-sign-in = Sign in
+title-account = Account
+title-who-viewed-my-data = Who viewed my data
+title-my-consents = My consents
+title-my-appointments = My appointments
+title-messages = Messages
+title-notifications = Notifications
+title-my-referrals = My referrals
+title-my-health-record = My health record
+title-second-factor = Second factor
+title-second-step = Second step
+title-sessions = Sessions
+title-patients = Patients
+title-register-a-patient = Register a patient
+title-my-practice = My practice
+title-calendar = Calendar

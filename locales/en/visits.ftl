@@ -187,3 +187,14 @@ notice-cancelled = A referral about you was cancelled.
 notice-updated = Your referral was updated.
 flash-visit-booked = Visit booked. It is in your appointments.
 flash-visit-cancelled = Appointment cancelled. The slot is free again; book another time from the practitioner's calendar.
+
+## The e-mail copy of a notification (for people who turned it on): no patient details.
+
+mail-notification-subject = New notification in Handoff
+mail-notification-body =
+    Dear { $name },
+
+    There is something new for you in Handoff. Sign in to read it:
+    { $link }
+
+    You get these e-mails because you turned them on; turn them off under Account.

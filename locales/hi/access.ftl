@@ -17,6 +17,7 @@ access-care-team-added = आपका रिकॉर्ड एक सहकर�
 access-thread-viewed = उनके साथ आपके संदेश पढ़े
 access-message-sent = आपको संदेश लिखा
 access-link-used = आपका निजी लिंक इस्तेमाल हुआ
+access-email-sent = आपके रेफ़रल के बारे में एक ई-मेल भेजा गया
 access-link-refused = किसी ने आपका निजी लिंक वापस लिए जाने या समय पूरा होने के बाद खोलने की कोशिश की
 access-other = { $detail }
 access-role-practitioner = डॉक्टर

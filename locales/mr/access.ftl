@@ -17,6 +17,7 @@ access-care-team-added = तुमची नोंद एका सहकाऱ�
 access-thread-viewed = त्यांच्यासोबतचे तुमचे संदेश वाचले
 access-message-sent = तुम्हाला संदेश लिहिला
 access-link-used = तुमची वैयक्तिक लिंक वापरली गेली
+access-email-sent = तुमच्या रेफरलबद्दल एक ई-मेल पाठवला गेला
 access-link-refused = तुमची वैयक्तिक लिंक मागे घेतल्यानंतर किंवा मुदत संपल्यानंतर कोणीतरी ती उघडण्याचा प्रयत्न केला
 access-other = { $detail }
 access-role-practitioner = डॉक्टर

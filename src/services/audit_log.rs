@@ -283,6 +283,7 @@ fn describe(action: &str, detail: &str) -> Option<(&'static str, String)> {
         "thread_viewed" => "access-thread-viewed",
         "message_sent" => "access-message-sent",
         "patient_link_used" => "access-link-used",
+        "email_sent" => "access-email-sent",
         "patient_link_refused" => "access-link-refused",
         "referral_redirected" | "referral_edited" | "referral_created" => return None,
         other => return Some(("access-other", other.replace('_', " "))),

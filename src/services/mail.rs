@@ -182,14 +182,22 @@ pub fn notify(
         return Ok(());
     }
     if user.active && by_email {
+        // In the reader's language; the link's address is filled in when it is sent.
+        let lang = crate::i18n::Lang::parse(&user.language).unwrap_or_default();
+        let args = [
+            (
+                "name",
+                crate::i18n::Arg::Text(user.display_name.as_str().into()),
+            ),
+            ("link", crate::i18n::Arg::Text("{app}/notifications".into())),
+        ];
         let m = new_mail(
             "notification",
             (&user.email, &user.display_name),
-            "New notification in Handoff".into(),
+            lang.t_with("mail-notification-subject", &args),
             format!(
-                "Dear {},\n\nThere is something new for you in Handoff. Sign in to read it:\n{{app}}/notifications\n\n\
-                 You get these e-mails because you turned them on; turn them off under Account.\n\n-- \nHandoff\n",
-                user.display_name
+                "{}\n\n-- \nHandoff\n",
+                lang.t_with("mail-notification-body", &args)
             ),
             (referral_id, None),
             now,

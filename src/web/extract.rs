@@ -267,8 +267,24 @@ impl Ctx {
         } else {
             self.csrf.clone()
         };
+        // A fixed page title has its message, `title-<its words>`, in every language.
+        let title = title.into();
+        let key = format!(
+            "title-{}",
+            title
+                .to_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join("-")
+        );
+        let title = if Lang::En.has(&key) {
+            self.lang.t(&key)
+        } else {
+            title
+        };
         Layout {
-            title: title.into(),
+            title,
             user: self.user.clone(),
             csrf,
             flash,

@@ -193,8 +193,8 @@ pub fn server(
 
 /// A request path fit for the log: signed-link tokens are secrets.
 fn masked_path(path: &str) -> String {
-    // Link and invitation tokens are secrets in the address.
-    for prefix in ["/l/", "/join/"] {
+    // Link, patient-link and invitation tokens are secrets in the address.
+    for prefix in ["/l/", "/p/", "/join/"] {
         if let Some(rest) = path.strip_prefix(prefix) {
             return match rest.split_once('/') {
                 Some((_, tail)) => format!("{prefix}[token]/{tail}"),
@@ -218,6 +218,10 @@ mod tests {
             "/l/[token]/letter.pdf"
         );
         assert_eq!(masked_path(&format!("/join/{t}")), "/join/[token]");
+        assert_eq!(
+            masked_path(&format!("/p/{t}/appointments/x/cancel")),
+            "/p/[token]/appointments/x/cancel"
+        );
         assert_eq!(masked_path("/referrals/abc"), "/referrals/abc");
     }
 }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::mail::Mail;
-use super::schema::{appointments, outbox, patient_links};
+use super::schema::{appointments, outbox, patient_links, referrals};
 use crate::domain::schedule::VisitStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -64,6 +64,18 @@ pub fn revoke_all(conn: &mut DbConn, referral_id: &str, at: NaiveDateTime) -> Qu
     .execute(conn)
 }
 
+/// Keeps a live link open until at least `until` (a booked visit's end).
+pub fn extend_to(conn: &mut DbConn, id: &str, until: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        patient_links::table
+            .filter(patient_links::id.eq(id))
+            .filter(patient_links::revoked_at.is_null())
+            .filter(patient_links::expires_at.lt(until)),
+    )
+    .set(patient_links::expires_at.eq(until))
+    .execute(conn)
+}
+
 pub fn touch(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(patient_links::table.find(id))
         .set((
@@ -91,11 +103,20 @@ pub fn drop_if_visit_gone(conn: &mut DbConn, m: &Mail) -> QueryResult<bool> {
     let (true, Some(id)) = (m.kind == "visit_reminder", &m.appointment_id) else {
         return Ok(false);
     };
-    let status: VisitStatus = appointments::table
+    let (status, referral): (VisitStatus, Option<String>) = appointments::table
         .find(id)
-        .select(appointments::status)
+        .select((appointments::status, appointments::referral_id))
         .first(conn)?;
-    if status == VisitStatus::Booked {
+    // A visit for a referral that was cancelled or declined since is not coming either.
+    let referral_closed = match referral {
+        Some(rid) => referrals::table
+            .find(rid)
+            .select(referrals::status)
+            .first::<String>(conn)
+            .map(|s| ["cancelled", "rejected", "declined_by_patient"].contains(&s.as_str()))?,
+        None => false,
+    };
+    if status == VisitStatus::Booked && !referral_closed {
         return Ok(false);
     }
     diesel::delete(

@@ -47,8 +47,14 @@ pub(super) fn build(conn: &mut DbConn, cfg: &MailConfig, m: &Mail) -> AppResult<
     // typed into a referral can never become a working link).
     let body = match &m.patient_link_id {
         Some(id) => {
+            // The link the referral has now: one re-sent since this mail was queued
+            // replaces the one it named (withdrawn, it would only open a 403 page).
             let pl = db::patient_links::get(conn, id)?;
-            body.replace("{plink}", &cfg.patient_link_url(&pl.nonce))
+            let newest = db::patient_links::for_referral(conn, &pl.referral_id)?
+                .into_iter()
+                .find(|l| l.revoked_at.is_none())
+                .unwrap_or(pl);
+            body.replace("{plink}", &cfg.patient_link_url(&newest.nonce))
         }
         None => body,
     };

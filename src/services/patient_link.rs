@@ -30,18 +30,25 @@ pub fn reachable(p: &Patient) -> Option<(String, Lang)> {
     ))
 }
 
-/// The referral's live link, or a new one (the old one ran out or was withdrawn).
+/// The referral's live link, or a new one when the last ran out (or there was none).
+/// `None` when the referring practitioner withdrew the last one: nothing with a link goes
+/// out until they send a new one (`fresh`: make that new one).
 pub(super) fn live_or_new(
     cfg: &MailConfig,
     c: &mut DbConn,
     r: &Referral,
     now: NaiveDateTime,
-) -> AppResult<PatientLink> {
-    let live = db::patient_links::for_referral(c, &r.id)?
-        .into_iter()
-        .find(|l| l.revoked_at.is_none() && l.expires_at > now);
-    if let Some(l) = live {
-        return Ok(l);
+    fresh: bool,
+) -> AppResult<Option<PatientLink>> {
+    if !fresh {
+        match db::patient_links::for_referral(c, &r.id)?
+            .into_iter()
+            .next()
+        {
+            Some(l) if l.revoked_at.is_some() => return Ok(None),
+            Some(l) if l.expires_at > now => return Ok(Some(l)),
+            _ => {}
+        }
     }
     let nonce = super::mail::new_nonce();
     let token = rules::patient_link_token(&cfg.key, &nonce);
@@ -58,7 +65,7 @@ pub(super) fn live_or_new(
         uses: 0,
     };
     db::patient_links::insert(c, &link)?;
-    Ok(link)
+    Ok(Some(link))
 }
 
 /// Queues the e-mail of `n` to the patient, with their link (in the transition's
@@ -68,13 +75,15 @@ fn queue_notice(
     c: &mut DbConn,
     r: &Referral,
     patient: &Patient,
-    n: Notice,
+    (n, fresh): (Notice, bool),
     now: NaiveDateTime,
 ) -> AppResult<bool> {
     let Some((address, lang)) = reachable(patient) else {
         return Ok(false);
     };
-    let link = live_or_new(cfg, c, r, now)?;
+    let Some(link) = live_or_new(cfg, c, r, now, fresh)? else {
+        return Ok(false);
+    };
     let sender = db::users::get(c, &r.sender_id)?.display_name;
     let receiver = db::users::get(c, &r.receiver_id)?.display_name;
     let name = format!("{} {}", patient.given_name, patient.family_name);
@@ -118,7 +127,7 @@ pub fn after_transition(
     let books = db::practices::get(c, &r.receiver_id)?.is_some()
         && !db::mail::is_external_doctor(c, &r.receiver_id)?;
     if let Some(n) = notice(command, to, books) {
-        queue_notice(cfg, c, r, patient, n, now)?;
+        queue_notice(cfg, c, r, patient, (n, false), now)?;
     }
     Ok(())
 }
@@ -312,14 +321,15 @@ pub fn resend(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
                     .into(),
             ));
         }
-        let books = db::practices::get(c, &r.receiver_id)?.is_some();
+        let books = db::practices::get(c, &r.receiver_id)?.is_some()
+            && !db::mail::is_external_doctor(c, &r.receiver_id)?;
         let n = standing(status, books).ok_or_else(|| {
             AppError::Conflict(
                 "There is nothing for the patient to do or read on this referral now.".into(),
             )
         })?;
         db::patient_links::revoke_all(c, id, now)?;
-        queue_notice(&svc.mail, c, &r, &patient, n, now)?;
+        queue_notice(&svc.mail, c, &r, &patient, (n, true), now)?;
         audit(
             c,
             now,

@@ -54,7 +54,12 @@ fn recipient(
         return Ok(None);
     };
     let r = db::referrals::get(c, rid)?;
-    let link = super::patient_link::live_or_new(cfg, c, &r, now)?;
+    let Some(link) = super::patient_link::live_or_new(cfg, c, &r, now, false)? else {
+        // The referrer withdrew the link: no e-mail until they send a new one.
+        return Ok(None);
+    };
+    // The link must still open when the reminder arrives and until the visit is over.
+    db::patient_links::extend_to(c, &link.id, a.ends_at + Duration::days(1))?;
     Ok(Some(Recipient {
         address,
         name,

@@ -127,7 +127,10 @@ pub async fn language_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpRespon
             .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
     }
     ctx.flash(&lang.t("language-saved"));
-    let local =
-        form.back.starts_with('/') && !form.back.starts_with("//") && !form.back.contains('\\');
+    // A local path only: browsers drop tabs and newlines, so "/\t/evil" would read "//evil".
+    let local = form.back.starts_with('/')
+        && !form.back.starts_with("//")
+        && !form.back.contains('\\')
+        && !form.back.chars().any(char::is_control);
     Ok(see_other(if local { &form.back } else { "/" }))
 }

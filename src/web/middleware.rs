@@ -29,7 +29,9 @@ pub async fn security_headers(
         .app_data::<web::Data<Services>>()
         .is_some_and(|s| s.secure_cookies);
     // A signed link is a secret in the address: no page reached by it may leak it.
-    let is_link = req.path().starts_with("/l/") || req.path().starts_with("/join/");
+    let is_link = ["/l/", "/p/", "/join/"]
+        .iter()
+        .any(|p| req.path().starts_with(p));
     let mut res = next.call(req).await?;
     let h = res.headers_mut();
     h.insert(

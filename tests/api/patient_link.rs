@@ -213,6 +213,23 @@ async fn a_patient_without_an_account_approves_books_moves_and_is_reminded_once(
         "DTSTART is the slot as offered"
     );
     assert_eq!(count_reminders(&app, "queued"), 1);
+    {
+        // The link opens until the visit is over, even past its usual 30 days.
+        use handoff::db::schema::{appointments, patient_links};
+        let ends: chrono::NaiveDateTime = appointments::table
+            .filter(appointments::status.eq("booked"))
+            .select(appointments::ends_at)
+            .first(&mut *app.conn())
+            .unwrap();
+        let until: chrono::NaiveDateTime = patient_links::table
+            .select(patient_links::expires_at)
+            .first(&mut *app.conn())
+            .unwrap();
+        assert!(
+            until >= ends,
+            "the link runs out at {until}, the visit ends at {ends}"
+        );
+    }
 
     // She moves it: same calendar entry, next sequence; the old reminder is gone.
     let (_, page) = app.get(&c, &format!("/p/{token}")).await;
@@ -467,4 +484,52 @@ async fn the_patient_link_never_reveals_another_referral() {
     assert_eq!(status_of(&app, &first), "awaiting_patient");
     let (status, _) = app.get(&c, "/portal").await;
     assert_ne!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_withdrawn_link_is_not_replaced_behind_the_referrers_back() {
+    let app = TestApp::spawn_with(|s| mail_settings(s, None)).await;
+    let farah = app.login(FARAH, PW).await;
+    let pid = register(&app, &farah, NEHA, "").await;
+    let meera = app.login(MEERA, PW).await;
+    let id = app
+        .referral()
+        .by(&farah)
+        .patient_id(&pid)
+        .to(MEERA)
+        .in_state(State::AwaitingPatient)
+        .await
+        .id;
+    let (_, body, _) = eventually("the e-mail", || mails_to(&app, NEHA).into_iter().next()).await;
+    let token = token_in(&body);
+    let c = anonymous(&app).await;
+    let (_, page) = app.get(&c, &format!("/p/{token}")).await;
+    app.act_on_page(&c, &page, &format!("/p/{token}/approve"), &[])
+        .await
+        .ok("approve");
+    // The referrer learns the address is a relative's and withdraws the link.
+    let (status, _, _) = app
+        .send(
+            &farah,
+            &format!("/referrals/{id}/patient-link/withdraw"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let before = mails_to(&app, NEHA).len();
+    // The receiver accepts: no new link goes to that address until the referrer sends one.
+    app.act(&meera, &id, "accept", &[]).await.ok("accept");
+    handoff::services::mail::send_due(&app.svc.pool, &app.svc.clock, &app.svc.mail).unwrap();
+    assert_eq!(mails_to(&app, NEHA).len(), before);
+    use handoff::db::schema::patient_links;
+    let live: i64 = patient_links::table
+        .filter(patient_links::revoked_at.is_null())
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(live, 0);
+    assert_eq!(
+        app.get(&c, &format!("/p/{token}")).await.0,
+        StatusCode::FORBIDDEN
+    );
 }

@@ -545,6 +545,13 @@ pub fn mark_visit(
     })
 }
 
+/// Today on the caller's practice's wall clock (UTC for a practitioner without a practice).
+pub fn today(svc: &Services, caller: &Caller) -> AppResult<NaiveDate> {
+    caller.authorize(&Action::Refer, "/calendar")?;
+    let p = db::practices::get(&mut *svc.conn()?, caller.user_id()?)?;
+    Ok(to_local(svc.now(), p.as_ref().map_or(Tz::UTC, zone_of)).date())
+}
+
 /// A practitioner's week: their live appointments from `monday` for seven days.
 pub fn week(
     svc: &Services,

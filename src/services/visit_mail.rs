@@ -237,6 +237,27 @@ pub fn booked(
     Ok(())
 }
 
+/// The referral was cancelled: its booked visits are cancelled too (the slots free again),
+/// each with its calendar cancellation to the patient. Returns how many.
+pub fn cancel_visits_of(
+    cfg: &MailConfig,
+    c: &mut DbConn,
+    referral_id: &str,
+    now: NaiveDateTime,
+) -> AppResult<usize> {
+    let mut n = 0;
+    for a in db::schedule::for_referral(c, referral_id)? {
+        if a.status == crate::domain::schedule::VisitStatus::Booked
+            && a.starts_at > now
+            && db::schedule::cancel(c, &a.id, now)? == 1
+        {
+            cancelled(cfg, c, &a, now)?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
 /// A visit was cancelled: the calendar entry's cancellation, and its reminder dropped.
 pub fn cancelled(
     cfg: &MailConfig,

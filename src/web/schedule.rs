@@ -145,7 +145,8 @@ pub async fn appointments_page(ctx: Ctx, q: web::Query<WeekQuery>) -> AppResult<
             items,
         });
     }
-    let today = ctx.svc.now().date();
+    // Today on the practice's wall clock: in India, 00:00-05:29 is still yesterday in UTC.
+    let today = ctx.run(svc::today).await?;
     let parse = |v: &str| {
         NaiveDate::parse_from_str(v, "%Y-%m-%d")
             .ok()

@@ -533,3 +533,57 @@ async fn a_withdrawn_link_is_not_replaced_behind_the_referrers_back() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_cancelled_referral_takes_its_booked_visit_out_of_the_calendar() {
+    let app = TestApp::spawn_with(|s| mail_settings(s, None)).await;
+    let farah = app.login(FARAH, PW).await;
+    let pid = register(&app, &farah, NEHA, "").await;
+    let meera = app.login(MEERA, PW).await;
+    let id = app
+        .referral()
+        .by(&farah)
+        .patient_id(&pid)
+        .to(MEERA)
+        .in_state(State::AwaitingPatient)
+        .await
+        .id;
+    let (_, body, _) = eventually("the e-mail", || mails_to(&app, NEHA).into_iter().next()).await;
+    let token = token_in(&body);
+    let c = anonymous(&app).await;
+    let (_, page) = app.get(&c, &format!("/p/{token}")).await;
+    app.act_on_page(&c, &page, &format!("/p/{token}/approve"), &[])
+        .await
+        .ok("approve");
+    app.act(&meera, &id, "accept", &[]).await.ok("accept");
+    let (_, page) = app.get(&c, &format!("/p/{token}")).await;
+    let slot = nth_slot_in(&page, 30);
+    app.post(
+        &c,
+        &format!("/p/{token}/book"),
+        &[("csrf_token", &csrf_of(&page)), ("starts_at", &slot)],
+    )
+    .await;
+    assert_eq!(count_reminders(&app, "queued"), 1);
+    app.act(&farah, &id, "cancel", &[("note", "Seen elsewhere")])
+        .await
+        .ok("cancel");
+    use handoff::db::schema::appointments;
+    let live: i64 = appointments::table
+        .filter(appointments::status.eq("booked"))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(live, 0, "the slot is free again");
+    assert_eq!(count_reminders(&app, "queued"), 0);
+    let cancel = eventually("the calendar cancellation", || {
+        mails_to(&app, NEHA)
+            .into_iter()
+            .find(|(s, _, _)| s.contains("is cancelled"))
+    })
+    .await;
+    assert_eq!(
+        calendar_of(&cancel.2).property_value("METHOD"),
+        Some("CANCEL")
+    );
+}

@@ -161,6 +161,10 @@ pub fn apply(
                 mail::notify(&svc.mail, c, u, Some(id), &text, now)?;
             }
         }
+        // A cancelled referral's booked visits go with it (and out of the patient's calendar).
+        if t.to == Status::Cancelled {
+            crate::services::visit_mail::cancel_visits_of(&svc.mail, c, id, now)?;
+        }
         // A patient without a portal account hears by e-mail, with their personal link.
         crate::services::patient_link::after_transition(
             &svc.mail,

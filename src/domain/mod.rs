@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calendar;
 pub mod chart;
 pub mod csv;
+pub mod due;
 pub mod files;
 pub mod forms;
 pub mod inbound;

@@ -2,7 +2,37 @@
 //! e-mail in their language carries a link to that one referral (approve or decline, book,
 //! move or cancel the visit, see who viewed their data).
 
+use chrono::NaiveDateTime;
+
 use super::referral::{Command, Status};
+
+/// What a presented personal link is worth now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Live,
+    /// Withdrawn by the referrer, or the patient has since made a portal account (they read
+    /// the referral there): a 403.
+    Withdrawn,
+    /// Ran out: a 410.
+    Expired,
+}
+
+/// The standing of a link: withdrawal outranks expiry, so a withdrawn link never reads as
+/// merely expired.
+pub fn standing_of(
+    withdrawn: bool,
+    has_account: bool,
+    expires_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Standing {
+    if withdrawn || has_account {
+        Standing::Withdrawn
+    } else if expires_at <= now {
+        Standing::Expired
+    } else {
+        Standing::Live
+    }
+}
 
 /// Why a patient without an account is written to after a transition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +118,19 @@ mod tests {
             notice(Command::Complete, Status::Completed, true),
             Some(Notice::Completed)
         );
+    }
+
+    #[test]
+    fn a_link_is_live_until_withdrawn_outgrown_or_run_out() {
+        let t = |h| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+                .and_then(|d| d.and_hms_opt(h, 0, 0))
+                .unwrap_or_default()
+        };
+        assert_eq!(standing_of(false, false, t(12), t(11)), Standing::Live);
+        assert_eq!(standing_of(false, false, t(12), t(12)), Standing::Expired);
+        assert_eq!(standing_of(true, false, t(12), t(13)), Standing::Withdrawn);
+        assert_eq!(standing_of(false, true, t(12), t(11)), Standing::Withdrawn);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::db::patients::Patient;
 use crate::db::referrals::Referral;
 use crate::db::{self, DbConn};
 use crate::domain::mail as rules;
-use crate::domain::patient_link::{Notice, notice, standing};
+use crate::domain::patient_link::{Notice, Standing, notice, standing, standing_of};
 use crate::domain::policy::{Action, Actor, ReferralFacts};
 use crate::domain::referral::{Command, Party, Status};
 use crate::error::{AppError, AppResult};
@@ -142,11 +142,6 @@ pub struct Holder {
     pub expires_at: NaiveDateTime,
 }
 
-enum Check {
-    Ok(Holder),
-    Refused(&'static str),
-}
-
 /// Checks a presented token and audits the use or the refusal: unknown or malformed tokens
 /// are 404 (and counted against the address), withdrawn ones 403, expired ones 410. A
 /// refused link shows nothing of the referral.
@@ -165,68 +160,70 @@ pub fn open(
     let hash = rules::token_hash(token);
     let now = svc.now();
     let mut conn = svc.conn()?;
-    let check = db::write_tx(&mut conn, |c| -> AppResult<Option<Check>> {
-        let Some(link) = db::patient_links::by_hash(c, &hash)? else {
-            return Ok(None);
-        };
-        let patient = db::patients::get(c, &link.patient_id)?;
-        let caller = Caller {
-            actor: Actor::PatientLink {
-                patient_id: link.patient_id.clone(),
-                referral_id: link.referral_id.clone(),
-                clinic_id: patient.clinic_id.clone(),
-            },
-            ip: ip.into(),
-            user_agent: user_agent.into(),
-        };
-        // A patient who has since made a portal account reads the referral there.
-        let outcome = if link.revoked_at.is_some() || patient.user_id.is_some() {
-            "refused (withdrawn)"
-        } else if link.expires_at <= now {
-            "refused (expired)"
-        } else {
-            db::patient_links::touch(c, &link.id, now)?;
-            "used"
-        };
-        audit(
-            c,
-            now,
-            &caller,
-            AuditEntry {
-                action: if outcome == "used" {
-                    "patient_link_used"
-                } else {
-                    "patient_link_refused"
+    let check = db::write_tx(
+        &mut conn,
+        |c| -> AppResult<Option<Result<Holder, Standing>>> {
+            let Some(link) = db::patient_links::by_hash(c, &hash)? else {
+                return Ok(None);
+            };
+            let patient = db::patients::get(c, &link.patient_id)?;
+            let caller = Caller {
+                actor: Actor::PatientLink {
+                    patient_id: link.patient_id.clone(),
+                    referral_id: link.referral_id.clone(),
+                    clinic_id: patient.clinic_id.clone(),
                 },
-                subject_type: "referral",
-                subject_id: &link.referral_id,
-                patient_id: Some(&link.patient_id),
-                detail: format!("{purpose}: {outcome}"),
-            },
-        )?;
-        Ok(Some(match outcome {
-            "used" => Check::Ok(Holder {
-                caller,
-                referral_id: link.referral_id,
-                patient_id: link.patient_id,
-                lang: Lang::parse(&patient.language),
-                expires_at: link.expires_at,
-            }),
-            "refused (expired)" => Check::Refused("expired"),
-            _ => Check::Refused("withdrawn"),
-        }))
-    })?;
+                ip: ip.into(),
+                user_agent: user_agent.into(),
+            };
+            let standing = standing_of(
+                link.revoked_at.is_some(),
+                patient.user_id.is_some(),
+                link.expires_at,
+                now,
+            );
+            if standing == Standing::Live {
+                db::patient_links::touch(c, &link.id, now)?;
+            }
+            audit(
+                c,
+                now,
+                &caller,
+                AuditEntry {
+                    action: if standing == Standing::Live {
+                        "patient_link_used"
+                    } else {
+                        "patient_link_refused"
+                    },
+                    subject_type: "referral",
+                    subject_id: &link.referral_id,
+                    patient_id: Some(&link.patient_id),
+                    detail: format!("{purpose}: {standing:?}"),
+                },
+            )?;
+            Ok(Some(match standing {
+                Standing::Live => Ok(Holder {
+                    caller,
+                    referral_id: link.referral_id,
+                    patient_id: link.patient_id,
+                    lang: Lang::parse(&patient.language),
+                    expires_at: link.expires_at,
+                }),
+                refused => Err(refused),
+            }))
+        },
+    )?;
     match check {
         None => {
             super::throttle::refused(svc, svc.link_limit, ip)?;
             Err(AppError::NotFound)
         }
-        Some(Check::Ok(h)) => Ok(h),
-        Some(Check::Refused("expired")) => Err(AppError::Gone(
+        Some(Ok(h)) => Ok(h),
+        Some(Err(Standing::Expired)) => Err(AppError::Gone(
             "This link has expired. Ask the practitioner who referred you to send a new one."
                 .into(),
         )),
-        Some(Check::Refused(_)) => Err(AppError::Forbidden(
+        Some(Err(_)) => Err(AppError::Forbidden(
             "This link was withdrawn. Ask the practitioner who referred you for a new one, or sign in to the patient portal if you have an account."
                 .into(),
         )),

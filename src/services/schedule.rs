@@ -343,6 +343,26 @@ pub struct MyVisit {
     pub may_cancel: bool,
 }
 
+/// Books (or moves) the visit of a referral with its receiver: the patient's link names the
+/// referral, not the practitioner.
+pub fn book_for_referral(
+    svc: &Services,
+    caller: &Caller,
+    referral_id: &str,
+    starts_at: &str,
+    reschedule: Option<&str>,
+) -> AppResult<String> {
+    let receiver = db::referrals::get(&mut *svc.conn()?, referral_id)?.receiver_id;
+    book(
+        svc,
+        caller,
+        &receiver,
+        starts_at,
+        Some(referral_id),
+        reschedule,
+    )
+}
+
 /// The signed-in patient's appointments.
 pub fn my_appointments(svc: &Services, caller: &Caller) -> AppResult<Vec<MyVisit>> {
     caller.authorize(&Action::UsePortal, "/appointments")?;

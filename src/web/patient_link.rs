@@ -231,15 +231,7 @@ pub async fn book_submit(
     let f = form.into_inner();
     let (caller, id) = (h.caller.clone(), h.referral_id.clone());
     ctx.run(move |s, _| {
-        let receiver = svc::view(s, &caller, &id)?.receiver.id;
-        schedule::book(
-            s,
-            &caller,
-            &receiver,
-            &f.starts_at,
-            Some(id.as_str()),
-            Some(f.reschedule.as_str()),
-        )
+        schedule::book_for_referral(s, &caller, &id, &f.starts_at, Some(f.reschedule.as_str()))
     })
     .await?;
     ctx.flash(&lang.t("plink-booked"));

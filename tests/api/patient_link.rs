@@ -103,10 +103,6 @@ fn nth_slot_in(page: &str, n: usize) -> String {
         .to_string()
 }
 
-async fn anonymous(app: &TestApp) -> reqwest::Client {
-    app.client()
-}
-
 fn count_reminders(app: &TestApp, status: &str) -> i64 {
     use handoff::db::schema::outbox;
     outbox::table
@@ -115,6 +111,49 @@ fn count_reminders(app: &TestApp, status: &str) -> i64 {
         .count()
         .get_result(&mut *app.conn())
         .unwrap()
+}
+
+/// A patient without an account (English) approved, through her link, a referral from
+/// Farah to Meera: the parties, the referral, her link's token and her browser.
+struct Approved {
+    app: TestApp,
+    farah: Session,
+    meera: Session,
+    id: String,
+    token: String,
+    c: reqwest::Client,
+}
+
+async fn approved_through_the_link() -> Approved {
+    let app = TestApp::spawn_with(|s| mail_settings(s, None)).await;
+    let farah = app.login(FARAH, PW).await;
+    let pid = register(&app, &farah, NEHA, "").await;
+    let meera = app.login(MEERA, PW).await;
+    let id = app
+        .referral()
+        .by(&farah)
+        .patient_id(&pid)
+        .to(MEERA)
+        .receiver_session(&meera)
+        .in_state(State::AwaitingPatient)
+        .await
+        .id;
+    let (_, body, _) = eventually("the e-mail", || mails_to(&app, NEHA).into_iter().next()).await;
+    let token = token_in(&body);
+    let c = app.client();
+    let (_, page) = app.get(&c, &format!("/p/{token}")).await;
+    assert!(page.contains("<html lang=\"en\">"));
+    app.act_on_page(&c, &page, &format!("/p/{token}/approve"), &[])
+        .await
+        .ok("approve");
+    Approved {
+        app,
+        farah,
+        meera,
+        id,
+        token,
+        c,
+    }
 }
 
 #[tokio::test]
@@ -140,7 +179,7 @@ async fn a_patient_without_an_account_approves_books_moves_and_is_reminded_once(
     assert!(subject.contains("मंज़ूरी"), "{subject}");
     assert!(body.contains("प्रिय Neha Rao"), "{body}");
     let token = token_in(&body);
-    let c = anonymous(&app).await;
+    let c = app.client();
     let (status, page) = app.get(&c, &format!("/p/{token}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<html lang=\"hi\">"));
@@ -299,27 +338,14 @@ async fn a_patient_without_an_account_approves_books_moves_and_is_reminded_once(
 
 #[tokio::test]
 async fn a_cancelled_visit_sends_a_cancellation_and_no_reminder() {
-    let app = TestApp::spawn_with(|s| mail_settings(s, None)).await;
-    let farah = app.login(FARAH, PW).await;
-    let pid = register(&app, &farah, NEHA, "").await;
-    let meera = app.login(MEERA, PW).await;
-    let id = app
-        .referral()
-        .by(&farah)
-        .patient_id(&pid)
-        .to(MEERA)
-        .receiver_session(&meera)
-        .in_state(State::AwaitingPatient)
-        .await
-        .id;
-    let (_, body, _) = eventually("the e-mail", || mails_to(&app, NEHA).into_iter().next()).await;
-    let token = token_in(&body);
-    let c = anonymous(&app).await;
-    let (_, page) = app.get(&c, &format!("/p/{token}")).await;
-    assert!(page.contains("<html lang=\"en\">"));
-    app.act_on_page(&c, &page, &format!("/p/{token}/approve"), &[])
-        .await
-        .ok("approve");
+    let Approved {
+        app,
+        farah: _,
+        meera,
+        id,
+        token,
+        c,
+    } = approved_through_the_link().await;
     app.act(&meera, &id, "accept", &[]).await.ok("accept");
     let (_, page) = app.get(&c, &format!("/p/{token}")).await;
     let slot = first_slot_in(&page);
@@ -371,7 +397,7 @@ async fn a_withdrawn_or_expired_patient_link_shows_nothing() {
         eventually("the e-mail", || mails_to(&app, NEHA).into_iter().next()).await;
     assert!(subject.contains("मान्यता"), "Marathi: {subject}");
     let token = token_in(&body);
-    let c = anonymous(&app).await;
+    let c = app.client();
     let (status, open) = app.get(&c, &format!("/p/{token}")).await;
     assert_eq!(status, StatusCode::OK);
     let csrf = csrf_of(&open);
@@ -454,7 +480,7 @@ async fn the_patient_link_never_reveals_another_referral() {
     .await;
     let tokens: Vec<String> = mails.iter().map(|(_, b, _)| token_in(b)).collect();
     assert_ne!(tokens[0], tokens[1], "one link per referral");
-    let c = anonymous(&app).await;
+    let c = app.client();
     for (token, own, other) in [
         (&tokens[0], "FIRSTREASON", "SECONDREASON"),
         (&tokens[1], "SECONDREASON", "FIRSTREASON"),
@@ -488,25 +514,14 @@ async fn the_patient_link_never_reveals_another_referral() {
 
 #[tokio::test]
 async fn a_withdrawn_link_is_not_replaced_behind_the_referrers_back() {
-    let app = TestApp::spawn_with(|s| mail_settings(s, None)).await;
-    let farah = app.login(FARAH, PW).await;
-    let pid = register(&app, &farah, NEHA, "").await;
-    let meera = app.login(MEERA, PW).await;
-    let id = app
-        .referral()
-        .by(&farah)
-        .patient_id(&pid)
-        .to(MEERA)
-        .in_state(State::AwaitingPatient)
-        .await
-        .id;
-    let (_, body, _) = eventually("the e-mail", || mails_to(&app, NEHA).into_iter().next()).await;
-    let token = token_in(&body);
-    let c = anonymous(&app).await;
-    let (_, page) = app.get(&c, &format!("/p/{token}")).await;
-    app.act_on_page(&c, &page, &format!("/p/{token}/approve"), &[])
-        .await
-        .ok("approve");
+    let Approved {
+        app,
+        farah,
+        meera,
+        id,
+        token,
+        c,
+    } = approved_through_the_link().await;
     // The referrer learns the address is a relative's and withdraws the link.
     let (status, _, _) = app
         .send(
@@ -536,25 +551,14 @@ async fn a_withdrawn_link_is_not_replaced_behind_the_referrers_back() {
 
 #[tokio::test]
 async fn a_cancelled_referral_takes_its_booked_visit_out_of_the_calendar() {
-    let app = TestApp::spawn_with(|s| mail_settings(s, None)).await;
-    let farah = app.login(FARAH, PW).await;
-    let pid = register(&app, &farah, NEHA, "").await;
-    let meera = app.login(MEERA, PW).await;
-    let id = app
-        .referral()
-        .by(&farah)
-        .patient_id(&pid)
-        .to(MEERA)
-        .in_state(State::AwaitingPatient)
-        .await
-        .id;
-    let (_, body, _) = eventually("the e-mail", || mails_to(&app, NEHA).into_iter().next()).await;
-    let token = token_in(&body);
-    let c = anonymous(&app).await;
-    let (_, page) = app.get(&c, &format!("/p/{token}")).await;
-    app.act_on_page(&c, &page, &format!("/p/{token}/approve"), &[])
-        .await
-        .ok("approve");
+    let Approved {
+        app,
+        farah,
+        meera,
+        id,
+        token,
+        c,
+    } = approved_through_the_link().await;
     app.act(&meera, &id, "accept", &[]).await.ok("accept");
     let (_, page) = app.get(&c, &format!("/p/{token}")).await;
     let slot = nth_slot_in(&page, 30);

@@ -12,6 +12,7 @@ status-accepted = Accepted
 status-completed = Completed
 status-rejected = Declined by receiver
 status-cancelled = Cancelled
+status-expired = Expired (nobody acted in time)
 
 priority-routine = Routine
 priority-urgent = Urgent

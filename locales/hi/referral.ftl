@@ -10,6 +10,7 @@ status-accepted = स्वीकार किया गया
 status-completed = पूरा हुआ
 status-rejected = प्राप्तकर्ता ने अस्वीकार किया
 status-cancelled = रद्द किया गया
+status-expired = समय सीमा समाप्त (समय पर कोई कार्रवाई नहीं हुई)
 
 priority-routine = सामान्य
 priority-urgent = तत्काल

@@ -10,6 +10,7 @@ status-accepted = स्वीकारले
 status-completed = पूर्ण
 status-rejected = प्राप्तकर्त्याने नाकारले
 status-cancelled = रद्द केले
+status-expired = मुदत संपली (वेळेत कोणीही कृती केली नाही)
 
 priority-routine = सामान्य
 priority-urgent = तातडीचे

@@ -7,6 +7,7 @@ pub mod asks;
 pub mod audit;
 pub mod chart;
 pub mod clinics;
+pub mod clock;
 pub mod directory;
 #[cfg(feature = "bench")]
 pub mod fortunes;
@@ -181,12 +182,39 @@ pub fn build_pool(url: &DbUrl, max_size: u32) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
+/// One row of `PRAGMA foreign_key_check`: a reference to a row that does not exist.
+#[derive(diesel::QueryableByName)]
+struct ForeignKeyProblem {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[expect(
+        dead_code,
+        reason = "only counted; the table is named in a failing check"
+    )]
+    table: String,
+}
+
 pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
     let applied = match conn {
-        DbConn::Sqlite(c) => c
-            .run_pending_migrations(SQLITE_MIGRATIONS)
-            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?
-            .len(),
+        DbConn::Sqlite(c) => {
+            // A table rebuild (SQLite cannot alter a CHECK) drops and renames a table that
+            // others reference: SQLite's documented procedure runs it with foreign keys off
+            // (the pragma is ignored inside the migration's transaction, so it is set around
+            // it) and checks every reference afterwards.
+            diesel::sql_query("PRAGMA foreign_keys = OFF").execute(c)?;
+            let ran = c
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map(|v| v.len())
+                .map_err(|e| anyhow::anyhow!("migration failed: {e}"));
+            let broken = diesel::sql_query("PRAGMA foreign_key_check")
+                .load::<ForeignKeyProblem>(c)
+                .map(|v| v.len());
+            diesel::sql_query("PRAGMA foreign_keys = ON").execute(c)?;
+            let n = ran?;
+            match broken? {
+                0 => n,
+                k => anyhow::bail!("after the migrations {k} rows point at rows that do not exist"),
+            }
+        }
         DbConn::Pg(c) => c
             .run_pending_migrations(POSTGRES_MIGRATIONS)
             .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?

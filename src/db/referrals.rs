@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{consents, patients, referral_events, referrals, users};
+use super::schema::{consents, patients, referral_events, referral_moves, referrals, users};
 use crate::domain::referral::{Kind, OPEN_LOOP, Status, received_statuses};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -61,13 +61,16 @@ pub struct DraftChanges {
     pub updated_at: NaiveDateTime,
 }
 
-/// What a transition sets besides status and version; `None` leaves a column alone.
+/// What a transition sets besides status and version; `None` leaves a column alone. Written
+/// through `referral_moves` (the same table), which has the due time.
 #[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = referrals)]
+#[diesel(table_name = referral_moves)]
 pub struct TransitionChanges {
     pub status: Option<Status>,
     pub updated_at: Option<NaiveDateTime>,
     pub waiting_since: Option<NaiveDateTime>,
+    /// `Some(None)` clears the due time (nobody must act any more).
+    pub due_at: Option<Option<NaiveDateTime>>,
     pub submitted_at: Option<NaiveDateTime>,
     pub received_at: Option<NaiveDateTime>,
     pub accepted_at: Option<NaiveDateTime>,
@@ -149,13 +152,14 @@ pub fn compare_and_set(
     version: i64,
     c: &TransitionChanges,
 ) -> QueryResult<usize> {
+    use super::schema::referral_moves as m;
     diesel::update(
-        referrals::table
-            .filter(referrals::id.eq(id))
-            .filter(referrals::status.eq(from))
-            .filter(referrals::version.eq(version)),
+        m::table
+            .filter(m::id.eq(id))
+            .filter(m::status.eq(from))
+            .filter(m::version.eq(version)),
     )
-    .set((c, referrals::version.eq(referrals::version + 1)))
+    .set((c, m::version.eq(m::version + 1)))
     .execute(conn)
 }
 

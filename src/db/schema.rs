@@ -538,7 +538,85 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The same `referrals` table, seen through the columns a transition writes and the
+    /// clock reads. Diesel's tables stop at 32 columns without its 64-column feature (which
+    /// doubles diesel's own build), and `due_at` is the 33rd; `referrals` above leaves it out.
+    /// Never join the two: they are one table.
+    #[sql_name = "referrals"]
+    referral_moves (id) {
+        id -> Text,
+        status -> Text,
+        version -> BigInt,
+        priority -> Text,
+        see_by -> Nullable<Text>,
+        patient_id -> Text,
+        sender_id -> Text,
+        sender_clinic_id -> Text,
+        receiver_id -> Text,
+        updated_at -> Timestamp,
+        waiting_since -> Timestamp,
+        due_at -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+        received_at -> Nullable<Timestamp>,
+        accepted_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        redirected_to -> Nullable<Text>,
+        reject_code -> Nullable<Text>,
+        reject_note -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        decline_reason -> Nullable<Text>,
+        outcome_summary -> Nullable<Text>,
+        outcome_advice -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    clinic_clocks (clinic_id) {
+        clinic_id -> Text,
+        routine_triage_days -> BigInt,
+        urgent_triage_days -> BigInt,
+        emergency_triage_hours -> BigInt,
+        need_info_days -> BigInt,
+        approval_days -> BigInt,
+        book_visit_days -> BigInt,
+        outcome_days -> BigInt,
+        remind_before_hours -> BigInt,
+        escalate_after_days -> BigInt,
+        expire_after_days -> BigInt,
+        holidays -> Text,
+        time_zone -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    clock_reminders (referral_id, due_at, stage) {
+        referral_id -> Text,
+        due_at -> Timestamp,
+        stage -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    jobs (name) {
+        name -> Text,
+        every_seconds -> BigInt,
+        next_run_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_started_at -> Nullable<Timestamp>,
+        last_finished_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        runs -> BigInt,
+        failures -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> clinics (clinic_id));
+diesel::joinable!(clinic_clocks -> clinics (clinic_id));
+diesel::joinable!(clock_reminders -> referral_moves (referral_id));
 diesel::joinable!(practitioners -> users (user_id));
 diesel::joinable!(practitioners -> clinics (clinic_id));
 diesel::joinable!(patients -> clinics (clinic_id));
@@ -550,6 +628,10 @@ diesel::joinable!(messages -> threads (thread_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     clinics,
+    clinic_clocks,
+    clock_reminders,
+    jobs,
+    referral_moves,
     users,
     practitioners,
     patients,

@@ -111,7 +111,8 @@ pub fn due_at(
         | Status::DeclinedByPatient
         | Status::Rejected
         | Status::Completed
-        | Status::Cancelled => return None,
+        | Status::Cancelled
+        | Status::Expired => return None,
     };
     // The referrer's see-by date is the patient's clinical deadline: it wins when earlier,
     // for every turn that leads to seeing the patient.

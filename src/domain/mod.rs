@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod audit;
 pub mod calendar;
 pub mod chart;
+pub mod clock;
 pub mod csv;
 pub mod due;
 pub mod files;

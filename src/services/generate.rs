@@ -7,6 +7,7 @@ use chrono::Duration;
 
 use super::Services;
 use crate::db::{self, DbConn};
+use crate::domain::clock::ClockRules;
 use crate::error::AppResult;
 
 /// Generates `n` referrals addressed to the practitioner `receiver_email`, from the other
@@ -103,7 +104,8 @@ pub fn generate_referrals(svc: &Services, n: usize, receiver_email: &str) -> App
                     waiting_since: created + Duration::minutes(30),
                 });
             }
-            insert_generated(c, &rows, &clinics)
+            insert_generated(c, &rows, &clinics)?;
+            set_generated_dues(c, &rows)
         })?;
         written += batch;
     }
@@ -248,6 +250,14 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
                     status = ["need_info", "visit_required"][rng.below(2) as usize];
                     last = answered;
                 }
+                // What nobody moved for the default 90 days the clock has closed by now.
+                let expiry =
+                    Duration::days(ClockRules::defaults(chrono_tz::Tz::UTC).expire_after_days);
+                if matches!(status, "sent" | "need_info" | "visit_required") && now - last >= expiry
+                {
+                    status = "expired";
+                    last += expiry;
+                }
                 rows.push(Referral {
                     id: db::new_id(),
                     kind: crate::domain::referral::Kind::Specialist,
@@ -285,6 +295,7 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
                 });
             }
             db::analytics::insert_referrals(c, &rows)?;
+            set_generated_dues(c, &rows)?;
             for r in &rows {
                 acc.add(
                     &crate::domain::analytics::ReferralTimes {
@@ -309,4 +320,17 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
     });
     db::analytics::bulk_cache(&mut conn, false)?;
     written
+}
+
+/// Gives the open generated referrals their due times under the default rules (the
+/// generator knows no clinic's own rules; the clinics it fills have none).
+fn set_generated_dues(c: &mut DbConn, rows: &[db::referrals::Referral]) -> AppResult<()> {
+    let rules = ClockRules::defaults(chrono_tz::Tz::UTC);
+    for r in rows {
+        let priority = crate::services::due::priority_of(&r.priority);
+        if let Some(due) = rules.due(r.status, priority, r.waiting_since, None) {
+            db::clock::set_due(c, &r.id, r.version, Some(due))?;
+        }
+    }
+    Ok(())
 }

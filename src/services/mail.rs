@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use lettre::{Message, SmtpTransport, Transport};
 use rand::RngCore;
 
 use super::context::MailConfig;
@@ -458,11 +458,7 @@ fn deliver(cfg: &MailConfig, msg: &Message) -> Result<(), SendFailure> {
         permanent: None,
     };
     let Some(host) = s.smtp_host.as_deref().filter(|h| !h.is_empty()) else {
-        std::fs::create_dir_all(&cfg.out_dir).map_err(|e| local(format!("mail folder: {e}")))?;
-        FileTransport::new(&cfg.out_dir)
-            .send(msg)
-            .map_err(|e| local(format!("writing mail: {e}")))?;
-        return Ok(());
+        return write_to_folder(&cfg.out_dir, msg).map_err(|e| local(format!("writing mail: {e}")));
     };
     let err = |e: lettre::transport::smtp::Error| {
         let message = format!("SMTP: {e}");
@@ -483,6 +479,17 @@ fn deliver(cfg: &MailConfig, msg: &Message) -> Result<(), SendFailure> {
     }
     t.build().send(msg).map_err(err)?;
     Ok(())
+}
+
+/// Writes the message as `<uuid>.eml` in one step: a reader of the folder (a pickup
+/// directory, a test) never sees a half-written file, because the bytes go to a hidden part
+/// file first and are renamed into place.
+fn write_to_folder(dir: &std::path::Path, msg: &Message) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let name = uuid::Uuid::now_v7();
+    let part = dir.join(format!(".{name}.part"));
+    std::fs::write(&part, msg.formatted())?;
+    std::fs::rename(&part, dir.join(format!("{name}.eml")))
 }
 
 /// Whether the signed-in user gets e-mail copies of notifications.

@@ -11,6 +11,7 @@ pub mod clinics;
 mod context;
 pub mod delivery;
 pub mod directory;
+pub mod due;
 pub mod external;
 pub mod generate;
 pub mod health;

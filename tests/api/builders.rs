@@ -548,6 +548,7 @@ impl<'a> ReferralBuilder<'a> {
             Draft | AwaitingPatient | DeclinedByPatient | Sent | Cancelled => {
                 unreachable!("handled above")
             }
+            Expired => panic!("only the clock expires a referral: build it Sent and run the clock"),
         }
         assert_eq!(status_of(app, &id), want.as_str());
         made

@@ -530,6 +530,7 @@ pub fn read_mail_dir(dir: &std::path::Path) -> Vec<Vec<u8>> {
     let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
         .map(|d| {
             d.filter_map(|e| e.ok())
+                .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
                 .map(|e| (e.metadata().and_then(|m| m.modified()).unwrap(), e.path()))
                 .collect()
         })

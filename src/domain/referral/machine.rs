@@ -235,6 +235,19 @@ pub fn decide(
     })
 }
 
+/// The clock's own step: a referral nobody moved for the clinic's expiry period closes as
+/// expired. No party issues it, so it is not a [`Command`]; every party that still cares is
+/// told, the patient too (the patient reads "closed without a decision", never a reason
+/// that was the doctors' to give).
+pub fn expire(status: Status) -> Option<Transition> {
+    status.may_expire().then(|| Transition {
+        from: status,
+        to: Status::Expired,
+        notify: vec![Party::Sender, Party::Receiver, Party::Patient],
+        patient_visible: true,
+    })
+}
+
 /// The commands `party` may issue now: exactly those [`decide`] would accept.
 pub fn allowed(status: Status, party: Party, facts: Facts) -> Vec<Command> {
     ALL_COMMANDS

@@ -113,12 +113,12 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 8 * 10 * 11 * 4);
+        assert_eq!(checked, 8 * 11 * 11 * 4);
     }
 
     #[test]
     fn terminal_states_accept_nothing() {
-        for s in [S::Completed, S::Cancelled, S::DeclinedByPatient] {
+        for s in [S::Completed, S::Cancelled, S::DeclinedByPatient, S::Expired] {
             assert!(s.is_terminal());
             for p in ALL_PARTIES {
                 assert!(allowed(s, p, Facts::default()).is_empty(), "{s:?}");
@@ -292,6 +292,22 @@ mod tests {
         );
         assert!(Kind::Specialist.missing_sections("").is_empty());
         assert_eq!(Kind::Admission.default_priority(), Priority::Urgent);
+    }
+
+    #[test]
+    fn only_waiting_referrals_expire_and_everyone_is_told() {
+        let expiring: Vec<S> = ALL_STATUSES
+            .into_iter()
+            .filter(|s| expire(*s).is_some())
+            .collect();
+        assert_eq!(expiring, [S::Sent, S::NeedInfo, S::VisitRequired]);
+        let t = expire(S::NeedInfo).unwrap();
+        assert_eq!(t.to, S::Expired);
+        assert!(t.patient_visible);
+        assert_eq!(t.notify, [P::Sender, P::Receiver, P::Patient]);
+        assert!(S::Expired.is_terminal() && !S::Expired.is_open());
+        assert_eq!(S::Expired.turn(), None);
+        assert_eq!(patient_label(S::Expired), "patient-status-expired");
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub fn receiver_reads_shared(status: Status, consent_live: bool) -> bool {
     consent_live
         && !matches!(
             status,
-            Status::Cancelled | Status::DeclinedByPatient | Status::Rejected
+            Status::Cancelled | Status::DeclinedByPatient | Status::Rejected | Status::Expired
         )
 }
 
@@ -496,7 +496,7 @@ mod tests {
         for status in ALL_STATUSES {
             let ended = matches!(
                 status,
-                Status::Cancelled | Status::DeclinedByPatient | Status::Rejected
+                Status::Cancelled | Status::DeclinedByPatient | Status::Rejected | Status::Expired
             );
             assert_eq!(receiver_reads_shared(status, true), !ended, "{status:?}");
             assert!(!receiver_reads_shared(status, false), "{status:?}");

@@ -15,10 +15,12 @@ pub enum Status {
     Completed,
     Rejected,
     Cancelled,
+    /// Nobody moved it for the clinic's expiry period: closed by the clock, not a person.
+    Expired,
 }
 
 /// Every status, in lifecycle order.
-pub const ALL_STATUSES: [Status; 10] = [
+pub const ALL_STATUSES: [Status; 11] = [
     Status::Draft,
     Status::AwaitingPatient,
     Status::DeclinedByPatient,
@@ -29,6 +31,7 @@ pub const ALL_STATUSES: [Status; 10] = [
     Status::Completed,
     Status::Rejected,
     Status::Cancelled,
+    Status::Expired,
 ];
 
 impl Status {
@@ -45,6 +48,7 @@ impl Status {
             Status::Completed => "completed",
             Status::Rejected => "rejected",
             Status::Cancelled => "cancelled",
+            Status::Expired => "expired",
         }
     }
 
@@ -66,6 +70,7 @@ impl Status {
             Status::Completed => "Completed",
             Status::Rejected => "Declined by receiver",
             Status::Cancelled => "Cancelled",
+            Status::Expired => "Expired (nobody acted in time)",
         }
     }
 
@@ -77,7 +82,7 @@ impl Status {
             }
             Status::AwaitingPatient | Status::VisitRequired => Some(Party::Patient),
             Status::Sent | Status::Accepted => Some(Party::Receiver),
-            Status::Completed | Status::Cancelled => None,
+            Status::Completed | Status::Cancelled | Status::Expired => None,
         }
     }
 
@@ -85,7 +90,7 @@ impl Status {
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            Status::Completed | Status::Cancelled | Status::DeclinedByPatient
+            Status::Completed | Status::Cancelled | Status::DeclinedByPatient | Status::Expired
         )
     }
 
@@ -105,9 +110,15 @@ impl Status {
 
     /// Whether the loop is still open from the sender's point of view.
     pub fn is_open(self) -> bool {
-        !matches!(
+        !self.is_terminal()
+    }
+
+    /// The statuses the clock may close as expired: the referral reached the receiver and
+    /// is waiting on a decision or an answer (an accepted one is reminded, never expired).
+    pub fn may_expire(self) -> bool {
+        matches!(
             self,
-            Status::Completed | Status::Cancelled | Status::DeclinedByPatient
+            Status::Sent | Status::NeedInfo | Status::VisitRequired
         )
     }
 }

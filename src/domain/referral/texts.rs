@@ -46,6 +46,7 @@ pub fn patient_label(status: Status) -> &'static str {
         Status::Accepted => "patient-status-accepted",
         Status::Completed => "patient-status-completed",
         Status::Cancelled => "patient-status-cancelled",
+        Status::Expired => "patient-status-expired",
     }
 }
 
@@ -63,6 +64,7 @@ pub fn patient_event_key(kind: &str, note: &str) -> Option<&'static str> {
         "accept" => "patient-event-accepted",
         "complete" => "patient-event-completed",
         "cancel" => "patient-event-cancelled",
+        "expire" => "patient-event-expired",
         "consent_withdrawn" => "patient-event-consent-withdrawn",
         // Booking notes are written by the patient's own action and name only the time.
         "visit_booked" | "visit_cancelled" | "what_to_bring" | "visit_attended"

@@ -194,6 +194,7 @@ pub fn attach(
                 status: Some(t.to),
                 updated_at: Some(now),
                 waiting_since: Some(now),
+                due_at: Some(None),
                 completed_at: Some(now),
                 outcome_summary: Some(format!("Report uploaded: {names}")),
                 outcome_advice: Some("See the report.".into()),

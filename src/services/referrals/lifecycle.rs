@@ -30,6 +30,8 @@ fn changes_of(step: &Step, to: Status, now: NaiveDateTime) -> TransitionChanges 
         updated_at: Some(now),
         // Whose turn it now is, and since when: the inbox sorts by this.
         waiting_since: Some(now),
+        // Set by the caller, which reads the clinic's clock.
+        due_at: None,
         submitted_at: at(step.sets_submitted),
         received_at: at(step.sets_received),
         accepted_at: at(step.sets_accepted),
@@ -104,7 +106,14 @@ pub fn apply(
         };
         let step = form::validate(command, t.to, l.r.received_at.is_some(), input, &asks)
             .map_err(AppError::Invalid)?;
-        let changes = changes_of(&step, t.to, now);
+        let mut changes = changes_of(&step, t.to, now);
+        changes.due_at = Some(crate::services::due::due_after(
+            c,
+            &l.r,
+            t.to,
+            now,
+            &svc.mail.settings.default_time_zone,
+        )?);
         if db::referrals::compare_and_set(c, id, status, version, &changes)? == 0 {
             return Err(stale(c, id, party));
         }

@@ -1,0 +1,8 @@
+DROP TABLE jobs;
+DROP TABLE clock_reminders;
+DROP TABLE clinic_clocks;
+DROP INDEX referrals_due;
+DROP INDEX referrals_sender_due;
+DROP INDEX referrals_inbox_due;
+UPDATE referrals SET status = 'cancelled', cancel_reason = 'expired' WHERE status = 'expired';
+ALTER TABLE referrals DROP COLUMN due_at;

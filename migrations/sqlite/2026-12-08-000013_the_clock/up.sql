@@ -1,0 +1,103 @@
+-- The clock (issue 14): a due time on every open referral, each clinic's service levels,
+-- the reminders already sent (one per referral, due time and stage, whichever instance
+-- sends it), the jobs the instances share under a lease, and 'expired' as a terminal status.
+--
+-- SQLite cannot alter a CHECK: the referrals table is rebuilt. The migration runner turns
+-- foreign keys off around the migrations (the documented procedure for a table rebuild)
+-- and checks them afterwards.
+CREATE TABLE referrals_new (
+    id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'specialist' CHECK (kind IN ('specialist', 'lab', 'imaging', 'admission', 'external')),
+    patient_id TEXT NOT NULL REFERENCES patients(id),
+    sender_id TEXT NOT NULL REFERENCES users(id),
+    sender_clinic_id TEXT NOT NULL REFERENCES clinics(id),
+    receiver_id TEXT NOT NULL REFERENCES users(id),
+    status TEXT NOT NULL CHECK (status IN ('draft', 'awaiting_patient', 'declined_by_patient', 'sent', 'need_info',
+        'visit_required', 'accepted', 'completed', 'rejected', 'cancelled', 'expired')),
+    version BIGINT NOT NULL,
+    priority TEXT NOT NULL CHECK (priority IN ('routine', 'urgent', 'emergency')),
+    priority_rank BIGINT NOT NULL,
+    see_by TEXT,
+    reason TEXT NOT NULL,
+    message TEXT NOT NULL,
+    doctor_only BOOLEAN NOT NULL,
+    snapshot TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    what_to_bring TEXT NOT NULL,
+    redirected_from TEXT REFERENCES referrals(id),
+    redirected_to TEXT REFERENCES referrals(id),
+    reject_code TEXT,
+    reject_note TEXT,
+    cancel_reason TEXT,
+    decline_reason TEXT,
+    outcome_summary TEXT,
+    outcome_advice TEXT,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    submitted_at TIMESTAMP,
+    received_at TIMESTAMP,
+    accepted_at TIMESTAMP,
+    completed_at TIMESTAMP,
+    waiting_since TIMESTAMP NOT NULL,
+    -- When the party whose turn it is must act (NULL: nobody must); written with the status.
+    due_at TIMESTAMP
+);
+INSERT INTO referrals_new SELECT id, kind, patient_id, sender_id, sender_clinic_id, receiver_id, status, version,
+    priority, priority_rank, see_by, reason, message, doctor_only, snapshot, scope, what_to_bring,
+    redirected_from, redirected_to, reject_code, reject_note, cancel_reason, decline_reason,
+    outcome_summary, outcome_advice, created_at, updated_at, submitted_at, received_at, accepted_at,
+    completed_at, waiting_since, NULL FROM referrals;
+DROP TABLE referrals;
+ALTER TABLE referrals_new RENAME TO referrals;
+CREATE INDEX referrals_inbox ON referrals(receiver_id, status, waiting_since, id);
+CREATE INDEX referrals_inbox_waiting ON referrals(receiver_id, waiting_since, id);
+CREATE INDEX referrals_inbox_senders ON referrals(receiver_id, sender_id, status);
+CREATE INDEX referrals_inbox_priority ON referrals(receiver_id, priority_rank, waiting_since, id);
+CREATE INDEX referrals_sender ON referrals(sender_id, status, updated_at);
+CREATE INDEX referrals_patient ON referrals(patient_id, created_at);
+CREATE INDEX referrals_clinic_open ON referrals(sender_clinic_id, status, submitted_at);
+CREATE INDEX referrals_sender_open ON referrals(sender_id, status, submitted_at);
+-- The lists' "most overdue first" and the clock job's scan read these ranges.
+CREATE INDEX referrals_inbox_due ON referrals(receiver_id, due_at, id);
+CREATE INDEX referrals_sender_due ON referrals(sender_id, due_at, id);
+CREATE INDEX referrals_due ON referrals(due_at);
+
+CREATE TABLE clinic_clocks (
+    clinic_id TEXT PRIMARY KEY NOT NULL REFERENCES clinics(id),
+    routine_triage_days BIGINT NOT NULL,
+    urgent_triage_days BIGINT NOT NULL,
+    emergency_triage_hours BIGINT NOT NULL,
+    need_info_days BIGINT NOT NULL,
+    approval_days BIGINT NOT NULL,
+    book_visit_days BIGINT NOT NULL,
+    outcome_days BIGINT NOT NULL,
+    remind_before_hours BIGINT NOT NULL,
+    escalate_after_days BIGINT NOT NULL,
+    expire_after_days BIGINT NOT NULL,
+    -- The clinic's holidays, YYYY-MM-DD separated by commas.
+    holidays TEXT NOT NULL,
+    -- The zone the clinic's working days are counted in (an IANA name).
+    time_zone TEXT NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE clock_reminders (
+    referral_id TEXT NOT NULL REFERENCES referrals(id),
+    due_at TIMESTAMP NOT NULL,
+    stage TEXT NOT NULL CHECK (stage IN ('near', 'passed', 'escalated')),
+    sent_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (referral_id, due_at, stage)
+);
+
+CREATE TABLE jobs (
+    name TEXT PRIMARY KEY NOT NULL,
+    every_seconds BIGINT NOT NULL,
+    next_run_at TIMESTAMP NOT NULL,
+    lease_owner TEXT,
+    lease_until TIMESTAMP,
+    last_started_at TIMESTAMP,
+    last_finished_at TIMESTAMP,
+    last_error TEXT,
+    runs BIGINT NOT NULL,
+    failures BIGINT NOT NULL
+);

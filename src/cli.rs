@@ -105,6 +105,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Jobs { run } => {
+            use crate::services::jobs;
+            let svc = services(&settings)?;
+            let specs = jobs::specs(std::time::Duration::from_secs(2));
+            let err = |e: crate::error::AppError| anyhow::anyhow!("{e}");
+            jobs::ensure(&svc.pool, &specs, svc.now()).map_err(err)?;
+            if run {
+                let me = jobs::instance_name();
+                for (name, outcome) in
+                    jobs::run_due(&svc.pool, &svc.clock, &svc.mail, &me, &specs).map_err(err)?
+                {
+                    match outcome {
+                        Ok(done) => println!("ran {name}: {done}"),
+                        Err(e) => println!("ran {name}: FAILED: {e}"),
+                    }
+                }
+            }
+            print!("{}", jobs::report(&svc).map_err(err)?);
+        }
         Command::VerifyAudit => {
             let svc = services(&settings)?;
             let mut conn = svc.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -203,6 +222,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             port,
             demo,
             workers,
+            no_jobs,
         } => {
             let svc = services(&settings)?;
             if demo {
@@ -229,6 +249,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 workers,
                 extra_routes: None,
                 mail_poll: std::time::Duration::from_secs(2),
+                run_jobs: !no_jobs,
             };
             actix_web::rt::System::new().block_on(async move {
                 startup::server(listener, svc, key, opts)?

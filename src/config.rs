@@ -276,6 +276,10 @@ pub enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "HANDOFF_WORKERS")]
         workers: Option<usize>,
+        /// Do not run the background jobs (mail outbox, clock, purge) in this instance:
+        /// another instance runs them, or `handoff jobs --run` from cron.
+        #[arg(long, env = "HANDOFF_NO_JOBS")]
+        no_jobs: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -300,6 +304,14 @@ pub enum Command {
     /// 67 unknown or forged address tag (nothing posted), 65 unreadable message, 75 the
     /// database is unavailable (the MTA should retry).
     IngestMail,
+    /// Show the background jobs (mail outbox, clock, purge): which are due, running or
+    /// failed, with the referrals overdue and the mail waiting. With --run, also run the
+    /// due jobs once in this process (under the same leases as the servers).
+    Jobs {
+        /// Run the jobs that are due now, then show them.
+        #[arg(long)]
+        run: bool,
+    },
     /// Recompute the audit log's hash chain; prints "ok, N rows" or the first row that does
     /// not match, and exits non-zero if the chain is broken.
     VerifyAudit,

@@ -114,6 +114,8 @@ pub struct ServerOptions {
     pub extra_routes: Option<fn(&mut web::ServiceConfig)>,
     /// How often the mail worker looks for due mail when nothing wakes it.
     pub mail_poll: std::time::Duration,
+    /// Whether this instance runs the background jobs (`serve --no-jobs` turns it off).
+    pub run_jobs: bool,
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
@@ -127,10 +129,17 @@ pub fn server(
     key: Key,
     opts: ServerOptions,
 ) -> anyhow::Result<Server> {
-    // This server sends the mail its instance queues (several instances on one database
-    // each run a worker; claims keep them from sending a message twice).
-    if let Some(rx) = svc.mail_rx.lock().ok().and_then(|mut g| g.take()) {
-        crate::services::mail::spawn_worker(
+    // This server runs the background jobs (the mail outbox, the clock, the purge); several
+    // instances on one database each run a scheduler, and a job's lease lets one at a time
+    // run it.
+    if let Some(rx) = svc
+        .mail_rx
+        .lock()
+        .ok()
+        .and_then(|mut g| g.take())
+        .filter(|_| opts.run_jobs)
+    {
+        crate::services::jobs::spawn(
             svc.pool.clone(),
             svc.clock.clone(),
             svc.mail.clone(),

@@ -88,6 +88,7 @@ fn main() -> anyhow::Result<()> {
         workers: None,
         extra_routes: Some(fortunes_route),
         mail_poll: std::time::Duration::from_secs(2),
+        run_jobs: true,
     };
     actix_web::rt::System::new().block_on(async move {
         startup::server(listener, svc, key, opts)?

@@ -205,7 +205,7 @@ pub fn open_of_clinic(conn: &mut DbConn, clinic_id: &str) -> QueryResult<Vec<Wai
 pub fn admins_of(conn: &mut DbConn, clinic_id: &str) -> QueryResult<Vec<String>> {
     users::table
         .filter(users::clinic_id.eq(clinic_id))
-        .filter(users::role.eq("admin"))
+        .filter(users::role.eq(crate::domain::people::Role::ClinicAdmin.as_str()))
         .filter(users::active.eq(true))
         .select(users::id)
         .load(conn)
@@ -316,4 +316,32 @@ pub fn due_now(conn: &mut DbConn, name: &str, now: NaiveDateTime) -> QueryResult
     diesel::update(jobs::table.filter(jobs::name.eq(name)))
         .set(jobs::next_run_at.eq(now))
         .execute(conn)
+}
+
+/// Open referrals past their due time, and due within the next `window`.
+pub fn due_counts(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    window: chrono::Duration,
+) -> QueryResult<(i64, i64)> {
+    let overdue = referrals::table
+        .filter(referrals::due_at.lt(now))
+        .count()
+        .get_result(conn)?;
+    let soon = referrals::table
+        .filter(referrals::due_at.ge(now))
+        .filter(referrals::due_at.lt(now + window))
+        .count()
+        .get_result(conn)?;
+    Ok((overdue, soon))
+}
+
+/// Outbox messages by status (queued, sending, sent, failed).
+pub fn outbox_counts(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+    use super::schema::outbox;
+    outbox::table
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .order(outbox::status.asc())
+        .load(conn)
 }

@@ -76,8 +76,9 @@ pub fn rules_of(status: Status) -> Party {
     }
 }
 
-/// The three things that may happen around one due time, each at most once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The three things that may happen around one due time, each at most once, in the order
+/// they come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Stage {
     /// "Due soon", to whoever's turn it is.
     Near,
@@ -150,7 +151,7 @@ pub fn reminder_text(stage: Stage, status: Status, patient: &str, when: &str) ->
 }
 
 /// The posted fields of the clinic's clock form, as typed.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClockForm {
     #[serde(default)]
     pub routine_triage_days: String,

@@ -30,7 +30,7 @@ pub struct Services {
     pub views: std::sync::mpsc::Sender<ViewJob>,
     /// Mail settings and the link key.
     pub mail: std::sync::Arc<MailConfig>,
-    /// Wakes the mail worker (`mail::spawn_worker`).
+    /// Wakes this instance's job scheduler to send mail now (`jobs::spawn`).
     pub mail_wake: std::sync::mpsc::Sender<()>,
     /// The worker's end of `mail_wake`, taken by the one server that runs the worker.
     pub mail_rx: std::sync::Arc<std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>>,

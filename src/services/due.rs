@@ -99,3 +99,84 @@ pub fn priority_of(p: &str) -> Priority {
 pub fn see_by_of(s: Option<&str>) -> Option<NaiveDate> {
     s.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
+
+/// The clinic's clock rules for its admin's form (the defaults until saved once).
+pub fn clinic_rules(
+    svc: &super::Services,
+    caller: &super::Caller,
+    clinic_id: &str,
+) -> AppResult<ClockRules> {
+    caller.authorize(
+        &crate::domain::policy::Action::ManageClinic { clinic_id },
+        "/admin/clock",
+    )?;
+    let mut conn = svc.conn()?;
+    Ok(rules_from(
+        db::clock::of_clinic(&mut conn, clinic_id)?,
+        &svc.mail.settings.default_time_zone,
+    ))
+}
+
+/// Saves the clinic's clock rules (validated, each error beside its field) and re-times
+/// every open referral that runs on them, in one transaction. Returns how many referrals
+/// got a new due time.
+pub fn save_clinic_rules(
+    svc: &super::Services,
+    caller: &super::Caller,
+    clinic_id: &str,
+    form: &crate::domain::clock::ClockForm,
+) -> AppResult<usize> {
+    use crate::error::AppError;
+    caller.authorize(
+        &crate::domain::policy::Action::ManageClinic { clinic_id },
+        "/admin/clock",
+    )?;
+    let zone_name = &svc.mail.settings.default_time_zone;
+    let mut conn = svc.conn()?;
+    let now = svc.now();
+    db::write_tx(&mut conn, |c| -> AppResult<usize> {
+        let before = rules_from(db::clock::of_clinic(c, clinic_id)?, zone_name);
+        let rules = form.validate(before.zone).map_err(AppError::Invalid)?;
+        db::clock::save(c, &row_of(clinic_id, &rules, now))?;
+        let mut moved = 0;
+        for w in db::clock::open_of_clinic(c, clinic_id)? {
+            let r = rules_for(c, w.status, &w.sender_id, &w.receiver_id, zone_name)?;
+            let due = r.due(
+                w.status,
+                priority_of(&w.priority),
+                w.waiting_since,
+                see_by_of(w.see_by.as_deref()),
+            );
+            if due != w.due_at {
+                moved += db::clock::set_due(c, &w.id, w.version, due)?;
+            }
+        }
+        let l = &rules.levels;
+        super::audit(
+            c,
+            now,
+            caller,
+            super::AuditEntry {
+                action: "clinic_clock_changed",
+                subject_type: "clinic",
+                subject_id: clinic_id,
+                patient_id: None,
+                detail: format!(
+                    "triage {}/{} working days, emergency {} h; information {} d, approval {} d, booking {} d, outcome {} d; remind {} h before, escalate {} d after, expire after {} d; {} holidays; {moved} open referrals re-timed",
+                    l.routine_triage_days,
+                    l.urgent_triage_days,
+                    l.emergency_triage_hours,
+                    l.need_info_days,
+                    l.approval_days,
+                    l.book_visit_days,
+                    l.outcome_days,
+                    rules.remind_before_hours,
+                    rules.escalate_after_days,
+                    rules.expire_after_days,
+                    rules.holidays.len()
+                ),
+            },
+        )?;
+        Ok(moved)
+    })
+}

@@ -6,8 +6,7 @@
 //! link's id, and the worker derives the token from the link's nonce and the server key
 //! when it sends.
 
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -242,39 +241,6 @@ pub fn purge_expired(pool: &Pool, now: NaiveDateTime) -> AppResult<usize> {
         db::throttle::purge(c, now - chrono::Duration::hours(1))?;
         Ok(n)
     })
-}
-
-/// Starts the worker that sends due mail. It wakes when `wake` receives (a change queued
-/// mail) or every `poll`, and ends when every sender of `wake` is gone.
-pub fn spawn_worker(
-    pool: Pool,
-    clock: SharedClock,
-    cfg: Arc<MailConfig>,
-    wake: Receiver<()>,
-    poll: Duration,
-) {
-    std::thread::Builder::new()
-        .name("mail".into())
-        .spawn(move || {
-            // Ends when every sender is gone (Disconnected).
-            let mut last_purge: Option<NaiveDateTime> = None;
-            while let Ok(()) | Err(RecvTimeoutError::Timeout) = wake.recv_timeout(poll) {
-                while wake.try_recv().is_ok() {}
-                if let Err(e) = send_due(&pool, &clock, &cfg) {
-                    log::warn!("mail worker: {e}");
-                }
-                // The same background thread clears expired sessions and old throttle
-                // counts every few minutes, so the tables stay small without sign-ins.
-                let now = clock.now();
-                if last_purge.is_none_or(|t| now - t >= chrono::Duration::minutes(5)) {
-                    last_purge = Some(now);
-                    if let Err(e) = purge_expired(&pool, now) {
-                        log::warn!("purging expired sessions: {e}");
-                    }
-                }
-            }
-        })
-        .expect("spawn the mail worker");
 }
 
 /// Sends every message due now. Returns how many were sent.

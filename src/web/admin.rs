@@ -236,3 +236,66 @@ pub async fn update_practitioner_submit(
         Err(e) => Err(e),
     }
 }
+
+#[derive(Template)]
+#[template(path = "admin/clock.html")]
+struct ClockPage {
+    l: Layout,
+    f: FormState,
+    /// The zone the clinic's working days are counted in.
+    zone: String,
+}
+
+fn clock_values(form: &crate::domain::clock::ClockForm) -> HashMap<String, String> {
+    serde_json::to_value(form)
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+}
+
+/// The clinic's clock: service levels, reminders, escalation, expiry and holidays.
+pub async fn clock_page(ctx: Ctx) -> AppResult<HttpResponse> {
+    let clinic_id = clinic_of(&ctx)?;
+    let rules = ctx
+        .run(move |svc, caller| crate::services::due::clinic_rules(svc, caller, &clinic_id))
+        .await?;
+    let form = crate::domain::clock::ClockForm::of(&rules);
+    html(&ClockPage {
+        l: ctx.layout("Clinic clock", "admin").await,
+        f: FormState::new("clock", clock_values(&form), Default::default()),
+        zone: rules.zone.name().to_string(),
+    })
+}
+
+pub async fn clock_submit(ctx: Ctx, body: web::Bytes) -> AppResult<HttpResponse> {
+    let clinic_id = clinic_of(&ctx)?;
+    let (form, raw): (crate::domain::clock::ClockForm, HashMap<String, String>) = parse(&body)?;
+    let id = clinic_id.clone();
+    match ctx
+        .run(move |svc, caller| crate::services::due::save_clinic_rules(svc, caller, &id, &form))
+        .await
+    {
+        Ok(moved) => {
+            let n = i64::try_from(moved).unwrap_or(i64::MAX);
+            ctx.flash(
+                &ctx.lang
+                    .t_with("clock-saved", &[("n", crate::i18n::Arg::Num(n))]),
+            );
+            Ok(see_other("/admin/clock"))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let rules = ctx
+                .run(move |svc, caller| crate::services::due::clinic_rules(svc, caller, &clinic_id))
+                .await?;
+            html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ClockPage {
+                    l: ctx.layout("Clinic clock", "admin").await,
+                    f: FormState::new("clock", raw, errors),
+                    zone: rules.zone.name().to_string(),
+                },
+            )
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -130,6 +130,8 @@ route_table! {
     get  "/admin/audit.csv"                      => audit::audit_csv,
     get  "/admin"                                => admin::admin_page,
     post "/admin/settings"                       => admin::settings_submit,
+    get  "/admin/clock"                          => admin::clock_page,
+    post "/admin/clock"                          => admin::clock_submit,
     get  "/admin/practitioners/new"              => admin::new_practitioner_page,
     post "/admin/practitioners"                  => admin::create_practitioner_submit,
     get  "/admin/practitioners/{id}"             => admin::edit_practitioner_page,

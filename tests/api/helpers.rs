@@ -126,6 +126,32 @@ impl TestApp {
         pg: Option<(String, String)>,
         clock: ManualClock,
     ) -> TestApp {
+        Self::start_with_jobs(settings, dir, pg, clock, true).await
+    }
+
+    /// A seeded app that runs no background jobs: the test runs them itself, as if the
+    /// jobs ran on another instance (`serve --no-jobs`).
+    pub async fn spawn_without_jobs() -> TestApp {
+        let dir = std::env::temp_dir().join(format!("handoff-test-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pg = pg_admin_url().map(|u| fresh_pg_database(&u));
+        let settings = Settings::for_data_dir(dir.clone(), pg.as_ref().map(|(u, _)| u.clone()));
+        let app =
+            Self::start_with_jobs(settings, dir, pg, ManualClock::starting_now(), false).await;
+        handoff::services::seed::seed_demo(&app.svc)
+            .expect("seed")
+            .expect("empty db");
+        app.one_factor_demo();
+        app
+    }
+
+    async fn start_with_jobs(
+        settings: Settings,
+        dir: PathBuf,
+        pg: Option<(String, String)>,
+        clock: ManualClock,
+        jobs: bool,
+    ) -> TestApp {
         // RUST_LOG=error shows a failing test's server-side errors.
         let _ = env_logger::builder().is_test(true).try_init();
         let mut settings = settings;
@@ -143,6 +169,7 @@ impl TestApp {
                 workers: Some(2),
                 extra_routes: None,
                 mail_poll: std::time::Duration::from_millis(200),
+                run_jobs: jobs,
             },
         )
         .expect("server");

@@ -138,6 +138,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/admin/audit.csv", "LNNNNNYLL"),
     ("GET", "/admin", "LNNNNNYLL"),
     ("POST", "/admin/settings", "LNNNNNYLL"),
+    ("GET", "/admin/clock", "LNNNNNYLL"),
+    ("POST", "/admin/clock", "LNNNNNYLL"),
     ("GET", "/admin/practitioners/new", "LNNNNNYLL"),
     ("POST", "/admin/practitioners", "LNNNNNYLL"),
     ("GET", "/admin/practitioners/{id}", "LNNNNNNLL"),

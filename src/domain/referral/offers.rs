@@ -328,13 +328,16 @@ mod tests {
         if sender && s.status == S::Draft {
             want.push(Offer::EditDraft);
         }
-        let ended = matches!(s.status, S::Cancelled | S::DeclinedByPatient | S::Rejected);
+        let ended = matches!(
+            s.status,
+            S::Cancelled | S::DeclinedByPatient | S::Rejected | S::Expired
+        );
         if ((sender && s.sender_in_care_team) || (receiver && s.consent_live && !ended))
             && s.status != S::Draft
         {
             want.push(Offer::Letter);
         }
-        let closed = matches!(s.status, S::Completed | S::Cancelled | S::DeclinedByPatient);
+        let closed = s.status.is_terminal();
         if receiver && !s.outside && !closed {
             want.push(Offer::SetWhatToBring);
         }
@@ -431,7 +434,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 4 * 512 * 3);
+        assert_eq!(checked, 11 * 4 * 512 * 3);
     }
 
     #[test]

@@ -29,3 +29,8 @@ clock-saved = { $n ->
     [one] Clinic clock saved. { $n } open referral has a new due time.
    *[other] Clinic clock saved. { $n } open referrals have a new due time.
 }
+clock-auto-close = Complete with the drafted outcome
+clock-auto-close-hint = days after an attended visit, when the receiver drafted the outcome
+outcome-save-draft = Save as a draft
+outcome-draft-hint = A draft is not sent. If you have not completed the referral some days after an attended visit (the clinic sets how many), the draft is sent as the outcome.
+outcome-draft-saved = Draft saved. It is not sent yet.

@@ -40,6 +40,7 @@ pub struct ClinicClock {
     pub remind_before_hours: i64,
     pub escalate_after_days: i64,
     pub expire_after_days: i64,
+    pub auto_close_days: i64,
     pub holidays: String,
     pub time_zone: String,
     pub updated_at: NaiveDateTime,
@@ -343,5 +344,25 @@ pub fn outbox_counts(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
         .group_by(outbox::status)
         .select((outbox::status, diesel::dsl::count_star()))
         .order(outbox::status.asc())
+        .load(conn)
+}
+
+/// Accepted referrals with a drafted outcome and a visit marked attended that began before
+/// `before`, with that visit's end: the clock completes them with the draft.
+pub fn attended_with_draft(
+    conn: &mut DbConn,
+    before: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(Waiting, NaiveDateTime)>> {
+    use super::schema::appointments;
+    referrals::table
+        .inner_join(appointments::table.on(appointments::referral_id.eq(referrals::id.nullable())))
+        .filter(referrals::status.eq(Status::Accepted))
+        .filter(referrals::outcome_summary.is_not_null())
+        .filter(appointments::status.eq(crate::domain::schedule::VisitStatus::Attended))
+        .filter(appointments::starts_at.lt(before))
+        .order((appointments::starts_at.asc(), referrals::id.asc()))
+        .limit(limit)
+        .select((Waiting::as_select(), appointments::ends_at))
         .load(conn)
 }

@@ -584,6 +584,7 @@ diesel::table! {
         remind_before_hours -> BigInt,
         escalate_after_days -> BigInt,
         expire_after_days -> BigInt,
+        auto_close_days -> BigInt,
         holidays -> Text,
         time_zone -> Text,
         updated_at -> Timestamp,

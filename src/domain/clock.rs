@@ -21,6 +21,9 @@ pub struct ClockRules {
     /// A referral nobody moved for this many days (sent, need-info or visit required)
     /// closes as expired.
     pub expire_after_days: i64,
+    /// An accepted referral with an attended visit and a drafted outcome is completed with
+    /// the draft this many days after the visit (without a draft, the outcome is reminded).
+    pub auto_close_days: i64,
     pub holidays: Vec<NaiveDate>,
     pub zone: Tz,
 }
@@ -34,6 +37,7 @@ impl ClockRules {
             remind_before_hours: 24,
             escalate_after_days: 2,
             expire_after_days: 90,
+            auto_close_days: 7,
             holidays: Vec::new(),
             zone,
         }
@@ -130,6 +134,20 @@ pub fn expired(
     status.may_expire() && now >= since + Duration::days(rules.expire_after_days)
 }
 
+/// Whether an accepted referral is completed by the clock with the receiver's drafted
+/// outcome: a visit was attended at least the clinic's period ago and an outcome is drafted.
+pub fn auto_closes(
+    status: Status,
+    has_draft: bool,
+    attended_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+    rules: &ClockRules,
+) -> bool {
+    status == Status::Accepted
+        && has_draft
+        && attended_at.is_some_and(|at| now >= at + Duration::days(rules.auto_close_days))
+}
+
 /// What a practitioner is told about a due time: the patient's name, what is awaited and
 /// when it was or is due (in words, already in the reader's language).
 pub fn reminder_text(stage: Stage, status: Status, patient: &str, when: &str) -> String {
@@ -174,6 +192,8 @@ pub struct ClockForm {
     #[serde(default)]
     pub expire_after_days: String,
     #[serde(default)]
+    pub auto_close_days: String,
+    #[serde(default)]
     pub holidays: String,
 }
 
@@ -192,6 +212,7 @@ impl ClockForm {
             remind_before_hours: r.remind_before_hours.to_string(),
             escalate_after_days: r.escalate_after_days.to_string(),
             expire_after_days: r.expire_after_days.to_string(),
+            auto_close_days: r.auto_close_days.to_string(),
             holidays: holidays_text(&r.holidays),
         }
     }
@@ -263,6 +284,12 @@ impl ClockForm {
             &self.expire_after_days,
             7..=730,
         );
+        let auto_close_days = num(
+            "auto_close_days",
+            "Completing with the drafted outcome",
+            &self.auto_close_days,
+            1..=90,
+        );
         let holidays = match parse_holidays(&self.holidays) {
             Ok(h) => h,
             Err(bad) => {
@@ -278,6 +305,7 @@ impl ClockForm {
             remind_before_hours,
             escalate_after_days,
             expire_after_days,
+            auto_close_days,
             holidays,
             zone,
         })
@@ -352,6 +380,30 @@ mod tests {
         ));
         assert!(!expired(Status::Accepted, since, later, &r));
         assert!(!expired(Status::AwaitingPatient, since, later, &r));
+    }
+
+    #[test]
+    fn an_attended_visit_with_a_drafted_outcome_closes_after_the_clinics_period() {
+        let r = ClockRules::defaults(Tz::UTC);
+        let visit = at(1, 9);
+        let week = visit + Duration::days(7);
+        assert!(auto_closes(Status::Accepted, true, Some(visit), week, &r));
+        assert!(!auto_closes(
+            Status::Accepted,
+            true,
+            Some(visit),
+            week - Duration::minutes(1),
+            &r
+        ));
+        assert!(
+            !auto_closes(Status::Accepted, false, Some(visit), week, &r),
+            "no draft: remind"
+        );
+        assert!(
+            !auto_closes(Status::Accepted, true, None, week, &r),
+            "no attended visit"
+        );
+        assert!(!auto_closes(Status::Completed, true, Some(visit), week, &r));
     }
 
     #[test]

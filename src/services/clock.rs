@@ -24,6 +24,8 @@ pub struct Tally {
     pub reminded: usize,
     pub escalated: usize,
     pub expired: usize,
+    /// Completed with the receiver's drafted outcome after an attended visit.
+    pub completed: usize,
 }
 
 /// At most this many referrals per stage per run: a backlog drains over a few runs
@@ -113,6 +115,7 @@ pub fn run(pool: &Pool, cfg: &MailConfig, now: NaiveDateTime) -> AppResult<Tally
         }
     }
     tally.expired = expire_waiting(&mut conn, cfg, &all, now)?;
+    tally.completed = complete_drafted(&mut conn, cfg, &all, now)?;
     Ok(tally)
 }
 
@@ -230,6 +233,130 @@ fn expire_waiting(
         })?;
     }
     Ok(n)
+}
+
+/// Completes with the receiver's draft what was attended the clinic's period ago (Ocean's
+/// auto-close). Each is its own compare-and-set transaction.
+fn complete_drafted(
+    conn: &mut db::PooledConn,
+    cfg: &MailConfig,
+    all: &AllRules,
+    now: NaiveDateTime,
+) -> AppResult<usize> {
+    let shortest = all.every().map(|r| r.auto_close_days).min().unwrap_or(7);
+    let rows = db::clock::attended_with_draft(conn, now - Duration::days(shortest), BATCH)?;
+    let mut n = 0;
+    let mut seen = std::collections::HashSet::new();
+    for (w, attended_at) in rows {
+        if !seen.insert(w.id.clone()) {
+            continue;
+        }
+        n += db::write_tx(conn, |c| -> AppResult<usize> {
+            let clinic = clinic_of(c, &w)?;
+            let r = all.of_clinic(clinic.as_deref());
+            if !crate::domain::clock::auto_closes(w.status, true, Some(attended_at), now, r) {
+                return Ok(0);
+            }
+            complete_one(c, cfg, &w, r.auto_close_days, now)
+        })?;
+    }
+    Ok(n)
+}
+
+fn complete_one(
+    c: &mut DbConn,
+    cfg: &MailConfig,
+    w: &Waiting,
+    days: i64,
+    now: NaiveDateTime,
+) -> AppResult<usize> {
+    use crate::domain::referral::{Command, Facts};
+    let Ok(t) = rules::decide(
+        w.status,
+        Party::Receiver,
+        Command::Complete,
+        Facts::default(),
+    ) else {
+        return Ok(0);
+    };
+    let before = db::referrals::get(c, &w.id)?;
+    let changes = TransitionChanges {
+        status: Some(t.to),
+        updated_at: Some(now),
+        waiting_since: Some(now),
+        due_at: Some(None),
+        completed_at: Some(now),
+        ..Default::default()
+    };
+    if db::referrals::compare_and_set(c, &w.id, w.status, w.version, &changes)? == 0 {
+        return Ok(0);
+    }
+    analytics::track(c, &before, &changes)?;
+    event(
+        c,
+        &w.id,
+        now,
+        None,
+        EventRow {
+            kind: "complete",
+            from: Some(w.status),
+            to: Some(t.to),
+            note: &format!(
+                "Completed with the receiver's drafted outcome, {days} days after the attended visit"
+            ),
+            patient_visible: t.patient_visible,
+        },
+    )?;
+    let patient = db::patients::get(c, &w.patient_id)?;
+    let name = format!("{} {}", patient.given_name, patient.family_name);
+    let receiver = db::users::get(c, &w.receiver_id)?.display_name;
+    for p in &t.notify {
+        match p {
+            Party::Sender => {
+                let text = rules::practitioner_notice(&receiver, Command::Complete, &name);
+                mail::notify(cfg, c, &w.sender_id, Some(&w.id), &text, now)?;
+            }
+            Party::Patient => {
+                if let Some(u) = &patient.user_id {
+                    let lang = crate::i18n::Lang::parse(&patient.language).unwrap_or_default();
+                    let text = lang.t(rules::patient_notice(Command::Complete, t.to));
+                    mail::notify(cfg, c, u, Some(&w.id), &text, now)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    let own = format!(
+        "Completed: your drafted outcome for {name} was sent, {days} days after the attended visit."
+    );
+    mail::notify(cfg, c, &w.receiver_id, Some(&w.id), &own, now)?;
+    crate::services::patient_link::after_transition(
+        cfg,
+        c,
+        &before,
+        &patient,
+        (Command::Complete, t.to),
+        now,
+    )?;
+    let system = Caller {
+        actor: Actor::System,
+        ip: String::new(),
+        user_agent: "clock".into(),
+    };
+    audit_for_clinic(
+        c,
+        now,
+        &system,
+        Some(&w.sender_clinic_id),
+        AuditEntry {
+            action: "referral_completed_by_clock",
+            subject_type: "referral",
+            subject_id: &w.id,
+            patient_id: Some(&w.patient_id),
+            detail: format!("accepted -> completed with the drafted outcome after {days} days"),
+        },
+    )?;
+    Ok(1)
 }
 
 fn expire_one(

@@ -30,6 +30,7 @@ pub fn rules_from(row: Option<ClinicClock>, default_zone: &str) -> ClockRules {
         remind_before_hours: r.remind_before_hours,
         escalate_after_days: r.escalate_after_days,
         expire_after_days: r.expire_after_days,
+        auto_close_days: r.auto_close_days,
         // Saved rows were validated; a hand-edited one loses only its holidays.
         holidays: parse_holidays(&r.holidays).unwrap_or_default(),
         zone: zone(&r.time_zone).unwrap_or(fallback),
@@ -51,6 +52,7 @@ pub fn row_of(clinic_id: &str, r: &ClockRules, now: NaiveDateTime) -> ClinicCloc
         remind_before_hours: r.remind_before_hours,
         escalate_after_days: r.escalate_after_days,
         expire_after_days: r.expire_after_days,
+        auto_close_days: r.auto_close_days,
         holidays: crate::domain::clock::holidays_text(&r.holidays),
         time_zone: r.zone.name().into(),
         updated_at: now,
@@ -162,7 +164,7 @@ pub fn save_clinic_rules(
                 subject_id: clinic_id,
                 patient_id: None,
                 detail: format!(
-                    "triage {}/{} working days, emergency {} h; information {} d, approval {} d, booking {} d, outcome {} d; remind {} h before, escalate {} d after, expire after {} d; {} holidays; {moved} open referrals re-timed",
+                    "triage {}/{} working days, emergency {} h; information {} d, approval {} d, booking {} d, outcome {} d; remind {} h before, escalate {} d after, expire after {} d, complete a drafted outcome {} d after the visit; {} holidays; {moved} open referrals re-timed",
                     l.routine_triage_days,
                     l.urgent_triage_days,
                     l.emergency_triage_hours,
@@ -173,6 +175,7 @@ pub fn save_clinic_rules(
                     rules.remind_before_hours,
                     rules.escalate_after_days,
                     rules.expire_after_days,
+                    rules.auto_close_days,
                     rules.holidays.len()
                 ),
             },

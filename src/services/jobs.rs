@@ -68,8 +68,8 @@ fn work(name: &str, pool: &Pool, clock: &SharedClock, cfg: &MailConfig) -> AppRe
         "clock" => {
             let t = clock::run(pool, cfg, clock.now())?;
             format!(
-                "{} reminded, {} escalated, {} expired",
-                t.reminded, t.escalated, t.expired
+                "{} reminded, {} escalated, {} expired, {} completed with a drafted outcome",
+                t.reminded, t.escalated, t.expired, t.completed
             )
         }
         "purge" => format!(

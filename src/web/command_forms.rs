@@ -17,6 +17,8 @@ pub struct CommandForms {
     pub receiver_name: String,
     /// The outside doctor's page (no patient-facing wording, no "open next").
     pub outside: bool,
+    /// The receiver may save the outcome as a draft.
+    pub drafts_outcome: bool,
     pub is_order: bool,
     /// The asks of the round being answered: (id, text).
     pub asks: Vec<(String, String)>,
@@ -39,6 +41,9 @@ impl CommandForms {
             approval_required: v.approval_required,
             receiver_name: v.receiver.display_name.clone(),
             outside,
+            drafts_outcome: v
+                .offers
+                .has(&crate::domain::referral::offers::Offer::DraftOutcome),
             is_order: v.referral.kind.is_order(),
             asks: v
                 .asks

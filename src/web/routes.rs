@@ -80,6 +80,7 @@ route_table! {
     post "/referrals/{id}/cancel"                => referrals::commands::cancel_submit,
     get  "/referrals/{id}/redirect"              => referrals::compose::redirect_page,
     post "/referrals/{id}/bring"                 => referrals::commands::bring_submit,
+    post "/referrals/{id}/outcome-draft"         => referrals::commands::outcome_draft_submit,
     post "/referrals/{id}/attachments"           => referrals::files::attach_submit,
     get  "/referrals/{id}/attachments/{file_id}" => referrals::files::attachment_download,
     get  "/referrals/{id}/letter.pdf"            => external::letter_download,

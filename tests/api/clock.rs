@@ -236,6 +236,7 @@ async fn the_clinic_admin_sets_the_clock_and_open_referrals_are_re_timed() {
                 ("remind_before_hours", "24"),
                 ("escalate_after_days", "2"),
                 ("expire_after_days", "90"),
+                ("auto_close_days", "7"),
                 ("holidays", "26 January"),
             ],
         )
@@ -260,6 +261,7 @@ async fn the_clinic_admin_sets_the_clock_and_open_referrals_are_re_timed() {
                 ("remind_before_hours", "24"),
                 ("escalate_after_days", "2"),
                 ("expire_after_days", "90"),
+                ("auto_close_days", "7"),
                 ("holidays", ""),
             ],
         )
@@ -289,4 +291,117 @@ fn status_of(app: &TestApp, id: &str) -> String {
         .select(referral_moves::status)
         .first(&mut *app.conn())
         .unwrap()
+}
+
+#[tokio::test]
+async fn a_drafted_outcome_is_sent_a_week_after_the_attended_visit_and_read_by_nobody_before() {
+    const CARDIO: &str = "farah.siddiqui@harbour.example"; // runs a practice
+    let app = TestApp::spawn_without_jobs().await;
+    let gp = app.login(GP, PW).await;
+    let rx = app.login(CARDIO, PW).await;
+    let to = app.user_id(CARDIO);
+    let rid = app
+        .referral()
+        .by(&gp)
+        .to(CARDIO)
+        .reason("Palpitations")
+        .no_sections()
+        .receiver_session(&rx)
+        .in_state(State::Accepted)
+        .await
+        .id;
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, cal) = app
+        .get(
+            &patient.client,
+            &format!("/practitioners/{to}?referral={rid}"),
+        )
+        .await;
+    let slot = crate::schedule::first_slot(&cal);
+    app.send(
+        &patient,
+        &format!("/practitioners/{to}/book"),
+        &[("starts_at", &slot), ("referral", &rid)],
+    )
+    .await;
+    let starts = NaiveDateTime::parse_from_str(&slot, "%Y-%m-%dT%H:%M").unwrap();
+    app.clock.set(starts + Duration::minutes(30));
+    let rx = app.login(CARDIO, PW).await;
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
+    let appt = page
+        .split("action=\"/appointments/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _, _) = app
+        .send(&rx, &format!("/appointments/{appt}/attended"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // The receiver drafts the outcome; an empty advice is refused beside its field.
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
+    let draft_url = format!("/referrals/{rid}/outcome-draft");
+    assert!(
+        page.contains(&format!("formaction=\"{draft_url}\"")),
+        "{page}"
+    );
+    let version = version_in(&page, &format!("/referrals/{rid}/complete"));
+    let (status, page, _) = app
+        .send(
+            &rx,
+            &draft_url,
+            &[
+                ("version", &version),
+                ("summary", "Benign ectopics DRAFTMARK"),
+                ("advice", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("DRAFTMARK"), "what was typed is kept");
+    let (status, _, _) = app
+        .send(
+            &rx,
+            &draft_url,
+            &[
+                ("version", &version),
+                ("summary", "Benign ectopics DRAFTMARK"),
+                ("advice", "No treatment needed"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
+    assert!(
+        page.contains("DRAFTMARK"),
+        "the complete form is filled with the draft"
+    );
+    // Nobody else reads a draft.
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{rid}")).await;
+    assert!(!page.contains("DRAFTMARK"));
+    let (_, page) = app.get(&patient.client, &format!("/referrals/{rid}")).await;
+    assert!(!page.contains("DRAFTMARK"));
+
+    // Six days after the visit: still open. Seven: completed with the draft, once.
+    let ends = starts + Duration::minutes(30);
+    let t = run_clock_at(&app, ends + Duration::days(6));
+    assert_eq!(t.completed, 0);
+    let t = run_clock_at(&app, ends + Duration::days(7) + Duration::minutes(61));
+    assert_eq!(t.completed, 1);
+    let t = run_clock_at(&app, ends + Duration::days(8));
+    assert_eq!(t.completed, 0);
+    assert_eq!(status_of(&app, &rid), "completed");
+    let gp = app.login(GP, PW).await;
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{rid}")).await;
+    assert!(
+        page.contains("DRAFTMARK"),
+        "the referrer reads the outcome now"
+    );
+    assert_eq!(
+        told(&app, CARDIO, &rid, "Completed: your drafted outcome"),
+        1
+    );
 }

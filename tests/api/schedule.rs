@@ -7,7 +7,7 @@ use crate::helpers::*;
 
 const CARDIO: &str = "farah.siddiqui@harbour.example"; // runs a practice (seeded hours)
 
-fn first_slot(page: &str) -> String {
+pub(crate) fn first_slot(page: &str) -> String {
     let marker = "<option value=\"";
     let i = page.find(marker).expect("a free slot") + marker.len();
     page[i..].split('"').next().unwrap().to_string()

@@ -84,6 +84,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/referrals/{id}/cancel", "LNNYNNNLL"),
     ("GET", "/referrals/{id}/redirect", "LNNYNNNLL"),
     ("POST", "/referrals/{id}/bring", "LNNNYNNLL"),
+    ("POST", "/referrals/{id}/outcome-draft", "LNNNYNNLL"),
     ("POST", "/referrals/{id}/attachments", "LNNYYNNLL"),
     ("GET", "/referrals/{id}/attachments/{file_id}", "LNNYYNNLL"),
     ("GET", "/referrals/{id}/letter.pdf", "LNNYYNNLL"),

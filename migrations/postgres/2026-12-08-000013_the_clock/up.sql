@@ -24,6 +24,9 @@ CREATE TABLE clinic_clocks (
     remind_before_hours BIGINT NOT NULL,
     escalate_after_days BIGINT NOT NULL,
     expire_after_days BIGINT NOT NULL,
+    -- An accepted referral whose visit was attended, with an outcome drafted, is completed
+    -- with the draft this many days after the visit.
+    auto_close_days BIGINT NOT NULL,
     -- The clinic's holidays, YYYY-MM-DD separated by commas.
     holidays TEXT NOT NULL,
     -- The zone the clinic's working days are counted in (an IANA name).

@@ -19,6 +19,8 @@ pub enum Offer {
     Letter,
     /// Change what the patient should bring.
     SetWhatToBring,
+    /// Save the outcome as a draft without completing.
+    DraftOutcome,
     /// The sender attaches files answering the asks.
     AttachAnswers,
     /// The receiver attaches a consult note or report; for an order it completes it.
@@ -243,6 +245,13 @@ pub fn may_set_what_to_bring(status: Status, party: Party, outside: bool) -> boo
     party == Party::Receiver && !outside && !status.is_terminal()
 }
 
+/// Whether `party` may save a draft of the outcome: the receiver in the network, while the
+/// referral is accepted (the clock completes it with the draft some days after an attended
+/// visit; an outside doctor completes from the link page in one step).
+pub fn may_draft_outcome(status: Status, party: Party, outside: bool) -> bool {
+    party == Party::Receiver && !outside && status == Status::Accepted
+}
+
 /// Every action `party` may take on the referral now.
 pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     let mut out: Vec<Offer> = allowed(s.status, party, s.facts)
@@ -263,6 +272,9 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     }
     if may_set_what_to_bring(s.status, party, s.outside) {
         out.push(Offer::SetWhatToBring);
+    }
+    if may_draft_outcome(s.status, party, s.outside) {
+        out.push(Offer::DraftOutcome);
     }
     match upload(s.status, party, s.outside) {
         Some(Upload::Answers) => out.push(Offer::AttachAnswers),
@@ -340,6 +352,9 @@ mod tests {
         let closed = s.status.is_terminal();
         if receiver && !s.outside && !closed {
             want.push(Offer::SetWhatToBring);
+        }
+        if receiver && !s.outside && s.status == S::Accepted {
+            want.push(Offer::DraftOutcome);
         }
         if sender && s.status == S::NeedInfo {
             want.push(Offer::AttachAnswers);

@@ -309,6 +309,59 @@ fn record_consent(
     )
 }
 
+/// The receiver saves a draft of the outcome (summary and advice, validated as for
+/// completing) without completing: a compare-and-set on the version. The clock completes the
+/// referral with it some days after an attended visit (the clinic's rule) unless the
+/// receiver completes first.
+pub fn save_outcome_draft(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    input: &CommandForm,
+) -> AppResult<()> {
+    let version = version_of(input.version())?;
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let (r, party, status) = access::load_for(c, caller, id)?;
+        let outside = db::mail::is_external_doctor(c, &r.receiver_id)?;
+        if party != Party::Receiver || outside {
+            return Err(AppError::Forbidden(
+                "Only the receiving practitioner drafts the outcome.".into(),
+            ));
+        }
+        let step = form::validate(Command::Complete, Status::Completed, true, input, &[])
+            .map_err(AppError::Invalid)?;
+        if !offers::may_draft_outcome(status, party, outside) {
+            return Err(AppError::Conflict(
+                "Only an accepted referral takes a draft outcome.".into(),
+            ));
+        }
+        let (summary, advice) = step.outcome.unwrap_or_default();
+        if db::referrals::save_outcome_draft(c, id, version, (&summary, &advice), now)? == 0 {
+            return Err(stale(c, id, party));
+        }
+        log_change(
+            c,
+            caller,
+            now,
+            Change {
+                referral_id: id,
+                patient_id: &r.patient_id,
+                event: EventRow {
+                    kind: "outcome_drafted",
+                    from: None,
+                    to: None,
+                    note: "Outcome drafted (not sent yet)",
+                    patient_visible: false,
+                },
+                action: "referral_edited",
+                detail: "outcome draft".into(),
+            },
+        )
+    })
+}
+
 /// The receiver tells the patient what to bring (a compare-and-set on the version).
 pub fn set_what_to_bring(
     svc: &Services,

@@ -24,7 +24,7 @@ pub use compose::{
     ComposerData, ComposerSection, DraftInput, ReceiverCard, composer, composer_for_draft,
     save_draft,
 };
-pub use lifecycle::{CommandInput, apply, set_what_to_bring};
+pub use lifecycle::{CommandInput, apply, save_outcome_draft, set_what_to_bring};
 pub use read::{
     InboxPage, ReferralView, SentPage, StatusCounts, TimelineEntry, decode_cursor, encode_cursor,
     for_chart, for_patient, inbox, next_waiting, sent, view,

@@ -29,7 +29,11 @@ pub struct TimelineEntry {
 
 /// Everything the referral page shows to this viewer.
 pub struct ReferralView {
+    /// The referral row; its outcome only once completed (a draft is the receiver's alone,
+    /// in `outcome_draft`).
     pub referral: Referral,
+    /// The receiver's drafted outcome (summary, advice), for the complete form.
+    pub outcome_draft: Option<(String, String)>,
     pub status: Status,
     pub party: Party,
     pub patient: Patient,
@@ -198,10 +202,19 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     // Offers were decided on UTC instants; the page shows the practice's wall clock.
     let (visits, visits_zone) =
         crate::services::visit_times::localized(visits, practice.as_ref(), now);
+    // An outcome written on an accepted referral is a draft: only its author reads it.
+    let mut r = l.r;
+    let outcome_draft = if status == Status::Accepted {
+        let draft = r.outcome_summary.take().zip(r.outcome_advice.take());
+        draft.filter(|_| party == Party::Receiver)
+    } else {
+        None
+    };
     let view = ReferralView {
+        outcome_draft,
         status,
         party,
-        sender_clinic: db::clinics::get(c, &l.r.sender_clinic_id)?.name,
+        sender_clinic: db::clinics::get(c, &r.sender_clinic_id)?.name,
         sender,
         receiver,
         receiver_practitioner,
@@ -214,7 +227,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         visits,
         visits_zone,
         patient_link,
-        bring_key: rules::what_to_bring_key(l.r.kind, &l.r.what_to_bring),
+        bring_key: rules::what_to_bring_key(r.kind, &r.what_to_bring),
         asks,
         attachments,
         now,
@@ -226,10 +239,10 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             // The sender's message to the receiver is shared data too.
             Referral {
                 message: String::new(),
-                ..l.r
+                ..r
             }
         } else {
-            l.r
+            r
         },
     };
     svc.record_view(

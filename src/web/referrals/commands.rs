@@ -126,3 +126,36 @@ pub async fn bring_submit(
         Err(e) => Err(e),
     }
 }
+
+/// The receiver saves the outcome as a draft (the complete form's second button).
+pub async fn outcome_draft_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let pairs = read_pairs(&body)?;
+    let input = CommandForm::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let raw: HashMap<String, String> = pairs.into_iter().collect();
+    let id2 = id.clone();
+    match ctx
+        .run(move |s, caller| svc::save_outcome_draft(s, caller, &id2, &input))
+        .await
+    {
+        Ok(()) => {
+            ctx.flash(&ctx.lang.t("outcome-draft-saved"));
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let v = ctx.run(move |s, caller| svc::view(s, caller, &id)).await?;
+            render_show(
+                &ctx,
+                v,
+                FormState::new("complete", raw, errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -118,5 +118,18 @@ pub(super) async fn render_show(
 pub async fn show_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let v = ctx.run(move |s, caller| svc::view(s, caller, &id)).await?;
-    render_show(&ctx, v, FormState::default(), StatusCode::OK).await
+    // A drafted outcome fills the complete form until it is sent.
+    let f = match &v.outcome_draft {
+        Some((summary, advice)) if v.offers.has(&Offer::DraftOutcome) => FormState::new(
+            "complete",
+            [
+                ("summary".to_string(), summary.clone()),
+                ("advice".to_string(), advice.clone()),
+            ]
+            .into(),
+            Default::default(),
+        ),
+        _ => FormState::default(),
+    };
+    render_show(&ctx, v, f, StatusCode::OK).await
 }

@@ -528,6 +528,20 @@ test('the clinic admin pages', async () => {
   await f.step(admin, 'audit log');
   await go(admin.page, admin.page.getByRole('link', { name: 'Analytics', exact: true }));
   await f.step(admin, 'clinic analytics');
+  // The clinic clock: a wrong number is refused beside its field, then saved.
+  await visit(admin, '/admin');
+  await go(admin.page, admin.page.getByRole('link', { name: /clinic clock/ }));
+  await f.step(admin, 'clinic clock');
+  await admin.page.getByLabel('Urgent triage').fill('0');
+  await admin.page.getByLabel('Holidays').fill('2027-01-26, 2027-03-22');
+  await go(admin.page, admin.page.getByRole('button', { name: 'Save', exact: true }));
+  await f.step(admin, 'clinic clock with an error', { expectStatus: 422 });
+  assert.match(await mainText(admin.page), /Urgent triage must be between 1 and 30/);
+  assert.equal(await admin.page.getByLabel('Holidays').inputValue(), '2027-01-26, 2027-03-22');
+  await admin.page.getByLabel('Urgent triage').fill('2');
+  await go(admin.page, admin.page.getByRole('button', { name: 'Save', exact: true }));
+  await f.step(admin, 'clinic clock saved');
+  assert.match(await mainText(admin.page), /Clinic clock saved/);
   // A form whose session token ran out: the error page shows what was typed.
   await visit(admin, '/admin/practitioners/new');
   await admin.page.getByLabel('Full name').fill('Meera Nair');

@@ -169,6 +169,13 @@ fn remind(
             let by = lang.long_date(
                 crate::domain::calendar::to_local(due_at - Duration::seconds(1), zone).date(),
             );
+            if patient_user.is_none() {
+                // Without an account: the e-mail with their personal link, again.
+                let r = db::referrals::get(c, &w.id)?;
+                let p = db::patients::get(c, &w.patient_id)?;
+                let sent = super::patient_link::remind(cfg, c, &r, &p, now)?;
+                return Ok(usize::from(sent));
+            }
             (
                 patient_user,
                 lang.t_with(key, &[("date", crate::i18n::Arg::Text(by.into()))]),

@@ -132,6 +132,29 @@ pub fn after_transition(
     Ok(())
 }
 
+/// The clock's reminder to a patient without an account whose turn it is (approve, or book
+/// the visit the receiver asked for): the same e-mail again, with their live link. Returns
+/// whether one was queued (not when the referrer withdrew the link, or nothing is asked).
+pub fn remind(
+    cfg: &MailConfig,
+    c: &mut DbConn,
+    r: &Referral,
+    patient: &Patient,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
+    if reachable(patient).is_none() {
+        return Ok(false);
+    }
+    let books = db::practices::get(c, &r.receiver_id)?.is_some()
+        && !db::mail::is_external_doctor(c, &r.receiver_id)?;
+    match standing(r.status, books) {
+        Some(n @ (Notice::Approve | Notice::BookFirstVisit | Notice::VisitRequired)) => {
+            queue_notice(cfg, c, r, patient, (n, false), now)
+        }
+        _ => Ok(false),
+    }
+}
+
 /// A presented patient link that checked out.
 pub struct Holder {
     pub caller: Caller,

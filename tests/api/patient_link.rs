@@ -591,3 +591,55 @@ async fn a_cancelled_referral_takes_its_booked_visit_out_of_the_calendar() {
         Some("CANCEL")
     );
 }
+
+#[tokio::test]
+async fn a_patient_without_an_account_is_reminded_by_mail_with_the_same_link_once_per_stage() {
+    use handoff::db::schema::{outbox, referral_moves};
+    let app = TestApp::spawn_with(|s| mail_settings(s, None)).await;
+    let farah = app.login(FARAH, PW).await;
+    let pid = register(&app, &farah, NEHA, "").await;
+    let id = app
+        .referral()
+        .by(&farah)
+        .patient_id(&pid)
+        .to(MEERA)
+        .in_state(State::AwaitingPatient)
+        .await
+        .id;
+    let due: chrono::NaiveDateTime = referral_moves::table
+        .find(&id)
+        .select(referral_moves::due_at)
+        .first::<Option<chrono::NaiveDateTime>>(&mut *app.conn())
+        .unwrap()
+        .expect("the approval is due");
+    let queued = || -> i64 {
+        outbox::table
+            .filter(outbox::to_addr.eq(NEHA))
+            .filter(outbox::kind.eq("patient_link"))
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap()
+    };
+    assert_eq!(queued(), 1, "the approval request");
+    // A day before, twice; at the due time, twice: one reminder each.
+    for at in [
+        due - Duration::hours(20),
+        due - Duration::hours(2),
+        due + Duration::minutes(1),
+        due + Duration::hours(3),
+    ] {
+        app.clock.set(at);
+        handoff::services::clock::run(&app.svc.pool, &app.svc.mail, at).unwrap();
+    }
+    assert_eq!(queued(), 3, "the request and two reminders");
+    let mails = eventually("three e-mails", || {
+        let m = mails_to(&app, NEHA);
+        (m.len() == 3).then_some(m)
+    })
+    .await;
+    let tokens: Vec<String> = mails.iter().map(|(_, body, _)| token_in(body)).collect();
+    assert!(
+        tokens.iter().all(|t| *t == tokens[0]),
+        "the reminders carry the same live link"
+    );
+}

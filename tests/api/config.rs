@@ -75,3 +75,35 @@ fn help_documents_every_setting() {
         assert!(help.contains(s), "--help mentions {s}");
     }
 }
+
+#[test]
+fn handoff_jobs_shows_what_is_due_and_runs_it_under_the_lease() {
+    let dir = std::env::temp_dir().join(format!("handoff-jobs-{}", uuid::Uuid::now_v7()));
+    let jobs = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_handoff"))
+            .args(["--data-dir", dir.to_str().unwrap(), "jobs"])
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = jobs(&[]);
+    for name in ["mail", "clock", "purge"] {
+        assert!(first.contains(&format!("{name} ")), "{first}");
+    }
+    assert!(
+        first.contains("due now") && first.contains("never ran"),
+        "{first}"
+    );
+    assert!(first.contains("referrals: 0 overdue"), "{first}");
+    let ran = jobs(&["--run"]);
+    assert!(ran.contains("ran clock: 0 reminded"), "{ran}");
+    assert!(ran.contains("last run ok"), "{ran}");
+    assert!(ran.contains("1 runs, 0 failed"), "{ran}");
+    // Nothing is due again before its interval: a second run runs nothing.
+    let again = jobs(&["--run"]);
+    assert!(!again.contains("ran clock"), "{again}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -12,6 +12,7 @@ mod audit;
 mod auth;
 mod builders;
 mod chart;
+mod clock_lists;
 mod config;
 mod directory;
 mod external;

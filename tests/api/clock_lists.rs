@@ -131,7 +131,13 @@ async fn the_most_overdue_first_order_pages_without_losing_or_repeating_a_row() 
         .split("rel=\"next\"")
         .next()
         .and_then(|s| s.rsplit("href=\"").next())
-        .map(|h| h.split('"').next().unwrap().replace("&#38;", "&").replace("&amp;", "&"))
+        .map(|h| {
+            h.split('"')
+                .next()
+                .unwrap()
+                .replace("&#38;", "&")
+                .replace("&amp;", "&")
+        })
         .filter(|_| first.contains("rel=\"next\""))
         .expect("a second page");
     let (_, second) = app.get(&rx.client, &next).await;
@@ -226,4 +232,40 @@ async fn the_patient_is_asked_to_book_by_a_day_and_reads_nothing_else_of_the_clo
         .await;
     assert!(page.contains("2 days overdue") && page.contains("Whose turn: the patient"));
     assert!(!page.contains("Please book your visit by"));
+}
+
+#[tokio::test]
+async fn a_patient_without_an_account_reads_by_when_to_approve_in_their_language() {
+    use crate::patient_link::{mails_to, register, token_in};
+    const MEERA: &str = "meera.iyer@harbour.example";
+    const NEHA: &str = "neha.rao@example.org";
+    let app = TestApp::spawn_with(|s| crate::external::mail_settings(s, None)).await;
+    let now = morning_in_pune(&app);
+    let farah = app.login(CARDIO, PW).await;
+    let pid = register(&app, &farah, NEHA, "hi").await;
+    let meera = app.login(MEERA, PW).await;
+    let id = app
+        .referral()
+        .by(&farah)
+        .patient_id(&pid)
+        .to(MEERA)
+        .receiver_session(&meera)
+        .in_state(State::AwaitingPatient)
+        .await
+        .id;
+    let due =
+        (now.date() + Duration::days(4)).and_time(NaiveTime::from_hms_opt(18, 30, 0).unwrap());
+    set_due(&app, &id, Some(due));
+    let (_, body, _) = eventually("the e-mail", || mails_to(&app, NEHA).into_iter().next()).await;
+    let token = token_in(&body);
+    let (_, page) = app.get(&app.client(), &format!("/p/{token}")).await;
+    let day = handoff::i18n::Lang::Hi.long_date(due.date());
+    assert!(
+        page.contains(&format!("कृपया {day} तक इस रेफ़रल को स्वीकृत या अस्वीकार करें।")),
+        "asked in Hindi to approve or decline by {day}"
+    );
+    assert!(!page.contains("देय"), "no practitioner's clock words");
+    // Her doctor reads whose turn it is.
+    let (_, page) = app.get(&farah.client, &format!("/referrals/{id}")).await;
+    assert!(page.contains("Whose turn: the patient") && page.contains("due in 4 days"));
 }

@@ -269,6 +269,90 @@ fn with_names(conn: &mut DbConn, rows: Vec<Referral>) -> QueryResult<Vec<ListRow
     Ok(out)
 }
 
+/// The due time, read with a raw fragment: the `referrals` table as diesel knows it does
+/// not list `due_at` (the 32-column limit); `referral_moves` (the same table) does.
+fn due_col()
+-> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>> {
+    diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>>(
+        "referrals.due_at",
+    )
+}
+
+/// Whether the due time is missing (rows nobody must act on sort last).
+fn due_missing() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql::<diesel::sql_types::Bool>("(referrals.due_at IS NULL)")
+}
+
+/// A list's due-time filter and order: due in [from, before), most overdue first.
+#[derive(Debug, Clone, Default)]
+pub struct DueWindow {
+    pub from: Option<NaiveDateTime>,
+    pub before: Option<NaiveDateTime>,
+    /// Order by due time, earliest (most overdue) first, those without one last.
+    pub by_due: bool,
+}
+
+/// Keyset cursor of the due order: (due time of the last row shown, its id).
+pub type DueCursor = (Option<NaiveDateTime>, String);
+
+/// The due times of these referrals (those nobody must act on have none).
+pub fn due_times(
+    conn: &mut DbConn,
+    ids: &[&str],
+) -> QueryResult<Vec<(String, Option<NaiveDateTime>)>> {
+    referral_moves::table
+        .filter(referral_moves::id.eq_any(ids))
+        .select((referral_moves::id, referral_moves::due_at))
+        .load(conn)
+}
+
+/// Pairs each row of a list with its due time.
+pub fn with_due(
+    conn: &mut DbConn,
+    rows: Vec<ListRow>,
+) -> QueryResult<Vec<(ListRow, Option<NaiveDateTime>)>> {
+    let ids: Vec<&str> = rows.iter().map(|(r, ..)| r.id.as_str()).collect();
+    let due = due_times(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let d = due
+                .iter()
+                .find(|(id, _)| *id == row.0.id)
+                .and_then(|(_, d)| *d);
+            (row, d)
+        })
+        .collect())
+}
+
+/// How many of a receiver's (or a sender's) referrals are overdue at `now`, and how many
+/// more are due before `end_of_today`.
+pub fn due_counts(
+    conn: &mut DbConn,
+    as_receiver: bool,
+    user_id: &str,
+    now: NaiveDateTime,
+    end_of_today: NaiveDateTime,
+) -> QueryResult<(i64, i64)> {
+    use referral_moves as m;
+    let base = || {
+        let q = m::table.into_boxed();
+        if as_receiver {
+            q.filter(m::receiver_id.eq(user_id))
+                .filter(m::status.eq_any(received_statuses()))
+        } else {
+            q.filter(m::sender_id.eq(user_id))
+        }
+    };
+    let overdue = base().filter(m::due_at.lt(now)).count().get_result(conn)?;
+    let today = base()
+        .filter(m::due_at.ge(now))
+        .filter(m::due_at.lt(end_of_today))
+        .count()
+        .get_result(conn)?;
+    Ok((overdue, today))
+}
+
 /// Inbox filters and position.
 #[derive(Debug, Clone, Default)]
 pub struct InboxQuery {
@@ -280,6 +364,9 @@ pub struct InboxQuery {
     pub by_priority: bool,
     /// Keyset cursor: (priority_rank, waiting_since, id) of the last row shown.
     pub after: Option<(i64, NaiveDateTime, String)>,
+    /// Due-time filter; with `due.by_due`, the order (and `after_due` its cursor).
+    pub due: DueWindow,
+    pub after_due: Option<DueCursor>,
     pub limit: i64,
 }
 
@@ -304,6 +391,31 @@ pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResul
     }
     if let Some(t) = q.received_to {
         query = query.filter(referrals::received_at.lt(t));
+    }
+    if let Some(f) = q.due.from {
+        query = query.filter(due_col().ge(f));
+    }
+    if let Some(b) = q.due.before {
+        query = query.filter(due_col().lt(b));
+    }
+    if q.due.by_due {
+        if let Some((due, id)) = &q.after_due {
+            query = match due {
+                Some(d) => query.filter(
+                    due_col()
+                        .gt(*d)
+                        .or(due_col().eq(*d).and(referrals::id.gt(id.clone())))
+                        .or(due_missing()),
+                ),
+                None => query.filter(due_missing().and(referrals::id.gt(id.clone()))),
+            };
+        }
+        let rows = query
+            .order((due_missing().asc(), due_col().asc(), referrals::id.asc()))
+            .limit(q.limit)
+            .select(Referral::as_select())
+            .load(conn)?;
+        return with_names(conn, rows);
     }
     if let Some((rank, since, id)) = &q.after {
         let (rank, since, id) = (*rank, *since, id.clone());
@@ -362,11 +474,13 @@ pub fn inbox_senders(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(S
         .load(conn)
 }
 
-/// A sender's referrals, newest change first, optionally in one status.
+/// A sender's referrals, newest change first (or most overdue first), optionally in one
+/// status and due in a window.
 pub fn sent_by(
     conn: &mut DbConn,
     sender_id: &str,
     status: Option<Status>,
+    due: &DueWindow,
     limit: i64,
 ) -> QueryResult<Vec<ListRow>> {
     let mut q = referrals::table
@@ -375,11 +489,18 @@ pub fn sent_by(
     if let Some(s) = status {
         q = q.filter(referrals::status.eq(s));
     }
-    let rows = q
-        .order((referrals::updated_at.desc(), referrals::id.desc()))
-        .limit(limit)
-        .select(Referral::as_select())
-        .load(conn)?;
+    if let Some(f) = due.from {
+        q = q.filter(due_col().ge(f));
+    }
+    if let Some(b) = due.before {
+        q = q.filter(due_col().lt(b));
+    }
+    q = if due.by_due {
+        q.order((due_missing().asc(), due_col().asc(), referrals::id.asc()))
+    } else {
+        q.order((referrals::updated_at.desc(), referrals::id.desc()))
+    };
+    let rows = q.limit(limit).select(Referral::as_select()).load(conn)?;
     with_names(conn, rows)
 }
 

@@ -3,13 +3,14 @@
 //! weekends and the clinic's holidays, counted on the clinic's wall clock; the see-by date
 //! wins when it is earlier. Times in and out are UTC.
 //!
-//! Not wired to any page yet: the lists, reminders and escalation build on this.
+//! The lists and pages read due times through the helpers at the end: whether one is
+//! overdue, the "overdue" and "due today" filters, and what a patient is asked to do by when.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use chrono_tz::Tz;
 
 use super::calendar::{to_local, to_utc};
-use super::referral::{Priority, Status};
+use super::referral::{Party, Priority, Status};
 
 /// A clinic's service levels: how long each turn may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +133,78 @@ pub fn in_words(now: NaiveDateTime, due: NaiveDateTime) -> (&'static str, i64) {
         l if l >= Duration::zero() => ("due-in-hours", hours.max(1)),
         l if l > -Duration::hours(48) => ("overdue-hours", (-hours).max(1)),
         l => ("overdue-days", -l.num_days()),
+    }
+}
+
+/// Whether a due time has passed.
+pub fn is_overdue(now: NaiveDateTime, due: NaiveDateTime) -> bool {
+    due < now
+}
+
+/// The message that says whose turn a status is ("Whose turn: the patient").
+pub fn turn_key(status: Status) -> &'static str {
+    match status.turn() {
+        Some(Party::Sender) => "ref-turn-sender",
+        Some(Party::Receiver) => "ref-turn-receiver",
+        Some(Party::Patient) => "ref-turn-patient",
+        Some(Party::Other) | None => "ref-turn-nobody",
+    }
+}
+
+/// The UTC instant the local day of `now` ends in `tz` (next local midnight).
+pub fn end_of_local_day(now: NaiveDateTime, tz: Tz) -> NaiveDateTime {
+    WorkCalendar {
+        zone: tz,
+        holidays: &[],
+    }
+    .local_midnight_after(to_local(now, tz).date())
+}
+
+/// The last local day a due time leaves: a turn due at midnight is due "by" the day
+/// that midnight ends.
+pub fn last_day(due: NaiveDateTime, tz: Tz) -> NaiveDate {
+    (to_local(due, tz) - Duration::seconds(1)).date()
+}
+
+/// A list's filter on due times (a URL value: `overdue` or `today`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueFilter {
+    /// Due before now.
+    Overdue,
+    /// Due from now until the end of today on the app's wall clock.
+    Today,
+}
+
+impl DueFilter {
+    pub fn parse(s: &str) -> Option<DueFilter> {
+        match s {
+            "overdue" => Some(DueFilter::Overdue),
+            "today" => Some(DueFilter::Today),
+            _ => None,
+        }
+    }
+
+    /// The window [from, before) of due times the filter keeps.
+    pub fn window(
+        self,
+        now: NaiveDateTime,
+        tz: Tz,
+    ) -> (Option<NaiveDateTime>, Option<NaiveDateTime>) {
+        match self {
+            DueFilter::Overdue => (None, Some(now)),
+            DueFilter::Today => (Some(now), Some(end_of_local_day(now, tz))),
+        }
+    }
+}
+
+/// What the patient is asked to do by the due time, when it is their turn: approve or
+/// decline the referral, or book the visit the receiver asked for (not once one is booked).
+/// The message takes `$date`.
+pub fn patient_ask(status: Status, visit_booked: bool) -> Option<&'static str> {
+    match status {
+        Status::AwaitingPatient => Some("due-patient-approve-by"),
+        Status::VisitRequired if !visit_booked => Some("due-patient-book-by"),
+        _ => None,
     }
 }
 
@@ -272,5 +345,53 @@ mod tests {
             in_words(now, now + Duration::minutes(10)),
             ("due-in-hours", 1)
         );
+    }
+
+    #[test]
+    fn today_ends_at_local_midnight_and_a_midnight_due_time_falls_on_the_day_before() {
+        let kolkata: Tz = "Asia/Kolkata".parse().unwrap_or(Tz::UTC);
+        // 20:00 UTC is 01:30 IST the next day: today ends at 18:30 UTC that day.
+        let now = at(2026, 11, 2, 20, 0);
+        assert_eq!(end_of_local_day(now, kolkata), at(2026, 11, 3, 18, 30));
+        assert_eq!(
+            DueFilter::Today.window(now, kolkata),
+            (Some(now), Some(at(2026, 11, 3, 18, 30)))
+        );
+        assert_eq!(DueFilter::Overdue.window(now, kolkata), (None, Some(now)));
+        assert_eq!(DueFilter::parse("soon"), None);
+        // Due at midnight IST starting 11 Nov: the patient has until 10 Nov.
+        assert_eq!(
+            last_day(at(2026, 11, 10, 18, 30), kolkata),
+            day(2026, 11, 10)
+        );
+        assert_eq!(
+            last_day(at(2026, 11, 10, 4, 30), kolkata),
+            day(2026, 11, 10)
+        );
+        assert!(is_overdue(now, now - Duration::minutes(1)));
+        assert!(!is_overdue(now, now));
+    }
+
+    #[test]
+    fn a_patient_is_asked_only_on_their_own_turn() {
+        assert_eq!(
+            patient_ask(Status::AwaitingPatient, false),
+            Some("due-patient-approve-by")
+        );
+        assert_eq!(
+            patient_ask(Status::VisitRequired, false),
+            Some("due-patient-book-by")
+        );
+        assert_eq!(patient_ask(Status::VisitRequired, true), None);
+        for s in [
+            Status::Sent,
+            Status::NeedInfo,
+            Status::Accepted,
+            Status::Expired,
+        ] {
+            assert_eq!(patient_ask(s, false), None);
+        }
+        assert_eq!(turn_key(Status::Sent), "ref-turn-receiver");
+        assert_eq!(turn_key(Status::Completed), "ref-turn-nobody");
     }
 }

@@ -207,7 +207,8 @@ pub struct Profile {
     pub colleagues: Vec<(String, String, String)>,
     pub can_edit: bool,
     /// The chart's referrals (for the care team only).
-    pub referrals: Vec<db::referrals::ListRow>,
+    /// Each with its due time (`None`: nobody must act).
+    pub referrals: Vec<(db::referrals::ListRow, Option<chrono::NaiveDateTime>)>,
 }
 
 /// Opens a chart. The view is audited before the page is returned.
@@ -239,7 +240,8 @@ pub fn profile(svc: &Services, caller: &Caller, patient_id: &str) -> AppResult<P
         };
         Ok(Profile {
             referrals: if can_edit {
-                db::referrals::for_chart(c, patient_id)?
+                let rows = db::referrals::for_chart(c, patient_id)?;
+                db::referrals::with_due(c, rows)?
             } else {
                 Vec::new()
             },

@@ -40,6 +40,8 @@ struct PatientLinkPage {
     access: Vec<AccessLine>,
     /// The status as the patient reads it (a rejection reads "In review").
     patient_status: String,
+    /// What the patient is asked to do by which day, on their turn.
+    ask: Option<(&'static str, chrono::NaiveDate)>,
 }
 
 impl PatientLinkPage {
@@ -112,9 +114,11 @@ async fn render(
             crate::i18n::Arg::Text(v.receiver.display_name.as_str().into()),
         )],
     );
+    let (_, ask) = crate::web::referrals::show::due_and_ask(l.lang, &v);
     html_status(
         status,
         &PatientLinkPage {
+            ask,
             cmd: CommandForms::new(&v, format!("/p/{token}"), false),
             l,
             v,

@@ -155,6 +155,8 @@ struct ProfilePage {
     statuses: &'static [(&'static str, &'static str)],
     severities: &'static [(&'static str, &'static str)],
     file_kinds: &'static [(&'static str, &'static str)],
+    /// The chart's referrals, with whose turn and when due.
+    referrals: Vec<crate::web::referrals::due::Line>,
 }
 
 impl ProfilePage {
@@ -199,7 +201,7 @@ fn file_view(pid: &str, f: &FileRow) -> FileView {
 /// Renders a chart page (the practitioner's profile or the patient's own portal view).
 pub(super) async fn render_profile(
     ctx: &Ctx,
-    p: Profile,
+    mut p: Profile,
     portal: bool,
     f: FormState,
     status: StatusCode,
@@ -233,7 +235,10 @@ pub(super) async fn render_profile(
     let pid = p.patient.id.clone();
     let files = p.chart.files.iter().map(|f| file_view(&pid, f)).collect();
     let title = format!("{} {}", p.patient.given_name, p.patient.family_name);
+    let referrals =
+        crate::web::referrals::due::lines(ctx.lang, now, std::mem::take(&mut p.referrals));
     let page = ProfilePage {
+        referrals,
         l: ctx
             .layout(
                 if portal {

@@ -19,7 +19,12 @@ const MEERA: &str = "meera.iyer@harbour.example";
 const NEHA: &str = "neha.rao@example.org";
 
 /// Farah registers a Harbour patient with an e-mail, no portal account, in `language`.
-async fn register(app: &TestApp, farah: &Session, email: &str, language: &str) -> String {
+pub(crate) async fn register(
+    app: &TestApp,
+    farah: &Session,
+    email: &str,
+    language: &str,
+) -> String {
     let (status, body, _) = app
         .send(
             farah,
@@ -40,7 +45,7 @@ async fn register(app: &TestApp, farah: &Session, email: &str, language: &str) -
 }
 
 /// The mails to `to`, oldest first, as (subject, body, raw).
-fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String, Vec<u8>)> {
+pub(crate) fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String, Vec<u8>)> {
     read_mail_dir(&app.settings.data_dir.join("mail-out"))
         .into_iter()
         .filter_map(|raw| {
@@ -58,7 +63,7 @@ fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String, Vec<u8>)> {
         .collect()
 }
 
-fn token_in(body: &str) -> String {
+pub(crate) fn token_in(body: &str) -> String {
     let at = body.find("/p/").expect("a patient link in the mail") + 3;
     body[at..at + 64].to_string()
 }

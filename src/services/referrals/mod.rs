@@ -8,12 +8,14 @@
 //! - `lifecycle`: every command of the state machine, and "what to bring".
 //! - `attachments`: files answering asks and reports (an order completes with its report).
 //! - `outside`: the account of a doctor outside the network a draft is addressed to.
-//! - `read`: the referral page, inbox, sent list and the patient's lists.
+//! - `read`: the referral page as each party sees it.
+//! - `lists`: the inbox, the sent list, the patient's and the chart's lists, with due times.
 
 pub mod access;
 pub mod attachments;
 pub mod compose;
 pub mod lifecycle;
+pub mod lists;
 pub mod outside;
 pub mod read;
 pub mod search;
@@ -25,8 +27,10 @@ pub use compose::{
     save_draft,
 };
 pub use lifecycle::{CommandInput, apply, save_outcome_draft, set_what_to_bring};
-pub use read::{
-    InboxPage, ReferralView, SentPage, StatusCounts, TimelineEntry, decode_cursor, encode_cursor,
-    for_chart, for_patient, inbox, next_waiting, sent, view,
+pub use lists::{
+    DueCounts, DueRow, InboxPage, PatientRow, SentPage, StatusCounts, decode_cursor,
+    decode_due_cursor, encode_cursor, encode_due_cursor, for_chart, for_patient, inbox,
+    next_waiting, sent,
 };
+pub use read::{ReferralView, TimelineEntry, view};
 pub use search::{DIRECTORY_PAGE, DirectoryPage, patient_to_refer, search_directory};

@@ -1,14 +1,13 @@
 //! What each party sees: the referral page, the inbox, the sent list, the patient's and
 //! the chart's lists.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 
 use super::access;
 use crate::db::patients::Patient;
-use crate::db::referrals::{Consent, ListRow, Referral};
+use crate::db::referrals::{Consent, Referral};
 use crate::db::users::{Practitioner, User};
 use crate::db::{self};
-use crate::domain::policy::{Action, Actor};
 use crate::domain::referral::offers::{self, Offers, Situation};
 use crate::domain::referral::{self as rules, Party, Status};
 use crate::domain::snapshot::Snapshot;
@@ -70,6 +69,10 @@ pub struct ReferralView {
     /// Attachments this viewer may open.
     pub attachments: Vec<db::asks::Attachment>,
     pub now: NaiveDateTime,
+    /// When the current turn is due (`None`: nobody must act).
+    pub due_at: Option<NaiveDateTime>,
+    /// The app's zone, in which a patient reads the day something is due by.
+    pub due_zone: chrono_tz::Tz,
 }
 
 /// Opens a referral for the caller. The view is audited before the page is returned.
@@ -231,6 +234,12 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         asks,
         attachments,
         now,
+        due_at: db::referrals::due_times(c, &[id])?
+            .into_iter()
+            .next()
+            .and_then(|(_, d)| d),
+        due_zone: crate::domain::calendar::zone(&svc.mail.settings.default_time_zone)
+            .unwrap_or(chrono_tz::Tz::UTC),
         offers,
         delivery,
         consents: l.consents,
@@ -260,153 +269,4 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         },
     )?;
     Ok(view)
-}
-
-/// (status, count) pairs.
-pub type StatusCounts = Vec<(Status, i64)>;
-
-/// The receiver's inbox page.
-pub struct InboxPage {
-    pub rows: Vec<ListRow>,
-    pub counts: StatusCounts,
-    pub senders: Vec<(String, String)>,
-    pub next_cursor: Option<String>,
-}
-
-/// Encodes a keyset cursor.
-pub fn encode_cursor(r: &Referral) -> String {
-    format!(
-        "{}.{}.{}",
-        r.priority_rank,
-        r.waiting_since.and_utc().timestamp_micros(),
-        r.id
-    )
-}
-
-/// Decodes a keyset cursor (a bad cursor is the first page).
-pub fn decode_cursor(s: &str) -> Option<(i64, NaiveDateTime, String)> {
-    let mut parts = s.splitn(3, '.');
-    let rank = parts.next()?.parse().ok()?;
-    let micros: i64 = parts.next()?.parse().ok()?;
-    let id = parts.next()?.to_string();
-    let at = chrono::DateTime::<Utc>::from_timestamp_micros(micros)?.naive_utc();
-    // A cursor is only ever a time this app wrote; anything else is the first page.
-    if !(1900..=9999).contains(&chrono::Datelike::year(&at)) || !(0..=2).contains(&rank) {
-        return None;
-    }
-    Some((rank, at, id))
-}
-
-/// Loads one page of the caller's inbox.
-pub fn inbox(
-    svc: &Services,
-    caller: &Caller,
-    q: &db::referrals::InboxQuery,
-) -> AppResult<InboxPage> {
-    caller.authorize(&Action::Refer, "/inbox")?;
-    let me = caller.user_id()?;
-    let mut conn = svc.conn()?;
-    let mut q = q.clone();
-    let limit = q.limit;
-    q.limit = limit + 1;
-    let mut rows = db::referrals::inbox(&mut conn, me, &q)?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|(r, ..)| encode_cursor(r))
-    } else {
-        None
-    };
-    Ok(InboxPage {
-        counts: db::referrals::inbox_counts(&mut conn, me)?,
-        senders: db::referrals::inbox_senders(&mut conn, me)?,
-        rows,
-        next_cursor,
-    })
-}
-
-/// The oldest referral waiting for the caller's decision, other than `except`.
-pub fn next_waiting(svc: &Services, caller: &Caller, except: &str) -> AppResult<Option<String>> {
-    let me = caller.user_id()?;
-    let mut conn = svc.conn()?;
-    let rows = db::referrals::inbox(
-        &mut conn,
-        me,
-        &db::referrals::InboxQuery {
-            statuses: vec![Status::Sent],
-            limit: 2,
-            ..Default::default()
-        },
-    )?;
-    Ok(rows.into_iter().map(|(r, ..)| r.id).find(|id| id != except))
-}
-
-/// The sender's list of sent referrals.
-pub fn sent(svc: &Services, caller: &Caller, status: Option<Status>) -> AppResult<SentPage> {
-    caller.authorize(&Action::Refer, "/sent")?;
-    let me = caller.user_id()?;
-    let now = svc.now();
-    let mut conn = svc.conn()?;
-    let mut bands = Vec::new();
-    for (label, from_days, to_days) in rules::OPEN_LOOP_BANDS {
-        // Submitted between `to_days` and `from_days` ago.
-        let newest = now - chrono::Duration::days(from_days) + chrono::Duration::seconds(1);
-        let oldest = if to_days == i64::MAX {
-            // Not NaiveDateTime::MIN: PostgreSQL's timestamps start in 4713 BC.
-            chrono::NaiveDate::from_ymd_opt(1900, 1, 1)
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .unwrap_or_default()
-        } else {
-            now - chrono::Duration::days(to_days) + chrono::Duration::seconds(1)
-        };
-        bands.push((
-            label,
-            db::referrals::open_loops_between(&mut conn, me, oldest, newest)?,
-        ));
-    }
-    Ok(SentPage {
-        rows: db::referrals::sent_by(&mut conn, me, status, 200)?,
-        counts: db::referrals::sent_counts(&mut conn, me)?,
-        open_bands: bands,
-        oldest_open: db::referrals::oldest_open(&mut conn, me, 10)?,
-    })
-}
-
-/// The sender's list: referrals by status, and open loops by age.
-pub struct SentPage {
-    pub rows: Vec<ListRow>,
-    pub counts: StatusCounts,
-    /// (age band, how many open loops).
-    pub open_bands: Vec<(&'static str, i64)>,
-    pub oldest_open: Vec<ListRow>,
-}
-
-/// The signed-in patient's referrals.
-pub fn for_patient(svc: &Services, caller: &Caller) -> AppResult<Vec<ListRow>> {
-    caller.authorize(&Action::UsePortal, "/portal/referrals")?;
-    let Actor::Patient {
-        patient_id: Some(pid),
-        ..
-    } = &caller.actor
-    else {
-        return Ok(Vec::new());
-    };
-    let mut conn = svc.conn()?;
-    let rows = db::referrals::for_patient(&mut conn, pid)?;
-    // A referral the sender redirected is replaced by the new one; the patient never
-    // learns that the first receiver declined.
-    Ok(rows
-        .into_iter()
-        .filter(|(r, ..)| r.redirected_to.is_none())
-        .collect())
-}
-
-/// The referrals shown on a chart.
-pub fn for_chart(svc: &Services, caller: &Caller, patient_id: &str) -> AppResult<Vec<ListRow>> {
-    let mut conn = svc.conn()?;
-    let (_, facts) = crate::services::patients::facts(&mut conn, caller, patient_id)?;
-    caller.authorize(
-        &Action::EditChart(&facts),
-        &format!("/patients/{patient_id}"),
-    )?;
-    Ok(db::referrals::for_chart(&mut conn, patient_id)?)
 }

@@ -4,13 +4,15 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::referrals::{InboxQuery, ListRow};
+use crate::db::referrals::{DueWindow, InboxQuery};
+use crate::domain::due::DueFilter;
 use crate::domain::referral::{self, ALL_STATUSES, PRIORITIES, Party, Status};
 use crate::error::AppResult;
 use crate::i18n::Arg;
 use crate::services::referrals as svc;
 use crate::web::extract::{Ctx, Layout};
 use crate::web::html;
+use crate::web::referrals::due::{Line, lines};
 
 #[derive(Deserialize)]
 pub struct InboxParams {
@@ -28,6 +30,9 @@ pub struct InboxParams {
     to: String,
     #[serde(default)]
     sort: String,
+    /// "overdue" or "today"; anything else filters nothing.
+    #[serde(default)]
+    due: String,
     #[serde(default)]
     after: String,
 }
@@ -37,8 +42,9 @@ pub struct InboxParams {
 struct InboxPage {
     l: Layout,
     p: InboxParams,
-    rows: Vec<ListRow>,
+    rows: Vec<Line>,
     counts: svc::StatusCounts,
+    due_counts: svc::DueCounts,
     senders: Vec<(String, String)>,
     next_href: Option<String>,
     statuses: Vec<(&'static str, &'static str)>,
@@ -104,6 +110,7 @@ pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpR
             statuses.push(Status::Draft);
         }
     }
+    let by_due = p.sort == "due";
     let query = InboxQuery {
         statuses,
         priority: Some(p.priority.clone()).filter(|s| !s.is_empty()),
@@ -111,11 +118,21 @@ pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpR
         received_from: date(&p.from),
         received_to: date(&p.to).and_then(|d| d.checked_add_signed(chrono::Duration::days(1))),
         by_priority: p.sort == "priority",
-        after: svc::decode_cursor(&p.after),
+        after: Some(&p.after)
+            .filter(|_| !by_due)
+            .and_then(|a| svc::decode_cursor(a)),
+        due: DueWindow {
+            by_due,
+            ..Default::default()
+        },
+        after_due: Some(&p.after)
+            .filter(|_| by_due)
+            .and_then(|a| svc::decode_due_cursor(a)),
         limit: 25,
     };
+    let filter = DueFilter::parse(&p.due);
     let res = ctx
-        .run(move |s, caller| svc::inbox(s, caller, &query))
+        .run(move |s, caller| svc::inbox(s, caller, &query, filter))
         .await?;
     let next_href = res.next_cursor.map(|c| {
         format!(
@@ -128,6 +145,7 @@ pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpR
                 ("from", &p.from),
                 ("to", &p.to),
                 ("sort", &p.sort),
+                ("due", &p.due),
                 ("after", &c)
             ])
             .unwrap_or_default()
@@ -136,8 +154,9 @@ pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpR
     html(&InboxPage {
         l: ctx.layout("Inbox", "inbox").await,
         p,
-        rows: res.rows,
+        rows: lines(ctx.lang, res.now, res.rows),
         counts: res.counts,
+        due_counts: res.due_counts,
         senders: res.senders,
         next_href,
         statuses: referral::received_statuses()
@@ -153,6 +172,12 @@ pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpR
 pub struct SentParams {
     #[serde(default)]
     status: String,
+    /// "overdue" or "today"; anything else filters nothing.
+    #[serde(default)]
+    due: String,
+    /// "due": most overdue first; anything else, latest change first.
+    #[serde(default)]
+    sort: String,
 }
 
 #[derive(Template)]
@@ -160,6 +185,9 @@ pub struct SentParams {
 struct SentPage {
     l: Layout,
     status: String,
+    due: String,
+    sort: String,
+    rows: Vec<Line>,
     page: svc::SentPage,
     statuses: Vec<(&'static str, &'static str)>,
 }
@@ -175,18 +203,23 @@ impl SentPage {
 }
 
 pub async fn sent_page(ctx: Ctx, q: web::Query<SentParams>) -> AppResult<HttpResponse> {
-    let status = q.into_inner().status;
+    let SentParams { status, due, sort } = q.into_inner();
     let s2 = status.clone();
+    let (filter, by_due) = (DueFilter::parse(&due), sort == "due");
     let mut page = ctx
-        .run(move |s, caller| svc::sent(s, caller, Status::parse(&s2)))
+        .run(move |s, caller| svc::sent(s, caller, Status::parse(&s2), filter, by_due))
         .await?;
     // A status the app does not know matches no referral (not all of them).
     if !status.is_empty() && Status::parse(&status).is_none() {
         page.rows.clear();
     }
+    let rows = lines(ctx.lang, page.now, std::mem::take(&mut page.rows));
     html(&SentPage {
         l: ctx.layout("Sent referrals", "sent-list").await,
         status,
+        due,
+        sort,
+        rows,
         page,
         statuses: ALL_STATUSES
             .iter()
@@ -199,19 +232,31 @@ pub async fn sent_page(ctx: Ctx, q: web::Query<SentParams>) -> AppResult<HttpRes
 #[template(path = "referrals/patient_list.html")]
 struct PatientListPage {
     l: Layout,
-    rows: Vec<(ListRow, String)>,
+    rows: Vec<PatientLine>,
+}
+
+/// A referral in the patient's list: the row, its status as the patient reads it, and
+/// what the patient is asked to do by which day, when it is their turn.
+struct PatientLine {
+    row: crate::db::referrals::ListRow,
+    label: String,
+    ask: Option<(&'static str, chrono::NaiveDate)>,
 }
 
 pub async fn patient_list_page(ctx: Ctx) -> AppResult<HttpResponse> {
     let rows = ctx.run(svc::for_patient).await?;
     let rows = rows
         .into_iter()
-        .map(|row| {
+        .map(|p| {
             let label = ctx.lang.t_with(
-                referral::patient_label_for(row.0.kind, row.0.status),
-                &[("receiver", Arg::Text(row.3.as_str().into()))],
+                referral::patient_label_for(p.row.0.kind, p.row.0.status),
+                &[("receiver", Arg::Text(p.row.3.as_str().into()))],
             );
-            (row, label)
+            PatientLine {
+                ask: p.ask,
+                row: p.row,
+                label,
+            }
         })
         .collect();
     html(&PatientListPage {

@@ -5,6 +5,7 @@
 
 pub mod commands;
 pub mod compose;
+pub mod due;
 pub mod files;
 pub mod lists;
 pub mod mail;

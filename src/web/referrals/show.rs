@@ -16,6 +16,7 @@ use crate::web::command_forms::CommandForms;
 use crate::web::extract::{Ctx, Layout};
 use crate::web::forms::FormState;
 use crate::web::html_status;
+use crate::web::referrals::due::{DueText, due_text, patient_ask};
 
 #[derive(Template)]
 #[template(path = "referrals/show.html")]
@@ -25,6 +26,10 @@ struct ShowPage {
     f: FormState,
     cmd: CommandForms,
     patient_status: String,
+    /// When the current turn is due, in words (practitioners).
+    due: Option<DueText>,
+    /// What the patient is asked to do by which day (the patient, on their turn).
+    ask: Option<(&'static str, chrono::NaiveDate)>,
 }
 
 impl ShowPage {
@@ -103,9 +108,12 @@ pub(super) async fn render_show(
     } else {
         "sent-list"
     };
+    let (due, ask) = due_and_ask(ctx.lang, &v);
     html_status(
         status,
         &ShowPage {
+            due,
+            ask,
             l: ctx.layout(title, nav).await,
             cmd: CommandForms::new(&v, format!("/referrals/{}", v.referral.id), false),
             v,
@@ -113,6 +121,20 @@ pub(super) async fn render_show(
             patient_status,
         },
     )
+}
+
+/// The due time as this viewer reads it: in words for a practitioner; for the patient only
+/// what they are asked to do, on their own turn.
+pub(crate) fn due_and_ask(
+    lang: crate::i18n::Lang,
+    v: &ReferralView,
+) -> (Option<DueText>, Option<(&'static str, chrono::NaiveDate)>) {
+    if v.party == Party::Patient {
+        let booked = v.visits.iter().any(|a| a.status == VisitStatus::Booked);
+        (None, patient_ask(v.status, v.due_at, booked, v.due_zone))
+    } else {
+        (due_text(lang, v.now, v.due_at), None)
+    }
 }
 
 pub async fn show_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {

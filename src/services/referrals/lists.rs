@@ -1,0 +1,287 @@
+//! The lists of referrals: the receiver's inbox, the sender's sent list, the patient's own
+//! and the chart's; each row with its due time, the counts with how many are overdue.
+
+use chrono::{NaiveDateTime, Utc};
+
+use crate::db::referrals::{DueCursor, DueWindow, ListRow, Referral};
+use crate::db::{self};
+use crate::domain::calendar::zone;
+use crate::domain::due::{self, DueFilter, end_of_local_day};
+use crate::domain::policy::{Action, Actor};
+use crate::domain::referral::{self as rules, Status};
+use crate::domain::schedule::VisitStatus;
+use crate::error::AppResult;
+use crate::services::{Caller, Services};
+
+/// (status, count) pairs.
+pub type StatusCounts = Vec<(Status, i64)>;
+
+/// A row of a list with its due time (`None`: nobody must act).
+pub type DueRow = (ListRow, Option<NaiveDateTime>);
+
+/// How many of a list's referrals are overdue, and how many more are due today.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DueCounts {
+    pub overdue: i64,
+    pub due_today: i64,
+}
+
+/// The receiver's inbox page.
+pub struct InboxPage {
+    pub rows: Vec<DueRow>,
+    pub counts: StatusCounts,
+    pub due_counts: DueCounts,
+    pub senders: Vec<(String, String)>,
+    pub next_cursor: Option<String>,
+    /// The time the due times were read against.
+    pub now: NaiveDateTime,
+}
+
+/// Encodes a keyset cursor.
+pub fn encode_cursor(r: &Referral) -> String {
+    format!(
+        "{}.{}.{}",
+        r.priority_rank,
+        r.waiting_since.and_utc().timestamp_micros(),
+        r.id
+    )
+}
+
+/// Decodes a keyset cursor (a bad cursor is the first page).
+pub fn decode_cursor(s: &str) -> Option<(i64, NaiveDateTime, String)> {
+    let mut parts = s.splitn(3, '.');
+    let rank = parts.next()?.parse().ok()?;
+    let micros: i64 = parts.next()?.parse().ok()?;
+    let id = parts.next()?.to_string();
+    let at = chrono::DateTime::<Utc>::from_timestamp_micros(micros)?.naive_utc();
+    // A cursor is only ever a time this app wrote; anything else is the first page.
+    if !(1900..=9999).contains(&chrono::Datelike::year(&at)) || !(0..=2).contains(&rank) {
+        return None;
+    }
+    Some((rank, at, id))
+}
+
+/// Encodes a cursor of the "most overdue first" order: `d.<due, micros, or "none">.<id>`.
+pub fn encode_due_cursor(due: Option<NaiveDateTime>, id: &str) -> String {
+    let due = due.map_or("none".to_string(), |d| {
+        d.and_utc().timestamp_micros().to_string()
+    });
+    format!("d.{due}.{id}")
+}
+
+/// Decodes a cursor of the due order (a bad cursor is the first page).
+pub fn decode_due_cursor(s: &str) -> Option<DueCursor> {
+    let mut parts = s.splitn(3, '.');
+    if parts.next()? != "d" {
+        return None;
+    }
+    let due = parts.next()?;
+    let id = parts.next()?.to_string();
+    if due == "none" {
+        return Some((None, id));
+    }
+    let at = chrono::DateTime::<Utc>::from_timestamp_micros(due.parse().ok()?)?.naive_utc();
+    if !(1900..=9999).contains(&chrono::Datelike::year(&at)) {
+        return None;
+    }
+    Some((Some(at), id))
+}
+
+/// The window a due filter keeps, read against the app's clock and wall clock.
+fn window(
+    svc: &Services,
+    now: NaiveDateTime,
+    filter: Option<DueFilter>,
+    by_due: bool,
+) -> DueWindow {
+    let (from, before) = filter.map_or((None, None), |f| f.window(now, app_zone(svc)));
+    DueWindow {
+        from,
+        before,
+        by_due,
+    }
+}
+
+fn app_zone(svc: &Services) -> chrono_tz::Tz {
+    zone(&svc.mail.settings.default_time_zone).unwrap_or(chrono_tz::Tz::UTC)
+}
+
+/// Pairs each row with its due time.
+fn with_due(c: &mut db::DbConn, rows: Vec<ListRow>) -> AppResult<Vec<DueRow>> {
+    Ok(db::referrals::with_due(c, rows)?)
+}
+
+fn due_counts(
+    svc: &Services,
+    c: &mut db::DbConn,
+    as_receiver: bool,
+    me: &str,
+    now: NaiveDateTime,
+) -> AppResult<DueCounts> {
+    let end = end_of_local_day(now, app_zone(svc));
+    let (overdue, due_today) = db::referrals::due_counts(c, as_receiver, me, now, end)?;
+    Ok(DueCounts { overdue, due_today })
+}
+
+/// Loads one page of the caller's inbox, due in the window `filter` names.
+pub fn inbox(
+    svc: &Services,
+    caller: &Caller,
+    q: &db::referrals::InboxQuery,
+    filter: Option<DueFilter>,
+) -> AppResult<InboxPage> {
+    caller.authorize(&Action::Refer, "/inbox")?;
+    let me = caller.user_id()?;
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    let c = &mut *conn;
+    let mut q = q.clone();
+    q.due = window(svc, now, filter, q.due.by_due);
+    let limit = q.limit;
+    q.limit = limit + 1;
+    let rows = db::referrals::inbox(c, me, &q)?;
+    let mut rows = with_due(c, rows)?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|((r, ..), due)| {
+            if q.due.by_due {
+                encode_due_cursor(*due, &r.id)
+            } else {
+                encode_cursor(r)
+            }
+        })
+    } else {
+        None
+    };
+    Ok(InboxPage {
+        counts: db::referrals::inbox_counts(c, me)?,
+        due_counts: due_counts(svc, c, true, me, now)?,
+        senders: db::referrals::inbox_senders(c, me)?,
+        rows,
+        next_cursor,
+        now,
+    })
+}
+
+/// The oldest referral waiting for the caller's decision, other than `except`.
+pub fn next_waiting(svc: &Services, caller: &Caller, except: &str) -> AppResult<Option<String>> {
+    let me = caller.user_id()?;
+    let mut conn = svc.conn()?;
+    let rows = db::referrals::inbox(
+        &mut conn,
+        me,
+        &db::referrals::InboxQuery {
+            statuses: vec![Status::Sent],
+            limit: 2,
+            ..Default::default()
+        },
+    )?;
+    Ok(rows.into_iter().map(|(r, ..)| r.id).find(|id| id != except))
+}
+
+/// The sender's list of sent referrals, in `status` and due in the window `filter` names;
+/// most overdue first when `by_due`.
+pub fn sent(
+    svc: &Services,
+    caller: &Caller,
+    status: Option<Status>,
+    filter: Option<DueFilter>,
+    by_due: bool,
+) -> AppResult<SentPage> {
+    caller.authorize(&Action::Refer, "/sent")?;
+    let me = caller.user_id()?;
+    let now = svc.now();
+    let mut conn = svc.conn()?;
+    let c = &mut *conn;
+    let mut bands = Vec::new();
+    for (label, from_days, to_days) in rules::OPEN_LOOP_BANDS {
+        // Submitted between `to_days` and `from_days` ago.
+        let newest = now - chrono::Duration::days(from_days) + chrono::Duration::seconds(1);
+        let oldest = if to_days == i64::MAX {
+            // Not NaiveDateTime::MIN: PostgreSQL's timestamps start in 4713 BC.
+            chrono::NaiveDate::from_ymd_opt(1900, 1, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .unwrap_or_default()
+        } else {
+            now - chrono::Duration::days(to_days) + chrono::Duration::seconds(1)
+        };
+        bands.push((
+            label,
+            db::referrals::open_loops_between(c, me, oldest, newest)?,
+        ));
+    }
+    let due = window(svc, now, filter, by_due);
+    let rows = db::referrals::sent_by(c, me, status, &due, 200)?;
+    Ok(SentPage {
+        rows: with_due(c, rows)?,
+        counts: db::referrals::sent_counts(c, me)?,
+        due_counts: due_counts(svc, c, false, me, now)?,
+        open_bands: bands,
+        oldest_open: db::referrals::oldest_open(c, me, 10)?,
+        now,
+    })
+}
+
+/// The sender's list: referrals by status, and open loops by age.
+pub struct SentPage {
+    pub rows: Vec<DueRow>,
+    pub counts: StatusCounts,
+    pub due_counts: DueCounts,
+    /// (age band, how many open loops).
+    pub open_bands: Vec<(&'static str, i64)>,
+    pub oldest_open: Vec<ListRow>,
+    pub now: NaiveDateTime,
+}
+
+/// A referral in the patient's own list, and what the patient is asked to do by which
+/// day (a message taking `$date`) when it is their turn.
+pub struct PatientRow {
+    pub row: ListRow,
+    pub ask: Option<(&'static str, chrono::NaiveDate)>,
+}
+
+/// The signed-in patient's referrals.
+pub fn for_patient(svc: &Services, caller: &Caller) -> AppResult<Vec<PatientRow>> {
+    caller.authorize(&Action::UsePortal, "/portal/referrals")?;
+    let Actor::Patient {
+        patient_id: Some(pid),
+        ..
+    } = &caller.actor
+    else {
+        return Ok(Vec::new());
+    };
+    let mut conn = svc.conn()?;
+    let c = &mut *conn;
+    let rows = db::referrals::for_patient(c, pid)?;
+    let visits = db::schedule::for_patient(c, pid)?;
+    // A referral the sender redirected is replaced by the new one; the patient never
+    // learns that the first receiver declined.
+    let rows = rows
+        .into_iter()
+        .filter(|(r, ..)| r.redirected_to.is_none())
+        .collect();
+    let zone = app_zone(svc);
+    Ok(with_due(c, rows)?
+        .into_iter()
+        .map(|(row, due_at)| {
+            let booked = visits.iter().any(|(a, ..)| {
+                a.status == VisitStatus::Booked && a.referral_id.as_deref() == Some(&row.0.id)
+            });
+            let ask = due::patient_ask(row.0.status, booked)
+                .zip(due_at)
+                .map(|(key, at)| (key, due::last_day(at, zone)));
+            PatientRow { row, ask }
+        })
+        .collect())
+}
+
+/// The referrals shown on a chart.
+pub fn for_chart(svc: &Services, caller: &Caller, patient_id: &str) -> AppResult<Vec<ListRow>> {
+    let mut conn = svc.conn()?;
+    let (_, facts) = crate::services::patients::facts(&mut conn, caller, patient_id)?;
+    caller.authorize(
+        &Action::EditChart(&facts),
+        &format!("/patients/{patient_id}"),
+    )?;
+    Ok(db::referrals::for_chart(&mut conn, patient_id)?)
+}

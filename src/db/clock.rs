@@ -366,3 +366,27 @@ pub fn attended_with_draft(
         .select((Waiting::as_select(), appointments::ends_at))
         .load(conn)
 }
+
+/// Saves the receiver's draft outcome on an accepted referral still at `version` (the clock
+/// completes the referral with it after an attended visit).
+pub fn save_outcome_draft(
+    conn: &mut DbConn,
+    id: &str,
+    version: i64,
+    (summary, advice): (&str, &str),
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        referrals::table
+            .filter(referrals::id.eq(id))
+            .filter(referrals::version.eq(version))
+            .filter(referrals::status.eq(Status::Accepted)),
+    )
+    .set((
+        referrals::outcome_summary.eq(summary),
+        referrals::outcome_advice.eq(advice),
+        referrals::updated_at.eq(at),
+        referrals::version.eq(referrals::version + 1),
+    ))
+    .execute(conn)
+}

@@ -553,29 +553,6 @@ pub fn set_what_to_bring(
     .execute(conn)
 }
 
-/// Saves the receiver's draft outcome on an accepted referral still at `version`.
-pub fn save_outcome_draft(
-    conn: &mut DbConn,
-    id: &str,
-    version: i64,
-    (summary, advice): (&str, &str),
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(
-        referrals::table
-            .filter(referrals::id.eq(id))
-            .filter(referrals::version.eq(version))
-            .filter(referrals::status.eq(Status::Accepted)),
-    )
-    .set((
-        referrals::outcome_summary.eq(summary),
-        referrals::outcome_advice.eq(advice),
-        referrals::updated_at.eq(at),
-        referrals::version.eq(referrals::version + 1),
-    ))
-    .execute(conn)
-}
-
 pub fn sent_counts(conn: &mut DbConn, sender_id: &str) -> QueryResult<Vec<(Status, i64)>> {
     referrals::table
         .filter(referrals::sender_id.eq(sender_id))

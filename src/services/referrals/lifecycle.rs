@@ -338,7 +338,7 @@ pub fn save_outcome_draft(
             ));
         }
         let (summary, advice) = step.outcome.unwrap_or_default();
-        if db::referrals::save_outcome_draft(c, id, version, (&summary, &advice), now)? == 0 {
+        if db::clock::save_outcome_draft(c, id, version, (&summary, &advice), now)? == 0 {
             return Err(stale(c, id, party));
         }
         log_change(

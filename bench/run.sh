@@ -52,7 +52,7 @@ run() { # name path cookie -> "rps p50 p99"
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(uname -m), wrk -t2 -c$CONNS -d${DURATION}s, backend ${BENCH_DATABASE_URL:+postgres}${BENCH_DATABASE_URL:-sqlite}"
 read -r F_RPS F_P50 F_P99 < <(run fortunes /fortunes)
 printf '%-28s %10s req/s  p50 %8s  p99 %8s  ratio %s\n' "fortunes (baseline)" "$F_RPS" "$F_P50" "$F_P99" "1.00"
-for page in "patient list:/patients:GP" "patient profile:$PATIENT:GP" "inbox (10k referrals):/inbox:RX" "referral page:$REFERRAL:RX" "referral letter (PDF):$REFERRAL/letter.pdf:RX"; do
+for page in "patient list:/patients:GP" "patient profile:$PATIENT:GP" "inbox (10k referrals):/inbox:RX" "inbox, most overdue first:/inbox?sort=due:RX" "inbox, overdue only:/inbox?due=overdue&sort=due:RX" "referral page:$REFERRAL:RX" "referral letter (PDF):$REFERRAL/letter.pdf:RX"; do
   name=${page%%:*}; rest=${page#*:}; path=${rest%%:*}; who=${rest##*:}
   if [ "$who" = GP ]; then cookie=$GP_COOKIE; else cookie=$RX_COOKIE; fi
   read -r RPS P50 P99 < <(run "$name" "$path" "$cookie")

@@ -419,3 +419,29 @@ pub fn clinic_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(Strin
         .select((clinics::id, clinics::name))
         .load(conn)
 }
+
+/// The network's practitioners for the generator, in a stable order (by e-mail): id,
+/// clinic and the clinic's kind.
+pub fn generator_practitioners(conn: &mut DbConn) -> QueryResult<Vec<(String, String, String)>> {
+    use super::schema::{clinics, practitioners};
+    practitioners::table
+        .inner_join(users::table.inner_join(clinics::table))
+        .order(users::email.asc())
+        .select((users::id, users::clinic_id, clinics::kind))
+        .load(conn)
+}
+
+/// Every care relationship as (practitioner, patient), in a stable order (by the
+/// practitioner's e-mail, then the patient's record number).
+pub fn care_pairs(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    use super::schema::{care_relationships, patients};
+    care_relationships::table
+        .inner_join(users::table)
+        .inner_join(patients::table)
+        .order((users::email.asc(), patients::mrn.asc()))
+        .select((
+            care_relationships::practitioner_id,
+            care_relationships::patient_id,
+        ))
+        .load(conn)
+}

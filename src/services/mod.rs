@@ -10,6 +10,7 @@ pub mod care_team;
 pub mod clinics;
 mod context;
 pub mod delivery;
+pub mod demo_history;
 pub mod directory;
 pub mod due;
 pub mod external;

@@ -222,13 +222,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             port,
             demo,
+            no_history,
             workers,
         } => {
             let svc = services(&settings)?;
             if demo {
                 if let Some(logins) = seed::seed_demo(&svc).map_err(|e| anyhow::anyhow!("{e}"))? {
                     print_demo(&logins);
-                    demo_history(&svc)?;
+                    if !no_history {
+                        demo_history(&svc)?;
+                    }
                 } else {
                     println!(
                         "Demo logins: see README (password {}).",

@@ -81,7 +81,12 @@ fn add_patients(c: &mut DbConn, now: chrono::NaiveDateTime) -> AppResult<usize> 
                 family_name: family.into(),
                 search_name: search_name(given, family),
                 date_of_birth: dob.format("%Y-%m-%d").to_string(),
-                sex: if k % 2 == 0 { "female" } else { "male" }.into(),
+                sex: if k.is_multiple_of(2) {
+                    "female"
+                } else {
+                    "male"
+                }
+                .into(),
                 phone: format!("+91 97{:08}", 30_000_000 + k * 6_007),
                 email: format!(
                     "{}.{}.{}@patients.example",
@@ -95,7 +100,7 @@ fn add_patients(c: &mut DbConn, now: chrono::NaiveDateTime) -> AppResult<usize> 
             db::patients::insert(c, &p)?;
             let doctor = &team[j % team.len()];
             db::patients::add_care(c, &p.id, doctor, p.created_at)?;
-            if j % 3 == 0 && team.len() > 1 {
+            if j.is_multiple_of(3) && team.len() > 1 {
                 db::patients::add_care(c, &p.id, &team[(j + 1) % team.len()], p.created_at)?;
             }
             chart_for(c, now, &p.id, doctor, k)?;

@@ -281,6 +281,7 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
         while written < n {
             let batch = (n - written).min(5000);
             let mut rows = Vec::with_capacity(batch);
+            let mut clock = Vec::with_capacity(batch);
             for k in written..written + batch {
                 let (sender, clinic, patients) = &cared[rng.below(cared.len() as u64) as usize];
                 let patient = &patients[rng.below(patients.len() as u64) as usize];
@@ -340,6 +341,7 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
                     status = ["need_info", "visit_required"][rng.below(2) as usize];
                     last = answered;
                 }
+                let pre = status;
                 // What nobody moved for the default 90 days the clock has closed by now.
                 let expiry =
                     Duration::days(ClockRules::defaults(chrono_tz::Tz::UTC).expire_after_days);
@@ -348,6 +350,12 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
                     status = "expired";
                     last += expiry;
                 }
+                clock.push(clock_history(
+                    (pre, status == "expired"),
+                    priority,
+                    (submitted, answered, done),
+                    expiry,
+                ));
                 rows.push(Referral {
                     id: db::new_id(),
                     kind,
@@ -389,7 +397,11 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
             }
             db::analytics::insert_referrals(c, &rows)?;
             set_generated_dues(c, &rows, now)?;
-            for r in &rows {
+            for (r, moves) in rows.iter().zip(clock) {
+                let rc = clinics.get(&r.receiver_id).map_or("", String::as_str);
+                for m in moves {
+                    acc.add_one(m, &r.sender_id, &r.receiver_id, &r.sender_clinic_id, rc);
+                }
                 acc.add(
                     &crate::domain::analytics::ReferralTimes {
                         submitted_at: r.submitted_at,
@@ -445,4 +457,43 @@ fn set_generated_dues(
     }
     db::clock::remember_many(c, &sent)?;
     Ok(())
+}
+
+/// The clock's counters of a generated referral (see
+/// [`crate::domain::analytics::clock`]): `path` is its status before the clock's expiry and
+/// whether it expired; `times` are submitted, answered and completed (when it got there).
+fn clock_history(
+    path: (&str, bool),
+    priority: crate::domain::referral::Priority,
+    times: (NaiveDateTime, NaiveDateTime, NaiveDateTime),
+    expiry: Duration,
+) -> Vec<crate::domain::analytics::Contribution> {
+    use crate::domain::analytics::clock::move_contributions;
+    use crate::domain::referral::Status;
+    let ((pre, expired), (submitted, answered, done)) = (path, times);
+    let decided = matches!(
+        pre,
+        "accepted" | "completed" | "rejected" | "need_info" | "visit_required"
+    );
+    let left_sent = match pre {
+        "awaiting_patient" => None,
+        "sent" => expired.then_some(submitted + expiry),
+        _ => Some(answered),
+    };
+    let due = ClockRules::defaults(chrono_tz::Tz::UTC).due(Status::Sent, priority, submitted, None);
+    let mut out = move_contributions(
+        Some(submitted),
+        priority.as_str(),
+        decided.then_some((answered, due)),
+        left_sent.map(|t| (Status::Sent, submitted, t)),
+    );
+    let then = match pre {
+        "completed" => Some((Status::Accepted, answered, done)),
+        "need_info" | "visit_required" if expired => {
+            Status::parse(pre).map(|s| (s, answered, answered + expiry))
+        }
+        _ => None,
+    };
+    out.extend(move_contributions(Some(submitted), "", None, then));
+    out
 }

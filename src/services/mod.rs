@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod analytics;
+pub mod analytics_clock;
 pub mod audit_log;
 pub mod bounce;
 pub mod care_team;
@@ -24,6 +25,7 @@ mod outgoing;
 pub mod patient_link;
 pub mod patients;
 pub mod referrals;
+pub mod responsiveness;
 pub mod schedule;
 pub mod second_factor;
 pub mod seed;

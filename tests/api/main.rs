@@ -12,6 +12,7 @@ mod audit;
 mod auth;
 mod builders;
 mod chart;
+mod clock_analytics;
 mod config;
 mod directory;
 mod external;

@@ -78,6 +78,20 @@ fn print_demo(logins: &[seed::DemoLogin]) {
     }
 }
 
+/// The demo's year of history, right after a fresh demo network was seeded.
+fn demo_history(svc: &Services) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let h = crate::services::demo_history::seed_demo_history(svc)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "Demo history: {} more patients, {} referrals over the last year ({:.1} s)",
+        h.patients,
+        h.referrals,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
     match cli.command {
@@ -156,7 +170,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let svc = services(&settings)?;
             if demo {
                 match seed::seed_demo(&svc).map_err(|e| anyhow::anyhow!("{e}"))? {
-                    Some(logins) => print_demo(&logins),
+                    Some(logins) => {
+                        print_demo(&logins);
+                        // Generated referrals asked for take the place of the history.
+                        if referrals == 0 && network_referrals == 0 {
+                            demo_history(&svc)?;
+                        }
+                    }
                     None => println!("the database already has clinics; nothing seeded"),
                 }
             }
@@ -221,6 +241,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             port,
             demo,
+            no_history,
             workers,
             no_jobs,
         } => {
@@ -228,6 +249,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if demo {
                 if let Some(logins) = seed::seed_demo(&svc).map_err(|e| anyhow::anyhow!("{e}"))? {
                     print_demo(&logins);
+                    if !no_history {
+                        demo_history(&svc)?;
+                    }
                 } else {
                     println!(
                         "Demo logins: see README (password {}).",

@@ -270,9 +270,14 @@ pub enum Command {
         /// Port to listen on.
         #[arg(long, env = "HANDOFF_PORT", default_value_t = 8080)]
         port: u16,
-        /// Seed the demo network first if the database has no clinics yet.
+        /// Seed the demo network first if the database has no clinics yet, with a year of
+        /// referral history.
         #[arg(long)]
         demo: bool,
+        /// With --demo: the network alone, without its year of history (tests that count
+        /// every referral they made).
+        #[arg(long)]
+        no_history: bool,
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "HANDOFF_WORKERS")]
         workers: Option<usize>,

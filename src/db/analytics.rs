@@ -419,3 +419,99 @@ pub fn clinic_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(Strin
         .select((clinics::id, clinics::name))
         .load(conn)
 }
+
+/// The network's practitioners for the generator, in a stable order (by e-mail): id,
+/// clinic and the clinic's kind.
+pub fn generator_practitioners(conn: &mut DbConn) -> QueryResult<Vec<(String, String, String)>> {
+    use super::schema::{clinics, practitioners};
+    practitioners::table
+        .inner_join(users::table.inner_join(clinics::table))
+        .order(users::email.asc())
+        .select((users::id, users::clinic_id, clinics::kind))
+        .load(conn)
+}
+
+/// Every care relationship as (practitioner, patient), in a stable order (by the
+/// practitioner's e-mail, then the patient's record number).
+pub fn care_pairs(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    use super::schema::{care_relationships, patients};
+    care_relationships::table
+        .inner_join(users::table)
+        .inner_join(patients::table)
+        .order((users::email.asc(), patients::mrn.asc()))
+        .select((
+            care_relationships::practitioner_id,
+            care_relationships::patient_id,
+        ))
+        .load(conn)
+}
+
+/// A sum of the clock's counters for one receiver (and clinic), metric, detail and bucket.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ClockSum {
+    #[diesel(sql_type = Text)]
+    pub receiver_id: String,
+    #[diesel(sql_type = Text)]
+    pub receiver_clinic_id: String,
+    #[diesel(sql_type = Text)]
+    pub metric: String,
+    #[diesel(sql_type = Text)]
+    pub detail: String,
+    #[diesel(sql_type = BigInt)]
+    pub bucket: i64,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+/// The sending side's clock counters (triaged within the level, time in each state) in
+/// weeks [from, to], per receiver.
+pub fn clock_sums(
+    conn: &mut DbConn,
+    scope: Scope<'_>,
+    from: &str,
+    to: &str,
+) -> QueryResult<Vec<ClockSum>> {
+    let sql = format!(
+        "SELECT receiver_id, receiver_clinic_id, metric, detail, bucket, \
+         CAST(SUM(n) AS BIGINT) AS n FROM referral_stats \
+         WHERE {col} = {p1} AND metric IN ('triaged', 'in_state') \
+         AND week >= {p2} AND week <= {p3} \
+         GROUP BY receiver_id, receiver_clinic_id, metric, detail, bucket",
+        col = scope.sender_column(),
+        p1 = ph(conn, 1),
+        p2 = ph(conn, 2),
+        p3 = ph(conn, 3),
+    );
+    diesel::sql_query(sql)
+        .bind::<Text, _>(scope.id())
+        .bind::<Text, _>(from)
+        .bind::<Text, _>(to)
+        .load(conn)
+}
+
+/// What the clock's counters need of a referral before a move, in one read: its due time
+/// and whether the receiver already made a first decision (a move out of Sent to
+/// accepted, declined, information or visit required).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClockBefore {
+    pub due_at: Option<NaiveDateTime>,
+    pub decided: bool,
+}
+
+pub fn clock_before(conn: &mut DbConn, referral_id: &str) -> QueryResult<ClockBefore> {
+    use super::schema::referral_events as e;
+    use super::schema::referral_moves as m;
+    let decided = diesel::dsl::exists(
+        e::table
+            .filter(e::referral_id.eq(referral_id))
+            .filter(e::from_status.eq("sent"))
+            .filter(e::to_status.eq_any(["accepted", "rejected", "need_info", "visit_required"])),
+    );
+    let (due_at, decided) = m::table
+        .find(referral_id)
+        .select((m::due_at, decided))
+        .first::<(Option<NaiveDateTime>, bool)>(conn)
+        .optional()?
+        .unwrap_or_default();
+    Ok(ClockBefore { due_at, decided })
+}

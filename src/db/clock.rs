@@ -390,3 +390,44 @@ pub fn save_outcome_draft(
     ))
     .execute(conn)
 }
+
+/// Records many reminders as already sent, many rows per statement (the generator's
+/// history): (referral, due time, stage, sent at).
+pub fn remember_many(
+    conn: &mut DbConn,
+    rows: &[(String, NaiveDateTime, &'static str, NaiveDateTime)],
+) -> QueryResult<()> {
+    for chunk in rows.chunks(500) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|(id, due, stage, at)| {
+                (
+                    clock_reminders::referral_id.eq(id),
+                    clock_reminders::due_at.eq(due),
+                    clock_reminders::stage.eq(*stage),
+                    clock_reminders::sent_at.eq(at),
+                )
+            })
+            .collect();
+        // New referrals only: nothing to skip.
+        match conn {
+            DbConn::Sqlite(c) => diesel::insert_into(clock_reminders::table)
+                .values(&values)
+                .execute(c)?,
+            DbConn::Pg(c) => diesel::insert_into(clock_reminders::table)
+                .values(&values)
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// A referral's due time as it stands (read before a transition overwrites it).
+pub fn due_of(conn: &mut DbConn, id: &str) -> QueryResult<Option<NaiveDateTime>> {
+    referrals::table
+        .find(id)
+        .select(referrals::due_at)
+        .first::<Option<NaiveDateTime>>(conn)
+        .optional()
+        .map(Option::flatten)
+}

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 
 use super::{AuditEntry, Caller, Services, audit};
 use crate::db::analytics::{self as q, Scope, StatRow};
@@ -21,8 +21,9 @@ use crate::error::{AppError, AppResult};
 /// How many specialists and clinics the "top" tables list.
 pub const TOP: usize = 10;
 
-/// The window of the directory's figures, in days.
-pub const DIRECTORY_WINDOW_DAYS: i64 = 90;
+pub use super::responsiveness::{
+    DIRECTORY_WINDOW_DAYS, Responsiveness, responsiveness, responsiveness_of,
+};
 
 fn times_of(r: &Referral) -> ReferralTimes {
     ReferralTimes {
@@ -58,7 +59,13 @@ fn stat_row(
 
 /// Brings the counters in step with a transition of `before` by `changes`. Call it on the
 /// connection (and so in the transaction) of the compare-and-set.
-pub fn track(c: &mut DbConn, before: &Referral, changes: &TransitionChanges) -> AppResult<()> {
+/// `clock` is what the referral was before the move, for the clock's counters.
+pub fn track(
+    c: &mut DbConn,
+    before: &Referral,
+    changes: &TransitionChanges,
+    clock: q::ClockBefore,
+) -> AppResult<()> {
     let old = times_of(before);
     let new = ReferralTimes {
         submitted_at: changes.submitted_at.or(old.submitted_at),
@@ -68,7 +75,12 @@ pub fn track(c: &mut DbConn, before: &Referral, changes: &TransitionChanges) -> 
         reject_code: changes.reject_code.clone().or(old.reject_code.clone()),
         open: changes.status.map_or(old.open, ReferralTimes::is_open),
     };
-    let d = rules::deltas(&old, &new);
+    let mut d = rules::deltas(&old, &new);
+    d.extend(
+        super::analytics_clock::contributions(before, changes, clock)
+            .into_iter()
+            .map(|k| (k, 1)),
+    );
     if d.is_empty() {
         return Ok(());
     }
@@ -100,12 +112,17 @@ impl Accumulator {
     /// Adds what `r` contributes; `receiver_clinic` is the receiver's clinic.
     pub fn add(&mut self, r: &ReferralTimes, sender: &str, receiver: &str, sc: &str, rc: &str) {
         for c in rules::contributions(r) {
-            let e = self
-                .rows
-                .entry((c, sender.to_string(), receiver.to_string()))
-                .or_insert_with(|| (sc.to_string(), rc.to_string(), 0));
-            e.2 += 1;
+            self.add_one(c, sender, receiver, sc, rc);
         }
+    }
+
+    /// Adds 1 to one counter (the clock's, which the generator works out itself).
+    pub fn add_one(&mut self, c: Contribution, sender: &str, receiver: &str, sc: &str, rc: &str) {
+        let e = self
+            .rows
+            .entry((c, sender.to_string(), receiver.to_string()))
+            .or_insert_with(|| (sc.to_string(), rc.to_string(), 0));
+        e.2 += 1;
     }
 
     /// Adds every counter to the database.
@@ -239,6 +256,8 @@ pub struct Report {
     pub top_clinics: Vec<TopLine>,
     /// (age band, how many open loops), as of now (not limited to the period).
     pub open_loops: Vec<(&'static str, i64)>,
+    /// Triaged within the service level, time in each state.
+    pub clock: super::analytics_clock::ClockFigures,
 }
 
 fn histogram(map: &BTreeMap<i64, i64>) -> Vec<(i64, i64)> {
@@ -361,6 +380,7 @@ pub fn report(svc: &Services, caller: &Caller, period: Period) -> AppResult<Repo
             recent += n;
             open_loops.push((*label, n));
         }
+        let clock = super::analytics_clock::figures(c, scope, &from, &to, TOP)?;
         let weeks: Vec<WeekLine> = weeks.into_values().collect();
         let sum = |f: fn(&WeekLine) -> i64| weeks.iter().map(f).sum::<i64>();
         let (sent, accepted) = (sum(|w| w.sent), sum(|w| w.accepted));
@@ -386,6 +406,7 @@ pub fn report(svc: &Services, caller: &Caller, period: Period) -> AppResult<Repo
             top_specialists,
             top_clinics,
             open_loops,
+            clock,
             weeks,
         })
     })
@@ -523,78 +544,4 @@ pub fn export_csv(
         )
     })?;
     Ok(out)
-}
-
-/// How responsive a practitioner is, over the directory window.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Responsiveness {
-    /// Referrals handed to them in the window.
-    pub received: i64,
-    pub accepted: i64,
-    pub acceptance: Option<i64>,
-    pub tta_median: Option<i64>,
-}
-
-impl Responsiveness {
-    /// "Accepts 75 % · answers in 5 h (median)", or that there is too little to say.
-    pub fn summary(&self) -> String {
-        if self.received == 0 {
-            return "No referrals in the last 90 days".into();
-        }
-        let answers = match self.tta_median {
-            Some(h) => format!("median time to accept {}", rules::hours_text(Some(h))),
-            None => "none accepted yet".into(),
-        };
-        format!(
-            "Accepted {} of {} referrals in the last 90 days ({}); {answers}",
-            self.accepted,
-            self.received,
-            rules::percent_text(self.acceptance),
-        )
-    }
-}
-
-/// Responsiveness of the listed practitioners only (one grouped query), over referrals
-/// submitted in the weeks since the one 90 days before `now`.
-pub fn responsiveness(
-    conn: &mut DbConn,
-    ids: &[String],
-    now: NaiveDateTime,
-) -> AppResult<HashMap<String, Responsiveness>> {
-    let from = rules::week_key((now - Duration::days(DIRECTORY_WINDOW_DAYS)).date());
-    let mut acc: HashMap<String, (i64, i64, BTreeMap<i64, i64>)> = HashMap::new();
-    for r in q::receivers_since(conn, ids, &from)? {
-        let e = acc.entry(r.receiver_id).or_default();
-        match Metric::parse(&r.metric) {
-            Some(Metric::Reached) => e.0 += r.n,
-            Some(Metric::Accepted) => e.1 += r.n,
-            Some(Metric::TimeToAccept) => *e.2.entry(r.bucket).or_default() += r.n,
-            _ => {}
-        }
-    }
-    Ok(acc
-        .into_iter()
-        .map(|(id, (received, accepted, tta))| {
-            let h = histogram(&tta);
-            (
-                id,
-                Responsiveness {
-                    received,
-                    accepted,
-                    acceptance: percent(accepted, received),
-                    tta_median: percentile(&h, 50),
-                },
-            )
-        })
-        .collect())
-}
-
-/// [`responsiveness`] on a connection of its own.
-pub fn responsiveness_of(
-    svc: &Services,
-    ids: &[String],
-) -> AppResult<HashMap<String, Responsiveness>> {
-    let now = svc.now();
-    let mut conn = svc.conn()?;
-    responsiveness(&mut conn, ids, now)
 }

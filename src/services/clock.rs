@@ -287,6 +287,8 @@ fn complete_one(
         return Ok(0);
     };
     let before = db::referrals::get(c, &w.id)?;
+    // Read before the move overwrites the due time (the clock's analytics counters).
+    let clock = db::analytics::clock_before(c, &w.id)?;
     let changes = TransitionChanges {
         status: Some(t.to),
         updated_at: Some(now),
@@ -298,7 +300,7 @@ fn complete_one(
     if db::referrals::compare_and_set(c, &w.id, w.status, w.version, &changes)? == 0 {
         return Ok(0);
     }
-    analytics::track(c, &before, &changes)?;
+    analytics::track(c, &before, &changes, clock)?;
     event(
         c,
         &w.id,
@@ -377,6 +379,8 @@ fn expire_one(
         return Ok(0);
     };
     let before = db::referrals::get(c, &w.id)?;
+    // Read before the move overwrites the due time (the clock's analytics counters).
+    let clock = db::analytics::clock_before(c, &w.id)?;
     let changes = TransitionChanges {
         status: Some(t.to),
         updated_at: Some(now),
@@ -387,7 +391,7 @@ fn expire_one(
     if db::referrals::compare_and_set(c, &w.id, w.status, w.version, &changes)? == 0 {
         return Ok(0);
     }
-    analytics::track(c, &before, &changes)?;
+    analytics::track(c, &before, &changes, clock)?;
     let note = format!("Closed by the clock: nobody acted for {days} days.");
     event(
         c,

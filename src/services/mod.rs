@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod analytics;
+pub mod analytics_clock;
 pub mod audit_log;
 pub mod bounce;
 pub mod care_team;
@@ -11,6 +12,7 @@ pub mod clinics;
 pub mod clock;
 mod context;
 pub mod delivery;
+pub mod demo_history;
 pub mod directory;
 pub mod due;
 pub mod external;
@@ -25,6 +27,7 @@ mod outgoing;
 pub mod patient_link;
 pub mod patients;
 pub mod referrals;
+pub mod responsiveness;
 pub mod schedule;
 pub mod second_factor;
 pub mod seed;

@@ -171,12 +171,12 @@ const PRACTICES: [&str; 4] = [
 /// The demo patients' languages for e-mail and their links, in turn ("" = English).
 const DEMO_LANGUAGES: [&str; 3] = ["", "hi", "mr"];
 
-const GIVEN: [&str; 24] = [
+pub(super) const GIVEN: [&str; 24] = [
     "Aarav", "Diya", "Kiran", "Neha", "Sanjay", "Lata", "Ravi", "Pooja", "Manoj", "Sunita", "Arun",
     "Kavya", "Tariq", "Rekha", "Joseph", "Fatima", "Harish", "Geeta", "Omar", "Isha", "Suresh",
     "Nandini", "Victor", "Maya",
 ];
-const FAMILY: [&str; 24] = [
+pub(super) const FAMILY: [&str; 24] = [
     "Sharma", "Patil", "Nair", "Gupta", "Pillai", "Khan", "Verma", "Menon", "Das", "Chavan",
     "Singh", "Rao", "Ahmed", "Kapoor", "Mathew", "Sheikh", "Bhat", "Yadav", "Farooq", "Jain",
     "Gowda", "Shetty", "Pereira", "Banerjee",
@@ -467,7 +467,7 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
     Ok(logins)
 }
 
-fn chart_for(
+pub(super) fn chart_for(
     c: &mut DbConn,
     now: NaiveDateTime,
     patient_id: &str,

@@ -114,6 +114,17 @@ fn charts_for(r: &Report) -> Vec<Chart> {
                 .collect(),
             320,
         ),
+        chart(
+            "ch-within",
+            "Share triaged within the service level, by priority (percent)".to_string(),
+            r.clock
+                .levels
+                .iter()
+                .filter(|v| !v.priority.is_empty())
+                .map(|v| (v.priority.to_string(), v.share.unwrap_or(0)))
+                .collect(),
+            320,
+        ),
     ]
 }
 

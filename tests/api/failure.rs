@@ -228,6 +228,8 @@ impl Server {
         cmd.args([
             "serve",
             "--demo",
+            // Every referral in the database is one this test made.
+            "--no-history",
             "--workers",
             "2",
             "--port",

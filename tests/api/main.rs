@@ -13,6 +13,7 @@ mod auth;
 mod builders;
 mod chart;
 mod clock;
+mod clock_analytics;
 mod clock_lists;
 mod config;
 mod directory;

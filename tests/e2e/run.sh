@@ -41,7 +41,7 @@ trap cleanup EXIT
 echo "== server on $URL (data $DATA, log $LOG)"
 HANDOFF_DATA_DIR="$DATA" HANDOFF_BIND=127.0.0.1 HANDOFF_PORT="$PORT" HANDOFF_PUBLIC_URL="$URL" \
   HANDOFF_WORKERS=2 RUST_LOG="${RUST_LOG:-warn}" \
-  "$BIN" serve --demo >"$LOG" 2>&1 &
+  "$BIN" serve --demo --no-history >"$LOG" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 150); do
   curl -fsS "$URL/healthz" >/dev/null 2>&1 && break

@@ -49,7 +49,7 @@ PIDS+=($!)
 
 HANDOFF_BIND=127.0.0.1 HANDOFF_PORT="$APP_PORT" HANDOFF_PUBLIC_URL="$URL" HANDOFF_WORKERS=2 \
   HANDOFF_SMTP_HOST=127.0.0.1 HANDOFF_SMTP_PORT="$SMTP_PORT" HANDOFF_SMTP_TLS=none \
-  RUST_LOG="${RUST_LOG:-warn}" "$BIN" serve --demo >"$DATA/server.log" 2>&1 &
+  RUST_LOG="${RUST_LOG:-warn}" "$BIN" serve --demo --no-history >"$DATA/server.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 150); do
   curl -fsS "$URL/healthz" >/dev/null 2>&1 && break

@@ -203,7 +203,7 @@ pub fn attach(
             if db::referrals::compare_and_set(c, id, status, r.version, &changes)? == 0 {
                 return Err(stale(c, id, party));
             }
-            analytics::track(c, &r, &changes)?;
+            analytics::track(c, &r, &changes, Default::default())?;
             event(
                 c,
                 id,

@@ -114,10 +114,12 @@ pub fn apply(
             now,
             &svc.mail.settings.default_time_zone,
         )?);
+        // The due time the move is measured against, before the move replaces it.
+        let before = db::analytics::clock_before(c, id)?;
         if db::referrals::compare_and_set(c, id, status, version, &changes)? == 0 {
             return Err(stale(c, id, party));
         }
-        analytics::track(c, &l.r, &changes)?;
+        analytics::track(c, &l.r, &changes, before)?;
         let me = caller.actor.user_id();
         event(
             c,

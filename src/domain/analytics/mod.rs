@@ -6,7 +6,9 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
-use super::forms::FieldErrors;
+use crate::domain::forms::FieldErrors;
+
+pub mod clock;
 
 /// What a counter counts. Every counter but `Received` belongs to the week the referral
 /// was submitted (a cohort): "of the referrals sent that week, how many were accepted".
@@ -31,10 +33,15 @@ pub enum Metric {
     /// Submitted and still an open loop now (see [`super::referral::OPEN_LOOP`]): summed
     /// over all weeks it gives every open loop without reading the referrals.
     Open,
+    /// The receiver's first decision, by priority (`detail`): `bucket` 1 within the
+    /// service level, 0 late (see [`clock`]).
+    Triaged,
+    /// Hours spent in a state (`detail`) before leaving it; `bucket` is [`bucket_hours`].
+    InState,
 }
 
 /// Every metric, in the order above.
-pub const ALL_METRICS: [Metric; 9] = [
+pub const ALL_METRICS: [Metric; 11] = [
     Metric::Sent,
     Metric::Received,
     Metric::Reached,
@@ -44,6 +51,8 @@ pub const ALL_METRICS: [Metric; 9] = [
     Metric::TimeToAccept,
     Metric::TimeToComplete,
     Metric::Open,
+    Metric::Triaged,
+    Metric::InState,
 ];
 
 impl Metric {
@@ -59,6 +68,8 @@ impl Metric {
             Metric::TimeToAccept => "tta",
             Metric::TimeToComplete => "ttc",
             Metric::Open => "open",
+            Metric::Triaged => "triaged",
+            Metric::InState => "in_state",
         }
     }
 

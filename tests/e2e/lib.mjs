@@ -57,7 +57,7 @@ export const ZOOM_WIDTH = 640;
 /** WCAG 2.5.5's target size, for buttons and button-like links. */
 export const TARGET_PX = 44;
 
-const STATUS_TEXT = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone' };
+const STATUS_TEXT = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 422: 'Unprocessable Entity' };
 
 export async function person(role, label) {
   const context = await browser.newContext({

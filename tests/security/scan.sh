@@ -86,7 +86,7 @@ start_server() { # LOG -> sets URL, SERVER
   env -u DATABASE_URL -u HANDOFF_SESSION_SECRET -u HANDOFF_SMTP_HOST -u HANDOFF_SECURE_COOKIES \
     HANDOFF_DATA_DIR="$data" HANDOFF_BIND=127.0.0.1 HANDOFF_PORT="$port" HANDOFF_PUBLIC_URL="$URL" \
     HANDOFF_WORKERS=2 RUST_LOG="warn,actix_web::middleware::logger=info" \
-    "$BIN" serve --demo >"$log" 2>&1 &
+    "$BIN" serve --demo --no-history >"$log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 150); do
     curl -fsS "$URL/healthz" >/dev/null 2>&1 && break

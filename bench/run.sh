@@ -30,7 +30,7 @@ login() {
 GP_COOKIE=$(login asha.kulkarni@lakeside.example)
 RX_COOKIE=$(login farah.siddiqui@harbour.example)
 PATIENT=$(curl -s -H "Cookie: $GP_COOKIE" "$B/patients" | grep -o '/patients/[0-9a-f-]\{36\}' | head -1)
-REFERRAL=$(curl -s -H "Cookie: $RX_COOKIE" "$B/inbox" | grep -o '/referrals/[0-9a-f-]\{36\}' | head -1)
+REFERRAL=$(curl -s -H "Cookie: $RX_COOKIE" "$B/inbox?status=sent" | grep -o '/referrals/[0-9a-f-]\{36\}' | head -1)
 [ -n "$PATIENT" ] && [ -n "$REFERRAL" ] || { echo "sign-in failed" >&2; exit 1; }
 
 run() { # name path cookie -> "rps p50 p99"

@@ -9,6 +9,7 @@ pub mod chart;
 pub mod clinics;
 pub mod clock;
 pub mod directory;
+pub mod due;
 #[cfg(feature = "bench")]
 pub mod fortunes;
 pub mod invitations;

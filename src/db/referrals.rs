@@ -7,6 +7,9 @@ use super::DbConn;
 use super::schema::{consents, patients, referral_events, referral_moves, referrals, users};
 use crate::domain::referral::{Kind, OPEN_LOOP, Status, received_statuses};
 
+pub use super::due::{DueCursor, DueWindow, due_counts, due_times, with_due};
+use super::due::{due_col, due_missing};
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = referrals)]
 pub struct Referral {
@@ -269,90 +272,6 @@ fn with_names(conn: &mut DbConn, rows: Vec<Referral>) -> QueryResult<Vec<ListRow
     Ok(out)
 }
 
-/// The due time, read with a raw fragment: the `referrals` table as diesel knows it does
-/// not list `due_at` (the 32-column limit); `referral_moves` (the same table) does.
-fn due_col()
--> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>> {
-    diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>>(
-        "referrals.due_at",
-    )
-}
-
-/// Whether the due time is missing (rows nobody must act on sort last).
-fn due_missing() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
-    diesel::dsl::sql::<diesel::sql_types::Bool>("(referrals.due_at IS NULL)")
-}
-
-/// A list's due-time filter and order: due in [from, before), most overdue first.
-#[derive(Debug, Clone, Default)]
-pub struct DueWindow {
-    pub from: Option<NaiveDateTime>,
-    pub before: Option<NaiveDateTime>,
-    /// Order by due time, earliest (most overdue) first, those without one last.
-    pub by_due: bool,
-}
-
-/// Keyset cursor of the due order: (due time of the last row shown, its id).
-pub type DueCursor = (Option<NaiveDateTime>, String);
-
-/// The due times of these referrals (those nobody must act on have none).
-pub fn due_times(
-    conn: &mut DbConn,
-    ids: &[&str],
-) -> QueryResult<Vec<(String, Option<NaiveDateTime>)>> {
-    referral_moves::table
-        .filter(referral_moves::id.eq_any(ids))
-        .select((referral_moves::id, referral_moves::due_at))
-        .load(conn)
-}
-
-/// Pairs each row of a list with its due time.
-pub fn with_due(
-    conn: &mut DbConn,
-    rows: Vec<ListRow>,
-) -> QueryResult<Vec<(ListRow, Option<NaiveDateTime>)>> {
-    let ids: Vec<&str> = rows.iter().map(|(r, ..)| r.id.as_str()).collect();
-    let due = due_times(conn, &ids)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let d = due
-                .iter()
-                .find(|(id, _)| *id == row.0.id)
-                .and_then(|(_, d)| *d);
-            (row, d)
-        })
-        .collect())
-}
-
-/// How many of a receiver's (or a sender's) referrals are overdue at `now`, and how many
-/// more are due before `end_of_today`.
-pub fn due_counts(
-    conn: &mut DbConn,
-    as_receiver: bool,
-    user_id: &str,
-    now: NaiveDateTime,
-    end_of_today: NaiveDateTime,
-) -> QueryResult<(i64, i64)> {
-    use referral_moves as m;
-    let base = || {
-        let q = m::table.into_boxed();
-        if as_receiver {
-            q.filter(m::receiver_id.eq(user_id))
-                .filter(m::status.eq_any(received_statuses()))
-        } else {
-            q.filter(m::sender_id.eq(user_id))
-        }
-    };
-    let overdue = base().filter(m::due_at.lt(now)).count().get_result(conn)?;
-    let today = base()
-        .filter(m::due_at.ge(now))
-        .filter(m::due_at.lt(end_of_today))
-        .count()
-        .get_result(conn)?;
-    Ok((overdue, today))
-}
-
 /// Inbox filters and position.
 #[derive(Debug, Clone, Default)]
 pub struct InboxQuery {
@@ -370,8 +289,13 @@ pub struct InboxQuery {
     pub limit: i64,
 }
 
-/// One page of a receiver's inbox (keyset pagination, so deep pages stay fast).
-pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResult<Vec<ListRow>> {
+type Backend = <DbConn as diesel::Connection>::Backend;
+
+/// The inbox's rows that match `q`'s filters, in no order yet.
+fn inbox_filtered<'a>(
+    receiver_id: &'a str,
+    q: &'a InboxQuery,
+) -> referrals::BoxedQuery<'a, Backend> {
     let mut query = referrals::table
         .filter(referrals::receiver_id.eq(receiver_id))
         .into_boxed();
@@ -398,25 +322,15 @@ pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResul
     if let Some(b) = q.due.before {
         query = query.filter(due_col().lt(b));
     }
+    query
+}
+
+/// One page of a receiver's inbox (keyset pagination, so deep pages stay fast).
+pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResult<Vec<ListRow>> {
     if q.due.by_due {
-        if let Some((due, id)) = &q.after_due {
-            query = match due {
-                Some(d) => query.filter(
-                    due_col()
-                        .gt(*d)
-                        .or(due_col().eq(*d).and(referrals::id.gt(id.clone())))
-                        .or(due_missing()),
-                ),
-                None => query.filter(due_missing().and(referrals::id.gt(id.clone()))),
-            };
-        }
-        let rows = query
-            .order((due_missing().asc(), due_col().asc(), referrals::id.asc()))
-            .limit(q.limit)
-            .select(Referral::as_select())
-            .load(conn)?;
-        return with_names(conn, rows);
+        return inbox_by_due(conn, receiver_id, q);
     }
+    let mut query = inbox_filtered(receiver_id, q);
     if let Some((rank, since, id)) = &q.after {
         let (rank, since, id) = (*rank, *since, id.clone());
         let after_time = referrals::waiting_since
@@ -445,6 +359,44 @@ pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResul
         .limit(q.limit)
         .select(Referral::as_select())
         .load(conn)?;
+    with_names(conn, rows)
+}
+
+/// The inbox most overdue first, those nobody must act on last: two walks of the
+/// (receiver, due time, id) index, each stopping at the page's end, instead of one sort of
+/// the whole inbox (SQL puts NULLs first, so "missing last" cannot be one index order).
+fn inbox_by_due(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResult<Vec<ListRow>> {
+    let mut rows = Vec::new();
+    let in_missing = matches!(&q.after_due, Some((None, _)));
+    if !in_missing {
+        let mut due = inbox_filtered(receiver_id, q).filter(due_col().is_not_null());
+        if let Some((Some(d), id)) = &q.after_due {
+            due = due.filter(
+                due_col()
+                    .gt(*d)
+                    .or(due_col().eq(*d).and(referrals::id.gt(id.clone()))),
+            );
+        }
+        rows = due
+            .order((due_col().asc(), referrals::id.asc()))
+            .limit(q.limit)
+            .select(Referral::as_select())
+            .load(conn)?;
+    }
+    let left = q.limit - rows.len() as i64;
+    if left > 0 {
+        let mut missing = inbox_filtered(receiver_id, q).filter(due_missing());
+        if let Some((None, id)) = &q.after_due {
+            missing = missing.filter(referrals::id.gt(id.clone()));
+        }
+        rows.extend(
+            missing
+                .order(referrals::id.asc())
+                .limit(left)
+                .select(Referral::as_select())
+                .load(conn)?,
+        );
+    }
     with_names(conn, rows)
 }
 

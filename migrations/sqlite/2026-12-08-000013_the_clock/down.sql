@@ -1,6 +1,7 @@
 DROP TABLE jobs;
 DROP TABLE clock_reminders;
 DROP TABLE clinic_clocks;
+DROP INDEX referrals_inbox_status_due;
 DROP INDEX referrals_due;
 DROP INDEX referrals_sender_due;
 DROP INDEX referrals_inbox_due;

@@ -61,6 +61,8 @@ CREATE INDEX referrals_sender_open ON referrals(sender_id, status, submitted_at)
 CREATE INDEX referrals_inbox_due ON referrals(receiver_id, due_at, id);
 CREATE INDEX referrals_sender_due ON referrals(sender_id, due_at, id);
 CREATE INDEX referrals_due ON referrals(due_at);
+-- The inbox's overdue and due-today counts (only what reached the receiver counts).
+CREATE INDEX referrals_inbox_status_due ON referrals(receiver_id, status, due_at);
 
 CREATE TABLE clinic_clocks (
     clinic_id TEXT PRIMARY KEY NOT NULL REFERENCES clinics(id),

@@ -1,0 +1,94 @@
+//! Due times on the lists: read through a raw column fragment (the `referrals` table of the
+//! schema stops at 32 columns, see `referral_moves`), paired with list rows, and counted.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::referrals::ListRow;
+use super::schema::referral_moves;
+use crate::domain::referral::received_statuses;
+
+/// The due time, read with a raw fragment: the `referrals` table as diesel knows it does
+/// not list `due_at` (the 32-column limit); `referral_moves` (the same table) does.
+pub(super) fn due_col()
+-> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>> {
+    diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>>(
+        "referrals.due_at",
+    )
+}
+
+/// Whether the due time is missing (rows nobody must act on sort last).
+pub(super) fn due_missing() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql::<diesel::sql_types::Bool>("(referrals.due_at IS NULL)")
+}
+
+/// A list's due-time filter and order: due in [from, before), most overdue first.
+#[derive(Debug, Clone, Default)]
+pub struct DueWindow {
+    pub from: Option<NaiveDateTime>,
+    pub before: Option<NaiveDateTime>,
+    /// Order by due time, earliest (most overdue) first, those without one last.
+    pub by_due: bool,
+}
+
+/// Keyset cursor of the due order: (due time of the last row shown, its id).
+pub type DueCursor = (Option<NaiveDateTime>, String);
+
+/// The due times of these referrals (those nobody must act on have none).
+pub fn due_times(
+    conn: &mut DbConn,
+    ids: &[&str],
+) -> QueryResult<Vec<(String, Option<NaiveDateTime>)>> {
+    referral_moves::table
+        .filter(referral_moves::id.eq_any(ids))
+        .select((referral_moves::id, referral_moves::due_at))
+        .load(conn)
+}
+
+/// Pairs each row of a list with its due time.
+pub fn with_due(
+    conn: &mut DbConn,
+    rows: Vec<ListRow>,
+) -> QueryResult<Vec<(ListRow, Option<NaiveDateTime>)>> {
+    let ids: Vec<&str> = rows.iter().map(|(r, ..)| r.id.as_str()).collect();
+    let due = due_times(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let d = due
+                .iter()
+                .find(|(id, _)| *id == row.0.id)
+                .and_then(|(_, d)| *d);
+            (row, d)
+        })
+        .collect())
+}
+
+/// How many of a receiver's (or a sender's) referrals are overdue at `now`, and how many
+/// more are due before `end_of_today`.
+pub fn due_counts(
+    conn: &mut DbConn,
+    as_receiver: bool,
+    user_id: &str,
+    now: NaiveDateTime,
+    end_of_today: NaiveDateTime,
+) -> QueryResult<(i64, i64)> {
+    use referral_moves as m;
+    let base = || {
+        let q = m::table.into_boxed();
+        if as_receiver {
+            q.filter(m::receiver_id.eq(user_id))
+                .filter(m::status.eq_any(received_statuses()))
+        } else {
+            q.filter(m::sender_id.eq(user_id))
+        }
+    };
+    let overdue = base().filter(m::due_at.lt(now)).count().get_result(conn)?;
+    let today = base()
+        .filter(m::due_at.ge(now))
+        .filter(m::due_at.lt(end_of_today))
+        .count()
+        .get_result(conn)?;
+    Ok((overdue, today))
+}

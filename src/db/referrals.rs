@@ -194,6 +194,21 @@ pub fn insert_consent(conn: &mut DbConn, c: &Consent) -> QueryResult<usize> {
     diesel::insert_into(consents::table).values(c).execute(conn)
 }
 
+/// Inserts many consents, several hundred rows per statement (the generator's history).
+pub fn insert_consents(conn: &mut DbConn, rows: &[Consent]) -> QueryResult<()> {
+    for chunk in rows.chunks(300) {
+        match conn {
+            DbConn::Sqlite(c) => diesel::insert_into(consents::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConn::Pg(c) => diesel::insert_into(consents::table)
+                .values(chunk)
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
 /// A patient's consents, newest first.
 pub fn consents_of_patient(conn: &mut DbConn, patient_id: &str) -> QueryResult<Vec<Consent>> {
     consents::table

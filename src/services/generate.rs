@@ -120,6 +120,7 @@ fn insert_generated(
     clinics: &HashMap<String, String>,
 ) -> AppResult<()> {
     db::analytics::insert_referrals(c, rows)?;
+    consent_generated(c, rows)?;
     let mut acc = crate::services::analytics::Accumulator::default();
     for r in rows {
         acc.add(
@@ -396,6 +397,7 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
                 });
             }
             db::analytics::insert_referrals(c, &rows)?;
+            consent_generated(c, &rows)?;
             set_generated_dues(c, &rows, now)?;
             for (r, moves) in rows.iter().zip(clock) {
                 let rc = clinics.get(&r.receiver_id).map_or("", String::as_str);
@@ -425,6 +427,30 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
     });
     db::analytics::bulk_cache(&mut conn, false)?;
     written
+}
+
+/// Records the patient's verbal consent, taken by the sender when sending, for every
+/// generated referral that was sent (as sending requires): the receiver reads its letter
+/// and snapshot like any other.
+fn consent_generated(c: &mut DbConn, rows: &[db::referrals::Referral]) -> AppResult<()> {
+    let consents: Vec<db::referrals::Consent> = rows
+        .iter()
+        .filter_map(|r| {
+            Some(db::referrals::Consent {
+                id: db::new_id(),
+                patient_id: r.patient_id.clone(),
+                referral_id: r.id.clone(),
+                recipient_id: r.receiver_id.clone(),
+                method: "verbal".into(),
+                scope: r.scope.clone(),
+                recorded_by: Some(r.sender_id.clone()),
+                recorded_at: r.submitted_at?,
+                withdrawn_at: None,
+            })
+        })
+        .collect();
+    db::referrals::insert_consents(c, &consents)?;
+    Ok(())
 }
 
 /// Gives the open generated referrals their due times under the default rules (the

@@ -5,7 +5,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::referrals::ListRow;
 use super::schema::referral_moves;
 use crate::domain::referral::received_statuses;
 
@@ -44,25 +43,6 @@ pub fn due_times(
         .filter(referral_moves::id.eq_any(ids))
         .select((referral_moves::id, referral_moves::due_at))
         .load(conn)
-}
-
-/// Pairs each row of a list with its due time.
-pub fn with_due(
-    conn: &mut DbConn,
-    rows: Vec<ListRow>,
-) -> QueryResult<Vec<(ListRow, Option<NaiveDateTime>)>> {
-    let ids: Vec<&str> = rows.iter().map(|(r, ..)| r.id.as_str()).collect();
-    let due = due_times(conn, &ids)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let d = due
-                .iter()
-                .find(|(id, _)| *id == row.0.id)
-                .and_then(|(_, d)| *d);
-            (row, d)
-        })
-        .collect())
 }
 
 /// How many of a receiver's (or a sender's) referrals are overdue at `now`, and how many

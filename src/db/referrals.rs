@@ -7,7 +7,7 @@ use super::DbConn;
 use super::schema::{consents, patients, referral_events, referral_moves, referrals, users};
 use crate::domain::referral::{Kind, OPEN_LOOP, Status, received_statuses};
 
-pub use super::due::{DueCursor, DueWindow, due_counts, due_times, with_due};
+pub use super::due::{DueCursor, DueWindow, due_counts, due_times};
 use super::due::{due_col, due_missing};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -548,4 +548,23 @@ pub fn for_chart(conn: &mut DbConn, patient_id: &str) -> QueryResult<Vec<ListRow
         .select(Referral::as_select())
         .load(conn)?;
     with_names(conn, rows)
+}
+
+/// Pairs each row of a list with its due time.
+pub fn with_due(
+    conn: &mut DbConn,
+    rows: Vec<ListRow>,
+) -> QueryResult<Vec<(ListRow, Option<NaiveDateTime>)>> {
+    let ids: Vec<&str> = rows.iter().map(|(r, ..)| r.id.as_str()).collect();
+    let due = due_times(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let d = due
+                .iter()
+                .find(|(id, _)| *id == row.0.id)
+                .and_then(|(_, d)| *d);
+            (row, d)
+        })
+        .collect())
 }

@@ -322,6 +322,13 @@ impl<'a> ReferralBuilder<'a> {
         self
     }
 
+    /// Posts a reason for sending another referral while one to the same receiver or
+    /// specialty is open (`in_state` gives a standard one when none is set).
+    pub fn duplicate_reason(mut self, why: &str) -> Self {
+        self.form.duplicate_reason = Some(why.into());
+        self
+    }
+
     /// Composed from the redirect of this rejected referral.
     pub fn redirected_from(mut self, id: &str) -> Self {
         self.form.redirected_from = Some(id.into());

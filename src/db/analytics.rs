@@ -87,10 +87,11 @@ pub type TimesRow = (
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
     Option<String>,
+    bool,
 );
 
 /// One page (by id) of submitted referrals' (id, sender, receiver, sender clinic, status, submitted,
-/// received, accepted, completed, reject code), for rebuilding the counters.
+/// received, accepted, completed, reject code, redirected), for rebuilding the counters.
 pub fn submitted_page(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult<Vec<TimesRow>> {
     referrals::table
         .filter(referrals::submitted_at.is_not_null())
@@ -108,6 +109,7 @@ pub fn submitted_page(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult
             referrals::accepted_at,
             referrals::completed_at,
             referrals::reject_code,
+            referrals::redirected_to.is_not_null(),
         ))
         .load(conn)
 }
@@ -393,6 +395,8 @@ pub fn open_loops_between(
 ) -> QueryResult<i64> {
     let mut q = referrals::table
         .filter(referrals::status.eq_any(crate::domain::referral::OPEN_LOOP))
+        // A redirected referral lives on in its new one: no loop of its own.
+        .filter(referrals::redirected_to.is_null())
         .filter(referrals::submitted_at.ge(oldest))
         .filter(referrals::submitted_at.lt(newest))
         .into_boxed();

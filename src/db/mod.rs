@@ -12,6 +12,7 @@ pub mod directory;
 pub mod due;
 #[cfg(feature = "bench")]
 pub mod fortunes;
+pub mod history;
 pub mod invitations;
 pub mod login_attempts;
 pub mod mail;

@@ -481,6 +481,7 @@ pub fn open_loops_between(
     referrals::table
         .filter(referrals::sender_id.eq(sender_id))
         .filter(referrals::status.eq_any(OPEN_LOOP))
+        .filter(referrals::redirected_to.is_null())
         .filter(referrals::submitted_at.ge(from))
         .filter(referrals::submitted_at.lt(to))
         .count()
@@ -492,6 +493,7 @@ pub fn oldest_open(conn: &mut DbConn, sender_id: &str, limit: i64) -> QueryResul
     let rows = referrals::table
         .filter(referrals::sender_id.eq(sender_id))
         .filter(referrals::status.eq_any(OPEN_LOOP))
+        .filter(referrals::redirected_to.is_null())
         .order((referrals::submitted_at.asc(), referrals::id.asc()))
         .limit(limit)
         .select(Referral::as_select())

@@ -32,7 +32,7 @@ fn times_of(r: &Referral) -> ReferralTimes {
         accepted_at: r.accepted_at,
         completed_at: r.completed_at,
         reject_code: r.reject_code.clone(),
-        open: ReferralTimes::is_open(r.status),
+        open: ReferralTimes::is_open(r.status, r.redirected_to.is_some()),
     }
 }
 
@@ -73,7 +73,11 @@ pub fn track(
         accepted_at: changes.accepted_at.or(old.accepted_at),
         completed_at: changes.completed_at.or(old.completed_at),
         reject_code: changes.reject_code.clone().or(old.reject_code.clone()),
-        open: changes.status.map_or(old.open, ReferralTimes::is_open),
+        // A redirect keeps the status (declined) but ends the loop, like closing would.
+        open: ReferralTimes::is_open(
+            changes.status.unwrap_or(before.status),
+            before.redirected_to.is_some() || changes.redirected_to.is_some(),
+        ),
     };
     let mut d = rules::deltas(&old, &new);
     d.extend(
@@ -153,7 +157,8 @@ pub fn backfill_if_needed(svc: &Services) -> AppResult<usize> {
             let page = q::submitted_page(c, &after, 20_000)?;
             let Some(last) = page.last() else { break };
             after = last.0.clone();
-            for (_, sender, receiver, sc, status, sub, rec, acc_at, comp, code) in &page {
+            for (_, sender, receiver, sc, status, sub, rec, acc_at, comp, code, redirected) in &page
+            {
                 let rc = clinics.get(receiver).map_or("", String::as_str);
                 acc.add(
                     &ReferralTimes {
@@ -162,7 +167,7 @@ pub fn backfill_if_needed(svc: &Services) -> AppResult<usize> {
                         accepted_at: *acc_at,
                         completed_at: *comp,
                         reject_code: code.clone(),
-                        open: ReferralTimes::is_open(*status),
+                        open: ReferralTimes::is_open(*status, *redirected),
                     },
                     sender,
                     receiver,

@@ -130,7 +130,10 @@ fn insert_generated(
                 accepted_at: r.accepted_at,
                 completed_at: r.completed_at,
                 reject_code: r.reject_code.clone(),
-                open: crate::domain::analytics::ReferralTimes::is_open(r.status),
+                open: crate::domain::analytics::ReferralTimes::is_open(
+                    r.status,
+                    r.redirected_to.is_some(),
+                ),
             },
             &r.sender_id,
             &r.receiver_id,
@@ -411,7 +414,10 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
                         accepted_at: r.accepted_at,
                         completed_at: r.completed_at,
                         reject_code: r.reject_code.clone(),
-                        open: crate::domain::analytics::ReferralTimes::is_open(r.status),
+                        open: crate::domain::analytics::ReferralTimes::is_open(
+                            r.status,
+                            r.redirected_to.is_some(),
+                        ),
                     },
                     &r.sender_id,
                     &r.receiver_id,

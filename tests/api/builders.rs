@@ -63,6 +63,8 @@ pub struct ComposeForm {
     pub doctor_only: bool,
     pub consent_verbal: bool,
     pub redirected_from: Option<String>,
+    /// Why another referral is sent while one to the same receiver or specialty is open.
+    pub duplicate_reason: Option<String>,
 }
 
 impl Default for ComposeForm {
@@ -81,6 +83,7 @@ impl Default for ComposeForm {
             doctor_only: false,
             consent_verbal: true,
             redirected_from: None,
+            duplicate_reason: None,
         }
     }
 }
@@ -127,6 +130,9 @@ impl ComposeForm {
         }
         if let Some(from) = &self.redirected_from {
             put("redirected_from", from);
+        }
+        if let Some(why) = &self.duplicate_reason {
+            put("duplicate_reason", why);
         }
         put("action", action);
         f
@@ -316,6 +322,13 @@ impl<'a> ReferralBuilder<'a> {
         self
     }
 
+    /// Posts a reason for sending another referral while one to the same receiver or
+    /// specialty is open (`in_state` gives a standard one when none is set).
+    pub fn duplicate_reason(mut self, why: &str) -> Self {
+        self.form.duplicate_reason = Some(why.into());
+        self
+    }
+
     /// Composed from the redirect of this rejected referral.
     pub fn redirected_from(mut self, id: &str) -> Self {
         self.form.redirected_from = Some(id.into());
@@ -439,7 +452,10 @@ impl<'a> ReferralBuilder<'a> {
                 &owned_sender
             }
         };
-        let form = self.compose_form(&pid);
+        let mut form = self.compose_form(&pid);
+        // The server reads it only when the referral repeats an open one.
+        form.duplicate_reason
+            .get_or_insert_with(|| "Test data: another referral on purpose".into());
         let action = if want == Draft { "draft" } else { "send" };
         let posted = post_compose(app, sender, &pid, &form, action)
             .await

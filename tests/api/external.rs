@@ -617,6 +617,8 @@ async fn the_outside_composer_does_not_tell_whether_an_address_has_an_account() 
             .outside(doctor(addr))
             .reason("Palpitations on exertion")
             .section("complaint", "Palpitations for 2 weeks")
+            // Three cardiologists for one patient: repeats on purpose.
+            .duplicate_reason("Each address is tried once")
             .post("send")
             .await;
         assert_eq!(

@@ -366,6 +366,8 @@ async fn killed_mid_submissions_the_server_restarts_with_every_acknowledged_refe
                 let mut form = ComposeForm {
                     receiver_id: Some(to),
                     reason: format!("Submission {i}"),
+                    // All go to one receiver for one patient: repeats on purpose.
+                    duplicate_reason: Some("Load test".into()),
                     ..ComposeForm::default()
                 };
                 form.section("complaint", "Palpitations", true);

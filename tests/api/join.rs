@@ -278,6 +278,8 @@ async fn an_invitation_runs_out_and_text_in_other_mail_never_becomes_one() {
         })
         .reason("Palpitations {join} {link}")
         .section("complaint", "Palpitations for 2 weeks")
+        // The invitation's referral (cardiology) is still open: a repeat on purpose.
+        .duplicate_reason("A second letter to the same doctor")
         .post("send")
         .await;
     assert_eq!(other.status, StatusCode::SEE_OTHER, "{}", other.body);

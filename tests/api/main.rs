@@ -17,6 +17,7 @@ mod clock_analytics;
 mod clock_lists;
 mod config;
 mod directory;
+mod duplicates;
 mod external;
 mod failure;
 mod helpers;

@@ -118,14 +118,16 @@ pub struct ReferralTimes {
     pub accepted_at: Option<NaiveDateTime>,
     pub completed_at: Option<NaiveDateTime>,
     pub reject_code: Option<String>,
-    /// Whether the referral is an open loop (its status is in `OPEN_LOOP`).
+    /// Whether the referral is an open loop (its status is in `OPEN_LOOP` and it was not
+    /// redirected).
     pub open: bool,
 }
 
 impl ReferralTimes {
-    /// Whether a status is an open loop.
-    pub fn is_open(status: super::referral::Status) -> bool {
-        super::referral::OPEN_LOOP.contains(&status)
+    /// Whether a referral in `status` is an open loop; a redirected one lives on in its new
+    /// referral, so it is no loop of its own.
+    pub fn is_open(status: super::referral::Status, redirected: bool) -> bool {
+        super::referral::duplicates::is_open_loop(status, redirected)
     }
 }
 
@@ -531,8 +533,9 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].0.metric, d[0].1), (Metric::Open, -1));
         assert!(
-            ReferralTimes::is_open(super::super::referral::Status::Rejected)
-                && !ReferralTimes::is_open(super::super::referral::Status::Completed)
+            ReferralTimes::is_open(super::super::referral::Status::Rejected, false)
+                && !ReferralTimes::is_open(super::super::referral::Status::Rejected, true)
+                && !ReferralTimes::is_open(super::super::referral::Status::Completed, false)
         );
     }
 

@@ -9,7 +9,9 @@
 //! - `effects`: the thread cards and consent records a transition leaves behind.
 //! - `offers`: every action a page may show, for a party, now.
 //! - `texts`: labels and the words each party reads.
+//! - `duplicates`: the patient's 12-month history and the duplicate guard's rule.
 
+pub mod duplicates;
 mod effects;
 pub mod form;
 mod kind;

@@ -58,6 +58,8 @@ pub struct ComposerData {
     pub kind: Kind,
     /// The form takes a doctor outside the network instead of a directory entry.
     pub external: bool,
+    /// The patient's referrals of the last 12 months, repeats of this one marked.
+    pub history: Vec<super::duplicates::HistoryEntry>,
 }
 
 fn prefill(conn: &mut DbConn, patient_id: &str) -> AppResult<(Vec<ComposerSection>, Vec<FileRow>)> {
@@ -225,6 +227,13 @@ pub fn composer(
         doctor_only: false,
         kind,
         external,
+        history: super::duplicates::for_composer(
+            &mut conn,
+            patient_id,
+            receiver_id.filter(|_| !external),
+            svc.now(),
+            None,
+        )?,
     };
     if let Some(old_id) = redirect_from {
         let old = db::referrals::get(&mut conn, old_id)?;
@@ -538,21 +547,18 @@ fn redirect_old(
         ..Facts::default()
     };
     let t = rules::decide(status, party, Command::Redirect, facts).map_err(refusal)?;
-    let changed = db::referrals::compare_and_set(
-        c,
-        old_id,
-        status,
-        old.version,
-        &TransitionChanges {
-            status: Some(t.to),
-            updated_at: Some(now),
-            redirected_to: Some(new_id.into()),
-            ..Default::default()
-        },
-    )?;
-    if changed == 0 {
+    let changes = TransitionChanges {
+        status: Some(t.to),
+        updated_at: Some(now),
+        redirected_to: Some(new_id.into()),
+        ..Default::default()
+    };
+    let before = db::analytics::clock_before(c, old_id)?;
+    if db::referrals::compare_and_set(c, old_id, status, old.version, &changes)? == 0 {
         return Err(stale(c, old_id, Party::Sender));
     }
+    // The old referral's loop ends here: the open-loop counter moves as if it closed.
+    crate::services::analytics::track(c, &old, &changes, before)?;
     log_change(
         c,
         caller,

@@ -5,6 +5,8 @@
 //!   timeline row and the errors of a refused or lost transition (imports no sibling).
 //! - `search`: the directory and the patient being referred.
 //! - `compose`: the composer and saving drafts (and the redirect of a declined referral).
+//! - `duplicates`: the patient's 12-month history and the guard against repeating an open
+//!   referral (a repeat needs a reason).
 //! - `lifecycle`: every command of the state machine, and "what to bring".
 //! - `attachments`: files answering asks and reports (an order completes with its report).
 //! - `outside`: the account of a doctor outside the network a draft is addressed to.
@@ -14,6 +16,7 @@
 pub mod access;
 pub mod attachments;
 pub mod compose;
+pub mod duplicates;
 pub mod lifecycle;
 pub mod lists;
 pub mod outside;
@@ -26,6 +29,7 @@ pub use compose::{
     ComposerData, ComposerSection, DraftInput, ReceiverCard, composer, composer_for_draft,
     save_draft,
 };
+pub use duplicates::HistoryEntry;
 pub use lifecycle::{CommandInput, apply, save_outcome_draft, set_what_to_bring};
 pub use lists::{
     DueCounts, DueRow, InboxPage, PatientRow, SentPage, StatusCounts, decode_cursor,

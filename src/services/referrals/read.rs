@@ -73,6 +73,9 @@ pub struct ReferralView {
     pub due_at: Option<NaiveDateTime>,
     /// The app's zone, in which a patient reads the day something is due by.
     pub due_zone: chrono_tz::Tz,
+    /// The patient's other referrals of the last 12 months (who, to whom, where they stand),
+    /// for the sender and the receiver.
+    pub history: Vec<super::duplicates::HistoryEntry>,
 }
 
 /// Opens a referral for the caller. The view is audited before the page is returned.
@@ -206,6 +209,13 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     let (visits, visits_zone) =
         crate::services::visit_times::localized(visits, practice.as_ref(), now);
     // An outcome written on an accepted referral is a draft: only its author reads it.
+    // Both doctors see the patient's other referrals (never their clinical details), so a
+    // repeat is seen for what it is.
+    let history = if matches!(party, Party::Sender | Party::Receiver) {
+        super::duplicates::history(c, &l.r.patient_id, now, Some(id))?
+    } else {
+        Vec::new()
+    };
     let mut r = l.r;
     let outcome_draft = if status == Status::Accepted {
         let draft = r.outcome_summary.take().zip(r.outcome_advice.take());
@@ -240,6 +250,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             .and_then(|(_, d)| d),
         due_zone: crate::domain::calendar::zone(&svc.mail.settings.default_time_zone)
             .unwrap_or(chrono_tz::Tz::UTC),
+        history,
         offers,
         delivery,
         consents: l.consents,

@@ -34,6 +34,10 @@ impl ComposePage {
     fn is_admission(&self) -> bool {
         self.d.kind == crate::domain::referral::Kind::Admission
     }
+    /// Sending would repeat an open referral of the patient: the reason field shows.
+    fn repeats(&self) -> bool {
+        self.d.history.iter().any(|h| h.duplicate)
+    }
 }
 
 async fn render_composer(
@@ -182,6 +186,39 @@ async fn save_and_maybe_send(
         ctx.flash("Draft saved.");
         return Ok(see_other(&format!("/referrals/{id}")));
     }
+    let reason = raw
+        .get("duplicate_reason")
+        .map_or(String::new(), |r| r.trim().to_string());
+    let id_d = id.clone();
+    let repeated: Vec<String> = ctx
+        .run(move |s, caller| svc::duplicates::repeated_by(s, caller, &id_d))
+        .await?
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    if !repeated.is_empty() && reason.is_empty() {
+        // The first send of a repeat is refused: the draft is kept, and the composer says
+        // which referral is still open and asks why another one is needed.
+        let id3 = id.clone();
+        let mut data = ctx
+            .run(move |s, caller| svc::composer_for_draft(s, caller, &id3))
+            .await?;
+        keep_typed(&mut data, &raw, &chosen);
+        let l = ctx.layout("New referral", "patients").await;
+        let mut errors = crate::domain::forms::FieldErrors::new();
+        errors.add("duplicate_reason", l.t("duplicates-reason-needed"));
+        errors.add("action", l.t("duplicates-not-sent"));
+        return html_status(
+            StatusCode::CONFLICT,
+            &ComposePage {
+                l,
+                action: format!("/referrals/{id}/edit"),
+                d: data,
+                f: FormState::new("compose", raw, errors),
+                priorities: &PRIORITIES,
+            },
+        );
+    }
     let input = CommandForm {
         version: version.to_string(),
         consent_verbal: consent,
@@ -192,6 +229,19 @@ async fn save_and_maybe_send(
         .run(move |s, caller| svc::apply(s, caller, &id2, Command::Submit, &input))
         .await
     {
+        Ok(status) if !repeated.is_empty() => {
+            let id4 = id.clone();
+            ctx.run(move |s, caller| {
+                svc::duplicates::record_reason(s, caller, &id4, &reason, &repeated)
+            })
+            .await?;
+            ctx.flash(if status == Status::AwaitingPatient {
+                "Sent to the patient for approval, with your reason for another referral."
+            } else {
+                "Referral sent, with your reason for another referral."
+            });
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
         Ok(Status::AwaitingPatient) => {
             ctx.flash(
                 "Sent to the patient for approval. It goes to the receiver when they approve.",

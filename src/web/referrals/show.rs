@@ -43,6 +43,10 @@ impl ShowPage {
     fn is_sender(&self) -> bool {
         self.v.party == Party::Sender
     }
+    /// The doctors read the patient's other referrals of the year (never the patient).
+    fn shows_history(&self) -> bool {
+        matches!(self.v.party, Party::Sender | Party::Receiver)
+    }
     fn is_receiver(&self) -> bool {
         self.v.party == Party::Receiver
     }

@@ -136,41 +136,49 @@ pub fn repeated_by(
     Ok(all.into_iter().filter(|e| e.duplicate).collect())
 }
 
-/// Records why the caller sent `referral_id` although `repeated` were open: a timeline
-/// row the receiver reads, and the audit row.
-pub fn record_reason(
-    svc: &Services,
+/// In the send's own transaction: refuses a send that would repeat an open referral of the
+/// patient unless `reason` says why, and records the reason (a timeline row the receiver
+/// reads, and the audit row) with the send, so neither exists without the other.
+pub fn guard_submit(
+    c: &mut DbConn,
     caller: &Caller,
-    referral_id: &str,
+    r: &crate::db::referrals::Referral,
     reason: &str,
-    repeated: &[String],
+    now: NaiveDateTime,
 ) -> AppResult<()> {
-    let now = svc.now();
-    let mut conn = svc.conn()?;
-    db::write_tx(&mut conn, |c| {
-        let r = db::referrals::get(c, referral_id)?;
-        if r.sender_id != caller.user_id()? {
-            return Err(AppError::NotFound);
-        }
-        let note = format!("Sent although another referral for this patient is open: {reason}");
-        log_change(
-            c,
-            caller,
-            now,
-            Change {
-                referral_id,
-                patient_id: &r.patient_id,
-                event: EventRow {
-                    kind: REASON_EVENT,
-                    from: None,
-                    to: None,
-                    note: &note,
-                    // Between the doctors: the patient reads the referral, not the triage.
-                    patient_visible: false,
-                },
-                action: "referral_duplicate_reason",
-                detail: format!("open: {}; reason: {reason}", repeated.join(", ")),
+    let repeated: Vec<String> = marked(c, &r.patient_id, &r.receiver_id, now, Some(&r.id))?
+        .into_iter()
+        .filter(|e| e.duplicate)
+        .map(|e| e.id)
+        .collect();
+    if repeated.is_empty() {
+        return Ok(());
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::Conflict(
+            "Another referral of this patient to this receiver or specialty is still open. Say in the composer why another one is needed."
+                .into(),
+        ));
+    }
+    let note = format!("Sent although another referral for this patient is open: {reason}");
+    log_change(
+        c,
+        caller,
+        now,
+        Change {
+            referral_id: &r.id,
+            patient_id: &r.patient_id,
+            event: EventRow {
+                kind: REASON_EVENT,
+                from: None,
+                to: None,
+                note: &note,
+                // Between the doctors: the patient reads the referral, not the triage.
+                patient_visible: false,
             },
-        )
-    })
+            action: "referral_duplicate_reason",
+            detail: format!("open: {}; reason: {reason}", repeated.join(", ")),
+        },
+    )
 }

@@ -106,6 +106,10 @@ pub fn apply(
         };
         let step = form::validate(command, t.to, l.r.received_at.is_some(), input, &asks)
             .map_err(AppError::Invalid)?;
+        // A send that repeats an open referral needs its reason, recorded with the send.
+        if command == Command::Submit {
+            super::duplicates::guard_submit(c, caller, &l.r, &input.note, now)?;
+        }
         let mut changes = changes_of(&step, t.to, now);
         changes.due_at = Some(crate::services::due::due_after(
             c,

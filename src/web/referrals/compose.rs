@@ -222,6 +222,9 @@ async fn save_and_maybe_send(
     let input = CommandForm {
         version: version.to_string(),
         consent_verbal: consent,
+        // The reason for another referral travels with the send and is kept in its
+        // transaction.
+        note: reason,
         ..Default::default()
     };
     let id2 = id.clone();
@@ -230,11 +233,6 @@ async fn save_and_maybe_send(
         .await
     {
         Ok(status) if !repeated.is_empty() => {
-            let id4 = id.clone();
-            ctx.run(move |s, caller| {
-                svc::duplicates::record_reason(s, caller, &id4, &reason, &repeated)
-            })
-            .await?;
             ctx.flash(if status == Status::AwaitingPatient {
                 "Sent to the patient for approval, with your reason for another referral."
             } else {

@@ -105,8 +105,13 @@ async fn the_database_going_away_gives_a_503_and_the_app_recovers_without_a_rest
             // SQLite: another process holds the write lock past the busy timeout.
             let path = app.settings.data_dir.join("handoff.db");
             let mut other = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-            diesel::connection::SimpleConnection::batch_execute(&mut other, "BEGIN EXCLUSIVE;")
-                .unwrap();
+            // It waits its turn: the app's job scheduler takes the write lock for a moment
+            // every poll (its lease claims).
+            diesel::connection::SimpleConnection::batch_execute(
+                &mut other,
+                "PRAGMA busy_timeout = 5000; BEGIN EXCLUSIVE;",
+            )
+            .unwrap();
             // A chart view writes its audit row before the page is shown: it must wait,
             // then say the database is unavailable rather than show unaudited data.
             let (status, body) = app.get(&gp.client, &profile).await;

@@ -132,10 +132,16 @@ impl TestApp {
     /// A seeded app that runs no background jobs: the test runs them itself, as if the
     /// jobs ran on another instance (`serve --no-jobs`).
     pub async fn spawn_without_jobs() -> TestApp {
+        Self::spawn_without_jobs_with(|_| {}).await
+    }
+
+    /// [`Self::spawn_without_jobs`], with settings `f` adjusts first (mail).
+    pub async fn spawn_without_jobs_with(f: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = std::env::temp_dir().join(format!("handoff-test-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).unwrap();
         let pg = pg_admin_url().map(|u| fresh_pg_database(&u));
-        let settings = Settings::for_data_dir(dir.clone(), pg.as_ref().map(|(u, _)| u.clone()));
+        let mut settings = Settings::for_data_dir(dir.clone(), pg.as_ref().map(|(u, _)| u.clone()));
+        f(&mut settings);
         let app =
             Self::start_with_jobs(settings, dir, pg, ManualClock::starting_now(), false).await;
         handoff::services::seed::seed_demo(&app.svc)

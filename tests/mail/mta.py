@@ -192,7 +192,11 @@ def refer_outside(b, csrf, pid, name, addr):
         ("csrf_token", csrf), ("to_external", "1"), ("ext_name", name), ("ext_email", addr),
         ("ext_specialty", "Cardiology"), ("ext_practice", "HeartCare Pune"),
         ("priority", "urgent"), ("reason", "Exertional chest pain for three weeks"),
-        ("message", "Thank you for seeing him."), ("consent_verbal", "on"), ("action", "send")])
+        ("message", "Thank you for seeing him."), ("consent_verbal", "on"),
+        # The second referral of the run repeats the first (same patient, same specialty):
+        # the duplicate guard asks why; the server ignores it when nothing is repeated.
+        ("duplicate_reason", "The first letter did not reach the cardiologist"),
+        ("action", "send")])
     check(status == 303 and loc and loc.startswith("/referrals/"), f"referral to {addr} sent ({status})")
     return loc
 

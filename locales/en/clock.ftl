@@ -1,6 +1,4 @@
-# The clock: reminders to patients, the clinic's clock settings.
-reminder-patient-approve = Please approve or decline the referral your doctor prepared for you by { $date }.
-reminder-patient-book = Please book your first visit by { $date }.
+# The clock: the clinic's clock settings, outcome drafts.
 title-clinic-clock = Clinic clock
 clock-link = Service levels, reminders and holidays (the clinic clock)
 clock-intro = How long each turn of a referral may take in your clinic, what happens when it is late, and the days you do not work. Working days are Monday to Friday, counted in { $zone }, without your holidays.

@@ -1,6 +1,4 @@
-# The clock: reminders to patients, the clinic's clock settings.
-reminder-patient-approve = कृपया { $date } तक अपने डॉक्टर द्वारा तैयार किए गए रेफ़रल को स्वीकार या अस्वीकार करें।
-reminder-patient-book = कृपया { $date } तक अपनी पहली मुलाक़ात बुक करें।
+# The clock: the clinic's clock settings, outcome drafts.
 title-clinic-clock = क्लिनिक की घड़ी
 clock-link = सेवा स्तर, अनुस्मारक और छुट्टियाँ (क्लिनिक की घड़ी)
 clock-intro = आपके क्लिनिक में रेफ़रल की हर बारी में कितना समय लग सकता है, देर होने पर क्या होता है, और वे दिन जब आप काम नहीं करते। कार्य दिवस सोमवार से शुक्रवार हैं, { $zone } में गिने जाते हैं, आपकी छुट्टियों के बिना।

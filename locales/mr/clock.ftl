@@ -1,6 +1,4 @@
-# The clock: reminders to patients, the clinic's clock settings.
-reminder-patient-approve = कृपया { $date } पर्यंत तुमच्या डॉक्टरांनी तयार केलेले रेफरल मंजूर किंवा नाकारा.
-reminder-patient-book = कृपया { $date } पर्यंत तुमची पहिली भेट बुक करा.
+# The clock: the clinic's clock settings, outcome drafts.
 title-clinic-clock = क्लिनिकचे घड्याळ
 clock-link = सेवा स्तर, स्मरणपत्रे आणि सुट्ट्या (क्लिनिकचे घड्याळ)
 clock-intro = तुमच्या क्लिनिकमध्ये रेफरलच्या प्रत्येक टप्प्याला किती वेळ लागू शकतो, उशीर झाल्यास काय होते, आणि तुम्ही काम करत नाही ते दिवस. कामाचे दिवस सोमवार ते शुक्रवार, { $zone } मध्ये मोजले जातात, तुमच्या सुट्ट्या वगळून.

@@ -88,6 +88,18 @@ impl WorkCalendar<'_> {
     }
 }
 
+/// Whether someone must act by a time in `status` (the states [`due_at`] answers for).
+pub fn has_due(status: Status) -> bool {
+    matches!(
+        status,
+        Status::Sent
+            | Status::NeedInfo
+            | Status::AwaitingPatient
+            | Status::VisitRequired
+            | Status::Accepted
+    )
+}
+
 /// When the party whose turn it is must act, for a referral that entered `status` at
 /// `since`; `None` for states nobody has to act in (draft, closed ones).
 pub fn due_at(
@@ -328,6 +340,26 @@ mod tests {
                 due_at(s, Routine, at(2026, 11, 2, 4, 30), None, &l, &cal),
                 None
             );
+        }
+    }
+
+    #[test]
+    fn has_due_names_exactly_the_states_with_a_due_time() {
+        let cal = WorkCalendar {
+            zone: Tz::UTC,
+            holidays: &[],
+        };
+        let since = at(2026, 11, 2, 4, 30);
+        for s in crate::domain::referral::ALL_STATUSES {
+            let due = due_at(
+                s,
+                Priority::Routine,
+                since,
+                None,
+                &ServiceLevels::default(),
+                &cal,
+            );
+            assert_eq!(has_due(s), due.is_some(), "{s:?}");
         }
     }
 

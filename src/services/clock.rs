@@ -14,7 +14,6 @@ use super::{AuditEntry, Caller, MailConfig, analytics, audit_for_clinic, due, ma
 use crate::db::{self, DbConn, Pool, clock::Waiting, referrals::TransitionChanges};
 use crate::domain::clock::{ALL_STAGES, ClockRules, Stage, expired, reminder_text, stage_now};
 use crate::domain::due::in_words;
-use crate::domain::policy::Actor;
 use crate::domain::referral::{self as rules, Party, Status};
 use crate::error::AppResult;
 
@@ -108,7 +107,7 @@ pub fn run(pool: &Pool, cfg: &MailConfig, now: NaiveDateTime) -> AppResult<Tally
                 if stage == Stage::Escalated {
                     tally.escalated += escalate(c, cfg, &w, clinic.as_deref(), due_at, now)?;
                 } else {
-                    tally.reminded += remind(c, cfg, &w, stage, due_at, now)?;
+                    tally.reminded += remind(c, cfg, &w, (stage, r.zone), due_at, now)?;
                 }
                 Ok(())
             })?;
@@ -117,6 +116,13 @@ pub fn run(pool: &Pool, cfg: &MailConfig, now: NaiveDateTime) -> AppResult<Tally
     tally.expired = expire_waiting(&mut conn, cfg, &all, now)?;
     tally.completed = complete_drafted(&mut conn, cfg, &all, now)?;
     Ok(tally)
+}
+
+/// A due time in words for practitioners' reminders ("2 days overdue"). English, as every
+/// notification stored as text is.
+fn when_words(now: NaiveDateTime, due_at: NaiveDateTime) -> String {
+    let (key, n) = in_words(now, due_at);
+    crate::i18n::Lang::En.t_with(key, &[("n", crate::i18n::Arg::Num(n))])
 }
 
 /// The patient's name and their portal account, if any.
@@ -134,13 +140,12 @@ fn remind(
     c: &mut DbConn,
     cfg: &MailConfig,
     w: &Waiting,
-    stage: Stage,
+    (stage, zone): (Stage, chrono_tz::Tz),
     due_at: NaiveDateTime,
     now: NaiveDateTime,
 ) -> AppResult<usize> {
     let (name, patient_user, language) = patient_of(c, w)?;
-    let (key, n) = in_words(now, due_at);
-    let when = crate::i18n::Lang::En.t_with(key, &[("n", crate::i18n::Arg::Num(n))]);
+    let when = when_words(now, due_at);
     let (user, text) = match w.status.turn() {
         Some(Party::Receiver) => (
             Some(w.receiver_id.clone()),
@@ -151,24 +156,15 @@ fn remind(
             reminder_text(stage, w.status, &name, &when),
         ),
         Some(Party::Patient) => {
-            // Nothing to book for once a visit is booked: the receiver sees them then.
-            if w.status == Status::VisitRequired
-                && db::schedule::for_referral(c, &w.id)?
-                    .iter()
-                    .any(|a| a.status == crate::domain::schedule::VisitStatus::Booked)
-            {
+            let booked = db::schedule::for_referral(c, &w.id)?
+                .iter()
+                .any(|a| a.status == crate::domain::schedule::VisitStatus::Booked);
+            // The same ask the patient's pages show; none once a visit is booked.
+            let Some(key) = crate::domain::due::patient_ask(w.status, booked) else {
                 return Ok(0);
-            }
-            let lang = crate::i18n::Lang::parse(&language).unwrap_or_default();
-            let key = match w.status {
-                Status::AwaitingPatient => "reminder-patient-approve",
-                _ => "reminder-patient-book",
             };
-            // The last day to act, on the clinic's wall clock (a due time is that day's end).
-            let zone = due::rules_from(None, &cfg.settings.default_time_zone).zone;
-            let by = lang.long_date(
-                crate::domain::calendar::to_local(due_at - Duration::seconds(1), zone).date(),
-            );
+            let lang = crate::i18n::Lang::parse(&language).unwrap_or_default();
+            let by = lang.long_date(crate::domain::due::last_day(due_at, zone));
             if patient_user.is_none() {
                 // Without an account: the e-mail with their personal link, again.
                 let r = db::referrals::get(c, &w.id)?;
@@ -203,8 +199,7 @@ fn escalate(
         return Ok(0);
     };
     let (name, _, _) = patient_of(c, w)?;
-    let (key, n) = in_words(now, due_at);
-    let when = crate::i18n::Lang::En.t_with(key, &[("n", crate::i18n::Arg::Num(n))]);
+    let when = when_words(now, due_at);
     let text = reminder_text(Stage::Escalated, w.status, &name, &when);
     let admins = db::clock::admins_of(c, clinic)?;
     for a in &admins {
@@ -347,23 +342,12 @@ fn complete_one(
         (Command::Complete, t.to),
         now,
     )?;
-    let system = Caller {
-        actor: Actor::System,
-        ip: String::new(),
-        user_agent: "clock".into(),
-    };
-    audit_for_clinic(
+    audit_clock(
         c,
         now,
-        &system,
-        Some(&w.sender_clinic_id),
-        AuditEntry {
-            action: "referral_completed_by_clock",
-            subject_type: "referral",
-            subject_id: &w.id,
-            patient_id: Some(&w.patient_id),
-            detail: format!("accepted -> completed with the drafted outcome after {days} days"),
-        },
+        w,
+        "referral_completed_by_clock",
+        format!("accepted -> completed with the drafted outcome after {days} days"),
     )?;
     Ok(1)
 }
@@ -424,23 +408,35 @@ fn expire_one(
         }
     }
     visit_mail::cancel_visits_of(cfg, c, &w.id, now)?;
-    let system = Caller {
-        actor: Actor::System,
-        ip: String::new(),
-        user_agent: "clock".into(),
-    };
+    audit_clock(
+        c,
+        now,
+        w,
+        "referral_expired",
+        format!("{} -> expired after {days} days", w.status),
+    )?;
+    Ok(1)
+}
+
+/// The audit row of a move the clock made (no person made it).
+fn audit_clock(
+    c: &mut DbConn,
+    now: NaiveDateTime,
+    w: &Waiting,
+    action: &'static str,
+    detail: String,
+) -> AppResult<()> {
     audit_for_clinic(
         c,
         now,
-        &system,
+        &Caller::system("clock"),
         Some(&w.sender_clinic_id),
         AuditEntry {
-            action: "referral_expired",
+            action,
             subject_type: "referral",
             subject_id: &w.id,
             patient_id: Some(&w.patient_id),
-            detail: format!("{} -> expired after {days} days", w.status),
+            detail,
         },
-    )?;
-    Ok(1)
+    )
 }

@@ -57,6 +57,16 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The app itself acting (a background job, the mail pipe): `agent` names which, in the
+    /// audit log's user-agent column.
+    pub fn system(agent: &str) -> Caller {
+        Caller {
+            actor: Actor::System,
+            ip: String::new(),
+            user_agent: agent.into(),
+        }
+    }
+
     /// Asks the policy; turns a refusal into the matching error.
     pub fn authorize(&self, action: &Action<'_>, next: &str) -> AppResult<()> {
         match decide(&self.actor, action) {

@@ -82,7 +82,8 @@ pub fn due_after(
     since: NaiveDateTime,
     default_zone: &str,
 ) -> AppResult<Option<NaiveDateTime>> {
-    if to.is_terminal() || matches!(to, Status::Rejected | Status::Draft) {
+    // No clinic's rules to read for a state nobody must act in.
+    if !crate::domain::due::has_due(to) {
         return Ok(None);
     }
     let rules = rules_for(c, to, &r.sender_id, &r.receiver_id, default_zone)?;

@@ -353,11 +353,7 @@ fn hold(
             ),
             now,
         )?;
-        let system = Caller {
-            actor: Actor::System,
-            ip: String::new(),
-            user_agent: "mail ingest".into(),
-        };
+        let system = Caller::system("mail ingest");
         audit_for_clinic(
             c,
             now,

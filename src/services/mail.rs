@@ -20,7 +20,6 @@ use crate::clock::SharedClock;
 use crate::db::{self, DbConn, Pool, mail::Mail};
 use crate::domain::inbound;
 use crate::domain::mail as rules;
-use crate::domain::policy::Actor;
 use crate::error::{AppError, AppResult};
 
 /// A random 256-bit nonce (hex) for a link or an invitation; tokens derive from it.
@@ -352,11 +351,7 @@ fn audit_mail(
         }
         None => (None, None),
     };
-    let system = Caller {
-        actor: Actor::System,
-        ip: String::new(),
-        user_agent: "mail worker".into(),
-    };
+    let system = Caller::system("mail worker");
     audit_for_clinic(
         c,
         now,

@@ -156,6 +156,19 @@ async fn a_repeat_of_an_open_referral_warns_and_is_sent_only_with_a_reason_the_r
     let patient = app.login(PATIENT_A, PW).await;
     let (_, page) = app.get(&patient.client, &format!("/referrals/{id}")).await;
     assert!(!page.contains("The family asks for an earlier date"));
+
+    // Once the referral is cancelled the receiver no longer reads the patient's history,
+    // as with every shared detail.
+    app.act(&gp, &id, "cancel", &[("note", "Seen elsewhere")])
+        .await
+        .ok("cancel");
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
+    assert!(!page.contains("referrals in the last 12 months"), "{page}");
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    assert!(
+        page.contains("referrals in the last 12 months"),
+        "the sender still does"
+    );
 }
 
 #[tokio::test]

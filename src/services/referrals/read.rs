@@ -76,6 +76,8 @@ pub struct ReferralView {
     /// The patient's other referrals of the last 12 months (who, to whom, where they stand),
     /// for the sender and the receiver.
     pub history: Vec<super::duplicates::HistoryEntry>,
+    /// Whether this viewer reads the patient's history (the shared-details rule).
+    pub history_open: bool,
 }
 
 /// Opens a referral for the caller. The view is audited before the page is returned.
@@ -211,7 +213,9 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     // An outcome written on an accepted referral is a draft: only its author reads it.
     // Both doctors see the patient's other referrals (never their clinical details), so a
     // repeat is seen for what it is.
-    let history = if matches!(party, Party::Sender | Party::Receiver) {
+    // The patient's other referrals are shared data like the snapshot: a receiver who lost
+    // the consent, or whose referral was cancelled or declined, no longer reads them.
+    let history = if shared_open {
         super::duplicates::history(c, &l.r.patient_id, now, Some(id))?
     } else {
         Vec::new()
@@ -251,6 +255,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         due_zone: crate::domain::calendar::zone(&svc.mail.settings.default_time_zone)
             .unwrap_or(chrono_tz::Tz::UTC),
         history,
+        history_open: shared_open,
         offers,
         delivery,
         consents: l.consents,

@@ -45,7 +45,7 @@ impl ShowPage {
     }
     /// The doctors read the patient's other referrals of the year (never the patient).
     fn shows_history(&self) -> bool {
-        matches!(self.v.party, Party::Sender | Party::Receiver)
+        self.v.history_open
     }
     fn is_receiver(&self) -> bool {
         self.v.party == Party::Receiver

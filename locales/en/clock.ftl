@@ -14,6 +14,7 @@ clock-need-info = Answering a request for information
 clock-approval = The patient's approval
 clock-book-visit = Booking the first visit the receiver asked for
 clock-outcome = The outcome after accepting
+clock-advice = Answering an advice question
 clock-when-late = Reminders, escalation and expiry
 clock-remind-before = Remind before the due time
 clock-remind-before-hint = hours; a second reminder goes when it passes

@@ -14,6 +14,7 @@ clock-need-info = जानकारी के अनुरोध का उत�
 clock-approval = मरीज़ की स्वीकृति
 clock-book-visit = प्राप्तकर्ता द्वारा माँगी गई पहली मुलाक़ात बुक करना
 clock-outcome = स्वीकार करने के बाद परिणाम
+clock-advice = सलाह के प्रश्न का उत्तर
 clock-when-late = अनुस्मारक, एस्केलेशन और समाप्ति
 clock-remind-before = नियत समय से पहले याद दिलाएँ
 clock-remind-before-hint = घंटे; समय निकल जाने पर दूसरा अनुस्मारक जाता है

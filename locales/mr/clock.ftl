@@ -14,6 +14,7 @@ clock-need-info = माहितीच्या विनंतीला उत
 clock-approval = रुग्णाची मंजुरी
 clock-book-visit = प्राप्तकर्त्याने मागितलेली पहिली भेट बुक करणे
 clock-outcome = स्वीकारल्यानंतर निष्कर्ष
+clock-advice = सल्ल्याच्या प्रश्नाचे उत्तर
 clock-when-late = स्मरणपत्रे, वरिष्ठांकडे पाठवणे आणि मुदत संपणे
 clock-remind-before = देय वेळेआधी आठवण करा
 clock-remind-before-hint = तास; वेळ उलटल्यावर दुसरे स्मरणपत्र जाते

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::DbConn;
 use super::schema::referral_moves as referrals;
 use super::schema::{clinic_clocks, clock_reminders, jobs, users};
-use crate::domain::referral::Status;
+use crate::domain::referral::{Kind, Status};
 
 /// `INSERT ... ON CONFLICT DO NOTHING` on either backend (the multi-connection backend has
 /// no upsert of its own): the count says whether the row is new.
@@ -44,6 +44,7 @@ pub struct ClinicClock {
     pub holidays: String,
     pub time_zone: String,
     pub updated_at: NaiveDateTime,
+    pub advice_days: i64,
 }
 
 /// The clinic's own rules, if its admin ever saved them.
@@ -90,6 +91,7 @@ pub fn save(conn: &mut DbConn, row: &ClinicClock) -> QueryResult<usize> {
 #[diesel(table_name = referrals)]
 pub struct Waiting {
     pub id: String,
+    pub kind: Kind,
     pub status: Status,
     pub version: i64,
     pub priority: String,

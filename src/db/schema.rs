@@ -546,6 +546,7 @@ diesel::table! {
     #[sql_name = "referrals"]
     referral_moves (id) {
         id -> Text,
+        kind -> Text,
         status -> Text,
         version -> BigInt,
         priority -> Text,
@@ -588,6 +589,7 @@ diesel::table! {
         holidays -> Text,
         time_zone -> Text,
         updated_at -> Timestamp,
+        advice_days -> BigInt,
     }
 }
 
@@ -627,7 +629,18 @@ diesel::joinable!(referrals -> patients (patient_id));
 diesel::joinable!(referral_events -> referrals (referral_id));
 diesel::joinable!(messages -> threads (thread_id));
 
+diesel::table! {
+    questions (referral_id) {
+        referral_id -> Text,
+        may_convert -> Bool,
+        recommends -> Bool,
+        made_referral_id -> Nullable<Text>,
+        made_how -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    questions,
     clinics,
     clinic_clocks,
     clock_reminders,

@@ -54,12 +54,14 @@ impl ClockRules {
     /// When the party whose turn it is must act (see [`due_at`]).
     pub fn due(
         &self,
+        question: bool,
         status: Status,
         priority: Priority,
         since: NaiveDateTime,
         see_by: Option<NaiveDate>,
     ) -> Option<NaiveDateTime> {
         due_at(
+            question,
             status,
             priority,
             since,
@@ -186,6 +188,8 @@ pub struct ClockForm {
     #[serde(default)]
     pub outcome_days: String,
     #[serde(default)]
+    pub advice_days: String,
+    #[serde(default)]
     pub remind_before_hours: String,
     #[serde(default)]
     pub escalate_after_days: String,
@@ -209,6 +213,7 @@ impl ClockForm {
             approval_days: l.approval_days.to_string(),
             book_visit_days: l.book_visit_days.to_string(),
             outcome_days: l.outcome_days.to_string(),
+            advice_days: l.advice_days.to_string(),
             remind_before_hours: r.remind_before_hours.to_string(),
             escalate_after_days: r.escalate_after_days.to_string(),
             expire_after_days: r.expire_after_days.to_string(),
@@ -265,6 +270,12 @@ impl ClockForm {
                 1..=180,
             ),
             outcome_days: num("outcome_days", "The outcome", &self.outcome_days, 1..=365),
+            advice_days: num(
+                "advice_days",
+                "Answering an advice question",
+                &self.advice_days,
+                1..=60,
+            ),
         };
         let remind_before_hours = num(
             "remind_before_hours",

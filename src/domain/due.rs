@@ -29,12 +29,16 @@ pub struct ServiceLevels {
     pub book_visit_days: i64,
     /// The receiver sends the outcome after accepting, in calendar days.
     pub outcome_days: i64,
+    /// The specialist answers an advice question, in working days (whatever its priority:
+    /// a question that cannot wait a day is a referral).
+    pub advice_days: i64,
 }
 
 impl Default for ServiceLevels {
     /// The defaults: routine triage within 5 working days, urgent within 1, emergency
     /// within 2 hours; information within 3 working days, approval within 3; a visit
-    /// booked within 14 days; the outcome within 30 days of acceptance.
+    /// booked within 14 days; the outcome within 30 days of acceptance; an advice question
+    /// answered within a working week (5 working days).
     fn default() -> Self {
         ServiceLevels {
             routine_triage_days: 5,
@@ -44,6 +48,7 @@ impl Default for ServiceLevels {
             approval_days: 3,
             book_visit_days: 14,
             outcome_days: 30,
+            advice_days: 5,
         }
     }
 }
@@ -100,9 +105,11 @@ pub fn has_due(status: Status) -> bool {
     )
 }
 
-/// When the party whose turn it is must act, for a referral that entered `status` at
-/// `since`; `None` for states nobody has to act in (draft, closed ones).
+/// When the party whose turn it is must act, for a referral (or, with `question`, an advice
+/// question) that entered `status` at `since`; `None` for states nobody has to act in
+/// (draft, closed ones).
 pub fn due_at(
+    question: bool,
     status: Status,
     priority: Priority,
     since: NaiveDateTime,
@@ -111,6 +118,7 @@ pub fn due_at(
     cal: &WorkCalendar<'_>,
 ) -> Option<NaiveDateTime> {
     let due = match status {
+        Status::Sent if question => cal.end_of_working_day(since, levels.advice_days),
         Status::Sent => match priority {
             Priority::Emergency => since + Duration::hours(levels.emergency_triage_hours),
             Priority::Urgent => cal.end_of_working_day(since, levels.urgent_triage_days),
@@ -125,7 +133,10 @@ pub fn due_at(
         | Status::Rejected
         | Status::Completed
         | Status::Cancelled
-        | Status::Expired => return None,
+        | Status::Expired
+        | Status::Answered
+        | Status::Converted
+        | Status::Returned => return None,
     };
     // The referrer's see-by date is the patient's clinical deadline: it wins when earlier,
     // for every turn that leads to seeing the patient.
@@ -330,14 +341,14 @@ mod tests {
         ];
         for (status, priority, since, see_by, want) in cases {
             assert_eq!(
-                due_at(status, priority, since, see_by, &l, &cal),
+                due_at(false, status, priority, since, see_by, &l, &cal),
                 want,
                 "{status:?} {priority:?} since {since}"
             );
         }
         for s in [Draft, DeclinedByPatient, Rejected, Cancelled] {
             assert_eq!(
-                due_at(s, Routine, at(2026, 11, 2, 4, 30), None, &l, &cal),
+                due_at(false, s, Routine, at(2026, 11, 2, 4, 30), None, &l, &cal),
                 None
             );
         }
@@ -352,6 +363,7 @@ mod tests {
         let since = at(2026, 11, 2, 4, 30);
         for s in crate::domain::referral::ALL_STATUSES {
             let due = due_at(
+                false,
                 s,
                 Priority::Routine,
                 since,

@@ -117,6 +117,12 @@ pub struct ComposerInput {
     pub action: String,
     #[serde(default)]
     pub redirected_from: String,
+    /// Present when the composer asks for advice instead of referring.
+    #[serde(default)]
+    pub ask: Option<String>,
+    /// The sender allows the specialist to turn the question into a referral.
+    #[serde(default)]
+    pub may_convert: Option<String>,
 }
 
 /// A validated referral draft.

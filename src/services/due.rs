@@ -26,6 +26,7 @@ pub fn rules_from(row: Option<ClinicClock>, default_zone: &str) -> ClockRules {
             approval_days: r.approval_days,
             book_visit_days: r.book_visit_days,
             outcome_days: r.outcome_days,
+            advice_days: r.advice_days,
         },
         remind_before_hours: r.remind_before_hours,
         escalate_after_days: r.escalate_after_days,
@@ -49,6 +50,7 @@ pub fn row_of(clinic_id: &str, r: &ClockRules, now: NaiveDateTime) -> ClinicCloc
         approval_days: l.approval_days,
         book_visit_days: l.book_visit_days,
         outcome_days: l.outcome_days,
+        advice_days: l.advice_days,
         remind_before_hours: r.remind_before_hours,
         escalate_after_days: r.escalate_after_days,
         expire_after_days: r.expire_after_days,
@@ -88,6 +90,7 @@ pub fn due_after(
     }
     let rules = rules_for(c, to, &r.sender_id, &r.receiver_id, default_zone)?;
     Ok(rules.due(
+        r.kind.is_question(),
         to,
         priority_of(&r.priority),
         since,
@@ -145,6 +148,7 @@ pub fn save_clinic_rules(
         for w in db::clock::open_of_clinic(c, clinic_id)? {
             let r = rules_for(c, w.status, &w.sender_id, &w.receiver_id, zone_name)?;
             let due = r.due(
+                w.kind.is_question(),
                 w.status,
                 priority_of(&w.priority),
                 w.waiting_since,
@@ -165,7 +169,7 @@ pub fn save_clinic_rules(
                 subject_id: clinic_id,
                 patient_id: None,
                 detail: format!(
-                    "triage {}/{} working days, emergency {} h; information {} d, approval {} d, booking {} d, outcome {} d; remind {} h before, escalate {} d after, expire after {} d, complete a drafted outcome {} d after the visit; {} holidays; {moved} open referrals re-timed",
+                    "triage {}/{} working days, emergency {} h; information {} d, approval {} d, booking {} d, outcome {} d, advice {} d; remind {} h before, escalate {} d after, expire after {} d, complete a drafted outcome {} d after the visit; {} holidays; {moved} open referrals re-timed",
                     l.routine_triage_days,
                     l.urgent_triage_days,
                     l.emergency_triage_hours,
@@ -173,6 +177,7 @@ pub fn save_clinic_rules(
                     l.approval_days,
                     l.book_visit_days,
                     l.outcome_days,
+                    l.advice_days,
                     rules.remind_before_hours,
                     rules.escalate_after_days,
                     rules.expire_after_days,

@@ -208,7 +208,9 @@ pub fn reply(
             return Err(AppError::forbidden());
         }
         // The rule that shows the reply form (the caller holds this referral's link).
-        if crate::domain::referral::offers::upload(status, party, true) != Some(Upload::Reply) {
+        if crate::domain::referral::offers::upload(status, party, true, false)
+            != Some(Upload::Reply)
+        {
             return Err(AppError::Conflict(format!(
                 "This referral is “{}”: it takes no more replies.",
                 status.label()

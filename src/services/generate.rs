@@ -473,7 +473,7 @@ fn set_generated_dues(
     let mut sent = Vec::new();
     for r in rows {
         let priority = crate::services::due::priority_of(&r.priority);
-        let Some(due) = rules.due(r.status, priority, r.waiting_since, None) else {
+        let Some(due) = rules.due(false, r.status, priority, r.waiting_since, None) else {
             continue;
         };
         db::clock::set_due(c, &r.id, r.version, Some(due))?;
@@ -512,7 +512,13 @@ fn clock_history(
         "sent" => expired.then_some(submitted + expiry),
         _ => Some(answered),
     };
-    let due = ClockRules::defaults(chrono_tz::Tz::UTC).due(Status::Sent, priority, submitted, None);
+    let due = ClockRules::defaults(chrono_tz::Tz::UTC).due(
+        false,
+        Status::Sent,
+        priority,
+        submitted,
+        None,
+    );
     let mut out = move_contributions(
         Some(submitted),
         priority.as_str(),

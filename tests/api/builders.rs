@@ -65,6 +65,8 @@ pub struct ComposeForm {
     pub redirected_from: Option<String>,
     /// Why another referral is sent while one to the same receiver or specialty is open.
     pub duplicate_reason: Option<String>,
+    /// An advice question instead of a referral: `Some(may_convert)`.
+    pub question: Option<bool>,
 }
 
 impl Default for ComposeForm {
@@ -84,6 +86,7 @@ impl Default for ComposeForm {
             consent_verbal: true,
             redirected_from: None,
             duplicate_reason: None,
+            question: None,
         }
     }
 }
@@ -133,6 +136,12 @@ impl ComposeForm {
         }
         if let Some(why) = &self.duplicate_reason {
             put("duplicate_reason", why);
+        }
+        if let Some(may_convert) = self.question {
+            put("ask", "1");
+            if may_convert {
+                put("may_convert", "on");
+            }
         }
         put("action", action);
         f
@@ -326,6 +335,14 @@ impl<'a> ReferralBuilder<'a> {
     /// specialty is open (`in_state` gives a standard one when none is set).
     pub fn duplicate_reason(mut self, why: &str) -> Self {
         self.form.duplicate_reason = Some(why.into());
+        self
+    }
+
+    /// An advice question instead of a referral; `may_convert` ticks "the specialist may
+    /// turn this question into a referral". `in_state` drives it to Sent (asked), NeedInfo,
+    /// Answered or Converted (`last_step` sets the answer's or conversion's fields).
+    pub fn question(mut self, may_convert: bool) -> Self {
+        self.form.question = Some(may_convert);
         self
     }
 
@@ -560,6 +577,21 @@ impl<'a> ReferralBuilder<'a> {
                     ("advice", "Review in 3 months"),
                 ]);
                 run(receiver, "complete", f).await;
+            }
+            Returned => {
+                let f = step(&[(
+                    "advice",
+                    "Try a beta blocker first; refer again if no better",
+                )]);
+                run(receiver, "return", f).await;
+            }
+            Answered => {
+                let f = step(&[("advice", "Start a statin; no visit needed")]);
+                run(receiver, "answer", f).await;
+            }
+            Converted => {
+                let f = step(&[("start", "accepted")]);
+                run(receiver, "convert", f).await;
             }
             Draft | AwaitingPatient | DeclinedByPatient | Sent | Cancelled => {
                 unreachable!("handled above")

@@ -71,6 +71,10 @@ pub struct CardText<'a> {
     pub patient_name: &'a str,
     /// The transition's timeline note.
     pub note: &'a str,
+    /// The referral is an advice question.
+    pub question: bool,
+    /// The advice of an answer or a return (empty for other commands).
+    pub advice: &'a str,
 }
 
 /// The cards (in the order to post them) and the consent a transition records.
@@ -82,7 +86,12 @@ pub struct Effects {
 
 /// The request card the receiver finds in the thread with the sender.
 fn request_card(t: &CardText<'_>) -> Card {
-    let head = format!("Referral request: {} — {}", t.patient_name, t.reason);
+    let what = if t.question {
+        "Advice question"
+    } else {
+        "Referral request"
+    };
+    let head = format!("{what}: {} — {}", t.patient_name, t.reason);
     Card {
         thread: Thread::SenderReceiver,
         author: Author::Sender,
@@ -171,6 +180,40 @@ pub fn effects(command: Command, to: Status, consent_verbal: bool, t: &CardText<
             )],
             consent: None,
         },
+        Command::Answer => Effects {
+            cards: vec![card(
+                Thread::SenderReceiver,
+                Author::Receiver,
+                "advice",
+                format!("Advice about {}: {}", t.patient_name, t.advice),
+            )],
+            consent: None,
+        },
+        Command::Return => Effects {
+            cards: vec![card(
+                Thread::SenderReceiver,
+                Author::Receiver,
+                "returned",
+                format!(
+                    "I am returning the referral of {} with advice: {}",
+                    t.patient_name, t.advice
+                ),
+            )],
+            consent: None,
+        },
+        // The new referral's own acceptance card is posted by the conversion.
+        Command::Convert => Effects {
+            cards: vec![card(
+                Thread::SenderReceiver,
+                Author::Receiver,
+                "converted",
+                format!(
+                    "I have turned the question about {} into a referral to me.",
+                    t.patient_name
+                ),
+            )],
+            consent: None,
+        },
         Command::RequestInfo
         | Command::ProvideInfo
         | Command::Reject
@@ -189,6 +232,8 @@ mod tests {
         message: "Please see soon",
         patient_name: "Asha Rao",
         note: "Accepted",
+        question: false,
+        advice: "",
     };
 
     #[test]

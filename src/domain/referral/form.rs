@@ -22,6 +22,10 @@ pub struct CommandForm {
     pub answers: Vec<(String, String)>,
     /// "next" when the receiver asked to open the next referral after accepting.
     pub then: String,
+    /// The specialist's answer recommends a referral to them (a ticked box).
+    pub recommend: bool,
+    /// Where a converted question's referral starts: "accepted" or "visit_required".
+    pub start: String,
 }
 
 impl CommandForm {
@@ -37,6 +41,8 @@ impl CommandForm {
                 "advice" => f.advice = v.to_string(),
                 "consent_verbal" => f.consent_verbal = true,
                 "then" => f.then = v.to_string(),
+                "recommend" => f.recommend = true,
+                "start" => f.start = v.to_string(),
                 _ => {
                     if let Some(id) = k.strip_prefix("answer_") {
                         f.answers.push((id.to_string(), v.to_string()));
@@ -82,6 +88,12 @@ pub struct Step {
     pub asks: Vec<String>,
     /// Answers to record: (ask id, text).
     pub answers: Vec<(String, String)>,
+    /// Advice alone (an answered question, a returned referral), without a summary.
+    pub advice: Option<String>,
+    /// The answer recommends a referral to the specialist.
+    pub recommends: bool,
+    /// Where the referral a question is turned into starts.
+    pub convert_to: Option<Status>,
 }
 
 /// The note of an accept that the receiver left empty; the patient's card omits it.
@@ -216,6 +228,48 @@ pub fn validate(
             s.note = format!("Cancelled: {n}");
             s.cancel_reason = Some(n);
         }
+        Command::Answer => {
+            let adv = required_text(&mut e, "advice", "Advice", &form.advice, 8000);
+            s.recommends = form.recommend;
+            s.note = if form.recommend {
+                "Answered with advice, recommending a referral".into()
+            } else {
+                "Answered with advice".into()
+            };
+            s.advice = Some(adv);
+            s.sets_completed = true;
+        }
+        Command::Convert => {
+            s.convert_to = match form.start.as_str() {
+                "accepted" => Some(Status::Accepted),
+                "visit_required" => Some(Status::VisitRequired),
+                _ => {
+                    e.add(
+                        "start",
+                        "Choose whether you accept the patient or want to see them first.",
+                    );
+                    None
+                }
+            };
+            let n = optional_text(&mut e, "note", "Note", &form.note, 2000);
+            s.note = if n.is_empty() {
+                "Turned into a referral".into()
+            } else {
+                format!("Turned into a referral: {n}")
+            };
+            s.sets_completed = true;
+        }
+        Command::Return => {
+            let adv = required_text(
+                &mut e,
+                "advice",
+                "Advice for the referrer",
+                &form.advice,
+                8000,
+            );
+            s.note = "Returned to the referrer with advice".into();
+            s.advice = Some(adv);
+        }
         Command::Redirect => {
             e.add(
                 "redirect",
@@ -279,6 +333,42 @@ mod tests {
             s.reject,
             Some(("no_capacity".into(), "Full until May".into()))
         );
+    }
+
+    #[test]
+    fn an_answer_and_a_return_need_their_advice_and_a_conversion_its_start() {
+        let e = validate(Command::Answer, Status::Answered, true, &form(&[]), &[]).unwrap_err();
+        assert!(e.get("advice").is_some());
+        let s = validate(
+            Command::Answer,
+            Status::Answered,
+            true,
+            &form(&[("advice", "Start a statin"), ("recommend", "on")]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(s.advice.as_deref(), Some("Start a statin"));
+        assert!(s.recommends && s.sets_completed);
+        let e = validate(Command::Return, Status::Returned, true, &form(&[]), &[]).unwrap_err();
+        assert!(e.get("advice").is_some());
+        let e = validate(
+            Command::Convert,
+            Status::Converted,
+            true,
+            &form(&[("start", "completed")]),
+            &[],
+        )
+        .unwrap_err();
+        assert!(e.get("start").is_some());
+        let s = validate(
+            Command::Convert,
+            Status::Converted,
+            true,
+            &form(&[("start", "visit_required")]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(s.convert_to, Some(Status::VisitRequired));
     }
 
     #[test]

@@ -12,10 +12,19 @@ pub enum Kind {
     Admission,
     Lab,
     Imaging,
+    /// An advice question: the specialist answers without taking the patient over (NHS
+    /// e-RS "Advice and Guidance"), or converts it into a referral to themselves.
+    Advice,
 }
 
 /// Every kind.
-pub const ALL_KINDS: [Kind; 4] = [Kind::Specialist, Kind::Admission, Kind::Lab, Kind::Imaging];
+pub const ALL_KINDS: [Kind; 5] = [
+    Kind::Specialist,
+    Kind::Admission,
+    Kind::Lab,
+    Kind::Imaging,
+    Kind::Advice,
+];
 
 /// Snapshot sections an admission packet must carry.
 pub const ADMISSION_SECTIONS: [&str; 4] = ["vitals", "medications", "allergies", "visits"];
@@ -28,6 +37,7 @@ impl Kind {
             Kind::Admission => "admission",
             Kind::Lab => "lab",
             Kind::Imaging => "imaging",
+            Kind::Advice => "advice",
         }
     }
 
@@ -43,7 +53,13 @@ impl Kind {
             Kind::Admission => "Admission",
             Kind::Lab => "Lab",
             Kind::Imaging => "Imaging",
+            Kind::Advice => "Advice",
         }
+    }
+
+    /// An advice question rather than a referral.
+    pub fn is_question(self) -> bool {
+        self == Kind::Advice
     }
 
     /// The kind a receiver's organisation (`clinics.kind`) takes.
@@ -94,7 +110,7 @@ impl Kind {
         match self {
             Kind::Lab | Kind::Imaging => "bring-default-order",
             Kind::Admission => "bring-default-admission",
-            Kind::Specialist => "bring-default-specialist",
+            Kind::Specialist | Kind::Advice => "bring-default-specialist",
         }
     }
 
@@ -107,7 +123,7 @@ impl Kind {
             Kind::Admission => {
                 "Photo ID, this referral, all current medicines in their boxes, and clothes and toiletries for a few days."
             }
-            Kind::Specialist => {
+            Kind::Specialist | Kind::Advice => {
                 "Photo ID, this referral, a list of your current medicines, and any recent test results or letters."
             }
         }

@@ -19,9 +19,16 @@ pub enum Command {
     Complete,
     Cancel,
     Redirect,
+    /// The specialist answers an advice question.
+    Answer,
+    /// The specialist turns an advice question into a referral to themselves (only when
+    /// the sender allowed it).
+    Convert,
+    /// The receiver declines a referral with advice for the sender (NHS e-RS's "return").
+    Return,
 }
 
-pub const ALL_COMMANDS: [Command; 11] = [
+pub const ALL_COMMANDS: [Command; 14] = [
     Command::Submit,
     Command::Approve,
     Command::Decline,
@@ -33,6 +40,9 @@ pub const ALL_COMMANDS: [Command; 11] = [
     Command::Complete,
     Command::Cancel,
     Command::Redirect,
+    Command::Answer,
+    Command::Convert,
+    Command::Return,
 ];
 
 impl Command {
@@ -50,6 +60,9 @@ impl Command {
             Command::Complete => "complete",
             Command::Cancel => "cancel",
             Command::Redirect => "redirect",
+            Command::Answer => "answer",
+            Command::Convert => "convert",
+            Command::Return => "return",
         }
     }
 
@@ -71,6 +84,9 @@ impl Command {
             Command::Complete => "Complete with outcome",
             Command::Cancel => "Cancel referral",
             Command::Redirect => "Redirect to someone else",
+            Command::Answer => "Send the advice",
+            Command::Convert => "Turn into a referral to me",
+            Command::Return => "Return with advice",
         }
     }
 
@@ -85,7 +101,10 @@ impl Command {
             | Command::RequireVisit
             | Command::Accept
             | Command::Reject
-            | Command::Complete => Party::Receiver,
+            | Command::Complete
+            | Command::Answer
+            | Command::Convert
+            | Command::Return => Party::Receiver,
         }
     }
 
@@ -109,7 +128,29 @@ impl Command {
                 Accepted,
                 Rejected,
             ],
-            Command::Redirect => &[Rejected],
+            Command::Redirect => &[Rejected, Returned],
+            Command::Answer | Command::Convert => &[Sent],
+            Command::Return => &[Sent, NeedInfo, VisitRequired],
+        }
+    }
+
+    /// Whether the command belongs to advice questions (true), to referrals (false), or to
+    /// both (`None`).
+    pub fn for_questions(self) -> Option<bool> {
+        match self {
+            Command::Answer | Command::Convert => Some(true),
+            Command::RequireVisit
+            | Command::Accept
+            | Command::Reject
+            | Command::Complete
+            | Command::Redirect
+            | Command::Return => Some(false),
+            Command::Submit
+            | Command::Approve
+            | Command::Decline
+            | Command::RequestInfo
+            | Command::ProvideInfo
+            | Command::Cancel => None,
         }
     }
 }
@@ -123,6 +164,10 @@ pub struct Facts {
     pub consent_recorded: bool,
     /// The rejected referral was already redirected.
     pub already_redirected: bool,
+    /// The referral is an advice question (its own small lifecycle in this machine).
+    pub question: bool,
+    /// The sender of the question allowed the specialist to turn it into a referral.
+    pub may_convert: bool,
 }
 
 /// Why a command was refused, in words for the 409/403 page.
@@ -141,6 +186,13 @@ pub enum Refusal {
     /// Sending needs the patient's consent first.
     ConsentMissing,
     AlreadyRedirected,
+    /// The command is a referral's and this is an advice question, or the other way round.
+    WrongKind {
+        command: Command,
+        question: bool,
+    },
+    /// The sender of the question did not allow turning it into a referral.
+    ConversionNotAllowed,
 }
 
 impl fmt::Display for Refusal {
@@ -159,6 +211,25 @@ impl fmt::Display for Refusal {
                 "The patient's consent to share the ticked sections is needed before sending. Record it, or turn on patient approval.",
             ),
             Refusal::AlreadyRedirected => f.write_str("This referral was already redirected."),
+            Refusal::WrongKind {
+                command,
+                question: true,
+            } => write!(
+                f,
+                "This is an advice question: “{}” is for referrals. Answer it, ask for more, or turn it into a referral.",
+                command.label()
+            ),
+            Refusal::WrongKind {
+                command,
+                question: false,
+            } => write!(
+                f,
+                "“{}” is for advice questions, not referrals.",
+                command.label()
+            ),
+            Refusal::ConversionNotAllowed => f.write_str(
+                "The referring practitioner did not allow turning this question into a referral. Answer it and recommend a referral instead: they can send it in one click.",
+            ),
         }
     }
 }
@@ -187,6 +258,12 @@ pub fn decide(
             by: command.by(),
         });
     }
+    if command.for_questions().is_some_and(|q| q != facts.question) {
+        return Err(Refusal::WrongKind {
+            command,
+            question: facts.question,
+        });
+    }
     if !command.from().contains(&status) {
         return Err(Refusal::WrongStatus { command, status });
     }
@@ -204,16 +281,21 @@ pub fn decide(
         Command::Reject => Rejected,
         Command::Complete => Completed,
         Command::Cancel => Cancelled,
-        // The rejected referral stays rejected; the new draft is linked to it.
+        // The declined or returned referral stays so; the new draft is linked to it.
         Command::Redirect if facts.already_redirected => return Err(Refusal::AlreadyRedirected),
-        Command::Redirect => Rejected,
+        Command::Redirect => status,
+        Command::Answer => Answered,
+        Command::Convert if !facts.may_convert => return Err(Refusal::ConversionNotAllowed),
+        Command::Convert => Converted,
+        Command::Return => Returned,
     };
     let notify = match command {
         Command::Submit if to == AwaitingPatient => vec![Party::Patient],
         Command::Submit => vec![Party::Receiver, Party::Patient],
         Command::Approve => vec![Party::Sender, Party::Receiver],
         Command::Decline => vec![Party::Sender],
-        Command::RequestInfo | Command::Reject => vec![Party::Sender],
+        Command::RequestInfo | Command::Reject | Command::Return => vec![Party::Sender],
+        Command::Answer | Command::Convert => vec![Party::Sender, Party::Patient],
         Command::ProvideInfo => vec![Party::Receiver],
         Command::RequireVisit | Command::Accept | Command::Complete => {
             vec![Party::Sender, Party::Patient]
@@ -225,7 +307,11 @@ pub fn decide(
     // The patient never learns of a rejection, nor of the back-and-forth between doctors.
     let patient_visible = !matches!(
         command,
-        Command::Reject | Command::RequestInfo | Command::ProvideInfo | Command::Redirect
+        Command::Reject
+            | Command::RequestInfo
+            | Command::ProvideInfo
+            | Command::Redirect
+            | Command::Return
     );
     Ok(Transition {
         from: status,

@@ -81,8 +81,24 @@ mod tests {
         if let Some(to) = submit_to {
             t.push((S::Draft, C::Submit, P::Sender, to));
         }
+        if facts.question {
+            // A question is asked, answered (or converted, when allowed), asked about, or
+            // withdrawn: never accepted, declined, seen first, completed or redirected.
+            t.retain(|(_, c, _, _)| c.for_questions().is_none());
+            t.push((S::Sent, C::Answer, P::Receiver, S::Answered));
+            if facts.may_convert {
+                t.push((S::Sent, C::Convert, P::Receiver, S::Converted));
+            }
+            return t;
+        }
+        t.extend([
+            (S::Sent, C::Return, P::Receiver, S::Returned),
+            (S::NeedInfo, C::Return, P::Receiver, S::Returned),
+            (S::VisitRequired, C::Return, P::Receiver, S::Returned),
+        ]);
         if !facts.already_redirected {
             t.push((S::Rejected, C::Redirect, P::Sender, S::Rejected));
+            t.push((S::Returned, C::Redirect, P::Sender, S::Returned));
         }
         t
     }
@@ -92,11 +108,19 @@ mod tests {
         let mut checked = 0;
         for approval_required in [false, true] {
             for consent_recorded in [false, true] {
-                for already_redirected in [false, true] {
+                for (already_redirected, question, may_convert) in [
+                    (false, false, false),
+                    (true, false, false),
+                    (false, true, false),
+                    (false, true, true),
+                    (true, true, true),
+                ] {
                     let facts = Facts {
                         approval_required,
                         consent_recorded,
                         already_redirected,
+                        question,
+                        may_convert,
                     };
                     let table = expected(facts);
                     for s in ALL_STATUSES {
@@ -115,12 +139,19 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 8 * 11 * 11 * 4);
+        assert_eq!(checked, 4 * 5 * 14 * 14 * 4);
     }
 
     #[test]
     fn terminal_states_accept_nothing() {
-        for s in [S::Completed, S::Cancelled, S::DeclinedByPatient, S::Expired] {
+        for s in [
+            S::Completed,
+            S::Cancelled,
+            S::DeclinedByPatient,
+            S::Expired,
+            S::Answered,
+            S::Converted,
+        ] {
             assert!(s.is_terminal());
             for p in ALL_PARTIES {
                 assert!(allowed(s, p, Facts::default()).is_empty(), "{s:?}");
@@ -186,7 +217,46 @@ mod tests {
         };
         assert_eq!(
             allowed(S::Sent, P::Receiver, f),
-            vec![C::RequestInfo, C::RequireVisit, C::Accept, C::Reject]
+            vec![
+                C::RequestInfo,
+                C::RequireVisit,
+                C::Accept,
+                C::Reject,
+                C::Return
+            ]
+        );
+        // A question is answered, asked about, or (when allowed) converted.
+        let q = Facts {
+            question: true,
+            ..f
+        };
+        assert_eq!(
+            allowed(S::Sent, P::Receiver, q),
+            vec![C::RequestInfo, C::Answer]
+        );
+        let qc = Facts {
+            may_convert: true,
+            ..q
+        };
+        assert_eq!(
+            allowed(S::Sent, P::Receiver, qc),
+            vec![C::RequestInfo, C::Answer, C::Convert]
+        );
+        assert_eq!(
+            decide(S::Sent, P::Receiver, C::Convert, q).map(|t| t.to),
+            Err(Refusal::ConversionNotAllowed)
+        );
+        assert_eq!(
+            decide(S::Sent, P::Receiver, C::Accept, q).map(|t| t.to),
+            Err(Refusal::WrongKind {
+                command: C::Accept,
+                question: true
+            })
+        );
+        assert_eq!(
+            allowed(S::Returned, P::Sender, f),
+            vec![C::Redirect],
+            "a returned referral is closed, and may be sent elsewhere"
         );
         assert_eq!(allowed(S::Sent, P::Sender, f), vec![C::Cancel]);
         assert_eq!(

@@ -45,6 +45,11 @@ pub enum Offer {
     /// The sender posts a reply that was held because its sender was not confirmed
     /// (discarding one is always open to them).
     PostHeldReply,
+    /// The sender sends, in one click, the referral the answer to their question
+    /// recommended.
+    SendRecommended,
+    /// The sender passes a returned referral's advice on to the patient.
+    ShareAdvice,
 }
 
 /// Why a file is on the referral (stored as `attachments.purpose`).
@@ -92,7 +97,11 @@ pub fn receiver_reads_shared(status: Status, consent_live: bool) -> bool {
     consent_live
         && !matches!(
             status,
-            Status::Cancelled | Status::DeclinedByPatient | Status::Rejected | Status::Expired
+            Status::Cancelled
+                | Status::DeclinedByPatient
+                | Status::Rejected
+                | Status::Returned
+                | Status::Expired
         )
 }
 
@@ -126,14 +135,27 @@ pub fn may_open_file(party: Party, purpose: Upload, doctor_only: bool, shared_op
 }
 
 /// Whether (and why) `party` may attach files now. An outside doctor sends files with a
-/// reply, while the referral is open to replies.
-pub fn upload(status: Status, party: Party, outside: bool) -> Option<Upload> {
+/// reply, while the referral is open to replies; a specialist attaches files to the advice
+/// while the question waits for it (`question`).
+pub fn upload(status: Status, party: Party, outside: bool, question: bool) -> Option<Upload> {
     match (party, status) {
         (Party::Sender, Status::NeedInfo) => Some(Upload::Answers),
         (Party::Receiver, s) if outside && s.takes_replies() => Some(Upload::Reply),
         (Party::Receiver, Status::Accepted) => Some(Upload::Report),
+        (Party::Receiver, Status::Sent) if question => Some(Upload::Report),
         _ => None,
     }
+}
+
+/// Whether the sender may send the referral an answered question recommended: once (`made`
+/// says a referral was already made from it).
+pub fn may_send_recommended(status: Status, party: Party, recommends: bool, made: bool) -> bool {
+    party == Party::Sender && status == Status::Answered && recommends && !made
+}
+
+/// Whether the sender may pass a returned referral's advice on to the patient: once.
+pub fn may_share_advice(status: Status, party: Party, shared: bool) -> bool {
+    party == Party::Sender && status == Status::Returned && !shared
 }
 
 /// Whether the sender may post a reply that was held for them (an outside doctor's
@@ -177,6 +199,12 @@ pub struct Situation {
     pub consent_live: bool,
     /// The sender is in the patient's care team (see [`reads_shared`]).
     pub sender_in_care_team: bool,
+    /// An answered question recommends a referral (see [`may_send_recommended`]).
+    pub recommends: bool,
+    /// The question already made its referral (converted, or the recommended one sent).
+    pub made_referral: bool,
+    /// A returned referral's advice was already sent to the patient.
+    pub advice_shared: bool,
 }
 
 /// What a party is offered on one referral.
@@ -276,7 +304,7 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     if may_draft_outcome(s.status, party, s.outside) {
         out.push(Offer::DraftOutcome);
     }
-    match upload(s.status, party, s.outside) {
+    match upload(s.status, party, s.outside, s.facts.question) {
         Some(Upload::Answers) => out.push(Offer::AttachAnswers),
         Some(Upload::Report) => out.push(Offer::AttachReport),
         Some(Upload::Reply) => out.push(Offer::Reply),
@@ -291,6 +319,12 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     }
     for v in &s.visits {
         out.extend(visit_offers(v, party, now));
+    }
+    if may_send_recommended(s.status, party, s.recommends, s.made_referral) {
+        out.push(Offer::SendRecommended);
+    }
+    if may_share_advice(s.status, party, s.advice_shared) {
+        out.push(Offer::ShareAdvice);
     }
     if party == Party::Sender && s.outside {
         if s.live_link {
@@ -342,7 +376,7 @@ mod tests {
         }
         let ended = matches!(
             s.status,
-            S::Cancelled | S::DeclinedByPatient | S::Rejected | S::Expired
+            S::Cancelled | S::DeclinedByPatient | S::Rejected | S::Returned | S::Expired
         );
         if ((sender && s.sender_in_care_team) || (receiver && s.consent_live && !ended))
             && s.status != S::Draft
@@ -359,7 +393,10 @@ mod tests {
         if sender && s.status == S::NeedInfo {
             want.push(Offer::AttachAnswers);
         }
-        if receiver && !s.outside && s.status == S::Accepted {
+        if receiver
+            && !s.outside
+            && (s.status == S::Accepted || (s.facts.question && s.status == S::Sent))
+        {
             want.push(Offer::AttachReport);
         }
         let open_to_replies = matches!(
@@ -382,6 +419,12 @@ mod tests {
             if patient && v.status == VisitStatus::Booked && v.starts_at > now {
                 want.push(Offer::CancelVisit(v.id.clone()));
             }
+        }
+        if sender && s.status == S::Answered && s.recommends && !s.made_referral {
+            want.push(Offer::SendRecommended);
+        }
+        if sender && s.status == S::Returned && !s.advice_shared {
+            want.push(Offer::ShareAdvice);
         }
         if sender && s.outside && s.live_link {
             want.push(Offer::WithdrawLink);
@@ -424,7 +467,7 @@ mod tests {
         let mut checked = 0;
         for status in ALL_STATUSES {
             for party in ALL_PARTIES {
-                for bits in 0..512u32 {
+                for bits in 0..2048u32 {
                     for vs in &visits {
                         let bit = |n: u32| bits & (1 << n) != 0;
                         let s = Situation {
@@ -433,6 +476,8 @@ mod tests {
                                 approval_required: bit(0),
                                 consent_recorded: bit(1),
                                 already_redirected: bit(2),
+                                question: bit(9),
+                                may_convert: bit(2),
                             },
                             outside: bit(3),
                             live_link: bit(3) && bit(5),
@@ -441,6 +486,9 @@ mod tests {
                             visits: vs.clone(),
                             consent_live: bit(7),
                             sender_in_care_team: bit(8),
+                            recommends: bit(10),
+                            made_referral: bit(6),
+                            advice_shared: bit(5),
                         };
                         let got = offers(&s, party, at(12)).0;
                         assert_eq!(got, expected(&s, party, at(12)), "{party:?} on {s:?}");
@@ -449,7 +497,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 11 * 4 * 512 * 3);
+        assert_eq!(checked, 14 * 4 * 2048 * 3);
     }
 
     #[test]
@@ -465,6 +513,9 @@ mod tests {
                 visits: vec![],
                 consent_live: true,
                 sender_in_care_team: true,
+                recommends: false,
+                made_referral: false,
+                advice_shared: false,
             };
             assert_eq!(offers(&s, Party::Other, at(12)), Offers::default());
         }
@@ -500,6 +551,9 @@ mod tests {
             visits: vec![],
             consent_live: true,
             sender_in_care_team: true,
+            recommends: false,
+            made_referral: false,
+            advice_shared: false,
         };
         let o = offers(&s, Party::Receiver, at(12));
         assert!(o.command(Command::Accept) && o.has(&Offer::Reply));
@@ -514,7 +568,11 @@ mod tests {
         for status in ALL_STATUSES {
             let ended = matches!(
                 status,
-                Status::Cancelled | Status::DeclinedByPatient | Status::Rejected | Status::Expired
+                Status::Cancelled
+                    | Status::DeclinedByPatient
+                    | Status::Rejected
+                    | Status::Returned
+                    | Status::Expired
             );
             assert_eq!(receiver_reads_shared(status, true), !ended, "{status:?}");
             assert!(!receiver_reads_shared(status, false), "{status:?}");

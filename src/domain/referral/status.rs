@@ -17,10 +17,17 @@ pub enum Status {
     Cancelled,
     /// Nobody moved it for the clinic's expiry period: closed by the clock, not a person.
     Expired,
+    /// An advice question the specialist answered: the loop is closed with the advice.
+    Answered,
+    /// An advice question the specialist turned into a referral to themselves.
+    Converted,
+    /// A referral the receiver declined with advice instead of taking the patient over
+    /// (NHS e-RS "return to referrer with advice"): closed, and the sender may redirect.
+    Returned,
 }
 
 /// Every status, in lifecycle order.
-pub const ALL_STATUSES: [Status; 11] = [
+pub const ALL_STATUSES: [Status; 14] = [
     Status::Draft,
     Status::AwaitingPatient,
     Status::DeclinedByPatient,
@@ -32,6 +39,9 @@ pub const ALL_STATUSES: [Status; 11] = [
     Status::Rejected,
     Status::Cancelled,
     Status::Expired,
+    Status::Answered,
+    Status::Converted,
+    Status::Returned,
 ];
 
 impl Status {
@@ -49,6 +59,9 @@ impl Status {
             Status::Rejected => "rejected",
             Status::Cancelled => "cancelled",
             Status::Expired => "expired",
+            Status::Answered => "answered",
+            Status::Converted => "converted",
+            Status::Returned => "returned",
         }
     }
 
@@ -71,6 +84,9 @@ impl Status {
             Status::Rejected => "Declined by receiver",
             Status::Cancelled => "Cancelled",
             Status::Expired => "Expired (nobody acted in time)",
+            Status::Answered => "Answered",
+            Status::Converted => "Turned into a referral",
+            Status::Returned => "Returned with advice",
         }
     }
 
@@ -82,15 +98,27 @@ impl Status {
             }
             Status::AwaitingPatient | Status::VisitRequired => Some(Party::Patient),
             Status::Sent | Status::Accepted => Some(Party::Receiver),
-            Status::Completed | Status::Cancelled | Status::Expired => None,
+            Status::Completed
+            | Status::Cancelled
+            | Status::Expired
+            | Status::Answered
+            | Status::Converted
+            | Status::Returned => None,
         }
     }
 
-    /// No command leaves this status.
+    /// The loop is closed: no command moves the referral out of this status (a returned
+    /// referral may still be redirected, which starts a new one and leaves it returned).
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            Status::Completed | Status::Cancelled | Status::DeclinedByPatient | Status::Expired
+            Status::Completed
+                | Status::Cancelled
+                | Status::DeclinedByPatient
+                | Status::Expired
+                | Status::Answered
+                | Status::Converted
+                | Status::Returned
         )
     }
 

@@ -30,7 +30,24 @@ pub fn patient_label_for(kind: Kind, status: Status) -> &'static str {
     if status == Status::Completed && kind.is_order() {
         return "patient-status-report-ready";
     }
+    if kind.is_question() {
+        match status {
+            Status::Sent | Status::NeedInfo => return "patient-status-advice-asked",
+            Status::Answered => return "patient-status-advice-answered",
+            Status::Converted => return "patient-status-advice-converted",
+            _ => {}
+        }
+    }
     patient_label(status)
+}
+
+/// How practitioners read the status, by kind: a question is "asked", not "sent".
+pub fn label_for(kind: Kind, status: Status) -> &'static str {
+    match (kind.is_question(), status) {
+        (true, Status::Sent) => "Asked",
+        (true, Status::NeedInfo) => "Information requested",
+        _ => status.label(),
+    }
 }
 
 /// The message (a Fluent key, with `$receiver`) of what the patient is shown. A rejection
@@ -41,12 +58,15 @@ pub fn patient_label(status: Status) -> &'static str {
         Status::AwaitingPatient => "patient-status-approval-needed",
         Status::DeclinedByPatient => "patient-status-declined",
         Status::Sent => "patient-status-sent",
-        Status::NeedInfo | Status::Rejected => "patient-status-in-review",
+        // A return, like a rejection, is between the doctors until the referrer shares it.
+        Status::NeedInfo | Status::Rejected | Status::Returned => "patient-status-in-review",
         Status::VisitRequired => "patient-status-book-visit",
         Status::Accepted => "patient-status-accepted",
         Status::Completed => "patient-status-completed",
         Status::Cancelled => "patient-status-cancelled",
         Status::Expired => "patient-status-expired",
+        Status::Answered => "patient-status-advice-answered",
+        Status::Converted => "patient-status-advice-converted",
     }
 }
 
@@ -65,6 +85,9 @@ pub fn patient_event_key(kind: &str, note: &str) -> Option<&'static str> {
         "complete" => "patient-event-completed",
         "cancel" => "patient-event-cancelled",
         "expire" => "patient-event-expired",
+        "answer" => "patient-event-answered",
+        "convert" => "patient-event-converted",
+        "advice_shared" => "patient-event-advice-shared",
         "consent_withdrawn" => "patient-event-consent-withdrawn",
         // Booking notes are written by the patient's own action and name only the time.
         "visit_booked" | "visit_cancelled" | "what_to_bring" | "visit_attended"
@@ -98,6 +121,11 @@ pub fn practitioner_notice(actor: &str, c: Command, patient: &str) -> String {
         Command::Complete => format!("{actor} completed the referral of {patient}"),
         Command::Cancel => format!("{actor} cancelled the referral of {patient}"),
         Command::Redirect => format!("{actor} redirected the referral of {patient}"),
+        Command::Answer => format!("{actor} answered your question about {patient}"),
+        Command::Convert => {
+            format!("{actor} turned your question about {patient} into a referral to them")
+        }
+        Command::Return => format!("{actor} returned the referral of {patient} with advice"),
     }
 }
 
@@ -111,6 +139,8 @@ pub fn patient_notice(c: Command, to: Status) -> &'static str {
         (Command::Accept, _) => "notice-accepted",
         (Command::Complete, _) => "notice-completed",
         (Command::Cancel, _) => "notice-cancelled",
+        (Command::Answer, _) => "notice-advice-answered",
+        (Command::Convert, _) => "notice-advice-converted",
         _ => "notice-updated",
     }
 }
@@ -126,6 +156,13 @@ pub fn done_notice(c: Command, outside: bool) -> &'static str {
         (Command::Complete, false) => "Completed. The loop is closed.",
         (Command::Complete, true) => "Outcome sent. Thank you: the loop is closed.",
         (Command::RequestInfo, true) => "Your questions were sent to the referring practitioner.",
+        (Command::Answer, _) => "Advice sent. The referring practitioner has been told.",
+        (Command::Convert, _) => {
+            "Turned into a referral to you. The referring practitioner and the patient have been told."
+        }
+        (Command::Return, _) => {
+            "Returned with advice. The referrer has been told; the patient has not."
+        }
         _ => "Done.",
     }
 }

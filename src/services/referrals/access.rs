@@ -10,9 +10,10 @@ use crate::db::{self, DbConn};
 use crate::domain::forms::FieldErrors;
 use crate::domain::policy::{Action, Actor, ReferralFacts};
 use crate::domain::referral::{self as rules, Command, Facts, Party, Refusal, Status};
+use crate::domain::referral::{Author, Thread};
 use crate::domain::snapshot::{self, Snapshot, scope_covers};
 use crate::error::{AppError, AppResult};
-use crate::services::{AuditEntry, Caller, audit};
+use crate::services::{AuditEntry, Caller, audit, threads};
 
 /// A referral as one transaction sees it: each row read once and passed on.
 pub struct Loaded {
@@ -23,6 +24,8 @@ pub struct Loaded {
     pub approval_required: bool,
     /// Live (not withdrawn) consents on this referral, newest first.
     pub consents: Vec<Consent>,
+    /// The question's own row, when the referral is an advice question.
+    pub question: Option<db::questions::Question>,
 }
 
 impl Loaded {
@@ -42,6 +45,8 @@ impl Loaded {
                     .iter()
                     .any(|k| scope_covers(&k.scope, &r.scope) && k.recipient_id == r.receiver_id),
             already_redirected: r.redirected_to.is_some(),
+            question: r.kind.is_question(),
+            may_convert: self.question.as_ref().is_some_and(|q| q.may_convert),
         }
     }
 
@@ -146,13 +151,52 @@ pub fn around(c: &mut DbConn, r: Referral, party: Party, with_consents: bool) ->
     } else {
         Vec::new()
     };
+    let question = if r.kind.is_question() {
+        db::questions::get(c, &r.id)?
+    } else {
+        None
+    };
     Ok(Loaded {
         r,
         party,
         patient,
         approval_required,
         consents,
+        question,
     })
+}
+
+/// Posts the transition's cards. Thread rows are locked before the audit head, in every
+/// transaction, so two transactions never wait on each other in opposite orders.
+pub fn post_cards(
+    c: &mut DbConn,
+    caller: &Caller,
+    l: &Loaded,
+    referral_id: &str,
+    cards: &[rules::Card],
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let r = &l.r;
+    for card in cards {
+        let thread = match card.thread {
+            Thread::SenderPatient => {
+                threads::practitioner_patient(c, &r.sender_id, &l.patient.id, now)?
+            }
+            Thread::ReceiverPatient => {
+                threads::practitioner_patient(c, &r.receiver_id, &l.patient.id, now)?
+            }
+            Thread::SenderReceiver => {
+                threads::between_practitioners(c, &r.sender_id, &r.receiver_id, now)?
+            }
+        };
+        let author = match card.author {
+            Author::Sender => Some(r.sender_id.as_str()),
+            Author::Receiver => Some(r.receiver_id.as_str()),
+            Author::Actor => caller.actor.user_id(),
+        };
+        threads::card(c, &thread, author, referral_id, card.kind, &card.body, now)?;
+    }
+    Ok(())
 }
 
 /// One row of the timeline.
@@ -237,6 +281,9 @@ pub fn refusal(r: Refusal) -> AppError {
         ),
         Refusal::WrongStatus { .. } | Refusal::AlreadyRedirected => {
             AppError::Conflict(format!("{r} Reload the referral to see what changed."))
+        }
+        Refusal::WrongKind { .. } | Refusal::ConversionNotAllowed => {
+            AppError::Conflict(r.to_string())
         }
         Refusal::ConsentMissing => {
             let mut e = FieldErrors::new();

@@ -136,7 +136,7 @@ pub fn attach(
         }
         // The rule that shows the upload forms (offers) decides here too.
         let outside = db::mail::is_external_doctor(c, &r.receiver_id)?;
-        let Some(upload) = offers::upload(status, party, outside) else {
+        let Some(upload) = offers::upload(status, party, outside, r.kind.is_question()) else {
             return Err(AppError::Conflict(
                 "Files can be attached by the referrer while information is requested, or by the receiver before completing.".into(),
             ));

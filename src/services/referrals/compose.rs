@@ -13,17 +13,11 @@ use crate::db::{self, DbConn};
 use crate::domain::forms::FieldErrors;
 use crate::domain::policy::Action;
 use crate::domain::referral::{self as rules, Command, Facts, Kind, Party, Priority, Status};
-use crate::domain::snapshot::{ComposerInput, SECTIONS, SharedFile, Snapshot, validate_composer};
+use crate::domain::snapshot::{ComposerInput, SharedFile, Snapshot, validate_composer};
 use crate::error::{AppError, AppResult};
 use crate::services::{AuditEntry, Caller, Services};
 
-/// One section of the composer: key, title, text, ticked.
-pub struct ComposerSection {
-    pub key: &'static str,
-    pub title: &'static str,
-    pub text: String,
-    pub ticked: bool,
-}
+pub use super::prefill::ComposerSection;
 
 /// The receiver as the composer shows them.
 pub struct ReceiverCard {
@@ -60,97 +54,10 @@ pub struct ComposerData {
     pub external: bool,
     /// The patient's referrals of the last 12 months, repeats of this one marked.
     pub history: Vec<super::duplicates::HistoryEntry>,
-}
-
-fn prefill(conn: &mut DbConn, patient_id: &str) -> AppResult<(Vec<ComposerSection>, Vec<FileRow>)> {
-    let chart = db::chart::load_chart(conn, patient_id)?;
-    let complaint = chart
-        .complaints
-        .iter()
-        .take(3)
-        .map(|c| {
-            if c.onset.is_empty() {
-                c.description.clone()
-            } else {
-                format!("{} (onset {})", c.description, c.onset)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let vitals = chart
-        .vitals
-        .iter()
-        .rev()
-        .take(3)
-        .map(|v| {
-            let mut parts = Vec::new();
-            if let (Some(s), Some(d)) = (v.systolic, v.diastolic) {
-                parts.push(format!("BP {s}/{d} mmHg"));
-            }
-            if let Some(h) = v.heart_rate {
-                parts.push(format!("pulse {h}/min"));
-            }
-            if let Some(t) = v.temperature_dc {
-                parts.push(format!("temp {} °C", crate::domain::forms::fmt_tenths(t)));
-            }
-            if let Some(o) = v.spo2 {
-                parts.push(format!("SpO2 {o} %"));
-            }
-            if let Some(w) = v.weight_dag {
-                parts.push(format!("weight {} kg", crate::domain::forms::fmt_tenths(w)));
-            }
-            format!("{}: {}", v.taken_at.format("%Y-%m-%d"), parts.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let medications = chart
-        .medications
-        .iter()
-        .filter(|m| m.status != "stopped")
-        .map(|m| {
-            let kind = if m.status == "draft" {
-                "draft prescription"
-            } else {
-                "current"
-            };
-            format!("{} {}, {} ({kind})", m.name, m.dose, m.frequency)
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let allergies = if chart.allergies.is_empty() {
-        "No known allergies recorded.".to_string()
-    } else {
-        chart
-            .allergies
-            .iter()
-            .map(|a| format!("{}: {} ({})", a.substance, a.reaction, a.severity))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    let visits = chart
-        .visits
-        .iter()
-        .take(3)
-        .map(|(v, by)| format!("{} · {} · {}\n{}", v.visited_on, v.reason, by, v.notes))
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    let labs = if chart.files.is_empty() {
-        String::new()
-    } else {
-        "See the attached files.".to_string()
-    };
-    let texts = [complaint, vitals, medications, allergies, labs, visits];
-    let sections = SECTIONS
-        .iter()
-        .zip(texts)
-        .map(|((key, title), text)| ComposerSection {
-            key,
-            title,
-            ticked: !text.is_empty() && *key != "labs",
-            text,
-        })
-        .collect();
-    Ok((sections, chart.files))
+    /// An advice question rather than a referral, and whether the specialist may turn it
+    /// into a referral.
+    pub question: bool,
+    pub may_convert: bool,
 }
 
 fn receiver_card(conn: &mut DbConn, id: &str) -> AppResult<Option<ReceiverCard>> {
@@ -196,7 +103,7 @@ pub fn composer(
             detail: "referral composer".into(),
         },
     )?;
-    let (mut sections, files) = prefill(&mut conn, patient_id)?;
+    let (mut sections, files) = super::prefill::prefill(&mut conn, patient_id)?;
     let external = receiver_id == Some("external");
     let receiver = match receiver_id {
         Some(id) if !external => receiver_card(&mut conn, id)?,
@@ -234,6 +141,8 @@ pub fn composer(
             svc.now(),
             None,
         )?,
+        question: false,
+        may_convert: false,
     };
     if let Some(old_id) = redirect_from {
         let old = db::referrals::get(&mut conn, old_id)?;
@@ -290,6 +199,11 @@ pub fn composer_for_draft(
     data.sections = sections;
     data.draft = Some((r.id.clone(), r.version));
     data.redirected_from = r.redirected_from.clone();
+    if let Some(may_convert) = super::questions::may_convert_of(svc, &r)? {
+        data.question = true;
+        data.kind = Kind::Advice;
+        data.may_convert = may_convert;
+    }
     Ok(data)
 }
 
@@ -366,7 +280,18 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
         }
         _ => {}
     }
-    let kind = receiver.as_ref().map_or(Kind::Specialist, |r| r.kind);
+    let question = d.input.ask.is_some();
+    let kind = match &receiver {
+        _ if question => Kind::Advice,
+        Some(r) => r.kind,
+        None => Kind::Specialist,
+    };
+    if question && (external.is_some() || receiver.as_ref().is_some_and(|r| r.external)) {
+        errors.add(
+            "receiver_id",
+            "Advice questions go to specialists in the network; refer a doctor outside it instead.",
+        );
+    }
     if kind.lacks_tests(&d.input.message) {
         errors.add("message", "List the tests asked for, one per line.");
     }
@@ -428,6 +353,9 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
             )?;
             if changed == 0 {
                 return Err(stale(c, id, Party::Sender));
+            }
+            if question {
+                db::questions::set_may_convert(c, id, d.input.may_convert.is_some())?;
             }
             log_change(
                 c,
@@ -499,6 +427,9 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
         )?;
         if let Some(old) = &redirected_from {
             redirect_old(c, caller, old, &id, &patient.id, now)?;
+        }
+        if question {
+            super::questions::record_question(c, &id, d.input.may_convert.is_some())?;
         }
         let note = if redirected_from.is_some() {
             "Draft created (redirected from a declined referral)"

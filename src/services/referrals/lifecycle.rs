@@ -14,10 +14,10 @@ use crate::domain::policy::Actor;
 use crate::domain::referral::form::{self, CommandForm, OpenAsk, Step};
 use crate::domain::referral::offers;
 use crate::domain::referral::{
-    self as rules, Author, CardText, Command, ConsentMethod, Party, Refusal, Status, Thread,
+    self as rules, CardText, Command, ConsentMethod, Party, Refusal, Status,
 };
 use crate::error::{AppError, AppResult};
-use crate::services::{AuditEntry, Caller, Services, analytics, audit, mail, threads};
+use crate::services::{AuditEntry, Caller, Services, analytics, audit, mail};
 
 /// The posted fields of a command form (kept under its old name for the handlers).
 pub type CommandInput = CommandForm;
@@ -42,7 +42,11 @@ fn changes_of(step: &Step, to: Status, now: NaiveDateTime) -> TransitionChanges 
         cancel_reason: step.cancel_reason.clone(),
         decline_reason: step.decline_reason.clone(),
         outcome_summary: step.outcome.as_ref().map(|(s, _)| s.clone()),
-        outcome_advice: step.outcome.as_ref().map(|(_, a)| a.clone()),
+        outcome_advice: step
+            .outcome
+            .as_ref()
+            .map(|(_, a)| a.clone())
+            .or_else(|| step.advice.clone()),
     }
 }
 
@@ -89,8 +93,14 @@ pub fn apply(
         if r.version != version {
             return Err(stale(c, id, party));
         }
-        // Only a draft's consent gate reads the consents.
-        let l = access::around(c, r, party, status == Status::Draft)?;
+        // Only a draft's consent gate and a conversion (which carries them over) read the
+        // consents.
+        let l = access::around(
+            c,
+            r,
+            party,
+            status == Status::Draft || command == Command::Convert,
+        )?;
         let t = rules::decide(status, party, command, l.facts(input.consent_verbal))
             .map_err(refusal)?;
         // Offers' rule beyond the machine, for outside receivers.
@@ -144,9 +154,20 @@ pub fn apply(
             message: &l.r.message,
             patient_name: &l.patient_name(),
             note: &step.note,
+            question: l.r.kind.is_question(),
+            advice: step.advice.as_deref().unwrap_or_default(),
         };
         let effects = rules::effects(command, t.to, input.consent_verbal, &text);
-        post_cards(c, caller, &l, &effects.cards, now)?;
+        access::post_cards(c, caller, &l, &l.r.id, &effects.cards, now)?;
+        match (command, step.convert_to) {
+            (Command::Answer, _) => db::questions::set_recommends(c, id, step.recommends)
+                .map(drop)
+                .map_err(AppError::from)?,
+            (Command::Convert, Some(start)) => {
+                super::questions::convert(svc, c, caller, &l, start, now)?;
+            }
+            _ => {}
+        }
         if let Some(method) = effects.consent {
             record_consent(c, caller, &l, method, now)?;
         }
@@ -241,40 +262,8 @@ fn record_asks(
     Ok(())
 }
 
-/// Posts the transition's cards. Thread rows are locked before the audit head, in every
-/// transaction, so two transactions never wait on each other in opposite orders.
-fn post_cards(
-    c: &mut DbConn,
-    caller: &Caller,
-    l: &Loaded,
-    cards: &[rules::Card],
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    let r = &l.r;
-    for card in cards {
-        let thread = match card.thread {
-            Thread::SenderPatient => {
-                threads::practitioner_patient(c, &r.sender_id, &l.patient.id, now)?
-            }
-            Thread::ReceiverPatient => {
-                threads::practitioner_patient(c, &r.receiver_id, &l.patient.id, now)?
-            }
-            Thread::SenderReceiver => {
-                threads::between_practitioners(c, &r.sender_id, &r.receiver_id, now)?
-            }
-        };
-        let author = match card.author {
-            Author::Sender => Some(r.sender_id.as_str()),
-            Author::Receiver => Some(r.receiver_id.as_str()),
-            Author::Actor => caller.actor.user_id(),
-        };
-        threads::card(c, &thread, author, &r.id, card.kind, &card.body, now)?;
-    }
-    Ok(())
-}
-
 /// Records the patient's consent to share the referral's scope with its receiver.
-fn record_consent(
+pub(super) fn record_consent(
     c: &mut DbConn,
     caller: &Caller,
     l: &Loaded,

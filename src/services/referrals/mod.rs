@@ -9,6 +9,10 @@
 //!   referral (a repeat needs a reason).
 //! - `lifecycle`: every command of the state machine, and "what to bring".
 //! - `attachments`: files answering asks and reports (an order completes with its report).
+//! - `prefill`: the composer's snapshot sections from the chart.
+//! - `questions`: advice questions beyond the machine: converting one into a referral,
+//!   sending the referral an answer recommended, passing a returned referral's advice on.
+//! - `recommended`: the referral an answered question recommended, sent in one click.
 //! - `outside`: the account of a doctor outside the network a draft is addressed to.
 //! - `read`: the referral page as each party sees it.
 //! - `lists`: the inbox, the sent list, the patient's and the chart's lists, with due times.
@@ -20,7 +24,10 @@ pub mod duplicates;
 pub mod lifecycle;
 pub mod lists;
 pub mod outside;
+mod prefill;
+pub mod questions;
 pub mod read;
+pub mod recommended;
 pub mod search;
 
 pub use access::party_of;

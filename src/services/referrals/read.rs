@@ -78,6 +78,12 @@ pub struct ReferralView {
     pub history: Vec<super::duplicates::HistoryEntry>,
     /// Whether this viewer reads the patient's history (the shared-details rule).
     pub history_open: bool,
+    /// The question's own row, when the referral is an advice question.
+    pub question: Option<db::questions::Question>,
+    /// The advice question this referral was made from (converted or recommended).
+    pub from_question: Option<String>,
+    /// A returned referral's advice was sent to the patient.
+    pub advice_shared: bool,
 }
 
 /// Opens a referral for the caller. The view is audited before the page is returned.
@@ -185,6 +191,9 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         }
         d
     });
+    let from_question = db::questions::made_into(c, id)?.map(|q| q.referral_id);
+    let advice_shared =
+        status == Status::Returned && db::referrals::count_events(c, id, "advice_shared")? > 0;
     let situation = Situation {
         status,
         facts: l.facts(false),
@@ -198,6 +207,12 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             .collect(),
         consent_live,
         sender_in_care_team,
+        recommends: l.question.as_ref().is_some_and(|q| q.recommends),
+        made_referral: l
+            .question
+            .as_ref()
+            .is_some_and(|q| q.made_referral_id.is_some()),
+        advice_shared,
     };
     let offers = offers::offers(&situation, party, now);
     let patient_link = match party {
@@ -221,6 +236,16 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         Vec::new()
     };
     let mut r = l.r;
+    // The patient reads a question's answer unless it is doctor-only, and a returned
+    // referral's advice only once their doctor sent it to them.
+    let patient_reads_advice = if status == Status::Returned {
+        advice_shared
+    } else {
+        !r.doctor_only
+    };
+    if party == Party::Patient && !patient_reads_advice {
+        r.outcome_advice = None;
+    }
     let outcome_draft = if status == Status::Accepted {
         let draft = r.outcome_summary.take().zip(r.outcome_advice.take());
         draft.filter(|_| party == Party::Receiver)
@@ -256,6 +281,9 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             .unwrap_or(chrono_tz::Tz::UTC),
         history,
         history_open: shared_open,
+        question: l.question,
+        from_question,
+        advice_shared,
         offers,
         delivery,
         consents: l.consents,

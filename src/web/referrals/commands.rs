@@ -81,6 +81,51 @@ command_handlers! {
     reject_submit => Reject,
     complete_submit => Complete,
     cancel_submit => Cancel,
+    answer_submit => Answer,
+    convert_submit => Convert,
+    return_submit => Return,
+}
+
+#[derive(Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    version: String,
+}
+
+/// The sender sends the referral the answer to their question recommended, in one click.
+pub async fn recommended_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    form: web::Form<VersionForm>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let version = form.version.trim().parse().ok();
+    let done = ctx
+        .run(move |s, caller| svc::recommended::send_recommended(s, caller, &id, version))
+        .await?;
+    match &done.not_sent {
+        None => {
+            ctx.flash("The recommended referral was sent, with the question's details and consent.")
+        }
+        // The referral exists as a draft: its page says what is missing.
+        Some(e) => ctx.flash(&format!("The referral was prepared but not sent: {e}")),
+    }
+    Ok(see_other(&format!("/referrals/{}", done.referral_id)))
+}
+
+/// The sender passes a returned referral's advice on to the patient.
+pub async fn share_advice_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    form: web::Form<VersionForm>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let version = form.version.trim().parse().ok();
+    let id2 = id.clone();
+    ctx.run(move |s, caller| svc::questions::share_advice(s, caller, &id2, version))
+        .await?;
+    ctx.flash("The advice was sent to the patient.");
+    Ok(see_other(&format!("/referrals/{id}")))
 }
 
 #[derive(Deserialize)]

@@ -34,6 +34,11 @@ impl ComposePage {
     fn is_admission(&self) -> bool {
         self.d.kind == crate::domain::referral::Kind::Admission
     }
+    /// The directory search this composer came from (asking or referring).
+    fn search_href(&self) -> String {
+        let ask = if self.d.question { "?ask=1" } else { "" };
+        format!("/patients/{}/refer{ask}", self.d.patient.id)
+    }
     /// Sending would repeat an open referral of the patient: the reason field shows.
     fn repeats(&self) -> bool {
         self.d.history.iter().any(|h| h.duplicate)
@@ -50,10 +55,15 @@ async fn render_composer(
         Some((id, _)) => format!("/referrals/{id}/edit"),
         None => format!("/patients/{}/referrals", d.patient.id),
     };
+    let title = if d.question {
+        "Ask for advice"
+    } else {
+        "New referral"
+    };
     html_status(
         status,
         &ComposePage {
-            l: ctx.layout("New referral", "patients").await,
+            l: ctx.layout(title, "patients").await,
             d,
             f,
             action,
@@ -68,6 +78,8 @@ pub struct ComposeQuery {
     to: String,
     #[serde(default)]
     from: String,
+    #[serde(default)]
+    ask: String,
 }
 
 /// Step 2: the composer, prefilled from the chart.
@@ -78,7 +90,8 @@ pub async fn compose_page(
 ) -> AppResult<HttpResponse> {
     let pid = path.into_inner();
     let q = q.into_inner();
-    let d = ctx
+    let ask = q.ask == "1";
+    let mut d = ctx
         .run(move |s, caller| {
             svc::composer(
                 s,
@@ -89,7 +102,17 @@ pub async fn compose_page(
             )
         })
         .await?;
+    as_question(&mut d, ask, false);
     render_composer(&ctx, d, FormState::default(), StatusCode::OK).await
+}
+
+/// Turns a fresh composer into the advice question's (`ask`).
+fn as_question(d: &mut ComposerData, ask: bool, may_convert: bool) {
+    if ask {
+        d.question = true;
+        d.may_convert = may_convert;
+        d.kind = crate::domain::referral::Kind::Advice;
+    }
 }
 
 /// The composer's input, ticked (key, text) sections, chosen file ids, and raw values.
@@ -172,6 +195,11 @@ async fn save_and_maybe_send(
                 })
                 .await?;
             keep_typed(&mut data, &raw, &chosen);
+            as_question(
+                &mut data,
+                raw.contains_key("ask"),
+                raw.contains_key("may_convert"),
+            );
             return render_composer(
                 &ctx,
                 data,
@@ -182,6 +210,7 @@ async fn save_and_maybe_send(
         }
         Err(e) => return Err(e),
     };
+    let question = raw.contains_key("ask");
     if !send {
         ctx.flash("Draft saved.");
         return Ok(see_other(&format!("/referrals/{id}")));
@@ -246,6 +275,10 @@ async fn save_and_maybe_send(
             );
             Ok(see_other(&format!("/referrals/{id}")))
         }
+        Ok(_) if question => {
+            ctx.flash("Question sent.");
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
         Ok(_) => {
             ctx.flash("Referral sent.");
             Ok(see_other(&format!("/referrals/{id}")))
@@ -289,6 +322,9 @@ fn keep_typed(d: &mut ComposerData, raw: &HashMap<String, String>, file_ids: &[S
     d.reason = get("reason");
     d.message = get("message");
     d.doctor_only = raw.contains_key("doctor_only");
+    if d.question {
+        d.may_convert = raw.contains_key("may_convert");
+    }
 }
 
 pub async fn create_submit(

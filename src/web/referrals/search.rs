@@ -25,6 +25,9 @@ pub struct SearchQuery {
     page: Option<i64>,
     #[serde(default)]
     from: String,
+    /// "1" when the practitioner asks for advice instead of referring.
+    #[serde(default)]
+    ask: String,
 }
 
 #[derive(Template)]
@@ -37,6 +40,8 @@ struct SearchPage {
     city: String,
     language: String,
     from: String,
+    /// Asking for advice: the choice leads to the question composer.
+    ask: bool,
     hits: Vec<Hit>,
     total: i64,
     page: i64,
@@ -62,6 +67,9 @@ impl SearchPage {
         let mut q = vec![("to", h.user_id.as_str())];
         if !self.from.is_empty() {
             q.push(("from", self.from.as_str()));
+        }
+        if self.ask {
+            q.push(("ask", "1"));
         }
         format!(
             "/patients/{}/refer/new?{}",
@@ -99,13 +107,21 @@ pub async fn search_page(
                 ("city", &q.city),
                 ("language", &q.language),
                 ("from", &q.from),
+                ("ask", &q.ask),
                 ("page", &p.to_string())
             ])
             .unwrap_or_default()
         )
     };
+    let ask = q.ask == "1";
+    let title = if ask {
+        "Ask a specialist for advice"
+    } else {
+        "Refer to another specialist"
+    };
     html(&SearchPage {
-        l: ctx.layout("Refer to another specialist", "patients").await,
+        l: ctx.layout(title, "patients").await,
+        ask,
         patient_name: format!("{} {}", patient.given_name, patient.family_name),
         prev_href: (res.page > 1).then(|| href(res.page - 1)),
         next_href: (res.page < res.pages).then(|| href(res.page + 1)),

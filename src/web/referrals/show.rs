@@ -83,6 +83,45 @@ impl ShowPage {
     fn is_rejected(&self) -> bool {
         self.v.status == Status::Rejected
     }
+    fn is_returned(&self) -> bool {
+        self.v.status == Status::Returned
+    }
+    /// The advice of an answered question or a returned referral, as this viewer may read
+    /// it (the service blanks it for a patient who may not).
+    fn advice(&self) -> Option<&str> {
+        matches!(self.v.status, Status::Answered | Status::Returned)
+            .then_some(self.v.referral.outcome_advice.as_deref())
+            .flatten()
+    }
+    /// A patient whose doctor asked a doctor-only question: the answer is with the doctor.
+    fn advice_withheld(&self) -> bool {
+        self.is_patient() && self.v.status == Status::Answered && self.advice().is_none()
+    }
+    fn recommends(&self) -> bool {
+        self.v.question.as_ref().is_some_and(|q| q.recommends)
+    }
+    /// The link between a question and the referral it became, as (href, message).
+    fn link(&self) -> Option<(String, &'static str)> {
+        if let Some(q) = &self.v.from_question {
+            return Some((format!("/referrals/{q}"), "ref-from-question"));
+        }
+        let q = self.v.question.as_ref()?;
+        let made = q.made_referral_id.as_ref()?;
+        let key = if q.made_how.as_deref() == Some("converted") {
+            "ref-made-converted"
+        } else {
+            "ref-made-recommended"
+        };
+        Some((format!("/referrals/{made}"), key))
+    }
+    /// The status as practitioners read it: a question is "asked", not "sent".
+    fn status_text(&self) -> String {
+        if self.v.referral.kind.is_question() && self.v.status == Status::Sent {
+            self.l.t("status-asked")
+        } else {
+            self.l.tk("status", self.v.status)
+        }
+    }
     fn reject_label(&self) -> &'static str {
         referral::reject_reason_label(self.v.referral.reject_code.as_deref().unwrap_or("other"))
     }
@@ -94,8 +133,15 @@ pub(super) async fn render_show(
     f: FormState,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
+    // A returned referral reads "in review" to the patient until their doctor sends them
+    // the advice.
+    let label = if v.status == Status::Returned && v.advice_shared {
+        "patient-status-advice-answered"
+    } else {
+        referral::patient_label_for(v.referral.kind, v.status)
+    };
     let patient_status = ctx.lang.t_with(
-        referral::patient_label_for(v.referral.kind, v.status),
+        label,
         &[(
             "receiver",
             Arg::Text(v.receiver.display_name.as_str().into()),

@@ -67,3 +67,4 @@ cmd-return-summary = Return with advice
 cmd-return-label = Advice for the referrer
 cmd-return-untold = The referral closes as returned. The referrer gets your advice and may pass it on to the patient or refer elsewhere; the patient is not told by us.
 cmd-return = Return with advice
+ref-question = Question

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{practitioners, referrals, users};
-use crate::domain::referral::Status;
+use crate::domain::referral::{Kind, Status};
 
 /// One of the patient's referrals as a history shows it: no clinical details.
 #[derive(Debug, Clone)]
@@ -17,6 +17,8 @@ pub struct HistoryRow {
     pub receiver_name: String,
     pub receiver_specialty: String,
     pub status: Status,
+    /// An advice question rather than a referral.
+    pub kind: Kind,
     pub redirected: bool,
     /// When it was sent, or created if it never was.
     pub at: NaiveDateTime,
@@ -34,6 +36,7 @@ pub fn recent_for_patient(
         String,
         String,
         Status,
+        Kind,
         Option<String>,
         NaiveDateTime,
         Option<NaiveDateTime>,
@@ -53,6 +56,7 @@ pub fn recent_for_patient(
             referrals::sender_id,
             referrals::receiver_id,
             referrals::status,
+            referrals::kind,
             referrals::redirected_to,
             referrals::created_at,
             referrals::submitted_at,
@@ -76,16 +80,19 @@ pub fn recent_for_patient(
     Ok(rows
         .into_iter()
         .map(
-            |(id, sender_id, receiver_id, status, redirected_to, created, submitted)| HistoryRow {
-                sender_name: find(&names, &sender_id),
-                receiver_name: find(&names, &receiver_id),
-                receiver_specialty: find(&specialties, &receiver_id),
-                id,
-                sender_id,
-                receiver_id,
-                status,
-                redirected: redirected_to.is_some(),
-                at: submitted.unwrap_or(created),
+            |(id, sender_id, receiver_id, status, kind, redirected_to, created, submitted)| {
+                HistoryRow {
+                    sender_name: find(&names, &sender_id),
+                    receiver_name: find(&names, &receiver_id),
+                    receiver_specialty: find(&specialties, &receiver_id),
+                    id,
+                    sender_id,
+                    receiver_id,
+                    status,
+                    kind,
+                    redirected: redirected_to.is_some(),
+                    at: submitted.unwrap_or(created),
+                }
             },
         )
         .collect())

@@ -6,6 +6,12 @@ use crate::domain::referral::offers::{Offer, Offers};
 use crate::domain::referral::{Command, REJECT_REASONS};
 use crate::services::referrals::ReferralView;
 
+/// The choices of the conversion form: the values `form::validate` reads for `start`.
+const CONVERT_STARTS: [(&str, &str); 2] = [
+    ("accepted", "cmd-convert-accept"),
+    ("visit_required", "cmd-convert-visit"),
+];
+
 /// The command forms of one referral page.
 pub struct CommandForms {
     /// Where the forms post: `/referrals/{id}` or `/l/{token}`.
@@ -23,6 +29,9 @@ pub struct CommandForms {
     /// The asks of the round being answered: (id, text).
     pub asks: Vec<(String, String)>,
     pub reasons: &'static [(&'static str, &'static str)],
+    /// Where a converted question's referral may start: (form value, message), the first
+    /// checked by default.
+    pub convert_starts: &'static [(&'static str, &'static str)],
 }
 
 impl CommandForms {
@@ -52,6 +61,7 @@ impl CommandForms {
                 .map(|a| (a.id.clone(), a.text.clone()))
                 .collect(),
             reasons: &REJECT_REASONS,
+            convert_starts: &CONVERT_STARTS,
         }
     }
 

@@ -519,6 +519,88 @@ test('a patient without an account approves, books and moves the visit through h
   for (const x of [farah, meera, neha, diya]) await x.context.close();
 });
 
+test('an advice question answered, another turned into a referral', async () => {
+  const f = flow('06-advice-question');
+  const asha = await person('practitioner', 'asha (asks)');
+  const ananya = await person('practitioner', 'ananya (specialist)');
+  const ravi = await person('patient', 'ravi (patient)');
+
+  /** Asks Dr Ananya Bose about Ravi from his profile's menu; returns the question's path. */
+  async function ask(question, { mayConvert }) {
+    await openPatient(f, asha, 'Farooq, Ravi');
+    await asha.page.locator('details.menu > summary').click();
+    await go(asha.page, asha.page.getByRole('link', { name: 'Ask a specialist for advice' }));
+    await f.step(asha, 'ask: specialist search');
+    await asha.page.getByLabel('Name or specialty').fill('Bose');
+    await go(asha.page, asha.page.getByRole('button', { name: 'Search', exact: true }));
+    await go(asha.page, asha.page.getByRole('link', { name: 'Ask Dr Ananya Bose' }));
+    await f.step(asha, 'question composer');
+    await asha.page.getByLabel('Your question').fill(question);
+    await asha.page.getByLabel('Message to the receiver (optional)').fill('ECG attached in the snapshot.');
+    for (const box of await asha.page.locator('input[type=checkbox][name^="inc_"]').all()) await box.check();
+    if (mayConvert) await asha.page.getByLabel('The specialist may turn this question into a referral to them').check();
+    await asha.page.locator('#consent_verbal').check();
+    await f.step(asha, 'question filled');
+    await go(asha.page, asha.page.getByRole('button', { name: 'Send the question' }));
+    await f.step(asha, 'question sent');
+    assert.match(await mainText(asha.page), /Asked/);
+    return new URL(asha.page.url()).pathname;
+  }
+
+  await signIn(f, asha, ASHA);
+  const first = await ask('Is a statin enough for an LDL of 4.1 at 52, without symptoms?', { mayConvert: false });
+
+  await signIn(f, ananya, ANANYA);
+  await go(ananya.page, ananya.page.getByRole('link', { name: 'Inbox' }));
+  await f.step(ananya, 'inbox with a question');
+  await go(ananya.page, ananya.page.locator(`table a[href="${first}"]`));
+  await f.step(ananya, 'question received');
+  assert.match(await mainText(ananya.page), /Advice question/);
+  await ananya.page.getByLabel('Your advice', { exact: true }).fill('Atorvastatin 20 mg at night; lipids and ALT again in 3 months. No visit needed.');
+  await f.step(ananya, 'answering');
+  await go(ananya.page, ananya.page.getByRole('button', { name: 'Send the advice' }));
+  await f.step(ananya, 'answered');
+  assert.match(await mainText(ananya.page), /Answered/);
+
+  await asha.page.goto(new URL(first, BASE).href, { waitUntil: 'load' });
+  await f.step(asha, 'the answer');
+  assert.match(await mainText(asha.page), /Atorvastatin 20 mg/);
+
+  await signIn(f, ravi, 'ravi.farooq@patients.example');
+  await go(ravi.page, ravi.page.getByRole('link', { name: 'Referrals', exact: true }));
+  await f.step(ravi, 'my referrals with a question');
+  await ravi.page.goto(new URL(first, BASE).href, { waitUntil: 'load' });
+  await f.step(ravi, 'advice received');
+  const pt = await mainText(ravi.page);
+  assert.match(pt, /Advice received/);
+  assert.match(pt, /Atorvastatin 20 mg/);
+
+  // A second question, which the specialist may turn into a referral: she does.
+  const second = await ask('Exertional chest tightness for three weeks: stress test or CT angiography?', { mayConvert: true });
+  await ananya.page.goto(new URL(second, BASE).href, { waitUntil: 'load' });
+  await f.step(ananya, 'second question');
+  await ananya.page.locator('details', { has: ananya.page.locator(`form[action="${second}/convert"]`) })
+    .locator('summary').click();
+  await ananya.page.getByLabel('Accepted: I take the patient over').check();
+  await f.step(ananya, 'turning into a referral');
+  await go(ananya.page, ananya.page.getByRole('button', { name: 'Turn into a referral', exact: true }));
+  await f.step(ananya, 'turned into a referral');
+  assert.match(await mainText(ananya.page), /Turned into a referral/);
+  await go(ananya.page, ananya.page.getByRole('link', { name: /open the referral/ }));
+  await f.step(ananya, 'the referral it became');
+  const made = await mainText(ananya.page);
+  assert.match(made, /Accepted/);
+  assert.match(made, /Exertional chest tightness/);
+
+  await asha.page.goto(new URL(second, BASE).href, { waitUntil: 'load' });
+  await f.step(asha, 'question turned into a referral');
+  await go(asha.page, asha.page.getByRole('link', { name: /open the referral/ }));
+  await f.step(asha, 'referral from the question');
+  assert.match(await mainText(asha.page), /started as an advice question/);
+
+  for (const p of [asha, ananya, ravi]) await p.context.close();
+});
+
 test('the clinic admin pages', async () => {
   const f = flow('05-clinic-admin');
   const admin = await person('clinic admin', 'harbour admin');

@@ -62,6 +62,14 @@ impl Kind {
         self == Kind::Advice
     }
 
+    /// How practitioners read a status of this kind: a question is "asked", not "sent".
+    pub fn status_label(self, status: &Status) -> &'static str {
+        match (self, *status) {
+            (Kind::Advice, Status::Sent) => "Asked",
+            _ => status.label(),
+        }
+    }
+
     /// The kind a receiver's organisation (`clinics.kind`) takes.
     pub fn for_organisation(organisation_kind: &str) -> Kind {
         match organisation_kind {

@@ -268,9 +268,10 @@ pub fn outside_may(c: Command) -> bool {
 }
 
 /// Whether `party` may change what the patient should bring: the receiving practitioner of
-/// an open referral, in the network (an outside doctor has no portal to tell the patient).
-pub fn may_set_what_to_bring(status: Status, party: Party, outside: bool) -> bool {
-    party == Party::Receiver && !outside && !status.is_terminal()
+/// an open referral, in the network (an outside doctor has no portal to tell the patient);
+/// never on an advice question, which brings the patient nowhere.
+pub fn may_set_what_to_bring(status: Status, party: Party, outside: bool, question: bool) -> bool {
+    party == Party::Receiver && !outside && !question && !status.is_terminal()
 }
 
 /// Whether `party` may save a draft of the outcome: the receiver in the network, while the
@@ -298,7 +299,7 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     if practitioner && s.status != Status::Draft && letter_open {
         out.push(Offer::Letter);
     }
-    if may_set_what_to_bring(s.status, party, s.outside) {
+    if may_set_what_to_bring(s.status, party, s.outside, s.facts.question) {
         out.push(Offer::SetWhatToBring);
     }
     if may_draft_outcome(s.status, party, s.outside) {
@@ -384,7 +385,7 @@ mod tests {
             want.push(Offer::Letter);
         }
         let closed = s.status.is_terminal();
-        if receiver && !s.outside && !closed {
+        if receiver && !s.outside && !closed && !s.facts.question {
             want.push(Offer::SetWhatToBring);
         }
         if receiver && !s.outside && s.status == S::Accepted {

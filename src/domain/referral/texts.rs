@@ -41,15 +41,6 @@ pub fn patient_label_for(kind: Kind, status: Status) -> &'static str {
     patient_label(status)
 }
 
-/// How practitioners read the status, by kind: a question is "asked", not "sent".
-pub fn label_for(kind: Kind, status: Status) -> &'static str {
-    match (kind.is_question(), status) {
-        (true, Status::Sent) => "Asked",
-        (true, Status::NeedInfo) => "Information requested",
-        _ => status.label(),
-    }
-}
-
 /// The message (a Fluent key, with `$receiver`) of what the patient is shown. A rejection
 /// is never shown to the patient: it reads "In review", as need-info does.
 pub fn patient_label(status: Status) -> &'static str {

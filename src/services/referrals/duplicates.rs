@@ -22,6 +22,8 @@ pub struct HistoryEntry {
     pub receiver: String,
     pub specialty: String,
     pub status_label: &'static str,
+    /// An advice question rather than a referral.
+    pub question: bool,
     /// Redirected to a new referral: shown, but no longer an open loop.
     pub redirected: bool,
     /// Still an open loop (submitted, not closed, not redirected).
@@ -45,7 +47,8 @@ pub fn history(
             .filter(|r| Some(r.id.as_str()) != except)
             .map(|r| HistoryEntry {
                 open: rule::is_open_loop(r.status, r.redirected),
-                status_label: r.status.label(),
+                status_label: r.kind.status_label(&r.status),
+                question: r.kind.is_question(),
                 date: r.at.date(),
                 sender: r.sender_name,
                 receiver: r.receiver_name,

@@ -383,8 +383,10 @@ pub fn set_what_to_bring(
             return Err(AppError::Invalid(e));
         }
         // Who asks was answered above; what is left of the offers' rule is the status.
-        if !offers::may_set_what_to_bring(status, party, outside) {
-            return Err(AppError::Conflict("This referral is closed.".into()));
+        if !offers::may_set_what_to_bring(status, party, outside, r.kind.is_question()) {
+            return Err(AppError::Conflict(
+                "This referral is closed, or a question the patient brings nothing to.".into(),
+            ));
         }
         if db::referrals::set_what_to_bring(c, id, version, &text, now)? == 0 {
             return Err(stale(c, id, party));

@@ -88,10 +88,11 @@ pub type TimesRow = (
     Option<NaiveDateTime>,
     Option<String>,
     bool,
+    crate::domain::referral::Kind,
 );
 
 /// One page (by id) of submitted referrals' (id, sender, receiver, sender clinic, status, submitted,
-/// received, accepted, completed, reject code, redirected), for rebuilding the counters.
+/// received, accepted, completed, reject code, redirected, kind), for rebuilding the counters.
 pub fn submitted_page(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult<Vec<TimesRow>> {
     referrals::table
         .filter(referrals::submitted_at.is_not_null())
@@ -110,6 +111,7 @@ pub fn submitted_page(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult
             referrals::completed_at,
             referrals::reject_code,
             referrals::redirected_to.is_not_null(),
+            referrals::kind,
         ))
         .load(conn)
 }
@@ -196,18 +198,18 @@ pub enum Scope<'a> {
 }
 
 impl Scope<'_> {
-    fn id(&self) -> &str {
+    pub(super) fn id(&self) -> &str {
         match self {
             Scope::Clinic(id) | Scope::Practitioner(id) => id,
         }
     }
-    fn sender_column(&self) -> &'static str {
+    pub(super) fn sender_column(&self) -> &'static str {
         match self {
             Scope::Clinic(_) => "sender_clinic_id",
             Scope::Practitioner(_) => "sender_id",
         }
     }
-    fn receiver_column(&self) -> &'static str {
+    pub(super) fn receiver_column(&self) -> &'static str {
         match self {
             Scope::Clinic(_) => "receiver_clinic_id",
             Scope::Practitioner(_) => "receiver_id",
@@ -216,7 +218,7 @@ impl Scope<'_> {
 }
 
 /// The n-th bind placeholder of this backend.
-fn ph(conn: &DbConn, n: usize) -> String {
+pub(super) fn ph(conn: &DbConn, n: usize) -> String {
     match conn {
         DbConn::Sqlite(_) => "?".into(),
         DbConn::Pg(_) => format!("${n}"),
@@ -397,6 +399,8 @@ pub fn open_loops_between(
         .filter(referrals::status.eq_any(crate::domain::referral::OPEN_LOOP))
         // A redirected referral lives on in its new one: no loop of its own.
         .filter(referrals::redirected_to.is_null())
+        // Questions are no referrals: the open-loop counters leave them out too.
+        .filter(referrals::kind.ne(crate::domain::referral::Kind::Advice))
         .filter(referrals::submitted_at.ge(oldest))
         .filter(referrals::submitted_at.lt(newest))
         .into_boxed();

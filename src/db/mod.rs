@@ -19,6 +19,7 @@ pub mod mail;
 pub mod patient_links;
 pub mod patients;
 pub mod practices;
+pub mod question_analytics;
 pub mod questions;
 pub mod referrals;
 pub mod schedule;

@@ -1,16 +1,18 @@
 //! Referral analytics: the report for a practitioner (their own referrals) or a clinic admin
-//! (the whole clinic) over a period, its CSV exports (audited), the directory's
-//! responsiveness figures, and keeping the weekly counters in step with every referral
-//! change (called inside the change's own transaction).
+//! (the whole clinic) over a period (its CSV exports are `analytics_export`'s), the
+//! directory's responsiveness figures, and keeping the weekly counters in step with every
+//! referral change (called inside the change's own transaction). Advice questions keep
+//! their own counters (`analytics_questions`), never the referrals'.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-use super::{AuditEntry, Caller, Services, audit};
+use super::{Caller, Services};
 use crate::db::analytics::{self as q, Scope, StatRow};
 use crate::db::referrals::{Referral, TransitionChanges};
 use crate::db::{self, DbConn};
+use crate::domain::analytics::questions::{self, Made, QuestionTimes};
 use crate::domain::analytics::{
     self as rules, Contribution, Metric, Period, ReferralTimes, percent, percentile,
 };
@@ -66,6 +68,49 @@ pub fn track(
     changes: &TransitionChanges,
     clock: q::ClockBefore,
 ) -> AppResult<()> {
+    // A question answered is no referral completed, and its service level is not a
+    // referral's triage: it moves the question counters only.
+    let d = if before.kind.is_question() {
+        super::analytics_questions::deltas(before, changes)
+    } else {
+        referral_deltas(before, changes, clock)
+    };
+    let mut rows = Vec::new();
+    if !d.is_empty() {
+        let receiver_clinic = db::users::get(c, &before.receiver_id)?.clinic_id;
+        rows.extend(d.iter().map(|(k, n)| {
+            stat_row(
+                k,
+                &before.sender_id,
+                &before.receiver_id,
+                &before.sender_clinic_id,
+                &receiver_clinic,
+                *n,
+            )
+        }));
+    }
+    if let Some((k, o)) = super::analytics_questions::referred_by_send(c, before, changes)? {
+        rows.push(stat_row(
+            &k,
+            &o.sender_id,
+            &o.receiver_id,
+            &o.sender_clinic_id,
+            &o.receiver_clinic_id,
+            1,
+        ));
+    }
+    if !rows.is_empty() {
+        q::add(c, &rows)?;
+    }
+    Ok(())
+}
+
+/// What a referral's move does to the referral and clock counters.
+fn referral_deltas(
+    before: &Referral,
+    changes: &TransitionChanges,
+    clock: q::ClockBefore,
+) -> Vec<(Contribution, i64)> {
     let old = times_of(before);
     let new = ReferralTimes {
         submitted_at: changes.submitted_at.or(old.submitted_at),
@@ -85,25 +130,7 @@ pub fn track(
             .into_iter()
             .map(|k| (k, 1)),
     );
-    if d.is_empty() {
-        return Ok(());
-    }
-    let receiver_clinic = db::users::get(c, &before.receiver_id)?.clinic_id;
-    let rows: Vec<StatRow> = d
-        .iter()
-        .map(|(k, n)| {
-            stat_row(
-                k,
-                &before.sender_id,
-                &before.receiver_id,
-                &before.sender_clinic_id,
-                &receiver_clinic,
-                *n,
-            )
-        })
-        .collect();
-    q::add(c, &rows)?;
-    Ok(())
+    d
 }
 
 /// Counters being built up in memory (the generator and the rebuild), written in one go.
@@ -116,6 +143,20 @@ impl Accumulator {
     /// Adds what `r` contributes; `receiver_clinic` is the receiver's clinic.
     pub fn add(&mut self, r: &ReferralTimes, sender: &str, receiver: &str, sc: &str, rc: &str) {
         for c in rules::contributions(r) {
+            self.add_one(c, sender, receiver, sc, rc);
+        }
+    }
+
+    /// Adds what the question `q` contributes.
+    pub fn add_question(
+        &mut self,
+        q: &QuestionTimes,
+        sender: &str,
+        receiver: &str,
+        sc: &str,
+        rc: &str,
+    ) {
+        for c in questions::contributions(q) {
             self.add_one(c, sender, receiver, sc, rc);
         }
     }
@@ -157,9 +198,15 @@ pub fn backfill_if_needed(svc: &Services) -> AppResult<usize> {
             let page = q::submitted_page(c, &after, 20_000)?;
             let Some(last) = page.last() else { break };
             after = last.0.clone();
-            for (_, sender, receiver, sc, status, sub, rec, acc_at, comp, code, redirected) in &page
+            for (_, sender, receiver, sc, status, sub, rec, acc_at, comp, code, redirected, kind) in
+                &page
             {
                 let rc = clinics.get(receiver).map_or("", String::as_str);
+                if kind.is_question() {
+                    let t = QuestionTimes::of(*status, *sub, *rec, *comp);
+                    acc.add_question(&t, sender, receiver, sc, rc);
+                    continue;
+                }
                 acc.add(
                     &ReferralTimes {
                         submitted_at: *sub,
@@ -175,6 +222,12 @@ pub fn backfill_if_needed(svc: &Services) -> AppResult<usize> {
                     rc,
                 );
             }
+        }
+        // A recommended referral counts for its question once it was sent.
+        for (sender, receiver, sc, asked) in db::question_analytics::recommended_and_sent(c)? {
+            let rc = clinics.get(&receiver).map_or("", String::as_str);
+            let k = questions::referred(asked, Made::Recommended);
+            acc.add_one(k, &sender, &receiver, &sc, rc);
         }
         acc.write(c)
     })
@@ -263,6 +316,8 @@ pub struct Report {
     pub open_loops: Vec<(&'static str, i64)>,
     /// Triaged within the service level, time in each state.
     pub clock: super::analytics_clock::ClockFigures,
+    /// Advice questions asked by and of the scope.
+    pub questions: super::analytics_questions::QuestionFigures,
 }
 
 fn histogram(map: &BTreeMap<i64, i64>) -> Vec<(i64, i64)> {
@@ -386,6 +441,7 @@ pub fn report(svc: &Services, caller: &Caller, period: Period) -> AppResult<Repo
             open_loops.push((*label, n));
         }
         let clock = super::analytics_clock::figures(c, scope, &from, &to, TOP)?;
+        let questions = super::analytics_questions::figures(c, scope, &from, &to)?;
         let weeks: Vec<WeekLine> = weeks.into_values().collect();
         let sum = |f: fn(&WeekLine) -> i64| weeks.iter().map(f).sum::<i64>();
         let (sent, accepted) = (sum(|w| w.sent), sum(|w| w.accepted));
@@ -412,141 +468,8 @@ pub fn report(svc: &Services, caller: &Caller, period: Period) -> AppResult<Repo
             top_clinics,
             open_loops,
             clock,
+            questions,
             weeks,
         })
     })
-}
-
-/// The tables a report exports as CSV.
-pub const TABLES: [(&str, &str); 6] = [
-    ("weekly", "Referrals per week"),
-    ("summary", "Conversion and times"),
-    ("reasons", "Decline reasons"),
-    ("specialists", "Top specialists referred to"),
-    ("clinics", "Top clinics referred to"),
-    ("open-loops", "Open loops by age"),
-];
-
-fn opt(v: Option<i64>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// One table of the report as CSV (durations in hours, rates in percent). The export is
-/// audited.
-pub fn export_csv(
-    svc: &Services,
-    caller: &Caller,
-    period: Period,
-    table: &str,
-) -> AppResult<String> {
-    if !TABLES.iter().any(|(t, _)| *t == table) {
-        return Err(AppError::NotFound);
-    }
-    let r = report(svc, caller, period)?;
-    let top_rows = |lines: &[TopLine]| {
-        lines
-            .iter()
-            .map(|t| {
-                vec![
-                    t.name.clone(),
-                    t.sent.to_string(),
-                    t.accepted.to_string(),
-                    opt(t.conversion),
-                    opt(t.tta_median),
-                    opt(t.tta_p90),
-                ]
-            })
-            .collect::<Vec<_>>()
-    };
-    let out = match table {
-        "weekly" => crate::domain::csv::table(
-            &["week_starting", "sent", "received", "accepted", "completed"],
-            r.weeks
-                .iter()
-                .map(|w| {
-                    vec![
-                        w.week.to_string(),
-                        w.sent.to_string(),
-                        w.received.to_string(),
-                        w.accepted.to_string(),
-                        w.completed.to_string(),
-                    ]
-                })
-                .collect(),
-        ),
-        "summary" => crate::domain::csv::table(
-            &["figure", "value"],
-            vec![
-                vec!["sent".into(), r.sent.to_string()],
-                vec!["received".into(), r.received.to_string()],
-                vec!["accepted".into(), r.accepted.to_string()],
-                vec!["completed".into(), r.completed.to_string()],
-                vec!["conversion_percent".into(), opt(r.conversion)],
-                vec!["time_to_accept_median_hours".into(), opt(r.tta_median)],
-                vec!["time_to_accept_p90_hours".into(), opt(r.tta_p90)],
-                vec!["time_to_completion_median_hours".into(), opt(r.ttc_median)],
-                vec!["time_to_completion_p90_hours".into(), opt(r.ttc_p90)],
-            ],
-        ),
-        "reasons" => crate::domain::csv::table(
-            &["reason", "declined"],
-            r.reasons
-                .iter()
-                .map(|(_, label, n)| vec![label.to_string(), n.to_string()])
-                .collect(),
-        ),
-        "specialists" => crate::domain::csv::table(
-            &[
-                "specialist",
-                "sent",
-                "accepted",
-                "conversion_percent",
-                "time_to_accept_median_hours",
-                "time_to_accept_p90_hours",
-            ],
-            top_rows(&r.top_specialists),
-        ),
-        "clinics" => crate::domain::csv::table(
-            &[
-                "clinic",
-                "sent",
-                "accepted",
-                "conversion_percent",
-                "time_to_accept_median_hours",
-                "time_to_accept_p90_hours",
-            ],
-            top_rows(&r.top_clinics),
-        ),
-        _ => crate::domain::csv::table(
-            &["age", "open_loops"],
-            r.open_loops
-                .iter()
-                .map(|(label, n)| vec![label.to_string(), n.to_string()])
-                .collect(),
-        ),
-    };
-    let now = svc.now();
-    let subject = caller
-        .actor
-        .clinic_id()
-        .filter(|_| r.clinic_scope)
-        .or(caller.actor.user_id())
-        .unwrap_or_default()
-        .to_string();
-    let mut conn = svc.conn()?;
-    db::write_tx(&mut conn, |c| {
-        audit(
-            c,
-            now,
-            caller,
-            AuditEntry {
-                action: "analytics_exported",
-                subject_type: if r.clinic_scope { "clinic" } else { "user" },
-                subject_id: &subject,
-                patient_id: None,
-                detail: format!("{table}; {} to {}", r.period.from, r.period.to),
-            },
-        )
-    })?;
-    Ok(out)
 }

@@ -5,6 +5,8 @@
 pub mod accounts;
 pub mod analytics;
 pub mod analytics_clock;
+pub mod analytics_export;
+pub mod analytics_questions;
 pub mod audit_log;
 pub mod bounce;
 pub mod care_team;

@@ -186,7 +186,9 @@ pub async fn analytics_csv(ctx: Ctx, q: web::Query<PeriodQuery>) -> AppResult<Ht
     let period = parse_period(&q.from, &q.to, today).map_err(crate::error::AppError::Invalid)?;
     let table = q.table.clone();
     let body = ctx
-        .run(move |s, caller| svc::export_csv(s, caller, period, &table))
+        .run(move |s, caller| {
+            crate::services::analytics_export::export_csv(s, caller, period, &table)
+        })
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))

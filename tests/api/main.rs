@@ -25,6 +25,7 @@ mod house;
 mod join;
 mod patient_link;
 mod privacy;
+mod question_analytics;
 mod questions;
 mod referrals;
 mod replies;

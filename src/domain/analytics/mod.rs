@@ -1,6 +1,6 @@
 //! Referral analytics, the pure part: which weekly counters a referral adds to, percentiles
-//! from duration histograms, rates, the period form, and the geometry of server-rendered
-//! SVG charts. The database keeps the counters (`referral_stats`, updated in the
+//! from duration histograms, rates, the period form, and (in [`chart`]) the geometry of
+//! server-rendered SVG charts; advice questions keep counters of their own ([`questions`]). The database keeps the counters (`referral_stats`, updated in the
 //! transaction of every transition), so a page sums a few hundred rows instead of reading
 //! every referral; everything here works on those sums.
 
@@ -8,10 +8,16 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
 use crate::domain::forms::FieldErrors;
 
+pub mod chart;
 pub mod clock;
+pub mod questions;
+
+pub use chart::{Bar, BarChart, bar_chart};
 
 /// What a counter counts. Every counter but `Received` belongs to the week the referral
 /// was submitted (a cohort): "of the referrals sent that week, how many were accepted".
+/// The referral metrics count referrals only; advice questions count in the question
+/// metrics, from `Asked` on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Metric {
     /// Submitted (left draft).
@@ -38,10 +44,21 @@ pub enum Metric {
     Triaged,
     /// Hours spent in a state (`detail`) before leaving it; `bucket` is [`bucket_hours`].
     InState,
+    /// An advice question submitted (see [`questions`]).
+    Asked,
+    /// A question answered with advice.
+    Answered,
+    /// Hours from a question reaching the specialist to its answer; `bucket` is
+    /// [`bucket_hours`].
+    TimeToAnswer,
+    /// A question the specialist turned into a referral to themselves.
+    Converted,
+    /// A referral made from a question and sent; `detail` is how ([`questions::Made`]).
+    Referred,
 }
 
 /// Every metric, in the order above.
-pub const ALL_METRICS: [Metric; 11] = [
+pub const ALL_METRICS: [Metric; 16] = [
     Metric::Sent,
     Metric::Received,
     Metric::Reached,
@@ -53,6 +70,11 @@ pub const ALL_METRICS: [Metric; 11] = [
     Metric::Open,
     Metric::Triaged,
     Metric::InState,
+    Metric::Asked,
+    Metric::Answered,
+    Metric::TimeToAnswer,
+    Metric::Converted,
+    Metric::Referred,
 ];
 
 impl Metric {
@@ -70,6 +92,11 @@ impl Metric {
             Metric::Open => "open",
             Metric::Triaged => "triaged",
             Metric::InState => "in_state",
+            Metric::Asked => "asked",
+            Metric::Answered => "answered",
+            Metric::TimeToAnswer => "tt_answer",
+            Metric::Converted => "converted",
+            Metric::Referred => "referred",
         }
     }
 
@@ -185,11 +212,16 @@ pub fn contributions(t: &ReferralTimes) -> Vec<Contribution> {
 /// What a change of a referral from `before` to `after` does to the counters: each
 /// counter with a non-zero change, once, in a stable order.
 pub fn deltas(before: &ReferralTimes, after: &ReferralTimes) -> Vec<(Contribution, i64)> {
+    difference(contributions(before), contributions(after))
+}
+
+/// The counters that move between two sets of contributions, each once with its net change.
+fn difference(before: Vec<Contribution>, after: Vec<Contribution>) -> Vec<(Contribution, i64)> {
     let mut all: std::collections::BTreeMap<Contribution, i64> = Default::default();
-    for c in contributions(before) {
+    for c in before {
         *all.entry(c).or_default() -= 1;
     }
-    for c in contributions(after) {
+    for c in after {
         *all.entry(c).or_default() += 1;
     }
     all.into_iter().filter(|(_, n)| *n != 0).collect()
@@ -329,81 +361,6 @@ pub fn open_loop_ranges(now: NaiveDateTime) -> Vec<(&'static str, NaiveDateTime,
             (*label, oldest, newest)
         })
         .collect()
-}
-
-/// One bar of a chart, in SVG user units.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bar {
-    pub x: i64,
-    pub y: i64,
-    pub width: i64,
-    pub height: i64,
-    /// Where the label text is centred.
-    pub label_x: i64,
-    pub label: String,
-    pub value: i64,
-}
-
-/// A bar chart laid out for an SVG `viewBox="0 0 width height"`: the bars, the baseline
-/// and the largest value (for the axis text). Labels go below the baseline.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BarChart {
-    pub width: i64,
-    pub height: i64,
-    pub baseline: i64,
-    pub max: i64,
-    pub bars: Vec<Bar>,
-    /// Only every n-th label is printed so they do not overlap.
-    pub label_every: usize,
-}
-
-impl BarChart {
-    /// Whether the label of bar `i` is printed.
-    pub fn shows_label(&self, i: &usize) -> bool {
-        self.label_every <= 1 || i.is_multiple_of(self.label_every)
-    }
-}
-
-/// Lays out `series` (label, value) as vertical bars in a `width` × `height` box. Bars are
-/// scaled to the largest value; a zero value has no bar. Negative values count as zero.
-pub fn bar_chart(series: &[(String, i64)], width: i64, height: i64) -> BarChart {
-    const LABEL_SPACE: i64 = 20;
-    const TOP: i64 = 14;
-    const SIDE: i64 = 8;
-    let baseline = height - LABEL_SPACE;
-    let plot = (baseline - TOP).max(1);
-    let max = series.iter().map(|(_, v)| *v).max().unwrap_or(0).max(0);
-    let n = series.len().max(1) as i64;
-    let slot = ((width - 2 * SIDE) / n).max(1);
-    let bar_w = (slot * 7 / 10).max(1);
-    let bars = series
-        .iter()
-        .enumerate()
-        .map(|(i, (label, v))| {
-            let v = (*v).max(0);
-            let h = if max == 0 { 0 } else { v * plot / max };
-            let x = SIDE + i as i64 * slot + (slot - bar_w) / 2;
-            Bar {
-                x,
-                y: baseline - h,
-                width: bar_w,
-                height: h,
-                label_x: x + bar_w / 2,
-                label: label.clone(),
-                value: v,
-            }
-        })
-        .collect();
-    // About 6 characters of label need 40 units.
-    let label_every = (40 / slot).max(0) as usize + 1;
-    BarChart {
-        width,
-        height,
-        baseline,
-        max,
-        bars,
-        label_every,
-    }
 }
 
 #[cfg(test)]
@@ -568,24 +525,5 @@ mod tests {
         assert_eq!(r[0].2, now + Duration::seconds(1));
         assert_eq!(r[1].2, r[0].1);
         assert_eq!(r[2].2, r[1].1);
-    }
-
-    #[test]
-    fn bars_scale_to_the_largest_value() {
-        let s = vec![("a".to_string(), 2), ("b".to_string(), 4), ("c".into(), 0)];
-        let c = bar_chart(&s, 316, 120);
-        assert_eq!(c.max, 4);
-        assert_eq!(c.baseline, 100);
-        assert_eq!(c.bars[1].height, 86, "the tallest bar fills the plot");
-        assert_eq!(c.bars[0].height, 43);
-        assert_eq!(c.bars[2].height, 0);
-        assert_eq!(c.bars[1].y + c.bars[1].height, c.baseline);
-        assert!(
-            c.bars[0].x + c.bars[0].width < c.bars[1].x,
-            "bars do not touch"
-        );
-        let empty = bar_chart(&[], 300, 100);
-        assert!(empty.bars.is_empty());
-        assert_eq!(empty.max, 0);
     }
 }

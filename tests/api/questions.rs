@@ -498,3 +498,51 @@ async fn questions_go_to_specialists_in_the_network_only() {
     assert!(body.contains("Advice questions go to specialists in the network"));
     assert!(id.is_none(), "nothing saved");
 }
+
+#[tokio::test]
+async fn a_patient_without_an_account_gets_the_link_to_the_referral_a_question_became() {
+    use crate::external::mail_settings;
+    use crate::patient_link::{mails_to, register};
+    let app = TestApp::spawn_with(|s| mail_settings(s, None)).await;
+    // Registered by a Harbour doctor (no portal account, an e-mail), asked about by her.
+    let farah = app.login(CARDIO, PW).await;
+    let pid = register(&app, &farah, "neha.rao@example.org", "").await;
+    let q = app
+        .referral()
+        .by(&farah)
+        .patient_id(&pid)
+        .to("meera.iyer@harbour.example")
+        .question(true)
+        .in_state(State::AwaitingPatient)
+        .await
+        .id;
+    // Harbour asks patients to approve: the question waits for her, by e-mail.
+    let (_, body, _) = eventually("the approval e-mail", || {
+        mails_to(&app, "neha.rao@example.org").into_iter().next()
+    })
+    .await;
+    let token = crate::patient_link::token_in(&body);
+    let c = app.client();
+    let (_, page) = app.get(&c, &format!("/p/{token}")).await;
+    app.act_on_page(&c, &page, &format!("/p/{token}/approve"), &[])
+        .await
+        .ok("approving the question through the link");
+    assert_eq!(status_of(&app, &q), "sent");
+    let meera = app.login("meera.iyer@harbour.example", PW).await;
+    app.act(&meera, &q, "convert", &[("start", "visit_required")])
+        .await
+        .ok("converting");
+    assert!(question_row(&app, &q).2.is_some(), "the referral it became");
+    // Her second e-mail is about the new referral: book the first visit, with a link to it.
+    let (_, body, _) = eventually("the booking e-mail", || {
+        mails_to(&app, "neha.rao@example.org").into_iter().nth(1)
+    })
+    .await;
+    let token = crate::patient_link::token_in(&body);
+    let (status, page) = app.get(&c, &format!("/p/{token}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("/p/{token}/book")),
+        "she can book: {page}"
+    );
+}

@@ -148,6 +148,16 @@ pub(super) fn convert(
     };
     let cards = rules::effects(command, start, false, &text).cards;
     access::post_cards(c, caller, l, &r.id, &cards, now)?;
+    // A patient without a portal account hears by e-mail, with their personal link to the
+    // new referral (to book, when the specialist takes bookings online).
+    crate::services::patient_link::after_transition(
+        &svc.mail,
+        c,
+        &r,
+        &l.patient,
+        (command, start),
+        now,
+    )?;
     audit(
         c,
         now,

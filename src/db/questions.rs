@@ -101,3 +101,16 @@ pub fn touch_referral(
     ))
     .execute(conn)
 }
+
+/// Of the referrals `ids`, those whose advice the sender sent to the patient.
+pub fn advice_shared_among(conn: &mut DbConn, ids: &[&str]) -> QueryResult<Vec<String>> {
+    use super::schema::referral_events as e;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    e::table
+        .filter(e::referral_id.eq_any(ids))
+        .filter(e::kind.eq("advice_shared"))
+        .select(e::referral_id)
+        .load(conn)
+}

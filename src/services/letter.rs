@@ -68,6 +68,10 @@ struct LetterSection {
 /// Everything the template prints.
 #[derive(Serialize)]
 struct LetterData {
+    /// "Referral letter", or "Advice question" for a question.
+    heading: String,
+    /// The heading of the reason: "Reason for referral", or "Question".
+    reason_heading: String,
     date: String,
     clinic: Clinic,
     sender: Party,
@@ -179,6 +183,18 @@ pub fn render(conn: &mut DbConn, r: &Referral, link: Option<&LetterLink>) -> App
             .map_or(r.priority.clone(), |(_, l)| l.to_string()),
         see_by: r.see_by.clone().unwrap_or_default(),
         reason: r.reason.clone(),
+        heading: if r.kind.is_question() {
+            "Advice question"
+        } else {
+            "Referral letter"
+        }
+        .into(),
+        reason_heading: if r.kind.is_question() {
+            "Question"
+        } else {
+            "Reason for referral"
+        }
+        .into(),
         message: if r.kind.is_order() {
             format!("Tests asked for:\n{}", r.message)
         } else {
@@ -279,6 +295,8 @@ mod tests {
             email: "x@y.example".into(),
         };
         let data = LetterData {
+            heading: "Referral letter".into(),
+            reason_heading: "Reason for referral".into(),
             date: "2 November 2026".into(),
             clinic: Clinic {
                 name: "Lakeside Clinic".into(),

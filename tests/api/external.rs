@@ -80,7 +80,7 @@ pub(crate) fn text_of(raw: &[u8]) -> (String, String, String) {
 
 /// The letter's text, words separated by single spaces: the extractor places line breaks
 /// and spaces differently from a viewer, the words are what the reader sees.
-fn pdf_text(pdf: &[u8]) -> String {
+pub(crate) fn pdf_text(pdf: &[u8]) -> String {
     let text = pdf_extract::extract_text_from_mem(pdf).expect("the letter's text");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -110,6 +110,16 @@ async fn a_question_is_asked_asked_about_and_answered_and_each_party_reads_what_
         .page_with(&gp.client, &format!("/referrals/{q}"), "Asked")
         .await;
     assert!(page.contains("Advice question"), "the kind is named");
+    // Its letter is a question's, not a referral's.
+    let pdf = app
+        .get_raw(&gp.client, &format!("/referrals/{q}/letter.pdf"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let letter = crate::external::pdf_text(&pdf);
+    assert!(letter.contains("Advice question") && letter.contains("Question"));
+    assert!(!letter.contains("Referral letter"), "{letter}");
 
     // The specialist cannot treat it as a referral (the page offers no accept form; a
     // forged one is refused).
@@ -441,6 +451,11 @@ async fn a_referral_returned_with_advice_closes_tells_the_sender_and_reaches_the
     .ok("sharing the advice");
     let (_, page) = app.get(&patient.client, &format!("/referrals/{r}")).await;
     assert!(page.contains("RETURN-QX") && page.contains("Advice received"));
+    let (_, list) = app.get(&patient.client, "/portal/referrals").await;
+    assert!(
+        list.contains("Advice received"),
+        "the list says what the page says"
+    );
     let (_, notes) = app.get(&patient.client, "/notifications").await;
     assert!(
         notes.contains("Your doctor sent you a specialist"),

@@ -238,6 +238,8 @@ pub struct SentPage {
 pub struct PatientRow {
     pub row: ListRow,
     pub ask: Option<(&'static str, chrono::NaiveDate)>,
+    /// A returned referral whose advice the sender sent to the patient.
+    pub advice_shared: bool,
 }
 
 /// The signed-in patient's referrals.
@@ -256,11 +258,17 @@ pub fn for_patient(svc: &Services, caller: &Caller) -> AppResult<Vec<PatientRow>
     let visits = db::schedule::for_patient(c, pid)?;
     // A referral the sender redirected is replaced by the new one; the patient never
     // learns that the first receiver declined.
-    let rows = rows
+    let rows: Vec<ListRow> = rows
         .into_iter()
         .filter(|(r, ..)| r.redirected_to.is_none())
         .collect();
     let zone = app_zone(svc);
+    let returned: Vec<&str> = rows
+        .iter()
+        .filter(|(r, ..)| r.status == Status::Returned)
+        .map(|(r, ..)| r.id.as_str())
+        .collect();
+    let shared = db::questions::advice_shared_among(c, &returned)?;
     Ok(with_due(c, rows)?
         .into_iter()
         .map(|(row, due_at)| {
@@ -270,7 +278,12 @@ pub fn for_patient(svc: &Services, caller: &Caller) -> AppResult<Vec<PatientRow>
             let ask = due::patient_ask(row.0.status, booked)
                 .zip(due_at)
                 .map(|(key, at)| (key, due::last_day(at, zone)));
-            PatientRow { row, ask }
+            let advice_shared = shared.contains(&row.0.id);
+            PatientRow {
+                row,
+                ask,
+                advice_shared,
+            }
         })
         .collect())
 }

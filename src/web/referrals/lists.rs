@@ -248,10 +248,15 @@ pub async fn patient_list_page(ctx: Ctx) -> AppResult<HttpResponse> {
     let rows = rows
         .into_iter()
         .map(|p| {
-            let label = ctx.lang.t_with(
-                referral::patient_label_for(p.row.0.kind, p.row.0.status),
-                &[("receiver", Arg::Text(p.row.3.as_str().into()))],
-            );
+            // As on the referral's page: a return reads "in review" until the advice is sent.
+            let key = if p.advice_shared {
+                "patient-status-advice-answered"
+            } else {
+                referral::patient_label_for(p.row.0.kind, p.row.0.status)
+            };
+            let label = ctx
+                .lang
+                .t_with(key, &[("receiver", Arg::Text(p.row.3.as_str().into()))]);
             PatientLine {
                 ask: p.ask,
                 row: p.row,

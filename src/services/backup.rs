@@ -25,18 +25,25 @@ pub const MANIFEST: &str = "manifest.json";
 /// The generated session key: it also derives the keys of signed links and reply
 /// addresses, so a restore without it would break every link already sent.
 const SESSION_KEY: &str = "session.key";
+/// The backup folder's layout written and read by this version.
+pub const FORMAT: u32 = 1;
 
 /// What a backup holds, as recorded when it was taken.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Manifest {
+    /// The layout of the backup folder ([`FORMAT`]).
     pub format: u32,
+    /// When the backup was taken (UTC).
     pub created_at: NaiveDateTime,
     pub app_version: String,
+    /// "sqlite": the only kind `handoff backup` writes.
     pub database: String,
+    /// Counted in the copy, as are the audit rows and the chain's head.
     pub referrals: i64,
     pub audit_events: i64,
     pub audit_head_seq: i64,
     pub audit_head_hash: String,
+    /// Stored files copied.
     pub files: u64,
     /// Files the snapshot names that were gone by the time they were copied (removed in
     /// between, e.g. a held reply decided): listed so that nobody has to guess.
@@ -167,7 +174,7 @@ pub fn backup(place: &DataPlace, dest: &Path, now: NaiveDateTime) -> anyhow::Res
         std::fs::copy(&key, dest.join(SESSION_KEY)).map_err(io("copying", &key))?;
     }
     let manifest = Manifest {
-        format: 1,
+        format: FORMAT,
         created_at: now,
         app_version: env!("CARGO_PKG_VERSION").to_string(),
         database: "sqlite".into(),
@@ -219,10 +226,12 @@ fn postgres_commands(place: &DataPlace, dest: &Path) -> String {
 #[derive(Debug)]
 pub struct Restored {
     pub manifest: Manifest,
+    /// Audit rows whose chain was verified in the copy.
     pub audit_rows: i64,
     pub files_copied: u64,
     /// Files the restored database names that are in neither the backup nor the target.
     pub files_missing: Vec<String>,
+    /// Whether an existing database was replaced (`--force`).
     pub replaced: bool,
 }
 
@@ -296,6 +305,13 @@ pub fn restore(place: &DataPlace, src: &Path, force: bool) -> anyhow::Result<Res
         ),
     };
     let manifest = read_manifest(src)?;
+    if manifest.format != FORMAT {
+        anyhow::bail!(
+            "{} has backup format {}; this version reads {FORMAT}",
+            src.display(),
+            manifest.format
+        );
+    }
     if manifest.database != "sqlite" {
         anyhow::bail!("{} is a {} backup", src.display(), manifest.database);
     }

@@ -1,4 +1,4 @@
-//! The `handoff` command: serve, migrate, seed, create-user.
+//! The `handoff` command: serve, migrate, seed, create-user, verify-audit, backup, restore.
 
 use std::io::BufRead;
 use std::net::TcpListener;
@@ -92,6 +92,78 @@ fn demo_history(svc: &Services) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn backup(settings: &Settings, dest: &std::path::Path) -> anyhow::Result<()> {
+    use crate::clock::Clock;
+    use crate::services::backup::{self, DataPlace, Outcome};
+    let url = settings.db_url()?;
+    let files_dir = settings.files_dir();
+    let place = DataPlace {
+        url: &url,
+        data_dir: &settings.data_dir,
+        files_dir: &files_dir,
+    };
+    let started = std::time::Instant::now();
+    match backup::backup(&place, dest, SystemClock.now())? {
+        Outcome::PostgresCommands(commands) => {
+            print!("{commands}");
+            anyhow::bail!("nothing copied: on PostgreSQL, run the commands above");
+        }
+        Outcome::Written(m) => {
+            println!(
+                "backup written to {} in {:.2} s: {} referrals, {} audit rows (head {}), {} files",
+                dest.display(),
+                started.elapsed().as_secs_f64(),
+                m.referrals,
+                m.audit_events,
+                m.audit_head_seq,
+                m.files
+            );
+            if !m.files_missing.is_empty() {
+                println!(
+                    "warning: {} stored file(s) were removed before they could be copied: {}",
+                    m.files_missing.len(),
+                    m.files_missing.join(", ")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn restore(settings: &Settings, src: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    use crate::services::backup::{self, DataPlace};
+    let url = settings.db_url()?;
+    let files_dir = settings.files_dir();
+    let place = DataPlace {
+        url: &url,
+        data_dir: &settings.data_dir,
+        files_dir: &files_dir,
+    };
+    let r = backup::restore(&place, src, force)?;
+    println!(
+        "restored the backup of {} into {}{}: integrity ok, audit chain ok ({} rows), \
+         {} referrals, {} files copied",
+        r.manifest.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+        url.redacted(),
+        if r.replaced {
+            " (replacing the database)"
+        } else {
+            ""
+        },
+        r.audit_rows,
+        r.manifest.referrals,
+        r.files_copied
+    );
+    if !r.files_missing.is_empty() {
+        println!(
+            "warning: {} stored file(s) the database names are not in the backup: {}",
+            r.files_missing.len(),
+            r.files_missing.join(", ")
+        );
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
     match cli.command {
@@ -151,6 +223,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Backup { dest } => backup(&settings, &dest)?,
+        Command::Restore { src, force } => restore(&settings, &src, force)?,
         Command::Migrate => {
             let url = settings.db_url()?;
             services(&settings)?;

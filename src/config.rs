@@ -241,6 +241,11 @@ impl Settings {
         }
     }
 
+    /// Where uploaded files are stored (the local object store's folder).
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+
     pub fn max_upload_bytes(&self) -> u64 {
         self.max_upload_mb.saturating_mul(1024 * 1024)
     }
@@ -320,6 +325,23 @@ pub enum Command {
     /// Recompute the audit log's hash chain; prints "ok, N rows" or the first row that does
     /// not match, and exits non-zero if the chain is broken.
     VerifyAudit,
+    /// Copy the SQLite database (a consistent snapshot, while the app serves), the stored
+    /// files and a manifest into DEST, a new or empty folder. On PostgreSQL, print the
+    /// pg_dump and copy commands to run instead (exit status 2).
+    Backup {
+        /// The folder to write the backup into (must not exist or be empty).
+        dest: PathBuf,
+    },
+    /// Put a backup made by `handoff backup` back into the data folder (SQLite; stop the
+    /// app first). Checks the copy (integrity, audit chain, the manifest's counts) before
+    /// it replaces anything.
+    Restore {
+        /// The backup folder.
+        src: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Create an account, such as the first clinic admin of a new install. The password
     /// is read from HANDOFF_PASSWORD, or from the first line of standard input.
     CreateUser {

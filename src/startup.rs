@@ -31,7 +31,7 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
             settings.data_dir.display()
         )
     })?;
-    let files_dir = settings.data_dir.join("files");
+    let files_dir = settings.files_dir();
     std::fs::create_dir_all(files_dir.join("tmp"))?;
     let pool = db::build_pool(&url, settings.db_pool_size)?;
     let applied = db::run_migrations(&mut *pool.get()?)?;

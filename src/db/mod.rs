@@ -5,6 +5,7 @@
 pub mod analytics;
 pub mod asks;
 pub mod audit;
+pub mod backup;
 pub mod chart;
 pub mod clinics;
 pub mod clock;
@@ -105,6 +106,21 @@ impl DbUrl {
         match self {
             DbUrl::Sqlite { path } => format!("sqlite://{path}"),
             DbUrl::Postgres { url } => redact(url),
+        }
+    }
+
+    /// The URL with any password left out, for commands printed to run by hand (libpq
+    /// takes the password from PGPASSWORD or ~/.pgpass).
+    pub fn without_password(&self) -> String {
+        match self {
+            DbUrl::Sqlite { path } => format!("sqlite://{path}"),
+            DbUrl::Postgres { url } => match (url.find("://"), url.rfind('@')) {
+                (Some(s), Some(at)) if at > s => {
+                    let user = url[s + 3..at].split(':').next().unwrap_or_default();
+                    format!("{}{}{}", &url[..s + 3], user, &url[at..])
+                }
+                _ => url.clone(),
+            },
         }
     }
 }
@@ -352,6 +368,7 @@ mod tests {
     fn redacts_password() {
         let e = DbUrl::parse("postgres://bob:secret@h/db").unwrap();
         assert_eq!(e.redacted(), "postgres://bob:***@h/db");
+        assert_eq!(e.without_password(), "postgres://bob@h/db");
         assert!(
             !format!("{}", DbUrl::parse("mysql://bob:secret@h/db").unwrap_err()).contains("secret")
         );

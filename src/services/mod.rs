@@ -8,6 +8,7 @@ pub mod analytics_clock;
 pub mod analytics_export;
 pub mod analytics_questions;
 pub mod audit_log;
+pub mod backup;
 pub mod bounce;
 pub mod care_team;
 pub mod clinics;

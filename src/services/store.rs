@@ -74,6 +74,16 @@ impl LocalStore {
         })
     }
 
+    /// Whether the store takes a write now: a small file staged (the upload path) and
+    /// dropped. A missing folder is an error rather than created anew: it is a lost mount
+    /// or a deleted store, and the files it held are not in a fresh one.
+    pub fn probe(&self) -> AppResult<()> {
+        if !self.dir.is_dir() {
+            return Err(AppError::Unavailable("the store folder is missing".into()));
+        }
+        self.stage(b"readiness probe").map(drop)
+    }
+
     /// Where a published file is.
     pub fn path(&self, key: &str) -> PathBuf {
         self.dir.join(key)

@@ -16,7 +16,8 @@ pub async fn home_page(ctx: Ctx) -> AppResult<HttpResponse> {
     Ok(see_other(to))
 }
 
-/// Liveness and database reachability, for load balancers.
+/// Liveness and database reachability, for load balancers. Touches no file: an instance
+/// whose store is away is alive, only not ready (`/readyz`).
 pub async fn health(ctx: Ctx) -> impl Responder {
     let ok = ctx
         .run(|svc, _| Ok(crate::services::health::database_reachable(svc)))
@@ -28,5 +29,21 @@ pub async fn health(ctx: Ctx) -> impl Responder {
         HttpResponse::ServiceUnavailable()
             .content_type("text/plain")
             .body("database unavailable")
+    }
+}
+
+/// Readiness: 200 "ready" when the database answers and the file store takes a write, else
+/// 503 with the one word that failed (database or storage).
+pub async fn ready(ctx: Ctx) -> impl Responder {
+    use crate::services::health::{NotReady, readiness};
+    let verdict = ctx
+        .run(|svc, _| Ok(readiness(svc)))
+        .await
+        .unwrap_or(Err(NotReady::Database));
+    match verdict {
+        Ok(()) => HttpResponse::Ok().content_type("text/plain").body("ready"),
+        Err(why) => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body(format!("not ready: {}", why.word())),
     }
 }

@@ -32,6 +32,7 @@ macro_rules! route_table {
 route_table! {
     get  "/"                                     => home::home_page,
     get  "/healthz"                              => home::health,
+    get  "/readyz"                               => home::ready,
     get  "/static/app.css"                       => assets::css,
     get  "/static/favicon.svg"                   => assets::icon,
     get  "/login"                                => auth::login_page,

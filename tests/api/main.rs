@@ -10,6 +10,7 @@ mod admin;
 mod analytics;
 mod audit;
 mod auth;
+mod backup;
 mod builders;
 mod chart;
 mod clock;

@@ -32,6 +32,7 @@ const ROLES: [&str; 9] = [
 const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/", "LYYYYYYLL"),
     ("GET", "/healthz", "YYYYYYYYY"),
+    ("GET", "/readyz", "YYYYYYYYY"),
     ("GET", "/static/app.css", "YYYYYYYYY"),
     ("GET", "/static/favicon.svg", "YYYYYYYYY"),
     ("GET", "/login", "YYYYYYYYY"),

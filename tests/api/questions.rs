@@ -512,6 +512,23 @@ async fn questions_go_to_specialists_in_the_network_only() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Advice questions go to specialists in the network"));
     assert!(id.is_none(), "nothing saved");
+    // The search asks, whatever the flag's value, and says so.
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    for flag in ["1", "yes"] {
+        let (status, page) = app
+            .get(&gp.client, &format!("/patients/{pid}/refer?ask={flag}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains("Ask a specialist about Aarav Sharma"),
+            "{flag}"
+        );
+        assert!(
+            !page.contains("Refer to a doctor outside"),
+            "{flag}: no outside doctors"
+        );
+    }
 }
 
 #[tokio::test]

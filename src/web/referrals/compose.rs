@@ -90,7 +90,8 @@ pub async fn compose_page(
 ) -> AppResult<HttpResponse> {
     let pid = path.into_inner();
     let q = q.into_inner();
-    let ask = q.ask == "1";
+    // A flag, like the search's: present means asking.
+    let ask = !q.ask.is_empty();
     let mut d = ctx
         .run(move |s, caller| {
             svc::composer(

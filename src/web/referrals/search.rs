@@ -25,7 +25,8 @@ pub struct SearchQuery {
     page: Option<i64>,
     #[serde(default)]
     from: String,
-    /// "1" when the practitioner asks for advice instead of referring.
+    /// Present (the links send "1") when the practitioner asks for advice instead of
+    /// referring.
     #[serde(default)]
     ask: String,
 }
@@ -99,6 +100,9 @@ pub async fn search_page(
             Ok((res, patient, perf))
         })
         .await?;
+    // A flag: present means asking, whatever its value, and the links carry it as "1"
+    // (a value never changes the page beyond on or off).
+    let ask = !q.ask.is_empty();
     let href = |p: i64| {
         format!(
             "/patients/{pid}/refer?{}",
@@ -107,13 +111,12 @@ pub async fn search_page(
                 ("city", &q.city),
                 ("language", &q.language),
                 ("from", &q.from),
-                ("ask", &q.ask),
+                ("ask", if ask { "1" } else { "" }),
                 ("page", &p.to_string())
             ])
             .unwrap_or_default()
         )
     };
-    let ask = q.ask == "1";
     let title = if ask {
         "Ask a specialist for advice"
     } else {

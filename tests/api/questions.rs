@@ -578,3 +578,46 @@ async fn a_patient_without_an_account_gets_the_link_to_the_referral_a_question_b
         "she can book: {page}"
     );
 }
+
+#[tokio::test]
+async fn a_sender_who_left_the_care_team_cannot_send_the_recommended_referral() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let q = app
+        .referral()
+        .by(&gp)
+        .to(CARDIO)
+        .question(false)
+        .last_step(&[("advice", "I should see him"), ("recommend", "on")])
+        .in_state(State::Answered)
+        .await;
+    let (pid, gp_id) = (q.patient_id.clone(), app.user_id(GP));
+    app.send(
+        &gp,
+        &format!("/patients/{pid}/care-team"),
+        &[("practitioner_id", &app.user_id(GP2))],
+    )
+    .await;
+    let (status, _, _) = app
+        .send(
+            &gp,
+            &format!("/patients/{pid}/care-team/{gp_id}/remove"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the GP left the care team");
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{}", q.id)).await;
+    assert!(
+        !page.contains("Send the recommended referral"),
+        "not offered"
+    );
+    let (status, body, _) = app
+        .send(
+            &gp,
+            &format!("/referrals/{}/recommended", q.id),
+            &[("version", "3")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{}", problem_in(&body));
+    assert!(question_row(&app, &q.id).2.is_none(), "nothing was made");
+}

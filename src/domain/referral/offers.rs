@@ -148,9 +148,14 @@ pub fn upload(status: Status, party: Party, outside: bool, question: bool) -> Op
 }
 
 /// Whether the sender may send the referral an answered question recommended: once (`made`
-/// says a referral was already made from it).
-pub fn may_send_recommended(status: Status, party: Party, recommends: bool, made: bool) -> bool {
-    party == Party::Sender && status == Status::Answered && recommends && !made
+/// says a referral was already made from it), and only while they still care for the
+/// patient (a new referral shares the chart).
+pub fn may_send_recommended(s: &Situation, party: Party) -> bool {
+    party == Party::Sender
+        && s.status == Status::Answered
+        && s.recommends
+        && !s.made_referral
+        && s.sender_in_care_team
 }
 
 /// Whether the sender may pass a returned referral's advice on to the patient: once.
@@ -321,7 +326,7 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     for v in &s.visits {
         out.extend(visit_offers(v, party, now));
     }
-    if may_send_recommended(s.status, party, s.recommends, s.made_referral) {
+    if may_send_recommended(s, party) {
         out.push(Offer::SendRecommended);
     }
     if may_share_advice(s.status, party, s.advice_shared) {
@@ -421,7 +426,12 @@ mod tests {
                 want.push(Offer::CancelVisit(v.id.clone()));
             }
         }
-        if sender && s.status == S::Answered && s.recommends && !s.made_referral {
+        if sender
+            && s.status == S::Answered
+            && s.recommends
+            && !s.made_referral
+            && s.sender_in_care_team
+        {
             want.push(Offer::SendRecommended);
         }
         if sender && s.status == S::Returned && !s.advice_shared {

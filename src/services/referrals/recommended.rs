@@ -42,8 +42,29 @@ pub fn send_recommended(
             .question
             .clone()
             .ok_or_else(|| AppError::Conflict("This referral is not an advice question.".into()))?;
-        if !offers::may_send_recommended(status, party, q.recommends, q.made_referral_id.is_some())
-        {
+        // A new referral shares the chart: only a sender still in the patient's care team
+        // sends one (as the composer requires).
+        if !db::patients::in_care_team(c, &l.r.patient_id, &l.r.sender_id)? {
+            return Err(AppError::Forbidden(
+                "You are no longer in this patient's care team: a new referral needs their chart."
+                    .into(),
+            ));
+        }
+        let s = offers::Situation {
+            status,
+            facts: l.facts(false),
+            outside: false,
+            live_link: false,
+            address_correctable: false,
+            receiver_books: false,
+            visits: Vec::new(),
+            consent_live: false,
+            sender_in_care_team: true,
+            recommends: q.recommends,
+            made_referral: q.made_referral_id.is_some(),
+            advice_shared: false,
+        };
+        if !offers::may_send_recommended(&s, party) {
             return Err(AppError::Conflict(
                 "No referral is waiting to be sent from this question (it was sent already, or the answer did not recommend one).".into(),
             ));

@@ -9,8 +9,10 @@
 //! - `effects`: the thread cards and consent records a transition leaves behind.
 //! - `offers`: every action a page may show, for a party, now.
 //! - `texts`: labels and the words each party reads.
+//! - `advice`: who sends a recommended referral, who passes a return's advice on.
 //! - `duplicates`: the patient's 12-month history and the duplicate guard's rule.
 
+mod advice;
 pub mod duplicates;
 mod effects;
 pub mod form;

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDateTime;
 
+pub use super::advice::{may_send_recommended, may_share_advice};
 use super::machine::{Command, Facts, allowed, booking_prompt};
 use super::status::{Party, Status};
 use crate::domain::schedule::VisitStatus;
@@ -145,22 +146,6 @@ pub fn upload(status: Status, party: Party, outside: bool, question: bool) -> Op
         (Party::Receiver, Status::Sent) if question => Some(Upload::Report),
         _ => None,
     }
-}
-
-/// Whether the sender may send the referral an answered question recommended: once (`made`
-/// says a referral was already made from it), and only while they still care for the
-/// patient (a new referral shares the chart).
-pub fn may_send_recommended(s: &Situation, party: Party) -> bool {
-    party == Party::Sender
-        && s.status == Status::Answered
-        && s.recommends
-        && !s.made_referral
-        && s.sender_in_care_team
-}
-
-/// Whether the sender may pass a returned referral's advice on to the patient: once.
-pub fn may_share_advice(status: Status, party: Party, shared: bool) -> bool {
-    party == Party::Sender && status == Status::Returned && !shared
 }
 
 /// Whether the sender may post a reply that was held for them (an outside doctor's
@@ -326,7 +311,12 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     for v in &s.visits {
         out.extend(visit_offers(v, party, now));
     }
-    if may_send_recommended(s, party) {
+    if may_send_recommended(
+        s.status,
+        party,
+        s.recommends && !s.made_referral,
+        s.sender_in_care_team,
+    ) {
         out.push(Offer::SendRecommended);
     }
     if may_share_advice(s.status, party, s.advice_shared) {

@@ -50,21 +50,8 @@ pub fn send_recommended(
                     .into(),
             ));
         }
-        let s = offers::Situation {
-            status,
-            facts: l.facts(false),
-            outside: false,
-            live_link: false,
-            address_correctable: false,
-            receiver_books: false,
-            visits: Vec::new(),
-            consent_live: false,
-            sender_in_care_team: true,
-            recommends: q.recommends,
-            made_referral: q.made_referral_id.is_some(),
-            advice_shared: false,
-        };
-        if !offers::may_send_recommended(&s, party) {
+        let waiting = q.recommends && q.made_referral_id.is_none();
+        if !offers::may_send_recommended(status, party, waiting, true) {
             return Err(AppError::Conflict(
                 "No referral is waiting to be sent from this question (it was sent already, or the answer did not recommend one).".into(),
             ));

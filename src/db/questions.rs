@@ -1,6 +1,8 @@
 //! What an advice question carries besides its referral row, and the links between a
 //! question and the referral it became.
 
+use std::ops::Not;
+
 use diesel::prelude::*;
 
 use super::DbConn;
@@ -113,4 +115,10 @@ pub fn advice_shared_among(conn: &mut DbConn, ids: &[&str]) -> QueryResult<Vec<S
         .filter(e::kind.eq("advice_shared"))
         .select(e::referral_id)
         .load(conn)
+}
+
+/// Whether the sender sent a returned referral's advice to the patient (its timeline has the
+/// event): the page's offer and the once-only guard read the same fact.
+pub fn advice_shared(conn: &mut DbConn, referral_id: &str) -> QueryResult<bool> {
+    Ok(advice_shared_among(conn, &[referral_id])?.is_empty().not())
 }

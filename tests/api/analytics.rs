@@ -445,32 +445,7 @@ async fn only_practitioners_and_clinic_admins_see_analytics_and_bad_periods_are_
 async fn counters_rebuilt_from_the_referrals_equal_the_ones_kept_by_transitions() {
     use handoff::db::schema::referral_stats as s;
     let (app, _) = fixed_data_set().await;
-    let load = || -> Vec<(String, String, String, String, String, i64, i64)> {
-        // The clock's counters (triaged within the level, time in each state) are kept by
-        // the moves only: a past due time is not kept, so no rebuild can know them.
-        s::table
-            .filter(s::n.ne(0))
-            .filter(s::metric.ne_all(["triaged", "in_state"]))
-            .order((
-                s::week,
-                s::sender_id,
-                s::receiver_id,
-                s::metric,
-                s::detail,
-                s::bucket,
-            ))
-            .select((
-                s::week,
-                s::sender_id,
-                s::receiver_id,
-                s::metric,
-                s::detail,
-                s::bucket,
-                s::n,
-            ))
-            .load(&mut *app.conn())
-            .unwrap()
-    };
+    let load = || rebuildable_counters(&app);
     // Generated referrals (the bulk path) land in the same counters as well.
     let n = handoff::services::seed::generate_network_referrals(&app.svc, 3000).unwrap();
     assert_eq!(n, 3000);
@@ -485,4 +460,35 @@ async fn counters_rebuilt_from_the_referrals_equal_the_ones_kept_by_transitions(
         0,
         "only when the counters are missing"
     );
+}
+
+/// The counters a rebuild from the referrals must reproduce, in a stable order: every
+/// non-zero one but the clock's (triaged within the level, time in each state), which the
+/// moves alone keep (a past due time is not kept, so no rebuild can know them).
+pub(crate) fn rebuildable_counters(
+    app: &TestApp,
+) -> Vec<(String, String, String, String, String, i64, i64)> {
+    use handoff::db::schema::referral_stats as s;
+    s::table
+        .filter(s::n.ne(0))
+        .filter(s::metric.ne_all(["triaged", "in_state"]))
+        .order((
+            s::week,
+            s::sender_id,
+            s::receiver_id,
+            s::metric,
+            s::detail,
+            s::bucket,
+        ))
+        .select((
+            s::week,
+            s::sender_id,
+            s::receiver_id,
+            s::metric,
+            s::detail,
+            s::bucket,
+            s::n,
+        ))
+        .load(&mut *app.conn())
+        .unwrap()
 }

@@ -904,3 +904,15 @@ pub async fn answer_the_ask_with_a_file(app: &TestApp, sender: &Session, id: &st
     .await
     .ok("provide_info");
 }
+
+/// A weekly analytics counter (`referral_stats.metric`) summed over `sender`'s referrals.
+pub fn counter(app: &TestApp, metric: &str, sender: &str) -> i64 {
+    use handoff::db::schema::referral_stats as s;
+    let ns: Vec<i64> = s::table
+        .filter(s::metric.eq(metric))
+        .filter(s::sender_id.eq(sender))
+        .select(s::n)
+        .load(&mut *app.conn())
+        .unwrap();
+    ns.into_iter().sum()
+}

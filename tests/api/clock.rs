@@ -330,14 +330,7 @@ async fn a_drafted_outcome_is_sent_a_week_after_the_attended_visit_and_read_by_n
     app.clock.set(starts + Duration::minutes(30));
     let rx = app.login(CARDIO, PW).await;
     let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
-    let appt = page
-        .split("action=\"/appointments/")
-        .nth(1)
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let appt = crate::schedule::appointment_in(&page);
     let (status, _, _) = app
         .send(&rx, &format!("/appointments/{appt}/attended"), &[])
         .await;

@@ -40,18 +40,6 @@ fn open_loops(page: &str) -> &str {
         .unwrap()
 }
 
-/// The analytics' open-loop counter summed over `sender`'s referrals.
-fn open_counter(app: &TestApp, sender: &str) -> i64 {
-    use handoff::db::schema::referral_stats as s;
-    let ns: Vec<i64> = s::table
-        .filter(s::metric.eq("open"))
-        .filter(s::sender_id.eq(sender))
-        .select(s::n)
-        .load(&mut *app.conn())
-        .unwrap();
-    ns.into_iter().sum()
-}
-
 #[tokio::test]
 async fn a_repeat_of_an_open_referral_warns_and_is_sent_only_with_a_reason_the_receiver_reads() {
     let app = TestApp::spawn().await;
@@ -265,7 +253,7 @@ async fn a_redirected_referral_leaves_no_open_loop_in_sent_or_the_counters() {
         open_loops(&sent).contains(&id),
         "declined: still the sender's loop"
     );
-    let open_before = open_counter(&app, &me);
+    let open_before = counter(&app, "open", &me);
 
     let (status, body, new_id) = app
         .referral()
@@ -283,12 +271,12 @@ async fn a_redirected_referral_leaves_no_open_loop_in_sent_or_the_counters() {
         !open_loops(&sent).contains(&id),
         "redirected: no loop of its own"
     );
-    assert_eq!(open_counter(&app, &me), open_before - 1);
+    assert_eq!(counter(&app, "open", &me), open_before - 1);
 
     // The counters rebuilt from the referrals agree.
     diesel::delete(handoff::db::schema::referral_stats::table)
         .execute(&mut *app.conn())
         .unwrap();
     assert!(handoff::services::analytics::backfill_if_needed(&app.svc).unwrap() > 0);
-    assert_eq!(open_counter(&app, &me), open_before - 1);
+    assert_eq!(counter(&app, "open", &me), open_before - 1);
 }

@@ -266,31 +266,7 @@ async fn the_questions_table_exports_as_csv() {
 async fn question_counters_rebuilt_from_the_referrals_equal_the_kept_ones() {
     use handoff::db::schema::referral_stats as s;
     let (app, _, _) = data_set().await;
-    let load = || -> Vec<(String, String, String, String, String, i64, i64)> {
-        // The clock's counters are kept by the moves only (see the analytics tests).
-        s::table
-            .filter(s::n.ne(0))
-            .filter(s::metric.ne_all(["triaged", "in_state"]))
-            .order((
-                s::week,
-                s::sender_id,
-                s::receiver_id,
-                s::metric,
-                s::detail,
-                s::bucket,
-            ))
-            .select((
-                s::week,
-                s::sender_id,
-                s::receiver_id,
-                s::metric,
-                s::detail,
-                s::bucket,
-                s::n,
-            ))
-            .load(&mut *app.conn())
-            .unwrap()
-    };
+    let load = || crate::analytics::rebuildable_counters(&app);
     let kept = load();
     let metric = |m: &str, detail: &str| -> i64 {
         kept.iter()

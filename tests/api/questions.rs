@@ -55,18 +55,6 @@ fn live_consents(app: &TestApp, referral_id: &str) -> i64 {
         .unwrap()
 }
 
-/// A weekly referral counter summed over `sender`'s referrals.
-fn counter(app: &TestApp, metric: &str, sender: &str) -> i64 {
-    use handoff::db::schema::referral_stats as s;
-    let ns: Vec<i64> = s::table
-        .filter(s::metric.eq(metric))
-        .filter(s::sender_id.eq(sender))
-        .select(s::n)
-        .load(&mut *app.conn())
-        .unwrap();
-    ns.into_iter().sum()
-}
-
 fn due_of(app: &TestApp, id: &str) -> Option<chrono::NaiveDateTime> {
     use handoff::db::schema::referral_moves as m;
     m::table

@@ -7,6 +7,17 @@ use crate::helpers::*;
 
 const CARDIO: &str = "farah.siddiqui@harbour.example"; // runs a practice (seeded hours)
 
+/// The id of the first visit a referral page offers to mark (`/appointments/{id}/...`).
+pub(crate) fn appointment_in(page: &str) -> String {
+    page.split("action=\"/appointments/")
+        .nth(1)
+        .expect("a visit form on the page")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 pub(crate) fn first_slot(page: &str) -> String {
     let marker = "<option value=\"";
     let i = page.find(marker).expect("a free slot") + marker.len();
@@ -276,14 +287,7 @@ async fn a_missed_visit_tells_the_referrer_and_offers_the_patient_a_new_booking(
     );
     let rx = app.login(CARDIO, PW).await;
     let (_, page) = app.get(&rx.client, &format!("/referrals/{rid}")).await;
-    let appt = page
-        .split("action=\"/appointments/")
-        .nth(1)
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let appt = appointment_in(&page);
     let (status, _, loc) = app
         .send(&rx, &format!("/appointments/{appt}/no_show"), &[])
         .await;

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 
-pub use super::advice::{may_send_recommended, may_share_advice};
+pub use super::advice::{may_send_recommended, may_share_advice, patient_reads_advice};
 use super::machine::{Command, Facts, allowed, booking_prompt};
 use super::status::{Party, Status};
 use crate::domain::schedule::VisitStatus;
@@ -319,7 +319,7 @@ pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     ) {
         out.push(Offer::SendRecommended);
     }
-    if may_share_advice(s.status, party, s.advice_shared) {
+    if may_share_advice(s.status, party, s.advice_shared, s.sender_in_care_team) {
         out.push(Offer::ShareAdvice);
     }
     if party == Party::Sender && s.outside {
@@ -424,7 +424,7 @@ mod tests {
         {
             want.push(Offer::SendRecommended);
         }
-        if sender && s.status == S::Returned && !s.advice_shared {
+        if sender && s.status == S::Returned && !s.advice_shared && s.sender_in_care_team {
             want.push(Offer::ShareAdvice);
         }
         if sender && s.outside && s.live_link {

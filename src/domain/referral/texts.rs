@@ -26,6 +26,16 @@ pub fn reply_note(via: &str, note: &str, files: usize) -> String {
     }
 }
 
+/// [`patient_label_for`], once the sender sent a returned referral's advice to the patient:
+/// then it reads as advice received instead of "in review".
+pub fn patient_label_shared(kind: Kind, status: Status, advice_shared: bool) -> &'static str {
+    if status == Status::Returned && advice_shared {
+        "patient-status-advice-answered"
+    } else {
+        patient_label_for(kind, status)
+    }
+}
+
 pub fn patient_label_for(kind: Kind, status: Status) -> &'static str {
     if status == Status::Completed && kind.is_order() {
         return "patient-status-report-ready";

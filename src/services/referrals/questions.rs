@@ -192,8 +192,14 @@ pub fn share_advice(
                 "Only the referring practitioner sends the advice to the patient.".into(),
             ));
         }
-        let shared = db::referrals::count_events(c, id, "advice_shared")? > 0;
-        if !offers::may_share_advice(status, party, shared) {
+        let shared = db::questions::advice_shared(c, id)?;
+        let in_care_team = db::patients::in_care_team(c, &r.patient_id, &r.sender_id)?;
+        if !in_care_team {
+            return Err(AppError::Forbidden(
+                "You are no longer in this patient's care team.".into(),
+            ));
+        }
+        if !offers::may_share_advice(status, party, shared, in_care_team) {
             return Err(AppError::Conflict(
                 "Only a referral returned with advice can pass its advice on, once.".into(),
             ));

@@ -192,8 +192,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         d
     });
     let from_question = db::questions::made_into(c, id)?.map(|q| q.referral_id);
-    let advice_shared =
-        status == Status::Returned && db::referrals::count_events(c, id, "advice_shared")? > 0;
+    let advice_shared = status == Status::Returned && db::questions::advice_shared(c, id)?;
     let situation = Situation {
         status,
         facts: l.facts(false),
@@ -238,12 +237,9 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     let mut r = l.r;
     // The patient reads a question's answer unless it is doctor-only, and a returned
     // referral's advice only once their doctor sent it to them.
-    let patient_reads_advice = if status == Status::Returned {
-        advice_shared
-    } else {
-        !r.doctor_only
-    };
-    if party == Party::Patient && !patient_reads_advice {
+    if party == Party::Patient
+        && !offers::patient_reads_advice(status, r.doctor_only, advice_shared)
+    {
         r.outcome_advice = None;
     }
     let outcome_draft = if status == Status::Accepted {

@@ -103,12 +103,20 @@ pub async fn recommended_submit(
     let done = ctx
         .run(move |s, caller| svc::recommended::send_recommended(s, caller, &id, version))
         .await?;
-    match &done.not_sent {
+    match done.not_sent {
         None => {
             ctx.flash("The recommended referral was sent, with the question's details and consent.")
         }
-        // The referral exists as a draft: its page says what is missing.
-        Some(e) => ctx.flash(&format!("The referral was prepared but not sent: {e}")),
+        // The referral exists as a draft: its page offers the send again, with the consent
+        // box and the reason for a repeat beside the button.
+        Some(AppError::Invalid(_)) => ctx.flash(
+            "The referral was prepared as a draft but not sent: it needs the patient's consent, or a reason because it repeats an open referral. Finish it from the draft (Edit draft).",
+        ),
+        Some(AppError::Conflict(why) | AppError::Forbidden(why)) => {
+            ctx.flash(&format!("The referral was prepared as a draft but not sent. {why}"))
+        }
+        // Anything else is the server's fault, and shown as such.
+        Some(e) => return Err(e),
     }
     Ok(see_other(&format!("/referrals/{}", done.referral_id)))
 }

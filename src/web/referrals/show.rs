@@ -109,8 +109,12 @@ impl ShowPage {
         let made = q.made_referral_id.as_ref()?;
         let key = if q.made_how.as_deref() == Some("converted") {
             "ref-made-converted"
-        } else {
+        } else if self.is_sender() {
+            // The sender's own referral (perhaps still a draft): nobody else opens it from
+            // here, and the words are theirs.
             "ref-made-recommended"
+        } else {
+            return None;
         };
         Some((format!("/referrals/{made}"), key))
     }
@@ -135,11 +139,7 @@ pub(super) async fn render_show(
 ) -> AppResult<HttpResponse> {
     // A returned referral reads "in review" to the patient until their doctor sends them
     // the advice.
-    let label = if v.status == Status::Returned && v.advice_shared {
-        "patient-status-advice-answered"
-    } else {
-        referral::patient_label_for(v.referral.kind, v.status)
-    };
+    let label = referral::patient_label_shared(v.referral.kind, v.status, v.advice_shared);
     let patient_status = ctx.lang.t_with(
         label,
         &[(

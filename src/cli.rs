@@ -100,7 +100,7 @@ fn backup(settings: &Settings, dest: &std::path::Path) -> anyhow::Result<()> {
     let place = DataPlace {
         url: &url,
         data_dir: &settings.data_dir,
-        files_dir: &files_dir,
+        files_dir: (!settings.store_is_s3()).then_some(files_dir.as_path()),
     };
     let started = std::time::Instant::now();
     match backup::backup(&place, dest, SystemClock.now())? {
@@ -137,7 +137,7 @@ fn restore(settings: &Settings, src: &std::path::Path, force: bool) -> anyhow::R
     let place = DataPlace {
         url: &url,
         data_dir: &settings.data_dir,
-        files_dir: &files_dir,
+        files_dir: (!settings.store_is_s3()).then_some(files_dir.as_path()),
     };
     let r = backup::restore(&place, src, force)?;
     println!(
@@ -200,7 +200,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if run {
                 let me = jobs::instance_name();
                 for (name, outcome) in
-                    jobs::run_due(&svc.pool, &svc.clock, &svc.mail, &me, &specs).map_err(err)?
+                    jobs::run_due(&svc.pool, &svc.clock, &svc.mail, &svc.store, &me, &specs)
+                        .map_err(err)?
                 {
                     match outcome {
                         Ok(done) => println!("ran {name}: {done}"),

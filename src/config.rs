@@ -33,6 +33,19 @@ pub struct Settings {
     #[arg(long, env = "HANDOFF_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
+    /// Where uploaded files are kept: `s3://bucket/prefix` for an S3-compatible bucket
+    /// (endpoint, region and credentials from the usual AWS_* variables: AWS_ENDPOINT_URL,
+    /// AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ALLOW_HTTP), or a folder.
+    /// Default: <data-dir>/files. Several instances on several machines need a bucket (or
+    /// one shared folder).
+    #[arg(long, env = "HANDOFF_STORE_URL", global = true)]
+    pub store_url: Option<String>,
+
+    /// S3 settings given in-process rather than through the environment (tests): pairs of
+    /// object_store configuration keys and values, applied over the AWS_* variables.
+    #[arg(skip)]
+    pub store_options: Vec<(String, String)>,
+
     /// Secret (at least 32 characters) that signs session cookies. Default: a random key
     /// generated once and kept in <data-dir>/session.key. Set it when several app
     /// instances serve one database, so that they all accept the same cookies.
@@ -241,9 +254,21 @@ impl Settings {
         }
     }
 
-    /// Where uploaded files are stored (the local object store's folder).
+    /// Where uploaded files are stored when no S3 bucket is configured (the folder store).
     pub fn files_dir(&self) -> PathBuf {
-        self.data_dir.join("files")
+        match self.store_url.as_deref().map(str::trim) {
+            Some(u) if !u.is_empty() && !u.starts_with("s3://") => {
+                PathBuf::from(u.strip_prefix("file://").unwrap_or(u))
+            }
+            _ => self.data_dir.join("files"),
+        }
+    }
+
+    /// Whether files are kept in an S3 bucket rather than a folder.
+    pub fn store_is_s3(&self) -> bool {
+        self.store_url
+            .as_deref()
+            .is_some_and(|u| u.trim().starts_with("s3://"))
     }
 
     pub fn max_upload_bytes(&self) -> u64 {
@@ -255,6 +280,8 @@ impl Settings {
         Settings {
             database_url,
             data_dir,
+            store_url: None,
+            store_options: Vec::new(),
             session_secret: None,
             secure_cookies: false,
             max_upload_mb: 20,

@@ -200,6 +200,14 @@ impl AppError {
                         .into(),
                 )
             }
+            AppError::Unavailable(cause) if cause.starts_with("file store") => {
+                log::error!("{cause}");
+                (
+                    "The file store is not answering",
+                    "The file was not stored and nothing else was changed. Try again in a minute; if it keeps happening, tell your IT contact."
+                        .into(),
+                )
+            }
             AppError::Unavailable(cause) => {
                 log::error!("database unavailable: {cause}");
                 (

@@ -31,8 +31,10 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
             settings.data_dir.display()
         )
     })?;
-    let files_dir = settings.files_dir();
-    std::fs::create_dir_all(files_dir.join("tmp"))?;
+    let store = crate::services::store::Store::from_settings(settings)?;
+    if let Some(dir) = store.local_dir() {
+        std::fs::create_dir_all(dir.join("tmp"))?;
+    }
     let pool = db::build_pool(&url, settings.db_pool_size)?;
     let applied = db::run_migrations(&mut *pool.get()?)?;
     if applied > 0 {
@@ -59,7 +61,7 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
         mail_rx: std::sync::Arc::new(std::sync::Mutex::new(Some(mail_rx))),
         pool,
         clock,
-        files_dir,
+        store,
         max_upload_bytes: settings.max_upload_bytes(),
         secure_cookies: settings.served_over_https(),
         link_limit: crate::domain::security::Limit {
@@ -143,6 +145,7 @@ pub fn server(
             svc.pool.clone(),
             svc.clock.clone(),
             svc.mail.clone(),
+            svc.store.clone(),
             rx,
             opts.mail_poll,
         );

@@ -108,3 +108,31 @@ pub fn stored_names(conn: &mut DbConn) -> QueryResult<Vec<String>> {
     names.dedup();
     Ok(names)
 }
+
+/// Which of `names` a row still needs (see [`stored_names`]), asked in bounded batches so
+/// that a large sweep never builds one huge statement.
+pub fn referenced_among(conn: &mut DbConn, names: &[String]) -> QueryResult<Vec<String>> {
+    let mut found = Vec::new();
+    for batch in names.chunks(500) {
+        found.extend(
+            attachments::table
+                .filter(attachments::stored_name.eq_any(batch))
+                .select(attachments::stored_name)
+                .load::<String>(conn)?,
+        );
+        found.extend(
+            chart_files::table
+                .filter(chart_files::stored_name.eq_any(batch))
+                .select(chart_files::stored_name)
+                .load::<String>(conn)?,
+        );
+        found.extend(
+            held_replies::table
+                .filter(held_replies::decision.is_null())
+                .filter(held_replies::raw_name.eq_any(batch))
+                .select(held_replies::raw_name)
+                .load::<String>(conn)?,
+        );
+    }
+    Ok(found)
+}

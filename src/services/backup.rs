@@ -55,7 +55,9 @@ pub struct Manifest {
 pub struct DataPlace<'a> {
     pub url: &'a DbUrl,
     pub data_dir: &'a Path,
-    pub files_dir: &'a Path,
+    /// The folder store's folder; `None` when files are in an S3 bucket, which keeps its
+    /// own copies (bucket versioning): a backup then holds the database and keys only.
+    pub files_dir: Option<&'a Path>,
 }
 
 /// The result of `handoff backup`.
@@ -166,8 +168,13 @@ pub fn backup(place: &DataPlace, dest: &Path, now: NaiveDateTime) -> anyhow::Res
     let (referrals, audit_events) = db::backup::counts(&mut snap).map_err(db_err)?;
     let (audit_head_seq, audit_head_hash) = db::audit::head(&mut snap).map_err(db_err)?;
     let files_to = dest.join(FILES_DIR);
-    let files = copy_files(place.files_dir, &files_to)?;
-    let files_missing = missing_in(&mut snap, &files_to)?;
+    let (files, files_missing) = match place.files_dir {
+        Some(dir) => (
+            copy_files(dir, &files_to)?,
+            missing_in(&mut snap, &files_to)?,
+        ),
+        None => (0, Vec::new()),
+    };
     drop(snap);
     let key = place.data_dir.join(SESSION_KEY);
     if key.is_file() {
@@ -205,20 +212,24 @@ fn postgres_commands(place: &DataPlace, dest: &Path) -> String {
     let dest_text = dest.display().to_string();
     let dump = dest.join("handoff.dump").display().to_string();
     let files = dest.join(FILES_DIR).display().to_string();
+    let copy_files = match place.files_dir {
+        Some(dir) => format!("cp -a {} {}\n", sh(&dir.display().to_string()), sh(&files)),
+        None => {
+            "# Files are in an S3 bucket: keep versioning on it; they are not copied here.\n".into()
+        }
+    };
     format!(
         "# handoff backup copies a SQLite database only. On PostgreSQL, run these (the\n\
          # password comes from PGPASSWORD or ~/.pgpass), in this order: the dump first, so\n\
          # that every file it names is already there when the files are copied.\n\
          mkdir -p {dest}\n\
          pg_dump --format=custom --file={dump} {url}\n\
-         cp -a {from} {files}\n\
+         {copy_files}\
          # Keep HANDOFF_SESSION_SECRET with the backup (in your secret store): signed links\n\
          # and reply addresses already sent depend on it. Restore: see README, \"Backup and restore\".\n",
         dest = sh(&dest_text),
         dump = sh(&dump),
         url = sh(&url),
-        from = sh(&place.files_dir.display().to_string()),
-        files = sh(&files),
     )
 }
 
@@ -375,10 +386,13 @@ fn check_and_move(
     let (audit_rows, files_missing) = {
         let mut conn = db::backup::open_sqlite_file(as_text(staging)?).map_err(db_err)?;
         let rows = check_copy(&mut conn, manifest)?;
-        let missing: Vec<String> = missing_in(&mut conn, &src.join(FILES_DIR))?
-            .into_iter()
-            .filter(|n| !place.files_dir.join(n).is_file())
-            .collect();
+        let missing: Vec<String> = match place.files_dir {
+            Some(dir) => missing_in(&mut conn, &src.join(FILES_DIR))?
+                .into_iter()
+                .filter(|n| !dir.join(n).is_file())
+                .collect(),
+            None => Vec::new(),
+        };
         (rows, missing)
     };
     if replaced {
@@ -392,9 +406,14 @@ fn check_and_move(
             );
         }
     }
-    let files_copied = copy_files(&src.join(FILES_DIR), place.files_dir)?;
-    std::fs::create_dir_all(place.files_dir.join("tmp"))
-        .map_err(io("creating", place.files_dir))?;
+    let files_copied = match place.files_dir {
+        Some(dir) => {
+            let n = copy_files(&src.join(FILES_DIR), dir)?;
+            std::fs::create_dir_all(dir.join("tmp")).map_err(io("creating", dir))?;
+            n
+        }
+        None => 0,
+    };
     let key = src.join(SESSION_KEY);
     if key.is_file() {
         let to = place.data_dir.join(SESSION_KEY);

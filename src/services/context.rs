@@ -1,5 +1,6 @@
 //! What every use case works with: the services' shared state, who is calling, and the
-//! audit rows written in the transaction of what they record. Imports no other service.
+//! audit rows written in the transaction of what they record. Imports no other service
+//! but the file store (a leaf).
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -20,7 +21,8 @@ use crate::error::{AppError, AppResult};
 pub struct Services {
     pub pool: Pool,
     pub clock: SharedClock,
-    pub files_dir: PathBuf,
+    /// Where uploaded files live (a folder or an S3 bucket).
+    pub store: super::store::Store,
     pub max_upload_bytes: u64,
     /// Served over HTTPS (`--secure-cookies`): cookies are Secure and HSTS is sent.
     pub secure_cookies: bool,

@@ -2,7 +2,6 @@
 //! this instance) and readiness (can this instance do its work: database and file store).
 
 use super::Services;
-use super::store::LocalStore;
 use crate::db;
 
 /// Whether a pooled connection can be had and answers one query. The probe runs every few
@@ -34,7 +33,5 @@ pub fn readiness(svc: &Services) -> Result<(), NotReady> {
     if !database_reachable(svc) {
         return Err(NotReady::Database);
     }
-    LocalStore::new(&svc.files_dir)
-        .probe()
-        .map_err(|_| NotReady::Storage)
+    svc.store.probe().map_err(|_| NotReady::Storage)
 }

@@ -11,7 +11,6 @@ use mail_parser::{Message, MimeHeaders, PartType};
 use super::external::{is_external, reply, sender_caring};
 use super::referrals::access::{Change, EventRow, event, log_change};
 use super::referrals::attachments::{NewAttachment, record_files, stage_files};
-use super::store::LocalStore;
 use super::{AuditEntry, Caller, Services, audit_for_clinic};
 use crate::db::{self, referrals::Referral};
 use crate::domain::inbound::{self as rules, SenderCheck};
@@ -296,7 +295,7 @@ fn hold(
     if raw.len() as u64 > svc.max_upload_bytes.saturating_mul(5) {
         return Err(AppError::TooLarge("The message is too large.".into()));
     }
-    let staged = LocalStore::new(&svc.files_dir).stage(raw)?;
+    let staged = svc.store.stage(raw)?;
     let now = svc.now();
     let from = if from.is_empty() {
         "an unknown sender"
@@ -387,13 +386,8 @@ pub fn decide_held(
     let held = db::mail::get_held(&mut conn, held_id)?
         .filter(|h| h.referral_id == referral_id)
         .ok_or(AppError::NotFound)?;
-    let store = LocalStore::new(&svc.files_dir);
     let (text, files) = if post {
-        let mut f = super::store::open(&store.path(&held.raw_name))?;
-        let mut raw = Vec::new();
-        while let Some(chunk) = f.next_chunk()? {
-            raw.extend_from_slice(&chunk);
-        }
+        let raw = svc.store.read_all(&held.raw_name)?;
         let msg = mail_parser::MessageParser::default()
             .parse(&raw)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("held message unreadable")))?;
@@ -472,7 +466,7 @@ pub fn decide_held(
         Ok(())
     })?;
     // Decided: the raw message has served (its files, if posted, are stored anew).
-    store.remove(&held.raw_name);
+    svc.store.remove(&held.raw_name);
     Ok(())
 }
 

@@ -1,22 +1,23 @@
 //! The job runner: one scheduler thread per app instance runs the background jobs (the mail
-//! outbox, the clock, the purge of expired sessions). A job runs only under a lease taken
-//! from its row in `jobs` by one compare-and-set, so of several instances exactly one runs
-//! it at a time; an instance killed mid-run leaves its lease to run out, and the next
-//! instance to look after that takes the job over. Work inside a job is idempotent on its
-//! own (mail is claimed per message, reminders are keyed per due time), so a job that ran
-//! twice after a lease ran out still sends nothing twice.
+//! outbox, the clock, the purge of expired sessions, the sweep of unreferenced files). A
+//! job runs only under a lease taken from its row in `jobs` by one compare-and-set, so of
+//! several instances exactly one runs it at a time; an instance killed mid-run leaves its
+//! lease to run out, and the next instance to look after that takes the job over. Work
+//! inside a job is idempotent on its own (mail is claimed per message, reminders are keyed
+//! per due time), so a job that ran twice after a lease ran out still sends nothing twice.
 //!
 //! Written here rather than taken from a crate: `apalis` stores its jobs through sqlx and
 //! `tokio-cron-scheduler` its state in its own PostgreSQL or NATS stores, neither through
 //! diesel on both of our backends; both would add a second database layer for a table of
-//! three rows.
+//! four rows.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::{MailConfig, clock, mail};
+use super::store::Store;
+use super::{MailConfig, clock, files_sweep, mail};
 use crate::clock::SharedClock;
 use crate::db::{self, Pool, clock::Job};
 use crate::error::AppResult;
@@ -43,6 +44,13 @@ pub const PURGE: Spec = Spec {
     lease: Duration::minutes(5),
 };
 
+/// Stored files no row points to, past their grace period: every hour.
+pub const FILES: Spec = Spec {
+    name: "files",
+    every: Duration::hours(1),
+    lease: Duration::minutes(10),
+};
+
 /// The mail outbox; how often is the server's poll interval, and any change that queues
 /// mail in this instance wakes it at once.
 pub fn mail_spec(poll: StdDuration) -> Spec {
@@ -54,15 +62,21 @@ pub fn mail_spec(poll: StdDuration) -> Spec {
 }
 
 /// Every job of an instance whose mail poll is `poll`.
-pub fn specs(poll: StdDuration) -> [Spec; 3] {
-    [mail_spec(poll), CLOCK, PURGE]
+pub fn specs(poll: StdDuration) -> [Spec; 4] {
+    [mail_spec(poll), CLOCK, PURGE, FILES]
 }
 
 /// What a run of a job did, for the log and `handoff jobs`.
 pub type Outcome = Result<String, String>;
 
 /// Runs one job's work.
-fn work(name: &str, pool: &Pool, clock: &SharedClock, cfg: &MailConfig) -> AppResult<String> {
+fn work(
+    name: &str,
+    pool: &Pool,
+    clock: &SharedClock,
+    cfg: &MailConfig,
+    store: &Store,
+) -> AppResult<String> {
     Ok(match name {
         "mail" => format!("{} sent", mail::send_due(pool, clock, cfg)?),
         "clock" => {
@@ -75,6 +89,10 @@ fn work(name: &str, pool: &Pool, clock: &SharedClock, cfg: &MailConfig) -> AppRe
         "purge" => format!(
             "{} sessions purged",
             mail::purge_expired(pool, clock.now())?
+        ),
+        "files" => format!(
+            "{} unreferenced files removed",
+            files_sweep::sweep(pool, store, clock.now())?
         ),
         other => format!("unknown job {other}"),
     })
@@ -95,6 +113,7 @@ pub fn run_due(
     pool: &Pool,
     clock: &SharedClock,
     cfg: &MailConfig,
+    store: &Store,
     owner: &str,
     specs: &[Spec],
 ) -> AppResult<Vec<(&'static str, Outcome)>> {
@@ -108,7 +127,7 @@ pub fn run_due(
         if !won {
             continue;
         }
-        let outcome = work(s.name, pool, clock, cfg).map_err(|e| e.to_string());
+        let outcome = work(s.name, pool, clock, cfg, store).map_err(|e| e.to_string());
         let end = clock.now();
         let mut conn = pool.get()?;
         db::clock::finish(
@@ -149,6 +168,7 @@ pub fn spawn(
     pool: Pool,
     clock: SharedClock,
     cfg: std::sync::Arc<MailConfig>,
+    store: Store,
     wake: Receiver<()>,
     poll: StdDuration,
 ) {
@@ -170,7 +190,7 @@ pub fn spawn(
                 if woke && let Err(e) = due_now(&pool, "mail", clock.now()) {
                     log::warn!("jobs: {e}");
                 }
-                match run_due(&pool, &clock, &cfg, &owner, &specs) {
+                match run_due(&pool, &clock, &cfg, &store, &owner, &specs) {
                     Ok(ran) => {
                         for (name, outcome) in ran {
                             if let Err(e) = outcome {

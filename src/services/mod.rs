@@ -19,6 +19,7 @@ pub mod demo_history;
 pub mod directory;
 pub mod due;
 pub mod external;
+pub mod files_sweep;
 pub mod generate;
 pub mod health;
 pub mod inbound;

@@ -1,8 +1,6 @@
 //! Patients and their charts: the practitioner's list, registration, the profile page,
 //! adding to each chart section, files, and the care team.
 
-use std::path::PathBuf;
-
 use sha2::{Digest, Sha256};
 
 use super::accounts::{NewAccount, insert_user};
@@ -454,7 +452,7 @@ pub fn upload_file(
     };
     let id = db::new_id();
     let sha = hex::encode(Sha256::digest(&up.bytes));
-    let staged = super::store::LocalStore::new(&svc.files_dir).stage(&up.bytes)?;
+    let staged = svc.store.stage(&up.bytes)?;
     let stored_name = staged.key.clone();
     let row = FileRow {
         id: id.clone(),
@@ -505,7 +503,7 @@ pub fn too_large(svc: &Services) -> AppError {
 /// A file to send back: its row and where its bytes are.
 pub struct Download {
     pub row: FileRow,
-    pub path: PathBuf,
+    pub file: super::store::FileAt,
     pub file_type: Option<FileType>,
 }
 
@@ -531,7 +529,10 @@ pub fn download_file(
         },
     )?;
     Ok(Download {
-        path: svc.files_dir.join(&row.stored_name),
+        file: super::store::FileAt {
+            store: svc.store.clone(),
+            key: row.stored_name.clone(),
+        },
         file_type: FileType::from_mime(&row.content_type),
         row,
     })

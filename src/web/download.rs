@@ -1,24 +1,23 @@
 //! Sends a stored file as a download, streamed in chunks from the object store so a large
 //! file never sits whole in memory and the disk is read on the blocking pool.
 
-use std::path::PathBuf;
-
 use actix_web::HttpResponse;
 use actix_web::body::SizedStream;
 use actix_web::http::header;
 use actix_web::web::{self, Bytes};
 
 use crate::error::{AppError, AppResult};
-use crate::services::store::{self, StoredFile};
+use crate::services::store::{FileAt, StoredFile};
 
-/// A 200 attachment response with the file at `file` (a location a service handed out).
-/// A file that cannot be opened is a 500 before anything is sent.
+/// A 200 attachment response with the file at `file` (a place a service handed out).
+/// A file that cannot be opened is a 500 (or 503, the store being out) before anything
+/// is sent.
 pub async fn attachment(
-    file: PathBuf,
+    file: FileAt,
     content_type: &str,
     filename: String,
 ) -> AppResult<HttpResponse> {
-    let opened = web::block(move || store::open(&file)).await??;
+    let opened = web::block(move || file.open()).await??;
     let size = opened.size();
     let chunks = futures_util::stream::try_unfold(opened, |mut f: StoredFile| async move {
         let (f, chunk) = web::block(move || {

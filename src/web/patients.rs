@@ -402,7 +402,7 @@ pub async fn file_download(ctx: Ctx, path: web::Path<(String, String)>) -> AppRe
     let mime = dl
         .file_type
         .map_or("application/octet-stream", |t| t.mime());
-    super::download::attachment(dl.path, mime, dl.row.original_name).await
+    super::download::attachment(dl.file, mime, dl.row.original_name).await
 }
 
 #[derive(Deserialize)]

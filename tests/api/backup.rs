@@ -99,7 +99,7 @@ async fn a_backup_taken_under_load_restores_every_referral_acknowledged_before_i
     if pg_admin_url().is_some() {
         return;
     }
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(folder_store).await;
     let (dest, restored) = (temp_dir("backup"), temp_dir("restored"));
     let _cleanup = Cleanup(vec![dest.clone(), restored.clone()]);
     let data = app.settings.data_dir.clone();
@@ -262,7 +262,7 @@ async fn backup_and_restore_refuse_what_would_mix_or_overwrite() {
     if pg_admin_url().is_some() {
         return;
     }
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(folder_store).await;
     app.login(GP, PW).await;
     let data = app.settings.data_dir.clone();
     let (dest, full, tampered) = (temp_dir("backup"), temp_dir("full"), temp_dir("tampered"));
@@ -370,7 +370,7 @@ async fn on_postgresql_backup_prints_the_commands_and_copies_nothing() {
 
 #[tokio::test]
 async fn readyz_answers_ready_only_while_the_store_takes_a_write() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(folder_store).await;
     let c = app.client();
     assert_eq!(
         app.get(&c, "/readyz").await,

@@ -220,16 +220,8 @@ async fn lab_files_upload_by_sniffed_type_and_download_as_attachments() {
     );
     let (_, page) = app.get(&s.client, &format!("/patients/{pid}")).await;
     assert!(!page.contains("Huge scan") && !page.contains("Trick"));
-    let stored: Vec<_> = std::fs::read_dir(&app.svc.files_dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_file())
-        .collect();
-    assert_eq!(stored.len(), 1, "only the accepted file is on disk");
-    let tmp: Vec<_> = std::fs::read_dir(app.svc.files_dir.join("tmp"))
-        .unwrap()
-        .collect();
-    assert!(tmp.is_empty(), "no partial files left behind");
+    // Only the accepted file is stored, and no partial or staging file is left behind.
+    assert_eq!(app.stored_files().len(), 1, "{:?}", app.stored_files());
 }
 
 #[tokio::test]

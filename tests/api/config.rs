@@ -90,7 +90,7 @@ fn handoff_jobs_shows_what_is_due_and_runs_it_under_the_lease() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let first = jobs(&[]);
-    for name in ["mail", "clock", "purge"] {
+    for name in ["mail", "clock", "purge", "files"] {
         assert!(first.contains(&format!("{name} ")), "{first}");
     }
     assert!(

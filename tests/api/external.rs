@@ -341,6 +341,7 @@ pub(crate) fn ingest_cli(app: &TestApp, eml: &[u8]) -> (i32, String) {
     if let Some(a) = &app.settings.mail.mail_authserv_id {
         cmd.env("HANDOFF_MAIL_AUTHSERV_ID", a);
     }
+    app.store_env(&mut cmd);
     let mut child = cmd.spawn().expect("run handoff ingest-mail");
     child.stdin.take().unwrap().write_all(eml).unwrap();
     let out = child.wait_with_output().unwrap();

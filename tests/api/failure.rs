@@ -137,6 +137,7 @@ async fn the_database_going_away_gives_a_503_and_the_app_recovers_without_a_rest
 async fn a_full_disk_during_an_upload_says_so_and_leaves_no_partial_file() {
     // The files folder is a 256 KiB tmpfs: a 700 KB upload (under the 1 MiB limit) fills it.
     let app = TestApp::spawn_with(|s| {
+        folder_store(s);
         let files = s.data_dir.join("files");
         std::fs::create_dir_all(&files).unwrap();
         let ok = std::process::Command::new("mount")

@@ -40,6 +40,49 @@ pub fn pg_admin_url() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// The S3 API server the suite keeps its files in (`TEST_S3_ENDPOINT`, e.g. moto on
+/// http://127.0.0.1:9000 with a bucket `handoff-test`), or none: the folder store.
+pub fn s3_endpoint() -> Option<String> {
+    std::env::var("TEST_S3_ENDPOINT")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// The bucket of the S3 runs (`.ci/run` creates it).
+pub const S3_BUCKET: &str = "handoff-test";
+
+/// Points `settings` at an S3 store under a prefix of its own at `endpoint`.
+pub fn use_s3(settings: &mut Settings, endpoint: &str) {
+    settings.store_url = Some(format!("s3://{S3_BUCKET}/{}", uuid::Uuid::now_v7()));
+    settings.store_options = [
+        ("aws_endpoint", endpoint),
+        ("aws_access_key_id", "test"),
+        ("aws_secret_access_key", "test"),
+        ("aws_region", "us-east-1"),
+        ("aws_allow_http", "true"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+}
+
+/// Keeps the files in the test's folder even when the suite runs against S3: for tests of
+/// what only the folder store does (a full disk, `handoff backup` copying the files).
+pub fn folder_store(settings: &mut Settings) {
+    settings.store_url = None;
+    settings.store_options.clear();
+}
+
+/// A test's settings: its own folder, its own database, and its own S3 prefix when the
+/// suite runs against an S3 server.
+fn test_settings(dir: &std::path::Path, pg: Option<&(String, String)>) -> Settings {
+    let mut settings = Settings::for_data_dir(dir.to_path_buf(), pg.map(|(u, _)| u.clone()));
+    if let Some(endpoint) = s3_endpoint() {
+        use_s3(&mut settings, &endpoint);
+    }
+    settings
+}
+
 pub fn fresh_pg_database(admin_url: &str) -> (String, String) {
     let name = format!("handoff_t_{}", uuid::Uuid::now_v7().simple());
     let mut conn = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
@@ -86,7 +129,7 @@ impl TestApp {
         let dir = std::env::temp_dir().join(format!("handoff-test-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).unwrap();
         let pg = pg_admin_url().map(|u| fresh_pg_database(&u));
-        let mut settings = Settings::for_data_dir(dir.clone(), pg.as_ref().map(|(u, _)| u.clone()));
+        let mut settings = test_settings(&dir, pg.as_ref());
         f(&mut settings);
         let app = Self::start(settings, dir, pg, ManualClock::starting_now()).await;
         handoff::services::seed::seed_demo(&app.svc)
@@ -101,7 +144,7 @@ impl TestApp {
         let dir = std::env::temp_dir().join(format!("handoff-test-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).unwrap();
         let pg = pg_admin_url().map(|u| fresh_pg_database(&u));
-        let settings = Settings::for_data_dir(dir.clone(), pg.as_ref().map(|(u, _)| u.clone()));
+        let settings = test_settings(&dir, pg.as_ref());
         Self::start(settings, dir, pg, ManualClock::starting_now()).await
     }
 
@@ -140,7 +183,7 @@ impl TestApp {
         let dir = std::env::temp_dir().join(format!("handoff-test-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).unwrap();
         let pg = pg_admin_url().map(|u| fresh_pg_database(&u));
-        let mut settings = Settings::for_data_dir(dir.clone(), pg.as_ref().map(|(u, _)| u.clone()));
+        let mut settings = test_settings(&dir, pg.as_ref());
         f(&mut settings);
         let app =
             Self::start_with_jobs(settings, dir, pg, ManualClock::starting_now(), false).await;
@@ -312,6 +355,28 @@ impl TestApp {
 
     pub fn conn(&self) -> handoff::db::PooledConn {
         self.svc.pool.get().unwrap()
+    }
+
+    /// Gives a `handoff` command this app's file store (an S3 prefix is in-process
+    /// settings, which a child process reads from its environment instead).
+    pub fn store_env(&self, cmd: &mut std::process::Command) {
+        match &self.settings.store_url {
+            Some(u) => cmd.env("HANDOFF_STORE_URL", u),
+            None => cmd.env_remove("HANDOFF_STORE_URL"),
+        };
+        for (k, v) in &self.settings.store_options {
+            cmd.env(k.to_uppercase(), v);
+        }
+    }
+
+    /// Every file in the app's store (folder or bucket), staging files included.
+    pub fn stored_files(&self) -> Vec<String> {
+        let far = chrono::NaiveDate::from_ymd_opt(2999, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap();
+        let mut names = self.svc.store.files_before(far).unwrap();
+        names.sort();
+        names
     }
 
     /// A user's id by e-mail: an account's, or else an outside doctor's (whose address is

@@ -33,4 +33,5 @@ mod replies;
 mod schedule;
 mod second_factor;
 mod security;
+mod store;
 mod typed;

@@ -11,7 +11,7 @@ use crate::domain::forms::FieldErrors;
 use crate::domain::referral::offers::{self, Upload};
 use crate::domain::referral::{self as rules, Command, Facts, Party};
 use crate::error::{AppError, AppResult};
-use crate::services::store::{LocalStore, Staged};
+use crate::services::store::{FileAt, Staged};
 use crate::services::{AuditEntry, Caller, Services, analytics, audit, mail};
 
 /// Checks files (size limits, sniffed type) and writes them to staging: publish each in the
@@ -48,10 +48,9 @@ pub fn stage_files(
     if !e.is_empty() {
         return Err(AppError::Invalid(e));
     }
-    let store = LocalStore::new(&svc.files_dir);
     let mut staged = Vec::new();
     for f in files {
-        staged.push(store.stage(&f.bytes)?);
+        staged.push(svc.store.stage(&f.bytes)?);
     }
     Ok((typed, staged))
 }
@@ -285,7 +284,7 @@ pub fn attachment(
     caller: &Caller,
     id: &str,
     attachment_id: &str,
-) -> AppResult<(db::asks::Attachment, std::path::PathBuf)> {
+) -> AppResult<(db::asks::Attachment, FileAt)> {
     let mut conn = svc.conn()?;
     let (r, party, _) = load_for(&mut conn, caller, id)?;
     let a = db::asks::attachment(&mut conn, id, attachment_id)?;
@@ -303,6 +302,9 @@ pub fn attachment(
             detail: a.original_name.clone(),
         },
     )?;
-    let path = LocalStore::new(&svc.files_dir).path(&a.stored_name);
-    Ok((a, path))
+    let file = FileAt {
+        store: svc.store.clone(),
+        key: a.stored_name.clone(),
+    };
+    Ok((a, file))
 }

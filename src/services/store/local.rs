@@ -1,0 +1,160 @@
+//! The folder store: files in a local folder (or shared storage mounted on every instance).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+
+use crate::error::{AppError, AppResult};
+
+/// A folder on local disk.
+#[derive(Debug, Clone)]
+pub struct LocalStore {
+    dir: PathBuf,
+}
+
+/// A write error as the app reports it: a full disk is a 503 that says so.
+fn writing(e: std::io::Error) -> AppError {
+    if e.raw_os_error() == Some(28) {
+        AppError::Unavailable("disk full".into())
+    } else {
+        AppError::Internal(anyhow::anyhow!("writing to the file store: {e}"))
+    }
+}
+
+/// Writes `bytes` to `tmp` and syncs it; a partial file is removed.
+fn write_synced(tmp: &Path, bytes: &[u8]) -> AppResult<()> {
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(tmp);
+        writing(e)
+    })
+}
+
+/// A file's last-modified time in UTC, as the sweep compares it with the clock.
+fn modified(meta: &std::fs::Metadata) -> Option<NaiveDateTime> {
+    let t: chrono::DateTime<chrono::Utc> = meta.modified().ok()?.into();
+    Some(t.naive_utc())
+}
+
+impl LocalStore {
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `bytes` to a synced staging file: its key, the staging file and its place.
+    pub(super) fn stage(&self, bytes: &[u8]) -> AppResult<(String, PathBuf, PathBuf)> {
+        let key = format!("{}.bin", crate::db::new_id());
+        let tmp_dir = self.dir.join("tmp");
+        std::fs::create_dir_all(&tmp_dir).map_err(writing)?;
+        let tmp = tmp_dir.join(&key);
+        write_synced(&tmp, bytes)?;
+        let dest = self.dir.join(&key);
+        Ok((key, tmp, dest))
+    }
+
+    /// A small file staged (the upload path) and dropped.
+    pub(super) fn probe(&self) -> AppResult<()> {
+        if !self.dir.is_dir() {
+            return Err(AppError::Unavailable("the store folder is missing".into()));
+        }
+        let (_, tmp, _) = self.stage(b"readiness probe")?;
+        let _ = std::fs::remove_file(tmp);
+        Ok(())
+    }
+
+    /// Where a published file is.
+    pub(super) fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(key)
+    }
+
+    pub(super) fn remove(&self, key: &str) -> AppResult<()> {
+        match std::fs::remove_file(self.dir.join(key)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(AppError::Internal(
+                anyhow::anyhow!("removing stored file {key}: {e}"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes a named object (folders created as needed), replacing it atomically.
+    pub(super) fn put_object(&self, name: &str, bytes: &[u8]) -> AppResult<()> {
+        let dest = self.dir.join(name);
+        let parent = dest.parent().unwrap_or(&self.dir);
+        std::fs::create_dir_all(parent).map_err(writing)?;
+        let tmp = parent.join(format!(".{}.tmp", crate::db::new_id()));
+        write_synced(&tmp, bytes)?;
+        std::fs::rename(&tmp, &dest).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            writing(e)
+        })
+    }
+
+    pub(super) fn get_object(&self, name: &str) -> AppResult<Option<Vec<u8>>> {
+        match std::fs::read(self.dir.join(name)) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(AppError::Internal(anyhow::anyhow!("reading {name}: {e}"))),
+        }
+    }
+
+    /// Named objects whose names start with `prefix` (a folder path such as `audit/`).
+    pub(super) fn list_objects(&self, prefix: &str) -> AppResult<Vec<String>> {
+        let mut out = Vec::new();
+        let mut todo = vec![self.dir.join(prefix.trim_end_matches('/'))];
+        while let Some(d) = todo.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    todo.push(p);
+                } else if let Ok(rel) = p.strip_prefix(&self.dir)
+                    && !rel.to_string_lossy().contains("/.")
+                {
+                    out.push(rel.to_string_lossy().into_owned());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The stored files at the top of the folder and the staging files under `tmp/`, with
+    /// their last-modified times.
+    pub(super) fn files(&self) -> AppResult<Vec<(String, NaiveDateTime)>> {
+        let mut out = Vec::new();
+        for (sub, prefix) in [(self.dir.clone(), ""), (self.dir.join("tmp"), "tmp/")] {
+            let entries = match std::fs::read_dir(&sub) {
+                Ok(e) => e,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    return Err(AppError::Internal(anyhow::anyhow!(
+                        "listing the file store: {e}"
+                    )));
+                }
+            };
+            for e in entries.flatten() {
+                let Ok(meta) = e.metadata() else { continue };
+                if !meta.is_file() {
+                    continue;
+                }
+                if let Some(at) = modified(&meta) {
+                    out.push((format!("{prefix}{}", e.file_name().to_string_lossy()), at));
+                }
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,158 @@
+//! The file store, whichever it is: files land in the configured store (an S3 bucket when
+//! the suite runs with `TEST_S3_ENDPOINT`), stream back whole, an unreachable bucket is a
+//! 503 that keeps what was typed and records nothing, and the sweep removes only files no
+//! row needs once their grace period is over.
+
+use chrono::Duration;
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::*;
+
+fn chart_file(title: &str, bytes: Vec<u8>) -> Form {
+    Form::new()
+        .text("kind", "lab")
+        .text("title", title.to_string())
+        .part(
+            "file",
+            Part::bytes(bytes)
+                .file_name("report.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        )
+}
+
+async fn upload(
+    app: &TestApp,
+    s: &Session,
+    pid: &str,
+    title: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    s.client
+        .post(app.url(&format!("/patients/{pid}/files?csrf_token={}", s.csrf)))
+        .multipart(chart_file(title, bytes))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A PDF-looking file of `len` bytes whose content varies, so chunks cannot line up by luck.
+fn pdf_of(len: usize) -> Vec<u8> {
+    let mut b = b"%PDF-1.4\n".to_vec();
+    b.extend((0..len - 9).map(|i| b'a' + (i * 7 % 26) as u8));
+    b
+}
+
+fn file_link(page: &str, pid: &str) -> String {
+    page.split("href=\"")
+        .find(|p| p.starts_with(&format!("/patients/{pid}/files/")))
+        .and_then(|p| p.split('"').next())
+        .expect("a file link")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_file_lands_in_the_configured_store_and_streams_back_whole() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    // Several download chunks long (64 KiB each on the folder store).
+    let bytes = pdf_of(300_000);
+    let r = upload(&app, &gp, &pid, "Holter summary", bytes.clone()).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let stored = app.stored_files();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    if s3_endpoint().is_some() {
+        // In the bucket, named by its content hash; nothing in the local folder.
+        let hash = hex::encode(Sha256::digest(&bytes));
+        assert!(stored[0].starts_with(&hash), "{stored:?}");
+        let local = std::fs::read_dir(app.settings.data_dir.join("files"))
+            .map(|d| d.flatten().filter(|e| e.path().is_file()).count())
+            .unwrap_or(0);
+        assert_eq!(local, 0);
+    }
+    let (_, page) = app.get(&gp.client, &format!("/patients/{pid}")).await;
+    let r = app.get_raw(&gp.client, &file_link(&page, &pid)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-length"], "300000");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), bytes);
+}
+
+#[tokio::test]
+async fn an_unreachable_bucket_is_a_503_that_keeps_the_typed_text_and_records_nothing() {
+    // Nothing listens on port 9: every S3 call is refused at once, as in an outage.
+    let app = TestApp::spawn_with(|s| use_s3(s, "http://127.0.0.1:9")).await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let started = std::time::Instant::now();
+    let r = upload(&app, &gp, &pid, "Echo report from Tuesday", pdf_of(2_000)).await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "an outage answers within seconds, not after minutes of retries: {:?}",
+        started.elapsed()
+    );
+    let body = r.text().await.unwrap();
+    assert!(body.contains("The file store is not answering"), "{body}");
+    assert!(
+        body.contains("Echo report from Tuesday"),
+        "the typed title is shown back: {body}"
+    );
+    let (_, page) = app.get(&gp.client, &format!("/patients/{pid}")).await;
+    assert!(
+        !page.contains("Echo report from Tuesday"),
+        "no row without its file"
+    );
+    // The load balancer takes this instance out: not ready, and why, in one word.
+    let (status, body) = app.get(&app.client(), "/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body.contains("storage"), "{body}");
+    // Pages without files go on working.
+    let (status, _) = app.get(&gp.client, "/patients").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_sweep_removes_only_files_no_row_needs_once_their_grace_is_over() {
+    let app = TestApp::spawn_without_jobs().await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let kept = pdf_of(5_000);
+    let r = upload(&app, &gp, &pid, "Kept report", kept.clone()).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let needed = app.stored_files();
+    // A file written whose row never committed (the process died in between).
+    let orphan = app.svc.store.stage(b"%PDF-1.4\norphan").unwrap();
+    let orphan_key = orphan.key.clone();
+    std::mem::forget(orphan);
+    // A named object beside the files (an audit checkpoint) is not a file.
+    app.svc
+        .store
+        .put_object("audit/checkpoints/000000000001.json", b"{}")
+        .unwrap();
+    assert_eq!(app.stored_files().len(), 2, "{:?}", app.stored_files());
+    let sweep = |at| handoff::services::files_sweep::sweep(&app.svc.pool, &app.svc.store, at);
+    // Within the grace period, nothing goes: the row might be about to commit.
+    assert_eq!(sweep(app.svc.now()).unwrap(), 0);
+    assert_eq!(app.stored_files().len(), 2);
+    let later = app.svc.now() + Duration::hours(2);
+    assert_eq!(sweep(later).unwrap(), 1);
+    assert_eq!(
+        app.stored_files(),
+        needed,
+        "the orphan {orphan_key} went, the rest stayed"
+    );
+    assert!(
+        app.svc
+            .store
+            .get_object("audit/checkpoints/000000000001.json")
+            .unwrap()
+            .is_some()
+    );
+    let (_, page) = app.get(&gp.client, &format!("/patients/{pid}")).await;
+    let r = app.get_raw(&gp.client, &file_link(&page, &pid)).await;
+    assert_eq!(r.bytes().await.unwrap().to_vec(), kept);
+    assert_eq!(sweep(later).unwrap(), 0, "a second sweep finds nothing");
+}

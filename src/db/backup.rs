@@ -109,6 +109,30 @@ pub fn stored_names(conn: &mut DbConn) -> QueryResult<Vec<String>> {
     Ok(names)
 }
 
+/// The migrations a SQLite copy has applied that this build does not know: the copy was
+/// made by a newer version, whose tables this one must not open.
+pub fn unknown_migrations(conn: &mut DbConn) -> anyhow::Result<Vec<String>> {
+    use diesel::migration::MigrationSource;
+    use diesel_migrations::MigrationHarness;
+    let DbConn::Sqlite(c) = conn else {
+        return Ok(Vec::new());
+    };
+    let known: std::collections::HashSet<String> =
+        MigrationSource::<diesel::sqlite::Sqlite>::migrations(&super::SQLITE_MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("reading the migrations: {e}"))?
+            .iter()
+            .map(|m| m.name().version().to_string())
+            .collect();
+    let applied = c
+        .applied_migrations()
+        .map_err(|e| anyhow::anyhow!("reading the copy's migrations: {e}"))?;
+    Ok(applied
+        .into_iter()
+        .map(|v| v.to_string())
+        .filter(|v| !known.contains(v))
+        .collect())
+}
+
 /// Which of `names` a row still needs (see [`stored_names`]), asked in bounded batches so
 /// that a large sweep never builds one huge statement.
 pub fn referenced_among(conn: &mut DbConn, names: &[String]) -> QueryResult<Vec<String>> {

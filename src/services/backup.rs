@@ -385,6 +385,17 @@ fn check_and_move(
     sync(staging)?;
     let (audit_rows, files_missing) = {
         let mut conn = db::backup::open_sqlite_file(as_text(staging)?).map_err(db_err)?;
+        let newer = db::backup::unknown_migrations(&mut conn)?;
+        if !newer.is_empty() {
+            anyhow::bail!(
+                "this backup was made by a newer Handoff ({}): its database has changes this \
+                 version ({}) does not know (migrations {}); restore it with that version or a \
+                 later one",
+                manifest.app_version,
+                env!("CARGO_PKG_VERSION"),
+                newer.join(", ")
+            );
+        }
         let rows = check_copy(&mut conn, manifest)?;
         let missing: Vec<String> = match place.files_dir {
             Some(dir) => missing_in(&mut conn, &src.join(FILES_DIR))?

@@ -339,6 +339,32 @@ async fn backup_and_restore_refuse_what_would_mix_or_overwrite() {
         text(&out)
     );
     assert!(!target.join("handoff.db").exists(), "nothing put in place");
+
+    // A backup made by a newer version (a migration this build does not know) is refused:
+    // this version's code would misread its tables.
+    let newer = temp_dir("newer");
+    let _newer = Cleanup(vec![newer.clone()]);
+    std::fs::create_dir_all(&newer).unwrap();
+    for f in ["handoff.db", "manifest.json"] {
+        std::fs::copy(dest.join(f), newer.join(f)).unwrap();
+    }
+    {
+        let mut c =
+            SqliteConnection::establish(newer.join("handoff.db").to_str().unwrap()).unwrap();
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut c,
+            "INSERT INTO __diesel_schema_migrations (version) VALUES ('29990101000000');",
+        )
+        .unwrap();
+    }
+    let out = handoff(&target, None, &["restore", newer.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("made by a newer Handoff") && text(&out).contains("29990101000000"),
+        "{}",
+        text(&out)
+    );
+    assert!(!target.join("handoff.db").exists(), "nothing put in place");
 }
 
 #[tokio::test]

@@ -97,6 +97,12 @@ async fn the_database_going_away_gives_a_503_and_the_app_recovers_without_a_rest
             let (status, body) = app.get(&gp.client, &profile).await;
             assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
             assert!(body.contains("Temporarily unavailable"));
+            // The load balancer's probe says so, in one word and without driver messages.
+            let (status, body) = app.get(&app.client(), "/readyz").await;
+            assert_eq!(
+                (status, body.trim()),
+                (StatusCode::SERVICE_UNAVAILABLE, "not ready: database")
+            );
             diesel::sql_query(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
                 .execute(&mut c)
                 .unwrap();
@@ -131,6 +137,7 @@ async fn the_database_going_away_gives_a_503_and_the_app_recovers_without_a_rest
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     assert_eq!(last, StatusCode::OK);
+    assert_eq!(app.get(&app.client(), "/readyz").await.0, StatusCode::OK);
 }
 
 #[tokio::test]

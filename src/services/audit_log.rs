@@ -388,6 +388,7 @@ pub fn withdraw(svc: &Services, caller: &Caller, consent_id: &str) -> AppResult<
             ));
         }
         let r = db::referrals::get(c, &k.referral_id)?;
+        super::letter::forget(&svc.store, &r.id);
         db::referrals::insert_event(
             c,
             &db::referrals::Event {

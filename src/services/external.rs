@@ -149,7 +149,7 @@ pub fn letter_for_link(svc: &Services, h: &LinkHolder) -> AppResult<Vec<u8>> {
         expires: h.expires_at.format("%-d %B %Y").to_string(),
         reply_to: svc.mail.reply_address(&r.id),
     };
-    super::letter::render(&mut conn, &r, Some(&link))
+    super::letter::render(&mut conn, Some(&svc.store), &r, Some(&link))
 }
 
 /// The letter for the sender or an in-network receiver (a view of patient data: audited).
@@ -170,7 +170,7 @@ pub fn letter_for_member(svc: &Services, caller: &Caller, id: &str) -> AppResult
             detail: String::new(),
         },
     )?;
-    super::letter::render(&mut conn, &r, None)
+    super::letter::render(&mut conn, Some(&svc.store), &r, None)
 }
 
 /// Posts a reply from the outside doctor (link page or e-mail) to the referral's timeline,

@@ -7,12 +7,21 @@ use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
 
+use super::letter;
 use super::store::{SWEEP_GRACE, Store};
 use crate::db::{self, Pool};
 use crate::error::AppResult;
 
-/// Deletes the unreferenced files written before `now - SWEEP_GRACE`; returns how many.
+/// Deletes the unreferenced files written before `now - SWEEP_GRACE` and the cached
+/// letters older than [`letter::CACHE_DAYS`]; returns how many files went.
 pub fn sweep(pool: &Pool, store: &Store, now: NaiveDateTime) -> AppResult<usize> {
+    let letters = letter::sweep_cache(store, now - chrono::Duration::days(letter::CACHE_DAYS))?;
+    if letters > 0 {
+        log::info!(
+            "{letters} cached letters older than {} days removed",
+            letter::CACHE_DAYS
+        );
+    }
     let candidates = store.files_before(now - SWEEP_GRACE)?;
     if candidates.is_empty() {
         return Ok(0);

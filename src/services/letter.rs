@@ -10,7 +10,10 @@ use typst_as_lib::typst_kit_options::TypstKitFontOptions;
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 use typst_layout::PagedDocument;
 
+use sha2::{Digest, Sha256};
+
 use super::Services;
+use super::store::Store;
 use crate::db::{self, DbConn, referrals::Referral};
 use crate::domain::referral::PRIORITIES;
 use crate::domain::snapshot::Snapshot;
@@ -131,7 +134,12 @@ pub struct LetterLink {
 }
 
 /// Typesets the letter for referral `r`. `link` is the signed link the letter carries.
-pub fn render(conn: &mut DbConn, r: &Referral, link: Option<&LetterLink>) -> AppResult<Vec<u8>> {
+pub fn render(
+    conn: &mut DbConn,
+    store: Option<&Store>,
+    r: &Referral,
+    link: Option<&LetterLink>,
+) -> AppResult<Vec<u8>> {
     let patient = db::patients::get(conn, &r.patient_id)?;
     let (sender, sender_p) = db::users::get_practitioner(conn, &r.sender_id)?;
     let clinic = db::clinics::get(conn, &r.sender_clinic_id)?;
@@ -222,12 +230,72 @@ pub fn render(conn: &mut DbConn, r: &Referral, link: Option<&LetterLink>) -> App
         link_expires: link.map(|l| l.expires.clone()).unwrap_or_default(),
         reply_to: link.map(|l| l.reply_to.clone()).unwrap_or_default(),
     };
-    typeset(&data)
+    let json = serde_json::to_string(&data)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("letter data: {e}")))?;
+    match store {
+        Some(store) => cached(store, &r.id, json),
+        None => typeset(json),
+    }
 }
 
-fn compile(data: &LetterData) -> AppResult<PagedDocument> {
-    let json = serde_json::to_string(data)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("letter data: {e}")))?;
+/// Where the cached letters of a referral are kept in the file store.
+fn cache_folder(referral_id: &str) -> String {
+    format!("letters/{referral_id}/")
+}
+
+/// How long a cached letter is kept after it was typeset; an old one is typeset again on
+/// the next download (see [`sweep_cache`]).
+pub const CACHE_DAYS: i64 = 7;
+
+/// The letter from the cache, or typeset and cached. The name is the hash of everything
+/// the letter prints (and of the template and the app's version), so a new version of the
+/// referral, a consent given or withdrawn, a renamed clinic or another link each name
+/// another letter: a cached letter is never stale, only unused. The cache is an
+/// optimisation: a store that cannot be read or written only costs the typesetting.
+fn cached(store: &Store, referral_id: &str, json: String) -> AppResult<Vec<u8>> {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION"));
+    h.update(TEMPLATE);
+    h.update(&json);
+    let name = format!(
+        "{}{}.pdf",
+        cache_folder(referral_id),
+        hex::encode(h.finalize())
+    );
+    match store.get_object(&name) {
+        Ok(Some(pdf)) => return Ok(pdf),
+        Ok(None) => {}
+        Err(e) => log::warn!("reading a cached letter: {e}"),
+    }
+    let pdf = typeset(json)?;
+    if let Err(e) = store.put_object(&name, &pdf) {
+        log::warn!("caching a letter: {e}");
+    }
+    Ok(pdf)
+}
+
+/// Deletes a referral's cached letters (its patient withdrew a consent: the letters that
+/// still show what it covered must not stay at rest).
+pub fn forget(store: &Store, referral_id: &str) {
+    match store.list_objects(&cache_folder(referral_id)) {
+        Ok(names) => names.iter().for_each(|n| store.remove(n)),
+        Err(e) => log::warn!("listing cached letters: {e}"),
+    }
+}
+
+/// Deletes cached letters typeset before `cutoff` (the `files` job); returns how many.
+pub fn sweep_cache(store: &Store, cutoff: chrono::NaiveDateTime) -> AppResult<usize> {
+    let old: Vec<String> = store
+        .objects("letters/")?
+        .into_iter()
+        .filter(|(_, at)| *at < cutoff)
+        .map(|(n, _)| n)
+        .collect();
+    old.iter().for_each(|n| store.remove(n));
+    Ok(old.len())
+}
+
+fn compile(json: String) -> AppResult<PagedDocument> {
     let mut inputs = Dict::new();
     inputs.insert("data".into(), json.into_value());
     engine()
@@ -236,8 +304,8 @@ fn compile(data: &LetterData) -> AppResult<PagedDocument> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("typesetting the letter: {e:?}")))
 }
 
-fn typeset(data: &LetterData) -> AppResult<Vec<u8>> {
-    let doc = compile(data)?;
+fn typeset(json: String) -> AppResult<Vec<u8>> {
+    let doc = compile(json)?;
     typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
         .map_err(|e| AppError::Internal(anyhow::anyhow!("writing the letter PDF: {e:?}")))
 }
@@ -340,9 +408,12 @@ mod tests {
         };
         // 400 lines cannot fit one page: the text broke across pages, and markup-like
         // input stayed text (a 40pt "#set" would have made far more pages).
-        let pages = compile(&data).expect("letter").pages().len();
+        let pages = compile(serde_json::to_string(&data).unwrap())
+            .expect("letter")
+            .pages()
+            .len();
         assert!((5..=20).contains(&pages), "{pages} pages");
-        let pdf = typeset(&data).expect("pdf");
+        let pdf = typeset(serde_json::to_string(&data).unwrap()).expect("pdf");
         assert!(pdf.starts_with(b"%PDF-"));
         // To look at it: HANDOFF_LETTER_OUT=/tmp/letter.pdf cargo test --lib letter
         if let Some(out) = std::env::var_os("HANDOFF_LETTER_OUT") {

@@ -97,7 +97,8 @@ pub(super) fn build(conn: &mut DbConn, cfg: &MailConfig, m: &Mail) -> AppResult<
             }),
             _ => None,
         };
-        let pdf = super::letter::render(conn, &r, letter_link.as_ref())?;
+        // Typeset once per message: not worth a trip to the letter cache.
+        let pdf = super::letter::render(conn, None, &r, letter_link.as_ref())?;
         b.multipart(
             MultiPart::mixed().singlepart(text).singlepart(
                 Attachment::new("referral-letter.pdf".into())

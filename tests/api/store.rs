@@ -1,13 +1,15 @@
 //! The file store, whichever it is: files land in the configured store (an S3 bucket when
 //! the suite runs with `TEST_S3_ENDPOINT`), stream back whole, an unreachable bucket is a
-//! 503 that keeps what was typed and records nothing, and the sweep removes only files no
-//! row needs once their grace period is over.
+//! 503 that keeps what was typed and records nothing, the sweep removes only files no row
+//! needs once their grace period is over, and letters are typeset once and cached there.
 
 use chrono::Duration;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use sha2::{Digest, Sha256};
 
+use crate::builders::*;
+use crate::external::pdf_text;
 use crate::helpers::*;
 
 fn chart_file(title: &str, bytes: Vec<u8>) -> Form {
@@ -155,4 +157,41 @@ async fn the_sweep_removes_only_files_no_row_needs_once_their_grace_is_over() {
     let r = app.get_raw(&gp.client, &file_link(&page, &pid)).await;
     assert_eq!(r.bytes().await.unwrap().to_vec(), kept);
     assert_eq!(sweep(later).unwrap(), 0, "a second sweep finds nothing");
+}
+
+#[tokio::test]
+async fn a_letter_is_typeset_once_per_version_and_a_withdrawn_consent_takes_its_copies() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let made = app.referral().by(&gp).in_state(State::Sent).await;
+    let url = format!("/referrals/{}/letter.pdf", made.id);
+    let folder = format!("letters/{}/", made.id);
+    let letter = || async {
+        let r = app.get_raw(&gp.client, &url).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        r.bytes().await.unwrap().to_vec()
+    };
+    let first = letter().await;
+    assert!(pdf_text(&first).contains("Chest tightness"));
+    let cached = app.svc.store.list_objects(&folder).unwrap();
+    assert_eq!(cached.len(), 1, "typeset once and kept: {cached:?}");
+    // The same letter again comes from the store, byte for byte, and adds nothing.
+    assert_eq!(letter().await, first);
+    assert_eq!(app.svc.store.list_objects(&folder).unwrap(), cached);
+    // The patient withdraws consent: the copies that show the snapshot go at once, and the
+    // next letter is typeset anew without it.
+    let patient = app.login(PATIENT_A, PW).await;
+    withdraw_first_consent(&app, &patient).await;
+    assert!(app.svc.store.list_objects(&folder).unwrap().is_empty());
+    let after = letter().await;
+    let text = pdf_text(&after);
+    assert!(!text.contains("Chest tightness"), "{text}");
+    assert!(text.contains("was withdrawn"), "{text}");
+    let now_cached = app.svc.store.list_objects(&folder).unwrap();
+    assert_eq!(now_cached.len(), 1);
+    assert_ne!(now_cached, cached, "another letter, under another name");
+    // The files job removes cached letters after a week; the letter is typeset again.
+    let later = app.svc.now() + Duration::days(8);
+    handoff::services::files_sweep::sweep(&app.svc.pool, &app.svc.store, later).unwrap();
+    assert!(app.svc.store.list_objects(&folder).unwrap().is_empty());
 }

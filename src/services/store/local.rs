@@ -109,8 +109,8 @@ impl LocalStore {
         }
     }
 
-    /// Named objects whose names start with `prefix` (a folder path such as `audit/`).
-    pub(super) fn list_objects(&self, prefix: &str) -> AppResult<Vec<String>> {
+    /// Named objects under `prefix` (a folder path such as `audit/`), with their times.
+    pub(super) fn list_objects(&self, prefix: &str) -> AppResult<Vec<(String, NaiveDateTime)>> {
         let mut out = Vec::new();
         let mut todo = vec![self.dir.join(prefix.trim_end_matches('/'))];
         while let Some(d) = todo.pop() {
@@ -123,8 +123,9 @@ impl LocalStore {
                     todo.push(p);
                 } else if let Ok(rel) = p.strip_prefix(&self.dir)
                     && !rel.to_string_lossy().contains("/.")
+                    && let Some(at) = e.metadata().ok().as_ref().and_then(modified)
                 {
-                    out.push(rel.to_string_lossy().into_owned());
+                    out.push((rel.to_string_lossy().into_owned(), at));
                 }
             }
         }

@@ -204,12 +204,17 @@ impl Store {
 
     /// The names of the objects under `prefix`, sorted.
     pub fn list_objects(&self, prefix: &str) -> AppResult<Vec<String>> {
-        let mut names: Vec<String> = match self {
-            Store::Local(l) => l.list_objects(prefix)?,
-            Store::S3(s3) => s3.list(prefix)?.into_iter().map(|(n, _)| n).collect(),
-        };
+        let mut names: Vec<String> = self.objects(prefix)?.into_iter().map(|(n, _)| n).collect();
         names.sort();
         Ok(names)
+    }
+
+    /// The objects under `prefix` with their last-modified times (UTC).
+    pub fn objects(&self, prefix: &str) -> AppResult<Vec<(String, NaiveDateTime)>> {
+        match self {
+            Store::Local(l) => l.list_objects(prefix),
+            Store::S3(s3) => s3.list(prefix),
+        }
     }
 
     /// The stored files (not named objects such as checkpoints) last written before

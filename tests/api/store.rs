@@ -195,3 +195,101 @@ async fn a_letter_is_typeset_once_per_version_and_a_withdrawn_consent_takes_its_
     handoff::services::files_sweep::sweep(&app.svc.pool, &app.svc.store, later).unwrap();
     assert!(app.svc.store.list_objects(&folder).unwrap().is_empty());
 }
+
+/// A TCP proxy in front of the S3 server that can be cut (every connection dropped, new
+/// ones refused) and restored: an outage in the middle of a session, then the recovery.
+struct Cuttable {
+    endpoint: String,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    cut: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl Cuttable {
+    async fn before(target: &str) -> Cuttable {
+        use std::sync::atomic::Ordering;
+        let target = target.trim_start_matches("http://").to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let cut = std::sync::Arc::new(tokio::sync::Notify::new());
+        let (up2, cut2) = (up.clone(), cut.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    return;
+                };
+                if !up2.load(Ordering::SeqCst) {
+                    continue;
+                }
+                let (target, cut) = (target.clone(), cut2.clone());
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = cut.notified() => {}
+                    }
+                });
+            }
+        });
+        Cuttable { endpoint, up, cut }
+    }
+
+    fn set(&self, up: bool) {
+        self.up.store(up, std::sync::atomic::Ordering::SeqCst);
+        if !up {
+            self.cut.notify_waiters();
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_s3_outage_mid_session_is_a_503_and_the_same_server_recovers() {
+    let Some(s3) = s3_endpoint() else {
+        eprintln!("no TEST_S3_ENDPOINT: the S3 outage test runs in tests/s3/run.sh");
+        return;
+    };
+    let proxy = Cuttable::before(&s3).await;
+    let app = TestApp::spawn_with(|s| use_s3(s, &proxy.endpoint)).await;
+    let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let before = pdf_of(100_000);
+    let r = upload(&app, &gp, &pid, "Before the outage", before.clone()).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&gp.client, &format!("/patients/{pid}")).await;
+    let link = file_link(&page, &pid);
+
+    proxy.set(false);
+    let r = upload(&app, &gp, &pid, "During the outage", pdf_of(3_000)).await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("The file store is not answering"), "{body}");
+    assert!(
+        body.contains("During the outage"),
+        "the typed title is kept: {body}"
+    );
+    assert_eq!(
+        app.get_raw(&gp.client, &link).await.status(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "a download says the store is away, before sending anything"
+    );
+    let (status, body) = app.get(&app.client(), "/readyz").await;
+    assert_eq!(
+        (status, body.trim()),
+        (StatusCode::SERVICE_UNAVAILABLE, "not ready: storage")
+    );
+    let (status, page) = app.get(&gp.client, &format!("/patients/{pid}")).await;
+    assert_eq!(status, StatusCode::OK, "the chart still opens");
+    assert!(!page.contains("During the outage"));
+
+    // Back, without a restart.
+    proxy.set(true);
+    let (status, _) = app.get(&app.client(), "/readyz").await;
+    assert_eq!(status, StatusCode::OK);
+    let r = upload(&app, &gp, &pid, "After the outage", pdf_of(3_000)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app.get_raw(&gp.client, &link).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().to_vec(), before);
+}

@@ -10,6 +10,7 @@ use clap::Parser;
 use crate::clock::SystemClock;
 use crate::config::{Cli, Command, Settings};
 use crate::domain::people::Role;
+use crate::logging::LogFormat;
 use crate::services::{Services, seed};
 use crate::startup::{self, ServerOptions};
 
@@ -46,19 +47,25 @@ const EX_TEMPFAIL: u8 = 75;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let format = cli.settings.log_format;
+    crate::logging::init(format);
+    // With JSON logs every line on standard error is a JSON object, the last words too.
+    let fail = |prefix: &str, e: &anyhow::Error| match format {
+        LogFormat::Text => eprintln!("{prefix}: {e:#}"),
+        LogFormat::Json => log::error!(target: "handoff", "{e:#}"),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is::<IngestFailed>() => {
-            eprintln!("handoff ingest-mail: {e:#}");
+            fail("handoff ingest-mail", &e);
             ExitCode::from(e.downcast_ref::<IngestFailed>().map_or(2, |f| f.0))
         }
         Err(e) if e.is::<ChainBroken>() => {
-            eprintln!("handoff: {e:#}");
+            fail("handoff", &e);
             ExitCode::from(3)
         }
         Err(e) => {
-            eprintln!("handoff: {e:#}");
+            fail("handoff", &e);
             ExitCode::from(2)
         }
     }
@@ -343,12 +350,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "Handoff is running at http://{addr}/ ({} database)",
                 url.backend_name()
             );
+            let metrics_listener = match settings.metrics_addr() {
+                Some(a) => {
+                    let l = TcpListener::bind(a)
+                        .map_err(|e| anyhow::anyhow!("cannot listen on {a} for /metrics: {e}"))?;
+                    log::info!("metrics at http://{}/metrics", l.local_addr()?);
+                    Some(l)
+                }
+                None => None,
+            };
             let opts = ServerOptions {
                 secure_cookies: settings.served_over_https(),
                 workers,
                 extra_routes: None,
                 mail_poll: std::time::Duration::from_secs(2),
                 run_jobs: !no_jobs,
+                metrics_token: settings.metrics_token.clone(),
+                metrics_listener,
             };
             actix_web::rt::System::new().block_on(async move {
                 startup::server(listener, svc, key, opts)?

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::db::{DbUrl, DbUrlError};
+use crate::logging::LogFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -93,6 +94,32 @@ pub struct Settings {
         global = true
     )]
     pub link_attempts_per_minute: i64,
+
+    /// Log lines as text, or as one JSON object per line (time, level, target, message,
+    /// request id) for a log shipper. Logs go to standard error.
+    #[arg(
+        long,
+        env = "HANDOFF_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    pub log_format: LogFormat,
+
+    /// Bearer token that GET /metrics (Prometheus) asks for on the main listener. Without
+    /// it, and without --metrics-addr, /metrics answers 404.
+    #[arg(
+        long,
+        env = "HANDOFF_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+
+    /// Serve /metrics on this address of its own (for example 127.0.0.1:9100), without a
+    /// token, and no longer on the main listener.
+    #[arg(long, env = "HANDOFF_METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<String>,
 
     #[command(flatten)]
     pub mail: MailSettings,
@@ -234,6 +261,14 @@ impl Default for MailSettings {
 }
 
 impl Settings {
+    /// The address /metrics has to itself, if one is configured.
+    pub fn metrics_addr(&self) -> Option<&str> {
+        self.metrics_addr
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+    }
+
     /// Whether cookies are Secure and HSTS is sent: asked for, or implied by an https
     /// public address (a TLS deployment that forgot the flag still gets both).
     pub fn served_over_https(&self) -> bool {
@@ -287,6 +322,9 @@ impl Settings {
             max_upload_mb: 20,
             db_pool_size: 8,
             link_attempts_per_minute: 10,
+            log_format: LogFormat::Text,
+            metrics_token: None,
+            metrics_addr: None,
             mail: MailSettings::default(),
         }
     }

@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod logging;
 pub mod services;
 pub mod startup;
 pub mod web;

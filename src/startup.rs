@@ -8,8 +8,9 @@ use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, CookieContentSecurity};
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
-use actix_web::middleware::{Logger, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
+use futures_util::future::BoxFuture;
 use rand::RngCore;
 use sha2::{Digest, Sha512};
 
@@ -18,7 +19,8 @@ use crate::config::Settings;
 use crate::db;
 use crate::error::AppError;
 use crate::services::Services;
-use crate::web::{middleware, routes, session_store::DbSessionStore};
+use crate::web::metrics::{self, MetricsGate};
+use crate::web::{middleware, observe, routes, session_store::DbSessionStore};
 
 pub const SESSION_COOKIE: &str = "handoff_session";
 
@@ -50,8 +52,10 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
     let auditor_pool = db::build_pool(&url, 1)?;
     let key = cookie_key(settings)?;
     let (mail_wake, mail_rx) = std::sync::mpsc::channel();
+    let metrics = std::sync::Arc::new(crate::services::metrics::Metrics::default());
     let svc = Services {
-        views: crate::services::spawn_view_auditor(auditor_pool),
+        views: crate::services::spawn_view_auditor(auditor_pool, metrics.clone()),
+        metrics,
         mail: std::sync::Arc::new(crate::services::MailConfig::new(
             settings.mail.clone(),
             key.master(),
@@ -118,19 +122,28 @@ pub struct ServerOptions {
     pub mail_poll: std::time::Duration,
     /// Whether this instance runs the background jobs (`serve --no-jobs` turns it off).
     pub run_jobs: bool,
+    /// The bearer token of `/metrics` on the main listener (`HANDOFF_METRICS_TOKEN`).
+    pub metrics_token: Option<String>,
+    /// A listener of its own for `/metrics` (`HANDOFF_METRICS_ADDR`): served there without
+    /// a token, and no longer on the main listener.
+    pub metrics_listener: Option<TcpListener>,
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
 
-/// Builds the HTTP server on a bound listener.
+/// The running servers: the app, and `/metrics` on its own listener when configured.
+/// Resolves when they stop.
+pub type Servers = BoxFuture<'static, std::io::Result<()>>;
+
+/// Builds the HTTP server on a bound listener (and the metrics server on its own).
 pub fn server(
     listener: TcpListener,
     svc: Services,
     key: Key,
     opts: ServerOptions,
-) -> anyhow::Result<Server> {
+) -> anyhow::Result<Servers> {
     // This server runs the background jobs (the mail outbox, the clock, the purge); several
     // instances on one database each run a scheduler, and a job's lease lets one at a time
     // run it.
@@ -157,6 +170,14 @@ pub fn server(
     });
     let secure = opts.secure_cookies;
     let extra = opts.extra_routes;
+    let gate = MetricsGate::main_listener(
+        opts.metrics_token.as_deref(),
+        opts.metrics_listener.is_some(),
+    );
+    let metrics = opts
+        .metrics_listener
+        .map(|l| metrics_server(l, data.clone()))
+        .transpose()?;
     let mut http = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(DbSessionStore::new(svc.clone()), key.clone())
             .cookie_name(SESSION_COOKIE.to_string())
@@ -168,6 +189,7 @@ pub fn server(
             .build();
         App::new()
             .app_data(data.clone())
+            .app_data(gate.clone())
             .app_data(web::PayloadConfig::new(1024 * 1024))
             .app_data(
                 web::FormConfig::default()
@@ -190,50 +212,32 @@ pub fn server(
             .wrap(from_fn(middleware::csrf_guard))
             .wrap(sessions)
             .wrap(from_fn(middleware::security_headers))
-            // The path only (query strings can carry tokens), with link tokens masked.
-            .wrap(
-                Logger::new("%a %s %Dms \"%{path}xi\"")
-                    .custom_request_replace("path", |req| masked_path(req.path())),
-            )
+            .wrap(from_fn(observe::observe))
     })
     .listen(listener)?;
     if let Some(w) = opts.workers {
         http = http.workers(w);
     }
-    Ok(http.run())
-}
-
-/// A request path fit for the log: signed-link tokens are secrets.
-fn masked_path(path: &str) -> String {
-    // Link, patient-link and invitation tokens are secrets in the address.
-    for prefix in ["/l/", "/p/", "/join/"] {
-        if let Some(rest) = path.strip_prefix(prefix) {
-            return match rest.split_once('/') {
-                Some((_, tail)) => format!("{prefix}[token]/{tail}"),
-                None => format!("{prefix}[token]"),
-            };
+    let main = http.run();
+    Ok(Box::pin(async move {
+        match metrics {
+            Some(m) => futures_util::future::try_join(main, m).await.map(|_| ()),
+            None => main.await,
         }
-    }
-    path.to_string()
+    }))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::masked_path;
-
-    #[test]
-    fn tokens_in_addresses_never_reach_the_log() {
-        let t = "ab".repeat(32);
-        assert_eq!(masked_path(&format!("/l/{t}")), "/l/[token]");
-        assert_eq!(
-            masked_path(&format!("/l/{t}/letter.pdf")),
-            "/l/[token]/letter.pdf"
-        );
-        assert_eq!(masked_path(&format!("/join/{t}")), "/join/[token]");
-        assert_eq!(
-            masked_path(&format!("/p/{t}/appointments/x/cancel")),
-            "/p/[token]/appointments/x/cancel"
-        );
-        assert_eq!(masked_path("/referrals/abc"), "/referrals/abc");
-    }
+/// `/metrics` alone, without a token, on the operator's own listener: no pages, no
+/// sessions, and no access log (a scrape every few seconds would drown it).
+fn metrics_server(listener: TcpListener, data: web::Data<Services>) -> anyhow::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(MetricsGate::Open)
+            .route("/metrics", web::get().to(metrics::metrics_page))
+            .default_service(web::to(not_found))
+    })
+    .workers(1)
+    .listen(listener)?;
+    Ok(server.run())
 }

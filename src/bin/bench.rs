@@ -98,6 +98,8 @@ fn main() -> anyhow::Result<()> {
         extra_routes: Some(fortunes_route),
         mail_poll: std::time::Duration::from_secs(2),
         run_jobs: true,
+        metrics_token: None,
+        metrics_listener: None,
     };
     actix_web::rt::System::new().block_on(async move {
         startup::server(listener, svc, key, opts)?

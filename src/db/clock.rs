@@ -349,6 +349,25 @@ pub fn outbox_counts(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
         .load(conn)
 }
 
+/// Messages not sent yet (queued, or being sent): the outbox's depth. The
+/// (status, next_attempt_at) index answers it without reading the sent mail.
+pub fn outbox_depth(conn: &mut DbConn) -> QueryResult<i64> {
+    use super::schema::outbox;
+    outbox::table
+        .filter(outbox::status.eq_any(["queued", "sending"]))
+        .count()
+        .get_result(conn)
+}
+
+/// Jobs due and not held by a live lease: waiting for an instance to run them.
+pub fn jobs_waiting(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<i64> {
+    jobs::table
+        .filter(jobs::next_run_at.le(now))
+        .filter(jobs::lease_until.is_null().or(jobs::lease_until.lt(now)))
+        .count()
+        .get_result(conn)
+}
+
 /// Accepted referrals with a drafted outcome and a visit marked attended that began before
 /// `before`, with that visit's end: the clock completes them with the draft.
 pub fn attended_with_draft(

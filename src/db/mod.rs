@@ -32,6 +32,8 @@ pub mod throttle;
 pub mod types;
 pub mod users;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -50,8 +52,48 @@ pub enum DbConn {
     Pg(PgConnection),
 }
 
-pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// The connection pool, counting who waits for a connection (r2d2 does not say).
+#[derive(Clone)]
+pub struct Pool {
+    inner: r2d2::Pool<Manager>,
+    waiting: Arc<AtomicUsize>,
+}
+
+/// How the pool stands, for the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    pub max: u32,
+    pub connections: u32,
+    pub idle: u32,
+    /// Callers waiting for a connection to come free.
+    pub waiting: usize,
+}
+
+impl Pool {
+    /// A connection: an idle one at once, or else one waited for (up to the pool's
+    /// connection timeout), counted as waiting meanwhile.
+    pub fn get(&self) -> Result<PooledConn, r2d2::PoolError> {
+        if let Some(conn) = self.inner.try_get() {
+            return Ok(conn);
+        }
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let got = self.inner.get();
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        got
+    }
+
+    pub fn stats(&self) -> PoolStats {
+        let s = self.inner.state();
+        PoolStats {
+            max: self.inner.max_size(),
+            connections: s.connections,
+            idle: s.idle_connections,
+            waiting: self.waiting.load(Ordering::Relaxed),
+        }
+    }
+}
 
 /// A database URL whose backend is known. Anything that is not `sqlite://` or
 /// `postgres(ql)://` is refused here, so a typo never silently becomes a SQLite file.
@@ -199,7 +241,10 @@ pub fn build_pool(url: &DbUrl, max_size: u32) -> anyhow::Result<Pool> {
         // restart. A SQLite connection is a file handle: nothing to test.
         .test_on_check_out(matches!(url, DbUrl::Postgres { .. }))
         .build(manager)?;
-    Ok(pool)
+    Ok(Pool {
+        inner: pool,
+        waiting: Arc::default(),
+    })
 }
 
 /// One row of `PRAGMA foreign_key_check`: a reference to a row that does not exist.

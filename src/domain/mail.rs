@@ -2,7 +2,10 @@
 //! signed-link and reply-address tokens (HMAC over ids, computed from a key the caller
 //! passes in), quoted-history stripping for replies, and the outbox's retry schedule.
 
+use std::sync::LazyLock;
+
 use hmac::{Hmac, Mac};
+use regex::Regex;
 use sha2::{Digest, Sha256};
 
 use super::forms::{FieldErrors, required_text};
@@ -255,9 +258,57 @@ pub fn delivery_label(status: &str, attempts: i64) -> String {
     }
 }
 
+/// A delivery failure's text fit for the log. It comes from the mail server or from our
+/// own checks and may quote whom the message was for: the recipient's address and name
+/// become `[recipient]`, any other e-mail address `[address]`, and anything that looks
+/// like a link token (32 or more hex digits) `[token]`.
+pub fn loggable_failure(text: &str, recipient: &[&str]) -> String {
+    static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
+            .expect("a valid pattern")
+    });
+    static TOKEN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b[0-9A-Fa-f]{32,}\b").expect("a valid pattern"));
+    let mut out = text.to_string();
+    for r in recipient.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
+        if let Ok(re) = Regex::new(&format!("(?i){}", regex::escape(r))) {
+            out = re.replace_all(&out, "[recipient]").into_owned();
+        }
+    }
+    let out = ADDRESS.replace_all(&out, "[address]");
+    TOKEN.replace_all(&out, "[token]").into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_in_the_log_names_neither_the_recipient_nor_any_address_or_token() {
+        let t =
+            "550 5.1.1 <Zubin.C@Patients.example>: user unknown; also cc x_y+1@mail.example.org";
+        let out = loggable_failure(t, &["zubin.c@patients.example", "Zubin Contractor"]);
+        assert_eq!(
+            out,
+            "550 5.1.1 <[recipient]>: user unknown; also cc [address]"
+        );
+        assert_eq!(
+            loggable_failure(
+                "not an e-mail address: Zubin Contractor",
+                &["Zubin Contractor", ""]
+            ),
+            "not an e-mail address: [recipient]"
+        );
+        let token = "ab12".repeat(16);
+        assert_eq!(
+            loggable_failure(&format!("link /l/{token} refused"), &[]),
+            "link /l/[token] refused"
+        );
+        assert_eq!(
+            loggable_failure("connection refused (os error 111)", &["a@b.example"]),
+            "connection refused (os error 111)"
+        );
+    }
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
     const ID: &str = "0192a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b";

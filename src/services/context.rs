@@ -1,6 +1,6 @@
 //! What every use case works with: the services' shared state, who is calling, and the
 //! audit rows written in the transaction of what they record. Imports no other service
-//! but the file store (a leaf).
+//! but two leaves: the file store and the metrics registry.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDateTime;
 
+use super::metrics::Metrics;
 use crate::clock::SharedClock;
 use crate::db::{self, DbConn, Pool, audit::AuditRow};
 use crate::domain::policy::{Action, Actor, Decision, decide};
@@ -36,6 +37,8 @@ pub struct Services {
     pub mail_wake: std::sync::mpsc::Sender<()>,
     /// The worker's end of `mail_wake`, taken by the one server that runs the worker.
     pub mail_rx: std::sync::Arc<std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
+    /// This instance's metrics (`GET /metrics`).
+    pub metrics: std::sync::Arc<Metrics>,
 }
 
 impl Services {
@@ -173,7 +176,10 @@ pub struct ViewJob {
 /// its page leaves, but a burst of views shares one commit. The thread ends when the last
 /// `Services` is dropped. `pool` should be its own (one connection): requests wait for this
 /// thread while holding connections of the main pool.
-pub fn spawn_view_auditor(pool: Pool) -> std::sync::mpsc::Sender<ViewJob> {
+pub fn spawn_view_auditor(
+    pool: Pool,
+    metrics: std::sync::Arc<Metrics>,
+) -> std::sync::mpsc::Sender<ViewJob> {
     let (tx, rx) = std::sync::mpsc::channel::<ViewJob>();
     std::thread::Builder::new()
         .name("audit-views".into())
@@ -186,6 +192,7 @@ pub fn spawn_view_auditor(pool: Pool) -> std::sync::mpsc::Sender<ViewJob> {
                         Err(_) => break,
                     }
                 }
+                metrics.audit_batch.observe(batch.len() as f64);
                 let result = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
                     db::write_tx(&mut conn, |c| -> AppResult<()> {
                         for j in &batch {

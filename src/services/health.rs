@@ -35,3 +35,69 @@ pub fn readiness(svc: &Services) -> Result<(), NotReady> {
     }
     svc.store.probe().map_err(|_| NotReady::Storage)
 }
+
+/// Everything `GET /metrics` answers, in the Prometheus text format: the registry's
+/// counters and histograms, then gauges read now. The pool is read before this scrape
+/// takes a connection of its own; the outbox and job queue depths are one indexed COUNT
+/// each, left out (with `handoff_db_up 0`) when the database does not answer.
+pub fn scrape(svc: &Services) -> String {
+    use super::metrics::gauge;
+    let mut out = svc.metrics.render();
+    let p = svc.pool.stats();
+    gauge(
+        &mut out,
+        "handoff_db_pool_max_connections",
+        "Connections the pool may open.",
+        p.max,
+    );
+    gauge(
+        &mut out,
+        "handoff_db_pool_connections",
+        "Connections the pool holds open.",
+        p.connections,
+    );
+    gauge(
+        &mut out,
+        "handoff_db_pool_idle",
+        "Open connections not in use.",
+        p.idle,
+    );
+    gauge(
+        &mut out,
+        "handoff_db_pool_in_use",
+        "Connections checked out by requests and jobs.",
+        p.connections.saturating_sub(p.idle),
+    );
+    gauge(
+        &mut out,
+        "handoff_db_pool_waiting",
+        "Callers waiting for a connection to come free.",
+        p.waiting,
+    );
+    let depths = svc.conn().ok().and_then(|mut conn| {
+        let outbox = db::clock::outbox_depth(&mut conn).ok()?;
+        let jobs = db::clock::jobs_waiting(&mut conn, svc.now()).ok()?;
+        Some((outbox, jobs))
+    });
+    gauge(
+        &mut out,
+        "handoff_db_up",
+        "Whether the database answered this scrape's queries.",
+        u8::from(depths.is_some()),
+    );
+    if let Some((outbox, jobs)) = depths {
+        gauge(
+            &mut out,
+            "handoff_outbox_depth",
+            "E-mails not sent yet (queued or being sent).",
+            outbox,
+        );
+        gauge(
+            &mut out,
+            "handoff_job_queue_depth",
+            "Background jobs due and not running on any instance.",
+            jobs,
+        );
+    }
+    out
+}

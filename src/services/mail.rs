@@ -293,7 +293,12 @@ pub fn send_due(pool: &Pool, clock: &SharedClock, cfg: &MailConfig) -> AppResult
                 permanent: Some(reason),
             }) => {
                 let msg: String = message.chars().take(400).collect();
-                log::warn!("mail {} to {}: refused for good: {msg}", m.id, m.to_addr);
+                log::warn!(
+                    "mail {} ({}): refused for good: {}",
+                    m.id,
+                    m.kind,
+                    rules::loggable_failure(&msg, &[&m.to_addr, &m.to_name])
+                );
                 db::write_tx(&mut conn, |c| -> AppResult<()> {
                     if db::mail::mark_undeliverable(c, &m.id, &msg, &reason, true)? == 1 {
                         undeliverable(cfg, c, now, &m, &reason)?;
@@ -306,7 +311,12 @@ pub fn send_due(pool: &Pool, clock: &SharedClock, cfg: &MailConfig) -> AppResult
                 let give_up = tries >= cfg.settings.mail_max_tries.max(1);
                 let wait = rules::retry_delay_secs(cfg.settings.mail_retry_secs, tries);
                 let msg: String = message.chars().take(400).collect();
-                log::warn!("mail {} to {}: try {tries} failed: {msg}", m.id, m.to_addr);
+                log::warn!(
+                    "mail {} ({}): try {tries} failed: {}",
+                    m.id,
+                    m.kind,
+                    rules::loggable_failure(&msg, &[&m.to_addr, &m.to_name])
+                );
                 db::write_tx(&mut conn, |c| -> AppResult<()> {
                     db::mail::mark_failed_try(
                         c,

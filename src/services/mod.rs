@@ -27,6 +27,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod letter;
 pub mod mail;
+pub mod metrics;
 mod outgoing;
 pub mod patient_link;
 pub mod patients;

@@ -240,7 +240,8 @@ impl Ctx {
     {
         let svc = self.svc.clone();
         let caller = self.caller.clone();
-        web::block(move || f(&svc, &caller)).await?
+        // Lines the service logs name the request it works for.
+        web::block(crate::logging::carried(move || f(&svc, &caller))).await?
     }
 
     /// The layout for a page, taking any one-time message out of the session. Signed-in

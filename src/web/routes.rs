@@ -4,8 +4,8 @@
 use actix_web::web;
 
 use super::{
-    account, admin, analytics, assets, audit, auth, directory, external, home, join, patient_link,
-    patients, portal, referrals, schedule, security, threads,
+    account, admin, analytics, assets, audit, auth, directory, external, home, join, metrics,
+    patient_link, patients, portal, referrals, schedule, security, threads,
 };
 
 /// The route for a method of the table: a GET route answers HEAD too (the same handler;
@@ -33,6 +33,8 @@ route_table! {
     get  "/"                                     => home::home_page,
     get  "/healthz"                              => home::health,
     get  "/readyz"                               => home::ready,
+    // Prometheus; 404 unless HANDOFF_METRICS_TOKEN is set (or on HANDOFF_METRICS_ADDR only).
+    get  "/metrics"                              => metrics::metrics_page,
     get  "/static/app.css"                       => assets::css,
     get  "/static/favicon.svg"                   => assets::icon,
     get  "/login"                                => auth::login_page,

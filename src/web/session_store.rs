@@ -44,7 +44,9 @@ fn new_key() -> anyhow::Result<SessionKey> {
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
 ) -> anyhow::Result<T> {
-    web::block(f).await.map_err(|e| anyhow::anyhow!("{e}"))?
+    web::block(crate::logging::carried(f))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
 }
 
 impl SessionStore for DbSessionStore {

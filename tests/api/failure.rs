@@ -230,13 +230,23 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 /// The real `handoff serve` in a child process.
-struct Server {
+pub(crate) struct Server {
     child: std::process::Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Server {
     async fn start(data_dir: &std::path::Path, db: Option<&str>, port: u16) -> Server {
+        Self::start_with(data_dir, db, port, |_| {}).await
+    }
+
+    /// [`Server::start`], with the command adjusted by `adjust` (environment, output).
+    pub(crate) async fn start_with(
+        data_dir: &std::path::Path,
+        db: Option<&str>,
+        port: u16,
+        adjust: impl FnOnce(&mut std::process::Command),
+    ) -> Server {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_handoff"));
         cmd.args([
             "serve",
@@ -257,6 +267,7 @@ impl Server {
             Some(u) => cmd.env("DATABASE_URL", u),
             None => cmd.env_remove("DATABASE_URL"),
         };
+        adjust(&mut cmd);
         let child = cmd.spawn().expect("start handoff serve");
         // Owned at once, so a server that never answers is still killed and reaped.
         let server = Server {
@@ -290,7 +301,7 @@ impl Drop for Server {
     }
 }
 
-async fn sign_in(base: &str, email: &str) -> (reqwest::Client, String) {
+pub(crate) async fn sign_in(base: &str, email: &str) -> (reqwest::Client, String) {
     let c = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())

@@ -26,6 +26,8 @@ pub const OTHER_ADMIN: &str = "admin@harbour.example";
 
 pub struct TestApp {
     pub base: String,
+    /// `/metrics`' own listener, when the settings give it one (`metrics_addr`).
+    pub metrics_base: Option<String>,
     pub clock: ManualClock,
     pub svc: Services,
     pub settings: Settings,
@@ -209,6 +211,12 @@ impl TestApp {
         let key = startup::cookie_key(&settings).expect("key");
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
+        let metrics_listener = settings
+            .metrics_addr()
+            .map(|a| TcpListener::bind(a).unwrap());
+        let metrics_base = metrics_listener
+            .as_ref()
+            .map(|l| format!("http://{}", l.local_addr().unwrap()));
         let server = startup::server(
             listener,
             svc.clone(),
@@ -219,12 +227,15 @@ impl TestApp {
                 extra_routes: None,
                 mail_poll: std::time::Duration::from_millis(200),
                 run_jobs: jobs,
+                metrics_token: settings.metrics_token.clone(),
+                metrics_listener,
             },
         )
         .expect("server");
         tokio::spawn(server);
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
+            metrics_base,
             clock,
             svc,
             settings,

@@ -24,6 +24,7 @@ mod failure;
 mod helpers;
 mod house;
 mod join;
+mod metrics;
 mod patient_link;
 mod privacy;
 mod question_analytics;

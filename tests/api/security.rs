@@ -33,6 +33,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/", "LYYYYYYLL"),
     ("GET", "/healthz", "YYYYYYYYY"),
     ("GET", "/readyz", "YYYYYYYYY"),
+    // Not configured in the fixture: 404 to everyone, signed in or not (tests/api/metrics.rs).
+    ("GET", "/metrics", "NNNNNNNNN"),
     ("GET", "/static/app.css", "YYYYYYYYY"),
     ("GET", "/static/favicon.svg", "YYYYYYYYY"),
     ("GET", "/login", "YYYYYYYYY"),

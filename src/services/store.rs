@@ -84,6 +84,78 @@ impl LocalStore {
         self.stage(b"readiness probe").map(drop)
     }
 
+    /// The path of a named object. Names are relative, `/`-separated and plain: no empty,
+    /// `.` or `..` part can reach outside the store.
+    fn object_path(&self, name: &str) -> AppResult<PathBuf> {
+        let plain = |p: &str| {
+            !p.is_empty() && p != "." && p != ".." && !p.contains('\\') && !p.contains('\0')
+        };
+        if !name.split('/').all(plain) {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "not an object name: {name:?}"
+            )));
+        }
+        Ok(self.dir.join(name))
+    }
+
+    /// Writes a named object whole or not at all: a synced staging file renamed into place
+    /// (replacing an older object of that name), its folders created as needed. The store's
+    /// own folder is not created: missing, it is a lost mount (see [`Self::probe`]).
+    pub fn put_object(&self, name: &str, bytes: &[u8]) -> AppResult<()> {
+        let dest = self.object_path(name)?;
+        if !self.dir.is_dir() {
+            return Err(AppError::Unavailable("the store folder is missing".into()));
+        }
+        let staged = self.stage(bytes)?;
+        let io = |e: std::io::Error| AppError::Internal(anyhow::anyhow!("storing {name}: {e}"));
+        let folder = dest.parent().unwrap_or(&self.dir);
+        std::fs::create_dir_all(folder).map_err(io)?;
+        std::fs::rename(&staged.tmp, &dest).map_err(io)?;
+        // The rename is durable once the folder that now names the file is synced.
+        std::fs::File::open(folder)
+            .and_then(|d| d.sync_all())
+            .map_err(io)
+    }
+
+    /// A named object's bytes, or `None` if there is no such object.
+    pub fn get_object(&self, name: &str) -> AppResult<Option<Vec<u8>>> {
+        match std::fs::read(self.object_path(name)?) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(reading(e)),
+        }
+    }
+
+    /// The names of the objects that start with `prefix`, sorted. Only the folder the
+    /// prefix ends in is read, not its subfolders.
+    pub fn list_objects(&self, prefix: &str) -> AppResult<Vec<String>> {
+        let (folder, start) = prefix.rsplit_once('/').unwrap_or(("", prefix));
+        let dir = match folder {
+            "" => self.dir.clone(),
+            f => self.object_path(f)?,
+        };
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(reading(e)),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(reading)?;
+            if entry.file_type().map_err(reading)?.is_file()
+                && let Some(n) = entry.file_name().to_str()
+                && n.starts_with(start)
+            {
+                names.push(match folder {
+                    "" => n.to_string(),
+                    f => format!("{f}/{n}"),
+                });
+            }
+        }
+        names.sort();
+        Ok(names)
+    }
+
     /// Where a published file is.
     pub fn path(&self, key: &str) -> PathBuf {
         self.dir.join(key)
@@ -178,6 +250,36 @@ mod tests {
         }
         assert_eq!((chunks, back), (3, bytes));
         std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn named_objects_are_written_whole_listed_in_order_and_kept_inside() {
+        let dir = std::env::temp_dir().join(format!("handoff-objects-{}", crate::db::new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = LocalStore::new(&dir);
+        store.put_object("a/b/2.json", b"two").unwrap();
+        store.put_object("a/b/10.json", b"ten").unwrap();
+        store.put_object("a/b/2.json", b"two again").unwrap();
+        store.put_object("a/other.json", b"x").unwrap();
+        assert_eq!(
+            store.get_object("a/b/2.json").unwrap().unwrap(),
+            b"two again"
+        );
+        assert_eq!(store.get_object("a/b/3.json").unwrap(), None);
+        assert_eq!(
+            store.list_objects("a/b/").unwrap(),
+            ["a/b/10.json", "a/b/2.json"]
+        );
+        assert_eq!(store.list_objects("a/b/1").unwrap(), ["a/b/10.json"]);
+        assert!(store.list_objects("nothing/").unwrap().is_empty());
+        assert!(std::fs::read_dir(dir.join("tmp")).unwrap().next().is_none());
+        for bad in ["../escape", "/abs", "a//b", "a/./b", ""] {
+            assert!(store.put_object(bad, b"x").is_err(), "{bad}");
+        }
+        // A store whose folder is gone (a lost mount) is not recreated by a write.
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(store.put_object("a/b/1.json", b"x").is_err());
+        assert!(!dir.exists());
     }
 
     #[test]

@@ -34,6 +34,18 @@ pub struct Services {
     pub mail_wake: std::sync::mpsc::Sender<()>,
     /// The worker's end of `mail_wake`, taken by the one server that runs the worker.
     pub mail_rx: std::sync::Arc<std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
+    /// The key that signs audit checkpoints, and how often they are taken.
+    pub anchor: AnchorConfig,
+}
+
+/// Anchoring the audit chain outside the database (`services::audit_anchor`).
+#[derive(Clone)]
+pub struct AnchorConfig {
+    /// Read from a file or the environment at start; `None` when none is configured and
+    /// none was created (only `serve` creates one).
+    pub key: Option<std::sync::Arc<ed25519_dalek::SigningKey>>,
+    /// Time between the scheduler's checkpoints.
+    pub every: chrono::Duration,
 }
 
 impl Services {

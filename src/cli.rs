@@ -1,4 +1,5 @@
-//! The `handoff` command: serve, migrate, seed, create-user, verify-audit, backup, restore.
+//! The `handoff` command: serve, migrate, seed, create-user, verify-audit, audit-checkpoint,
+//! backup, restore.
 
 use std::io::BufRead;
 use std::net::TcpListener;
@@ -68,6 +69,14 @@ pub fn main() -> ExitCode {
             fail("handoff", &e);
             ExitCode::from(2)
         }
+    }
+}
+
+/// A service's refusal as the command prints it: a conflict is its message alone.
+fn refusal(e: crate::error::AppError) -> anyhow::Error {
+    match e {
+        crate::error::AppError::Conflict(m) => anyhow::anyhow!(m),
+        e => anyhow::anyhow!("{e}"),
     }
 }
 
@@ -201,14 +210,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Jobs { run } => {
             use crate::services::jobs;
             let svc = services(&settings)?;
-            let specs = jobs::specs(std::time::Duration::from_secs(2));
+            let specs = jobs::specs(std::time::Duration::from_secs(2), &svc.anchor);
             let err = |e: crate::error::AppError| anyhow::anyhow!("{e}");
             jobs::ensure(&svc.pool, &specs, svc.now()).map_err(err)?;
             if run {
                 let me = jobs::instance_name();
                 for (name, outcome) in
-                    jobs::run_due(&svc.pool, &svc.clock, &svc.mail, &svc.store, &me, &specs)
-                        .map_err(err)?
+                    jobs::run_due(&jobs::Env::of(&svc), &me, &specs).map_err(err)?
                 {
                     match outcome {
                         Ok(done) => println!("ran {name}: {done}"),
@@ -219,17 +227,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", jobs::report(&svc).map_err(err)?);
         }
         Command::VerifyAudit => {
+            use crate::services::audit_anchor::{Verdict, verify};
             let svc = services(&settings)?;
-            let mut conn = svc.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
-            match crate::services::audit_log::verify(&mut conn)
-                .map_err(|e| anyhow::anyhow!("{e}"))?
-            {
-                crate::services::audit_log::Verdict::Ok { rows } => println!("ok, {rows} rows"),
-                crate::services::audit_log::Verdict::Broken { seq, id, reason } => {
-                    println!("audit chain broken at row {seq} {id}: {reason}");
-                    return Err(ChainBroken.into());
-                }
+            let verdict = verify(&svc).map_err(refusal)?;
+            println!("{}", verdict.describe());
+            if !matches!(verdict, Verdict::Ok { .. }) {
+                return Err(ChainBroken.into());
             }
+        }
+        Command::AuditCheckpoint => {
+            let svc = services(&settings)?;
+            let taken =
+                crate::services::audit_anchor::checkpoint_by_operator(&svc).map_err(refusal)?;
+            println!("{}", taken.describe());
         }
         Command::Backup { dest } => backup(&settings, &dest)?,
         Command::Restore { src, force } => restore(&settings, &src, force)?,
@@ -327,6 +337,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             workers,
             no_jobs,
         } => {
+            startup::ensure_audit_key(&settings)?;
             let svc = services(&settings)?;
             if demo {
                 if let Some(logins) = seed::seed_demo(&svc).map_err(|e| anyhow::anyhow!("{e}"))? {

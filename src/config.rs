@@ -123,6 +123,42 @@ pub struct Settings {
 
     #[command(flatten)]
     pub mail: MailSettings,
+
+    #[command(flatten)]
+    pub audit: AuditSettings,
+}
+
+/// Checkpoints of the audit chain, signed with a key the database never holds.
+#[derive(Debug, Clone, Args)]
+pub struct AuditSettings {
+    /// A file holding the ed25519 seed (64 hex digits) that signs audit checkpoints. Keep
+    /// it away from the database and its backups. Default: <data-dir>/audit-signing.key,
+    /// created by the first `handoff serve`.
+    #[arg(long, env = "HANDOFF_AUDIT_KEY_FILE", global = true)]
+    pub audit_key_file: Option<PathBuf>,
+
+    /// The same seed given directly (64 hex digits), instead of a file.
+    #[arg(long, env = "HANDOFF_AUDIT_KEY", global = true, hide_env_values = true)]
+    pub audit_key: Option<String>,
+
+    /// Minutes between the signed checkpoints `serve` takes (only when the log moved).
+    #[arg(
+        long,
+        env = "HANDOFF_AUDIT_CHECKPOINT_MINUTES",
+        default_value_t = 60,
+        global = true
+    )]
+    pub audit_checkpoint_minutes: u32,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        AuditSettings {
+            audit_key_file: None,
+            audit_key: None,
+            audit_checkpoint_minutes: 60,
+        }
+    }
 }
 
 /// Mail: the SMTP server, addresses, and signed links for doctors outside the network.
@@ -326,6 +362,7 @@ impl Settings {
             metrics_token: None,
             metrics_addr: None,
             mail: MailSettings::default(),
+            audit: AuditSettings::default(),
         }
     }
 }
@@ -351,8 +388,8 @@ pub enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "HANDOFF_WORKERS")]
         workers: Option<usize>,
-        /// Do not run the background jobs (mail outbox, clock, purge) in this instance:
-        /// another instance runs them, or `handoff jobs --run` from cron.
+        /// Do not run the background jobs (mail outbox, clock, purge, audit checkpoint) in
+        /// this instance: another instance runs them, or `handoff jobs --run` from cron.
         #[arg(long, env = "HANDOFF_NO_JOBS")]
         no_jobs: bool,
     },
@@ -379,17 +416,21 @@ pub enum Command {
     /// 67 unknown or forged address tag (nothing posted), 65 unreadable message, 75 the
     /// database is unavailable (the MTA should retry).
     IngestMail,
-    /// Show the background jobs (mail outbox, clock, purge): which are due, running or
-    /// failed, with the referrals overdue and the mail waiting. With --run, also run the
-    /// due jobs once in this process (under the same leases as the servers).
+    /// Show the background jobs (mail outbox, clock, purge, audit checkpoint): which are
+    /// due, running or failed, with the referrals overdue and the mail waiting. With --run,
+    /// also run the due jobs once in this process (under the same leases as the servers).
     Jobs {
         /// Run the jobs that are due now, then show them.
         #[arg(long)]
         run: bool,
     },
-    /// Recompute the audit log's hash chain; prints "ok, N rows" or the first row that does
-    /// not match, and exits non-zero if the chain is broken.
+    /// Recompute the audit log's hash chain, then check it against every signed checkpoint;
+    /// prints "ok, N rows, M checkpoints" or the first row or checkpoint that does not
+    /// match, and exits with status 3 if the log does not verify.
     VerifyAudit,
+    /// Sign the audit chain's head now and store the checkpoint (as `serve` does every
+    /// HANDOFF_AUDIT_CHECKPOINT_MINUTES).
+    AuditCheckpoint,
     /// Copy the SQLite database (a consistent snapshot, while the app serves), the stored
     /// files and a manifest into DEST, a new or empty folder. On PostgreSQL, print the
     /// pg_dump and copy commands to run instead (exit status 2).

@@ -10,6 +10,7 @@ use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
+use ed25519_dalek::SigningKey;
 use futures_util::future::BoxFuture;
 use rand::RngCore;
 use sha2::{Digest, Sha512};
@@ -51,6 +52,10 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
     // theirs, so sharing the pool could starve it.
     let auditor_pool = db::build_pool(&url, 1)?;
     let key = cookie_key(settings)?;
+    let anchor = crate::services::AnchorConfig {
+        key: audit_key(settings)?.map(std::sync::Arc::new),
+        every: chrono::Duration::minutes(settings.audit.audit_checkpoint_minutes.max(1).into()),
+    };
     let (mail_wake, mail_rx) = std::sync::mpsc::channel();
     let metrics = std::sync::Arc::new(crate::services::metrics::Metrics::default());
     let svc = Services {
@@ -63,6 +68,7 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
         )),
         mail_wake,
         mail_rx: std::sync::Arc::new(std::sync::Mutex::new(Some(mail_rx))),
+        anchor,
         pool,
         clock,
         store,
@@ -112,6 +118,103 @@ fn key_from_file(path: &Path) -> anyhow::Result<Key> {
     Ok(Key::from(&bytes))
 }
 
+/// The generated audit signing key, beside the session key.
+const AUDIT_KEY_FILE: &str = "audit-signing.key";
+
+/// The key that signs audit checkpoints, if one is configured or was created: from
+/// HANDOFF_AUDIT_KEY, the file HANDOFF_AUDIT_KEY_FILE names (which must exist), or the
+/// data folder's generated file.
+pub fn audit_key(settings: &Settings) -> anyhow::Result<Option<SigningKey>> {
+    let a = &settings.audit;
+    let text = a.audit_key.as_deref().filter(|k| !k.trim().is_empty());
+    match (text, &a.audit_key_file) {
+        (Some(_), Some(_)) => {
+            anyhow::bail!("set HANDOFF_AUDIT_KEY or HANDOFF_AUDIT_KEY_FILE, not both")
+        }
+        (Some(hex), None) => crate::domain::audit_anchor::key_from_hex(hex)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("HANDOFF_AUDIT_KEY: {e}")),
+        (None, Some(path)) => match read_audit_key(path)? {
+            Some(k) => Ok(Some(k)),
+            None => anyhow::bail!(
+                "the audit signing key {} (HANDOFF_AUDIT_KEY_FILE) does not exist",
+                path.display()
+            ),
+        },
+        (None, None) => read_audit_key(&settings.data_dir.join(AUDIT_KEY_FILE)),
+    }
+}
+
+/// A key file's key, or `None` if there is no such file.
+fn read_audit_key(path: &Path) -> anyhow::Result<Option<SigningKey>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => crate::domain::audit_anchor::key_from_hex(&text)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => anyhow::bail!("cannot read the audit signing key {}: {e}", path.display()),
+    }
+}
+
+/// What `serve` does before anything else: makes sure there is an audit signing key (with
+/// none configured, a random one is created in the data folder, readable by its owner
+/// only) and logs its public key, for the operator to keep with the checkpoints.
+pub fn ensure_audit_key(settings: &Settings) -> anyhow::Result<SigningKey> {
+    use crate::domain::audit_anchor::fingerprint;
+    let (key, created) = match audit_key(settings)? {
+        Some(k) => (k, false),
+        None => (
+            create_audit_key(&settings.data_dir.join(AUDIT_KEY_FILE))?,
+            true,
+        ),
+    };
+    let public = hex::encode(key.verifying_key().as_bytes());
+    log::info!(
+        "audit checkpoints are signed by public key {public} (fingerprint {}){}",
+        fingerprint(&public),
+        if created {
+            format!(
+                "; the private key was created in {}: keep a copy apart from the database and its backups",
+                settings.data_dir.join(AUDIT_KEY_FILE).display()
+            )
+        } else {
+            String::new()
+        }
+    );
+    Ok(key)
+}
+
+fn create_audit_key(path: &Path) -> anyhow::Result<SigningKey> {
+    use std::io::Write;
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", folder.display()))?;
+    }
+    let mut seed = [0u8; 32];
+    rand::rng().fill_bytes(&mut seed);
+    // Written whole and owner-only to a file of its own, then linked into place: two
+    // instances starting at once on one data folder end with one key (the loser reads
+    // the winner's), never a half-written one.
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&tmp).and_then(|mut f| {
+        f.write_all(hex::encode(seed).as_bytes())?;
+        f.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&tmp, path));
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(SigningKey::from_bytes(&seed)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            read_audit_key(path)?.ok_or_else(|| anyhow::anyhow!("{} disappeared", path.display()))
+        }
+        Err(e) => anyhow::bail!("cannot create {}: {e}", path.display()),
+    }
+}
+
 /// Options for [`server`].
 pub struct ServerOptions {
     pub secure_cookies: bool,
@@ -144,9 +247,9 @@ pub fn server(
     key: Key,
     opts: ServerOptions,
 ) -> anyhow::Result<Servers> {
-    // This server runs the background jobs (the mail outbox, the clock, the purge); several
-    // instances on one database each run a scheduler, and a job's lease lets one at a time
-    // run it.
+    // This server runs the background jobs (the mail outbox, the clock, the purge, the audit
+    // checkpoint, the files sweep); several instances on one database each run a scheduler,
+    // and a job's lease lets one at a time run it.
     if let Some(rx) = svc
         .mail_rx
         .lock()
@@ -154,14 +257,7 @@ pub fn server(
         .and_then(|mut g| g.take())
         .filter(|_| opts.run_jobs)
     {
-        crate::services::jobs::spawn(
-            svc.pool.clone(),
-            svc.clock.clone(),
-            svc.mail.clone(),
-            svc.store.clone(),
-            rx,
-            opts.mail_poll,
-        );
+        crate::services::jobs::spawn(crate::services::jobs::Env::of(&svc), rx, opts.mail_poll);
     }
     // The server's own option decides HSTS, as it decides the cookies' Secure flag.
     let data = web::Data::new(Services {
@@ -240,4 +336,34 @@ fn metrics_server(listener: TcpListener, data: web::Data<Services>) -> anyhow::R
     .workers(1)
     .listen(listener)?;
     Ok(server.run())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn serve_creates_one_owner_only_audit_key_and_a_configured_one_must_exist() {
+        use super::{audit_key, ensure_audit_key};
+        let dir = std::env::temp_dir().join(format!("handoff-key-{}", crate::db::new_id()));
+        // A data folder that does not exist yet, as on a first `serve`.
+        let mut settings = crate::config::Settings::for_data_dir(dir.join("data"), None);
+        assert!(audit_key(&settings).unwrap().is_none());
+        let created = ensure_audit_key(&settings).unwrap();
+        let path = dir.join("data/audit-signing.key");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let again = ensure_audit_key(&settings).unwrap();
+        assert_eq!(created.verifying_key(), again.verifying_key());
+        settings.audit.audit_key_file = Some(dir.join("elsewhere.key"));
+        assert!(audit_key(&settings).is_err(), "a named file must exist");
+        settings.audit.audit_key = Some("07".repeat(32));
+        assert!(audit_key(&settings).is_err(), "one source, not two");
+        settings.audit.audit_key_file = None;
+        let from_env = audit_key(&settings).unwrap().unwrap();
+        assert_ne!(from_env.verifying_key(), created.verifying_key());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

@@ -297,6 +297,13 @@ admin-audit-col-patient = Patient
 admin-audit-col-from = From
 admin-audit-pages = Audit pages
 admin-audit-older = Older entries
+admin-audit-checkpoint-title = Signed checkpoints
+admin-audit-checkpoint-lead = Now and then the server signs the log's latest row with a key kept outside the database and stores the signature apart from it. A history rewritten later no longer matches the checkpoints, even with every hash recomputed.
+admin-audit-checkpoint-latest = Latest checkpoint:
+admin-audit-checkpoint-key = signed by the key
+admin-audit-checkpoint-other-key = (not this server's key)
+admin-audit-checkpoint-none = No checkpoint has been taken yet.
+admin-audit-checkpoint-now = Sign a checkpoint now
 
 ## Practice hours (schedule/practice.html)
 

@@ -276,6 +276,13 @@ admin-audit-col-patient = मरीज़
 admin-audit-col-from = कहाँ से
 admin-audit-pages = ऑडिट के पेज
 admin-audit-older = पुरानी प्रविष्टियाँ
+admin-audit-checkpoint-title = हस्ताक्षरित चेकपॉइंट
+admin-audit-checkpoint-lead = सर्वर समय-समय पर लॉग की सबसे नई पंक्ति पर डेटाबेस से बाहर रखी कुंजी से हस्ताक्षर करता है और हस्ताक्षर को अलग रखता है। बाद में बदला गया इतिहास, सारे हैश दोबारा गिनने पर भी, चेकपॉइंट से मेल नहीं खाता।
+admin-audit-checkpoint-latest = सबसे नया चेकपॉइंट:
+admin-audit-checkpoint-key = हस्ताक्षर करने वाली कुंजी
+admin-audit-checkpoint-other-key = (इस सर्वर की कुंजी नहीं)
+admin-audit-checkpoint-none = अभी तक कोई चेकपॉइंट नहीं लिया गया है।
+admin-audit-checkpoint-now = अभी चेकपॉइंट पर हस्ताक्षर करें
 
 ## प्रैक्टिस का समय
 

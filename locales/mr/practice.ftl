@@ -276,6 +276,13 @@ admin-audit-col-patient = रुग्ण
 admin-audit-col-from = कुठून
 admin-audit-pages = ऑडिटची पाने
 admin-audit-older = जुन्या नोंदी
+admin-audit-checkpoint-title = स्वाक्षरी केलेले चेकपॉइंट
+admin-audit-checkpoint-lead = सर्व्हर वेळोवेळी नोंदवहीच्या सर्वात नवीन नोंदीवर डेटाबेसबाहेर ठेवलेल्या किल्लीने स्वाक्षरी करतो आणि ती स्वाक्षरी वेगळी ठेवतो. नंतर बदललेला इतिहास, सर्व हॅश पुन्हा मोजले तरी, चेकपॉइंटशी जुळत नाही.
+admin-audit-checkpoint-latest = सर्वात नवीन चेकपॉइंट:
+admin-audit-checkpoint-key = स्वाक्षरी करणारी किल्ली
+admin-audit-checkpoint-other-key = (या सर्व्हरची किल्ली नाही)
+admin-audit-checkpoint-none = अद्याप एकही चेकपॉइंट घेतलेला नाही.
+admin-audit-checkpoint-now = आता चेकपॉइंटवर स्वाक्षरी करा
 
 ## प्रॅक्टिसच्या वेळा
 

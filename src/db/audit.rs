@@ -88,6 +88,15 @@ pub fn head(conn: &mut DbConn) -> QueryResult<(i64, String)> {
         .first(conn)
 }
 
+/// The hash of the row at `seq`, if there is such a row (checkpoints are checked by it).
+pub fn hash_at(conn: &mut DbConn, seq: i64) -> QueryResult<Option<String>> {
+    audit_events::table
+        .filter(audit_events::seq.eq(seq))
+        .select(audit_events::hash)
+        .first(conn)
+        .optional()
+}
+
 /// Rows after `after_seq`, in chain order (never past the head: rows appended after a
 /// verifier read the head are not its business).
 pub fn chunk(conn: &mut DbConn, after_seq: i64, limit: i64) -> QueryResult<Vec<AuditRow>> {

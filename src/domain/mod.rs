@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod audit;
+pub mod audit_anchor;
 pub mod calendar;
 pub mod chart;
 pub mod clock;

@@ -139,6 +139,9 @@ pub enum Action<'a> {
     ManageVisit { for_referral: Option<&'a str> },
     /// The patient's own list of who viewed their data.
     SeeOwnAccessLog,
+    /// Sign the audit chain's head now. The checkpoint anchors every clinic's rows but
+    /// shows none of them, so any clinic's admin may take one.
+    CheckpointAudit,
 }
 
 /// Whose referrals an analytics page covers.
@@ -238,6 +241,7 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
             _ => false,
         },
         Action::JoinClinic => false,
+        Action::CheckpointAudit => matches!(actor, Actor::ClinicAdmin { .. }),
         Action::ManageVisit { .. } | Action::SeeOwnAccessLog => {
             matches!(actor, Actor::Patient { .. })
         }
@@ -498,6 +502,14 @@ mod tests {
             ),
             Decision::Forbidden
         );
+        // Any clinic's admin may anchor the audit log, nobody else.
+        assert_eq!(
+            decide(&admin("c2"), &Action::CheckpointAudit),
+            Decision::Allow
+        );
+        for a in [practitioner("d"), patient("p"), Actor::System] {
+            assert_eq!(decide(&a, &Action::CheckpointAudit), Decision::Forbidden);
+        }
     }
 
     #[test]

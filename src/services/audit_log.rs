@@ -29,9 +29,16 @@ pub enum Verdict {
 /// Recomputes the whole chain, in chunks, from the first row up to the head as it was when
 /// the check started (rows appended meanwhile are left for the next run).
 pub fn verify(conn: &mut DbConn) -> AppResult<Verdict> {
-    let (head_seq, head_hash) = db::audit::head(conn)?;
-    let mut prev_seq = 0i64;
-    let mut prev_hash = GENESIS.to_string();
+    let head = db::audit::head(conn)?;
+    verify_range(conn, (0, GENESIS), (head.0, &head.1))
+}
+
+/// Recomputes the chain from the row `from` names (a (seq, hash) already trusted: the
+/// start, or a checkpoint) up to the row `to` names, which must end it.
+pub fn verify_range(conn: &mut DbConn, from: (i64, &str), to: (i64, &str)) -> AppResult<Verdict> {
+    let (head_seq, head_hash) = to;
+    let mut prev_seq = from.0;
+    let mut prev_hash = from.1.to_string();
     'chunks: loop {
         let rows = db::audit::chunk(conn, prev_seq, 2000)?;
         if rows.is_empty() {
@@ -45,31 +52,7 @@ pub fn verify(conn: &mut DbConn) -> AppResult<Verdict> {
             if let Err(b) =
                 chain::check(prev_seq, &prev_hash, &r.prev_hash, &r.hash, &r.content(&at))
             {
-                let (seq, id, reason) = match b {
-                    Break::Sequence { expected, found } => (
-                        r.seq,
-                        r.id,
-                        format!(
-                            "sequence jumps from {expected} to {found}: a row is missing or was inserted"
-                        ),
-                    ),
-                    // This row still names the hash its predecessor had when it was written:
-                    // the predecessor was rewritten (and its own hash recomputed).
-                    Break::Link => (
-                        prev_seq,
-                        String::new(),
-                        format!(
-                            "row {prev_seq} was altered and its hash recomputed: row {} no longer links to it",
-                            r.seq
-                        ),
-                    ),
-                    Break::Content => (
-                        r.seq,
-                        r.id,
-                        "its content does not match its hash: the row was altered".into(),
-                    ),
-                };
-                return Ok(Verdict::Broken { seq, id, reason });
+                return Ok(broken(prev_seq, r, b));
             }
             prev_seq = r.seq;
             prev_hash = r.hash;
@@ -84,7 +67,36 @@ pub fn verify(conn: &mut DbConn) -> AppResult<Verdict> {
             ),
         });
     }
-    Ok(Verdict::Ok { rows: prev_seq })
+    Ok(Verdict::Ok {
+        rows: prev_seq - from.0,
+    })
+}
+
+/// The verdict on row `r`, which does not follow row `prev_seq` for reason `b`.
+fn broken(prev_seq: i64, r: AuditRow, b: Break) -> Verdict {
+    let (seq, id, reason) = match b {
+        Break::Sequence { expected, found } => (
+            r.seq,
+            r.id,
+            format!("sequence jumps from {expected} to {found}: a row is missing or was inserted"),
+        ),
+        // This row still names the hash its predecessor had when it was written: the
+        // predecessor was rewritten (and its own hash recomputed).
+        Break::Link => (
+            prev_seq,
+            String::new(),
+            format!(
+                "row {prev_seq} was altered and its hash recomputed: row {} no longer links to it",
+                r.seq
+            ),
+        ),
+        Break::Content => (
+            r.seq,
+            r.id,
+            "its content does not match its hash: the row was altered".into(),
+        ),
+    };
+    Verdict::Broken { seq, id, reason }
 }
 
 /// The admin's filters, as typed.

@@ -39,6 +39,18 @@ pub struct Services {
     pub mail_rx: std::sync::Arc<std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
     /// This instance's metrics (`GET /metrics`).
     pub metrics: std::sync::Arc<Metrics>,
+    /// The key that signs audit checkpoints, and how often they are taken.
+    pub anchor: AnchorConfig,
+}
+
+/// Anchoring the audit chain outside the database (`services::audit_anchor`).
+#[derive(Clone)]
+pub struct AnchorConfig {
+    /// Read from a file or the environment at start; `None` when none is configured and
+    /// none was created (only `serve` creates one).
+    pub key: Option<std::sync::Arc<ed25519_dalek::SigningKey>>,
+    /// Time between the scheduler's checkpoints.
+    pub every: chrono::Duration,
 }
 
 impl Services {

@@ -1,26 +1,52 @@
 //! The job runner: one scheduler thread per app instance runs the background jobs (the mail
-//! outbox, the clock, the purge of expired sessions, the sweep of unreferenced files). A
-//! job runs only under a lease taken from its row in `jobs` by one compare-and-set, so of
-//! several instances exactly one runs it at a time; an instance killed mid-run leaves its
-//! lease to run out, and the next instance to look after that takes the job over. Work
-//! inside a job is idempotent on its own (mail is claimed per message, reminders are keyed
-//! per due time), so a job that ran twice after a lease ran out still sends nothing twice.
+//! outbox, the clock, the purge of expired sessions, the audit checkpoint, the sweep of
+//! unreferenced files). A job runs only
+//! under a lease taken from its row in `jobs` by one compare-and-set, so of several
+//! instances exactly one runs it at a time; an instance killed mid-run leaves its lease to
+//! run out, and the next instance to look after that takes the job over. Work inside a job
+//! is idempotent on its own (mail is claimed per message, reminders are keyed per due time,
+//! a checkpoint is named by the row it signs), so a job that ran twice after a lease ran
+//! out still sends nothing twice.
 //!
 //! Written here rather than taken from a crate: `apalis` stores its jobs through sqlx and
 //! `tokio-cron-scheduler` its state in its own PostgreSQL or NATS stores, neither through
 //! diesel on both of our backends; both would add a second database layer for a table of
-//! four rows.
+//! five rows.
 
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, NaiveDateTime};
 
 use super::store::Store;
-use super::{MailConfig, clock, files_sweep, mail};
+use super::{AnchorConfig, MailConfig, Services, audit_anchor, clock, files_sweep, mail};
 use crate::clock::SharedClock;
 use crate::db::{self, Pool, clock::Job};
 use crate::error::AppResult;
+
+/// What the jobs work with: the parts of [`Services`] they need. Not `Services` itself:
+/// its senders would keep the scheduler (and the view auditor) alive after the app.
+#[derive(Clone)]
+pub struct Env {
+    pub pool: Pool,
+    pub clock: SharedClock,
+    pub mail: Arc<MailConfig>,
+    pub store: Store,
+    pub anchor: AnchorConfig,
+}
+
+impl Env {
+    pub fn of(svc: &Services) -> Env {
+        Env {
+            pool: svc.pool.clone(),
+            clock: svc.clock.clone(),
+            mail: svc.mail.clone(),
+            store: svc.store.clone(),
+            anchor: svc.anchor.clone(),
+        }
+    }
+}
 
 /// A background job: how often it runs and how long a run may hold its lease.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +54,8 @@ pub struct Spec {
     pub name: &'static str,
     pub every: Duration,
     pub lease: Duration,
+    /// How long after its row is first created the job first runs.
+    pub first_run_after: Duration,
 }
 
 /// The clock's reminders, escalations and expiries: every minute.
@@ -35,6 +63,7 @@ pub const CLOCK: Spec = Spec {
     name: "clock",
     every: Duration::minutes(1),
     lease: Duration::minutes(5),
+    first_run_after: Duration::zero(),
 };
 
 /// Expired sessions and old throttle counts: every five minutes.
@@ -42,13 +71,15 @@ pub const PURGE: Spec = Spec {
     name: "purge",
     every: Duration::minutes(5),
     lease: Duration::minutes(5),
+    first_run_after: Duration::zero(),
 };
 
-/// Stored files no row points to, past their grace period: every hour.
+/// Stored files no row points to, past their grace period, and old cached letters: hourly.
 pub const FILES: Spec = Spec {
     name: "files",
     every: Duration::hours(1),
     lease: Duration::minutes(10),
+    first_run_after: Duration::zero(),
 };
 
 /// The mail outbox; how often is the server's poll interval, and any change that queues
@@ -58,27 +89,46 @@ pub fn mail_spec(poll: StdDuration) -> Spec {
         name: "mail",
         every: Duration::from_std(poll).unwrap_or(Duration::seconds(2)),
         lease: Duration::minutes(5),
+        first_run_after: Duration::zero(),
+    }
+}
+
+/// The signed checkpoint of the audit chain, every `every` (HANDOFF_AUDIT_CHECKPOINT_MINUTES).
+/// Its first run waits one interval: a new install has nothing worth anchoring yet.
+pub fn checkpoint_spec(every: Duration) -> Spec {
+    Spec {
+        name: "audit_checkpoint",
+        every,
+        // The first checkpoint verifies the whole chain before it signs.
+        lease: Duration::minutes(30),
+        first_run_after: every,
     }
 }
 
 /// Every job of an instance whose mail poll is `poll`.
-pub fn specs(poll: StdDuration) -> [Spec; 4] {
-    [mail_spec(poll), CLOCK, PURGE, FILES]
+pub fn specs(poll: StdDuration, anchor: &AnchorConfig) -> [Spec; 5] {
+    [
+        mail_spec(poll),
+        CLOCK,
+        PURGE,
+        checkpoint_spec(anchor.every),
+        FILES,
+    ]
 }
 
 /// What a run of a job did, for the log and `handoff jobs`.
 pub type Outcome = Result<String, String>;
 
 /// Runs one job's work.
-fn work(
-    name: &str,
-    pool: &Pool,
-    clock: &SharedClock,
-    cfg: &MailConfig,
-    store: &Store,
-) -> AppResult<String> {
+fn work(name: &str, env: &Env) -> AppResult<String> {
+    let (pool, clock, cfg) = (&env.pool, &env.clock, &*env.mail);
     Ok(match name {
         "mail" => format!("{} sent", mail::send_due(pool, clock, cfg)?),
+        "audit_checkpoint" => audit_anchor::scheduled(pool, &env.store, &env.anchor, clock.now())?,
+        "files" => format!(
+            "{} unreferenced files removed",
+            files_sweep::sweep(pool, &env.store, clock.now())?
+        ),
         "clock" => {
             let t = clock::run(pool, cfg, clock.now())?;
             format!(
@@ -90,10 +140,6 @@ fn work(
             "{} sessions purged",
             mail::purge_expired(pool, clock.now())?
         ),
-        "files" => format!(
-            "{} unreferenced files removed",
-            files_sweep::sweep(pool, store, clock.now())?
-        ),
         other => format!("unknown job {other}"),
     })
 }
@@ -102,21 +148,20 @@ fn work(
 pub fn ensure(pool: &Pool, specs: &[Spec], now: NaiveDateTime) -> AppResult<()> {
     let mut conn = pool.get()?;
     for s in specs {
-        db::clock::ensure_job(&mut conn, s.name, s.every.num_seconds(), now)?;
+        db::clock::ensure_job(
+            &mut conn,
+            s.name,
+            s.every.num_seconds(),
+            now + s.first_run_after,
+        )?;
     }
     Ok(())
 }
 
 /// Runs, as `owner`, every job that is due and not leased to a live run elsewhere.
 /// Returns the jobs this instance ran and how each went.
-pub fn run_due(
-    pool: &Pool,
-    clock: &SharedClock,
-    cfg: &MailConfig,
-    store: &Store,
-    owner: &str,
-    specs: &[Spec],
-) -> AppResult<Vec<(&'static str, Outcome)>> {
+pub fn run_due(env: &Env, owner: &str, specs: &[Spec]) -> AppResult<Vec<(&'static str, Outcome)>> {
+    let (pool, clock) = (&env.pool, &env.clock);
     let mut ran = Vec::new();
     for s in specs {
         let now = clock.now();
@@ -127,7 +172,7 @@ pub fn run_due(
         if !won {
             continue;
         }
-        let outcome = work(s.name, pool, clock, cfg, store).map_err(|e| e.to_string());
+        let outcome = work(s.name, env).map_err(|e| e.to_string());
         let end = clock.now();
         let mut conn = pool.get()?;
         db::clock::finish(
@@ -164,20 +209,13 @@ pub fn instance_name() -> String {
 
 /// Starts the scheduler thread. It wakes when `wake` receives (a change queued mail: the
 /// mail job is made due) or every `poll`, and ends when every sender of `wake` is gone.
-pub fn spawn(
-    pool: Pool,
-    clock: SharedClock,
-    cfg: std::sync::Arc<MailConfig>,
-    store: Store,
-    wake: Receiver<()>,
-    poll: StdDuration,
-) {
+pub fn spawn(env: Env, wake: Receiver<()>, poll: StdDuration) {
     let owner = instance_name();
-    let specs = specs(poll);
+    let specs = specs(poll, &env.anchor);
     std::thread::Builder::new()
         .name("jobs".into())
         .spawn(move || {
-            if let Err(e) = ensure(&pool, &specs, clock.now()) {
+            if let Err(e) = ensure(&env.pool, &specs, env.clock.now()) {
                 log::warn!("jobs: {e}");
             }
             loop {
@@ -187,10 +225,10 @@ pub fn spawn(
                     Err(RecvTimeoutError::Disconnected) => break,
                 };
                 while wake.try_recv().is_ok() {}
-                if woke && let Err(e) = due_now(&pool, "mail", clock.now()) {
+                if woke && let Err(e) = due_now(&env.pool, "mail", env.clock.now()) {
                     log::warn!("jobs: {e}");
                 }
-                match run_due(&pool, &clock, &cfg, &store, &owner, &specs) {
+                match run_due(&env, &owner, &specs) {
                     Ok(ran) => {
                         for (name, outcome) in ran {
                             if let Err(e) = outcome {

@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod analytics_clock;
 pub mod analytics_export;
 pub mod analytics_questions;
+pub mod audit_anchor;
 pub mod audit_log;
 pub mod backup;
 pub mod bounce;
@@ -44,5 +45,6 @@ pub mod visit_mail;
 pub mod visit_times;
 
 pub use context::{
-    AuditEntry, Caller, MailConfig, Services, ViewJob, audit, audit_for_clinic, spawn_view_auditor,
+    AnchorConfig, AuditEntry, Caller, MailConfig, Services, ViewJob, audit, audit_for_clinic,
+    spawn_view_auditor,
 };

@@ -6,6 +6,7 @@ use super::extract::{Ctx, Layout};
 use super::{html, see_other};
 use crate::db::audit::AuditRow;
 use crate::error::{AppError, AppResult};
+use crate::services::audit_anchor::{self as anchor, Latest, Taken};
 use crate::services::audit_log::{self as svc, AccessLine, AuditQuery, ConsentLine};
 
 #[derive(Template)]
@@ -17,6 +18,7 @@ struct AuditPage {
     actions: Vec<String>,
     next_href: Option<String>,
     export_href: String,
+    checkpoint: Option<Latest>,
 }
 
 fn query_string(q: &AuditQuery, before: Option<i64>) -> String {
@@ -37,8 +39,8 @@ pub async fn audit_page(ctx: Ctx, q: web::Query<AuditQuery>) -> AppResult<HttpRe
     ctx.require_user()?;
     let q = q.into_inner();
     let q2 = q.clone();
-    let page = ctx
-        .run(move |s, caller| svc::search(s, caller, &q2))
+    let (page, checkpoint) = ctx
+        .run(move |s, caller| Ok((svc::search(s, caller, &q2)?, anchor::latest(s, caller)?)))
         .await?;
     html(&AuditPage {
         l: ctx.layout("Audit log", "audit").await,
@@ -49,7 +51,28 @@ pub async fn audit_page(ctx: Ctx, q: web::Query<AuditQuery>) -> AppResult<HttpRe
         q,
         rows: page.rows,
         actions: page.actions,
+        checkpoint,
     })
+}
+
+/// Signs the audit chain's head now; the request is itself audited.
+pub async fn checkpoint_submit(ctx: Ctx) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    match ctx.run(anchor::checkpoint_by_admin).await {
+        Ok(Taken::New(cp)) => ctx.flash(&format!(
+            "Checkpoint {} signed and stored.",
+            crate::domain::audit_anchor::label(cp.seq)
+        )),
+        Ok(Taken::Current(cp)) => ctx.flash(&format!(
+            "The log has not moved since checkpoint {}: nothing new to sign.",
+            crate::domain::audit_anchor::label(cp.seq)
+        )),
+        Ok(Taken::Empty) => ctx.flash("The log is empty: nothing to sign."),
+        // No key, or a log that no longer verifies: said on the page, nothing signed.
+        Err(AppError::Conflict(m)) => ctx.flash(&m),
+        Err(e) => return Err(e),
+    }
+    Ok(see_other("/admin/audit"))
 }
 
 /// The same rows as CSV; the export is audited.

@@ -137,6 +137,7 @@ route_table! {
     get  "/analytics.csv"                        => analytics::analytics_csv,
     get  "/admin/audit"                          => audit::audit_page,
     get  "/admin/audit.csv"                      => audit::audit_csv,
+    post "/admin/audit/checkpoint"               => audit::checkpoint_submit,
     get  "/admin"                                => admin::admin_page,
     post "/admin/settings"                       => admin::settings_submit,
     get  "/admin/clock"                          => admin::clock_page,

@@ -178,7 +178,10 @@ async fn verify_audit_prints_ok_with_the_row_count() {
     }
     let out = cmd.output().unwrap();
     assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok, 1 rows");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "ok, 1 rows, 0 checkpoints"
+    );
 }
 
 #[tokio::test]

@@ -166,7 +166,8 @@ async fn a_killed_instance_leaves_its_job_to_the_other_after_the_lease() {
     let due = due_of(&app, &id).unwrap();
     let at = due + Duration::minutes(1);
     app.clock.set(at);
-    let clock: handoff::clock::SharedClock = std::sync::Arc::new(app.clock.clone());
+    // The other instance, on the app's clock (which `app.clock` moves).
+    let env = jobs::Env::of(&app.svc);
     let specs = [jobs::CLOCK];
     jobs::ensure(&app.svc.pool, &specs, at).unwrap();
     // An instance takes the job and dies before finishing it.
@@ -181,28 +182,12 @@ async fn a_killed_instance_leaves_its_job_to_the_other_after_the_lease() {
         .unwrap()
     );
     // While its lease lives, the other instance leaves the job alone.
-    let ran = jobs::run_due(
-        &app.svc.pool,
-        &clock,
-        &app.svc.mail,
-        &app.svc.store,
-        "alive",
-        &specs,
-    )
-    .unwrap();
+    let ran = jobs::run_due(&env, "alive", &specs).unwrap();
     assert!(ran.is_empty(), "{ran:?}");
     assert_eq!(told(&app, RECEIVER, &id, "Overdue"), 0);
     // After the lease, the other instance runs it.
     app.clock.set(at + jobs::CLOCK.lease + Duration::seconds(1));
-    let ran = jobs::run_due(
-        &app.svc.pool,
-        &clock,
-        &app.svc.mail,
-        &app.svc.store,
-        "alive",
-        &specs,
-    )
-    .unwrap();
+    let ran = jobs::run_due(&env, "alive", &specs).unwrap();
     assert_eq!(ran.len(), 1, "{ran:?}");
     assert!(
         ran[0].1.as_ref().is_ok_and(|s| s.contains("1 reminded")),

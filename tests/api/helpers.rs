@@ -207,6 +207,8 @@ impl TestApp {
         let _ = env_logger::builder().is_test(true).try_init();
         let mut settings = settings;
         settings.max_upload_mb = 1;
+        // As `handoff serve` does: an audit signing key in the data folder.
+        startup::ensure_audit_key(&settings).expect("audit key");
         let svc = startup::prepare(&settings, Arc::new(clock.clone())).expect("prepare");
         let key = startup::cookie_key(&settings).expect("key");
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();

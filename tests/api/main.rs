@@ -9,6 +9,7 @@ mod access;
 mod admin;
 mod analytics;
 mod audit;
+mod audit_anchor;
 mod auth;
 mod backup;
 mod builders;

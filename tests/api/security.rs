@@ -145,6 +145,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/portal/consents/{id}/withdraw", "LYNNNNNLL"),
     ("GET", "/admin/audit", "LNNNNNYLL"),
     ("GET", "/admin/audit.csv", "LNNNNNYLL"),
+    ("POST", "/admin/audit/checkpoint", "LNNNNNYLL"),
     ("GET", "/admin", "LNNNNNYLL"),
     ("POST", "/admin/settings", "LNNNNNYLL"),
     ("GET", "/admin/clock", "LNNNNNYLL"),

@@ -88,9 +88,28 @@ impl LocalStore {
         }
     }
 
-    /// Writes a named object (folders created as needed), replacing it atomically.
+    /// The path of a named object. Names are relative, `/`-separated and plain: no empty,
+    /// `.` or `..` part can reach outside the store.
+    fn object_path(&self, name: &str) -> AppResult<PathBuf> {
+        let plain = |p: &str| {
+            !p.is_empty() && p != "." && p != ".." && !p.contains('\\') && !p.contains('\0')
+        };
+        if !name.split('/').all(plain) {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "not an object name: {name:?}"
+            )));
+        }
+        Ok(self.dir.join(name))
+    }
+
+    /// Writes a named object whole or not at all: a synced staging file renamed into place
+    /// (replacing an older object of that name), its folders created as needed. The store's
+    /// own folder is not created: missing, it is a lost mount (see [`Self::probe`]).
     pub(super) fn put_object(&self, name: &str, bytes: &[u8]) -> AppResult<()> {
-        let dest = self.dir.join(name);
+        let dest = self.object_path(name)?;
+        if !self.dir.is_dir() {
+            return Err(AppError::Unavailable("the store folder is missing".into()));
+        }
         let parent = dest.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(parent).map_err(writing)?;
         let tmp = parent.join(format!(".{}.tmp", crate::db::new_id()));
@@ -98,11 +117,15 @@ impl LocalStore {
         std::fs::rename(&tmp, &dest).map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
             writing(e)
-        })
+        })?;
+        // The rename is durable once the folder that now names the file is synced.
+        std::fs::File::open(parent)
+            .and_then(|d| d.sync_all())
+            .map_err(writing)
     }
 
     pub(super) fn get_object(&self, name: &str) -> AppResult<Option<Vec<u8>>> {
-        match std::fs::read(self.dir.join(name)) {
+        match std::fs::read(self.object_path(name)?) {
             Ok(b) => Ok(Some(b)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(AppError::Internal(anyhow::anyhow!("reading {name}: {e}"))),
@@ -112,7 +135,7 @@ impl LocalStore {
     /// Named objects under `prefix` (a folder path such as `audit/`), with their times.
     pub(super) fn list_objects(&self, prefix: &str) -> AppResult<Vec<(String, NaiveDateTime)>> {
         let mut out = Vec::new();
-        let mut todo = vec![self.dir.join(prefix.trim_end_matches('/'))];
+        let mut todo = vec![self.object_path(prefix.trim_end_matches('/'))?];
         while let Some(d) = todo.pop() {
             let Ok(entries) = std::fs::read_dir(&d) else {
                 continue;

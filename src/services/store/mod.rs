@@ -362,6 +362,32 @@ mod tests {
     }
 
     #[test]
+    fn named_objects_are_written_whole_listed_in_order_and_kept_inside() {
+        let (store, dir) = temp_store("objects");
+        store.put_object("a/b/2.json", b"two").unwrap();
+        store.put_object("a/b/10.json", b"ten").unwrap();
+        store.put_object("a/b/2.json", b"two again").unwrap();
+        store.put_object("a/other.json", b"x").unwrap();
+        assert_eq!(
+            store.get_object("a/b/2.json").unwrap().unwrap(),
+            b"two again"
+        );
+        assert_eq!(store.get_object("a/b/3.json").unwrap(), None);
+        assert_eq!(
+            store.list_objects("a/b/").unwrap(),
+            ["a/b/10.json", "a/b/2.json"]
+        );
+        assert!(store.list_objects("nothing/").unwrap().is_empty());
+        for bad in ["../escape", "/abs", "a//b", "a/./b", ""] {
+            assert!(store.put_object(bad, b"x").is_err(), "{bad}");
+        }
+        // A store whose folder is gone (a lost mount) is not recreated by a write.
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(store.put_object("a/b/1.json", b"x").is_err());
+        assert!(!dir.exists());
+    }
+
+    #[test]
     fn an_unpublished_file_leaves_nothing_and_named_objects_are_not_files() {
         let (store, dir) = temp_store("staged");
         drop(store.stage(b"refused").unwrap());

@@ -98,6 +98,7 @@ fn handoff(app: &TestApp, args: &[&str]) -> (Option<i32>, String) {
         .env_remove("DATABASE_URL")
         .env_remove("HANDOFF_AUDIT_KEY")
         .env_remove("HANDOFF_AUDIT_KEY_FILE");
+    app.store_env(&mut cmd);
     if let Some(url) = &app.settings.database_url {
         cmd.env("DATABASE_URL", url);
     }

@@ -263,6 +263,7 @@ pub fn insert_once(
 
 /// A write transaction. On SQLite it is `BEGIN IMMEDIATE`, so a transaction that reads and
 /// then writes takes the write lock up front and waits (busy_timeout) instead of failing.
+/// Its audit rows ([`audit::record`]) are appended last, just before the commit.
 pub fn write_tx<T, E>(
     conn: &mut DbConn,
     f: impl FnOnce(&mut DbConn) -> Result<T, E>,
@@ -276,7 +277,13 @@ where
             <AnsiTransactionManager as TransactionManager<PgConnection>>::begin_transaction(c)?
         }
     }
-    match f(conn) {
+    let held = audit::Held::open(conn);
+    let done = f(conn).and_then(|value| {
+        held.flush(conn)?;
+        Ok(value)
+    });
+    drop(held);
+    match done {
         Ok(value) => {
             <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
             Ok(value)

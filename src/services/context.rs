@@ -134,7 +134,7 @@ pub fn audit(
     if auditing_off() {
         return Ok(());
     }
-    db::audit::append(conn, audit_row(now, caller, e))?;
+    db::audit::record(conn, audit_row(now, caller, e))?;
     Ok(())
 }
 
@@ -154,7 +154,7 @@ pub fn audit_for_clinic(
     if row.clinic_id.is_none() {
         row.clinic_id = clinic_id.map(str::to_string);
     }
-    db::audit::append(conn, row)?;
+    db::audit::record(conn, row)?;
     Ok(())
 }
 

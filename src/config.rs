@@ -81,6 +81,19 @@ pub struct Settings {
     )]
     pub link_attempts_per_minute: i64,
 
+    /// Addresses of the reverse proxies or load balancers in front of Handoff,
+    /// comma-separated (as Handoff sees them connect, e.g. 127.0.0.1 for nginx on the same
+    /// machine). A request from one of them comes from the address it appended to
+    /// X-Forwarded-For: sign-in throttling and the audit log then see each client, not
+    /// the proxy. Without it the header is ignored.
+    #[arg(
+        long,
+        env = "HANDOFF_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     #[command(flatten)]
     pub mail: MailSettings,
 }
@@ -260,6 +273,7 @@ impl Settings {
             max_upload_mb: 20,
             db_pool_size: 8,
             link_attempts_per_minute: 10,
+            trusted_proxies: Vec::new(),
             mail: MailSettings::default(),
         }
     }

@@ -66,6 +66,7 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
             max: settings.link_attempts_per_minute.max(1),
             ..crate::domain::security::LINK_TOKENS_PER_IP
         },
+        trusted_proxies: settings.trusted_proxies.clone().into(),
     };
     let filled = crate::services::analytics::backfill_if_needed(&svc)
         .map_err(|e| anyhow::anyhow!("filling the analytics counters: {e}"))?;
@@ -155,6 +156,7 @@ pub fn server(
     let secure = opts.secure_cookies;
     let extra = opts.extra_routes;
     let mut http = HttpServer::new(move || {
+        let trusted = svc.trusted_proxies.clone();
         let sessions = SessionMiddleware::builder(DbSessionStore::new(svc.clone()), key.clone())
             .cookie_name(SESSION_COOKIE.to_string())
             .cookie_secure(secure)
@@ -187,10 +189,15 @@ pub fn server(
             .wrap(from_fn(middleware::csrf_guard))
             .wrap(sessions)
             .wrap(from_fn(middleware::security_headers))
-            // The path only (query strings can carry tokens), with link tokens masked.
+            // The client (behind a trusted proxy, the address it forwarded), the path only
+            // (query strings can carry tokens) with link tokens masked, and the proxy's
+            // request id (X-Request-Id, "-" without one) to find the line in its log.
             .wrap(
-                Logger::new("%a %s %Dms \"%{path}xi\"")
-                    .custom_request_replace("path", |req| masked_path(req.path())),
+                Logger::new("%{client}xi %s %Dms \"%{path}xi\" %{x-request-id}i")
+                    .custom_request_replace("path", |req| masked_path(req.path()))
+                    .custom_request_replace("client", move |req| {
+                        crate::web::extract::client_ip(req.request(), &trusted)
+                    }),
             )
     })
     .listen(listener)?;

@@ -26,6 +26,8 @@ pub struct Services {
     pub secure_cookies: bool,
     /// Wrong link tokens allowed per address (the setting's count, the domain's window).
     pub link_limit: crate::domain::security::Limit,
+    /// Proxies whose X-Forwarded-For is believed (`--trusted-proxies`).
+    pub trusted_proxies: std::sync::Arc<[std::net::IpAddr]>,
     /// Where views are audited (see [`spawn_view_auditor`]).
     pub views: std::sync::mpsc::Sender<ViewJob>,
     /// Mail settings and the link key.

@@ -1,8 +1,6 @@
 //! The audit log: appended under the chain head's row lock, read for the admin page, the
 //! patient's access list and the verifier.
 
-use std::cell::RefCell;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -58,16 +56,6 @@ impl AuditRow {
     }
 }
 
-thread_local! {
-    /// The audit rows of the write transactions open on this thread (innermost last), each
-    /// under the address of its connection.
-    static HELD: RefCell<Vec<(usize, Vec<AuditRow>)>> = const { RefCell::new(Vec::new()) };
-}
-
-fn key_of(conn: &DbConn) -> usize {
-    std::ptr::from_ref(conn).addr()
-}
-
 /// Records `row` in the chain: inside a write transaction on `conn` ([`super::write_tx`]),
 /// as that transaction's last statements; otherwise at once.
 ///
@@ -76,47 +64,9 @@ fn key_of(conn: &DbConn) -> usize {
 /// transaction had locked before its own audit row) deadlocked on PostgreSQL. Taken last,
 /// it is never held while waiting for anything else.
 pub fn record(conn: &mut DbConn, row: AuditRow) -> QueryResult<()> {
-    let key = key_of(conn);
-    let now = HELD.with_borrow_mut(|held| match held.last_mut() {
-        Some((k, rows)) if *k == key => {
-            rows.push(row);
-            None
-        }
-        _ => Some(row),
-    });
-    if let Some(row) = now {
-        append(conn, row)?;
-    }
-    Ok(())
-}
-
-/// The audit rows one write transaction holds back until it is about to commit; dropping
-/// it (commit, rollback or a panic) forgets what was not flushed.
-pub(super) struct Held;
-
-impl Held {
-    pub(super) fn open(conn: &DbConn) -> Held {
-        HELD.with_borrow_mut(|held| held.push((key_of(conn), Vec::new())));
-        Held
-    }
-
-    /// Appends the rows held so far, in the order they were recorded.
-    pub(super) fn flush(&self, conn: &mut DbConn) -> QueryResult<()> {
-        let rows = HELD.with_borrow_mut(|held| {
-            held.last_mut()
-                .map(|(_, rows)| std::mem::take(rows))
-                .unwrap_or_default()
-        });
-        for row in rows {
-            append(conn, row)?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        HELD.with_borrow_mut(|held| held.pop());
+    match super::at_commit(conn, Box::new(move |c| append(c, row).map(drop))) {
+        Ok(()) => Ok(()),
+        Err(now) => now(conn),
     }
 }
 

@@ -52,7 +52,19 @@ run() { # name path cookie -> "rps p50 p99"
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(uname -m), wrk -t2 -c$CONNS -d${DURATION}s, backend ${BENCH_DATABASE_URL:+postgres}${BENCH_DATABASE_URL:-sqlite}"
 read -r F_RPS F_P50 F_P99 < <(run fortunes /fortunes)
 printf '%-28s %10s req/s  p50 %8s  p99 %8s  ratio %s\n' "fortunes (baseline)" "$F_RPS" "$F_P50" "$F_P99" "1.00"
-for page in "patient list:/patients:GP" "patient profile:$PATIENT:GP" "inbox (10k referrals):/inbox:RX" "inbox, most overdue first:/inbox?sort=due:RX" "inbox, overdue only:/inbox?due=overdue&sort=due:RX" "referral page:$REFERRAL:RX" "referral letter (PDF):$REFERRAL/letter.pdf:RX"; do
+# The letter is typeset once per (version, consent, link) and then served from the file
+# store: time the first typesetting of letters nobody asked for yet, one request at a time,
+# then the same letters again (cached), before wrk loads one cached letter.
+FRESH=$(curl -s -H "Cookie: $RX_COOKIE" "$B/inbox?status=sent" | grep -o '/referrals/[0-9a-f-]\{36\}' | sort -u | grep -v "$REFERRAL" | head -5)
+typeset_ms() { # cookie paths... -> median milliseconds of one GET each
+  for p in "${@:2}"; do curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: $1" "$B$p/letter.pdf"; done \
+    | sort -n | awk '{a[NR]=$1} END{printf "%.1f", a[int((NR+1)/2)]*1000}'
+}
+FIRST_MS=$(typeset_ms "$RX_COOKIE" $FRESH)
+CACHED_MS=$(typeset_ms "$RX_COOKIE" $FRESH)
+printf '%-28s %10s ms (median of 5, one at a time)\n' "letter, first typesetting" "$FIRST_MS"
+printf '%-28s %10s ms (the same 5 again, from the store)\n' "letter, cached" "$CACHED_MS"
+for page in "patient list:/patients:GP" "patient profile:$PATIENT:GP" "inbox (10k referrals):/inbox:RX" "inbox, most overdue first:/inbox?sort=due:RX" "inbox, overdue only:/inbox?due=overdue&sort=due:RX" "referral page:$REFERRAL:RX" "letter (PDF, cached):$REFERRAL/letter.pdf:RX"; do
   name=${page%%:*}; rest=${page#*:}; path=${rest%%:*}; who=${rest##*:}
   if [ "$who" = GP ]; then cookie=$GP_COOKIE; else cookie=$RX_COOKIE; fi
   read -r RPS P50 P99 < <(run "$name" "$path" "$cookie")

@@ -120,6 +120,18 @@ pub struct Settings {
     /// token, and no longer on the main listener.
     #[arg(long, env = "HANDOFF_METRICS_ADDR", global = true)]
     pub metrics_addr: Option<String>,
+    /// Addresses of the reverse proxies or load balancers in front of Handoff,
+    /// comma-separated (as Handoff sees them connect, e.g. 127.0.0.1 for nginx on the same
+    /// machine). A request from one of them comes from the address it appended to
+    /// X-Forwarded-For: sign-in throttling and the audit log then see each client, not
+    /// the proxy. Without it the header is ignored.
+    #[arg(
+        long,
+        env = "HANDOFF_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 
     #[command(flatten)]
     pub mail: MailSettings,
@@ -361,6 +373,7 @@ impl Settings {
             log_format: LogFormat::Text,
             metrics_token: None,
             metrics_addr: None,
+            trusted_proxies: Vec::new(),
             mail: MailSettings::default(),
             audit: AuditSettings::default(),
         }

@@ -78,6 +78,7 @@ pub fn prepare(settings: &Settings, clock: SharedClock) -> anyhow::Result<Servic
             max: settings.link_attempts_per_minute.max(1),
             ..crate::domain::security::LINK_TOKENS_PER_IP
         },
+        trusted_proxies: settings.trusted_proxies.clone().into(),
     };
     let filled = crate::services::analytics::backfill_if_needed(&svc)
         .map_err(|e| anyhow::anyhow!("filling the analytics counters: {e}"))?;

@@ -56,9 +56,24 @@ impl AuditRow {
     }
 }
 
+/// Records `row` in the chain: inside a write transaction on `conn` ([`super::write_tx`]),
+/// as that transaction's last statements; otherwise at once.
+///
+/// Last, because the head row's lock is the one lock every auditing transaction takes:
+/// a transaction that held it while waiting for another row (a counter a concurrent
+/// transaction had locked before its own audit row) deadlocked on PostgreSQL. Taken last,
+/// it is never held while waiting for anything else.
+pub fn record(conn: &mut DbConn, row: AuditRow) -> QueryResult<()> {
+    match super::at_commit(conn, Box::new(move |c| append(c, row).map(drop))) {
+        Ok(()) => Ok(()),
+        Err(now) => now(conn),
+    }
+}
+
 /// Appends a row to the chain. Must run inside the transaction of the change it records:
 /// the first statement takes the head row's lock (a write lock on SQLite, a row lock on
-/// PostgreSQL), so concurrent appenders queue and each links to the one before.
+/// PostgreSQL), so concurrent appenders queue and each links to the one before. Services
+/// go through [`record`].
 pub fn append(conn: &mut DbConn, mut row: AuditRow) -> QueryResult<AuditRow> {
     diesel::update(audit_head::table.find(1i64))
         .set(audit_head::seq.eq(audit_head::seq + 1))

@@ -306,8 +306,67 @@ pub fn insert_once(
     }
 }
 
+/// Work a write transaction does just before it commits ([`at_commit`]).
+pub type AtCommit = Box<dyn FnOnce(&mut DbConn) -> QueryResult<()>>;
+
+thread_local! {
+    /// The pending work of the write transactions open on this thread (innermost last),
+    /// each under the address of its connection.
+    static PENDING: std::cell::RefCell<Vec<(usize, Vec<AtCommit>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn key_of(conn: &DbConn) -> usize {
+    std::ptr::from_ref(conn).addr()
+}
+
+/// Has `f` run just before the write transaction open on `conn` commits, after everything
+/// else it did (the audit log's rows: [`audit::record`]); `Err(f)` when no write
+/// transaction is open on `conn`, for the caller to run it now.
+pub fn at_commit(conn: &DbConn, f: AtCommit) -> Result<(), AtCommit> {
+    let key = key_of(conn);
+    PENDING.with_borrow_mut(|open| match open.last_mut() {
+        Some((k, work)) if *k == key => {
+            work.push(f);
+            Ok(())
+        }
+        _ => Err(f),
+    })
+}
+
+/// One write transaction's pending work; dropping it (commit, rollback or a panic) forgets
+/// what did not run.
+struct Pending;
+
+impl Pending {
+    fn open(conn: &DbConn) -> Pending {
+        PENDING.with_borrow_mut(|open| open.push((key_of(conn), Vec::new())));
+        Pending
+    }
+
+    /// Runs the pending work in the order it was added.
+    fn run(&self, conn: &mut DbConn) -> QueryResult<()> {
+        let work = PENDING.with_borrow_mut(|open| {
+            open.last_mut()
+                .map(|(_, work)| std::mem::take(work))
+                .unwrap_or_default()
+        });
+        for f in work {
+            f(conn)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        PENDING.with_borrow_mut(|open| open.pop());
+    }
+}
+
 /// A write transaction. On SQLite it is `BEGIN IMMEDIATE`, so a transaction that reads and
 /// then writes takes the write lock up front and waits (busy_timeout) instead of failing.
+/// Work added with [`at_commit`] (audit rows) runs last, just before the commit.
 pub fn write_tx<T, E>(
     conn: &mut DbConn,
     f: impl FnOnce(&mut DbConn) -> Result<T, E>,
@@ -321,7 +380,13 @@ where
             <AnsiTransactionManager as TransactionManager<PgConnection>>::begin_transaction(c)?
         }
     }
-    match f(conn) {
+    let pending = Pending::open(conn);
+    let done = f(conn).and_then(|value| {
+        pending.run(conn)?;
+        Ok(value)
+    });
+    drop(pending);
+    match done {
         Ok(value) => {
             <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
             Ok(value)

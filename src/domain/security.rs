@@ -1,5 +1,7 @@
 //! Sign-in throttling and session lifetime rules, decided from times the caller supplies.
 
+use std::net::IpAddr;
+
 use chrono::{Duration, NaiveDateTime};
 
 /// Failed sign-ins allowed for one account within [`THROTTLE_WINDOW`].
@@ -179,9 +181,82 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The address a request comes from. A request from a trusted proxy (a load balancer in
+/// front of the app) carries the client's address in `X-Forwarded-For`, each proxy on the
+/// way appending the address it was reached from: read from the right, the first address
+/// that is not a trusted proxy is the client. Anything left of it was written by the
+/// client and is not believed, so a client cannot pick the address its sign-in failures
+/// are counted against. From any other peer the header is ignored; an entry that is not
+/// an address stops the walk at the last proxy believed.
+pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for entry in forwarded_for
+        .iter()
+        .flat_map(|h| h.split(','))
+        .rev()
+        .map(str::trim)
+    {
+        match entry.parse::<IpAddr>() {
+            Ok(addr) if trusted.contains(&addr) => client = addr,
+            Ok(addr) => return addr,
+            Err(_) => return client,
+        }
+    }
+    client
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_a_trusted_proxy_says_where_a_request_comes_from() {
+        let lb = ip("10.0.0.5");
+        let trusted = [lb];
+        // Straight from a client: its header is its own claim.
+        assert_eq!(
+            client_address(ip("198.51.100.7"), &["203.0.113.9"], &trusted),
+            ip("198.51.100.7")
+        );
+        // Through the balancer: the address it appended.
+        assert_eq!(
+            client_address(lb, &["203.0.113.9"], &trusted),
+            ip("203.0.113.9")
+        );
+        // A client that writes its own header gets the balancer's entry after it.
+        assert_eq!(
+            client_address(lb, &["192.0.2.1, 203.0.113.9"], &trusted),
+            ip("203.0.113.9")
+        );
+        // Two proxies, both trusted, headers split over two lines.
+        let two = [lb, ip("10.0.0.6")];
+        assert_eq!(
+            client_address(lb, &["192.0.2.1, 203.0.113.9", "10.0.0.6"], &two),
+            ip("203.0.113.9")
+        );
+        // No header, or nothing but proxies: the nearest proxy believed.
+        assert_eq!(client_address(lb, &[], &trusted), lb);
+        assert_eq!(client_address(lb, &["10.0.0.6"], &two), ip("10.0.0.6"));
+        // Garbage stops the walk where belief ends.
+        assert_eq!(client_address(lb, &["unknown"], &trusted), lb);
+        assert_eq!(
+            client_address(lb, &["203.0.113.9, junk, 10.0.0.6"], &two),
+            ip("10.0.0.6")
+        );
+        // IPv6 too; and no trusted proxies means the peer, always.
+        assert_eq!(
+            client_address(lb, &["2001:db8::1"], &trusted),
+            ip("2001:db8::1")
+        );
+        assert_eq!(client_address(lb, &["203.0.113.9"], &[]), lb);
+    }
 
     #[test]
     fn browsers_are_named_from_their_user_agent() {

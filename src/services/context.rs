@@ -29,6 +29,8 @@ pub struct Services {
     pub secure_cookies: bool,
     /// Wrong link tokens allowed per address (the setting's count, the domain's window).
     pub link_limit: crate::domain::security::Limit,
+    /// Proxies whose X-Forwarded-For is believed (`--trusted-proxies`).
+    pub trusted_proxies: std::sync::Arc<[std::net::IpAddr]>,
     /// Where views are audited (see [`spawn_view_auditor`]).
     pub views: std::sync::mpsc::Sender<ViewJob>,
     /// Mail settings and the link key.
@@ -151,7 +153,7 @@ pub fn audit(
     if auditing_off() {
         return Ok(());
     }
-    db::audit::append(conn, audit_row(now, caller, e))?;
+    db::audit::record(conn, audit_row(now, caller, e))?;
     Ok(())
 }
 
@@ -171,7 +173,7 @@ pub fn audit_for_clinic(
     if row.clinic_id.is_none() {
         row.clinic_id = clinic_id.map(str::to_string);
     }
-    db::audit::append(conn, row)?;
+    db::audit::record(conn, row)?;
     Ok(())
 }
 

@@ -154,6 +154,20 @@ impl FromRequest for Ctx {
     }
 }
 
+/// The client's address (`domain::security::client_address`): the peer's, or what a trusted
+/// proxy says in X-Forwarded-For. Empty when the peer is unknown (a test request).
+pub fn client_ip(req: &HttpRequest, trusted: &[std::net::IpAddr]) -> String {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return String::new();
+    };
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    crate::domain::security::client_address(peer, &forwarded, trusted).to_string()
+}
+
 fn build(req: &HttpRequest) -> AppResult<Ctx> {
     let svc = req
         .app_data::<web::Data<Services>>()
@@ -185,10 +199,7 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
         .flatten()
         .unwrap_or_default();
     let actor = user.as_ref().map_or(Actor::Anonymous, SessionUser::actor);
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let ip = client_ip(req, &svc.trusted_proxies);
     let user_agent = req
         .headers()
         .get(actix_web::http::header::USER_AGENT)

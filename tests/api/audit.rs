@@ -211,6 +211,72 @@ async fn eight_concurrent_writers_keep_the_chain_valid() {
     );
 }
 
+/// A send that repeats an open referral writes its reason's audit row before it moves the
+/// analytics counters; a first send moves the counters first. On PostgreSQL, a repeat
+/// holding the chain head while waiting for a counter a first send held (which then waited
+/// for the head) deadlocked, and sends failed with a 500 under load, until audit rows went
+/// last in their transaction.
+#[tokio::test]
+async fn concurrent_first_and_repeated_sends_all_go_through() {
+    use handoff::db::schema::{clinics, patients, referrals};
+    let app = TestApp::spawn().await;
+    let to = "ananya.bose@northgate.example";
+    let aarav = app.patient_id("Aarav Sharma");
+    // Aarav already has an open referral to her: his sends below repeat it.
+    app.referral().to(to).in_state(State::Sent).await;
+    let firsts: Vec<String> = patients::table
+        .inner_join(clinics::table.on(clinics::id.eq(patients::clinic_id)))
+        .filter(clinics::name.eq("Lakeside Family Clinic"))
+        .filter(patients::id.ne(&aarav))
+        .select(patients::id)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert!(firsts.len() >= 4, "the demo clinic has patients to refer");
+    let mut sessions = Vec::new();
+    for _ in 0..8 {
+        sessions.push(app.login(GP, PW).await);
+    }
+    // Each first send among three repeats, all at once.
+    let pids: Vec<&String> = firsts
+        .iter()
+        .flat_map(|p| [p, &aarav, &aarav, &aarav])
+        .collect();
+    let sends = pids.iter().enumerate().map(|(i, pid)| {
+        app.referral()
+            .by(&sessions[i % sessions.len()])
+            .patient_id(pid)
+            .to(to)
+            .duplicate_reason("Load: one more on purpose")
+            .post("send")
+    });
+    let answers = join_all(sends).await;
+    let refused: Vec<_> = answers
+        .iter()
+        .filter(|a| a.status != StatusCode::SEE_OTHER)
+        .map(|a| {
+            (
+                a.status,
+                a.body.split("<title>").nth(1).map(|t| t.split('<').next()),
+            )
+        })
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "{} of {} sends failed: {refused:?}",
+        refused.len(),
+        pids.len()
+    );
+    let sent: i64 = referrals::table
+        .filter(referrals::receiver_id.eq(app.user_id(to)))
+        .filter(referrals::status.eq("sent"))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(sent, pids.len() as i64 + 1);
+    let rows = app.audit_count(Audit::all());
+    assert_eq!(verify(&mut app.conn()).unwrap(), Verdict::Ok { rows });
+}
+
 #[tokio::test]
 async fn withdrawing_consent_stops_snapshot_access_at_once() {
     let app = TestApp::spawn().await;

@@ -346,6 +346,83 @@ async fn one_address_spraying_many_accounts_is_stopped_and_emails_fold_like_the_
     password_step(&app, GP2, "Firefox/1").await;
 }
 
+/// Signs in through a proxy that forwarded `forwarded_for`; the answer's status.
+async fn sign_in_via(app: &TestApp, forwarded_for: &str, email: &str, pw: &str) -> StatusCode {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert("x-forwarded-for", forwarded_for.parse().unwrap());
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(h)
+        .build()
+        .unwrap();
+    let (_, body) = app.get(&c, "/login").await;
+    let (status, _, _) = app
+        .post(
+            &c,
+            "/login",
+            &[
+                ("csrf_token", &csrf_of(&body)),
+                ("email", email),
+                ("password", pw),
+            ],
+        )
+        .await;
+    status
+}
+
+/// The address the audit log recorded for `email`'s last sign-in.
+fn sign_in_address(app: &TestApp, email: &str) -> String {
+    use handoff::db::schema::audit_events as a;
+    a::table
+        .filter(a::action.eq("login"))
+        .filter(a::actor_id.eq(app.user_id(email)))
+        .order(a::seq.desc())
+        .select(a::ip)
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+/// Behind a load balancer every request comes from the balancer's address: one client's
+/// 30 failures would refuse everyone. With the balancer trusted, each client is counted and
+/// audited at the address the balancer appended, whatever it wrote in the header itself.
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_throttled_and_audited_apart() {
+    let app = TestApp::spawn_with(|s| s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    for i in 0..30 {
+        let to = format!("nobody{i}@lakeside.example");
+        // The client claims 192.0.2.1; the proxy appended where it really came from.
+        let status = sign_in_via(&app, "192.0.2.1, 203.0.113.66", &to, "wrong password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let status = sign_in_via(&app, "192.0.2.1, 203.0.113.66", GP2, PW).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the guesser is stopped"
+    );
+    let status = sign_in_via(&app, "203.0.113.66", GP, PW).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "at its address, any account"
+    );
+    // Another client behind the same balancer signs in, and is audited at its address.
+    assert_eq!(
+        sign_in_via(&app, "203.0.113.7", GP, PW).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(sign_in_address(&app, GP), "203.0.113.7");
+
+    // Without the setting the header is anybody's claim: ignored.
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        sign_in_via(&app, "203.0.113.7", GP, PW).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(sign_in_address(&app, GP), "127.0.0.1");
+}
+
 #[tokio::test]
 async fn requests_that_store_nothing_leave_no_session_rows() {
     use handoff::db::schema::sessions;

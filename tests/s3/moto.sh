@@ -10,9 +10,9 @@ MOTO_PID=""
 
 start_moto() {
   local bucket="${1:-handoff-test}"
-  if [ ! -x "$MOTO_VENV/bin/moto_server" ]; then
+  if ! "$MOTO_VENV/bin/python" -c 'import moto.server' 2>/dev/null; then
     python3 -m venv "$MOTO_VENV"
-    "$MOTO_VENV/bin/pip" install -q --disable-pip-version-check 'moto[server]==5.*'
+    "$MOTO_VENV/bin/pip" install -q --disable-pip-version-check 'moto[server]==5.2.5'
   fi
   MOTO_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
   MOTO_LOG="$(mktemp)"

@@ -85,7 +85,7 @@ start_server() { # LOG -> sets URL, SERVER
   # A fresh SQLite database and files folder inside $data; no SMTP (mail stays in the folder).
   env -u DATABASE_URL -u HANDOFF_SESSION_SECRET -u HANDOFF_SMTP_HOST -u HANDOFF_SECURE_COOKIES \
     HANDOFF_DATA_DIR="$data" HANDOFF_BIND=127.0.0.1 HANDOFF_PORT="$port" HANDOFF_PUBLIC_URL="$URL" \
-    HANDOFF_WORKERS=2 RUST_LOG="warn,actix_web::middleware::logger=info" \
+    HANDOFF_WORKERS=2 RUST_LOG="warn,handoff::access=info" \
     "$BIN" serve --demo --no-history >"$log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 150); do
@@ -155,7 +155,8 @@ def match(f):
             return r
     return None
 
-LOG = re.compile(r'actix_web::middleware::logger\] \S+ (\d{3}) \S+ "(.*)"')
+# The access line (src/logging.rs): "<method> <route pattern> <status> <ms>ms".
+LOG = re.compile(r'handoff::access\] (\S+) (\S+) (\d{3}) ')
 unmatched = 0
 for i in range(0, len(args), 3):
     name, secs, d = args[i], args[i + 1], args[i + 2]
@@ -166,9 +167,9 @@ for i in range(0, len(args), 3):
     try:
         for m in map(LOG.search, open(f"{d}/server.log", encoding="utf-8", errors="replace")):
             if m:
-                statuses[m.group(1)[0] + "xx"] += 1
-                if m.group(1).startswith("5"):
-                    errors[m.group(2)] += 1
+                statuses[m.group(3)[0] + "xx"] += 1
+                if m.group(3).startswith("5"):
+                    errors[f"{m.group(1)} {m.group(2)}"] += 1
     except FileNotFoundError:
         pass
     findings = []

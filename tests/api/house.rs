@@ -1,9 +1,6 @@
 //! Statements per transition, counted with diesel's connection instrumentation on the
 //! test's own thread (the service runs there, synchronously, in one transaction).
 
-use std::cell::Cell;
-
-use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;
 use handoff::domain::policy::Actor;
 use handoff::domain::referral::Command;
@@ -11,34 +8,18 @@ use handoff::services::Caller;
 
 use crate::builders::State;
 use crate::helpers::*;
+use crate::statements::{ON_THREAD, install};
 
-thread_local! {
-    static STATEMENTS: Cell<u64> = const { Cell::new(0) };
-    static SEEN: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-struct CountOnThisThread;
-
-impl Instrumentation for CountOnThisThread {
-    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            STATEMENTS.with(|c| c.set(c.get() + 1));
-            let q = query.to_string();
-            SEEN.with(|s| s.borrow_mut().push(q.chars().take(90).collect()));
-        }
-    }
-}
-
-fn counted<T>(f: impl FnOnce() -> T) -> (T, u64) {
-    let before = STATEMENTS.with(Cell::get);
+/// Runs `f` and returns the statements it ran on this thread.
+fn counted<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    let before = ON_THREAD.with(|s| s.borrow().len());
     let out = f();
-    (out, STATEMENTS.with(Cell::get) - before)
+    (out, ON_THREAD.with(|s| s.borrow()[before..].to_vec()))
 }
 
 #[tokio::test]
 async fn statements_per_accept() {
-    diesel::connection::set_default_instrumentation(|| Some(Box::new(CountOnThisThread)))
-        .expect("instrumentation");
+    install();
     let app = TestApp::spawn().await;
     let to_email = "ananya.bose@northgate.example";
     let made = app.referral().to(to_email).in_state(State::Sent).await;
@@ -70,7 +51,7 @@ async fn statements_per_accept() {
         version: version.to_string(),
         ..Default::default()
     };
-    let (r, n) = counted(|| {
+    let (r, seen) = counted(|| {
         handoff::services::referrals::apply(&app.svc, &caller, &id, Command::Accept, &input)
     });
     assert_eq!(
@@ -79,14 +60,10 @@ async fn statements_per_accept() {
     );
     // From BEGIN on: PostgreSQL's pool tests a connection with `SELECT 1` when it is
     // checked out, which is not the transaction's work.
-    let statements: Vec<String> = SEEN.with(|s| {
-        let s = s.borrow();
-        s[s.len() - n as usize..]
-            .iter()
-            .skip_while(|q| !q.starts_with("BEGIN"))
-            .cloned()
-            .collect()
-    });
+    let statements: Vec<String> = seen
+        .into_iter()
+        .skip_while(|q| !q.starts_with("BEGIN"))
+        .collect();
     let n = statements.len();
     let statements = statements.join("\n  ");
     println!("statements per accept: {n}\n  {statements}");

@@ -35,5 +35,6 @@ mod replies;
 mod schedule;
 mod second_factor;
 mod security;
+mod statements;
 mod store;
 mod typed;

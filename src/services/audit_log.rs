@@ -389,7 +389,7 @@ pub fn withdraw(svc: &Services, caller: &Caller, consent_id: &str) -> AppResult<
     };
     let now = svc.now();
     let mut conn = svc.conn()?;
-    db::write_tx(&mut conn, |c| {
+    let referral_id = db::write_tx(&mut conn, |c| {
         let k = db::referrals::get_consent(c, consent_id)?;
         if &k.patient_id != pid {
             return Err(AppError::NotFound);
@@ -400,7 +400,6 @@ pub fn withdraw(svc: &Services, caller: &Caller, consent_id: &str) -> AppResult<
             ));
         }
         let r = db::referrals::get(c, &k.referral_id)?;
-        super::letter::forget(&svc.store, &r.id);
         db::referrals::insert_event(
             c,
             &db::referrals::Event {
@@ -440,6 +439,11 @@ pub fn withdraw(svc: &Services, caller: &Caller, consent_id: &str) -> AppResult<
                 patient_id: Some(pid),
                 detail: format!("referral {}; recipient {}", r.id, k.recipient_id),
             },
-        )
-    })
+        )?;
+        Ok(r.id)
+    })?;
+    // After the commit, outside the write lock: a slow or unreachable store must not hold
+    // up every writer. The letters that still show what the consent covered go.
+    super::letter::forget(&svc.store, &referral_id);
+    Ok(())
 }

@@ -258,12 +258,7 @@ pub async fn ingest_submit(
         .ingest_token
         .clone()
         .unwrap_or_default();
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
+    let given = crate::web::extract::bearer_token(&req);
     let ip = ctx.caller.ip.clone();
     ctx.run(move |s, _| crate::services::throttle::check(s, INGEST_PER_IP, &ip))
         .await?;

@@ -154,6 +154,16 @@ impl FromRequest for Ctx {
     }
 }
 
+/// The token of an `Authorization: Bearer ...` header, or "" without one (compare it with
+/// `domain::security::constant_time_eq`).
+pub fn bearer_token(req: &HttpRequest) -> &str {
+    req.headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("")
+}
+
 /// The client's address (`domain::security::client_address`): the peer's, or what a trusted
 /// proxy says in X-Forwarded-For. Empty when the peer is unknown (a test request).
 pub fn client_ip(req: &HttpRequest, trusted: &[std::net::IpAddr]) -> String {

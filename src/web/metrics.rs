@@ -37,12 +37,7 @@ pub async fn metrics_page(req: HttpRequest, svc: web::Data<Services>) -> AppResu
     match req.app_data::<MetricsGate>() {
         Some(MetricsGate::Open) => {}
         Some(MetricsGate::Token(expected)) => {
-            let given = req
-                .headers()
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .unwrap_or("");
+            let given = crate::web::extract::bearer_token(&req);
             if !constant_time_eq(expected.as_bytes(), given.as_bytes()) {
                 return Ok(HttpResponse::Unauthorized()
                     .insert_header((header::WWW_AUTHENTICATE, "Bearer"))

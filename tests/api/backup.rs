@@ -56,23 +56,7 @@ impl Drop for Cleanup {
 /// Uploads a small PDF to the patient's chart through the chart's form.
 async fn upload_chart_file(app: &TestApp, s: &Session, pid: &str, title: &str) {
     let body = format!("%PDF-1.4\n% {title}\n%%EOF\n").into_bytes();
-    let form = reqwest::multipart::Form::new()
-        .text("kind", "lab")
-        .text("title", title.to_string())
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(body)
-                .file_name("report.pdf")
-                .mime_str("application/pdf")
-                .unwrap(),
-        );
-    let r = s
-        .client
-        .post(app.url(&format!("/patients/{pid}/files?csrf_token={}", s.csrf)))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = upload_chart_pdf(app, s, pid, title, body).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "uploading {title}");
 }
 

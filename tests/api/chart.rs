@@ -163,14 +163,7 @@ async fn lab_files_upload_by_sniffed_type_and_download_as_attachments() {
         page.contains("lipids.pdf"),
         "the name is shown without its path"
     );
-    let href = page
-        .split("href=\"")
-        .find(|p| p.starts_with(&format!("/patients/{pid}/files/")))
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let href = chart_file_link(&page, &pid);
     let r = app.get_raw(&s.client, &href).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "application/pdf");

@@ -674,3 +674,39 @@ pub fn version_in(page: &str, action: &str) -> String {
     let start = rest.find(marker).unwrap() + marker.len();
     rest[start..].split('"').next().unwrap().to_string()
 }
+
+/// Posts a lab file `report.pdf` with these bytes to the patient's chart through the chart's
+/// form (the token in the action URL, as the multipart form carries it).
+pub async fn upload_chart_pdf(
+    app: &TestApp,
+    s: &Session,
+    pid: &str,
+    title: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "lab")
+        .text("title", title.to_string())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name("report.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    s.client
+        .post(app.url(&format!("/patients/{pid}/files?csrf_token={}", s.csrf)))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The first chart file's download link on a patient's profile page.
+pub fn chart_file_link(page: &str, pid: &str) -> String {
+    page.split("href=\"")
+        .find(|p| p.starts_with(&format!("/patients/{pid}/files/")))
+        .and_then(|p| p.split('"').next())
+        .expect("a chart file link")
+        .to_string()
+}

@@ -5,54 +5,17 @@
 
 use chrono::Duration;
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 use sha2::{Digest, Sha256};
 
 use crate::builders::*;
 use crate::external::pdf_text;
 use crate::helpers::*;
 
-fn chart_file(title: &str, bytes: Vec<u8>) -> Form {
-    Form::new()
-        .text("kind", "lab")
-        .text("title", title.to_string())
-        .part(
-            "file",
-            Part::bytes(bytes)
-                .file_name("report.pdf")
-                .mime_str("application/pdf")
-                .unwrap(),
-        )
-}
-
-async fn upload(
-    app: &TestApp,
-    s: &Session,
-    pid: &str,
-    title: &str,
-    bytes: Vec<u8>,
-) -> reqwest::Response {
-    s.client
-        .post(app.url(&format!("/patients/{pid}/files?csrf_token={}", s.csrf)))
-        .multipart(chart_file(title, bytes))
-        .send()
-        .await
-        .unwrap()
-}
-
 /// A PDF-looking file of `len` bytes whose content varies, so chunks cannot line up by luck.
 fn pdf_of(len: usize) -> Vec<u8> {
     let mut b = b"%PDF-1.4\n".to_vec();
     b.extend((0..len - 9).map(|i| b'a' + (i * 7 % 26) as u8));
     b
-}
-
-fn file_link(page: &str, pid: &str) -> String {
-    page.split("href=\"")
-        .find(|p| p.starts_with(&format!("/patients/{pid}/files/")))
-        .and_then(|p| p.split('"').next())
-        .expect("a file link")
-        .to_string()
 }
 
 #[tokio::test]
@@ -62,7 +25,7 @@ async fn a_file_lands_in_the_configured_store_and_streams_back_whole() {
     let pid = app.patient_id("Aarav Sharma");
     // Several download chunks long (64 KiB each on the folder store).
     let bytes = pdf_of(300_000);
-    let r = upload(&app, &gp, &pid, "Holter summary", bytes.clone()).await;
+    let r = upload_chart_pdf(&app, &gp, &pid, "Holter summary", bytes.clone()).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let stored = app.stored_files();
     assert_eq!(stored.len(), 1, "{stored:?}");
@@ -76,7 +39,7 @@ async fn a_file_lands_in_the_configured_store_and_streams_back_whole() {
         assert_eq!(local, 0);
     }
     let (_, page) = app.get(&gp.client, &format!("/patients/{pid}")).await;
-    let r = app.get_raw(&gp.client, &file_link(&page, &pid)).await;
+    let r = app.get_raw(&gp.client, &chart_file_link(&page, &pid)).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-length"], "300000");
     assert_eq!(r.bytes().await.unwrap().to_vec(), bytes);
@@ -89,7 +52,7 @@ async fn an_unreachable_bucket_is_a_503_that_keeps_the_typed_text_and_records_no
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
     let started = std::time::Instant::now();
-    let r = upload(&app, &gp, &pid, "Echo report from Tuesday", pdf_of(2_000)).await;
+    let r = upload_chart_pdf(&app, &gp, &pid, "Echo report from Tuesday", pdf_of(2_000)).await;
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(
         started.elapsed() < std::time::Duration::from_secs(15),
@@ -122,7 +85,7 @@ async fn the_sweep_removes_only_files_no_row_needs_once_their_grace_is_over() {
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
     let kept = pdf_of(5_000);
-    let r = upload(&app, &gp, &pid, "Kept report", kept.clone()).await;
+    let r = upload_chart_pdf(&app, &gp, &pid, "Kept report", kept.clone()).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let needed = app.stored_files();
     // A file written whose row never committed (the process died in between).
@@ -154,7 +117,7 @@ async fn the_sweep_removes_only_files_no_row_needs_once_their_grace_is_over() {
             .is_some()
     );
     let (_, page) = app.get(&gp.client, &format!("/patients/{pid}")).await;
-    let r = app.get_raw(&gp.client, &file_link(&page, &pid)).await;
+    let r = app.get_raw(&gp.client, &chart_file_link(&page, &pid)).await;
     assert_eq!(r.bytes().await.unwrap().to_vec(), kept);
     assert_eq!(sweep(later).unwrap(), 0, "a second sweep finds nothing");
 }
@@ -255,13 +218,13 @@ async fn an_s3_outage_mid_session_is_a_503_and_the_same_server_recovers() {
     let gp = app.login(GP, PW).await;
     let pid = app.patient_id("Aarav Sharma");
     let before = pdf_of(100_000);
-    let r = upload(&app, &gp, &pid, "Before the outage", before.clone()).await;
+    let r = upload_chart_pdf(&app, &gp, &pid, "Before the outage", before.clone()).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = app.get(&gp.client, &format!("/patients/{pid}")).await;
-    let link = file_link(&page, &pid);
+    let link = chart_file_link(&page, &pid);
 
     proxy.set(false);
-    let r = upload(&app, &gp, &pid, "During the outage", pdf_of(3_000)).await;
+    let r = upload_chart_pdf(&app, &gp, &pid, "During the outage", pdf_of(3_000)).await;
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body = r.text().await.unwrap();
     assert!(body.contains("The file store is not answering"), "{body}");
@@ -287,7 +250,7 @@ async fn an_s3_outage_mid_session_is_a_503_and_the_same_server_recovers() {
     proxy.set(true);
     let (status, _) = app.get(&app.client(), "/readyz").await;
     assert_eq!(status, StatusCode::OK);
-    let r = upload(&app, &gp, &pid, "After the outage", pdf_of(3_000)).await;
+    let r = upload_chart_pdf(&app, &gp, &pid, "After the outage", pdf_of(3_000)).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = app.get_raw(&gp.client, &link).await;
     assert_eq!(r.status(), StatusCode::OK);

@@ -67,7 +67,9 @@ impl LocalStore {
     /// A small file staged (the upload path) and dropped.
     pub(super) fn probe(&self) -> AppResult<()> {
         if !self.dir.is_dir() {
-            return Err(AppError::Unavailable("the store folder is missing".into()));
+            return Err(AppError::Unavailable(
+                "file store: the store folder is missing".into(),
+            ));
         }
         let (_, tmp, _) = self.stage(b"readiness probe")?;
         let _ = std::fs::remove_file(tmp);
@@ -108,7 +110,9 @@ impl LocalStore {
     pub(super) fn put_object(&self, name: &str, bytes: &[u8]) -> AppResult<()> {
         let dest = self.object_path(name)?;
         if !self.dir.is_dir() {
-            return Err(AppError::Unavailable("the store folder is missing".into()));
+            return Err(AppError::Unavailable(
+                "file store: the store folder is missing".into(),
+            ));
         }
         let parent = dest.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(parent).map_err(writing)?;

@@ -21,7 +21,7 @@ use chrono::NaiveDateTime;
 use sha2::{Digest, Sha256};
 
 pub use local::LocalStore;
-pub use s3::{S3Location, S3Store};
+pub use s3::S3Store;
 
 use crate::error::{AppError, AppResult};
 
@@ -90,14 +90,6 @@ impl Store {
             )?)))
         } else {
             Ok(Store::Local(LocalStore::new(&settings.files_dir())))
-        }
-    }
-
-    /// A short description for the log and `handoff backup`: the folder or the bucket.
-    pub fn describe(&self) -> String {
-        match self {
-            Store::Local(l) => format!("folder {}", l.dir().display()),
-            Store::S3(s) => format!("S3 {s}"),
         }
     }
 

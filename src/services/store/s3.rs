@@ -77,13 +77,6 @@ fn unavailable(e: object_store::Error) -> AppError {
 pub struct S3Store {
     client: Arc<AmazonS3>,
     prefix: String,
-    url: String,
-}
-
-impl std::fmt::Display for S3Store {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.url)
-    }
 }
 
 impl S3Store {
@@ -116,7 +109,6 @@ impl S3Store {
         let client = b.build()?;
         Ok(S3Store {
             client: Arc::new(client),
-            url: format!("s3://{}/{}", loc.bucket, loc.prefix),
             prefix: loc.prefix,
         })
     }

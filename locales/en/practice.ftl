@@ -365,3 +365,5 @@ outside-answered = Answered
 outside-open = Open
 outside-files = Files
 outside-bytes = { $size } bytes
+sent-pages = Sent list pages
+sent-next-page = Older referrals

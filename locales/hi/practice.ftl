@@ -339,3 +339,5 @@ outside-answered = उत्तर मिला
 outside-open = उत्तर बाकी
 outside-files = फ़ाइलें
 outside-bytes = { $size } बाइट
+sent-pages = भेजे गए रेफ़रल के पेज
+sent-next-page = पुराने रेफ़रल

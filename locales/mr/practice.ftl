@@ -339,3 +339,5 @@ outside-answered = उत्तर मिळाले
 outside-open = उत्तर बाकी
 outside-files = फाइल्स
 outside-bytes = { $size } बाइट
+sent-pages = पाठवलेल्या रेफरलची पाने
+sent-next-page = जुने रेफरल

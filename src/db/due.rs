@@ -22,6 +22,15 @@ pub(super) fn due_missing() -> diesel::expression::SqlLiteral<diesel::sql_types:
     diesel::dsl::sql::<diesel::sql_types::Bool>("(referrals.due_at IS NULL)")
 }
 
+/// The submission time of an open loop, read like the due time: a generated column
+/// (migration `list_counters`), NULL once the loop closed, with an index of its own.
+pub(super) fn open_since()
+-> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>> {
+    diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>>(
+        "referrals.open_since",
+    )
+}
+
 /// A list's due-time filter and order: due in [from, before), most overdue first.
 #[derive(Debug, Clone, Default)]
 pub struct DueWindow {
@@ -54,21 +63,20 @@ pub fn due_counts(
     now: NaiveDateTime,
     end_of_today: NaiveDateTime,
 ) -> QueryResult<(i64, i64)> {
+    use diesel::dsl::{case_when, count};
+    use diesel::sql_types::Integer;
     use referral_moves as m;
-    let base = || {
-        let q = m::table.into_boxed();
-        if as_receiver {
-            q.filter(m::receiver_id.eq(user_id))
-                .filter(m::status.eq_any(received_statuses()))
-        } else {
-            q.filter(m::sender_id.eq(user_id))
-        }
+    // One walk of the (party, due time) index up to the end of today, counted both ways.
+    let mut q = m::table.filter(m::due_at.lt(end_of_today)).into_boxed();
+    q = if as_receiver {
+        q.filter(m::receiver_id.eq(user_id))
+            .filter(m::status.eq_any(received_statuses()))
+    } else {
+        q.filter(m::sender_id.eq(user_id))
     };
-    let overdue = base().filter(m::due_at.lt(now)).count().get_result(conn)?;
-    let today = base()
-        .filter(m::due_at.ge(now))
-        .filter(m::due_at.lt(end_of_today))
-        .count()
-        .get_result(conn)?;
-    Ok((overdue, today))
+    q.select((
+        count(case_when(m::due_at.lt(now), 1.into_sql::<Integer>())),
+        count(case_when(m::due_at.ge(now), 1.into_sql::<Integer>())),
+    ))
+    .get_result(conn)
 }

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod chart;
 pub mod clinics;
 pub mod clock;
+pub mod counts;
 pub mod directory;
 pub mod due;
 #[cfg(feature = "bench")]

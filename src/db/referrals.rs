@@ -5,10 +5,10 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{consents, patients, referral_events, referral_moves, referrals, users};
-use crate::domain::referral::{Kind, OPEN_LOOP, Status, received_statuses};
+use crate::domain::referral::{Kind, Status, received_statuses};
 
 pub use super::due::{DueCursor, DueWindow, due_counts, due_times};
-use super::due::{due_col, due_missing};
+use super::due::{due_col, due_missing, open_since};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = referrals)]
@@ -377,15 +377,28 @@ pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResul
     with_names(conn, rows)
 }
 
-/// The inbox most overdue first, those nobody must act on last: two walks of the
-/// (receiver, due time, id) index, each stopping at the page's end, instead of one sort of
-/// the whole inbox (SQL puts NULLs first, so "missing last" cannot be one index order).
+/// The inbox most overdue first.
 fn inbox_by_due(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResult<Vec<ListRow>> {
+    let rows = by_due(conn, q.limit, q.after_due.as_ref(), || {
+        inbox_filtered(receiver_id, q)
+    })?;
+    with_names(conn, rows)
+}
+
+/// A list most overdue first, those nobody must act on last: two walks of the (party, due
+/// time, id) index, each stopping at the page's end, instead of one sort of the whole list
+/// (SQL puts NULLs first, so "missing last" cannot be one index order).
+fn by_due<'a>(
+    conn: &mut DbConn,
+    limit: i64,
+    after: Option<&DueCursor>,
+    base: impl Fn() -> referrals::BoxedQuery<'a, Backend>,
+) -> QueryResult<Vec<Referral>> {
     let mut rows = Vec::new();
-    let in_missing = matches!(&q.after_due, Some((None, _)));
+    let in_missing = matches!(after, Some((None, _)));
     if !in_missing {
-        let mut due = inbox_filtered(receiver_id, q).filter(due_col().is_not_null());
-        if let Some((Some(d), id)) = &q.after_due {
+        let mut due = base().filter(due_col().is_not_null());
+        if let Some((Some(d), id)) = after {
             due = due.filter(
                 due_col()
                     .gt(*d)
@@ -394,14 +407,14 @@ fn inbox_by_due(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryRe
         }
         rows = due
             .order((due_col().asc(), referrals::id.asc()))
-            .limit(q.limit)
+            .limit(limit)
             .select(Referral::as_select())
             .load(conn)?;
     }
-    let left = q.limit - rows.len() as i64;
+    let left = limit - rows.len() as i64;
     if left > 0 {
-        let mut missing = inbox_filtered(receiver_id, q).filter(due_missing());
-        if let Some((None, id)) = &q.after_due {
+        let mut missing = base().filter(due_missing());
+        if let Some((None, id)) = after {
             missing = missing.filter(referrals::id.gt(id.clone()));
         }
         rows.extend(
@@ -412,93 +425,108 @@ fn inbox_by_due(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryRe
                 .load(conn)?,
         );
     }
-    with_names(conn, rows)
+    Ok(rows)
 }
 
-/// How many of a receiver's referrals are in each status.
-pub fn inbox_counts(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(Status, i64)>> {
-    referrals::table
-        .filter(referrals::receiver_id.eq(receiver_id))
-        .filter(referrals::status.eq_any(received_statuses()))
-        .group_by(referrals::status)
-        .select((referrals::status, diesel::dsl::count_star()))
-        .load(conn)
+/// The sent list's filters and position.
+#[derive(Debug, Clone, Default)]
+pub struct SentQuery {
+    pub status: Option<Status>,
+    /// Due-time filter; with `due.by_due`, the order (and `after_due` its cursor).
+    pub due: DueWindow,
+    /// Keyset cursor of the newest-change order: (updated_at, id) of the last row shown.
+    pub after: Option<(NaiveDateTime, String)>,
+    pub after_due: Option<DueCursor>,
+    pub limit: i64,
 }
 
-/// The distinct senders in a receiver's inbox (for the filter). The distinct ids come from
-/// an index-only scan; the names are looked up for those few ids.
-pub fn inbox_senders(conn: &mut DbConn, receiver_id: &str) -> QueryResult<Vec<(String, String)>> {
-    let ids: Vec<String> = referrals::table
-        .filter(referrals::receiver_id.eq(receiver_id))
-        .filter(referrals::status.eq_any(received_statuses()))
-        .select(referrals::sender_id)
-        .distinct()
-        .load(conn)?;
-    users::table
-        .filter(users::id.eq_any(ids))
-        .order(users::display_name.asc())
-        .select((users::id, users::display_name))
-        .load(conn)
+/// The sender's referrals that match `q`'s filters, in no order yet.
+fn sent_filtered<'a>(sender_id: &'a str, q: &'a SentQuery) -> referrals::BoxedQuery<'a, Backend> {
+    let mut query = referrals::table
+        .filter(referrals::sender_id.eq(sender_id))
+        .into_boxed();
+    if let Some(s) = q.status {
+        query = query.filter(referrals::status.eq(s));
+    }
+    if let Some(f) = q.due.from {
+        query = query.filter(due_col().ge(f));
+    }
+    if let Some(b) = q.due.before {
+        query = query.filter(due_col().lt(b));
+    }
+    query
 }
 
-/// A sender's referrals, newest change first (or most overdue first), optionally in one
-/// status and due in a window.
+/// One page of a sender's referrals, newest change first (or most overdue first), by
+/// keyset: an index range of the page's length, however many referrals the sender made.
+/// Beside the page, the sender's `oldest` oldest open loops; both named in one lookup.
 pub fn sent_by(
     conn: &mut DbConn,
     sender_id: &str,
-    status: Option<Status>,
-    due: &DueWindow,
-    limit: i64,
-) -> QueryResult<Vec<ListRow>> {
-    let mut q = referrals::table
-        .filter(referrals::sender_id.eq(sender_id))
-        .into_boxed();
-    if let Some(s) = status {
-        q = q.filter(referrals::status.eq(s));
-    }
-    if let Some(f) = due.from {
-        q = q.filter(due_col().ge(f));
-    }
-    if let Some(b) = due.before {
-        q = q.filter(due_col().lt(b));
-    }
-    q = if due.by_due {
-        q.order((due_missing().asc(), due_col().asc(), referrals::id.asc()))
-    } else {
-        q.order((referrals::updated_at.desc(), referrals::id.desc()))
-    };
-    let rows = q.limit(limit).select(Referral::as_select()).load(conn)?;
-    with_names(conn, rows)
+    q: &SentQuery,
+    oldest: i64,
+) -> QueryResult<(Vec<ListRow>, Vec<ListRow>)> {
+    let mut rows = sent_rows(conn, sender_id, q)?;
+    let page = rows.len();
+    rows.extend(oldest_open(conn, sender_id, oldest)?);
+    let mut named = with_names(conn, rows)?;
+    let open = named.split_off(page);
+    Ok((named, open))
 }
 
-/// How many of a sender's open loops were submitted in [from, to).
-pub fn open_loops_between(
+fn sent_rows(conn: &mut DbConn, sender_id: &str, q: &SentQuery) -> QueryResult<Vec<Referral>> {
+    if q.due.by_due {
+        return by_due(conn, q.limit, q.after_due.as_ref(), || {
+            sent_filtered(sender_id, q)
+        });
+    }
+    let mut query = sent_filtered(sender_id, q);
+    if let Some((at, id)) = &q.after {
+        query = query.filter(
+            referrals::updated_at.lt(*at).or(referrals::updated_at
+                .eq(*at)
+                .and(referrals::id.lt(id.clone()))),
+        );
+    }
+    query
+        .order((referrals::updated_at.desc(), referrals::id.desc()))
+        .limit(q.limit)
+        .select(Referral::as_select())
+        .load(conn)
+}
+
+/// How many of a sender's open loops were submitted in each [from, to) window: one walk
+/// of the open loops' own index, never the closed ones.
+pub fn open_loops_by_age(
     conn: &mut DbConn,
     sender_id: &str,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> QueryResult<i64> {
-    referrals::table
+    windows: [(NaiveDateTime, NaiveDateTime); 3],
+) -> QueryResult<[i64; 3]> {
+    use diesel::dsl::{case_when, count};
+    use diesel::sql_types::Integer;
+    let within = |(from, to): (NaiveDateTime, NaiveDateTime)| {
+        count(case_when(
+            open_since().ge(from).and(open_since().lt(to)),
+            1.into_sql::<Integer>(),
+        ))
+    };
+    let (a, b, c) = referrals::table
         .filter(referrals::sender_id.eq(sender_id))
-        .filter(referrals::status.eq_any(OPEN_LOOP))
-        .filter(referrals::redirected_to.is_null())
-        .filter(referrals::submitted_at.ge(from))
-        .filter(referrals::submitted_at.lt(to))
-        .count()
-        .get_result(conn)
+        .filter(open_since().is_not_null())
+        .select((within(windows[0]), within(windows[1]), within(windows[2])))
+        .get_result(conn)?;
+    Ok([a, b, c])
 }
 
-/// A sender's oldest open loops.
-pub fn oldest_open(conn: &mut DbConn, sender_id: &str, limit: i64) -> QueryResult<Vec<ListRow>> {
-    let rows = referrals::table
+/// A sender's oldest open loops: the first entries of the open loops' index.
+fn oldest_open(conn: &mut DbConn, sender_id: &str, limit: i64) -> QueryResult<Vec<Referral>> {
+    referrals::table
         .filter(referrals::sender_id.eq(sender_id))
-        .filter(referrals::status.eq_any(OPEN_LOOP))
-        .filter(referrals::redirected_to.is_null())
-        .order((referrals::submitted_at.asc(), referrals::id.asc()))
+        .filter(open_since().is_not_null())
+        .order((open_since().asc(), referrals::id.asc()))
         .limit(limit)
         .select(Referral::as_select())
-        .load(conn)?;
-    with_names(conn, rows)
+        .load(conn)
 }
 
 /// Sets what the patient should bring (compare-and-set on the version); rows changed.
@@ -520,14 +548,6 @@ pub fn set_what_to_bring(
         referrals::version.eq(referrals::version + 1),
     ))
     .execute(conn)
-}
-
-pub fn sent_counts(conn: &mut DbConn, sender_id: &str) -> QueryResult<Vec<(Status, i64)>> {
-    referrals::table
-        .filter(referrals::sender_id.eq(sender_id))
-        .group_by(referrals::status)
-        .select((referrals::status, diesel::dsl::count_star()))
-        .load(conn)
 }
 
 /// A patient's referrals that have left draft, newest first.

@@ -569,6 +569,28 @@ diesel::table! {
         decline_reason -> Nullable<Text>,
         outcome_summary -> Nullable<Text>,
         outcome_advice -> Nullable<Text>,
+        /// Generated: the submission time while the loop is open, else NULL (read only).
+        open_since -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// How many referrals each user has sent and been sent, per status (kept by triggers).
+    referral_counts (user_id, side, status) {
+        user_id -> Text,
+        side -> Text,
+        status -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// How many referrals each receiver has from each sender, per status (kept by triggers).
+    referral_pairs (receiver_id, sender_id, status) {
+        receiver_id -> Text,
+        sender_id -> Text,
+        status -> Text,
+        n -> BigInt,
     }
 }
 
@@ -641,6 +663,8 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     questions,
+    referral_counts,
+    referral_pairs,
     clinics,
     clinic_clocks,
     clock_reminders,

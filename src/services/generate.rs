@@ -280,6 +280,8 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
     db::analytics::bulk_cache(&mut conn, true)?;
     let written = db::write_tx(&mut conn, |c| -> AppResult<usize> {
         let indexes = db::analytics::drop_referral_indexes(c)?;
+        // A million trigger runs would cost more than one count at the end.
+        let triggers = db::counts::triggers_off(c)?;
         let mut acc = crate::services::analytics::Accumulator::default();
         let mut written = 0;
         while written < n {
@@ -428,6 +430,8 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
             written += batch;
         }
         db::analytics::restore_indexes(c, &indexes)?;
+        db::counts::triggers_on(c, &triggers)?;
+        db::counts::rebuild(c)?;
         acc.write(c)?;
         Ok(written)
     });

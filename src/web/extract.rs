@@ -2,6 +2,7 @@
 //! and the caller as the policy and the audit log see it.
 
 use std::future::{Ready, ready};
+use std::sync::{Arc, OnceLock};
 
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
@@ -143,6 +144,11 @@ pub struct Ctx {
     /// The language of the pages and messages for this request: the account's setting,
     /// else the one chosen in this browser, else the browser's `Accept-Language`.
     pub lang: Lang,
+    /// The signed-in user's unread count, read by the first `run` of a page request on the
+    /// same blocking-pool hop as the page's data, so `layout` needs no hop of its own.
+    unread: Arc<OnceLock<i64>>,
+    /// A GET: a page that will show the layout (a POST answers with a redirect).
+    page: bool,
 }
 
 impl FromRequest for Ctx {
@@ -249,6 +255,8 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
         },
         path,
         lang,
+        unread: Arc::default(),
+        page: req.method() == actix_web::http::Method::GET,
     })
 }
 
@@ -261,8 +269,18 @@ impl Ctx {
     {
         let svc = self.svc.clone();
         let caller = self.caller.clone();
+        let unread = (self.page && self.user.is_some() && self.unread.get().is_none())
+            .then(|| self.unread.clone());
         // Lines the service logs name the request it works for.
-        web::block(crate::logging::carried(move || f(&svc, &caller))).await?
+        web::block(crate::logging::carried(move || {
+            let out = f(&svc, &caller)?;
+            if let Some(cell) = unread {
+                // A count that cannot be read is no reason to fail the page (as in `layout`).
+                let _ = cell.set(crate::services::threads::unread(&svc, &caller).unwrap_or(0));
+            }
+            Ok(out)
+        }))
+        .await?
     }
 
     /// The layout for a page, taking any one-time message out of the session. Signed-in
@@ -277,7 +295,9 @@ impl Ctx {
             }
             None => None,
         };
-        let unread = if self.user.is_some() {
+        let unread = if let Some(n) = self.unread.get() {
+            *n
+        } else if self.user.is_some() {
             self.run(crate::services::threads::unread)
                 .await
                 .unwrap_or(0)

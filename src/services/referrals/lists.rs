@@ -134,7 +134,18 @@ pub fn inbox(
     let me = caller.user_id()?;
     let now = svc.now();
     let mut conn = svc.conn()?;
-    let c = &mut *conn;
+    // The rows and the counters beside them from one snapshot.
+    db::read_tx(&mut conn, |c| inbox_in(svc, c, me, q, filter, now))
+}
+
+fn inbox_in(
+    svc: &Services,
+    c: &mut db::DbConn,
+    me: &str,
+    q: &db::referrals::InboxQuery,
+    filter: Option<DueFilter>,
+    now: NaiveDateTime,
+) -> AppResult<InboxPage> {
     let mut q = q.clone();
     q.due = window(svc, now, filter, q.due.by_due);
     let limit = q.limit;
@@ -154,9 +165,9 @@ pub fn inbox(
         None
     };
     Ok(InboxPage {
-        counts: db::referrals::inbox_counts(c, me)?,
+        counts: db::counts::by_status(c, me, db::counts::Side::Inbox)?,
         due_counts: due_counts(svc, c, true, me, now)?,
-        senders: db::referrals::inbox_senders(c, me)?,
+        senders: db::counts::inbox_senders(c, me)?,
         rows,
         next_cursor,
         now,
@@ -179,23 +190,52 @@ pub fn next_waiting(svc: &Services, caller: &Caller, except: &str) -> AppResult<
     Ok(rows.into_iter().map(|(r, ..)| r.id).find(|id| id != except))
 }
 
+/// Encodes a cursor of the sent list's newest-change order: `<updated, micros>.<id>`.
+pub fn encode_sent_cursor(r: &Referral) -> String {
+    format!("{}.{}", r.updated_at.and_utc().timestamp_micros(), r.id)
+}
+
+/// Decodes a cursor of the sent list (a bad cursor is the first page).
+pub fn decode_sent_cursor(s: &str) -> Option<(NaiveDateTime, String)> {
+    let (micros, id) = s.split_once('.')?;
+    let at = chrono::DateTime::<Utc>::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+    if !(1900..=9999).contains(&chrono::Datelike::year(&at)) || id.is_empty() {
+        return None;
+    }
+    Some((at, id.to_string()))
+}
+
+/// How many rows a page of the sent list shows.
+pub const SENT_PAGE: i64 = 50;
+
 /// The sender's list of sent referrals, in `status` and due in the window `filter` names;
-/// most overdue first when `by_due`.
+/// most overdue first when `by_due`; the page after `after` (a cursor of either order).
 pub fn sent(
     svc: &Services,
     caller: &Caller,
     status: Option<Status>,
     filter: Option<DueFilter>,
     by_due: bool,
+    after: &str,
 ) -> AppResult<SentPage> {
     caller.authorize(&Action::Refer, "/sent")?;
     let me = caller.user_id()?;
     let now = svc.now();
     let mut conn = svc.conn()?;
-    let c = &mut *conn;
-    let mut bands = Vec::new();
-    for (label, from_days, to_days) in rules::OPEN_LOOP_BANDS {
-        // Submitted between `to_days` and `from_days` ago.
+    db::read_tx(&mut conn, |c| {
+        sent_in(svc, c, me, (status, filter, by_due, after), now)
+    })
+}
+
+fn sent_in(
+    svc: &Services,
+    c: &mut db::DbConn,
+    me: &str,
+    (status, filter, by_due, after): (Option<Status>, Option<DueFilter>, bool, &str),
+    now: NaiveDateTime,
+) -> AppResult<SentPage> {
+    // Submitted between `to_days` and `from_days` ago.
+    let windows = rules::OPEN_LOOP_BANDS.map(|(_, from_days, to_days)| {
         let newest = now - chrono::Duration::days(from_days) + chrono::Duration::seconds(1);
         let oldest = if to_days == i64::MAX {
             // Not NaiveDateTime::MIN: PostgreSQL's timestamps start in 4713 BC.
@@ -205,19 +245,42 @@ pub fn sent(
         } else {
             now - chrono::Duration::days(to_days) + chrono::Duration::seconds(1)
         };
-        bands.push((
-            label,
-            db::referrals::open_loops_between(c, me, oldest, newest)?,
-        ));
-    }
-    let due = window(svc, now, filter, by_due);
-    let rows = db::referrals::sent_by(c, me, status, &due, 200)?;
+        (oldest, newest)
+    });
+    let counts = db::referrals::open_loops_by_age(c, me, windows)?;
+    let bands = rules::OPEN_LOOP_BANDS
+        .iter()
+        .zip(counts)
+        .map(|((label, ..), n)| (*label, n))
+        .collect();
+    let q = db::referrals::SentQuery {
+        status,
+        due: window(svc, now, filter, by_due),
+        after: Some(after).filter(|_| !by_due).and_then(decode_sent_cursor),
+        after_due: Some(after).filter(|_| by_due).and_then(decode_due_cursor),
+        limit: SENT_PAGE + 1,
+    };
+    let (rows, oldest_open) = db::referrals::sent_by(c, me, &q, 10)?;
+    let mut rows = with_due(c, rows)?;
+    let next_cursor = if rows.len() as i64 > SENT_PAGE {
+        rows.truncate(SENT_PAGE as usize);
+        rows.last().map(|((r, ..), due)| {
+            if by_due {
+                encode_due_cursor(*due, &r.id)
+            } else {
+                encode_sent_cursor(r)
+            }
+        })
+    } else {
+        None
+    };
     Ok(SentPage {
-        rows: with_due(c, rows)?,
-        counts: db::referrals::sent_counts(c, me)?,
+        rows,
+        next_cursor,
+        counts: db::counts::by_status(c, me, db::counts::Side::Sent)?,
         due_counts: due_counts(svc, c, false, me, now)?,
         open_bands: bands,
-        oldest_open: db::referrals::oldest_open(c, me, 10)?,
+        oldest_open,
         now,
     })
 }
@@ -225,6 +288,8 @@ pub fn sent(
 /// The sender's list: referrals by status, and open loops by age.
 pub struct SentPage {
     pub rows: Vec<DueRow>,
+    /// The cursor of the next page, if there is one.
+    pub next_cursor: Option<String>,
     pub counts: StatusCounts,
     pub due_counts: DueCounts,
     /// (age band, how many open loops).

@@ -178,6 +178,9 @@ pub struct SentParams {
     /// "due": most overdue first; anything else, latest change first.
     #[serde(default)]
     sort: String,
+    /// The cursor of the page to show (the last row of the page before).
+    #[serde(default)]
+    after: String,
 }
 
 #[derive(Template)]
@@ -189,6 +192,7 @@ struct SentPage {
     sort: String,
     rows: Vec<Line>,
     page: svc::SentPage,
+    next_href: Option<String>,
     statuses: Vec<(&'static str, &'static str)>,
 }
 
@@ -203,12 +207,29 @@ impl SentPage {
 }
 
 pub async fn sent_page(ctx: Ctx, q: web::Query<SentParams>) -> AppResult<HttpResponse> {
-    let SentParams { status, due, sort } = q.into_inner();
+    let SentParams {
+        status,
+        due,
+        sort,
+        after,
+    } = q.into_inner();
     let s2 = status.clone();
     let (filter, by_due) = (DueFilter::parse(&due), sort == "due");
     let mut page = ctx
-        .run(move |s, caller| svc::sent(s, caller, Status::parse(&s2), filter, by_due))
+        .run(move |s, caller| svc::sent(s, caller, Status::parse(&s2), filter, by_due, &after))
         .await?;
+    let next_href = page.next_cursor.as_ref().map(|c| {
+        format!(
+            "/sent?{}",
+            serde_urlencoded::to_string([
+                ("status", status.as_str()),
+                ("due", &due),
+                ("sort", &sort),
+                ("after", c)
+            ])
+            .unwrap_or_default()
+        )
+    });
     // A status the app does not know matches no referral (not all of them).
     if !status.is_empty() && Status::parse(&status).is_none() {
         page.rows.clear();
@@ -221,6 +242,7 @@ pub async fn sent_page(ctx: Ctx, q: web::Query<SentParams>) -> AppResult<HttpRes
         sort,
         rows,
         page,
+        next_href,
         statuses: ALL_STATUSES
             .iter()
             .map(|s| (s.as_str(), s.label()))

@@ -258,3 +258,83 @@ async fn open_loops_by_age_equal_a_count_of_the_open_referrals() {
     let first = box_.split("<a href=\"/referrals/").nth(1).unwrap();
     assert_eq!(&first[..36], open[0].1);
 }
+
+#[tokio::test]
+async fn moves_that_cross_between_two_statuses_at_once_all_land_and_stay_counted() {
+    // Each request_info moves a referral sent -> need_info while each answer moves another
+    // need_info -> sent, for the same receiver and sender: the same two counters in
+    // opposite directions, at once. None may fail (on PostgreSQL a crosswise lock order
+    // would deadlock one of each pair), and the counters must still equal a recount.
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let farah = app.login(CARDIO, PW).await;
+    let mut to_ask = Vec::new();
+    let mut to_answer = Vec::new();
+    for _ in 0..6 {
+        to_ask.push(
+            app.referral()
+                .by(&gp)
+                .to(CARDIO)
+                .in_state(State::Sent)
+                .await
+                .id,
+        );
+        to_answer.push(
+            app.referral()
+                .by(&gp)
+                .to(CARDIO)
+                .in_state(State::NeedInfo)
+                .await
+                .id,
+        );
+    }
+    // Each form as its page showed it (version, token), posted all at once.
+    let mut posts = Vec::new();
+    for id in &to_ask {
+        let (_, page) = app.get(&farah.client, &format!("/referrals/{id}")).await;
+        posts.push((&farah, page, format!("/referrals/{id}/request_info"), None));
+    }
+    for id in &to_answer {
+        let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+        let ask = page
+            .split("name=\"answer_")
+            .nth(1)
+            .expect("an open ask")
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        posts.push((
+            &gp,
+            page,
+            format!("/referrals/{id}/provide_info"),
+            Some(ask),
+        ));
+    }
+    let app = &app;
+    let answers = futures::future::join_all(posts.iter().map(|(who, page, action, ask)| {
+        let key = ask.as_ref().map(|a| format!("answer_{a}"));
+        async move {
+            let form: Vec<(&str, &str)> = match &key {
+                Some(k) => vec![(k.as_str(), "BP 128/82 this morning")],
+                None => vec![("note", "Latest HbA1c, please")],
+            };
+            app.act_on_page(&who.client, page, action, &form)
+                .await
+                .parts()
+                .0
+        }
+    }))
+    .await;
+    assert!(
+        answers.iter().all(|s| *s == StatusCode::SEE_OTHER),
+        "every move landed: {answers:?}"
+    );
+    for id in &to_ask {
+        assert_eq!(crate::builders::status_of(app, id), "need_info");
+    }
+    for id in &to_answer {
+        assert_eq!(crate::builders::status_of(app, id), "sent");
+    }
+    assert_counters_recount(app, "after crossing moves");
+}

@@ -62,8 +62,11 @@ pub fn recent_for_patient(
             referrals::submitted_at,
         ))
         .load(conn)?;
+    // A patient's history names the same few doctors over and over: bind each id once.
     let mut ids: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
     ids.extend(rows.iter().map(|r| r.2.as_str()));
+    ids.sort_unstable();
+    ids.dedup();
     let names: Vec<(String, String)> = users::table
         .filter(users::id.eq_any(&ids))
         .select((users::id, users::display_name))

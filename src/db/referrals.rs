@@ -258,9 +258,14 @@ pub type ListRow = (Referral, String, String, String);
 fn with_names(conn: &mut DbConn, rows: Vec<Referral>) -> QueryResult<Vec<ListRow>> {
     let mut out = Vec::with_capacity(rows.len());
     // One query per list page for the names, not one per row.
-    let patient_ids: Vec<&str> = rows.iter().map(|r| r.patient_id.as_str()).collect();
+    // Each id bound once: a list names the same few people and patients over and over.
+    let mut patient_ids: Vec<&str> = rows.iter().map(|r| r.patient_id.as_str()).collect();
+    patient_ids.sort_unstable();
+    patient_ids.dedup();
     let mut user_ids: Vec<&str> = rows.iter().map(|r| r.sender_id.as_str()).collect();
     user_ids.extend(rows.iter().map(|r| r.receiver_id.as_str()));
+    user_ids.sort_unstable();
+    user_ids.dedup();
     let pats: Vec<(String, String, String)> = patients::table
         .filter(patients::id.eq_any(&patient_ids))
         .select((patients::id, patients::given_name, patients::family_name))

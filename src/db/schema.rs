@@ -228,6 +228,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_scopes (clinic_id, seq) {
+        clinic_id -> Text,
+        seq -> BigInt,
+    }
+}
+
+diesel::table! {
     audit_head (id) {
         id -> BigInt,
         seq -> BigInt,
@@ -659,6 +666,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     login_attempts,
     audit_events,
+    audit_scopes,
     audit_head,
     patient_links,
     practices,

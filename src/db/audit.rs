@@ -4,9 +4,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConn;
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{BigInt, Text, Timestamp};
 
+use super::DbConn;
 use super::schema::{
     audit_events, audit_head, audit_scopes, care_relationships, clinics, patients, users,
 };
@@ -99,7 +99,7 @@ pub fn append(conn: &mut DbConn, mut row: AuditRow) -> QueryResult<AuditRow> {
 
 /// Files the row under the clinics it concerns, which the admin's page walks ([`search`]):
 /// the clinic it names and its patient's clinic (one statement, 0 to 2 rows; a clinic that
-/// does not exist has no admin to read it).
+/// does not exist has no admin to read it), with the action and time its filters check.
 fn scope(conn: &mut DbConn, row: &AuditRow) -> QueryResult<()> {
     if row.clinic_id.is_none() && row.patient_id.is_none() {
         return Ok(());
@@ -115,10 +115,20 @@ fn scope(conn: &mut DbConn, row: &AuditRow) -> QueryResult<()> {
                 .eq(row.clinic_id.clone())
                 .or(clinics::id.nullable().eq(patients_clinic)),
         )
-        .select((clinics::id, row.seq.into_sql::<BigInt>()));
+        .select((
+            clinics::id,
+            row.seq.into_sql::<BigInt>(),
+            row.action.clone().into_sql::<Text>(),
+            row.at.into_sql::<Timestamp>(),
+        ));
     diesel::insert_into(audit_scopes::table)
         .values(concerned)
-        .into_columns((audit_scopes::clinic_id, audit_scopes::seq))
+        .into_columns((
+            audit_scopes::clinic_id,
+            audit_scopes::seq,
+            audit_scopes::action,
+            audit_scopes::at,
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -186,33 +196,49 @@ pub struct Filter {
 ///
 /// Filtered by actor or patient, the walk is that person's range of the log (their own
 /// index), keeping the clinic's rows; otherwise it is the clinic's range of
-/// `audit_scopes`. Either way newest first along an index, never a sort of the clinic's
-/// whole history; the action and date filters are checked on the rows walked.
+/// `audit_scopes`, and only the page's rows are read from the log. Either way newest first
+/// along an index, never a sort of the clinic's whole history; the action and date filters
+/// are checked on the rows walked.
 pub fn search(conn: &mut DbConn, f: &Filter) -> QueryResult<Vec<(AuditRow, Option<String>)>> {
     if f.actor_id.is_some() || f.patient_id.is_some() {
         return search_by_party(conn, f);
     }
-    let mut q = audit_scopes::table
-        .inner_join(audit_events::table.on(audit_events::seq.eq(audit_scopes::seq)))
-        .left_join(users::table.on(users::id.nullable().eq(audit_events::actor_id)))
+    let mut page = audit_scopes::table
         .filter(audit_scopes::clinic_id.eq(f.clinic_id.clone()))
         .into_boxed();
     if let Some(a) = &f.action {
-        q = q.filter(audit_events::action.eq(a.clone()));
+        page = page.filter(audit_scopes::action.eq(a.clone()));
     }
     if let Some(t) = f.from {
-        q = q.filter(audit_events::at.ge(t));
+        page = page.filter(audit_scopes::at.ge(t));
     }
     if let Some(t) = f.to {
-        q = q.filter(audit_events::at.lt(t));
+        page = page.filter(audit_scopes::at.lt(t));
     }
     if let Some(s) = f.before_seq {
-        q = q.filter(audit_scopes::seq.lt(s));
+        page = page.filter(audit_scopes::seq.lt(s));
     }
-    q.order(audit_scopes::seq.desc())
+    // The page's seqs first, then their rows: joined to the log in one statement,
+    // PostgreSQL merge-joined the clinic's range with the whole log's (and the
+    // MultiConnection cannot nest a boxed query as a subquery).
+    let page: Vec<i64> = page
+        .order(audit_scopes::seq.desc())
         .limit(f.limit)
-        .select((AuditRow::as_select(), users::display_name.nullable()))
-        .load(conn)
+        .select(audit_scopes::seq)
+        .load(conn)?;
+    let mut rows = Vec::with_capacity(page.len());
+    // In slices: SQLite takes at most 32,766 parameters, and the export asks for 100,000.
+    for seqs in page.chunks(1000) {
+        rows.extend(
+            audit_events::table
+                .left_join(users::table.on(users::id.nullable().eq(audit_events::actor_id)))
+                .filter(audit_events::seq.eq_any(seqs))
+                .order(audit_events::seq.desc())
+                .select((AuditRow::as_select(), users::display_name.nullable()))
+                .load::<(AuditRow, Option<String>)>(conn)?,
+        );
+    }
+    Ok(rows)
 }
 
 /// [`search`] for one actor's or one patient's rows.
@@ -349,11 +375,23 @@ pub fn access_for_patient(
         .load(conn)
 }
 
-/// Distinct actions, for the filter.
+#[derive(QueryableByName)]
+struct ActionName {
+    #[diesel(sql_type = Text)]
+    action: String,
+}
+
+/// Distinct actions, for the filter: one seek of the (action, ..) index per action, where
+/// `SELECT DISTINCT` read the whole index (1.35 s at a million rows on SQLite).
 pub fn actions(conn: &mut DbConn) -> QueryResult<Vec<String>> {
-    audit_events::table
-        .select(audit_events::action)
-        .distinct()
-        .order(audit_events::action.asc())
-        .load(conn)
+    let rows: Vec<ActionName> = diesel::sql_query(
+        "WITH RECURSIVE a(action) AS ( \
+             SELECT MIN(action) FROM audit_events \
+             UNION ALL \
+             SELECT (SELECT MIN(e.action) FROM audit_events e WHERE e.action > a.action) \
+             FROM a WHERE a.action IS NOT NULL) \
+         SELECT action FROM a WHERE action IS NOT NULL",
+    )
+    .load(conn)?;
+    Ok(rows.into_iter().map(|r| r.action).collect())
 }

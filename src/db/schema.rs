@@ -231,6 +231,8 @@ diesel::table! {
     audit_scopes (clinic_id, seq) {
         clinic_id -> Text,
         seq -> BigInt,
+        action -> Text,
+        at -> Timestamp,
     }
 }
 

@@ -14,7 +14,10 @@ use handoff::db::{self, DbConn};
 use handoff::domain::schedule::VisitStatus;
 use reqwest::StatusCode;
 
+use crate::builders::*;
+use crate::external::mail_settings;
 use crate::helpers::*;
+use crate::patient_link::{mails_to, register, token_in};
 
 /// The link a page's `rel="next"` anchor carries, unescaped.
 fn next_link(page: &str) -> Option<String> {
@@ -42,7 +45,7 @@ fn all_between(page: &str, prefix: &str, suffix: char) -> Vec<String> {
 /// pages as `rows_of` reads them, and the links followed. Every page but the last is full.
 async fn walk(
     app: &TestApp,
-    s: &Session,
+    c: &reqwest::Client,
     first: &str,
     size: usize,
     rows_of: impl Fn(&str) -> Vec<String>,
@@ -50,7 +53,7 @@ async fn walk(
     let (mut rows, mut links) = (Vec::new(), Vec::new());
     let mut at = first.to_string();
     for _ in 0..100 {
-        let (status, page) = app.get(&s.client, &at).await;
+        let (status, page) = app.get(c, &at).await;
         assert_eq!(status, StatusCode::OK, "{at}");
         let these = rows_of(&page);
         assert!(these.len() <= size, "{at}: {} rows", these.len());
@@ -71,13 +74,13 @@ async fn walk(
 /// The first page, and the page a cursor the app never wrote gives: the same, with 200.
 async fn garbage_is_the_first_page(
     app: &TestApp,
-    s: &Session,
+    c: &reqwest::Client,
     path: &str,
     param: &str,
     rows_of: impl Fn(&str) -> Vec<String>,
 ) {
     let sep = if path.contains('?') { '&' } else { '?' };
-    let (status, first) = app.get(&s.client, path).await;
+    let (status, first) = app.get(c, path).await;
     assert_eq!(status, StatusCode::OK);
     for garbage in [
         "garbage",
@@ -87,7 +90,7 @@ async fn garbage_is_the_first_page(
         "",
     ] {
         let url = format!("{path}{sep}{param}={garbage}");
-        let (status, page) = app.get(&s.client, &url).await;
+        let (status, page) = app.get(c, &url).await;
         assert_eq!(status, StatusCode::OK, "{url}");
         assert_eq!(rows_of(&page), rows_of(&first), "{url}");
     }
@@ -160,10 +163,10 @@ async fn notifications_page_through_every_one_newest_first() {
             .map(|a| part(a, "\">", "</a>").to_string())
             .collect::<Vec<_>>()
     };
-    let (got, links) = walk(&app, &gp, "/notifications", 50, bodies).await;
+    let (got, links) = walk(&app, &gp.client, "/notifications", 50, bodies).await;
     assert_eq!(got, want);
     assert_eq!(links.len(), want.len().div_ceil(50) - 1);
-    garbage_is_the_first_page(&app, &gp, "/notifications", "after", bodies).await;
+    garbage_is_the_first_page(&app, &gp.client, "/notifications", "after", bodies).await;
 }
 
 #[tokio::test]
@@ -211,9 +214,9 @@ async fn the_thread_list_pages_through_both_sides_of_every_pair() {
     let want: Vec<String> = want.into_iter().map(|t| t.id).collect();
     assert!(want.len() > 75, "{}", want.len());
     let ids = |page: &str| all_between(page, "href=\"/threads/", '"');
-    let (got, _) = walk(&app, &gp, "/threads", 25, ids).await;
+    let (got, _) = walk(&app, &gp.client, "/threads", 25, ids).await;
     assert_eq!(got, want);
-    garbage_is_the_first_page(&app, &gp, "/threads", "after", ids).await;
+    garbage_is_the_first_page(&app, &gp.client, "/threads", "after", ids).await;
 }
 
 fn thread(kind: &str, a: &str, b: &str, at: NaiveDateTime) -> Thread {
@@ -348,7 +351,7 @@ async fn the_admin_audit_log_pages_through_the_clinic_and_its_patients_rows() {
     // The walk may add rows of its own on top (the first page's first row bounds it).
     let top = |got: &[String]| got.first().map_or(0, |s| s.parse::<i64>().unwrap());
 
-    let (got, _) = walk(&app, &admin, "/admin/audit", 50, seqs).await;
+    let (got, _) = walk(&app, &admin.client, "/admin/audit", 50, seqs).await;
     assert_eq!(got, want(&|_| true, top(&got)));
     assert!(got.len() >= 98, "{}", got.len());
     assert!(!got.iter().any(|s| {
@@ -358,7 +361,7 @@ async fn the_admin_audit_log_pages_through_the_clinic_and_its_patients_rows() {
 
     // Filters stay in the links.
     let first = "/admin/audit?action=keyset_probe";
-    let (got, links) = walk(&app, &admin, first, 50, seqs).await;
+    let (got, links) = walk(&app, &admin.client, first, 50, seqs).await;
     assert_eq!(got, want(&|r| r.action == "keyset_probe", top(&got)));
     assert!(!links.is_empty());
     assert!(
@@ -367,29 +370,69 @@ async fn the_admin_audit_log_pages_through_the_clinic_and_its_patients_rows() {
     );
 
     let first = format!("/admin/audit?actor={OTHER_CLINIC_DOC}");
-    let (got, links) = walk(&app, &admin, &first, 50, seqs).await;
+    let (got, links) = walk(&app, &admin.client, &first, 50, seqs).await;
     let by_outsider = |r: &AuditRow| r.actor_id.as_deref() == Some(outsider.as_str());
     assert_eq!(got, want(&by_outsider, top(&got)));
     assert!(got.len() > 30);
     assert!(links.iter().all(|l| l.contains("actor=farah")), "{links:?}");
 
     let first = format!("/admin/audit?patient={ours}&action=keyset_other");
-    let (got, links) = walk(&app, &admin, &first, 50, seqs).await;
+    let (got, links) = walk(&app, &admin.client, &first, 50, seqs).await;
     let other_here =
         |r: &AuditRow| r.action == "keyset_other" && r.patient_id.as_deref() == Some(ours.as_str());
     assert_eq!(got, want(&other_here, top(&got)));
     assert!(got.len() > 30);
     assert!(links.iter().all(|l| l.contains("action=keyset_other")));
 
-    garbage_is_the_first_page(&app, &admin, "/admin/audit", "before", seqs).await;
+    garbage_is_the_first_page(&app, &admin.client, "/admin/audit", "before", seqs).await;
     garbage_is_the_first_page(
         &app,
-        &admin,
+        &admin.client,
         "/admin/audit?action=keyset_probe",
         "before",
         seqs,
     )
     .await;
+}
+
+#[tokio::test]
+async fn the_audit_export_reads_its_rows_in_order_past_one_slice() {
+    let app = TestApp::spawn().await;
+    let admin = app.login(ADMIN, PW).await;
+    let (gp, lakeside) = (app.user_id(GP), clinic_of(&app, ADMIN));
+    let now = app.clock_now();
+    let rows = (0..2100)
+        .map(|i| {
+            audit_row(
+                now,
+                &gp,
+                "keyset_bulk",
+                &format!("b{i}"),
+                None,
+                Some(&lakeside),
+            )
+        })
+        .collect();
+    append_all(&app, rows);
+    let r = app
+        .get_raw(&admin.client, "/admin/audit.csv?action=keyset_bulk")
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let csv = r.text().await.unwrap();
+    let seqs: Vec<i64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split(',')
+                .next()
+                .unwrap()
+                .trim_matches('"')
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(seqs.len(), 2100);
+    assert!(seqs.windows(2).all(|w| w[0] > w[1]), "newest first");
 }
 
 /// The lines of a "who viewed my data" page.
@@ -401,7 +444,7 @@ fn access_lines(page: &str) -> Vec<String> {
 async fn who_viewed_my_data_pages_through_every_access_newest_first() {
     let app = TestApp::spawn().await;
     let patient = app.login(PATIENT_A, PW).await;
-    let (before, _) = walk(&app, &patient, "/portal/access", 50, access_lines).await;
+    let (before, _) = walk(&app, &patient.client, "/portal/access", 50, access_lines).await;
     let pid = app.patient_id("Aarav Sharma");
     let outsider = app.user_id(OTHER_CLINIC_DOC);
     let harbour = clinic_of(&app, OTHER_CLINIC_DOC);
@@ -438,7 +481,7 @@ async fn who_viewed_my_data_pages_through_every_access_newest_first() {
         ));
     }
     append_all(&app, rows);
-    let (got, links) = walk(&app, &patient, "/portal/access", 50, access_lines).await;
+    let (got, links) = walk(&app, &patient.client, "/portal/access", 50, access_lines).await;
     assert_eq!(got.len(), 130 + before.len());
     assert!(links.len() >= 2);
     assert_eq!(&got[130..], &before[..]);
@@ -447,7 +490,14 @@ async fn who_viewed_my_data_pages_through_every_access_newest_first() {
     for (line, probe) in got.iter().zip(&want) {
         assert!(line.contains(probe.as_str()), "{line} should be {probe}");
     }
-    garbage_is_the_first_page(&app, &patient, "/portal/access", "after", access_lines).await;
+    garbage_is_the_first_page(
+        &app,
+        &patient.client,
+        "/portal/access",
+        "after",
+        access_lines,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -498,8 +548,71 @@ async fn a_patients_appointments_page_through_soonest_first() {
             .map(|li| part(li, "/appointments/", "/").to_string())
             .collect::<Vec<_>>()
     };
-    let (got, links) = walk(&app, &patient, "/appointments", 25, ids).await;
+    let (got, links) = walk(&app, &patient.client, "/appointments", 25, ids).await;
     assert_eq!(got, want);
     assert_eq!(links.len(), want.len().div_ceil(25) - 1);
-    garbage_is_the_first_page(&app, &patient, "/appointments", "after", ids).await;
+    garbage_is_the_first_page(&app, &patient.client, "/appointments", "after", ids).await;
+}
+
+#[tokio::test]
+async fn a_patients_link_pages_through_what_was_done_with_its_referral() {
+    let app = TestApp::spawn_with(|s| mail_settings(s, None)).await;
+    let farah = app.login(OTHER_CLINIC_DOC, PW).await;
+    let neha = "neha.rao@example.org";
+    let pid = register(&app, &farah, neha, "").await;
+    let meera_email = "meera.iyer@harbour.example";
+    let meera = app.login(meera_email, PW).await;
+    let id = app
+        .referral()
+        .by(&farah)
+        .patient_id(&pid)
+        .to(meera_email)
+        .receiver_session(&meera)
+        .in_state(State::AwaitingPatient)
+        .await
+        .id;
+    let (_, body, _) = eventually("the e-mail", || mails_to(&app, neha).into_iter().next()).await;
+    let link = format!("/p/{}", token_in(&body));
+    // Someone outside her care team looks 70 times at this referral, and 10 times at
+    // something else of hers, which her link never shows.
+    let (gp, lakeside) = (app.user_id(GP), clinic_of(&app, GP));
+    let now = app.clock_now() + Duration::minutes(1);
+    let rows = (0..80)
+        .map(|i| {
+            let subject = if i < 70 { id.as_str() } else { "elsewhere" };
+            let action = format!("keyset_probe_{i:03}");
+            audit_row(now, &gp, &action, subject, Some(&pid), Some(&lakeside))
+        })
+        .collect();
+    append_all(&app, rows);
+    let lines = |page: &str| {
+        all_between(
+            part(page, "id=\"h-access\"", "</section>"),
+            "<tr><td>",
+            '\n',
+        )
+    };
+    let c = app.client();
+    let (got, links) = walk(&app, &c, &link, 50, lines).await;
+    assert!(!links.is_empty());
+    assert!(
+        links
+            .iter()
+            .all(|l| l.starts_with(&format!("{link}?access_after=")))
+    );
+    let probes: Vec<&String> = got.iter().filter(|l| l.contains("keyset probe")).collect();
+    assert_eq!(probes.len(), 70, "{got:#?}");
+    for (line, i) in probes.iter().zip((0..70).rev()) {
+        assert!(line.contains(&format!("keyset probe {i:03}")), "{line}");
+    }
+    // Each visit of the link is itself a row on top of its log: the first page is the one
+    // whose first probe is the newest.
+    for garbage in ["garbage", "s-1", "1.x"] {
+        let (status, page) = app.get(&c, &format!("{link}?access_after={garbage}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let first = lines(&page)
+            .into_iter()
+            .find(|l| l.contains("keyset probe"));
+        assert!(first.is_some_and(|l| l.contains("keyset probe 069")));
+    }
 }

@@ -19,18 +19,21 @@ CREATE INDEX appointments_practitioner ON appointments(practitioner_id, starts_a
 
 -- The clinics an audit row concerns: the clinic it was filed under (the actor's) and the
 -- clinic of the patient it names. The admin's audit page walks its clinic's range newest
--- first instead of sorting "filed here or about one of our patients" over the whole log.
+-- first instead of sorting "filed here or about one of our patients" over the whole log;
+-- the row's action and time are copied so its filters are checked in the same walk.
 -- Written with the row, in its transaction; append-only like the log it indexes (a deleted
 -- scope would hide a row from the admin without breaking the chain).
 CREATE TABLE audit_scopes (
     clinic_id TEXT NOT NULL,
     seq BIGINT NOT NULL,
+    action TEXT NOT NULL,
+    at TIMESTAMP NOT NULL,
     PRIMARY KEY (clinic_id, seq)
 ) WITHOUT ROWID;
-INSERT INTO audit_scopes (clinic_id, seq)
-    SELECT clinic_id, seq FROM audit_events WHERE clinic_id IS NOT NULL;
-INSERT INTO audit_scopes (clinic_id, seq)
-    SELECT p.clinic_id, e.seq FROM audit_events e JOIN patients p ON p.id = e.patient_id
+INSERT INTO audit_scopes (clinic_id, seq, action, at)
+    SELECT clinic_id, seq, action, at FROM audit_events WHERE clinic_id IS NOT NULL;
+INSERT INTO audit_scopes (clinic_id, seq, action, at)
+    SELECT p.clinic_id, e.seq, e.action, e.at FROM audit_events e JOIN patients p ON p.id = e.patient_id
     WHERE e.clinic_id IS NULL OR e.clinic_id <> p.clinic_id;
 CREATE TRIGGER audit_scopes_no_update BEFORE UPDATE ON audit_scopes
 BEGIN

@@ -68,12 +68,16 @@ account-alerts-label = E-mail me when my account is signed in from a browser it 
 
 portal-notifications-title = Notifications
 portal-notifications-empty = Nothing new.
+portal-notifications-pages = Notification pages
+portal-notifications-older = Older notifications
 portal-notifications-new = New
 
 ## Messages (threads/list.html, threads/show.html)
 
 thread-messages = Messages
 thread-list-empty = No conversations yet. Referrals start them.
+thread-list-pages = Conversation pages
+thread-list-older = Older conversations
 thread-unread = unread
 thread-with-colleague = Colleague
 thread-with-patient = Practitioner and patient
@@ -90,6 +94,8 @@ thread-send = Send
 portal-access-title = Who viewed my data
 portal-access-lead = Every time someone outside your own care team opened your records, and every time your information was shared. Your own doctors' routine use of your record is not listed.
 portal-access-empty = Nobody outside your care team has opened your records.
+portal-access-pages = Access log pages
+portal-access-older = Older entries
 portal-access-caption = Accesses to your records, newest first
 portal-access-when = When (UTC)
 portal-access-who = Who
@@ -122,6 +128,8 @@ portal-referral-from = From { $sender }
 
 appt-mine-title = My appointments
 appt-mine-empty = No appointments. When a specialist accepts a referral, use “Book a visit”.
+appt-mine-pages = Appointment pages
+appt-mine-later = Later appointments
 appt-with = With { $who }
 appt-for-referral = for your referral
 appt-cancel = Cancel

@@ -73,12 +73,16 @@ account-alerts-label = जब मेरे खाते में किसी �
 
 portal-notifications-title = सूचनाएँ
 portal-notifications-empty = कुछ नया नहीं है।
+portal-notifications-pages = सूचनाओं के पेज
+portal-notifications-older = पुरानी सूचनाएँ
 portal-notifications-new = नया
 
 ## संदेश (threads/list.html, threads/show.html)
 
 thread-messages = संदेश
 thread-list-empty = अभी कोई बातचीत नहीं है। बातचीत रेफ़रल से शुरू होती है।
+thread-list-pages = बातचीत के पेज
+thread-list-older = पुरानी बातचीत
 thread-unread = अपठित
 thread-with-colleague = सहकर्मी
 thread-with-patient = चिकित्सक और मरीज़
@@ -94,6 +98,8 @@ thread-send = भेजें
 portal-access-title = मेरा डेटा किसने देखा
 portal-access-lead = यहाँ हर वह मौका दिखता है जब आपके इलाज से जुड़ी टीम के बाहर के किसी व्यक्ति ने आपके रिकॉर्ड खोले, और जब भी आपकी जानकारी साझा की गई। आपके अपने डॉक्टरों द्वारा आपके रिकॉर्ड का रोज़मर्रा का इस्तेमाल यहाँ नहीं दिखाया जाता।
 portal-access-empty = आपके इलाज से जुड़ी टीम के बाहर के किसी व्यक्ति ने आपके रिकॉर्ड नहीं खोले हैं।
+portal-access-pages = एक्सेस लॉग के पेज
+portal-access-older = पुरानी प्रविष्टियाँ
 portal-access-caption = आपके रिकॉर्ड कब-कब खोले गए, सबसे नया पहले
 portal-access-when = कब (UTC)
 portal-access-who = किसने
@@ -123,6 +129,8 @@ portal-referral-from = { $sender } की ओर से
 
 appt-mine-title = मेरे अपॉइंटमेंट
 appt-mine-empty = कोई अपॉइंटमेंट नहीं है। जब कोई विशेषज्ञ रेफ़रल स्वीकार करे, तो “अपॉइंटमेंट बुक करें” चुनें।
+appt-mine-pages = अपॉइंटमेंट के पेज
+appt-mine-later = बाद के अपॉइंटमेंट
 appt-with = { $who } के साथ
 appt-for-referral = आपके रेफ़रल के लिए
 appt-cancel = रद्द करें

@@ -72,12 +72,16 @@ account-alerts-label = माझ्या खात्यात आधी कध
 
 portal-notifications-title = सूचना
 portal-notifications-empty = काही नवीन नाही.
+portal-notifications-pages = सूचनांची पाने
+portal-notifications-older = जुन्या सूचना
 portal-notifications-new = नवीन
 
 ## संदेश (threads/list.html, threads/show.html)
 
 thread-messages = संदेश
 thread-list-empty = अजून कोणतेही संभाषण नाही. संभाषणे रेफरलमधून सुरू होतात.
+thread-list-pages = संभाषणांची पाने
+thread-list-older = जुनी संभाषणे
 thread-unread = न वाचलेले
 thread-with-colleague = सहकारी
 thread-with-patient = वैद्यकीय व्यावसायिक आणि रुग्ण
@@ -93,6 +97,8 @@ thread-send = पाठवा
 portal-access-title = माझी माहिती कोणी पाहिली
 portal-access-lead = तुमच्यावर उपचार करणाऱ्या टीमबाहेरील कोणी तुमच्या नोंदी उघडल्या, किंवा तुमची माहिती शेअर केली गेली, अशी प्रत्येक वेळ येथे दिसते. तुमच्या स्वतःच्या डॉक्टरांनी तुमच्या नोंदींचा केलेला नेहमीचा वापर येथे दाखवला जात नाही.
 portal-access-empty = तुमच्यावर उपचार करणाऱ्या टीमबाहेरील कोणीही तुमच्या नोंदी उघडलेल्या नाहीत.
+portal-access-pages = प्रवेश नोंदींची पाने
+portal-access-older = जुन्या नोंदी
 portal-access-caption = तुमच्या नोंदी कधी कधी उघडल्या गेल्या, सर्वात नवीन आधी
 portal-access-when = केव्हा (UTC)
 portal-access-who = कोणी
@@ -122,6 +128,8 @@ portal-referral-from = { $sender } यांच्याकडून
 
 appt-mine-title = माझ्या भेटीच्या वेळा
 appt-mine-empty = कोणतीही भेट ठरलेली नाही. एखाद्या तज्ज्ञांनी रेफरल स्वीकारल्यावर “भेटीची वेळ बुक करा” वापरा.
+appt-mine-pages = भेटींची पाने
+appt-mine-later = नंतरच्या भेटी
 appt-with = { $who } यांच्यासोबत
 appt-for-referral = तुमच्या रेफरलसाठी
 appt-cancel = रद्द करा

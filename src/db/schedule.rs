@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::DbConn;
 use super::practices::Practice;
 use super::schema::{appointments, patients, practice_days_off, practice_hours, practices, users};
+use crate::domain::cursor::After;
 use crate::domain::referral::offers::Visit;
 use crate::domain::schedule::{Hours, VisitStatus};
 
@@ -184,18 +185,39 @@ pub fn for_referral(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<App
         .load(conn)
 }
 
+/// An appointment with the practitioner's name and their practice's time zone.
+pub type PatientVisit = (Appointment, String, Option<String>);
+
 /// A patient's appointments with the practitioner's name, soonest first.
-pub fn for_patient(
+pub fn for_patient(conn: &mut DbConn, patient_id: &str) -> QueryResult<Vec<PatientVisit>> {
+    for_patient_page(conn, patient_id, None, i64::MAX)
+}
+
+/// One page of a patient's appointments, soonest first: at most `limit` after `after`, one
+/// range of the (patient_id, starts_at, id) index.
+pub fn for_patient_page(
     conn: &mut DbConn,
     patient_id: &str,
-) -> QueryResult<Vec<(Appointment, String, Option<String>)>> {
-    appointments::table
+    after: Option<&After>,
+    limit: i64,
+) -> QueryResult<Vec<PatientVisit>> {
+    let mut q = appointments::table
         .inner_join(users::table.on(users::id.eq(appointments::practitioner_id)))
         .left_join(
             practices::table.on(practices::practitioner_id.eq(appointments::practitioner_id)),
         )
         .filter(appointments::patient_id.eq(patient_id))
-        .order(appointments::starts_at.asc())
+        .into_boxed();
+    if let Some(c) = after {
+        // `>=` bounds the index range; the rest only sorts out the ties.
+        q = q.filter(appointments::starts_at.ge(c.at)).filter(
+            appointments::starts_at
+                .gt(c.at)
+                .or(appointments::id.gt(c.id.clone())),
+        );
+    }
+    q.order((appointments::starts_at.asc(), appointments::id.asc()))
+        .limit(limit)
         .select((
             Appointment::as_select(),
             users::display_name,
@@ -217,7 +239,7 @@ pub fn for_practitioner(
         .filter(appointments::status.ne(VisitStatus::Cancelled))
         .filter(appointments::starts_at.ge(from))
         .filter(appointments::starts_at.lt(to))
-        .order(appointments::starts_at.asc())
+        .order((appointments::starts_at.asc(), appointments::id.asc()))
         .select((
             Appointment::as_select(),
             patients::given_name,

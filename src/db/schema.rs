@@ -228,6 +228,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_scopes (clinic_id, seq) {
+        clinic_id -> Text,
+        seq -> BigInt,
+        action -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     audit_head (id) {
         id -> BigInt,
         seq -> BigInt,
@@ -683,6 +692,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     login_attempts,
     audit_events,
+    audit_scopes,
     audit_head,
     patient_links,
     practices,

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{messages, notifications, thread_reads, threads, users};
+use crate::domain::cursor::After;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = threads)]
@@ -81,13 +82,47 @@ pub fn messages(conn: &mut DbConn, thread_id: &str) -> QueryResult<Vec<(Message,
         .load(conn)
 }
 
-/// Threads where `ids` (the user id, and for a patient also their chart id) is a party.
-pub fn threads_of(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Thread>> {
-    threads::table
-        .filter(threads::a_id.eq_any(ids).or(threads::b_id.eq_any(ids)))
-        .order(threads::last_message_at.desc())
-        .select(Thread::as_select())
-        .load(conn)
+/// One page of the threads where `ids` (the user id, and for a patient also their chart
+/// id) is a party, latest message first: at most `limit` threads after `after`.
+///
+/// One walk of the (a_id, last_message_at, id) or (b_id, ...) index per id and side, each
+/// stopping at `limit` rows, merged here: one query with `a_id IN .. OR b_id IN ..` would
+/// sort every thread the user ever had.
+pub fn threads_of(
+    conn: &mut DbConn,
+    ids: &[String],
+    after: Option<&After>,
+    limit: i64,
+) -> QueryResult<Vec<Thread>> {
+    let mut out: Vec<Thread> = Vec::new();
+    for id in ids {
+        for side_a in [true, false] {
+            let mut q = threads::table.into_boxed();
+            q = if side_a {
+                q.filter(threads::a_id.eq(id))
+            } else {
+                q.filter(threads::b_id.eq(id))
+            };
+            if let Some(c) = after {
+                // `<=` bounds the index range; the rest only sorts out the ties.
+                q = q.filter(threads::last_message_at.le(c.at)).filter(
+                    threads::last_message_at
+                        .lt(c.at)
+                        .or(threads::id.lt(c.id.clone())),
+                );
+            }
+            out.extend(
+                q.order((threads::last_message_at.desc(), threads::id.desc()))
+                    .limit(limit)
+                    .select(Thread::as_select())
+                    .load(conn)?,
+            );
+        }
+    }
+    out.sort_by(|x, y| (y.last_message_at, &y.id).cmp(&(x.last_message_at, &x.id)));
+    out.dedup_by(|x, y| x.id == y.id);
+    out.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(out)
 }
 
 pub fn last_read(
@@ -174,14 +209,26 @@ pub fn notify(
         .execute(conn)
 }
 
+/// One page of a user's notifications, newest first: at most `limit` after `after`, one
+/// range of the (user_id, created_at, id) index.
 pub fn notifications(
     conn: &mut DbConn,
     user_id: &str,
+    after: Option<&After>,
     limit: i64,
 ) -> QueryResult<Vec<Notification>> {
-    notifications::table
+    let mut q = notifications::table
         .filter(notifications::user_id.eq(user_id))
-        .order((notifications::created_at.desc(), notifications::id.desc()))
+        .into_boxed();
+    if let Some(c) = after {
+        // `<=` bounds the index range; the rest only sorts out the ties.
+        q = q.filter(notifications::created_at.le(c.at)).filter(
+            notifications::created_at
+                .lt(c.at)
+                .or(notifications::id.lt(c.id.clone())),
+        );
+    }
+    q.order((notifications::created_at.desc(), notifications::id.desc()))
         .limit(limit)
         .select(Notification::as_select())
         .load(conn)

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod chart;
 pub mod clock;
 pub mod csv;
+pub mod cursor;
 pub mod due;
 pub mod files;
 pub mod forms;

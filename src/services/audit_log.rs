@@ -8,6 +8,7 @@ use crate::db::audit::{AuditRow, Filter};
 use crate::db::referrals::Consent;
 use crate::db::{self, DbConn};
 use crate::domain::audit::{self as chain, Break, GENESIS};
+use crate::domain::cursor::{self, Page};
 use crate::domain::policy::{Action, Actor};
 use crate::domain::snapshot::section_title;
 use crate::error::{AppError, AppResult};
@@ -112,9 +113,15 @@ pub struct AuditQuery {
     pub from: String,
     #[serde(default)]
     pub to: String,
+    /// The cursor of the page to show (empty, or not one the page wrote: the first).
     #[serde(default)]
-    pub before: Option<i64>,
+    pub before: String,
 }
+
+/// Rows on a page of the admin's audit log.
+pub const AUDIT_PAGE: usize = 50;
+/// Lines on a page of "Who viewed my data".
+pub const ACCESS_PAGE: usize = 50;
 
 fn date(s: &str) -> Option<NaiveDateTime> {
     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
@@ -145,7 +152,7 @@ fn filter_for(conn: &mut DbConn, clinic_id: &str, q: &AuditQuery, limit: i64) ->
         action: Some(q.action.trim().to_string()).filter(|s| !s.is_empty()),
         from: date(&q.from),
         to: date(&q.to).and_then(|d| d.checked_add_signed(chrono::Duration::days(1))),
-        before_seq: q.before,
+        before_seq: cursor::decode_seq(&q.before),
         limit,
     })
 }
@@ -154,7 +161,8 @@ fn filter_for(conn: &mut DbConn, clinic_id: &str, q: &AuditQuery, limit: i64) ->
 pub struct AuditPage {
     pub rows: Vec<(AuditRow, Option<String>)>,
     pub actions: Vec<String>,
-    pub next_before: Option<i64>,
+    /// The cursor of the older page, if there is one.
+    pub next_before: Option<String>,
 }
 
 /// Reads the clinic's audit log.
@@ -167,18 +175,13 @@ pub fn search(svc: &Services, caller: &Caller, q: &AuditQuery) -> AppResult<Audi
         "/admin/audit",
     )?;
     let mut conn = svc.conn()?;
-    let f = filter_for(&mut conn, &clinic_id, q, 51)?;
-    let mut rows = db::audit::search(&mut conn, &f)?;
-    let next_before = if rows.len() > 50 {
-        rows.truncate(50);
-        rows.last().map(|(r, _)| r.seq)
-    } else {
-        None
-    };
+    let f = filter_for(&mut conn, &clinic_id, q, AUDIT_PAGE as i64 + 1)?;
+    let rows = db::audit::search(&mut conn, &f)?;
+    let page = Page::of(rows, AUDIT_PAGE, |(r, _)| cursor::encode_seq(r.seq));
     Ok(AuditPage {
-        rows,
+        rows: page.rows,
         actions: db::audit::actions(&mut conn)?,
-        next_before,
+        next_before: page.next,
     })
 }
 
@@ -268,9 +271,27 @@ pub struct AccessLine {
     pub detail: String,
 }
 
-/// The patient's words for an audit row, or `None` for steps they are never shown (a
-/// rejection, the doctors' back-and-forth), as the referral page also hides them.
+/// The referral steps the patient's log shows, with their words; the others (a rejection,
+/// the doctors' back-and-forth) the patient never sees, as the referral page also hides them.
+const SHOWN_STEPS: [(&str, &str); 7] = [
+    ("submit", "access-submitted"),
+    ("approve", "access-approved"),
+    ("decline", "access-declined"),
+    ("require_visit", "access-require-visit"),
+    ("accept", "access-accepted"),
+    ("complete", "access-completed"),
+    ("cancel", "access-cancelled"),
+];
+
+/// Actions the patient's log never shows.
+const HIDDEN_ACTIONS: [&str; 3] = ["referral_redirected", "referral_edited", "referral_created"];
+
+/// The patient's words for an audit row, or `None` for rows they are never shown
+/// ([`SHOWN_STEPS`], [`HIDDEN_ACTIONS`]; the query leaves those out already).
 fn describe(action: &str, detail: &str) -> Option<(&'static str, String)> {
+    if HIDDEN_ACTIONS.contains(&action) {
+        return None;
+    }
     let key = match action {
         "chart_viewed" => "access-chart-viewed",
         "file_downloaded" => return Some(("access-file-downloaded", detail.to_string())),
@@ -278,16 +299,7 @@ fn describe(action: &str, detail: &str) -> Option<(&'static str, String)> {
         "referral_viewed" => "access-referral-viewed",
         "referral_transition" => {
             let step = detail.split(':').next().unwrap_or(detail);
-            match step {
-                "submit" => "access-submitted",
-                "approve" => "access-approved",
-                "decline" => "access-declined",
-                "require_visit" => "access-require-visit",
-                "accept" => "access-accepted",
-                "complete" => "access-completed",
-                "cancel" => "access-cancelled",
-                _ => return None,
-            }
+            SHOWN_STEPS.iter().find(|(s, _)| *s == step)?.1
         }
         "consent_recorded" => "access-consent-recorded",
         "consent_withdrawn" => "access-consent-withdrawn",
@@ -297,15 +309,16 @@ fn describe(action: &str, detail: &str) -> Option<(&'static str, String)> {
         "patient_link_used" => "access-link-used",
         "email_sent" => "access-email-sent",
         "patient_link_refused" => "access-link-refused",
-        "referral_redirected" | "referral_edited" | "referral_created" => return None,
         other => return Some(("access-other", other.replace('_', " "))),
     };
     Some((key, String::new()))
 }
 
-/// Who viewed the patient's data: the signed-in patient's whole list; through a patient's
-/// link, only what was done with that link's referral (the link shows nothing of another).
-pub fn my_access(svc: &Services, caller: &Caller) -> AppResult<Vec<AccessLine>> {
+/// Who viewed the patient's data, newest first, the page after `after` (a cursor of an
+/// earlier page; anything else is the first): the signed-in patient's whole list; through
+/// a patient's link, only what was done with that link's referral (the link shows nothing
+/// of another).
+pub fn my_access(svc: &Services, caller: &Caller, after: &str) -> AppResult<Page<AccessLine>> {
     caller.authorize(&Action::SeeOwnAccessLog, "/portal/access")?;
     let (pid, own, only) = match &caller.actor {
         Actor::Patient {
@@ -320,22 +333,38 @@ pub fn my_access(svc: &Services, caller: &Caller) -> AppResult<Vec<AccessLine>> 
         } => (patient_id, None, Some(referral_id.as_str())),
         _ => return Err(AppError::NotFound),
     };
+    let steps: Vec<&str> = SHOWN_STEPS.iter().map(|(s, _)| *s).collect();
     let mut conn = svc.conn()?;
-    let rows = db::audit::access_for_patient(&mut conn, pid, own)?;
-    Ok(rows
-        .into_iter()
-        .filter(|(r, _)| only.is_none_or(|rid| r.subject_id == rid))
-        .filter_map(|(r, name)| {
-            let (what, detail) = describe(&r.action, &r.detail)?;
-            Some(AccessLine {
-                what,
-                detail,
-                at: r.at,
-                who: name.unwrap_or_else(|| "Handoff".into()),
-                role: r.actor_role,
+    let rows = db::audit::access_for_patient(
+        &mut conn,
+        &db::audit::AccessQuery {
+            patient_id: pid,
+            patient_user_id: own,
+            subject_id: only,
+            hidden_actions: &HIDDEN_ACTIONS,
+            shown_steps: &steps,
+            before_seq: cursor::decode_seq(after),
+            limit: ACCESS_PAGE as i64 + 1,
+        },
+    )?;
+    let page = Page::of(rows, ACCESS_PAGE, |(r, _)| cursor::encode_seq(r.seq));
+    Ok(Page {
+        next: page.next,
+        rows: page
+            .rows
+            .into_iter()
+            .filter_map(|(r, name)| {
+                let (what, detail) = describe(&r.action, &r.detail)?;
+                Some(AccessLine {
+                    what,
+                    detail,
+                    at: r.at,
+                    who: name.unwrap_or_else(|| "Handoff".into()),
+                    role: r.actor_role,
+                })
             })
-        })
-        .collect())
+            .collect(),
+    })
 }
 
 /// A consent as the patient's list shows it.

@@ -29,6 +29,7 @@ pub mod jobs;
 pub mod letter;
 pub mod mail;
 pub mod metrics;
+pub mod my_visits;
 mod outgoing;
 pub mod patient_link;
 pub mod patients;

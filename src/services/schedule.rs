@@ -10,7 +10,7 @@ use crate::db::{self, DbConn};
 use chrono_tz::Tz;
 
 use super::visit_times::{when_at, zone_of};
-use crate::domain::calendar::{self, to_local, to_utc};
+use crate::domain::calendar::{to_local, to_utc};
 use crate::domain::policy::{Action, Actor};
 use crate::domain::referral::Status;
 use crate::domain::schedule::{
@@ -331,18 +331,6 @@ fn patient_acting(caller: &Caller, for_referral: Option<&str>, path: &str) -> Ap
     }
 }
 
-/// One of a patient's appointments as their list shows it.
-pub struct MyVisit {
-    /// Its times on the practice's wall clock (for showing only).
-    pub a: Appointment,
-    /// The practitioner's name.
-    pub who: String,
-    /// The practice's zone label ("IST, Asia/Kolkata").
-    pub zone: String,
-    /// Whether the patient may still cancel or move it (decided on the UTC time).
-    pub may_cancel: bool,
-}
-
 /// Books (or moves) the visit of a referral with its receiver: the patient's link names the
 /// referral, not the practitioner.
 pub fn book_for_referral(
@@ -361,36 +349,6 @@ pub fn book_for_referral(
         Some(referral_id),
         reschedule,
     )
-}
-
-/// The signed-in patient's appointments.
-pub fn my_appointments(svc: &Services, caller: &Caller) -> AppResult<Vec<MyVisit>> {
-    caller.authorize(&Action::UsePortal, "/appointments")?;
-    let Actor::Patient {
-        patient_id: Some(pid),
-        ..
-    } = &caller.actor
-    else {
-        return Ok(Vec::new());
-    };
-    let rows = db::schedule::for_patient(&mut *svc.conn()?, pid)?;
-    let now = svc.now();
-    Ok(rows
-        .into_iter()
-        .map(|(mut a, who, zone)| {
-            let tz = zone.as_deref().and_then(calendar::zone).unwrap_or(Tz::UTC);
-            let label = calendar::zone_label(tz, a.starts_at);
-            let may_cancel = a.visit().patient_may_cancel(now);
-            a.starts_at = to_local(a.starts_at, tz);
-            a.ends_at = to_local(a.ends_at, tz);
-            MyVisit {
-                a,
-                who,
-                zone: label,
-                may_cancel,
-            }
-        })
-        .collect())
 }
 
 /// The same rule that shows the Cancel and Reschedule links: a visit that has begun is the

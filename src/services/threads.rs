@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use super::{AuditEntry, Caller, Services, audit};
 use crate::db::threads::{Message, Thread};
 use crate::db::{self, DbConn};
+use crate::domain::cursor::{self, Page};
 use crate::domain::forms::{FieldErrors, required_text};
 use crate::domain::policy::{Action, Actor};
 use crate::domain::referral::booking_prompt;
@@ -129,15 +130,25 @@ pub struct ThreadSummary {
     pub unread: i64,
 }
 
-/// The caller's threads, most recent first, with unread counts.
-pub fn list(svc: &Services, caller: &Caller) -> AppResult<Vec<ThreadSummary>> {
+/// Threads on a page of the list.
+pub const THREADS_PAGE: usize = 25;
+/// Notifications on a page of the list.
+pub const NOTIFICATIONS_PAGE: usize = 50;
+
+/// The caller's threads, most recent first, with unread counts: the page after `after` (a
+/// cursor of an earlier page; anything else is the first page).
+pub fn list(svc: &Services, caller: &Caller, after: &str) -> AppResult<Page<ThreadSummary>> {
     caller.authorize(&Action::UseOwnAccount, "/threads")?;
     let me = caller.user_id()?.to_string();
     let ids = my_ids(caller);
     let mut conn = svc.conn()?;
-    let threads = db::threads::threads_of(&mut conn, &ids)?;
-    let mut out = Vec::with_capacity(threads.len());
-    for t in threads {
+    let after = cursor::decode(after);
+    let rows = db::threads::threads_of(&mut conn, &ids, after.as_ref(), THREADS_PAGE as i64 + 1)?;
+    let page = Page::of(rows, THREADS_PAGE, |t| {
+        cursor::encode(t.last_message_at, &t.id)
+    });
+    let mut out = Vec::with_capacity(page.rows.len());
+    for t in page.rows {
         let since = db::threads::last_read(&mut conn, &t.id, &me)?;
         out.push(ThreadSummary {
             with: other_name(&mut conn, &t, &ids)?,
@@ -148,7 +159,10 @@ pub fn list(svc: &Services, caller: &Caller) -> AppResult<Vec<ThreadSummary>> {
             last_message_at: t.last_message_at,
         });
     }
-    Ok(out)
+    Ok(Page {
+        rows: out,
+        next: page.next,
+    })
 }
 
 /// A message as shown, with the booking button where the rules allow it.
@@ -304,15 +318,28 @@ pub fn post(svc: &Services, caller: &Caller, id: &str, body: &str) -> AppResult<
     })
 }
 
-/// The caller's notifications, newest first; listing them marks them read.
-pub fn notifications(svc: &Services, caller: &Caller) -> AppResult<Vec<db::threads::Notification>> {
+/// The caller's notifications, newest first: the page after `after` (a cursor of an
+/// earlier page; anything else is the first page). Listing them marks them all read.
+pub fn notifications(
+    svc: &Services,
+    caller: &Caller,
+    after: &str,
+) -> AppResult<Page<db::threads::Notification>> {
     caller.authorize(&Action::UseOwnAccount, "/notifications")?;
     let me = caller.user_id()?.to_string();
     let now = svc.now();
     let mut conn = svc.conn()?;
-    let list = db::threads::notifications(&mut conn, &me, 100)?;
+    let after = cursor::decode(after);
+    let rows = db::threads::notifications(
+        &mut conn,
+        &me,
+        after.as_ref(),
+        NOTIFICATIONS_PAGE as i64 + 1,
+    )?;
     db::threads::mark_notifications_read(&mut conn, &me, now)?;
-    Ok(list)
+    Ok(Page::of(rows, NOTIFICATIONS_PAGE, |n| {
+        cursor::encode(n.created_at, &n.id)
+    }))
 }
 
 /// The unread notification count for the navigation bar.

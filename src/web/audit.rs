@@ -3,7 +3,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::extract::{Ctx, Layout};
-use super::{html, see_other};
+use super::{PageQuery, html, next_href, see_other};
 use crate::db::audit::AuditRow;
 use crate::error::{AppError, AppResult};
 use crate::services::audit_anchor::{self as anchor, Latest, Taken};
@@ -21,15 +21,15 @@ struct AuditPage {
     checkpoint: Option<Latest>,
 }
 
-fn query_string(q: &AuditQuery, before: Option<i64>) -> String {
-    let before = before.map(|b| b.to_string()).unwrap_or_default();
+/// The filters in use, and the page's cursor (empty: the first page).
+fn query_string(q: &AuditQuery, before: &str) -> String {
     serde_urlencoded::to_string([
         ("actor", q.actor.as_str()),
         ("patient", &q.patient),
         ("action", &q.action),
         ("from", &q.from),
         ("to", &q.to),
-        ("before", &before),
+        ("before", before),
     ])
     .unwrap_or_default()
 }
@@ -46,8 +46,8 @@ pub async fn audit_page(ctx: Ctx, q: web::Query<AuditQuery>) -> AppResult<HttpRe
         l: ctx.layout("Audit log", "audit").await,
         next_href: page
             .next_before
-            .map(|b| format!("/admin/audit?{}", query_string(&q, Some(b)))),
-        export_href: format!("/admin/audit.csv?{}", query_string(&q, None)),
+            .map(|b| format!("/admin/audit?{}", query_string(&q, &b))),
+        export_href: format!("/admin/audit.csv?{}", query_string(&q, "")),
         q,
         rows: page.rows,
         actions: page.actions,
@@ -79,7 +79,7 @@ pub async fn checkpoint_submit(ctx: Ctx) -> AppResult<HttpResponse> {
 pub async fn audit_csv(ctx: Ctx, q: web::Query<AuditQuery>) -> AppResult<HttpResponse> {
     ctx.require_user()?;
     let mut q = q.into_inner();
-    q.before = None;
+    q.before.clear();
     let csv = ctx
         .run(move |s, caller| svc::export_csv(s, caller, &q))
         .await?;
@@ -97,15 +97,20 @@ pub async fn audit_csv(ctx: Ctx, q: web::Query<AuditQuery>) -> AppResult<HttpRes
 struct AccessPage {
     l: Layout,
     lines: Vec<AccessLine>,
+    next_href: Option<String>,
 }
 
-/// "Who viewed my data".
-pub async fn access_page(ctx: Ctx) -> AppResult<HttpResponse> {
+/// "Who viewed my data", a page at a time.
+pub async fn access_page(ctx: Ctx, q: web::Query<PageQuery>) -> AppResult<HttpResponse> {
     ctx.require_user()?;
-    let lines = ctx.run(svc::my_access).await?;
+    let after = q.into_inner().after;
+    let page = ctx
+        .run(move |s, caller| svc::my_access(s, caller, &after))
+        .await?;
     html(&AccessPage {
         l: ctx.layout("Who viewed my data", "access").await,
-        lines,
+        lines: page.rows,
+        next_href: next_href("/portal/access", &[], page.next),
     })
 }
 

@@ -56,3 +56,24 @@ pub fn see_other(to: &str) -> HttpResponse {
         .insert_header((header::LOCATION, to.to_string()))
         .finish()
 }
+
+/// Where a list's page starts: the cursor its "next page" link carries (absent or not one
+/// the list wrote: the first page).
+#[derive(serde::Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    pub after: String,
+}
+
+/// The link to the page after `cursor` of the list at `path`, keeping the list's
+/// `filters` (name, value) in it.
+pub fn next_href(path: &str, filters: &[(&str, &str)], cursor: Option<String>) -> Option<String> {
+    cursor.map(|c| {
+        let mut params: Vec<(&str, &str)> = filters.to_vec();
+        params.push(("after", &c));
+        format!(
+            "{path}?{}",
+            serde_urlencoded::to_string(params).unwrap_or_default()
+        )
+    })
+}

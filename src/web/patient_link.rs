@@ -38,6 +38,8 @@ struct PatientLinkPage {
     calendar: Vec<CalendarDay>,
     reschedule: String,
     access: Vec<AccessLine>,
+    /// The link to the access log's older page, if it has one.
+    access_next: Option<String>,
     /// The status as the patient reads it (a rejection reads "In review").
     patient_status: String,
     /// What the patient is asked to do by which day, on their turn.
@@ -76,16 +78,23 @@ async fn layout(ctx: &Ctx, h: &Holder, title: &str) -> Layout {
 pub struct PageQuery {
     #[serde(default)]
     reschedule: String,
+    /// The cursor of the access log's page to show (empty: its newest).
+    #[serde(default)]
+    access_after: String,
 }
 
 async fn render(
     ctx: &Ctx,
     token: String,
     h: Holder,
-    reschedule: String,
+    q: PageQuery,
     f: FormState,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
+    let PageQuery {
+        reschedule,
+        access_after,
+    } = q;
     let (caller, id) = (h.caller.clone(), h.referral_id.clone());
     let (v, practice, calendar, access) = ctx
         .run(move |s, _| {
@@ -93,10 +102,16 @@ async fn render(
             let receiver = v.receiver.id.clone();
             let practice = schedule::practice(s, &receiver)?;
             let calendar = schedule::calendar(s, &receiver)?;
-            let access = crate::services::audit_log::my_access(s, &caller)?;
+            let access = crate::services::audit_log::my_access(s, &caller, &access_after)?;
             Ok((v, practice, calendar, access))
         })
         .await?;
+    let access_next = access.next.map(|c| {
+        format!(
+            "/p/{token}?{}#h-access",
+            serde_urlencoded::to_string([("access_after", c)]).unwrap_or_default()
+        )
+    });
     let rescheduling =
         !reschedule.is_empty() && v.offers.has(&Offer::CancelVisit(reschedule.clone()));
     let can_book = practice.is_some()
@@ -134,7 +149,8 @@ async fn render(
             } else {
                 String::new()
             },
-            access,
+            access: access.rows,
+            access_next,
             patient_status,
         },
     )
@@ -152,7 +168,7 @@ pub async fn page(
         &ctx,
         token,
         h,
-        q.into_inner().reschedule,
+        q.into_inner(),
         FormState::default(),
         StatusCode::OK,
     )
@@ -189,7 +205,7 @@ async fn command(
                 &ctx,
                 token,
                 h,
-                String::new(),
+                PageQuery::default(),
                 f,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )

@@ -8,11 +8,12 @@ use serde::Deserialize;
 
 use super::extract::{Ctx, Layout};
 use super::forms::{FormState, parse};
-use super::{html, html_status, see_other};
+use super::{html, html_status, next_href, see_other};
 use crate::db::schedule::Appointment;
 use crate::domain::people::Role;
 use crate::domain::schedule::PracticeInput;
 use crate::error::{AppError, AppResult};
+use crate::services::my_visits::{self, MyVisit};
 use crate::services::schedule as svc;
 
 #[derive(Template)]
@@ -110,7 +111,8 @@ pub async fn book_submit(
 #[template(path = "schedule/mine.html")]
 struct MinePage {
     l: Layout,
-    items: Vec<svc::MyVisit>,
+    items: Vec<MyVisit>,
+    next_href: Option<String>,
 }
 
 /// An appointment with the patient's given and family name.
@@ -133,16 +135,23 @@ pub struct WeekQuery {
     /// Show this one day only.
     #[serde(default)]
     day: String,
+    /// A patient's list: the cursor of the page to show (empty: the first).
+    #[serde(default)]
+    after: String,
 }
 
 /// Patients: their appointments. Practitioners: their week, day by day.
 pub async fn appointments_page(ctx: Ctx, q: web::Query<WeekQuery>) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?.clone();
     if Role::parse(&user.role) == Some(Role::Patient) {
-        let items = ctx.run(svc::my_appointments).await?;
+        let after = q.after.clone();
+        let page = ctx
+            .run(move |s, caller| my_visits::my_appointments(s, caller, &after))
+            .await?;
         return html(&MinePage {
             l: ctx.layout("My appointments", "appointments").await,
-            items,
+            items: page.rows,
+            next_href: next_href("/appointments", &[], page.next),
         });
     }
     // Today on the practice's wall clock: in India, 00:00-05:29 is still yesterday in UTC.

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::extract::{Ctx, Layout};
 use super::forms::FormState;
-use super::{html, html_status, see_other};
+use super::{PageQuery, html, html_status, next_href, see_other};
 use crate::db::threads::Notification;
 use crate::error::{AppError, AppResult};
 use crate::services::threads::{self as svc, ThreadSummary, ThreadView};
@@ -15,14 +15,19 @@ use crate::services::threads::{self as svc, ThreadSummary, ThreadView};
 struct ListPage {
     l: Layout,
     threads: Vec<ThreadSummary>,
+    next_href: Option<String>,
 }
 
-pub async fn list_page(ctx: Ctx) -> AppResult<HttpResponse> {
+pub async fn list_page(ctx: Ctx, q: web::Query<PageQuery>) -> AppResult<HttpResponse> {
     ctx.require_user()?;
-    let threads = ctx.run(svc::list).await?;
+    let after = q.into_inner().after;
+    let page = ctx
+        .run(move |s, caller| svc::list(s, caller, &after))
+        .await?;
     html(&ListPage {
         l: ctx.layout("Messages", "threads").await,
-        threads,
+        threads: page.rows,
+        next_href: next_href("/threads", &[], page.next),
     })
 }
 
@@ -89,13 +94,18 @@ pub async fn post_submit(
 struct NotificationsPage {
     l: Layout,
     items: Vec<Notification>,
+    next_href: Option<String>,
 }
 
-pub async fn notifications_page(ctx: Ctx) -> AppResult<HttpResponse> {
+pub async fn notifications_page(ctx: Ctx, q: web::Query<PageQuery>) -> AppResult<HttpResponse> {
     ctx.require_user()?;
-    let items = ctx.run(svc::notifications).await?;
+    let after = q.into_inner().after;
+    let page = ctx
+        .run(move |s, caller| svc::notifications(s, caller, &after))
+        .await?;
     html(&NotificationsPage {
         l: ctx.layout("Notifications", "notifications").await,
-        items,
+        items: page.rows,
+        next_href: next_href("/notifications", &[], page.next),
     })
 }

@@ -25,6 +25,7 @@ mod failure;
 mod helpers;
 mod house;
 mod join;
+mod keyset;
 mod lists;
 mod metrics;
 mod patient_link;

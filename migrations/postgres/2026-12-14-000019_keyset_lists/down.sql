@@ -1,0 +1,12 @@
+DROP TRIGGER audit_scopes_no_truncate ON audit_scopes;
+DROP TRIGGER audit_scopes_no_update ON audit_scopes;
+DROP FUNCTION audit_scopes_append_only();
+DROP TABLE audit_scopes;
+DROP INDEX appointments_practitioner;
+DROP INDEX appointments_patient;
+CREATE INDEX appointments_patient ON appointments(patient_id, starts_at);
+DROP INDEX notifications_user_created;
+DROP INDEX threads_b;
+DROP INDEX threads_a;
+CREATE INDEX threads_a ON threads(a_id, last_message_at);
+CREATE INDEX threads_b ON threads(b_id, last_message_at);

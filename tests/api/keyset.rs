@@ -43,6 +43,9 @@ fn all_between(page: &str, prefix: &str, suffix: char) -> Vec<String> {
 
 /// Follows the list's "next page" links from `first` to the last page: the rows of all its
 /// pages as `rows_of` reads them, and the links followed. Every page but the last is full.
+///
+/// The tests sign in after making their rows: a connection left idle past the server's
+/// keep-alive (a slow insert on a busy PostgreSQL) may be closed just as a request goes out.
 async fn walk(
     app: &TestApp,
     c: &reqwest::Client,
@@ -133,7 +136,6 @@ fn clinic_of(app: &TestApp, user_email: &str) -> String {
 #[tokio::test]
 async fn notifications_page_through_every_one_newest_first() {
     let app = TestApp::spawn().await;
-    let gp = app.login(GP, PW).await;
     let me = app.user_id(GP);
     let base = app.clock_now() - Duration::days(1);
     {
@@ -163,6 +165,7 @@ async fn notifications_page_through_every_one_newest_first() {
             .map(|a| part(a, "\">", "</a>").to_string())
             .collect::<Vec<_>>()
     };
+    let gp = app.login(GP, PW).await;
     let (got, links) = walk(&app, &gp.client, "/notifications", 50, bodies).await;
     assert_eq!(got, want);
     assert_eq!(links.len(), want.len().div_ceil(50) - 1);
@@ -172,7 +175,6 @@ async fn notifications_page_through_every_one_newest_first() {
 #[tokio::test]
 async fn the_thread_list_pages_through_both_sides_of_every_pair() {
     let app = TestApp::spawn().await;
-    let gp = app.login(GP, PW).await;
     let me = app.user_id(GP);
     let clinic = clinic_of(&app, GP);
     let base = app.clock_now() - Duration::days(2);
@@ -214,6 +216,7 @@ async fn the_thread_list_pages_through_both_sides_of_every_pair() {
     let want: Vec<String> = want.into_iter().map(|t| t.id).collect();
     assert!(want.len() > 75, "{}", want.len());
     let ids = |page: &str| all_between(page, "href=\"/threads/", '"');
+    let gp = app.login(GP, PW).await;
     let (got, _) = walk(&app, &gp.client, "/threads", 25, ids).await;
     assert_eq!(got, want);
     garbage_is_the_first_page(&app, &gp.client, "/threads", "after", ids).await;
@@ -277,7 +280,6 @@ fn seqs(page: &str) -> Vec<String> {
 #[tokio::test]
 async fn the_admin_audit_log_pages_through_the_clinic_and_its_patients_rows() {
     let app = TestApp::spawn().await;
-    let admin = app.login(ADMIN, PW).await;
     let lakeside = clinic_of(&app, ADMIN);
     let harbour = clinic_of(&app, OTHER_ADMIN);
     let (gp, outsider) = (app.user_id(GP), app.user_id(OTHER_CLINIC_DOC));
@@ -318,6 +320,7 @@ async fn the_admin_audit_log_pages_through_the_clinic_and_its_patients_rows() {
         });
     }
     append_all(&app, rows);
+    let admin = app.login(ADMIN, PW).await;
     let all: Vec<AuditRow> = {
         use handoff::db::schema::audit_events as e;
         e::table
@@ -398,7 +401,6 @@ async fn the_admin_audit_log_pages_through_the_clinic_and_its_patients_rows() {
 #[tokio::test]
 async fn the_audit_export_reads_its_rows_in_order_past_one_slice() {
     let app = TestApp::spawn().await;
-    let admin = app.login(ADMIN, PW).await;
     let (gp, lakeside) = (app.user_id(GP), clinic_of(&app, ADMIN));
     let now = app.clock_now();
     let rows = (0..2100)
@@ -414,6 +416,7 @@ async fn the_audit_export_reads_its_rows_in_order_past_one_slice() {
         })
         .collect();
     append_all(&app, rows);
+    let admin = app.login(ADMIN, PW).await;
     let r = app
         .get_raw(&admin.client, "/admin/audit.csv?action=keyset_bulk")
         .await;
@@ -481,6 +484,7 @@ async fn who_viewed_my_data_pages_through_every_access_newest_first() {
         ));
     }
     append_all(&app, rows);
+    let patient = app.login(PATIENT_A, PW).await;
     let (got, links) = walk(&app, &patient.client, "/portal/access", 50, access_lines).await;
     assert_eq!(got.len(), 130 + before.len());
     assert!(links.len() >= 2);
@@ -503,7 +507,6 @@ async fn who_viewed_my_data_pages_through_every_access_newest_first() {
 #[tokio::test]
 async fn a_patients_appointments_page_through_soonest_first() {
     let app = TestApp::spawn().await;
-    let patient = app.login(PATIENT_A, PW).await;
     let pid = app.patient_id("Aarav Sharma");
     let doctors = [app.user_id(OTHER_CLINIC_DOC), app.user_id(GP2)];
     let start = app.clock_now() + Duration::days(3);
@@ -548,6 +551,7 @@ async fn a_patients_appointments_page_through_soonest_first() {
             .map(|li| part(li, "/appointments/", "/").to_string())
             .collect::<Vec<_>>()
     };
+    let patient = app.login(PATIENT_A, PW).await;
     let (got, links) = walk(&app, &patient.client, "/appointments", 25, ids).await;
     assert_eq!(got, want);
     assert_eq!(links.len(), want.len().div_ceil(25) - 1);

@@ -353,14 +353,15 @@ pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResul
     let mut query = inbox_filtered(receiver_id, q);
     if let Some((rank, since, id)) = &q.after {
         let (rank, since, id) = (*rank, *since, id.clone());
+        // The `>=` bounds where the index walk starts (an OR alone would not).
         let after_time = referrals::waiting_since
-            .gt(since)
-            .or(referrals::waiting_since.eq(since).and(referrals::id.gt(id)));
+            .ge(since)
+            .and(referrals::waiting_since.gt(since).or(referrals::id.gt(id)));
         if q.by_priority {
             query = query.filter(
                 referrals::priority_rank
-                    .gt(rank)
-                    .or(referrals::priority_rank.eq(rank).and(after_time)),
+                    .ge(rank)
+                    .and(referrals::priority_rank.gt(rank).or(after_time)),
             );
         } else {
             query = query.filter(after_time);
@@ -487,10 +488,13 @@ fn sent_rows(conn: &mut DbConn, sender_id: &str, q: &SentQuery) -> QueryResult<V
     }
     let mut query = sent_filtered(sender_id, q);
     if let Some((at, id)) = &q.after {
+        // The `<=` bounds where the index walk starts (an OR alone would not).
         query = query.filter(
-            referrals::updated_at.lt(*at).or(referrals::updated_at
-                .eq(*at)
-                .and(referrals::id.lt(id.clone()))),
+            referrals::updated_at.le(*at).and(
+                referrals::updated_at
+                    .lt(*at)
+                    .or(referrals::id.lt(id.clone())),
+            ),
         );
     }
     query

@@ -1,0 +1,4 @@
+CREATE INDEX referral_stats_sender_clinic ON referral_stats(sender_clinic_id, metric, week, receiver_id, receiver_clinic_id, detail, bucket, n);
+CREATE INDEX referral_stats_receiver_clinic ON referral_stats(receiver_clinic_id, metric, week, n);
+DROP TABLE clinic_receiver_stats;
+DROP TABLE clinic_stats;

@@ -12,6 +12,10 @@ use handoff::domain::analytics::{Metric, Period, percent, percentile, week_key, 
 use crate::helpers::*;
 
 type PairRow = (String, String, String, String, String, String, i64, i64);
+/// Sent, accepted and the time-to-accept histogram of one receiver or clinic.
+type TopSums = (i64, i64, BTreeMap<i64, i64>);
+/// A top table's line before it is written out: name, sent, accepted, histogram.
+type TopLine = (String, i64, i64, Vec<(i64, i64)>);
 
 /// Every pair counter: (week, sender clinic, receiver, receiver clinic, metric, detail,
 /// bucket, n).
@@ -127,11 +131,8 @@ fn opt(v: Option<i64>) -> String {
 
 /// The top table rows (name, sent, accepted, conversion, tta median, tta p90) of
 /// `(sent, accepted, tta histogram)` per id, as the report ranks them.
-fn ranked(
-    lines: HashMap<String, (i64, i64, BTreeMap<i64, i64>)>,
-    name: impl Fn(&str) -> String,
-) -> Vec<Vec<String>> {
-    let mut out: Vec<(String, i64, i64, Vec<(i64, i64)>)> = lines
+fn ranked(lines: HashMap<String, TopSums>, name: impl Fn(&str) -> String) -> Vec<Vec<String>> {
+    let mut out: Vec<TopLine> = lines
         .into_iter()
         .filter(|(_, (sent, _, _))| *sent > 0)
         .map(|(id, (sent, acc, h))| (name(&id), sent, acc, h.into_iter().collect()))
@@ -242,7 +243,7 @@ pub(crate) async fn assert_clinic_figures_equal_a_recount(
     let (mut people, mut clinics) = (HashMap::new(), HashMap::new());
     for r in rows.iter().filter(|r| r.1 == clinic) {
         for (key, map) in [(&r.2, &mut people), (&r.3, &mut clinics)] {
-            let e: &mut (i64, i64, BTreeMap<i64, i64>) = map.entry(key.clone()).or_default();
+            let e: &mut TopSums = map.entry(key.clone()).or_default();
             match r.4.as_str() {
                 "sent" => e.0 += r.7,
                 "accepted" => e.1 += r.7,

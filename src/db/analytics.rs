@@ -1,5 +1,7 @@
-//! Referral analytics: the weekly counters (`referral_stats`) and the grouped sums the
-//! pages read from them, the open-loop counts, and the bulk writes of the generator.
+//! Referral analytics: the weekly counters (`referral_stats`, and with every write the
+//! clinic rollup of [`super::clinic_rollup`]) and the grouped sums the pages read from
+//! them (a practitioner's from their pair rows, a clinic's from the rollup), the open-loop
+//! counts, and the bulk writes of the generator.
 //! Upserts and multi-row inserts do not compile over the MultiConnection, and raw SQL
 //! placeholders differ (`?` / `$1`): both are settled here, per backend.
 
@@ -10,6 +12,8 @@ use diesel::sql_types::{BigInt, Text};
 use super::DbConn;
 use super::schema::{referral_stats, referrals, users};
 use crate::db::referrals::Referral;
+use crate::domain::analytics::Metric;
+use crate::domain::analytics::rollup::{PairChange, Rollup, Side};
 
 /// One counter row.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -27,34 +31,76 @@ pub struct StatRow {
     pub n: i64,
 }
 
-macro_rules! add_rows {
-    ($c:expr, $rows:expr) => {{
+/// Adds one row's `n` to its counter and returns the clinics the counter row carries (the
+/// ones it was created with, which the rollup follows).
+macro_rules! add_row {
+    ($c:expr, $r:expr) => {{
         use referral_stats::dsl as s;
-        for r in $rows {
-            diesel::insert_into(referral_stats::table)
-                .values(r)
-                .on_conflict((
-                    s::week,
-                    s::sender_id,
-                    s::receiver_id,
-                    s::metric,
-                    s::detail,
-                    s::bucket,
-                ))
-                .do_update()
-                .set(s::n.eq(s::n + diesel::upsert::excluded(s::n)))
-                .execute($c)?;
-        }
+        diesel::insert_into(referral_stats::table)
+            .values($r)
+            .on_conflict((
+                s::week,
+                s::sender_id,
+                s::receiver_id,
+                s::metric,
+                s::detail,
+                s::bucket,
+            ))
+            .do_update()
+            .set(s::n.eq(s::n + diesel::upsert::excluded(s::n)))
+            .returning((s::sender_clinic_id, s::receiver_clinic_id))
+            .get_result::<(String, String)>($c)?
     }};
 }
 
-/// Adds each row's `n` to its counter, creating the counter at 0 first if needed.
+/// Adds each row's `n` to its counter, creating the counter at 0 first if needed, and
+/// then the same changes to the clinic rollup, all on `conn` (in the caller's
+/// transaction). Rows are written in key order, the pair counters first and the rollup
+/// right after them: concurrent writers then take their row locks in one order
+/// (PostgreSQL), and the audit rows a transition writes come after all of them.
 pub fn add(conn: &mut DbConn, rows: &[StatRow]) -> QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(c) => add_rows!(c, rows),
-        DbConn::Pg(c) => add_rows!(c, rows),
+    let mut rows: Vec<&StatRow> = rows.iter().collect();
+    rows.sort_by(|a, b| {
+        (
+            &a.week,
+            &a.sender_id,
+            &a.receiver_id,
+            &a.metric,
+            &a.detail,
+            a.bucket,
+        )
+            .cmp(&(
+                &b.week,
+                &b.sender_id,
+                &b.receiver_id,
+                &b.metric,
+                &b.detail,
+                b.bucket,
+            ))
+    });
+    let mut rollup = Rollup::default();
+    for r in rows {
+        let (sender_clinic, receiver_clinic) = match conn {
+            DbConn::Sqlite(c) => add_row!(c, r),
+            DbConn::Pg(c) => add_row!(c, r),
+        };
+        let metric = Metric::parse(&r.metric).ok_or_else(|| {
+            diesel::result::Error::QueryBuilderError(
+                format!("unknown analytics metric {:?}", r.metric).into(),
+            )
+        })?;
+        rollup.add(&PairChange {
+            week: &r.week,
+            sender_clinic_id: &sender_clinic,
+            receiver_id: &r.receiver_id,
+            receiver_clinic_id: &receiver_clinic,
+            metric,
+            detail: &r.detail,
+            bucket: r.bucket,
+            n: r.n,
+        });
     }
-    Ok(())
+    super::clinic_rollup::add(conn, &rollup)
 }
 
 /// Whether any counter exists.
@@ -203,16 +249,28 @@ impl Scope<'_> {
             Scope::Clinic(id) | Scope::Practitioner(id) => id,
         }
     }
-    pub(super) fn sender_column(&self) -> &'static str {
-        match self {
-            Scope::Clinic(_) => "sender_clinic_id",
-            Scope::Practitioner(_) => "sender_id",
+
+    /// Where one side's counters of the scope are summed from, as `table WHERE column`
+    /// for the query to compare with the scope's id: a practitioner's own pair rows, a
+    /// clinic's rollup (rows per week, metric and bucket, however many practitioners).
+    pub(super) fn totals(&self, side: Side) -> &'static str {
+        match (self, side) {
+            (Scope::Clinic(_), Side::Sent) => "clinic_stats WHERE side = 'sent' AND clinic_id",
+            (Scope::Clinic(_), Side::Received) => {
+                "clinic_stats WHERE side = 'received' AND clinic_id"
+            }
+            (Scope::Practitioner(_), Side::Sent) => "referral_stats WHERE sender_id",
+            (Scope::Practitioner(_), Side::Received) => "referral_stats WHERE receiver_id",
         }
     }
-    pub(super) fn receiver_column(&self) -> &'static str {
+
+    /// Where the scope's sent counters per receiver are summed from (for the tables that
+    /// rank receivers), as [`Self::totals`]: only sent, accepted, time to accept and
+    /// triaged are kept per receiver for a clinic.
+    pub(super) fn per_receiver(&self) -> &'static str {
         match self {
-            Scope::Clinic(_) => "receiver_clinic_id",
-            Scope::Practitioner(_) => "receiver_id",
+            Scope::Clinic(_) => "clinic_receiver_stats WHERE sender_clinic_id",
+            Scope::Practitioner(_) => "referral_stats WHERE sender_id",
         }
     }
 }
@@ -249,11 +307,11 @@ pub fn sent_side(
     to: &str,
 ) -> QueryResult<Vec<WeekSum>> {
     let sql = format!(
-        "SELECT week, metric, detail, bucket, CAST(SUM(n) AS BIGINT) AS n FROM referral_stats \
-         WHERE {col} = {p1} AND metric IN ('sent', 'reached', 'accepted', 'completed', \
+        "SELECT week, metric, detail, bucket, CAST(SUM(n) AS BIGINT) AS n FROM {src} = {p1} \
+         AND metric IN ('sent', 'reached', 'accepted', 'completed', \
          'rejected', 'tta', 'ttc') AND week >= {p2} AND week <= {p3} \
          GROUP BY week, metric, detail, bucket",
-        col = scope.sender_column(),
+        src = scope.totals(Side::Sent),
         p1 = ph(conn, 1),
         p2 = ph(conn, 2),
         p3 = ph(conn, 3),
@@ -282,10 +340,10 @@ pub fn received_weekly(
     to: &str,
 ) -> QueryResult<Vec<WeekCount>> {
     let sql = format!(
-        "SELECT week, CAST(SUM(n) AS BIGINT) AS n FROM referral_stats \
-         WHERE {col} = {p1} AND metric = 'received' AND week >= {p2} AND week <= {p3} \
+        "SELECT week, CAST(SUM(n) AS BIGINT) AS n FROM {src} = {p1} \
+         AND metric = 'received' AND week >= {p2} AND week <= {p3} \
          GROUP BY week",
-        col = scope.receiver_column(),
+        src = scope.totals(Side::Received),
         p1 = ph(conn, 1),
         p2 = ph(conn, 2),
         p3 = ph(conn, 3),
@@ -312,8 +370,8 @@ pub struct ReceiverSum {
     pub n: i64,
 }
 
-/// The sending side's counters in weeks [from, to] per receiver: how many sent, reached,
-/// accepted, and the time-to-accept histogram.
+/// The sending side's counters in weeks [from, to] per receiver: how many sent, accepted,
+/// and the time-to-accept histogram.
 pub fn by_receiver(
     conn: &mut DbConn,
     scope: Scope<'_>,
@@ -322,11 +380,10 @@ pub fn by_receiver(
 ) -> QueryResult<Vec<ReceiverSum>> {
     let sql = format!(
         "SELECT receiver_id, receiver_clinic_id, metric, bucket, CAST(SUM(n) AS BIGINT) AS n \
-         FROM referral_stats \
-         WHERE {col} = {p1} AND week >= {p2} AND week <= {p3} \
-         AND metric IN ('sent', 'reached', 'accepted', 'tta') \
+         FROM {src} = {p1} AND week >= {p2} AND week <= {p3} \
+         AND metric IN ('sent', 'accepted', 'tta') \
          GROUP BY receiver_id, receiver_clinic_id, metric, bucket",
-        col = scope.sender_column(),
+        src = scope.per_receiver(),
         p1 = ph(conn, 1),
         p2 = ph(conn, 2),
         p3 = ph(conn, 3),
@@ -378,8 +435,8 @@ struct Total {
 /// Every open loop of the scope now, from the counters.
 pub fn open_total(conn: &mut DbConn, scope: Scope<'_>) -> QueryResult<i64> {
     let sql = format!(
-        "SELECT CAST(SUM(n) AS BIGINT) AS n FROM referral_stats WHERE {col} = {p1} AND metric = 'open'",
-        col = scope.sender_column(),
+        "SELECT CAST(SUM(n) AS BIGINT) AS n FROM {src} = {p1} AND metric = 'open'",
+        src = scope.totals(Side::Sent),
         p1 = ph(conn, 1),
     );
     let t: Total = diesel::sql_query(sql)
@@ -471,8 +528,8 @@ pub struct ClockSum {
     pub n: i64,
 }
 
-/// The sending side's clock counters (triaged within the level, time in each state) in
-/// weeks [from, to], per receiver.
+/// The sending side's clock counters in weeks [from, to]: triaged within the level per
+/// receiver, and the time in each state (with an empty receiver: no table ranks it).
 pub fn clock_sums(
     conn: &mut DbConn,
     scope: Scope<'_>,
@@ -481,16 +538,27 @@ pub fn clock_sums(
 ) -> QueryResult<Vec<ClockSum>> {
     let sql = format!(
         "SELECT receiver_id, receiver_clinic_id, metric, detail, bucket, \
-         CAST(SUM(n) AS BIGINT) AS n FROM referral_stats \
-         WHERE {col} = {p1} AND metric IN ('triaged', 'in_state') \
+         CAST(SUM(n) AS BIGINT) AS n FROM {per_receiver} = {p1} AND metric = 'triaged' \
          AND week >= {p2} AND week <= {p3} \
-         GROUP BY receiver_id, receiver_clinic_id, metric, detail, bucket",
-        col = scope.sender_column(),
+         GROUP BY receiver_id, receiver_clinic_id, metric, detail, bucket \
+         UNION ALL \
+         SELECT '' AS receiver_id, '' AS receiver_clinic_id, metric, detail, bucket, \
+         CAST(SUM(n) AS BIGINT) AS n FROM {totals} = {p4} AND metric = 'in_state' \
+         AND week >= {p5} AND week <= {p6} \
+         GROUP BY metric, detail, bucket",
+        per_receiver = scope.per_receiver(),
+        totals = scope.totals(Side::Sent),
         p1 = ph(conn, 1),
         p2 = ph(conn, 2),
         p3 = ph(conn, 3),
+        p4 = ph(conn, 4),
+        p5 = ph(conn, 5),
+        p6 = ph(conn, 6),
     );
     diesel::sql_query(sql)
+        .bind::<Text, _>(scope.id())
+        .bind::<Text, _>(from)
+        .bind::<Text, _>(to)
         .bind::<Text, _>(scope.id())
         .bind::<Text, _>(from)
         .bind::<Text, _>(to)

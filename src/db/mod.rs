@@ -7,6 +7,7 @@ pub mod asks;
 pub mod audit;
 pub mod backup;
 pub mod chart;
+pub mod clinic_rollup;
 pub mod clinics;
 pub mod clock;
 pub mod counts;

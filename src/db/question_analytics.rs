@@ -1,7 +1,7 @@
 //! Advice questions' analytics (issue 16): the question counters' sums for one side of a
 //! scope, and the links between a question and the referral made from it that the
-//! `Referred` counter follows (the counters themselves live in `referral_stats`, written
-//! through [`super::analytics::add`]).
+//! `Referred` counter follows (the counters themselves live in `referral_stats` and the
+//! clinic rollup, written through [`super::analytics::add`]).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -10,6 +10,7 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 use super::DbConn;
 use super::analytics::{Scope, ph};
 use super::schema::{questions, referrals, users};
+use crate::domain::analytics::rollup;
 
 /// A sum of question counters for one (metric, detail, bucket).
 #[derive(Debug, Clone, QueryableByName)]
@@ -43,14 +44,14 @@ pub fn sums(
     to: &str,
 ) -> QueryResult<Vec<QuestionSum>> {
     let sql = format!(
-        "SELECT metric, detail, bucket, CAST(SUM(n) AS BIGINT) AS n FROM referral_stats \
-         WHERE {col} = {p1} AND metric IN ('asked', 'answered', 'tt_answer', 'converted', \
+        "SELECT metric, detail, bucket, CAST(SUM(n) AS BIGINT) AS n FROM {src} = {p1} \
+         AND metric IN ('asked', 'answered', 'tt_answer', 'converted', \
          'referred') AND week >= {p2} AND week <= {p3} \
          GROUP BY metric, detail, bucket",
-        col = match side {
-            Side::Asked => scope.sender_column(),
-            Side::AskedOf => scope.receiver_column(),
-        },
+        src = scope.totals(match side {
+            Side::Asked => rollup::Side::Sent,
+            Side::AskedOf => rollup::Side::Received,
+        }),
         p1 = ph(conn, 1),
         p2 = ph(conn, 2),
         p3 = ph(conn, 3),

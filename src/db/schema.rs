@@ -534,6 +534,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    clinic_stats (clinic_id, side, metric, week, detail, bucket) {
+        clinic_id -> Text,
+        side -> Text,
+        metric -> Text,
+        week -> Text,
+        detail -> Text,
+        bucket -> BigInt,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    clinic_receiver_stats (sender_clinic_id, metric, week, receiver_id, receiver_clinic_id, detail, bucket) {
+        sender_clinic_id -> Text,
+        metric -> Text,
+        week -> Text,
+        receiver_id -> Text,
+        receiver_clinic_id -> Text,
+        detail -> Text,
+        bucket -> BigInt,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     referral_stats (week, sender_id, receiver_id, metric, detail, bucket) {
         week -> Text,
         sender_id -> Text,
@@ -715,4 +740,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     inbound_mail,
     held_replies,
     referral_stats,
+    clinic_stats,
+    clinic_receiver_stats,
 );

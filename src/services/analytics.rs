@@ -182,8 +182,8 @@ impl Accumulator {
     }
 }
 
-/// Fills the counters from the referrals when there are submitted referrals but no
-/// counters: a database from before analytics existed. Every submitted referral adds to
+/// Fills the counters (and with them the clinic rollup) from the referrals when there are
+/// submitted referrals but no counters: a database from before analytics existed. Every submitted referral adds to
 /// at least one counter, so counters exist whenever the two are in step.
 pub fn backfill_if_needed(svc: &Services) -> AppResult<usize> {
     let mut conn = svc.conn()?;
@@ -191,6 +191,9 @@ pub fn backfill_if_needed(svc: &Services) -> AppResult<usize> {
         if q::any_stats(c)? || !q::any_submitted(c)? {
             return Ok(0);
         }
+        // The rollup sums the pair counters: whatever it holds without them is stale, and
+        // the writes below fill it again.
+        db::clinic_rollup::clear(c)?;
         let clinics: HashMap<String, String> = q::user_clinics(c)?.into_iter().collect();
         let mut acc = Accumulator::default();
         let mut after = String::new();

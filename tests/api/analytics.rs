@@ -77,7 +77,7 @@ fn reason(code: &str, label: &str, n: i64) -> String {
 /// | R8 | GP | NEURO | t0+20d (Sunday, week C) | left open |
 ///
 /// The pages are read at t0+21d+2h (Monday of week D).
-async fn fixed_data_set() -> (TestApp, NaiveDateTime) {
+pub(crate) async fn fixed_data_set() -> (TestApp, NaiveDateTime) {
     let app = TestApp::spawn().await;
     let today = app.clock_now().date();
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
@@ -451,10 +451,12 @@ async fn counters_rebuilt_from_the_referrals_equal_the_ones_kept_by_transitions(
     assert_eq!(n, 3000);
     let kept = load();
     assert!(kept.len() > 200, "{kept:?}");
+    crate::clinic_rollup::assert_rollup_equals_the_pair_counters(&app);
     diesel::delete(s::table).execute(&mut *app.conn()).unwrap();
     let written = handoff::services::analytics::backfill_if_needed(&app.svc).unwrap();
     assert!(written > 0);
     assert_eq!(load(), kept);
+    crate::clinic_rollup::assert_rollup_equals_the_pair_counters(&app);
     assert_eq!(
         handoff::services::analytics::backfill_if_needed(&app.svc).unwrap(),
         0,

@@ -14,6 +14,7 @@ mod auth;
 mod backup;
 mod builders;
 mod chart;
+mod clinic_rollup;
 mod clock;
 mod clock_analytics;
 mod clock_lists;

@@ -277,8 +277,13 @@ async fn question_counters_rebuilt_from_the_referrals_equal_the_kept_ones() {
     assert_eq!(metric("asked", ""), 5);
     assert_eq!(metric("referred", "converted"), 1);
     assert_eq!(metric("referred", "recommended"), 1);
+    crate::clinic_rollup::assert_rollup_equals_the_pair_counters(&app);
+    for admin in [ADMIN, OTHER_ADMIN] {
+        crate::clinic_rollup::assert_clinic_figures_equal_a_recount(&app, admin, 12).await;
+    }
     diesel::delete(s::table).execute(&mut *app.conn()).unwrap();
     let written = handoff::services::analytics::backfill_if_needed(&app.svc).unwrap();
     assert!(written > 0);
     assert_eq!(load(), kept);
+    crate::clinic_rollup::assert_rollup_equals_the_pair_counters(&app);
 }

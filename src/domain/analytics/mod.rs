@@ -1,8 +1,9 @@
 //! Referral analytics, the pure part: which weekly counters a referral adds to, percentiles
 //! from duration histograms, rates, the period form, and (in [`chart`]) the geometry of
 //! server-rendered SVG charts; advice questions keep counters of their own ([`questions`]). The database keeps the counters (`referral_stats`, updated in the
-//! transaction of every transition), so a page sums a few hundred rows instead of reading
-//! every referral; everything here works on those sums.
+//! transaction of every transition, and summed per clinic in the same writes: [`rollup`]),
+//! so a page sums a few hundred rows instead of reading every referral; everything here
+//! works on those sums.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
@@ -11,6 +12,7 @@ use crate::domain::forms::FieldErrors;
 pub mod chart;
 pub mod clock;
 pub mod questions;
+pub mod rollup;
 
 pub use chart::{Bar, BarChart, bar_chart};
 

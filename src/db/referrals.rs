@@ -383,7 +383,6 @@ pub fn inbox(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResul
     with_names(conn, rows)
 }
 
-/// The inbox most overdue first.
 fn inbox_by_due(conn: &mut DbConn, receiver_id: &str, q: &InboxQuery) -> QueryResult<Vec<ListRow>> {
     let rows = by_due(conn, q.limit, q.after_due.as_ref(), || {
         inbox_filtered(receiver_id, q)
@@ -463,9 +462,8 @@ fn sent_filtered<'a>(sender_id: &'a str, q: &'a SentQuery) -> referrals::BoxedQu
     query
 }
 
-/// One page of a sender's referrals, newest change first (or most overdue first), by
-/// keyset: an index range of the page's length, however many referrals the sender made.
-/// Beside the page, the sender's `oldest` oldest open loops; both named in one lookup.
+/// One keyset page of a sender's referrals (newest change or most overdue first), and the
+/// sender's `oldest` oldest open loops, named in one lookup.
 pub fn sent_by(
     conn: &mut DbConn,
     sender_id: &str,

@@ -101,7 +101,8 @@ PAGES=(
   "referral page (audited)|@REFERRAL@|RX"
   "letter PDF (cached)|@REFERRAL@/letter.pdf|RX"
 )
-declare -A SINGLE RPS P50 P99 OVER TIMEOUTS DONE IR COOKIE
+declare -A SINGLE FASTEST RPS P50 P99 OVER TIMEOUTS DONE ERRORS IR COOKIE
+COOKIE[NONE]=""
 F_RPS="" F_P50="" F_P99=""
 NOTES=()
 note() { NOTES+=("$1"); echo "# $1"; }
@@ -156,14 +157,14 @@ startup_time() { # size
 
 # name, single ms, req/s, p50, p99, over 1 s, ratio, requests completed, and the server's
 # peak memory so far.
-row() { printf '%-26s %8s ms %9s req/s  p50 %8s ms  p99 %8s ms  over 1 s %5s  ratio %5s  (%s done)  peak %s MB\n' "$@" "$(rss_mb | cut -d' ' -f2)"; }
+row() { printf '%-26s %16s ms %9s req/s  p50 %8s ms  p99 %8s ms  over 1 s %5s  ratio %5s  (%s done)  peak %s MB\n' "$@" "$(rss_mb | cut -d' ' -f2)"; }
 
 # Single requests and wrk for every page of one size, then the memory figures.
 load_pages() { # size
-  local size=$1 page name path who rps p50 p99 over timeouts completed
+  local size=$1 page name path who rps p50 p99 over timeouts completed errors
   if [ -z "$F_RPS" ]; then
     wait_quiet
-    read -r F_RPS F_P50 F_P99 _ _ completed < <(load /fortunes "")
+    read -r F_RPS F_P50 F_P99 _ _ completed _ < <(load /fortunes "") || true
     row "fortunes (baseline)" "" "$F_RPS" "$F_P50" "$F_P99" 0 "1.000" "$completed"
   fi
   # The letter is typeset once per (version, consent, link) and then served from the
@@ -177,17 +178,18 @@ load_pages() { # size
     IFS='|' read -r name path who <<<"$page"
     path=$(page_path "$path")
     wait_quiet
-    SINGLE[$size|$name]=$(single_ms "$path" "${COOKIE[$who]}") || true
+    read -r "SINGLE[$size|$name]" "FASTEST[$size|$name]" < <(single_ms "$path" "${COOKIE[$who]}") || true
     wait_quiet
-    read -r rps p50 p99 over timeouts completed < <(load "$path" "${COOKIE[$who]}")
-    RPS[$size|$name]=$rps P50[$size|$name]=$p50 P99[$size|$name]=$p99 OVER[$size|$name]=$over TIMEOUTS[$size|$name]=$timeouts DONE[$size|$name]=$completed
-    row "$name" "${SINGLE[$size|$name]}" "$rps" "$p50" "$p99" "$over" "$(awk -v a="$rps" -v b="$F_RPS" 'BEGIN {printf "%.3f", a / b}')" "$completed"
+    read -r rps p50 p99 over timeouts completed errors < <(load "$path" "${COOKIE[$who]}") || true
+    RPS[$size|$name]=$rps P50[$size|$name]=$p50 P99[$size|$name]=$p99 OVER[$size|$name]=$over TIMEOUTS[$size|$name]=$timeouts DONE[$size|$name]=$completed ERRORS[$size|$name]=$errors
+    [ "${errors:-0}" = 0 ] || note "$size $name: $errors of $completed answers under load were errors (not 2xx or 3xx; the server log says which)"
+    row "$name" "${SINGLE[$size|$name]} (${FASTEST[$size|$name]})" "$rps" "$p50" "$p99" "$over" "$(awk -v a="$rps" -v b="$F_RPS" 'BEGIN {printf "%.3f", a / b}')" "$completed"
   done
   wait_quiet
-  read -r rss hwm < <(rss_mb)
+  read -r rss hwm < <(rss_mb) || true
   note "$size memory ($BACKEND): peak resident $hwm MB over the run's load (VmHWM), $rss MB now"
   for name in "analytics (GP, 12 weeks)" "analytics (clinic admin)"; do
-    note "$size $name at $CONNS connections: ${OVER[$size|$name]} requests over 1 s (${TIMEOUTS[$size|$name]} of them past wrk's 10 s timeout; ${DONE[$size|$name]} completed in ${DURATION} s), p50 ${P50[$size|$name]} ms, p99 ${P99[$size|$name]} ms"
+    note "$size $name at $CONNS connections: ${OVER[$size|$name]} requests over 1 s (${TIMEOUTS[$size|$name]} of them past wrk's 10 s timeout; ${DONE[$size|$name]} completed in ${DURATION} s$([ "${DONE[$size|$name]:-0}" -ge "$CONNS" ] || echo ", so $((CONNS - ${DONE[$size|$name]:-0})) connections waited the whole run and are counted over 1 s"), p50 ${P50[$size|$name]} ms, p99 ${P99[$size|$name]} ms"
   done
 }
 
@@ -201,7 +203,7 @@ no_audit() {
   for page in "patient profile, auditing off|@PATIENT@|GP" "referral page, auditing off|@REFERRAL@|RX"; do
     IFS='|' read -r name path who <<<"$page"
     wait_quiet
-    read -r rps p50 p99 over _ completed < <(load "$(page_path "$path")" "${COOKIE[$who]}")
+    read -r rps p50 p99 over _ completed _ < <(load "$(page_path "$path")" "${COOKIE[$who]}") || true
     row "$name" "" "$rps" "$p50" "$p99" "$over" "$(awk -v a="$rps" -v b="$F_RPS" 'BEGIN {printf "%.3f", a / b}')" "$completed"
   done
 }
@@ -217,9 +219,9 @@ count_instructions() { # size
   start_server "$RUN_DIR" "$RUN_URL" --no-jobs
   VALGRIND=()
   wait_up 900
-  for page in "fortunes (baseline)|/fortunes|GP" "${PAGES[@]}"; do
+  for page in "fortunes (baseline)|/fortunes|NONE" "${PAGES[@]}"; do
     IFS='|' read -r name path who <<<"$page"
-    read -r ir n < <(ir_per_request "$name" "$(page_path "$path")" "${COOKIE[$who]}")
+    read -r ir n < <(ir_per_request "$name" "$(page_path "$path")" "${COOKIE[$who]}") || true
     IR[$size|$name]=$ir
     printf '%-28s %14s instructions per request (callgrind, %d requests)\n' "$name" "$(group "$ir")" "$n"
   done
@@ -253,7 +255,11 @@ done
 
 # The table for BENCHMARKS.md.
 ms() { case "$1" in "") ;; -) printf -- - ;; *) awk -v v="$1" 'BEGIN {printf (v >= 10 ? "%.1f" : "%.2f"), v}' ;; esac; }
-rps() { [ -n "$1" ] && awk -v v="$1" 'BEGIN {printf (v >= 100 ? "%.0f" : "%.1f"), v}'; }
+rps() { # req/s [errors among the answers]
+  [ -n "$1" ] || return 0
+  awk -v v="$1" 'BEGIN {printf (v >= 100 ? "%.0f" : "%.1f"), v}'
+  [ "${2:-0}" = 0 ] || printf ' (%s errors)' "$2"
+}
 ratio() { [ -n "$1" ] && [ -n "$F_RPS" ] && awk -v a="$1" -v b="$F_RPS" 'BEGIN {printf "%.3f", a / b}'; }
 growth() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f x", b / a}'; }
 irs() { [ -n "$1" ] && group "$1"; }
@@ -266,9 +272,23 @@ echo "| Fortunes (baseline) | | | | $(rps "$F_RPS") | 1.000 | | | $(irs "${IR[10
 for page in "${PAGES[@]}"; do
   IFS='|' read -r name _ _ <<<"$page"
   a=${SINGLE[10k|$name]:-} b=${SINGLE[1m|$name]:-}
-  echo "| $name | $(ms "$a") | $(ms "$b") | $(growth "$a" "$b") | $(rps "${RPS[10k|$name]:-}") | $(ratio "${RPS[10k|$name]:-}") | $(rps "${RPS[1m|$name]:-}") | $(ratio "${RPS[1m|$name]:-}") | $(irs "${IR[10k|$name]:-}") | $(irs "${IR[1m|$name]:-}") |"
+  echo "| $name | $(ms "$a") | $(ms "$b") | $(growth "$a" "$b") | $(rps "${RPS[10k|$name]:-}" "${ERRORS[10k|$name]:-}") | $(ratio "${RPS[10k|$name]:-}") | $(rps "${RPS[1m|$name]:-}" "${ERRORS[1m|$name]:-}") | $(ratio "${RPS[1m|$name]:-}") | $(irs "${IR[10k|$name]:-}") | $(irs "${IR[1m|$name]:-}") |"
 done
+if [ "$CALLGRIND" = 1 ]; then
+  echo
+  echo "Instructions per request, 1M over 10k (the growth that machine noise does not blur):"
+  echo
+  echo "| page | Ir/req 10k | Ir/req 1M | growth |"
+  echo "|---|---:|---:|---:|"
+  for page in "fortunes (baseline)||" "${PAGES[@]}"; do
+    IFS='|' read -r name _ _ <<<"$page"
+    a=${IR[10k|$name]:-} b=${IR[1m|$name]:-}
+    echo "| $name | $(irs "$a") | $(irs "$b") | $(growth "$a" "$b") |"
+  done
+fi
 if [ "$LOAD" = 1 ]; then
+  echo
+  echo "Single requests, fastest of $SINGLE_N (ms): $(for page in "${PAGES[@]}"; do IFS='|' read -r name _ _ <<<"$page"; printf '%s %s / %s; ' "$name" "${FASTEST[10k|$name]:--}" "${FASTEST[1m|$name]:--}"; done)"
   echo
   echo "Under load (p50 / p99 ms, requests over 1 s):"
   echo
@@ -282,3 +302,8 @@ if [ "$LOAD" = 1 ]; then
 fi
 echo
 for n in "${NOTES[@]}"; do echo "- $n"; done
+# The server's warnings and errors over the whole run (kept in target/bench-last.log).
+cp "$LOG" target/bench-last.log
+echo
+echo "Server log: $(grep -cE '^\[[^]]* (WARN|ERROR) ' "$LOG" || true) warnings and errors (target/bench-last.log), the most frequent:"
+grep -E '^\[[^]]* (WARN|ERROR) ' "$LOG" | sed -E 's/^\[[^ ]* //; s/[0-9a-f]{8}-[0-9a-f-]{27}/<id>/g; s/[0-9]+(\.[0-9]+)?( ?ms| ?s\b)/<t>/g' | cut -c1-200 | sort | uniq -c | sort -rn | head -8 || true

@@ -132,7 +132,9 @@ rss_mb() {
 # CG_SLOW_S seconds under callgrind, about 100 ms natively, is counted over CG_SLOW_N
 # requests, the others over CG_N after three more to warm up), then the counters zeroed,
 # the requests made one at a time, and the counters dumped. Prints
-# "instructions_per_request requests".
+# "instructions_per_request requests database_cpu_us_per_request": on PostgreSQL the
+# instructions are the app's alone, so the CPU time its database backends ran for in the
+# same window is given beside them (0 on SQLite, whose work is in the app's count).
 ir_per_request() { # name path cookie
   local t n i dump
   get "$2" "$3" 1800 >/dev/null
@@ -145,18 +147,34 @@ ir_per_request() { # name path cookie
   fi
   local hint
   hint=p$(date +%s%N)
+  local db0 db1
+  db0=$(db_cpu_ns)
   cg_control -z
   for i in $(seq 1 "$n"); do
     [ "$(get "$2" "$3" 1800 | awk '{print $1}')" = 200 ] || { echo "GET $2 failed under callgrind" >&2; return 1; }
   done
   cg_control --dump="$hint"
+  db1=$(db_cpu_ns)
   # Each dump is callgrind.out.<pid>.<part>, the part counting up from 1; the hint makes
   # sure it is this page's.
   dump=$(find "$CG_DIR" -name 'callgrind.out.*.*' -printf '%f\n' | sort -t. -k4,4n | tail -1)
   grep -q "^desc: Trigger: dump $hint\$" "$CG_DIR/$dump" || { echo "no callgrind dump for $1" >&2; return 1; }
   # "summary:" is the cost since the zeroing; "totals:" (the sum of the file's cost lines)
   # can hold costs from before it in the first dumps of a run.
-  awk -v n="$n" '/^summary:/ {ir = $2} END {printf "%.0f %d\n", ir / n, n}' "$CG_DIR/$dump"
+  awk -v n="$n" -v db=$((db1 - db0)) '/^summary:/ {ir = $2} END {printf "%.0f %d %.0f\n", ir / n, n, db / n / 1000}' "$CG_DIR/$dump"
+}
+
+# On PostgreSQL, the nanoseconds the backends connected to the run's database have spent
+# on a CPU so far (/proc/<pid>/schedstat; a backend is one single-threaded process); 0 on
+# SQLite.
+db_cpu_ns() {
+  local t=0 p
+  if [ -n "$RUN_URL" ]; then
+    for p in $(psql "$PG_SERVER/postgres" -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '${RUN_URL##*/}'"); do
+      [ -r "/proc/$p/schedstat" ] && t=$((t + $(cut -d' ' -f1 "/proc/$p/schedstat")))
+    done
+  fi
+  echo "$t"
 }
 
 # callgrind_control on the server alone: its gdbserver pipes are under a prefix of the

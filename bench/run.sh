@@ -101,7 +101,7 @@ PAGES=(
   "referral page (audited)|@REFERRAL@|RX"
   "letter PDF (cached)|@REFERRAL@/letter.pdf|RX"
 )
-declare -A SINGLE FASTEST RPS P50 P99 OVER TIMEOUTS DONE ERRORS IR COOKIE
+declare -A SINGLE FASTEST RPS P50 P99 OVER TIMEOUTS DONE ERRORS IR DBUS COOKIE
 COOKIE[NONE]=""
 F_RPS="" F_P50="" F_P99=""
 NOTES=()
@@ -189,7 +189,7 @@ load_pages() { # size
   read -r rss hwm < <(rss_mb) || true
   note "$size memory ($BACKEND): peak resident $hwm MB over the run's load (VmHWM), $rss MB now"
   for name in "analytics (GP, 12 weeks)" "analytics (clinic admin)"; do
-    note "$size $name at $CONNS connections: ${OVER[$size|$name]} requests over 1 s (${TIMEOUTS[$size|$name]} of them past wrk's 10 s timeout; ${DONE[$size|$name]} completed in ${DURATION} s$([ "${DONE[$size|$name]:-0}" -ge "$CONNS" ] || echo ", so $((CONNS - ${DONE[$size|$name]:-0})) connections waited the whole run and are counted over 1 s"), p50 ${P50[$size|$name]} ms, p99 ${P99[$size|$name]} ms"
+    note "$size $name at $CONNS connections: ${OVER[$size|$name]} requests over 1 s (${TIMEOUTS[$size|$name]} of them past wrk's 10 s timeout; ${DONE[$size|$name]} completed in ${DURATION} s$([ "${DONE[$size|$name]:-0}" -ge "$CONNS" ] || echo ", so $((CONNS - ${DONE[$size|$name]:-0})) connections waited the whole run and are counted over 1 s")), p50 ${P50[$size|$name]} ms, p99 ${P99[$size|$name]} ms"
   done
 }
 
@@ -210,7 +210,7 @@ no_audit() {
 
 # Instructions per request of every page (and of Fortunes), the server under callgrind.
 count_instructions() { # size
-  local size=$1 page name path who ir n
+  local size=$1 page name path who ir n dbus
   stop_server
   rm -rf "$CG_DIR"
   mkdir -p "$CG_DIR"
@@ -221,9 +221,10 @@ count_instructions() { # size
   wait_up 900
   for page in "fortunes (baseline)|/fortunes|NONE" "${PAGES[@]}"; do
     IFS='|' read -r name path who <<<"$page"
-    read -r ir n < <(ir_per_request "$name" "$(page_path "$path")" "${COOKIE[$who]}") || true
-    IR[$size|$name]=$ir
-    printf '%-28s %14s instructions per request (callgrind, %d requests)\n' "$name" "$(group "$ir")" "$n"
+    read -r ir n dbus < <(ir_per_request "$name" "$(page_path "$path")" "${COOKIE[$who]}") || true
+    IR[$size|$name]=$ir DBUS[$size|$name]=$dbus
+    printf '%-28s %14s instructions per request (callgrind, %d requests)%s\n' "$name" "$(group "$ir")" "$n" \
+      "$([ "$BACKEND" = sqlite ] || echo ", PostgreSQL backends $(group "$dbus") us of CPU per request")"
   done
   stop_server
 }
@@ -261,10 +262,10 @@ rps() { # req/s [errors among the answers]
   [ "${2:-0}" = 0 ] || printf ' (%s errors)' "$2"
 }
 ratio() { [ -n "$1" ] && [ -n "$F_RPS" ] && awk -v a="$1" -v b="$F_RPS" 'BEGIN {printf "%.3f", a / b}'; }
-growth() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f x", b / a}'; }
+growth() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0) printf "%.1f x", b / a; else printf "-"}'; }
 irs() { [ -n "$1" ] && group "$1"; }
 echo
-echo "## Table ($BACKEND, $(date -u +%Y-%m-%d), wrk -c$CONNS -d${DURATION}s; ms: median of $SINGLE_N single requests; Ir: instructions per request under callgrind)"
+echo "## Table ($BACKEND, $(date -u +%Y-%m-%d), wrk -c$CONNS -d${DURATION}s; ms: median of $SINGLE_N single requests; Ir: instructions per request under callgrind$([ "$BACKEND" = sqlite ] || echo ", the app process only"))"
 echo
 echo "| page | 10k ms | 1M ms | growth | req/s 10k | ratio 10k | req/s 1M | ratio 1M | Ir/req 10k | Ir/req 1M |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -278,12 +279,24 @@ if [ "$CALLGRIND" = 1 ]; then
   echo
   echo "Instructions per request, 1M over 10k (the growth that machine noise does not blur):"
   echo
-  echo "| page | Ir/req 10k | Ir/req 1M | growth |"
-  echo "|---|---:|---:|---:|"
+  if [ "$BACKEND" = sqlite ]; then
+    echo "| page | Ir/req 10k | Ir/req 1M | growth |"
+    echo "|---|---:|---:|---:|"
+  else
+    echo "On PostgreSQL the instructions are the app process's alone; the database's share is the"
+    echo "CPU time its backends ran for in the same requests (µs per request, /proc schedstat)."
+    echo
+    echo "| page | Ir/req 10k | Ir/req 1M | growth | PG CPU µs/req 10k | PG CPU µs/req 1M | growth |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+  fi
   for page in "fortunes (baseline)||" "${PAGES[@]}"; do
     IFS='|' read -r name _ _ <<<"$page"
-    a=${IR[10k|$name]:-} b=${IR[1m|$name]:-}
-    echo "| $name | $(irs "$a") | $(irs "$b") | $(growth "$a" "$b") |"
+    a=${IR[10k|$name]:-} b=${IR[1m|$name]:-} c=${DBUS[10k|$name]:-} d=${DBUS[1m|$name]:-}
+    if [ "$BACKEND" = sqlite ]; then
+      echo "| $name | $(irs "$a") | $(irs "$b") | $(growth "$a" "$b") |"
+    else
+      echo "| $name | $(irs "$a") | $(irs "$b") | $(growth "$a" "$b") | $(irs "$c") | $(irs "$d") | $(growth "$c" "$d") |"
+    fi
   done
 fi
 if [ "$LOAD" = 1 ]; then

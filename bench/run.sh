@@ -10,7 +10,8 @@
 # measures each page: the median of 15 sequential requests after 3 to warm up (curl), then
 # wrk -t2 -c64 (req/s, p50, p99, requests over 1 s), then the instructions per request
 # under callgrind (release server, background jobs off, counters zeroed after a warm-up and
-# dumped after a fixed number of sequential requests). Also: the server's peak resident
+# dumped after a fixed number of sequential requests; SQLite's write-ahead log emptied into
+# the database file first, so that its length does not count). Also: the server's peak resident
 # memory under the load (VmHWM), and on the 1M database the time from the server's exec to
 # the first 200 of /healthz and of a signed-in page. Ends with a Markdown table for
 # BENCHMARKS.md. The load generator shares the machine's cores with the server: the ratios
@@ -212,6 +213,7 @@ no_audit() {
 count_instructions() { # size
   local size=$1 page name path who ir n dbus
   stop_server
+  checkpoint "$RUN_DIR/handoff.db"
   rm -rf "$CG_DIR"
   mkdir -p "$CG_DIR"
   VG_PREFIX="$CG_DIR/vgdb"

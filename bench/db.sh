@@ -5,6 +5,16 @@
 # Reads BACKEND (sqlite|postgres), PG_SERVER, PG_PREFIX, BIG_DIR, BIG_N, WORK from run.sh;
 # sets RUN_DIR and RUN_URL (empty for SQLite: the database is $RUN_DIR/handoff.db).
 
+# With the server stopped, moves whatever SQLite's write-ahead log holds into the database
+# file and empties the log. A page read looks the page up in every 4,096-frame segment of
+# the log's index, so a long log (the generator leaves gigabytes; a load run's audit rows
+# and sessions some megabytes) makes every read dearer: the instruction counts would
+# depend on how the last server happened to stop.
+checkpoint() { # sqlite file
+  [ "$BACKEND" = sqlite ] || return 0
+  sqlite3 "$1" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+}
+
 # Runs a query on the run's database; prints rows with | between columns.
 sql() {
   if [ "$BACKEND" = sqlite ]; then
@@ -55,6 +65,7 @@ kept_1m() {
     wait_up "${BENCH_GEN_TIMEOUT:-7200}"
     t1=$(date +%s)
     stop_server
+    checkpoint "$dir/handoff.db"
     grep -h "network referrals in" "$LOG" | tail -1 | sed 's/^/# generator: /'
     count=$(big_count)
     echo "# generated: $count referrals; start to first answer $((t1 - t0)) s; $(du -sh "$dir" | cut -f1) in $dir${url:+, $(pg_admin "SELECT pg_size_pretty(pg_database_size('${PG_PREFIX}_1m'))") in ${url##*/}}"
@@ -65,6 +76,7 @@ kept_1m() {
     start_server "$dir" "$url" --referrals 0 --no-jobs
     wait_up 600
     stop_server
+    checkpoint "$dir/handoff.db"
   fi
 }
 

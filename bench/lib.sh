@@ -71,8 +71,8 @@ get() { # path cookie [max seconds]
   curl -s -o /dev/null --max-time "${3:-120}" -w '%{http_code} %{time_total}\n' -H "Cookie: $2" "$B$1"
 }
 
-# Single-request latency: three requests to warm up, then the median of SINGLE_N sequential
-# requests, in milliseconds. Fails on any answer but 200.
+# Single-request latency: three requests to warm up, then SINGLE_N sequential requests;
+# prints their median and their fastest, in milliseconds. Fails on any answer but 200.
 single_ms() { # path cookie
   local i out
   for i in 1 2 3; do get "$1" "$2" >/dev/null; done
@@ -81,7 +81,7 @@ single_ms() { # path cookie
     echo "GET $1 answered $(echo "$out" | awk '$1 != 200 {print $1}' | sort | uniq -c | tr '\n' ' ')" >&2
     return 1
   fi
-  echo "$out" | awk '{print $2}' | sort -g | awk '{a[NR] = $1} END {printf "%.2f\n", a[int((NR + 1) / 2)] * 1000}'
+  echo "$out" | awk '{print $2}' | sort -g | awk '{a[NR] = $1} END {printf "%.2f %.2f\n", a[int((NR + 1) / 2)] * 1000, a[1] * 1000}'
 }
 
 # A wrk latency ("850.00us", "12.3ms", "1.02s", "1.5m") in milliseconds.
@@ -89,29 +89,34 @@ to_ms() {
   echo "$1" | awk '{v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /ms$/) v = v; else if ($1 ~ /m$/) v *= 60000; else if ($1 ~ /s$/) v *= 1000; printf "%.2f\n", v}'
 }
 
-# Loads a page with wrk; prints "rps p50_ms p99_ms over_1s timeouts completed". wrk's
+# Loads a page with wrk; prints "rps p50_ms p99_ms over_1s timeouts completed errors"
+# (errors: answers other than 2xx and 3xx, which wrk still counts in req/s). wrk's
 # --timeout is 10 s, so requests between 1 and 10 s are in the latency histogram and
 # counted as over 1 s; those past 10 s are counted as timeouts (and over 1 s). Requests
 # still waiting when the run ends are in no figure: a page that completes only a few in
-# the run's time has percentiles of those few ("completed" says how many).
+# the run's time has percentiles of those few ("completed" says how many); if fewer than
+# CONNS completed, the connections that completed none waited the whole run, so they are
+# added to the requests over 1 s (a lower bound then).
 load() { # path cookie
   local out
   out=$(wrk -t"$((CONNS < 2 ? CONNS : 2))" -c"$CONNS" -d"${DURATION}s" --timeout 10s --latency \
     -s bench/over1s.lua -H "Cookie: $2" "$B$1")
-  local errors
-  errors=$(echo "$out" | awk '/Non-2xx/{print $5}')
-  [ -z "$errors" ] || { echo "GET $1: $errors non-2xx answers under load" >&2; return 1; }
   echo "$out" | awk '
     /Requests\/sec/ {rps = $2}
     $1 == "50%" {p50 = $2}
     $1 == "99%" {p99 = $2}
     $1 == "over1s" {over = $2; to = $4; done = $6}
-    END {print rps, p50, p99, over + to, to, done}' | {
-    read -r rps p50 p99 over to completed
+    /Non-2xx/ {errors = $5}
+    END {
+      stuck = conns - done; if (stuck < 0 || dur <= 1) stuck = 0
+      print rps, p50, p99, over + to + stuck, to, done, errors + 0
+    }' conns="$CONNS" dur="$DURATION" | {
+    read -r rps p50 p99 over to completed errors
+    [ "$errors" = 0 ] || echo "GET $1: $errors of $completed answers under load were not 2xx or 3xx" >&2
     if [ "${completed:-0}" = 0 ]; then
-      echo "0 - - $over $to 0"
+      echo "0 - - $over $to 0 $errors"
     else
-      echo "$rps $(to_ms "$p50") $(to_ms "$p99") $over $to $completed"
+      echo "$rps $(to_ms "$p50") $(to_ms "$p99") $over $to $completed $errors"
     fi
   }
 }
@@ -127,7 +132,9 @@ rss_mb() {
 # CG_SLOW_S seconds under callgrind, about 100 ms natively, is counted over CG_SLOW_N
 # requests, the others over CG_N after three more to warm up), then the counters zeroed,
 # the requests made one at a time, and the counters dumped. Prints
-# "instructions_per_request requests".
+# "instructions_per_request requests database_cpu_us_per_request": on PostgreSQL the
+# instructions are the app's alone, so the CPU time its database backends ran for in the
+# same window is given beside them (0 on SQLite, whose work is in the app's count).
 ir_per_request() { # name path cookie
   local t n i dump
   get "$2" "$3" 1800 >/dev/null
@@ -140,16 +147,34 @@ ir_per_request() { # name path cookie
   fi
   local hint
   hint=p$(date +%s%N)
+  local db0 db1
+  db0=$(db_cpu_ns)
   cg_control -z
   for i in $(seq 1 "$n"); do
     [ "$(get "$2" "$3" 1800 | awk '{print $1}')" = 200 ] || { echo "GET $2 failed under callgrind" >&2; return 1; }
   done
   cg_control --dump="$hint"
+  db1=$(db_cpu_ns)
   # Each dump is callgrind.out.<pid>.<part>, the part counting up from 1; the hint makes
   # sure it is this page's.
   dump=$(find "$CG_DIR" -name 'callgrind.out.*.*' -printf '%f\n' | sort -t. -k4,4n | tail -1)
   grep -q "^desc: Trigger: dump $hint\$" "$CG_DIR/$dump" || { echo "no callgrind dump for $1" >&2; return 1; }
-  awk -v n="$n" '/^(summary|totals):/ {ir = $2} END {printf "%.0f %d\n", ir / n, n}' "$CG_DIR/$dump"
+  # "summary:" is the cost since the zeroing; "totals:" (the sum of the file's cost lines)
+  # can hold costs from before it in the first dumps of a run.
+  awk -v n="$n" -v db=$((db1 - db0)) '/^summary:/ {ir = $2} END {printf "%.0f %d %.0f\n", ir / n, n, db / n / 1000}' "$CG_DIR/$dump"
+}
+
+# On PostgreSQL, the nanoseconds the backends connected to the run's database have spent
+# on a CPU so far (/proc/<pid>/schedstat; a backend is one single-threaded process); 0 on
+# SQLite.
+db_cpu_ns() {
+  local t=0 p
+  if [ -n "$RUN_URL" ]; then
+    for p in $(psql "$PG_SERVER/postgres" -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '${RUN_URL##*/}'"); do
+      [ -r "/proc/$p/schedstat" ] && t=$((t + $(cut -d' ' -f1 "/proc/$p/schedstat")))
+    done
+  fi
+  echo "$t"
 }
 
 # callgrind_control on the server alone: its gdbserver pipes are under a prefix of the

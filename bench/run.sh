@@ -10,7 +10,8 @@
 # measures each page: the median of 15 sequential requests after 3 to warm up (curl), then
 # wrk -t2 -c64 (req/s, p50, p99, requests over 1 s), then the instructions per request
 # under callgrind (release server, background jobs off, counters zeroed after a warm-up and
-# dumped after a fixed number of sequential requests). Also: the server's peak resident
+# dumped after a fixed number of sequential requests; SQLite's write-ahead log emptied into
+# the database file first, so that its length does not count). Also: the server's peak resident
 # memory under the load (VmHWM), and on the 1M database the time from the server's exec to
 # the first 200 of /healthz and of a signed-in page. Ends with a Markdown table for
 # BENCHMARKS.md. The load generator shares the machine's cores with the server: the ratios
@@ -101,7 +102,8 @@ PAGES=(
   "referral page (audited)|@REFERRAL@|RX"
   "letter PDF (cached)|@REFERRAL@/letter.pdf|RX"
 )
-declare -A SINGLE RPS P50 P99 OVER TIMEOUTS DONE IR COOKIE
+declare -A SINGLE FASTEST RPS P50 P99 OVER TIMEOUTS DONE ERRORS IR DBUS COOKIE
+COOKIE[NONE]=""
 F_RPS="" F_P50="" F_P99=""
 NOTES=()
 note() { NOTES+=("$1"); echo "# $1"; }
@@ -156,14 +158,14 @@ startup_time() { # size
 
 # name, single ms, req/s, p50, p99, over 1 s, ratio, requests completed, and the server's
 # peak memory so far.
-row() { printf '%-26s %8s ms %9s req/s  p50 %8s ms  p99 %8s ms  over 1 s %5s  ratio %5s  (%s done)  peak %s MB\n' "$@" "$(rss_mb | cut -d' ' -f2)"; }
+row() { printf '%-26s %16s ms %9s req/s  p50 %8s ms  p99 %8s ms  over 1 s %5s  ratio %5s  (%s done)  peak %s MB\n' "$@" "$(rss_mb | cut -d' ' -f2)"; }
 
 # Single requests and wrk for every page of one size, then the memory figures.
 load_pages() { # size
-  local size=$1 page name path who rps p50 p99 over timeouts completed
+  local size=$1 page name path who rps p50 p99 over timeouts completed errors
   if [ -z "$F_RPS" ]; then
     wait_quiet
-    read -r F_RPS F_P50 F_P99 _ _ completed < <(load /fortunes "")
+    read -r F_RPS F_P50 F_P99 _ _ completed _ < <(load /fortunes "") || true
     row "fortunes (baseline)" "" "$F_RPS" "$F_P50" "$F_P99" 0 "1.000" "$completed"
   fi
   # The letter is typeset once per (version, consent, link) and then served from the
@@ -177,17 +179,18 @@ load_pages() { # size
     IFS='|' read -r name path who <<<"$page"
     path=$(page_path "$path")
     wait_quiet
-    SINGLE[$size|$name]=$(single_ms "$path" "${COOKIE[$who]}") || true
+    read -r "SINGLE[$size|$name]" "FASTEST[$size|$name]" < <(single_ms "$path" "${COOKIE[$who]}") || true
     wait_quiet
-    read -r rps p50 p99 over timeouts completed < <(load "$path" "${COOKIE[$who]}")
-    RPS[$size|$name]=$rps P50[$size|$name]=$p50 P99[$size|$name]=$p99 OVER[$size|$name]=$over TIMEOUTS[$size|$name]=$timeouts DONE[$size|$name]=$completed
-    row "$name" "${SINGLE[$size|$name]}" "$rps" "$p50" "$p99" "$over" "$(awk -v a="$rps" -v b="$F_RPS" 'BEGIN {printf "%.3f", a / b}')" "$completed"
+    read -r rps p50 p99 over timeouts completed errors < <(load "$path" "${COOKIE[$who]}") || true
+    RPS[$size|$name]=$rps P50[$size|$name]=$p50 P99[$size|$name]=$p99 OVER[$size|$name]=$over TIMEOUTS[$size|$name]=$timeouts DONE[$size|$name]=$completed ERRORS[$size|$name]=$errors
+    [ "${errors:-0}" = 0 ] || note "$size $name: $errors of $completed answers under load were errors (not 2xx or 3xx; the server log says which)"
+    row "$name" "${SINGLE[$size|$name]} (${FASTEST[$size|$name]})" "$rps" "$p50" "$p99" "$over" "$(awk -v a="$rps" -v b="$F_RPS" 'BEGIN {printf "%.3f", a / b}')" "$completed"
   done
   wait_quiet
-  read -r rss hwm < <(rss_mb)
+  read -r rss hwm < <(rss_mb) || true
   note "$size memory ($BACKEND): peak resident $hwm MB over the run's load (VmHWM), $rss MB now"
   for name in "analytics (GP, 12 weeks)" "analytics (clinic admin)"; do
-    note "$size $name at $CONNS connections: ${OVER[$size|$name]} requests over 1 s (${TIMEOUTS[$size|$name]} of them past wrk's 10 s timeout; ${DONE[$size|$name]} completed in ${DURATION} s), p50 ${P50[$size|$name]} ms, p99 ${P99[$size|$name]} ms"
+    note "$size $name at $CONNS connections: ${OVER[$size|$name]} requests over 1 s (${TIMEOUTS[$size|$name]} of them past wrk's 10 s timeout; ${DONE[$size|$name]} completed in ${DURATION} s$([ "${DONE[$size|$name]:-0}" -ge "$CONNS" ] || echo ", so $((CONNS - ${DONE[$size|$name]:-0})) connections waited the whole run and are counted over 1 s")), p50 ${P50[$size|$name]} ms, p99 ${P99[$size|$name]} ms"
   done
 }
 
@@ -201,15 +204,16 @@ no_audit() {
   for page in "patient profile, auditing off|@PATIENT@|GP" "referral page, auditing off|@REFERRAL@|RX"; do
     IFS='|' read -r name path who <<<"$page"
     wait_quiet
-    read -r rps p50 p99 over _ completed < <(load "$(page_path "$path")" "${COOKIE[$who]}")
+    read -r rps p50 p99 over _ completed _ < <(load "$(page_path "$path")" "${COOKIE[$who]}") || true
     row "$name" "" "$rps" "$p50" "$p99" "$over" "$(awk -v a="$rps" -v b="$F_RPS" 'BEGIN {printf "%.3f", a / b}')" "$completed"
   done
 }
 
 # Instructions per request of every page (and of Fortunes), the server under callgrind.
 count_instructions() { # size
-  local size=$1 page name path who ir n
+  local size=$1 page name path who ir n dbus
   stop_server
+  checkpoint "$RUN_DIR/handoff.db"
   rm -rf "$CG_DIR"
   mkdir -p "$CG_DIR"
   VG_PREFIX="$CG_DIR/vgdb"
@@ -217,11 +221,12 @@ count_instructions() { # size
   start_server "$RUN_DIR" "$RUN_URL" --no-jobs
   VALGRIND=()
   wait_up 900
-  for page in "fortunes (baseline)|/fortunes|GP" "${PAGES[@]}"; do
+  for page in "fortunes (baseline)|/fortunes|NONE" "${PAGES[@]}"; do
     IFS='|' read -r name path who <<<"$page"
-    read -r ir n < <(ir_per_request "$name" "$(page_path "$path")" "${COOKIE[$who]}")
-    IR[$size|$name]=$ir
-    printf '%-28s %14s instructions per request (callgrind, %d requests)\n' "$name" "$(group "$ir")" "$n"
+    read -r ir n dbus < <(ir_per_request "$name" "$(page_path "$path")" "${COOKIE[$who]}") || true
+    IR[$size|$name]=$ir DBUS[$size|$name]=$dbus
+    printf '%-28s %14s instructions per request (callgrind, %d requests)%s\n' "$name" "$(group "$ir")" "$n" \
+      "$([ "$BACKEND" = sqlite ] || echo ", PostgreSQL backends $(group "$dbus") us of CPU per request")"
   done
   stop_server
 }
@@ -253,12 +258,16 @@ done
 
 # The table for BENCHMARKS.md.
 ms() { case "$1" in "") ;; -) printf -- - ;; *) awk -v v="$1" 'BEGIN {printf (v >= 10 ? "%.1f" : "%.2f"), v}' ;; esac; }
-rps() { [ -n "$1" ] && awk -v v="$1" 'BEGIN {printf (v >= 100 ? "%.0f" : "%.1f"), v}'; }
+rps() { # req/s [errors among the answers]
+  [ -n "$1" ] || return 0
+  awk -v v="$1" 'BEGIN {printf (v >= 100 ? "%.0f" : "%.1f"), v}'
+  [ "${2:-0}" = 0 ] || printf ' (%s errors)' "$2"
+}
 ratio() { [ -n "$1" ] && [ -n "$F_RPS" ] && awk -v a="$1" -v b="$F_RPS" 'BEGIN {printf "%.3f", a / b}'; }
-growth() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f x", b / a}'; }
+growth() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0) printf "%.1f x", b / a; else printf "-"}'; }
 irs() { [ -n "$1" ] && group "$1"; }
 echo
-echo "## Table ($BACKEND, $(date -u +%Y-%m-%d), wrk -c$CONNS -d${DURATION}s; ms: median of $SINGLE_N single requests; Ir: instructions per request under callgrind)"
+echo "## Table ($BACKEND, $(date -u +%Y-%m-%d), wrk -c$CONNS -d${DURATION}s; ms: median of $SINGLE_N single requests; Ir: instructions per request under callgrind$([ "$BACKEND" = sqlite ] || echo ", the app process only"))"
 echo
 echo "| page | 10k ms | 1M ms | growth | req/s 10k | ratio 10k | req/s 1M | ratio 1M | Ir/req 10k | Ir/req 1M |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -266,9 +275,35 @@ echo "| Fortunes (baseline) | | | | $(rps "$F_RPS") | 1.000 | | | $(irs "${IR[10
 for page in "${PAGES[@]}"; do
   IFS='|' read -r name _ _ <<<"$page"
   a=${SINGLE[10k|$name]:-} b=${SINGLE[1m|$name]:-}
-  echo "| $name | $(ms "$a") | $(ms "$b") | $(growth "$a" "$b") | $(rps "${RPS[10k|$name]:-}") | $(ratio "${RPS[10k|$name]:-}") | $(rps "${RPS[1m|$name]:-}") | $(ratio "${RPS[1m|$name]:-}") | $(irs "${IR[10k|$name]:-}") | $(irs "${IR[1m|$name]:-}") |"
+  echo "| $name | $(ms "$a") | $(ms "$b") | $(growth "$a" "$b") | $(rps "${RPS[10k|$name]:-}" "${ERRORS[10k|$name]:-}") | $(ratio "${RPS[10k|$name]:-}") | $(rps "${RPS[1m|$name]:-}" "${ERRORS[1m|$name]:-}") | $(ratio "${RPS[1m|$name]:-}") | $(irs "${IR[10k|$name]:-}") | $(irs "${IR[1m|$name]:-}") |"
 done
+if [ "$CALLGRIND" = 1 ]; then
+  echo
+  echo "Instructions per request, 1M over 10k (the growth that machine noise does not blur):"
+  echo
+  if [ "$BACKEND" = sqlite ]; then
+    echo "| page | Ir/req 10k | Ir/req 1M | growth |"
+    echo "|---|---:|---:|---:|"
+  else
+    echo "On PostgreSQL the instructions are the app process's alone; the database's share is the"
+    echo "CPU time its backends ran for in the same requests (µs per request, /proc schedstat)."
+    echo
+    echo "| page | Ir/req 10k | Ir/req 1M | growth | PG CPU µs/req 10k | PG CPU µs/req 1M | growth |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+  fi
+  for page in "fortunes (baseline)||" "${PAGES[@]}"; do
+    IFS='|' read -r name _ _ <<<"$page"
+    a=${IR[10k|$name]:-} b=${IR[1m|$name]:-} c=${DBUS[10k|$name]:-} d=${DBUS[1m|$name]:-}
+    if [ "$BACKEND" = sqlite ]; then
+      echo "| $name | $(irs "$a") | $(irs "$b") | $(growth "$a" "$b") |"
+    else
+      echo "| $name | $(irs "$a") | $(irs "$b") | $(growth "$a" "$b") | $(irs "$c") | $(irs "$d") | $(growth "$c" "$d") |"
+    fi
+  done
+fi
 if [ "$LOAD" = 1 ]; then
+  echo
+  echo "Single requests, fastest of $SINGLE_N (ms): $(for page in "${PAGES[@]}"; do IFS='|' read -r name _ _ <<<"$page"; printf '%s %s / %s; ' "$name" "${FASTEST[10k|$name]:--}" "${FASTEST[1m|$name]:--}"; done)"
   echo
   echo "Under load (p50 / p99 ms, requests over 1 s):"
   echo
@@ -282,3 +317,8 @@ if [ "$LOAD" = 1 ]; then
 fi
 echo
 for n in "${NOTES[@]}"; do echo "- $n"; done
+# The server's warnings and errors over the whole run (kept in target/bench-last.log).
+cp "$LOG" target/bench-last.log
+echo
+echo "Server log: $(grep -cE '^\[[^]]* (WARN|ERROR) ' "$LOG" || true) warnings and errors (target/bench-last.log), the most frequent:"
+grep -E '^\[[^]]* (WARN|ERROR) ' "$LOG" | sed -E 's/^\[[^ ]* //; s/[0-9a-f]{8}-[0-9a-f-]{27}/<id>/g; s/[0-9]+(\.[0-9]+)?( ?ms| ?s\b)/<t>/g' | cut -c1-200 | sort | uniq -c | sort -rn | head -8 || true

@@ -3,6 +3,7 @@
 //! backend, and one file per table family.
 
 pub mod analytics;
+pub mod analytics_writes;
 pub mod asks;
 pub mod audit;
 pub mod backup;

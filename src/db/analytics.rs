@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::DbConn;
+use super::multi_row::ph;
 use super::schema::{referral_stats, referrals, users};
 use crate::db::referrals::Referral;
 use crate::domain::analytics::rollup::Side;
@@ -185,14 +186,6 @@ impl Scope<'_> {
             Scope::Clinic(_) => "clinic_receiver_stats WHERE sender_clinic_id",
             Scope::Practitioner(_) => "referral_stats WHERE sender_id",
         }
-    }
-}
-
-/// The n-th bind placeholder of this backend.
-pub(super) fn ph(conn: &DbConn, n: usize) -> String {
-    match conn {
-        DbConn::Sqlite(_) => "?".into(),
-        DbConn::Pg(_) => format!("${n}"),
     }
 }
 

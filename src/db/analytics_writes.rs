@@ -1,8 +1,7 @@
 //! Writing the weekly analytics counters (`referral_stats`, one row per week, sender,
 //! receiver, metric, detail and bucket) and, right after them, the clinic rollup that sums
-//! them ([`super::clinic_rollup`]). Each table's changes go in multi-row upserts: diesel
-//! builds no multi-row upsert for SQLite, so the statement is written here, with each
-//! backend's placeholders.
+//! them ([`super::clinic_rollup`]), each table's changes in multi-row upserts
+//! ([`super::multi_row`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::DbConn;
-use super::analytics::ph;
+use super::multi_row::{ROWS_PER_STATEMENT, Value, upsert};
 use super::schema::referral_stats;
 use crate::domain::analytics::Metric;
 use crate::domain::analytics::rollup::{PairChange, Rollup};
@@ -29,62 +28,6 @@ pub struct StatRow {
     pub bucket: i64,
     /// The change to add (may be negative).
     pub n: i64,
-}
-
-/// Rows per statement: 500 rows of at most 9 columns stay under both backends' limits on
-/// bound parameters.
-pub(super) const ROWS_PER_STATEMENT: usize = 500;
-
-/// One bound value of a multi-row upsert.
-pub(super) enum Value<'a> {
-    Text(&'a str),
-    Int(i64),
-}
-
-/// Adds `n` to every counter of `rows` (each row its `columns`' values in order, the last
-/// column `n`), creating counters at 0 first, in one statement:
-/// `INSERT … VALUES (…), … ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`, then
-/// `tail` (a RETURNING clause, or nothing). Each key must come once (PostgreSQL refuses
-/// to update a row twice in one statement).
-pub(super) fn upsert<'a>(
-    conn: &DbConn,
-    table: &str,
-    columns: &[&str],
-    key: &[&str],
-    rows: &[Vec<Value<'a>>],
-    tail: &str,
-) -> diesel::query_builder::BoxedSqlQuery<'a, super::MultiBackend, diesel::query_builder::SqlQuery>
-{
-    let mut at = 0;
-    let values = rows
-        .iter()
-        .map(|_| {
-            let one = columns
-                .iter()
-                .map(|_| {
-                    at += 1;
-                    ph(conn, at)
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!("({one})")
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({key}) \
-         DO UPDATE SET n = {table}.n + excluded.n {tail}",
-        columns = columns.join(", "),
-        key = key.join(", "),
-    );
-    let mut q = diesel::sql_query(sql).into_boxed();
-    for v in rows.iter().flatten() {
-        q = match v {
-            Value::Text(t) => q.bind::<Text, _>(*t),
-            Value::Int(i) => q.bind::<BigInt, _>(*i),
-        };
-    }
-    q
 }
 
 /// A counter's key as the upsert returns it, with the clinics its row carries (the ones

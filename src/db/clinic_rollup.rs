@@ -7,7 +7,7 @@
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::analytics_writes::{ROWS_PER_STATEMENT, Value, upsert};
+use super::multi_row::{ROWS_PER_STATEMENT, Value, upsert};
 use super::schema::{clinic_receiver_stats, clinic_stats};
 use crate::domain::analytics::rollup::Rollup;
 

@@ -19,6 +19,7 @@ pub mod history;
 pub mod invitations;
 pub mod login_attempts;
 pub mod mail;
+pub mod multi_row;
 pub mod patient_links;
 pub mod patients;
 pub mod practices;

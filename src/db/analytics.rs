@@ -1,7 +1,7 @@
-//! Referral analytics: the weekly counters (`referral_stats`, and with every write the
-//! clinic rollup of [`super::clinic_rollup`]) and the grouped sums the pages read from
-//! them (a practitioner's from their pair rows, a clinic's from the rollup), the open-loop
-//! counts, and the bulk writes of the generator.
+//! Referral analytics: the grouped sums the pages read from the weekly counters
+//! (`referral_stats`, written by [`super::analytics_writes`] with the clinic rollup of
+//! [`super::clinic_rollup`]): a practitioner's from their pair rows, a clinic's from the
+//! rollup; the open-loop counts, and the bulk writes of the generator.
 //! Upserts and multi-row inserts do not compile over the MultiConnection, and raw SQL
 //! placeholders differ (`?` / `$1`): both are settled here, per backend.
 
@@ -10,98 +10,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::DbConn;
+use super::multi_row::ph;
 use super::schema::{referral_stats, referrals, users};
 use crate::db::referrals::Referral;
-use crate::domain::analytics::Metric;
-use crate::domain::analytics::rollup::{PairChange, Rollup, Side};
+use crate::domain::analytics::rollup::Side;
 
-/// One counter row.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = referral_stats)]
-pub struct StatRow {
-    pub week: String,
-    pub sender_id: String,
-    pub receiver_id: String,
-    pub sender_clinic_id: String,
-    pub receiver_clinic_id: String,
-    pub metric: String,
-    pub detail: String,
-    pub bucket: i64,
-    /// The change to add (may be negative).
-    pub n: i64,
-}
-
-/// Adds one row's `n` to its counter and returns the clinics the counter row carries (the
-/// ones it was created with, which the rollup follows).
-macro_rules! add_row {
-    ($c:expr, $r:expr) => {{
-        use referral_stats::dsl as s;
-        diesel::insert_into(referral_stats::table)
-            .values($r)
-            .on_conflict((
-                s::week,
-                s::sender_id,
-                s::receiver_id,
-                s::metric,
-                s::detail,
-                s::bucket,
-            ))
-            .do_update()
-            .set(s::n.eq(s::n + diesel::upsert::excluded(s::n)))
-            .returning((s::sender_clinic_id, s::receiver_clinic_id))
-            .get_result::<(String, String)>($c)?
-    }};
-}
-
-/// Adds each row's `n` to its counter, creating the counter at 0 first if needed, and
-/// then the same changes to the clinic rollup, all on `conn` (in the caller's
-/// transaction). Rows are written in key order, the pair counters first and the rollup
-/// right after them: concurrent writers then take their row locks in one order
-/// (PostgreSQL), and the audit rows a transition writes come after all of them.
-pub fn add(conn: &mut DbConn, rows: &[StatRow]) -> QueryResult<()> {
-    let mut rows: Vec<&StatRow> = rows.iter().collect();
-    rows.sort_by(|a, b| {
-        (
-            &a.week,
-            &a.sender_id,
-            &a.receiver_id,
-            &a.metric,
-            &a.detail,
-            a.bucket,
-        )
-            .cmp(&(
-                &b.week,
-                &b.sender_id,
-                &b.receiver_id,
-                &b.metric,
-                &b.detail,
-                b.bucket,
-            ))
-    });
-    let mut rollup = Rollup::default();
-    for r in rows {
-        let (sender_clinic, receiver_clinic) = match conn {
-            DbConn::Sqlite(c) => add_row!(c, r),
-            DbConn::Pg(c) => add_row!(c, r),
-        };
-        let metric = Metric::parse(&r.metric).ok_or_else(|| {
-            diesel::result::Error::QueryBuilderError(
-                format!("unknown analytics metric {:?}", r.metric).into(),
-            )
-        })?;
-        rollup.add(&PairChange {
-            week: &r.week,
-            sender_clinic_id: &sender_clinic,
-            receiver_id: &r.receiver_id,
-            receiver_clinic_id: &receiver_clinic,
-            metric,
-            detail: &r.detail,
-            bucket: r.bucket,
-            n: r.n,
-        });
-    }
-    super::clinic_rollup::add(conn, &rollup)
-}
+pub use super::analytics_writes::{StatRow, add};
 
 /// Whether any counter exists.
 pub fn any_stats(conn: &mut DbConn) -> QueryResult<bool> {
@@ -272,14 +186,6 @@ impl Scope<'_> {
             Scope::Clinic(_) => "clinic_receiver_stats WHERE sender_clinic_id",
             Scope::Practitioner(_) => "referral_stats WHERE sender_id",
         }
-    }
-}
-
-/// The n-th bind placeholder of this backend.
-pub(super) fn ph(conn: &DbConn, n: usize) -> String {
-    match conn {
-        DbConn::Sqlite(_) => "?".into(),
-        DbConn::Pg(_) => format!("${n}"),
     }
 }
 

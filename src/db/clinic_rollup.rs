@@ -1,82 +1,82 @@
 //! The clinic rollup (issue 18): `clinic_stats`, the weekly counters summed per clinic and
 //! side, and `clinic_receiver_stats`, per (sender's clinic, receiver) for the metrics the
-//! "top" tables rank. Written only by [`super::analytics::add`], right after the pair
+//! "top" tables rank. Written only by [`super::analytics_writes::add`], right after the pair
 //! counters it sums and in the same transaction; read through
 //! [`super::analytics::Scope`]'s sources by the clinic's analytics page.
 
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::multi_row::{ROWS_PER_STATEMENT, Value, upsert};
 use super::schema::{clinic_receiver_stats, clinic_stats};
 use crate::domain::analytics::rollup::Rollup;
 
-/// Upserts every changed rollup counter in key order (the clinic counters, then the
-/// per-receiver ones), so that concurrent writers take row locks in one order.
-macro_rules! add_rollup {
-    ($c:expr, $rollup:expr) => {{
-        use diesel::upsert::excluded;
-        {
-            use clinic_stats::dsl as s;
-            for (k, n) in $rollup.clinic_changes() {
-                diesel::insert_into(clinic_stats::table)
-                    .values((
-                        s::clinic_id.eq(&k.clinic_id),
-                        s::side.eq(k.side.as_str()),
-                        s::metric.eq(k.metric.as_str()),
-                        s::week.eq(&k.week),
-                        s::detail.eq(&k.detail),
-                        s::bucket.eq(k.bucket),
-                        s::n.eq(n),
-                    ))
-                    .on_conflict((
-                        s::clinic_id,
-                        s::side,
-                        s::metric,
-                        s::week,
-                        s::detail,
-                        s::bucket,
-                    ))
-                    .do_update()
-                    .set(s::n.eq(s::n + excluded(s::n)))
-                    .execute($c)?;
-            }
-        }
-        {
-            use clinic_receiver_stats::dsl as s;
-            for (k, n) in $rollup.receiver_changes() {
-                diesel::insert_into(clinic_receiver_stats::table)
-                    .values((
-                        s::sender_clinic_id.eq(&k.sender_clinic_id),
-                        s::metric.eq(k.metric.as_str()),
-                        s::week.eq(&k.week),
-                        s::receiver_id.eq(&k.receiver_id),
-                        s::receiver_clinic_id.eq(&k.receiver_clinic_id),
-                        s::detail.eq(&k.detail),
-                        s::bucket.eq(k.bucket),
-                        s::n.eq(n),
-                    ))
-                    .on_conflict((
-                        s::sender_clinic_id,
-                        s::metric,
-                        s::week,
-                        s::receiver_id,
-                        s::receiver_clinic_id,
-                        s::detail,
-                        s::bucket,
-                    ))
-                    .do_update()
-                    .set(s::n.eq(s::n + excluded(s::n)))
-                    .execute($c)?;
-            }
-        }
-    }};
-}
-
-/// Adds the rollup's changes to its counters, creating each at 0 first if needed.
+/// Adds the rollup's changes to its counters, creating each at 0 first if needed: the
+/// clinic counters, then the per-receiver ones, each in key order and many to a
+/// statement, so that concurrent writers take row locks in one order. Each key comes
+/// once (the rollup merged them).
 pub fn add(conn: &mut DbConn, rollup: &Rollup) -> QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(c) => add_rollup!(c, rollup),
-        DbConn::Pg(c) => add_rollup!(c, rollup),
+    let clinics: Vec<Vec<Value<'_>>> = rollup
+        .clinic_changes()
+        .map(|(k, n)| {
+            vec![
+                Value::Text(&k.clinic_id),
+                Value::Text(k.side.as_str()),
+                Value::Text(k.metric.as_str()),
+                Value::Text(&k.week),
+                Value::Text(&k.detail),
+                Value::Int(k.bucket),
+                Value::Int(n),
+            ]
+        })
+        .collect();
+    for chunk in clinics.chunks(ROWS_PER_STATEMENT) {
+        let columns = [
+            "clinic_id",
+            "side",
+            "metric",
+            "week",
+            "detail",
+            "bucket",
+            "n",
+        ];
+        upsert(conn, "clinic_stats", &columns, &columns[..6], chunk, "").execute(conn)?;
+    }
+    let receivers: Vec<Vec<Value<'_>>> = rollup
+        .receiver_changes()
+        .map(|(k, n)| {
+            vec![
+                Value::Text(&k.sender_clinic_id),
+                Value::Text(k.metric.as_str()),
+                Value::Text(&k.week),
+                Value::Text(&k.receiver_id),
+                Value::Text(&k.receiver_clinic_id),
+                Value::Text(&k.detail),
+                Value::Int(k.bucket),
+                Value::Int(n),
+            ]
+        })
+        .collect();
+    for chunk in receivers.chunks(ROWS_PER_STATEMENT) {
+        let columns = [
+            "sender_clinic_id",
+            "metric",
+            "week",
+            "receiver_id",
+            "receiver_clinic_id",
+            "detail",
+            "bucket",
+            "n",
+        ];
+        upsert(
+            conn,
+            "clinic_receiver_stats",
+            &columns,
+            &columns[..7],
+            chunk,
+            "",
+        )
+        .execute(conn)?;
     }
     Ok(())
 }

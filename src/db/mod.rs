@@ -3,6 +3,7 @@
 //! backend, and one file per table family.
 
 pub mod analytics;
+pub mod analytics_writes;
 pub mod asks;
 pub mod audit;
 pub mod backup;
@@ -19,6 +20,7 @@ pub mod history;
 pub mod invitations;
 pub mod login_attempts;
 pub mod mail;
+pub mod multi_row;
 pub mod patient_links;
 pub mod patients;
 pub mod practices;

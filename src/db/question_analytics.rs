@@ -8,7 +8,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::DbConn;
-use super::analytics::{Scope, ph};
+use super::analytics::Scope;
+use super::multi_row::ph;
 use super::schema::{questions, referrals, users};
 use crate::domain::analytics::rollup;
 

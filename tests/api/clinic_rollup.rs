@@ -190,7 +190,10 @@ pub(crate) async fn assert_clinic_figures_equal_a_recount(
         }
         h.into_iter().collect()
     };
-    let s = app.login(admin, PW).await;
+    // Every expectation first, then the exports one after another: a client left idle
+    // past the server's keep-alive (a slow recount on a busy machine) can lose its
+    // connection under the next request.
+    let mut expected: Vec<(&str, Vec<Vec<String>>)> = Vec::new();
 
     let weekly: Vec<Vec<String>> = period
         .weeks()
@@ -207,7 +210,7 @@ pub(crate) async fn assert_clinic_figures_equal_a_recount(
             ]
         })
         .collect();
-    assert_eq!(csv(app, &s, "weekly", &query).await, weekly);
+    expected.push(("weekly", weekly));
 
     let (sent, accepted) = (sum(true, "sent", None), sum(true, "accepted", None));
     let (tta, ttc) = (hist("tta"), hist("ttc"));
@@ -225,7 +228,7 @@ pub(crate) async fn assert_clinic_figures_equal_a_recount(
     .into_iter()
     .map(|(k, v)| vec![k.to_string(), v])
     .collect();
-    assert_eq!(csv(app, &s, "summary", &query).await, summary);
+    expected.push(("summary", summary));
 
     let reasons: Vec<Vec<String>> = handoff::domain::referral::REJECT_REASONS
         .iter()
@@ -238,7 +241,7 @@ pub(crate) async fn assert_clinic_figures_equal_a_recount(
             vec![label.to_string(), n.to_string()]
         })
         .collect();
-    assert_eq!(csv(app, &s, "reasons", &query).await, reasons);
+    expected.push(("reasons", reasons));
 
     let (mut people, mut clinics) = (HashMap::new(), HashMap::new());
     for r in rows.iter().filter(|r| r.1 == clinic) {
@@ -258,14 +261,8 @@ pub(crate) async fn assert_clinic_figures_equal_a_recount(
             .display_name
     };
     let clinic_name = |id: &str| handoff::db::clinics::get(&mut app.conn(), id).unwrap().name;
-    assert_eq!(
-        csv(app, &s, "specialists", &query).await,
-        ranked(people, user_name)
-    );
-    assert_eq!(
-        csv(app, &s, "clinics", &query).await,
-        ranked(clinics, clinic_name)
-    );
+    expected.push(("specialists", ranked(people, user_name)));
+    expected.push(("clinics", ranked(clinics, clinic_name)));
 
     let line = |side_sent: bool| {
         let sums: Vec<(Metric, String, i64, i64)> = rows
@@ -300,7 +297,15 @@ pub(crate) async fn assert_clinic_figures_equal_a_recount(
             v
         })
         .collect();
-    assert_eq!(csv(app, &s, "questions", &query).await, questions);
+    expected.push(("questions", questions));
+    let s = app.login(admin, PW).await;
+    for (table, rows) in expected {
+        assert_eq!(
+            csv(app, &s, table, &query).await,
+            rows,
+            "{admin}, {table}, {query}"
+        );
+    }
     sent
 }
 

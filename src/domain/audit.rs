@@ -104,6 +104,51 @@ pub fn check(
     Ok(())
 }
 
+/// The referral steps the patient's log shows, with their words; the others (a rejection,
+/// the doctors' back-and-forth) the patient never sees, as the referral page also hides them.
+pub const SHOWN_STEPS: [(&str, &str); 7] = [
+    ("submit", "access-submitted"),
+    ("approve", "access-approved"),
+    ("decline", "access-declined"),
+    ("require_visit", "access-require-visit"),
+    ("accept", "access-accepted"),
+    ("complete", "access-completed"),
+    ("cancel", "access-cancelled"),
+];
+
+/// Actions the patient's log never shows.
+pub const HIDDEN_ACTIONS: [&str; 3] =
+    ["referral_redirected", "referral_edited", "referral_created"];
+
+/// The patient's words for an audit row (a message key and a detail), or `None` for rows
+/// they are never shown ([`SHOWN_STEPS`], [`HIDDEN_ACTIONS`]). The access log's query
+/// leaves those out already, by the same two lists.
+pub fn patient_words(action: &str, detail: &str) -> Option<(&'static str, String)> {
+    if HIDDEN_ACTIONS.contains(&action) {
+        return None;
+    }
+    let key = match action {
+        "chart_viewed" => "access-chart-viewed",
+        "file_downloaded" => return Some(("access-file-downloaded", detail.to_string())),
+        "snapshot_viewed" => "access-snapshot-viewed",
+        "referral_viewed" => "access-referral-viewed",
+        "referral_transition" => {
+            let step = detail.split(':').next().unwrap_or(detail);
+            SHOWN_STEPS.iter().find(|(s, _)| *s == step)?.1
+        }
+        "consent_recorded" => "access-consent-recorded",
+        "consent_withdrawn" => "access-consent-withdrawn",
+        "care_team_added" => return Some(("access-care-team-added", detail.to_string())),
+        "thread_viewed" => "access-thread-viewed",
+        "message_sent" => "access-message-sent",
+        "patient_link_used" => "access-link-used",
+        "email_sent" => "access-email-sent",
+        "patient_link_refused" => "access-link-refused",
+        other => return Some(("access-other", other.replace('_', " "))),
+    };
+    Some((key, String::new()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +206,29 @@ mod tests {
         let mut w = row(1, "");
         w.patient_id = Some("-");
         assert_ne!(canonical(&z), canonical(&w));
+    }
+
+    #[test]
+    fn the_patient_reads_the_steps_they_are_shown_and_never_the_others() {
+        assert_eq!(
+            patient_words("referral_transition", "accept: sent -> accepted"),
+            Some(("access-accepted", String::new()))
+        );
+        // A rejection and the doctors' back-and-forth stay between the doctors.
+        assert_eq!(
+            patient_words("referral_transition", "reject: sent -> rejected"),
+            None
+        );
+        assert_eq!(
+            patient_words("referral_transition", "request_info: x"),
+            None
+        );
+        for hidden in HIDDEN_ACTIONS {
+            assert_eq!(patient_words(hidden, ""), None, "{hidden}");
+        }
+        assert_eq!(
+            patient_words("file_downloaded", "ecg.pdf"),
+            Some(("access-file-downloaded", "ecg.pdf".into()))
+        );
     }
 }

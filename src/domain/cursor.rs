@@ -34,6 +34,39 @@ pub fn decode(s: &str) -> Option<After> {
     })
 }
 
+/// Writes the cursor of the inbox's order after a row: `<priority rank>.<micros>.<id>`
+/// (the rank is only read when the inbox is sorted by priority).
+pub fn encode_ranked(rank: i64, at: NaiveDateTime, id: &str) -> String {
+    format!("{rank}.{}", encode(at, id))
+}
+
+/// Reads a cursor [`encode_ranked`] wrote: (rank, position); `None` for anything else,
+/// and for a rank no priority has (0 to 2).
+pub fn decode_ranked(s: &str) -> Option<(i64, After)> {
+    let (rank, rest) = s.split_once('.')?;
+    let rank = rank.parse().ok().filter(|r| (0..=2).contains(r))?;
+    Some((rank, decode(rest)?))
+}
+
+/// Writes the cursor of the "most overdue first" order after a row: `d.<due, micros, or
+/// "none" when nobody must act>.<id>`.
+pub fn encode_due(due: Option<NaiveDateTime>, id: &str) -> String {
+    match due {
+        Some(at) => format!("d.{}", encode(at, id)),
+        None => format!("d.none.{id}"),
+    }
+}
+
+/// Reads a cursor [`encode_due`] wrote: (due time, id); `None` for anything else.
+pub fn decode_due(s: &str) -> Option<(Option<NaiveDateTime>, String)> {
+    let rest = s.strip_prefix("d.")?;
+    if let Some(id) = rest.strip_prefix("none.") {
+        // Through `decode` so the id is held to the same rule as a timed cursor's.
+        return decode(&format!("0.{id}")).map(|a| (None, a.id));
+    }
+    decode(rest).map(|a| (Some(a.at), a.id))
+}
+
 /// Writes the cursor after the audit row with sequence number `seq` (the log's own order).
 pub fn encode_seq(seq: i64) -> String {
     format!("s{seq}")
@@ -82,6 +115,39 @@ mod tests {
             })
         );
         assert_eq!(decode_seq(&encode_seq(42)), Some(42));
+        let after = After {
+            at: t,
+            id: id.into(),
+        };
+        assert_eq!(decode_ranked(&encode_ranked(2, t, id)), Some((2, after)));
+        assert_eq!(
+            decode_due(&encode_due(Some(t), id)),
+            Some((Some(t), id.into()))
+        );
+        assert_eq!(decode_due(&encode_due(None, id)), Some((None, id.into())));
+    }
+
+    #[test]
+    fn a_ranked_or_due_cursor_someone_typed_is_the_first_page() {
+        for bad in [
+            "",
+            "3.1700000000000000.x",
+            "-1.1700000000000000.x",
+            "1.garbage",
+            "x.1.y",
+        ] {
+            assert_eq!(decode_ranked(bad), None, "{bad:?}");
+        }
+        for bad in [
+            "",
+            "d.none",
+            "d.none.",
+            "d.none.a b",
+            "d.x.y",
+            "1700000000000000.x",
+        ] {
+            assert_eq!(decode_due(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

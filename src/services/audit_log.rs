@@ -271,49 +271,6 @@ pub struct AccessLine {
     pub detail: String,
 }
 
-/// The referral steps the patient's log shows, with their words; the others (a rejection,
-/// the doctors' back-and-forth) the patient never sees, as the referral page also hides them.
-const SHOWN_STEPS: [(&str, &str); 7] = [
-    ("submit", "access-submitted"),
-    ("approve", "access-approved"),
-    ("decline", "access-declined"),
-    ("require_visit", "access-require-visit"),
-    ("accept", "access-accepted"),
-    ("complete", "access-completed"),
-    ("cancel", "access-cancelled"),
-];
-
-/// Actions the patient's log never shows.
-const HIDDEN_ACTIONS: [&str; 3] = ["referral_redirected", "referral_edited", "referral_created"];
-
-/// The patient's words for an audit row, or `None` for rows they are never shown
-/// ([`SHOWN_STEPS`], [`HIDDEN_ACTIONS`]; the query leaves those out already).
-fn describe(action: &str, detail: &str) -> Option<(&'static str, String)> {
-    if HIDDEN_ACTIONS.contains(&action) {
-        return None;
-    }
-    let key = match action {
-        "chart_viewed" => "access-chart-viewed",
-        "file_downloaded" => return Some(("access-file-downloaded", detail.to_string())),
-        "snapshot_viewed" => "access-snapshot-viewed",
-        "referral_viewed" => "access-referral-viewed",
-        "referral_transition" => {
-            let step = detail.split(':').next().unwrap_or(detail);
-            SHOWN_STEPS.iter().find(|(s, _)| *s == step)?.1
-        }
-        "consent_recorded" => "access-consent-recorded",
-        "consent_withdrawn" => "access-consent-withdrawn",
-        "care_team_added" => return Some(("access-care-team-added", detail.to_string())),
-        "thread_viewed" => "access-thread-viewed",
-        "message_sent" => "access-message-sent",
-        "patient_link_used" => "access-link-used",
-        "email_sent" => "access-email-sent",
-        "patient_link_refused" => "access-link-refused",
-        other => return Some(("access-other", other.replace('_', " "))),
-    };
-    Some((key, String::new()))
-}
-
 /// Who viewed the patient's data, newest first, the page after `after` (a cursor of an
 /// earlier page; anything else is the first): the signed-in patient's whole list; through
 /// a patient's link, only what was done with that link's referral (the link shows nothing
@@ -333,7 +290,7 @@ pub fn my_access(svc: &Services, caller: &Caller, after: &str) -> AppResult<Page
         } => (patient_id, None, Some(referral_id.as_str())),
         _ => return Err(AppError::NotFound),
     };
-    let steps: Vec<&str> = SHOWN_STEPS.iter().map(|(s, _)| *s).collect();
+    let steps: Vec<&str> = chain::SHOWN_STEPS.iter().map(|(s, _)| *s).collect();
     let mut conn = svc.conn()?;
     let rows = db::audit::access_for_patient(
         &mut conn,
@@ -341,7 +298,7 @@ pub fn my_access(svc: &Services, caller: &Caller, after: &str) -> AppResult<Page
             patient_id: pid,
             patient_user_id: own,
             subject_id: only,
-            hidden_actions: &HIDDEN_ACTIONS,
+            hidden_actions: &chain::HIDDEN_ACTIONS,
             shown_steps: &steps,
             before_seq: cursor::decode_seq(after),
             limit: ACCESS_PAGE as i64 + 1,
@@ -354,7 +311,7 @@ pub fn my_access(svc: &Services, caller: &Caller, after: &str) -> AppResult<Page
             .rows
             .into_iter()
             .filter_map(|(r, name)| {
-                let (what, detail) = describe(&r.action, &r.detail)?;
+                let (what, detail) = chain::patient_words(&r.action, &r.detail)?;
                 Some(AccessLine {
                     what,
                     detail,

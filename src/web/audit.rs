@@ -3,7 +3,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::extract::{Ctx, Layout};
-use super::{PageQuery, html, next_href, see_other};
+use super::{PageQuery, html, next_href, next_href_as, see_other};
 use crate::db::audit::AuditRow;
 use crate::error::{AppError, AppResult};
 use crate::services::audit_anchor::{self as anchor, Latest, Taken};
@@ -21,17 +21,15 @@ struct AuditPage {
     checkpoint: Option<Latest>,
 }
 
-/// The filters in use, and the page's cursor (empty: the first page).
-fn query_string(q: &AuditQuery, before: &str) -> String {
-    serde_urlencoded::to_string([
+/// The filters in use, as (name, value).
+fn filters(q: &AuditQuery) -> [(&'static str, &str); 5] {
+    [
         ("actor", q.actor.as_str()),
         ("patient", &q.patient),
         ("action", &q.action),
         ("from", &q.from),
         ("to", &q.to),
-        ("before", before),
-    ])
-    .unwrap_or_default()
+    ]
 }
 
 /// The clinic admin's audit log, filtered and paginated.
@@ -44,10 +42,11 @@ pub async fn audit_page(ctx: Ctx, q: web::Query<AuditQuery>) -> AppResult<HttpRe
         .await?;
     html(&AuditPage {
         l: ctx.layout("Audit log", "audit").await,
-        next_href: page
-            .next_before
-            .map(|b| format!("/admin/audit?{}", query_string(&q, &b))),
-        export_href: format!("/admin/audit.csv?{}", query_string(&q, "")),
+        next_href: next_href_as("/admin/audit", &filters(&q), "before", page.next_before),
+        export_href: format!(
+            "/admin/audit.csv?{}",
+            serde_urlencoded::to_string(filters(&q)).unwrap_or_default()
+        ),
         q,
         rows: page.rows,
         actions: page.actions,

@@ -66,11 +66,21 @@ pub struct PageQuery {
 }
 
 /// The link to the page after `cursor` of the list at `path`, keeping the list's
-/// `filters` (name, value) in it.
+/// `filters` (name, value) in it; the cursor travels as `after`.
 pub fn next_href(path: &str, filters: &[(&str, &str)], cursor: Option<String>) -> Option<String> {
+    next_href_as(path, filters, "after", cursor)
+}
+
+/// [`next_href`] for a list whose cursor travels under another name (`param`).
+pub fn next_href_as(
+    path: &str,
+    filters: &[(&str, &str)],
+    param: &str,
+    cursor: Option<String>,
+) -> Option<String> {
     cursor.map(|c| {
         let mut params: Vec<(&str, &str)> = filters.to_vec();
-        params.push(("after", &c));
+        params.push((param, &c));
         format!(
             "{path}?{}",
             serde_urlencoded::to_string(params).unwrap_or_default()

@@ -106,12 +106,8 @@ async fn render(
             Ok((v, practice, calendar, access))
         })
         .await?;
-    let access_next = access.next.map(|c| {
-        format!(
-            "/p/{token}?{}#h-access",
-            serde_urlencoded::to_string([("access_after", c)]).unwrap_or_default()
-        )
-    });
+    let access_next = super::next_href_as(&format!("/p/{token}"), &[], "access_after", access.next)
+        .map(|h| h + "#h-access");
     let rescheduling =
         !reschedule.is_empty() && v.offers.has(&Offer::CancelVisit(reschedule.clone()));
     let can_book = practice.is_some()

@@ -871,14 +871,7 @@ pub async fn withdraw_first_consent(app: &TestApp, patient: &Session) -> String 
 pub async fn answer_the_ask_with_a_file(app: &TestApp, sender: &Session, id: &str) {
     use reqwest::multipart::{Form, Part};
     let (_, page) = app.get(&sender.client, &format!("/referrals/{id}")).await;
-    let ask = page
-        .split("name=\"answer_")
-        .nth(1)
-        .expect("an open ask")
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let ask = open_ask_id(&page);
     let form = Form::new().text("ask_id", ask.clone()).part(
         "file",
         Part::bytes(b"%PDF-1.4\n% SECRET ECG\n%%EOF\n".to_vec()).file_name("ecg.pdf"),
@@ -915,4 +908,15 @@ pub fn counter(app: &TestApp, metric: &str, sender: &str) -> i64 {
         .load(&mut *app.conn())
         .unwrap();
     ns.into_iter().sum()
+}
+
+/// The id of the ask a referral page offers to answer (its `answer_<id>` field).
+pub fn open_ask_id(page: &str) -> String {
+    page.split("name=\"answer_")
+        .nth(1)
+        .expect("an open ask")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
 }

@@ -195,6 +195,11 @@ async fn the_sent_list_pages_through_every_referral_once_in_order() {
         "earliest first"
     );
 
+    // A status the app does not know lists nothing, and offers no next page.
+    let (status, page) = app.get(&gp.client, "/sent?status=bogus").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(sent_rows(&page), (Vec::new(), None));
+
     // A cursor someone typed is the first page, not an error.
     for bad in [
         "garbage",
@@ -202,6 +207,8 @@ async fn the_sent_list_pages_through_every_referral_once_in_order() {
         "-1.",
         "d.none",
         "d.x.y",
+        // A NUL in the id: PostgreSQL refuses it in a text parameter (was a 400 there).
+        "1700000000000000.%00",
     ] {
         let (status, page) = app.get(&gp.client, &format!("/sent?after={bad}")).await;
         assert_eq!(status, StatusCode::OK, "{bad}");
@@ -260,7 +267,7 @@ async fn open_loops_by_age_equal_a_count_of_the_open_referrals() {
 }
 
 #[tokio::test]
-async fn moves_that_cross_between_two_statuses_at_once_all_land_and_stay_counted() {
+async fn moves_that_cross_between_two_statuses_at_once_all_land_and_stay_counted_and_rolled_up() {
     // Each request_info moves a referral sent -> need_info while each answer moves another
     // need_info -> sent, for the same receiver and sender: the same two counters in
     // opposite directions, at once. None may fail (on PostgreSQL a crosswise lock order
@@ -270,7 +277,17 @@ async fn moves_that_cross_between_two_statuses_at_once_all_land_and_stay_counted
     let farah = app.login(CARDIO, PW).await;
     let mut to_ask = Vec::new();
     let mut to_answer = Vec::new();
+    let mut to_accept = Vec::new();
     for _ in 0..6 {
+        // Accepts of one clinic's referrals at once add to the same clinic rollup rows.
+        to_accept.push(
+            app.referral()
+                .by(&gp)
+                .to(CARDIO)
+                .in_state(State::Sent)
+                .await
+                .id,
+        );
         to_ask.push(
             app.referral()
                 .by(&gp)
@@ -294,16 +311,13 @@ async fn moves_that_cross_between_two_statuses_at_once_all_land_and_stay_counted
         let (_, page) = app.get(&farah.client, &format!("/referrals/{id}")).await;
         posts.push((&farah, page, format!("/referrals/{id}/request_info"), None));
     }
+    for id in &to_accept {
+        let (_, page) = app.get(&farah.client, &format!("/referrals/{id}")).await;
+        posts.push((&farah, page, format!("/referrals/{id}/accept"), None));
+    }
     for id in &to_answer {
         let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
-        let ask = page
-            .split("name=\"answer_")
-            .nth(1)
-            .expect("an open ask")
-            .split('"')
-            .next()
-            .unwrap()
-            .to_string();
+        let ask = crate::builders::open_ask_id(&page);
         posts.push((
             &gp,
             page,
@@ -317,6 +331,7 @@ async fn moves_that_cross_between_two_statuses_at_once_all_land_and_stay_counted
         async move {
             let form: Vec<(&str, &str)> = match &key {
                 Some(k) => vec![(k.as_str(), "BP 128/82 this morning")],
+                None if action.ends_with("/accept") => vec![],
                 None => vec![("note", "Latest HbA1c, please")],
             };
             app.act_on_page(&who.client, page, action, &form)
@@ -336,5 +351,55 @@ async fn moves_that_cross_between_two_statuses_at_once_all_land_and_stay_counted
     for id in &to_answer {
         assert_eq!(crate::builders::status_of(app, id), "sent");
     }
+    for id in &to_accept {
+        assert_eq!(crate::builders::status_of(app, id), "accepted");
+    }
     assert_counters_recount(app, "after crossing moves");
+    crate::clinic_rollup::assert_rollup_equals_the_pair_counters(app);
+}
+
+#[tokio::test]
+async fn the_open_loop_column_agrees_with_the_domain_for_every_status() {
+    // The generated column's status list is SQL, written twice (one per backend); the
+    // domain's OPEN_LOOP is the rule. Every status, redirected or not, must agree.
+    use handoff::db::schema::referral_moves as m;
+    use handoff::domain::referral::{ALL_STATUSES, OPEN_LOOP};
+    let app = TestApp::spawn().await;
+    let id = app
+        .referral()
+        .from(GP)
+        .to(CARDIO)
+        .in_state(State::Sent)
+        .await
+        .id;
+    let submitted: Option<chrono::NaiveDateTime> = m::table
+        .find(&id)
+        .select(m::submitted_at)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert!(submitted.is_some());
+    for redirected in [None, Some(id.clone())] {
+        for status in ALL_STATUSES {
+            diesel::update(m::table.find(&id))
+                .set((
+                    m::status.eq(status.as_str()),
+                    m::redirected_to.eq(&redirected),
+                ))
+                .execute(&mut *app.conn())
+                .unwrap();
+            let open: Option<chrono::NaiveDateTime> = m::table
+                .find(&id)
+                .select(m::open_since)
+                .first(&mut *app.conn())
+                .unwrap();
+            let want = (OPEN_LOOP.contains(&status) && redirected.is_none()).then_some(submitted);
+            assert_eq!(
+                open,
+                want.flatten(),
+                "{status:?}, redirected: {redirected:?}"
+            );
+        }
+    }
+    // The counters followed every one of those moves.
+    assert_counters_recount(&app, "after every status");
 }

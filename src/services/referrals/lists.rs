@@ -1,11 +1,12 @@
 //! The lists of referrals: the receiver's inbox, the sender's sent list, the patient's own
 //! and the chart's; each row with its due time, the counts with how many are overdue.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 
-use crate::db::referrals::{DueCursor, DueWindow, ListRow, Referral};
+use crate::db::referrals::{DueWindow, ListRow};
 use crate::db::{self};
 use crate::domain::calendar::zone;
+use crate::domain::cursor::{self, Page};
 use crate::domain::due::{self, DueFilter, end_of_local_day};
 use crate::domain::policy::{Action, Actor};
 use crate::domain::referral::{self as rules, Status};
@@ -35,56 +36,6 @@ pub struct InboxPage {
     pub next_cursor: Option<String>,
     /// The time the due times were read against.
     pub now: NaiveDateTime,
-}
-
-/// Encodes a keyset cursor.
-pub fn encode_cursor(r: &Referral) -> String {
-    format!(
-        "{}.{}.{}",
-        r.priority_rank,
-        r.waiting_since.and_utc().timestamp_micros(),
-        r.id
-    )
-}
-
-/// Decodes a keyset cursor (a bad cursor is the first page).
-pub fn decode_cursor(s: &str) -> Option<(i64, NaiveDateTime, String)> {
-    let mut parts = s.splitn(3, '.');
-    let rank = parts.next()?.parse().ok()?;
-    let micros: i64 = parts.next()?.parse().ok()?;
-    let id = parts.next()?.to_string();
-    let at = chrono::DateTime::<Utc>::from_timestamp_micros(micros)?.naive_utc();
-    // A cursor is only ever a time this app wrote; anything else is the first page.
-    if !(1900..=9999).contains(&chrono::Datelike::year(&at)) || !(0..=2).contains(&rank) {
-        return None;
-    }
-    Some((rank, at, id))
-}
-
-/// Encodes a cursor of the "most overdue first" order: `d.<due, micros, or "none">.<id>`.
-pub fn encode_due_cursor(due: Option<NaiveDateTime>, id: &str) -> String {
-    let due = due.map_or("none".to_string(), |d| {
-        d.and_utc().timestamp_micros().to_string()
-    });
-    format!("d.{due}.{id}")
-}
-
-/// Decodes a cursor of the due order (a bad cursor is the first page).
-pub fn decode_due_cursor(s: &str) -> Option<DueCursor> {
-    let mut parts = s.splitn(3, '.');
-    if parts.next()? != "d" {
-        return None;
-    }
-    let due = parts.next()?;
-    let id = parts.next()?.to_string();
-    if due == "none" {
-        return Some((None, id));
-    }
-    let at = chrono::DateTime::<Utc>::from_timestamp_micros(due.parse().ok()?)?.naive_utc();
-    if !(1900..=9999).contains(&chrono::Datelike::year(&at)) {
-        return None;
-    }
-    Some((Some(at), id))
 }
 
 /// The window a due filter keeps, read against the app's clock and wall clock.
@@ -148,22 +99,21 @@ fn inbox_in(
 ) -> AppResult<InboxPage> {
     let mut q = q.clone();
     q.due = window(svc, now, filter, q.due.by_due);
-    let limit = q.limit;
-    q.limit = limit + 1;
+    let size = q.limit;
+    q.limit = size + 1;
     let rows = db::referrals::inbox(c, me, &q)?;
-    let mut rows = with_due(c, rows)?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|((r, ..), due)| {
-            if q.due.by_due {
-                encode_due_cursor(*due, &r.id)
-            } else {
-                encode_cursor(r)
-            }
-        })
-    } else {
-        None
-    };
+    let rows = with_due(c, rows)?;
+    let by_due = q.due.by_due;
+    let Page {
+        rows,
+        next: next_cursor,
+    } = Page::of(rows, size as usize, |((r, ..), due)| {
+        if by_due {
+            cursor::encode_due(*due, &r.id)
+        } else {
+            cursor::encode_ranked(r.priority_rank, r.waiting_since, &r.id)
+        }
+    });
     Ok(InboxPage {
         counts: db::counts::by_status(c, me, db::counts::Side::Inbox)?,
         due_counts: due_counts(svc, c, true, me, now)?,
@@ -190,30 +140,16 @@ pub fn next_waiting(svc: &Services, caller: &Caller, except: &str) -> AppResult<
     Ok(rows.into_iter().map(|(r, ..)| r.id).find(|id| id != except))
 }
 
-/// Encodes a cursor of the sent list's newest-change order: `<updated, micros>.<id>`.
-pub fn encode_sent_cursor(r: &Referral) -> String {
-    format!("{}.{}", r.updated_at.and_utc().timestamp_micros(), r.id)
-}
-
-/// Decodes a cursor of the sent list (a bad cursor is the first page).
-pub fn decode_sent_cursor(s: &str) -> Option<(NaiveDateTime, String)> {
-    let (micros, id) = s.split_once('.')?;
-    let at = chrono::DateTime::<Utc>::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
-    if !(1900..=9999).contains(&chrono::Datelike::year(&at)) || id.is_empty() {
-        return None;
-    }
-    Some((at, id.to_string()))
-}
-
 /// How many rows a page of the sent list shows.
 pub const SENT_PAGE: i64 = 50;
 
-/// The sender's list of sent referrals, in `status` and due in the window `filter` names;
+/// The sender's list of sent referrals, in `status` (as the URL says it: empty for all, one
+/// the app does not know matches none) and due in the window `filter` names;
 /// most overdue first when `by_due`; the page after `after` (a cursor of either order).
 pub fn sent(
     svc: &Services,
     caller: &Caller,
-    status: Option<Status>,
+    status: &str,
     filter: Option<DueFilter>,
     by_due: bool,
     after: &str,
@@ -231,7 +167,7 @@ fn sent_in(
     svc: &Services,
     c: &mut db::DbConn,
     me: &str,
-    (status, filter, by_due, after): (Option<Status>, Option<DueFilter>, bool, &str),
+    (status, filter, by_due, after): (&str, Option<DueFilter>, bool, &str),
     now: NaiveDateTime,
 ) -> AppResult<SentPage> {
     // Submitted between `to_days` and `from_days` ago.
@@ -253,27 +189,30 @@ fn sent_in(
         .zip(counts)
         .map(|((label, ..), n)| (*label, n))
         .collect();
+    let wanted = Status::parse(status);
+    let unknown = !status.is_empty() && wanted.is_none();
     let q = db::referrals::SentQuery {
-        status,
+        status: wanted,
         due: window(svc, now, filter, by_due),
-        after: Some(after).filter(|_| !by_due).and_then(decode_sent_cursor),
-        after_due: Some(after).filter(|_| by_due).and_then(decode_due_cursor),
-        limit: SENT_PAGE + 1,
+        after: Some(after)
+            .filter(|_| !by_due)
+            .and_then(cursor::decode)
+            .map(|a| (a.at, a.id)),
+        after_due: Some(after).filter(|_| by_due).and_then(cursor::decode_due),
+        // A status the app does not know lists nothing (not everything).
+        limit: if unknown { 0 } else { SENT_PAGE + 1 },
     };
     let (rows, oldest_open) = db::referrals::sent_by(c, me, &q, 10)?;
-    let mut rows = with_due(c, rows)?;
-    let next_cursor = if rows.len() as i64 > SENT_PAGE {
-        rows.truncate(SENT_PAGE as usize);
-        rows.last().map(|((r, ..), due)| {
-            if by_due {
-                encode_due_cursor(*due, &r.id)
-            } else {
-                encode_sent_cursor(r)
-            }
-        })
-    } else {
-        None
-    };
+    let Page {
+        rows,
+        next: next_cursor,
+    } = Page::of(with_due(c, rows)?, SENT_PAGE as usize, |((r, ..), due)| {
+        if by_due {
+            cursor::encode_due(*due, &r.id)
+        } else {
+            cursor::encode(r.updated_at, &r.id)
+        }
+    });
     Ok(SentPage {
         rows,
         next_cursor,

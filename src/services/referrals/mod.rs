@@ -39,9 +39,8 @@ pub use compose::{
 pub use duplicates::HistoryEntry;
 pub use lifecycle::{CommandInput, apply, save_outcome_draft, set_what_to_bring};
 pub use lists::{
-    DueCounts, DueRow, InboxPage, PatientRow, SentPage, StatusCounts, decode_cursor,
-    decode_due_cursor, encode_cursor, encode_due_cursor, for_chart, for_patient, inbox,
-    next_waiting, sent,
+    DueCounts, DueRow, InboxPage, PatientRow, SentPage, StatusCounts, for_chart, for_patient,
+    inbox, next_waiting, sent,
 };
 pub use read::{ReferralView, TimelineEntry, view};
 pub use search::{DIRECTORY_PAGE, DirectoryPage, patient_to_refer, search_directory};

@@ -5,14 +5,15 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::db::referrals::{DueWindow, InboxQuery};
+use crate::domain::cursor;
 use crate::domain::due::DueFilter;
 use crate::domain::referral::{self, ALL_STATUSES, PRIORITIES, Party, Status};
 use crate::error::AppResult;
 use crate::i18n::Arg;
 use crate::services::referrals as svc;
 use crate::web::extract::{Ctx, Layout};
-use crate::web::html;
 use crate::web::referrals::due::{Line, lines};
+use crate::web::{html, next_href};
 
 #[derive(Deserialize)]
 pub struct InboxParams {
@@ -120,37 +121,35 @@ pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpR
         by_priority: p.sort == "priority",
         after: Some(&p.after)
             .filter(|_| !by_due)
-            .and_then(|a| svc::decode_cursor(a)),
+            .and_then(|a| cursor::decode_ranked(a))
+            .map(|(rank, a)| (rank, a.at, a.id)),
         due: DueWindow {
             by_due,
             ..Default::default()
         },
         after_due: Some(&p.after)
             .filter(|_| by_due)
-            .and_then(|a| svc::decode_due_cursor(a)),
+            .and_then(|a| cursor::decode_due(a)),
         limit: 25,
     };
     let filter = DueFilter::parse(&p.due);
     let res = ctx
         .run(move |s, caller| svc::inbox(s, caller, &query, filter))
         .await?;
-    let next_href = res.next_cursor.map(|c| {
-        format!(
-            "/inbox?{}",
-            serde_urlencoded::to_string([
-                ("status", p.status.as_str()),
-                ("priority", &p.priority),
-                ("turn", &p.turn),
-                ("sender", &p.sender),
-                ("from", &p.from),
-                ("to", &p.to),
-                ("sort", &p.sort),
-                ("due", &p.due),
-                ("after", &c)
-            ])
-            .unwrap_or_default()
-        )
-    });
+    let next_href = next_href(
+        "/inbox",
+        &[
+            ("status", &p.status),
+            ("priority", &p.priority),
+            ("turn", &p.turn),
+            ("sender", &p.sender),
+            ("from", &p.from),
+            ("to", &p.to),
+            ("sort", &p.sort),
+            ("due", &p.due),
+        ],
+        res.next_cursor,
+    );
     html(&InboxPage {
         l: ctx.layout("Inbox", "inbox").await,
         p,
@@ -216,24 +215,13 @@ pub async fn sent_page(ctx: Ctx, q: web::Query<SentParams>) -> AppResult<HttpRes
     let s2 = status.clone();
     let (filter, by_due) = (DueFilter::parse(&due), sort == "due");
     let mut page = ctx
-        .run(move |s, caller| svc::sent(s, caller, Status::parse(&s2), filter, by_due, &after))
+        .run(move |s, caller| svc::sent(s, caller, &s2, filter, by_due, &after))
         .await?;
-    let next_href = page.next_cursor.as_ref().map(|c| {
-        format!(
-            "/sent?{}",
-            serde_urlencoded::to_string([
-                ("status", status.as_str()),
-                ("due", &due),
-                ("sort", &sort),
-                ("after", c)
-            ])
-            .unwrap_or_default()
-        )
-    });
-    // A status the app does not know matches no referral (not all of them).
-    if !status.is_empty() && Status::parse(&status).is_none() {
-        page.rows.clear();
-    }
+    let next_href = next_href(
+        "/sent",
+        &[("status", &status), ("due", &due), ("sort", &sort)],
+        page.next_cursor.take(),
+    );
     let rows = lines(ctx.lang, page.now, std::mem::take(&mut page.rows));
     html(&SentPage {
         l: ctx.layout("Sent referrals", "sent-list").await,

@@ -281,7 +281,9 @@ pub fn server(
             .cookie_secure(secure)
             .cookie_http_only(true)
             .cookie_same_site(SameSite::Lax)
-            .cookie_content_security(CookieContentSecurity::Signed)
+            // The cookie carries the session's state (`session_store`): encrypted, not only
+            // signed, so a second factor's secret being set up is not readable in it.
+            .cookie_content_security(CookieContentSecurity::Private)
             .session_lifecycle(BrowserSession::default())
             .build();
         App::new()

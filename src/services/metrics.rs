@@ -102,6 +102,9 @@ pub struct Metrics {
     http: Mutex<BTreeMap<(String, &'static str), RouteSeries>>,
     /// Rows per group commit of the view auditor.
     pub audit_batch: Histogram,
+    /// Hand-offs to the blocking pool made for pages, forms and sessions (a file
+    /// download's reads are not counted): a page's budget is one.
+    pub blocking_hops: AtomicU64,
 }
 
 impl Default for Metrics {
@@ -109,6 +112,7 @@ impl Default for Metrics {
         Metrics {
             http: Mutex::default(),
             audit_batch: Histogram::new(&BATCH_BUCKETS),
+            blocking_hops: AtomicU64::new(0),
         }
     }
 }
@@ -153,6 +157,11 @@ impl Metrics {
         series.duration.observe(took.as_secs_f64());
     }
 
+    /// Counts one hand-off to the blocking pool.
+    pub fn hop(&self) {
+        self.blocking_hops.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The registry's metrics in the text exposition format.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -186,6 +195,13 @@ impl Metrics {
         );
         self.audit_batch
             .write(&mut out, "handoff_audit_writer_batch_size", "");
+        let _ = writeln!(
+            out,
+            "# HELP handoff_blocking_hops_total Work handed to the blocking pool for pages, forms and sessions (file downloads' reads not counted).\n\
+             # TYPE handoff_blocking_hops_total counter\n\
+             handoff_blocking_hops_total {}",
+            self.blocking_hops.load(Ordering::Relaxed)
+        );
         out
     }
 }

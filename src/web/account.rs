@@ -28,10 +28,12 @@ async fn email_on(ctx: &Ctx) -> AppResult<bool> {
 
 pub async fn password_page(ctx: Ctx) -> AppResult<HttpResponse> {
     ctx.require_user()?;
+    // The preference first: its hop also reads the layout's unread count.
+    let email_on = email_on(&ctx).await?;
     html(&PasswordPage {
         l: ctx.layout("Account", "account").await,
         f: FormState::default(),
-        email_on: email_on(&ctx).await?,
+        email_on,
     })
 }
 

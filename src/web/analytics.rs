@@ -139,16 +139,22 @@ fn values_of(q: &PeriodQuery) -> HashMap<String, String> {
 /// A bad period shows the form again with the error beside the field.
 pub async fn analytics_page(ctx: Ctx, q: web::Query<PeriodQuery>) -> AppResult<HttpResponse> {
     ctx.require_user()?;
-    ctx.run(svc::check).await?;
     let q = q.into_inner();
     let today = ctx.svc.now().date();
     let mut values = values_of(&q);
     let title = "Referral analytics";
-    match parse_period(&q.from, &q.to, today) {
-        Ok(period) => {
-            let r = ctx
-                .run(move |s, caller| svc::report(s, caller, period))
-                .await?;
+    let parsed = parse_period(&q.from, &q.to, today);
+    let wanted = parsed.as_ref().ok().copied();
+    // Whoever may not see analytics is refused before any error about the period; the
+    // check and the report share one hop.
+    let report = ctx
+        .run(move |s, caller| {
+            svc::check(s, caller)?;
+            wanted.map(|p| svc::report(s, caller, p)).transpose()
+        })
+        .await?;
+    match parsed.map(|p| (p, report)) {
+        Ok((period, Some(r))) => {
             values.insert("from".into(), period.from.to_string());
             values.insert("to".into(), period.to.to_string());
             let period_query = serde_urlencoded::to_string([
@@ -164,6 +170,9 @@ pub async fn analytics_page(ctx: Ctx, q: web::Query<PeriodQuery>) -> AppResult<H
                 period_query,
             })
         }
+        Ok((_, None)) => Err(crate::error::AppError::Internal(anyhow::anyhow!(
+            "a valid period without its report"
+        ))),
         Err(errors) => html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &AnalyticsPage {

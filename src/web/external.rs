@@ -46,15 +46,30 @@ async fn holder(ctx: &Ctx, token: String, purpose: &'static str) -> AppResult<Li
         .await
 }
 
+/// The page, for a holder already opened (a refused form shown again) or, with `None`, for
+/// the link opened to be viewed on the same hop as the page's data.
 async fn render(
     ctx: &Ctx,
     token: String,
-    h: LinkHolder,
+    h: Option<LinkHolder>,
     f: FormState,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let (caller, id) = (h.caller.clone(), h.referral_id.clone());
-    let v = ctx.run(move |s, _| svc::view(s, &caller, &id)).await?;
+    let (tok, ip, ua) = (
+        token.clone(),
+        ctx.caller.ip.clone(),
+        ctx.caller.user_agent.clone(),
+    );
+    let (h, v) = ctx
+        .run(move |s, _| {
+            let h = match h {
+                Some(h) => h,
+                None => ext::open_link(s, &tok, &ip, &ua, "view")?,
+            };
+            let v = svc::view(s, &h.caller, &h.referral_id)?;
+            Ok((h, v))
+        })
+        .await?;
     html_status(
         status,
         &LinkPage {
@@ -70,9 +85,14 @@ async fn render(
 
 /// The referral as its outside doctor sees it.
 pub async fn link_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
-    let token = path.into_inner();
-    let h = holder(&ctx, token.clone(), "view").await?;
-    render(&ctx, token, h, FormState::default(), StatusCode::OK).await
+    render(
+        &ctx,
+        path.into_inner(),
+        None,
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn pdf(bytes: Vec<u8>, name: &str) -> HttpResponse {
@@ -125,7 +145,7 @@ async fn link_command(
             render(
                 &ctx,
                 token,
-                h,
+                Some(h),
                 FormState::new(cmd.as_str(), raw, errors),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -200,7 +220,7 @@ pub async fn link_reply_submit(
             render(
                 &ctx,
                 token,
-                h,
+                Some(h),
                 FormState::new("reply", raw, errors),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )

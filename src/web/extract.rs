@@ -6,11 +6,11 @@ use std::sync::{Arc, OnceLock};
 
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::session::{
-    SESSION_CSRF, SESSION_FLASH, SESSION_LANG, SESSION_MUST_ENROL, SESSION_USER, csrf_token,
-    store_down,
+    SESSION_CSRF, SESSION_FLASH, SESSION_LANG, SESSION_MUST_ENROL, SESSION_USER, SessionChecked,
+    SessionEnded, csrf_token, id_to_check,
 };
 use crate::domain::policy::Actor;
 use crate::error::{AppError, AppResult};
@@ -149,6 +149,12 @@ pub struct Ctx {
     unread: Arc<OnceLock<i64>>,
     /// A GET: a page that will show the layout (a POST answers with a redirect).
     page: bool,
+    /// The session whose row the first `run` checks on its hop (see `session_store`): set
+    /// for someone signed in, unless the CSRF guard checked it already.
+    check: Option<String>,
+    /// Set once that check passed.
+    live: Arc<OnceLock<()>>,
+    req: HttpRequest,
 }
 
 impl FromRequest for Ctx {
@@ -191,11 +197,6 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
         .get_ref()
         .clone();
     let session = req.get_session();
-    if store_down(&session) {
-        return Err(AppError::Unavailable(
-            "the session store is not answering".into(),
-        ));
-    }
     // A session whose stored user no longer parses is treated as signed out.
     let user = session.get::<SessionUser>(SESSION_USER).ok().flatten();
     // Until the required second factor is set up, only its page and signing out are open.
@@ -239,6 +240,11 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
                 .and_then(crate::i18n::negotiate)
         })
         .unwrap_or_default();
+    let check = if req.extensions().contains::<SessionChecked>() {
+        None
+    } else {
+        id_to_check(&session)
+    };
     let path = match req.query_string() {
         "" => req.path().to_string(),
         q => format!("{}?{q}", req.path()),
@@ -257,11 +263,16 @@ fn build(req: &HttpRequest) -> AppResult<Ctx> {
         lang,
         unread: Arc::default(),
         page: req.method() == actix_web::http::Method::GET,
+        check,
+        live: Arc::default(),
+        req: req.clone(),
     })
 }
 
 impl Ctx {
-    /// Runs a service on the blocking pool (database access and argon2 hashing block).
+    /// Runs a service on the blocking pool (database access and argon2 hashing block). The
+    /// first run of a request also checks the session's row and, for a page, reads the
+    /// unread count: one hop for all three.
     pub async fn run<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
@@ -271,16 +282,36 @@ impl Ctx {
         let caller = self.caller.clone();
         let unread = (self.page && self.user.is_some() && self.unread.get().is_none())
             .then(|| self.unread.clone());
+        let check = self.check.clone().filter(|_| self.live.get().is_none());
+        let live = self.live.clone();
+        self.svc.metrics.hop();
         // Lines the service logs name the request it works for.
-        web::block(crate::logging::carried(move || {
+        let out = web::block(crate::logging::carried(move || {
+            if let Some(id) = check {
+                if !super::session_store::still_live(&svc, &id)? {
+                    return AppResult::Ok(None);
+                }
+                let _ = live.set(());
+            }
             let out = f(&svc, &caller)?;
             if let Some(cell) = unread {
                 // A count that cannot be read is no reason to fail the page (as in `layout`).
                 let _ = cell.set(crate::services::threads::unread(&svc, &caller).unwrap_or(0));
             }
-            Ok(out)
+            Ok(Some(out))
         }))
-        .await?
+        .await??;
+        out.ok_or_else(|| self.session_ended())
+    }
+
+    /// The session is over: forget it in this browser, and answer with the sign-in page
+    /// (the CSRF guard makes sure of it, even if the handler shows something anyway).
+    fn session_ended(&self) -> AppError {
+        self.session.purge();
+        self.req.extensions_mut().insert(SessionEnded);
+        AppError::NeedsLogin {
+            next: self.path.clone(),
+        }
     }
 
     /// The layout for a page, taking any one-time message out of the session. Signed-in

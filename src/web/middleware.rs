@@ -8,7 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 
-use super::session::{SESSION_CSRF, store_down, submitted_csrf};
+use super::session::{SESSION_CSRF, SessionChecked, SessionEnded, id_to_check, submitted_csrf};
 use crate::domain::forms::kept_text;
 use crate::domain::security::constant_time_eq;
 use crate::error::AppError;
@@ -74,6 +74,9 @@ pub async fn security_headers(
 
 /// Refuses any POST whose CSRF token (form field, or query parameter for multipart forms)
 /// does not match the session's, with a 403 page. Nothing reaches a handler without it.
+/// A post from someone signed in first has its session's row checked (`session_store`): an
+/// ended session has no token to match. Any other request whose session the handler found
+/// ended is answered with the sign-in page.
 pub async fn csrf_guard(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -81,15 +84,39 @@ pub async fn csrf_guard(
     // The mail-ingest endpoint is called by an MTA with a bearer token, never by a browser
     // with cookies: there is no session to forge a request from.
     if req.method() != Method::POST || req.path() == INGEST_PATH {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body);
+        let res = next.call(req).await?;
+        if !res.request().extensions().contains::<SessionEnded>() {
+            return Ok(res.map_into_left_body());
+        }
+        let next = match res.request().query_string() {
+            "" => res.request().path().to_string(),
+            q => format!("{}?{q}", res.request().path()),
+        };
+        let page = actix_web::ResponseError::error_response(&AppError::NeedsLogin { next });
+        let (req, _) = res.into_parts();
+        return Ok(ServiceResponse::new(req, page).map_into_right_body());
     }
     let session = req.get_session();
-    if store_down(&session) {
-        let e = AppError::Unavailable("the session store is not answering".into());
-        return Ok(req.error_response(e).map_into_right_body());
+    if let Some(id) = id_to_check(&session) {
+        let Some(svc) = req.app_data::<web::Data<Services>>().cloned() else {
+            let e = AppError::Internal(anyhow::anyhow!("services not configured"));
+            return Ok(req.error_response(e).map_into_right_body());
+        };
+        svc.metrics.hop();
+        let live = web::block(crate::logging::carried(move || {
+            super::session_store::still_live(&svc, &id)
+        }))
+        .await
+        .map_err(AppError::from)
+        .and_then(|r| r);
+        match live {
+            Ok(true) => {
+                req.extensions_mut().insert(SessionChecked);
+            }
+            // Refused below like any post without a session, its typed text shown back.
+            Ok(false) => session.purge(),
+            Err(e) => return Ok(req.error_response(e).map_into_right_body()),
+        }
     }
     let expected = session.get::<String>(SESSION_CSRF).ok().flatten();
     let mut submitted = submitted_csrf(req.query_string());

@@ -83,10 +83,12 @@ pub struct PageQuery {
     access_after: String,
 }
 
+/// The page, for a holder already opened (a refused form shown again) or, with `None`, for
+/// the link opened to be viewed on the same hop as the page's data.
 async fn render(
     ctx: &Ctx,
     token: String,
-    h: Holder,
+    h: Option<Holder>,
     q: PageQuery,
     f: FormState,
     status: StatusCode,
@@ -95,15 +97,23 @@ async fn render(
         reschedule,
         access_after,
     } = q;
-    let (caller, id) = (h.caller.clone(), h.referral_id.clone());
-    let (v, practice, calendar, access) = ctx
+    let (tok, ip, ua) = (
+        token.clone(),
+        ctx.caller.ip.clone(),
+        ctx.caller.user_agent.clone(),
+    );
+    let (h, v, practice, calendar, access) = ctx
         .run(move |s, _| {
-            let v = svc::view(s, &caller, &id)?;
+            let h = match h {
+                Some(h) => h,
+                None => plink::open(s, &tok, &ip, &ua, "view")?,
+            };
+            let v = svc::view(s, &h.caller, &h.referral_id)?;
             let receiver = v.receiver.id.clone();
             let practice = schedule::practice(s, &receiver)?;
             let calendar = schedule::calendar(s, &receiver)?;
-            let access = crate::services::audit_log::my_access(s, &caller, &access_after)?;
-            Ok((v, practice, calendar, access))
+            let access = crate::services::audit_log::my_access(s, &h.caller, &access_after)?;
+            Ok((h, v, practice, calendar, access))
         })
         .await?;
     let access_next = super::next_href_as(&format!("/p/{token}"), &[], "access_after", access.next)
@@ -158,12 +168,10 @@ pub async fn page(
     path: web::Path<String>,
     q: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    let token = path.into_inner();
-    let h = holder(&ctx, token.clone(), "view").await?;
     render(
         &ctx,
-        token,
-        h,
+        path.into_inner(),
+        None,
         q.into_inner(),
         FormState::default(),
         StatusCode::OK,
@@ -200,7 +208,7 @@ async fn command(
             render(
                 &ctx,
                 token,
-                h,
+                Some(h),
                 PageQuery::default(),
                 f,
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -154,8 +154,6 @@ pub async fn appointments_page(ctx: Ctx, q: web::Query<WeekQuery>) -> AppResult<
             next_href: next_href("/appointments", &[], page.next),
         });
     }
-    // Today on the practice's wall clock: in India, 00:00-05:29 is still yesterday in UTC.
-    let today = ctx.run(svc::today).await?;
     let parse = |v: &str| {
         NaiveDate::parse_from_str(v, "%Y-%m-%d")
             .ok()
@@ -163,10 +161,18 @@ pub async fn appointments_page(ctx: Ctx, q: web::Query<WeekQuery>) -> AppResult<
     };
     // `day` shows that one day; `week` the week containing the date.
     let only = parse(&q.day);
-    let day = only.or_else(|| parse(&q.week)).unwrap_or(today);
-    let monday = day - Duration::days(day.weekday().num_days_from_monday() as i64);
-    let items = ctx
-        .run(move |s, caller| svc::week(s, caller, monday))
+    let asked = only.or_else(|| parse(&q.week));
+    let (monday, items) = ctx
+        .run(move |s, caller| {
+            // Today on the practice's wall clock: in India, 00:00-05:29 is still yesterday
+            // in UTC.
+            let day = match asked {
+                Some(d) => d,
+                None => svc::today(s, caller)?,
+            };
+            let monday = day - Duration::days(day.weekday().num_days_from_monday() as i64);
+            Ok((monday, svc::week(s, caller, monday)?))
+        })
         .await?;
     let days = (0..7)
         .map(|i| monday + Duration::days(i))

@@ -238,10 +238,14 @@ fn current_device(ctx: &Ctx) -> String {
 pub async fn sessions_page(ctx: Ctx) -> AppResult<HttpResponse> {
     ctx.require_user()?;
     let current = current_device(&ctx);
-    let list = ctx
-        .run(move |svc, caller| sessions::list(svc, caller, &current))
+    let (list, alerts_on) = ctx
+        .run(move |svc, caller| {
+            Ok((
+                sessions::list(svc, caller, &current)?,
+                crate::services::accounts::sign_in_alerts(svc, caller)?,
+            ))
+        })
         .await?;
-    let alerts_on = ctx.run(crate::services::accounts::sign_in_alerts).await?;
     html(&SessionsPage {
         l: ctx.layout("Sessions", "account").await,
         sessions: list,

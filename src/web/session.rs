@@ -23,8 +23,9 @@ pub const SESSION_NEW_SECRET: &str = "new_totp_secret";
 pub const SESSION_DEVICE: &str = "device";
 /// The form field (or query parameter, for multipart forms) carrying the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";
-/// Session state key that marks "the store could not be read" (see `session_store::load`).
-pub const STORE_DOWN: &str = "_store_down";
+/// The session's id, lent to the request by the store (`session_store::load`) so that the
+/// page's own hop can check its row; never part of the stored state.
+pub const SESSION_ID: &str = "_sid";
 
 /// A fresh random token, URL-safe.
 pub fn random_token() -> String {
@@ -33,10 +34,13 @@ pub fn random_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Whether the session store failed to load this session: such a request gets the 503 page
-/// rather than being treated as signed out.
-pub fn store_down(session: &Session) -> bool {
-    session.get::<bool>(STORE_DOWN).ok().flatten().is_some()
+/// The id of a session that speaks for someone (signed in, or waiting for the second step):
+/// its row must be checked before anything is done for it. None for an anonymous one.
+pub fn id_to_check(session: &Session) -> Option<String> {
+    let someone = session.contains_key(SESSION_USER) || session.contains_key(SESSION_PENDING);
+    someone
+        .then(|| session.get::<String>(SESSION_ID).ok().flatten())
+        .flatten()
 }
 
 /// The session's CSRF token, made on first use.
@@ -59,3 +63,13 @@ pub fn submitted_csrf(urlencoded: &str) -> Option<String> {
         .find(|(k, _)| k == CSRF_FIELD)
         .map(|(_, v)| v)
 }
+
+/// Put in a request's extensions by the CSRF guard once it has checked the session's row
+/// (a form post), so the handler's hop need not check it again.
+#[derive(Clone, Copy)]
+pub struct SessionChecked;
+
+/// Put in a request's extensions when its session turned out to be over (signed out
+/// elsewhere, timed out): whatever the handler made of it, the answer is the sign-in page.
+#[derive(Clone, Copy)]
+pub struct SessionEnded;

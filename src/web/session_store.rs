@@ -1,19 +1,31 @@
-//! actix-session's store, backed by the `sessions` table: revocable server-side sessions
-//! with the idle and absolute timeouts of `domain::security`, shared by every app instance.
+//! actix-session's store. A session's state travels in its cookie, encrypted with the
+//! server's key, beside the session's id; the `sessions` table keeps one row per live
+//! session (under the SHA-256 of its id) for the idle and absolute timeouts of
+//! `domain::security`, for signing out and for the person's list of sessions, shared by
+//! every app instance.
+//!
+//! Loading a session therefore needs no database: the row is checked on the page's own
+//! blocking-pool hop (`Ctx::run` for a page, the CSRF guard for a form), so a page costs
+//! one hop, not two. A session whose row is gone (signed out, password changed, ended from
+//! another device) or has run out is refused there, whatever its cookie still says.
 
 use std::collections::HashMap;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
 use actix_web::web;
+use base64::Engine;
 
-use super::session::{SESSION_USER, STORE_DOWN, random_token};
+use super::session::{SESSION_ID, SESSION_USER, random_token};
 use crate::db::{self, sessions::SessionRow};
 use crate::domain::security::{SessionCheck, check_session};
+use crate::error::AppResult;
 use crate::services::Services;
 use crate::services::accounts::SessionUser;
 
 type State = HashMap<String, String>;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 pub struct DbSessionStore {
     svc: Services,
@@ -25,9 +37,9 @@ impl DbSessionStore {
     }
 }
 
-/// Sessions are stored under the SHA-256 of their key, like signed links.
-pub fn key_hash(key: &str) -> String {
-    crate::domain::mail::token_hash(key)
+/// Sessions are stored under the SHA-256 of their id, like signed links.
+pub fn key_hash(id: &str) -> String {
+    crate::domain::mail::token_hash(id)
 }
 
 fn user_of(state: &State) -> Option<String> {
@@ -37,78 +49,99 @@ fn user_of(state: &State) -> Option<String> {
         .map(|u| u.user_id)
 }
 
-fn new_key() -> anyhow::Result<SessionKey> {
-    SessionKey::try_from(random_token()).map_err(|e| anyhow::anyhow!("session key: {e}"))
+/// The state as stored: without the id the store lends the request.
+fn stored(state: &State) -> anyhow::Result<String> {
+    let kept: HashMap<&String, &String> = state.iter().filter(|(k, _)| *k != SESSION_ID).collect();
+    Ok(serde_json::to_string(&kept)?)
+}
+
+/// The cookie's content, `<id>.<state>` (actix-session encrypts it): the id is 43 URL-safe
+/// characters, so the first dot ends it.
+fn cookie_key(id: &str, json: &str) -> anyhow::Result<SessionKey> {
+    SessionKey::try_from(format!("{id}.{}", B64.encode(json)))
+        .map_err(|e| anyhow::anyhow!("session key: {e}"))
+}
+
+fn parse(key: &SessionKey) -> Option<(&str, State)> {
+    let (id, state) = key.as_ref().split_once('.')?;
+    let json = B64.decode(state).ok()?;
+    Some((id, serde_json::from_slice(&json).ok()?))
+}
+
+/// Whether the session `id` is still live: its row exists and neither timeout has passed.
+/// Refreshes the idle clock at most once a minute and removes a row that ran out. Blocking:
+/// call it on the blocking pool, on the hop that reads the page.
+pub fn still_live(svc: &Services, id: &str) -> AppResult<bool> {
+    let hash = key_hash(id);
+    let mut conn = svc.pool.get()?;
+    let now = svc.now();
+    let Some(row) = db::sessions::get(&mut conn, &hash)? else {
+        return Ok(false);
+    };
+    match check_session(row.created_at, row.last_seen_at, now) {
+        SessionCheck::Valid { touch } => {
+            if touch {
+                db::sessions::touch(&mut conn, &hash, now)?;
+            }
+            Ok(true)
+        }
+        SessionCheck::IdleExpired | SessionCheck::AbsoluteExpired => {
+            db::sessions::delete(&mut conn, &hash)?;
+            Ok(false)
+        }
+    }
 }
 
 async fn blocking<T: Send + 'static>(
+    svc: &Services,
     f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
 ) -> anyhow::Result<T> {
+    svc.metrics.hop();
     web::block(crate::logging::carried(f))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
 }
 
+fn new_row(id: &str, state: &State, now: chrono::NaiveDateTime) -> anyhow::Result<SessionRow> {
+    Ok(SessionRow {
+        id_hash: key_hash(id),
+        user_id: user_of(state),
+        state: stored(state)?,
+        created_at: now,
+        last_seen_at: now,
+    })
+}
+
 impl SessionStore for DbSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
-        let svc = self.svc.clone();
-        let hash = key_hash(session_key.as_ref());
-        blocking(move || {
-            let mut conn = svc.pool.get()?;
-            let now = svc.now();
-            let Some(row) = db::sessions::get(&mut conn, &hash)? else {
-                return Ok(None);
-            };
-            match check_session(row.created_at, row.last_seen_at, now) {
-                SessionCheck::Valid { touch } => {
-                    if touch {
-                        db::sessions::touch(&mut conn, &hash, now)?;
-                    }
-                    Ok(Some(serde_json::from_str(&row.state)?))
-                }
-                SessionCheck::IdleExpired | SessionCheck::AbsoluteExpired => {
-                    db::sessions::delete(&mut conn, &hash)?;
-                    Ok(None)
-                }
-            }
-        })
-        .await
-        .or_else(|e| {
-            // actix-session would answer any load error with a bare 500. The database is
-            // not answering: hand the request a marker instead, so it gets the 503 page.
-            log::error!("session store unavailable: {e:#}");
-            Ok(Some(State::from([(
-                STORE_DOWN.to_string(),
-                "true".to_string(),
-            )])))
-        })
+        // A cookie of another shape (none is made any more) is a signed-out browser.
+        Ok(parse(session_key).map(|(id, mut state)| {
+            state.insert(
+                SESSION_ID.to_string(),
+                serde_json::Value::String(id.to_string()).to_string(),
+            );
+            state
+        }))
     }
 
     async fn save(&self, state: State, _ttl: &Duration) -> Result<SessionKey, SaveError> {
         let svc = self.svc.clone();
-        blocking(move || {
-            let key = new_key()?;
-            let now = svc.now();
+        let id = random_token();
+        let json = stored(&state).map_err(SaveError::Serialization)?;
+        let key = cookie_key(&id, &json).map_err(SaveError::Other)?;
+        let row = new_row(&id, &state, svc.now()).map_err(SaveError::Serialization)?;
+        let saved = blocking(&self.svc, move || {
             let mut conn = svc.pool.get()?;
-            db::sessions::insert(
-                &mut conn,
-                &SessionRow {
-                    id_hash: key_hash(key.as_ref()),
-                    user_id: user_of(&state),
-                    state: serde_json::to_string(&state)?,
-                    created_at: now,
-                    last_seen_at: now,
-                },
-            )?;
-            Ok(key)
+            db::sessions::insert(&mut conn, &row)?;
+            Ok(())
         })
-        .await
-        .or_else(|e| {
+        .await;
+        if let Err(e) = saved {
             // The page was already answered (with a 503 if it needed the database); a
-            // session that could not be stored is simply not there on the next request.
+            // session without its row is refused on the next request.
             log::error!("session store unavailable, session not saved: {e:#}");
-            new_key().map_err(SaveError::Other)
-        })
+        }
+        Ok(key)
     }
 
     async fn update(
@@ -118,52 +151,74 @@ impl SessionStore for DbSessionStore {
         _ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
         let svc = self.svc.clone();
-        blocking(move || {
-            let hash = key_hash(session_key.as_ref());
+        let Some((id, _)) = parse(&session_key) else {
+            return Err(UpdateError::Other(anyhow::anyhow!("not a session key")));
+        };
+        let id = id.to_string();
+        blocking(&self.svc, move || {
             let now = svc.now();
             let mut conn = svc.pool.get()?;
-            let json = serde_json::to_string(&state)?;
+            let json = stored(&state)?;
             let user = user_of(&state);
-            if db::sessions::update_state(&mut conn, &hash, user.as_deref(), &json, now)? == 1 {
-                return Ok(session_key);
+            if db::sessions::update_state(&mut conn, &key_hash(&id), user.as_deref(), &json, now)?
+                == 1
+            {
+                return cookie_key(&id, &json);
             }
             // The session ended meanwhile (signed out elsewhere, password changed, expired):
             // start a new anonymous one rather than bring the old sign-in back.
             let mut anon = state;
             anon.remove(SESSION_USER);
-            let key = new_key()?;
-            db::sessions::insert(
-                &mut conn,
-                &SessionRow {
-                    id_hash: key_hash(key.as_ref()),
-                    user_id: None,
-                    state: serde_json::to_string(&anon)?,
-                    created_at: now,
-                    last_seen_at: now,
-                },
-            )?;
-            Ok(key)
+            let id = random_token();
+            let row = new_row(&id, &anon, now)?;
+            db::sessions::insert(&mut conn, &row)?;
+            cookie_key(&id, &row.state)
         })
         .await
         .or_else(|e| {
+            // Keep what the browser had: the row is checked on the next request anyway.
             log::error!("session store unavailable, session not updated: {e:#}");
-            new_key().map_err(UpdateError::Other)
+            Ok(session_key)
         })
     }
 
     async fn update_ttl(&self, _session_key: &SessionKey, _ttl: &Duration) -> anyhow::Result<()> {
-        // Idle time is tracked in `load`, at most once a minute, not on every request.
+        // Idle time is tracked in `still_live`, at most once a minute, not on every request.
         Ok(())
     }
 
     async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {
+        let Some((id, _)) = parse(session_key) else {
+            return Ok(());
+        };
         let svc = self.svc.clone();
-        let hash = key_hash(session_key.as_ref());
-        blocking(move || {
+        let hash = key_hash(id);
+        blocking(&self.svc, move || {
             let mut conn = svc.pool.get()?;
             db::sessions::delete(&mut conn, &hash)?;
             Ok(())
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_carries_the_state_but_not_the_lent_id() {
+        let mut state = State::new();
+        state.insert("csrf".into(), "\"t.o.k\"".into());
+        state.insert(SESSION_ID.into(), "\"old\"".into());
+        let json = stored(&state).unwrap();
+        let key = cookie_key("abc_-XYZ", &json).unwrap();
+        let (id, back) = parse(&key).unwrap();
+        assert_eq!(id, "abc_-XYZ");
+        assert_eq!(back.get("csrf").map(String::as_str), Some("\"t.o.k\""));
+        assert!(!back.contains_key(SESSION_ID));
+        // An old-style key (an id alone) or a mangled one is no session.
+        assert!(parse(&SessionKey::try_from("abc".to_string()).unwrap()).is_none());
+        assert!(parse(&SessionKey::try_from("abc.!!".to_string()).unwrap()).is_none());
     }
 }

@@ -196,6 +196,80 @@ async fn logout_ends_the_session_on_the_server() {
         StatusCode::SEE_OTHER,
         "the copied cookie no longer works"
     );
+    // The cookie still carries the session's state (its user, its token): the server's row
+    // is what decides, on every page and every form.
+    let pid = app.patient_id("Aarav Sharma");
+    for path in [
+        "/account/password",
+        "/account/sessions",
+        "/sent",
+        "/notifications",
+        &format!("/patients/{pid}"),
+    ] {
+        let r = thief
+            .get(app.url(path))
+            .header("cookie", format!("handoff_session={stolen}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+        assert!(
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/login?next="),
+            "{path}"
+        );
+        assert!(!r.text().await.unwrap().contains("Aarav"), "{path}");
+    }
+    let r = thief
+        .post(app.url(&format!("/patients/{pid}/allergies")))
+        .header("cookie", format!("handoff_session={stolen}"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("csrf_token", s.csrf.as_str()),
+            ("substance", "Latex"),
+            ("reaction", "Rash"),
+            ("severity", "mild"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "no session, no token");
+    let gp = app.login(GP, PW).await;
+    let (_, body) = app.get(&gp.client, &format!("/patients/{pid}")).await;
+    assert!(!body.contains("Latex"), "nothing was written");
+}
+
+#[tokio::test]
+async fn a_signed_in_page_is_one_hop_to_the_blocking_pool() {
+    use std::sync::atomic::Ordering;
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let rx = app.login(OTHER_CLINIC_DOC, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let hops = || app.svc.metrics.blocking_hops.load(Ordering::SeqCst);
+    let profile = format!("/patients/{pid}");
+    for (s, path) in [
+        (&gp, "/patients"),
+        (&gp, profile.as_str()),
+        (&gp, "/sent"),
+        (&gp, "/analytics"),
+        (&gp, "/notifications"),
+        (&rx, "/inbox"),
+        (&rx, "/threads"),
+    ] {
+        // The first view may still write the session (a message shown once).
+        app.get(&s.client, path).await;
+        let before = hops();
+        let (status, _) = app.get(&s.client, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(
+            hops() - before,
+            1,
+            "{path}: the session's check, the page's data and the unread count share one hop"
+        );
+    }
 }
 
 #[tokio::test]

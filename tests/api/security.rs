@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use handoff::web::routes::ROUTES;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
+use std::sync::atomic::Ordering;
 
 use crate::builders::*;
 use crate::external::{link_token_in, mail_settings, refer_outside, text_of};
@@ -624,6 +625,23 @@ async fn every_route_answers_every_role_as_the_policy_says() {
             assert_security_headers(&r, &format!("{m} {p} as {}", ROLES[role]));
             let c = classify(&r);
             got.push(c);
+            if m == "GET" && r.status() == StatusCode::OK {
+                // Seen once already: a second view writes no session.
+                let hops = || f.app.svc.metrics.blocking_hops.load(Ordering::SeqCst);
+                let before = hops();
+                let again = call(&f, m, p, role).await;
+                let n = hops() - before;
+                let file = again
+                    .headers()
+                    .get("content-disposition")
+                    .is_some_and(|v| v.as_bytes().starts_with(b"attachment"));
+                if again.status() == StatusCode::OK && n > 1 && !file {
+                    wrong.push(format!(
+                        "{m} {p} as {}: {n} blocking-pool hops",
+                        ROLES[role]
+                    ));
+                }
+            }
             if c == '!' || (want[role] != '*' && want[role] != c) {
                 wrong.push(format!(
                     "{m} {p} as {}: expected {}, got {} ({})",

@@ -76,14 +76,11 @@ pub struct Settings {
     )]
     pub max_upload_mb: u64,
 
-    /// Database connections in the pool.
-    #[arg(
-        long,
-        env = "HANDOFF_DB_POOL_SIZE",
-        default_value_t = 16,
-        global = true
-    )]
-    pub db_pool_size: u32,
+    /// Database connections in the pool. Default: 16 on PostgreSQL; on SQLite twice the
+    /// cores, at least 4 and at most 16 (SQLite works in the app's own threads: more
+    /// connections than that only contend for the same cores).
+    #[arg(long, env = "HANDOFF_DB_POOL_SIZE", global = true)]
+    pub db_pool_size: Option<u32>,
 
     /// Wrong link tokens (outside doctors' links) accepted per client address per minute
     /// before the next is refused with 429. Raise it if many people share one address.
@@ -368,7 +365,7 @@ impl Settings {
             session_secret: None,
             secure_cookies: false,
             max_upload_mb: 20,
-            db_pool_size: 8,
+            db_pool_size: Some(8),
             link_attempts_per_minute: 10,
             log_format: LogFormat::Text,
             metrics_token: None,

@@ -88,6 +88,11 @@ impl Pool {
         got
     }
 
+    /// The most connections the pool holds.
+    pub fn max_size(&self) -> u32 {
+        self.inner.max_size()
+    }
+
     pub fn stats(&self) -> PoolStats {
         let s = self.inner.state();
         PoolStats {

@@ -237,7 +237,7 @@ async fn the_outbox_and_job_queue_depths_are_read_at_scrape_time() {
 async fn the_pool_gauges_show_connections_in_use_and_callers_waiting() {
     let app = TestApp::spawn_without_jobs_with(|s| {
         s.metrics_token = Some(TOKEN.into());
-        s.db_pool_size = 2;
+        s.db_pool_size = Some(2);
     })
     .await;
     let pool = app.svc.pool.clone();

@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::referral_moves;
-use crate::domain::referral::received_statuses;
+use super::schema::{referral_moves, referrals};
+use crate::domain::referral::{OPEN_LOOP, received_statuses};
 
 /// The due time, read with a raw fragment: the `referrals` table as diesel knows it does
 /// not list `due_at` (the 32-column limit); `referral_moves` (the same table) does.
@@ -79,4 +79,42 @@ pub fn due_counts(
         count(case_when(m::due_at.ge(now), 1.into_sql::<Integer>())),
     ))
     .get_result(conn)
+}
+
+/// How many of a sender's open loops were submitted in each [from, to) window, the last
+/// window being everything before the other two; `open_statuses_counted` is the counters'
+/// total of the sender's referrals in `OPEN_LOOP` statuses. Bounded by a month of
+/// submissions however long the history.
+pub fn open_loops_by_age(
+    conn: &mut DbConn,
+    sender_id: &str,
+    windows: [(NaiveDateTime, NaiveDateTime); 3],
+    open_statuses_counted: i64,
+) -> QueryResult<[i64; 3]> {
+    use diesel::dsl::{case_when, count};
+    use diesel::sql_types::Integer;
+    let within = |(from, to): (NaiveDateTime, NaiveDateTime)| {
+        count(case_when(
+            open_since().ge(from).and(open_since().lt(to)),
+            1.into_sql::<Integer>(),
+        ))
+    };
+    // The two recent bands from the open loops' index, a month of submissions at most.
+    let recent_from = windows[0].0.min(windows[1].0);
+    let (a, b) = referrals::table
+        .filter(referrals::sender_id.eq(sender_id))
+        .filter(open_since().ge(recent_from))
+        .select((within(windows[0]), within(windows[1])))
+        .get_result::<(i64, i64)>(conn)?;
+    // The oldest band is every other open loop: the counters' total for the open statuses,
+    // less the referrals passed on elsewhere (not open loops; few, with an index of their
+    // own) and the recent ones.
+    let open: Vec<&str> = OPEN_LOOP.iter().map(|s| s.as_str()).collect();
+    let passed_on: i64 = referrals::table
+        .filter(referrals::sender_id.eq(sender_id))
+        .filter(referrals::redirected_to.is_not_null())
+        .filter(referrals::status.eq_any(open))
+        .count()
+        .get_result(conn)?;
+    Ok([a, b, (open_statuses_counted - passed_on - a - b).max(0)])
 }

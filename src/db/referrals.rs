@@ -502,29 +502,6 @@ fn sent_rows(conn: &mut DbConn, sender_id: &str, q: &SentQuery) -> QueryResult<V
         .load(conn)
 }
 
-/// How many of a sender's open loops were submitted in each [from, to) window: one walk
-/// of the open loops' own index, never the closed ones.
-pub fn open_loops_by_age(
-    conn: &mut DbConn,
-    sender_id: &str,
-    windows: [(NaiveDateTime, NaiveDateTime); 3],
-) -> QueryResult<[i64; 3]> {
-    use diesel::dsl::{case_when, count};
-    use diesel::sql_types::Integer;
-    let within = |(from, to): (NaiveDateTime, NaiveDateTime)| {
-        count(case_when(
-            open_since().ge(from).and(open_since().lt(to)),
-            1.into_sql::<Integer>(),
-        ))
-    };
-    let (a, b, c) = referrals::table
-        .filter(referrals::sender_id.eq(sender_id))
-        .filter(open_since().is_not_null())
-        .select((within(windows[0]), within(windows[1]), within(windows[2])))
-        .get_result(conn)?;
-    Ok([a, b, c])
-}
-
 /// A sender's oldest open loops: the first entries of the open loops' index.
 fn oldest_open(conn: &mut DbConn, sender_id: &str, limit: i64) -> QueryResult<Vec<Referral>> {
     referrals::table

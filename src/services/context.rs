@@ -180,7 +180,70 @@ pub fn audit_for_clinic(
 /// A view to audit, and where to say it is written.
 pub struct ViewJob {
     row: AuditRow,
-    done: std::sync::mpsc::SyncSender<Result<(), String>>,
+    done: Done,
+}
+
+/// Who waits for a view's row: the thread that recorded it, or (see
+/// [`with_deferred_audits`]) the request, without holding a thread.
+enum Done {
+    Blocking(std::sync::mpsc::SyncSender<Result<(), String>>),
+    Deferred(tokio::sync::oneshot::Sender<Result<(), String>>),
+}
+
+impl Done {
+    fn send(self, result: Result<(), String>) {
+        // A waiter that went away (a request cancelled by its client) needs no answer.
+        let _ = match self {
+            Done::Blocking(tx) => tx.send(result).map_err(drop),
+            Done::Deferred(tx) => tx.send(result).map_err(drop),
+        };
+    }
+}
+
+/// A view's row on its way to the audit log: await it with [`audits_committed`].
+pub type AuditReceipt = tokio::sync::oneshot::Receiver<Result<(), String>>;
+
+thread_local! {
+    /// Set while [`with_deferred_audits`] runs a page's service on this thread.
+    static RECEIPTS: std::cell::RefCell<Option<Vec<AuditReceipt>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` (a page's service, on the blocking pool) with its views' audit rows queued but
+/// not waited for: the thread and its connection are free as soon as the page's data is
+/// read, and the request awaits the receipts ([`audits_committed`]) before it shows
+/// anything. Under load many more views then share one commit of the audit writer.
+pub fn with_deferred_audits<T>(f: impl FnOnce() -> T) -> (T, Vec<AuditReceipt>) {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            // Also on a panic: the next service on this thread waits for its own rows.
+            RECEIPTS.with(|r| r.borrow_mut().take());
+        }
+    }
+    RECEIPTS.with(|r| *r.borrow_mut() = Some(Vec::new()));
+    let reset = Reset;
+    let out = f();
+    let receipts = RECEIPTS.with(|r| r.borrow_mut().take()).unwrap_or_default();
+    drop(reset);
+    (out, receipts)
+}
+
+/// Waits until every deferred view is in the audit log: a view that could not be recorded
+/// means the page must not be shown (503).
+pub async fn audits_committed(receipts: Vec<AuditReceipt>) -> AppResult<()> {
+    for r in receipts {
+        match r.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(AppError::Unavailable(format!("audit write failed: {e}"))),
+            Err(_) => {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "the audit writer stopped"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Starts the thread that writes view audit rows. A view changes nothing, so its row needs
@@ -217,7 +280,7 @@ pub fn spawn_view_auditor(
                     .map_err(|e| e.to_string())
                 });
                 for j in batch {
-                    let _ = j.done.send(result.clone());
+                    j.done.send(result.clone());
                 }
             }
         })
@@ -226,19 +289,33 @@ pub fn spawn_view_auditor(
 }
 
 impl Services {
-    /// Records a view of patient data; returns once the row is committed.
+    /// Records a view of patient data; returns once the row is committed, or at once inside
+    /// [`with_deferred_audits`], whose caller then waits for it before showing the page.
     pub fn record_view(&self, caller: &Caller, e: AuditEntry<'_>) -> AppResult<()> {
         if auditing_off() {
             return Ok(());
         }
+        let row = audit_row(self.now(), caller, e);
+        let stopped = |_| AppError::Internal(anyhow::anyhow!("the audit writer stopped"));
+        let deferred = RECEIPTS.with(|r| r.borrow().is_some());
+        if deferred {
+            let (done, wait) = tokio::sync::oneshot::channel();
+            self.views
+                .send(ViewJob {
+                    row,
+                    done: Done::Deferred(done),
+                })
+                .map_err(stopped)?;
+            RECEIPTS.with(|r| r.borrow_mut().as_mut().map(|v| v.push(wait)));
+            return Ok(());
+        }
         let (done, wait) = std::sync::mpsc::sync_channel(1);
-        let job = ViewJob {
-            row: audit_row(self.now(), caller, e),
-            done,
-        };
         self.views
-            .send(job)
-            .map_err(|_| AppError::Internal(anyhow::anyhow!("the audit writer stopped")))?;
+            .send(ViewJob {
+                row,
+                done: Done::Blocking(done),
+            })
+            .map_err(stopped)?;
         match wait.recv() {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(AppError::Unavailable(format!("audit write failed: {e}"))),

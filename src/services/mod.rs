@@ -46,6 +46,6 @@ pub mod visit_mail;
 pub mod visit_times;
 
 pub use context::{
-    AnchorConfig, AuditEntry, Caller, MailConfig, Services, ViewJob, audit, audit_for_clinic,
-    spawn_view_auditor,
+    AnchorConfig, AuditEntry, AuditReceipt, Caller, MailConfig, Services, ViewJob, audit,
+    audit_for_clinic, audits_committed, spawn_view_auditor, with_deferred_audits,
 };

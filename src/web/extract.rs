@@ -293,15 +293,19 @@ impl Ctx {
                 }
                 let _ = live.set(());
             }
-            let out = f(&svc, &caller)?;
+            let (out, receipts) = crate::services::with_deferred_audits(|| f(&svc, &caller));
+            let out = out?;
             if let Some(cell) = unread {
                 // A count that cannot be read is no reason to fail the page (as in `layout`).
                 let _ = cell.set(crate::services::threads::unread(&svc, &caller).unwrap_or(0));
             }
-            Ok(Some(out))
+            Ok(Some((out, receipts)))
         }))
         .await??;
-        out.ok_or_else(|| self.session_ended())
+        let (out, receipts) = out.ok_or_else(|| self.session_ended())?;
+        // Nothing the service read leaves before its views are in the audit log.
+        crate::services::audits_committed(receipts).await?;
+        Ok(out)
     }
 
     /// The session is over: forget it in this browser, and answer with the sign-in page

@@ -233,6 +233,20 @@ async fn open_loops_by_age_equal_a_count_of_the_open_referrals() {
         .to(CARDIO)
         .in_state(State::Rejected)
         .await;
+    // One declined and sent on elsewhere is not: the sent list takes it off its count.
+    let passed_on = app
+        .referral()
+        .from(GP)
+        .to(CARDIO)
+        .in_state(State::Rejected)
+        .await;
+    app.referral()
+        .by(&gp)
+        .patient_id(&passed_on.patient_id)
+        .to(UNRELATED)
+        .redirected_from(&passed_on.id)
+        .in_state(State::Sent)
+        .await;
     let me = app.user_id(GP);
     let now = app.clock_now();
     use handoff::db::schema::referral_moves as m;
@@ -246,6 +260,13 @@ async fn open_loops_by_age_equal_a_count_of_the_open_referrals() {
         .load(&mut *app.conn())
         .unwrap();
     assert!(open.iter().any(|(_, id)| *id == declined.id));
+    assert!(!open.iter().any(|(_, id)| *id == passed_on.id));
+    let redirected: Option<String> = m::table
+        .find(&passed_on.id)
+        .select(m::redirected_to)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert!(redirected.is_some(), "the declined referral was sent on");
     let page = app.page_with(&gp.client, "/sent", "Sent").await;
     for (label, from_days, to_days) in OPEN_LOOP_BANDS {
         let n = open

@@ -99,7 +99,9 @@ async fn statements_per_page_stay_within_their_budget() {
     let pages: [(&str, &Session, &str, u64, u64); 5] = [
         ("patient list", &gp, "/patients", 4, 7),
         ("patient profile (audited)", &gp, &patient, 25, 29),
-        ("sent list", &gp, "/sent", 12, 15),
+        // 13: the oldest open loops are the counters' total less the referrals passed on
+        // elsewhere (one small count) instead of a walk of every open loop.
+        ("sent list", &gp, "/sent", 13, 16),
         ("inbox", &rx, "/inbox", 11, 14),
         ("referral page (audited)", &rx, &referral, 27, 31),
     ];

@@ -183,10 +183,16 @@ fn sent_in(
         };
         (oldest, newest)
     });
-    let counts = db::referrals::open_loops_by_age(c, me, windows)?;
+    let counts = db::counts::by_status(c, me, db::counts::Side::Sent)?;
+    let open_counted = counts
+        .iter()
+        .filter(|(s, _)| rules::OPEN_LOOP.contains(s))
+        .map(|(_, n)| n)
+        .sum();
+    let by_age = db::due::open_loops_by_age(c, me, windows, open_counted)?;
     let bands = rules::OPEN_LOOP_BANDS
         .iter()
-        .zip(counts)
+        .zip(by_age)
         .map(|((label, ..), n)| (*label, n))
         .collect();
     let wanted = Status::parse(status);
@@ -216,7 +222,7 @@ fn sent_in(
     Ok(SentPage {
         rows,
         next_cursor,
-        counts: db::counts::by_status(c, me, db::counts::Side::Sent)?,
+        counts,
         due_counts: due_counts(svc, c, false, me, now)?,
         open_bands: bands,
         oldest_open,

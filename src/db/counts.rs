@@ -170,6 +170,16 @@ pub fn triggers_off(conn: &mut DbConn) -> QueryResult<Vec<String>> {
 }
 
 /// Switches on again what [`triggers_off`] switched off.
+/// Refreshes PostgreSQL's planner statistics after a bulk load (SQLite keeps none here).
+/// Until autovacuum gets to it, PostgreSQL plans a 10,000-referral inbox as if it held 3
+/// rows, fetching and sorting every one for a page of 26 (25 ms; 0.4 ms after this).
+pub fn analyze(conn: &mut DbConn) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        c.batch_execute("ANALYZE")?;
+    }
+    Ok(())
+}
+
 pub fn triggers_on(conn: &mut DbConn, defs: &[String]) -> QueryResult<()> {
     for sql in defs {
         conn.batch_execute(sql)?;

@@ -109,6 +109,7 @@ pub fn generate_referrals(svc: &Services, n: usize, receiver_email: &str) -> App
         })?;
         written += batch;
     }
+    db::counts::analyze(&mut conn)?;
     Ok(written)
 }
 
@@ -436,6 +437,9 @@ pub fn generate_network_referrals(svc: &Services, n: usize) -> AppResult<usize> 
         Ok(written)
     });
     db::analytics::bulk_cache(&mut conn, false)?;
+    if written.is_ok() {
+        db::counts::analyze(&mut conn)?;
+    }
     written
 }
 

@@ -81,16 +81,13 @@ pub fn due_counts(
     .get_result(conn)
 }
 
-/// How many of a sender's open loops were submitted in each [from, to) window, the last
-/// window being everything before the other two; `open_statuses_counted` is the counters'
-/// total of the sender's referrals in `OPEN_LOOP` statuses. Bounded by a month of
-/// submissions however long the history.
-pub fn open_loops_by_age(
+/// How many of a sender's open loops were submitted in each of two recent [from, to)
+/// windows: a walk of the open loops' index over those windows only.
+pub fn recent_open_loops(
     conn: &mut DbConn,
     sender_id: &str,
-    windows: [(NaiveDateTime, NaiveDateTime); 3],
-    open_statuses_counted: i64,
-) -> QueryResult<[i64; 3]> {
+    windows: [(NaiveDateTime, NaiveDateTime); 2],
+) -> QueryResult<[i64; 2]> {
     use diesel::dsl::{case_when, count};
     use diesel::sql_types::Integer;
     let within = |(from, to): (NaiveDateTime, NaiveDateTime)| {
@@ -99,22 +96,22 @@ pub fn open_loops_by_age(
             1.into_sql::<Integer>(),
         ))
     };
-    // The two recent bands from the open loops' index, a month of submissions at most.
-    let recent_from = windows[0].0.min(windows[1].0);
     let (a, b) = referrals::table
         .filter(referrals::sender_id.eq(sender_id))
-        .filter(open_since().ge(recent_from))
+        .filter(open_since().ge(windows[0].0.min(windows[1].0)))
         .select((within(windows[0]), within(windows[1])))
         .get_result::<(i64, i64)>(conn)?;
-    // The oldest band is every other open loop: the counters' total for the open statuses,
-    // less the referrals passed on elsewhere (not open loops; few, with an index of their
-    // own) and the recent ones.
+    Ok([a, b])
+}
+
+/// A sender's referrals in an `OPEN_LOOP` status that were sent on elsewhere (so not open
+/// loops): few, read from an index of their own.
+pub fn passed_on(conn: &mut DbConn, sender_id: &str) -> QueryResult<i64> {
     let open: Vec<&str> = OPEN_LOOP.iter().map(|s| s.as_str()).collect();
-    let passed_on: i64 = referrals::table
+    referrals::table
         .filter(referrals::sender_id.eq(sender_id))
         .filter(referrals::redirected_to.is_not_null())
         .filter(referrals::status.eq_any(open))
         .count()
-        .get_result(conn)?;
-    Ok([a, b, (open_statuses_counted - passed_on - a - b).max(0)])
+        .get_result(conn)
 }

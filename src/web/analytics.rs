@@ -144,17 +144,19 @@ pub async fn analytics_page(ctx: Ctx, q: web::Query<PeriodQuery>) -> AppResult<H
     let mut values = values_of(&q);
     let title = "Referral analytics";
     let parsed = parse_period(&q.from, &q.to, today);
-    let wanted = parsed.as_ref().ok().copied();
     // Whoever may not see analytics is refused before any error about the period; the
     // check and the report share one hop.
-    let report = ctx
+    let outcome = ctx
         .run(move |s, caller| {
             svc::check(s, caller)?;
-            wanted.map(|p| svc::report(s, caller, p)).transpose()
+            Ok(match parsed {
+                Ok(period) => Ok((period, svc::report(s, caller, period)?)),
+                Err(errors) => Err(errors),
+            })
         })
         .await?;
-    match parsed.map(|p| (p, report)) {
-        Ok((period, Some(r))) => {
+    match outcome {
+        Ok((period, r)) => {
             values.insert("from".into(), period.from.to_string());
             values.insert("to".into(), period.to.to_string());
             let period_query = serde_urlencoded::to_string([
@@ -170,9 +172,6 @@ pub async fn analytics_page(ctx: Ctx, q: web::Query<PeriodQuery>) -> AppResult<H
                 period_query,
             })
         }
-        Ok((_, None)) => Err(crate::error::AppError::Internal(anyhow::anyhow!(
-            "a valid period without its report"
-        ))),
         Err(errors) => html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &AnalyticsPage {

@@ -312,7 +312,9 @@ impl Ctx {
     /// (the CSRF guard makes sure of it, even if the handler shows something anyway).
     fn session_ended(&self) -> AppError {
         self.session.purge();
-        self.req.extensions_mut().insert(SessionEnded);
+        self.req
+            .extensions_mut()
+            .insert(SessionEnded(self.path.clone()));
         AppError::NeedsLogin {
             next: self.path.clone(),
         }

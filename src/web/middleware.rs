@@ -85,12 +85,9 @@ pub async fn csrf_guard(
     // with cookies: there is no session to forge a request from.
     if req.method() != Method::POST || req.path() == INGEST_PATH {
         let res = next.call(req).await?;
-        if !res.request().extensions().contains::<SessionEnded>() {
+        let ended = res.request().extensions().get::<SessionEnded>().cloned();
+        let Some(SessionEnded(next)) = ended else {
             return Ok(res.map_into_left_body());
-        }
-        let next = match res.request().query_string() {
-            "" => res.request().path().to_string(),
-            q => format!("{}?{q}", res.request().path()),
         };
         let page = actix_web::ResponseError::error_response(&AppError::NeedsLogin { next });
         let (req, _) = res.into_parts();

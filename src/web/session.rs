@@ -70,6 +70,7 @@ pub fn submitted_csrf(urlencoded: &str) -> Option<String> {
 pub struct SessionChecked;
 
 /// Put in a request's extensions when its session turned out to be over (signed out
-/// elsewhere, timed out): whatever the handler made of it, the answer is the sign-in page.
-#[derive(Clone, Copy)]
-pub struct SessionEnded;
+/// elsewhere, timed out): whatever the handler made of it, the answer is the sign-in page,
+/// back to this address (the path and query).
+#[derive(Clone)]
+pub struct SessionEnded(pub String);

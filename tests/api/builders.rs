@@ -192,6 +192,18 @@ pub fn problem_in(body: &str) -> &str {
         .unwrap_or(body)
 }
 
+/// Every state a referral reaches through the forms, on both sides.
+pub const FORM_STATES: [State; 8] = [
+    State::Draft,
+    State::Sent,
+    State::NeedInfo,
+    State::VisitRequired,
+    State::Accepted,
+    State::Completed,
+    State::Rejected,
+    State::Cancelled,
+];
+
 /// A referral the builder made.
 #[derive(Debug, Clone)]
 pub struct Made {
@@ -764,16 +776,7 @@ async fn the_referral_builder_reaches_every_state_and_kind() {
     let harbour = app.login(OTHER_CLINIC_DOC, PW).await;
     let diya = app.login("diya.menon@patients.example", PW).await;
     let aarav = app.patient_id("Aarav Sharma");
-    for want in [
-        State::Draft,
-        State::Sent,
-        State::NeedInfo,
-        State::VisitRequired,
-        State::Accepted,
-        State::Completed,
-        State::Rejected,
-        State::Cancelled,
-    ] {
+    for want in FORM_STATES {
         let made = app.referral().by(&gp).in_state(want).await;
         assert_eq!(made.patient_id, aarav);
         assert_eq!(made.receiver_id, Some(app.user_id(OTHER_CLINIC_DOC)));

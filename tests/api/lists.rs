@@ -24,17 +24,7 @@ fn assert_counters_recount(app: &TestApp, when: &str) {
 #[tokio::test]
 async fn the_list_counters_equal_a_recount_after_a_mixed_workload() {
     let app = TestApp::spawn().await;
-    // Every state a referral can reach through the forms, on both sides.
-    for state in [
-        State::Draft,
-        State::Sent,
-        State::NeedInfo,
-        State::VisitRequired,
-        State::Accepted,
-        State::Completed,
-        State::Rejected,
-        State::Cancelled,
-    ] {
+    for state in crate::builders::FORM_STATES {
         app.referral().from(GP).to(CARDIO).in_state(state).await;
     }
     let farah = app.login(CARDIO, PW).await;

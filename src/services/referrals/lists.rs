@@ -170,29 +170,25 @@ fn sent_in(
     (status, filter, by_due, after): (&str, Option<DueFilter>, bool, &str),
     now: NaiveDateTime,
 ) -> AppResult<SentPage> {
-    // Submitted between `to_days` and `from_days` ago.
-    let windows = rules::OPEN_LOOP_BANDS.map(|(_, from_days, to_days)| {
-        let newest = now - chrono::Duration::days(from_days) + chrono::Duration::seconds(1);
-        let oldest = if to_days == i64::MAX {
-            // Not NaiveDateTime::MIN: PostgreSQL's timestamps start in 4713 BC.
-            chrono::NaiveDate::from_ymd_opt(1900, 1, 1)
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .unwrap_or_default()
-        } else {
-            now - chrono::Duration::days(to_days) + chrono::Duration::seconds(1)
-        };
-        (oldest, newest)
-    });
+    // The two recent bands: submitted between `to_days` and `from_days` ago.
+    let [recent, month, _] = rules::OPEN_LOOP_BANDS;
+    let band = |(_, from_days, to_days): (&str, i64, i64)| {
+        let at = |days| now - chrono::Duration::days(days) + chrono::Duration::seconds(1);
+        (at(to_days), at(from_days))
+    };
+    let [a, b] = db::due::recent_open_loops(c, me, [band(recent), band(month)])?;
+    // The oldest band is every other open loop: the counters' total for the open statuses,
+    // less those sent on elsewhere and the recent ones; never a walk of the history.
     let counts = db::counts::by_status(c, me, db::counts::Side::Sent)?;
-    let open_counted = counts
+    let open_counted: i64 = counts
         .iter()
         .filter(|(s, _)| rules::OPEN_LOOP.contains(s))
         .map(|(_, n)| n)
         .sum();
-    let by_age = db::due::open_loops_by_age(c, me, windows, open_counted)?;
+    let older = (open_counted - db::due::passed_on(c, me)? - a - b).max(0);
     let bands = rules::OPEN_LOOP_BANDS
         .iter()
-        .zip(by_age)
+        .zip([a, b, older])
         .map(|((label, ..), n)| (*label, n))
         .collect();
     let wanted = Status::parse(status);

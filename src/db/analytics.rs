@@ -165,16 +165,20 @@ impl Scope<'_> {
     }
 
     /// Where one side's counters of the scope are summed from, as `table WHERE column`
-    /// for the query to compare with the scope's id: a practitioner's own pair rows, a
-    /// clinic's rollup (rows per week, metric and bucket, however many practitioners).
+    /// for the query to compare with the scope's id: a clinic's or a practitioner's rollup
+    /// (rows per week, metric and bucket, however many people were at the other end).
     pub(super) fn totals(&self, side: Side) -> &'static str {
         match (self, side) {
             (Scope::Clinic(_), Side::Sent) => "clinic_stats WHERE side = 'sent' AND clinic_id",
             (Scope::Clinic(_), Side::Received) => {
                 "clinic_stats WHERE side = 'received' AND clinic_id"
             }
-            (Scope::Practitioner(_), Side::Sent) => "referral_stats WHERE sender_id",
-            (Scope::Practitioner(_), Side::Received) => "referral_stats WHERE receiver_id",
+            (Scope::Practitioner(_), Side::Sent) => {
+                "practitioner_stats WHERE side = 'sent' AND user_id"
+            }
+            (Scope::Practitioner(_), Side::Received) => {
+                "practitioner_stats WHERE side = 'received' AND user_id"
+            }
         }
     }
 
@@ -189,7 +193,7 @@ impl Scope<'_> {
     }
 }
 
-/// A sum of counters for one (week, metric, detail, bucket).
+/// A counter of one (week, metric, detail, bucket).
 #[derive(Debug, Clone, QueryableByName)]
 pub struct WeekSum {
     #[diesel(sql_type = Text)]
@@ -204,8 +208,10 @@ pub struct WeekSum {
     pub n: i64,
 }
 
-/// The sending side's counters in weeks [from, to] (week keys), summed per week, metric,
-/// detail and bucket.
+/// The sending side's counters in weeks [from, to] (week keys), one row per counter: the
+/// caller sums them. No GROUP BY here or below: SQLite sorts the rows for it, comparing
+/// text keys, and at 1,000,000 network referrals that sort was half of an analytics page
+/// (callgrind), while the caller adds the rows into maps it keeps anyway.
 pub fn sent_side(
     conn: &mut DbConn,
     scope: Scope<'_>,
@@ -213,10 +219,9 @@ pub fn sent_side(
     to: &str,
 ) -> QueryResult<Vec<WeekSum>> {
     let sql = format!(
-        "SELECT week, metric, detail, bucket, CAST(SUM(n) AS BIGINT) AS n FROM {src} = {p1} \
+        "SELECT week, metric, detail, bucket, n FROM {src} = {p1} \
          AND metric IN ('sent', 'reached', 'accepted', 'completed', \
-         'rejected', 'tta', 'ttc') AND week >= {p2} AND week <= {p3} \
-         GROUP BY week, metric, detail, bucket",
+         'rejected', 'tta', 'ttc') AND week >= {p2} AND week <= {p3}",
         src = scope.totals(Side::Sent),
         p1 = ph(conn, 1),
         p2 = ph(conn, 2),
@@ -238,7 +243,8 @@ pub struct WeekCount {
     pub n: i64,
 }
 
-/// Referrals received (handed over) per week in weeks [from, to] by the scope's receivers.
+/// Referrals received (handed over) in weeks [from, to] by the scope's receivers, one row
+/// per counter (several a week: the caller sums them).
 pub fn received_weekly(
     conn: &mut DbConn,
     scope: Scope<'_>,
@@ -246,9 +252,8 @@ pub fn received_weekly(
     to: &str,
 ) -> QueryResult<Vec<WeekCount>> {
     let sql = format!(
-        "SELECT week, CAST(SUM(n) AS BIGINT) AS n FROM {src} = {p1} \
-         AND metric = 'received' AND week >= {p2} AND week <= {p3} \
-         GROUP BY week",
+        "SELECT week, n FROM {src} = {p1} \
+         AND metric = 'received' AND week >= {p2} AND week <= {p3}",
         src = scope.totals(Side::Received),
         p1 = ph(conn, 1),
         p2 = ph(conn, 2),
@@ -261,7 +266,7 @@ pub fn received_weekly(
         .load(conn)
 }
 
-/// A sum of counters for one receiver (and their clinic), metric and bucket.
+/// A counter (or a sum of them) for one receiver (and their clinic), metric and bucket.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ReceiverSum {
     #[diesel(sql_type = Text)]
@@ -277,7 +282,7 @@ pub struct ReceiverSum {
 }
 
 /// The sending side's counters in weeks [from, to] per receiver: how many sent, accepted,
-/// and the time-to-accept histogram.
+/// and the time-to-accept histogram, one row per counter (per week: the caller sums them).
 pub fn by_receiver(
     conn: &mut DbConn,
     scope: Scope<'_>,
@@ -285,10 +290,9 @@ pub fn by_receiver(
     to: &str,
 ) -> QueryResult<Vec<ReceiverSum>> {
     let sql = format!(
-        "SELECT receiver_id, receiver_clinic_id, metric, bucket, CAST(SUM(n) AS BIGINT) AS n \
+        "SELECT receiver_id, receiver_clinic_id, metric, bucket, n \
          FROM {src} = {p1} AND week >= {p2} AND week <= {p3} \
-         AND metric IN ('sent', 'accepted', 'tta') \
-         GROUP BY receiver_id, receiver_clinic_id, metric, bucket",
+         AND metric IN ('sent', 'accepted', 'tta')",
         src = scope.per_receiver(),
         p1 = ph(conn, 1),
         p2 = ph(conn, 2),
@@ -351,29 +355,6 @@ pub fn open_total(conn: &mut DbConn, scope: Scope<'_>) -> QueryResult<i64> {
     Ok(t.n.unwrap_or(0))
 }
 
-/// How many of the scope's referrals are open loops submitted in [oldest, newest).
-pub fn open_loops_between(
-    conn: &mut DbConn,
-    scope: Scope<'_>,
-    oldest: NaiveDateTime,
-    newest: NaiveDateTime,
-) -> QueryResult<i64> {
-    let mut q = referrals::table
-        .filter(referrals::status.eq_any(crate::domain::referral::OPEN_LOOP))
-        // A redirected referral lives on in its new one: no loop of its own.
-        .filter(referrals::redirected_to.is_null())
-        // Questions are no referrals: the open-loop counters leave them out too.
-        .filter(referrals::kind.ne(crate::domain::referral::Kind::Advice))
-        .filter(referrals::submitted_at.ge(oldest))
-        .filter(referrals::submitted_at.lt(newest))
-        .into_boxed();
-    q = match scope {
-        Scope::Clinic(id) => q.filter(referrals::sender_clinic_id.eq(id.to_string())),
-        Scope::Practitioner(id) => q.filter(referrals::sender_id.eq(id.to_string())),
-    };
-    q.count().get_result(conn)
-}
-
 /// Display names of users.
 pub fn user_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
     users::table
@@ -417,7 +398,7 @@ pub fn care_pairs(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
         .load(conn)
 }
 
-/// A sum of the clock's counters for one receiver (and clinic), metric, detail and bucket.
+/// One of the clock's counters for one receiver (and clinic), metric, detail and bucket.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ClockSum {
     #[diesel(sql_type = Text)]
@@ -434,8 +415,9 @@ pub struct ClockSum {
     pub n: i64,
 }
 
-/// The sending side's clock counters in weeks [from, to]: triaged within the level per
-/// receiver, and the time in each state (with an empty receiver: no table ranks it).
+/// The sending side's clock counters in weeks [from, to], one row per counter (the caller
+/// sums them): triaged within the level per receiver, and the time in each state (with an
+/// empty receiver: no table ranks it).
 pub fn clock_sums(
     conn: &mut DbConn,
     scope: Scope<'_>,
@@ -443,15 +425,13 @@ pub fn clock_sums(
     to: &str,
 ) -> QueryResult<Vec<ClockSum>> {
     let sql = format!(
-        "SELECT receiver_id, receiver_clinic_id, metric, detail, bucket, \
-         CAST(SUM(n) AS BIGINT) AS n FROM {per_receiver} = {p1} AND metric = 'triaged' \
+        "SELECT receiver_id, receiver_clinic_id, metric, detail, bucket, n \
+         FROM {per_receiver} = {p1} AND metric = 'triaged' \
          AND week >= {p2} AND week <= {p3} \
-         GROUP BY receiver_id, receiver_clinic_id, metric, detail, bucket \
          UNION ALL \
-         SELECT '' AS receiver_id, '' AS receiver_clinic_id, metric, detail, bucket, \
-         CAST(SUM(n) AS BIGINT) AS n FROM {totals} = {p4} AND metric = 'in_state' \
-         AND week >= {p5} AND week <= {p6} \
-         GROUP BY metric, detail, bucket",
+         SELECT '' AS receiver_id, '' AS receiver_clinic_id, metric, detail, bucket, n \
+         FROM {totals} = {p4} AND metric = 'in_state' \
+         AND week >= {p5} AND week <= {p6}",
         per_receiver = scope.per_receiver(),
         totals = scope.totals(Side::Sent),
         p1 = ph(conn, 1),

@@ -143,11 +143,12 @@ pub fn add(conn: &mut DbConn, rows: &[StatRow]) -> QueryResult<()> {
                 .get(&key)
                 .copied()
                 .ok_or_else(|| problem(format!("a counter came back unwritten: {key:?}")))?;
-            let (week, _, receiver, name, detail, bucket) = key;
+            let (week, sender, receiver, name, detail, bucket) = key;
             let metric = Metric::parse(&name)
                 .ok_or_else(|| problem(format!("unknown analytics metric {name:?}")))?;
             rollup.add(&PairChange {
                 week: &week,
+                sender_id: &sender,
                 sender_clinic_id: &k.sender_clinic_id,
                 receiver_id: &receiver,
                 receiver_clinic_id: &k.receiver_clinic_id,

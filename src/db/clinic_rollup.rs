@@ -1,18 +1,19 @@
-//! The clinic rollup (issue 18): `clinic_stats`, the weekly counters summed per clinic and
-//! side, and `clinic_receiver_stats`, per (sender's clinic, receiver) for the metrics the
-//! "top" tables rank. Written only by [`super::analytics_writes::add`], right after the pair
-//! counters it sums and in the same transaction; read through
-//! [`super::analytics::Scope`]'s sources by the clinic's analytics page.
+//! The rollups (issue 18): `clinic_stats`, the weekly counters summed per clinic and side,
+//! `practitioner_stats`, the same per practitioner and side (whoever was at the other end),
+//! and `clinic_receiver_stats`, per (sender's clinic, receiver) for the metrics the "top"
+//! tables rank. Written only by [`super::analytics_writes::add`], right after the pair
+//! counters they sum and in the same transaction; read through
+//! [`super::analytics::Scope`]'s sources by the analytics pages.
 
 use diesel::prelude::*;
 
 use super::DbConn;
 use super::multi_row::{ROWS_PER_STATEMENT, Value, upsert};
-use super::schema::{clinic_receiver_stats, clinic_stats};
+use super::schema::{clinic_receiver_stats, clinic_stats, practitioner_stats};
 use crate::domain::analytics::rollup::Rollup;
 
 /// Adds the rollup's changes to its counters, creating each at 0 first if needed: the
-/// clinic counters, then the per-receiver ones, each in key order and many to a
+/// clinic counters, then the practitioners', then the per-receiver ones, each in key order and many to a
 /// statement, so that concurrent writers take row locks in one order. Each key comes
 /// once (the rollup merged them).
 pub fn add(conn: &mut DbConn, rollup: &Rollup) -> QueryResult<()> {
@@ -41,6 +42,32 @@ pub fn add(conn: &mut DbConn, rollup: &Rollup) -> QueryResult<()> {
             "n",
         ];
         upsert(conn, "clinic_stats", &columns, &columns[..6], chunk, "").execute(conn)?;
+    }
+    let people: Vec<Vec<Value<'_>>> = rollup
+        .practitioner_changes()
+        .map(|(k, n)| {
+            vec![
+                Value::Text(&k.user_id),
+                Value::Text(k.side.as_str()),
+                Value::Text(k.metric.as_str()),
+                Value::Text(&k.week),
+                Value::Text(&k.detail),
+                Value::Int(k.bucket),
+                Value::Int(n),
+            ]
+        })
+        .collect();
+    for chunk in people.chunks(ROWS_PER_STATEMENT) {
+        let columns = ["user_id", "side", "metric", "week", "detail", "bucket", "n"];
+        upsert(
+            conn,
+            "practitioner_stats",
+            &columns,
+            &columns[..6],
+            chunk,
+            "",
+        )
+        .execute(conn)?;
     }
     let receivers: Vec<Vec<Value<'_>>> = rollup
         .receiver_changes()
@@ -85,6 +112,7 @@ pub fn add(conn: &mut DbConn, rollup: &Rollup) -> QueryResult<()> {
 /// fill the rollup again.
 pub fn clear(conn: &mut DbConn) -> QueryResult<()> {
     diesel::delete(clinic_receiver_stats::table).execute(conn)?;
+    diesel::delete(practitioner_stats::table).execute(conn)?;
     diesel::delete(clinic_stats::table).execute(conn)?;
     Ok(())
 }

@@ -81,29 +81,6 @@ pub fn due_counts(
     .get_result(conn)
 }
 
-/// How many of a sender's open loops were submitted in each of two recent [from, to)
-/// windows: a walk of the open loops' index over those windows only.
-pub fn recent_open_loops(
-    conn: &mut DbConn,
-    sender_id: &str,
-    windows: [(NaiveDateTime, NaiveDateTime); 2],
-) -> QueryResult<[i64; 2]> {
-    use diesel::dsl::{case_when, count};
-    use diesel::sql_types::Integer;
-    let within = |(from, to): (NaiveDateTime, NaiveDateTime)| {
-        count(case_when(
-            open_since().ge(from).and(open_since().lt(to)),
-            1.into_sql::<Integer>(),
-        ))
-    };
-    let (a, b) = referrals::table
-        .filter(referrals::sender_id.eq(sender_id))
-        .filter(open_since().ge(windows[0].0.min(windows[1].0)))
-        .select((within(windows[0]), within(windows[1])))
-        .get_result::<(i64, i64)>(conn)?;
-    Ok([a, b])
-}
-
 /// A sender's referrals in an `OPEN_LOOP` status that were sent on elsewhere (so not open
 /// loops): few, read from an index of their own.
 pub fn passed_on(conn: &mut DbConn, sender_id: &str) -> QueryResult<i64> {

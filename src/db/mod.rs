@@ -21,6 +21,7 @@ pub mod invitations;
 pub mod login_attempts;
 pub mod mail;
 pub mod multi_row;
+pub mod open_days;
 pub mod patient_links;
 pub mod patients;
 pub mod practices;

@@ -546,6 +546,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    practitioner_stats (user_id, side, metric, week, detail, bucket) {
+        user_id -> Text,
+        side -> Text,
+        metric -> Text,
+        week -> Text,
+        detail -> Text,
+        bucket -> BigInt,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     clinic_receiver_stats (sender_clinic_id, metric, week, receiver_id, receiver_clinic_id, detail, bucket) {
         sender_clinic_id -> Text,
         metric -> Text,
@@ -741,5 +753,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     held_replies,
     referral_stats,
     clinic_stats,
+    practitioner_stats,
     clinic_receiver_stats,
 );

@@ -428,21 +428,25 @@ pub fn report(svc: &Services, caller: &Caller, period: Period) -> AppResult<Repo
             t.external = db::mail::is_external_doctor(c, &t.id)?;
         }
         let top_clinics = top(by_clinic, &q::clinic_names(c, &clinic_ids)?);
-        // The recent bands are counted from the referrals (a month of them at most); the
-        // oldest band is every open loop (a sum of counters) less the recent ones, so the
-        // page does not slow down as the history grows.
-        let mut open_loops = Vec::new();
+        // A recent band is the open loops submitted since its start less those since its
+        // end, each from counters per day and one day of referrals; the oldest band is
+        // every open loop (a sum of counters) less the recent ones, so the page does not
+        // slow down as the history grows.
         let ranges = rules::open_loop_ranges(now);
-        let mut recent = 0;
-        for (i, (label, oldest, newest)) in ranges.iter().enumerate() {
-            let n = if i + 1 == ranges.len() {
-                q::open_total(c, scope)? - recent
-            } else {
-                q::open_loops_between(c, scope, *oldest, *newest)?
-            };
-            recent += n;
-            open_loops.push((*label, n));
-        }
+        let owner = match scope {
+            Scope::Clinic(id) => db::open_days::Owner::Clinic(id),
+            Scope::Practitioner(id) => db::open_days::Owner::Sender(id),
+        };
+        let [(_, week, newest), (_, month, _), _] = ranges;
+        let [since_month, since_week, later] =
+            db::open_days::open_since_each(c, owner, true, [month, week, newest])?;
+        let (recent, older_month) = (since_week - later, since_month - since_week);
+        let oldest = q::open_total(c, scope)? - recent - older_month;
+        let open_loops = ranges
+            .iter()
+            .zip([recent, older_month, oldest])
+            .map(|((label, ..), n)| (*label, n))
+            .collect();
         let clock = super::analytics_clock::figures(c, scope, &from, &to, TOP)?;
         let questions = super::analytics_questions::figures(c, scope, &from, &to)?;
         let weeks: Vec<WeekLine> = weeks.into_values().collect();

@@ -104,6 +104,57 @@ pub(crate) fn assert_rollup_equals_the_pair_counters(app: &TestApp) {
         non_zero(kept_receivers.into_iter().collect()),
         non_zero(receivers)
     );
+    assert_practitioner_rollup_equals_the_pair_counters(app);
+}
+
+/// Asserts that `practitioner_stats` holds exactly the pair counters summed per sender
+/// (sent side) and per receiver (received side), zero counters aside.
+fn assert_practitioner_rollup_equals_the_pair_counters(app: &TestApp) {
+    use handoff::db::schema::{practitioner_stats as p, referral_stats as s};
+    type Key = (String, String, String, String, String, i64);
+    let pairs: Vec<(String, String, String, String, String, i64, i64)> = s::table
+        .select((
+            s::week,
+            s::sender_id,
+            s::receiver_id,
+            s::metric,
+            s::detail,
+            s::bucket,
+            s::n,
+        ))
+        .load(&mut *app.conn())
+        .unwrap();
+    let mut want = BTreeMap::<Key, i64>::new();
+    for (week, sender, receiver, metric, detail, bucket, n) in pairs {
+        for (user, side) in [(sender, "sent"), (receiver, "received")] {
+            let k = (
+                user,
+                side.to_string(),
+                metric.clone(),
+                week.clone(),
+                detail.clone(),
+                bucket,
+            );
+            *want.entry(k).or_default() += n;
+        }
+    }
+    let kept: Vec<(Key, i64)> = p::table
+        .select((
+            (
+                p::user_id,
+                p::side,
+                p::metric,
+                p::week,
+                p::detail,
+                p::bucket,
+            ),
+            p::n,
+        ))
+        .load(&mut *app.conn())
+        .unwrap();
+    let want = non_zero(want);
+    assert!(!want.is_empty(), "a workload to compare");
+    assert_eq!(non_zero(kept.into_iter().collect()), want);
 }
 
 /// One CSV export's data rows, unquoted.

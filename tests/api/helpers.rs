@@ -394,6 +394,16 @@ impl TestApp {
 
     /// A user's id by e-mail: an account's, or else an outside doctor's (whose address is
     /// kept apart from sign-in accounts).
+    /// The clinic of a signed-up user.
+    pub fn clinic_of(&self, email: &str) -> String {
+        use handoff::db::schema::users;
+        users::table
+            .filter(users::email.eq(email))
+            .select(users::clinic_id)
+            .first(&mut *self.conn())
+            .unwrap()
+    }
+
     pub fn user_id(&self, email: &str) -> String {
         use handoff::db::schema::{external_doctors, users};
         let account = users::table

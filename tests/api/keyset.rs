@@ -124,15 +124,6 @@ fn new_patient(c: &mut DbConn, clinic_id: &str, n: usize, at: NaiveDateTime) -> 
     p.id
 }
 
-fn clinic_of(app: &TestApp, user_email: &str) -> String {
-    use handoff::db::schema::users;
-    users::table
-        .filter(users::email.eq(user_email))
-        .select(users::clinic_id)
-        .first(&mut *app.conn())
-        .unwrap()
-}
-
 #[tokio::test]
 async fn notifications_page_through_every_one_newest_first() {
     let app = TestApp::spawn().await;
@@ -176,7 +167,7 @@ async fn notifications_page_through_every_one_newest_first() {
 async fn the_thread_list_pages_through_both_sides_of_every_pair() {
     let app = TestApp::spawn().await;
     let me = app.user_id(GP);
-    let clinic = clinic_of(&app, GP);
+    let clinic = app.clinic_of(GP);
     let base = app.clock_now() - Duration::days(2);
     {
         use handoff::db::schema::users;
@@ -280,8 +271,8 @@ fn seqs(page: &str) -> Vec<String> {
 #[tokio::test]
 async fn the_admin_audit_log_pages_through_the_clinic_and_its_patients_rows() {
     let app = TestApp::spawn().await;
-    let lakeside = clinic_of(&app, ADMIN);
-    let harbour = clinic_of(&app, OTHER_ADMIN);
+    let lakeside = app.clinic_of(ADMIN);
+    let harbour = app.clinic_of(OTHER_ADMIN);
     let (gp, outsider) = (app.user_id(GP), app.user_id(OTHER_CLINIC_DOC));
     let ours = app.patient_id("Aarav Sharma");
     let theirs = {
@@ -401,7 +392,7 @@ async fn the_admin_audit_log_pages_through_the_clinic_and_its_patients_rows() {
 #[tokio::test]
 async fn the_audit_export_reads_its_rows_in_order_past_one_slice() {
     let app = TestApp::spawn().await;
-    let (gp, lakeside) = (app.user_id(GP), clinic_of(&app, ADMIN));
+    let (gp, lakeside) = (app.user_id(GP), app.clinic_of(ADMIN));
     let now = app.clock_now();
     let rows = (0..2100)
         .map(|i| {
@@ -450,7 +441,7 @@ async fn who_viewed_my_data_pages_through_every_access_newest_first() {
     let (before, _) = walk(&app, &patient.client, "/portal/access", 50, access_lines).await;
     let pid = app.patient_id("Aarav Sharma");
     let outsider = app.user_id(OTHER_CLINIC_DOC);
-    let harbour = clinic_of(&app, OTHER_CLINIC_DOC);
+    let harbour = app.clinic_of(OTHER_CLINIC_DOC);
     let now = app.clock_now() + Duration::minutes(1);
     let mut rows = Vec::new();
     let mut shown = Vec::new();
@@ -579,7 +570,7 @@ async fn a_patients_link_pages_through_what_was_done_with_its_referral() {
     let link = format!("/p/{}", token_in(&body));
     // Someone outside her care team looks 70 times at this referral, and 10 times at
     // something else of hers, which her link never shows.
-    let (gp, lakeside) = (app.user_id(GP), clinic_of(&app, GP));
+    let (gp, lakeside) = (app.user_id(GP), app.clinic_of(GP));
     let now = app.clock_now() + Duration::minutes(1);
     let rows = (0..80)
         .map(|i| {

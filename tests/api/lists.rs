@@ -19,6 +19,8 @@ fn assert_counters_recount(app: &TestApp, when: &str) {
     assert!(!recounted.0.is_empty(), "{when}: there are referrals");
     assert_eq!(stored.0, recounted.0, "{when}: per user and status");
     assert_eq!(stored.1, recounted.1, "{when}: per receiver and sender");
+    let (days, recounted) = handoff::db::open_days::compare(&mut app.conn()).unwrap();
+    assert_eq!(days, recounted, "{when}: open loops per day");
 }
 
 #[tokio::test]
@@ -46,6 +48,12 @@ async fn the_list_counters_equal_a_recount_after_a_mixed_workload() {
     let gp = app.login(GP, PW).await;
     crate::builders::answer_the_ask_with_a_file(&app, &gp, &asked.id).await;
     assert_counters_recount(&app, "after the forms");
+    let (days, _) = handoff::db::open_days::compare(&mut app.conn()).unwrap();
+    assert!(
+        days.iter().any(|(side, ..)| side == "clinic")
+            && days.iter().any(|(side, ..)| side == "sender"),
+        "the forms left open loops, counted for the sender and the clinic: {days:?}"
+    );
 
     // The bulk generator loads with the triggers off and counts once at the end...
     let n = handoff::services::seed::generate_network_referrals(&app.svc, 1500).unwrap();
@@ -240,6 +248,33 @@ async fn open_loops_by_age_equal_a_count_of_the_open_referrals() {
     let me = app.user_id(GP);
     let now = app.clock_now();
     use handoff::db::schema::referral_moves as m;
+    // Open loops right at each band's edges (a second either side) and later on the day an
+    // edge falls in: the counters per day count whole days, the edge's own day comes from
+    // the referrals. Moved by an UPDATE of the submission time, which the triggers follow.
+    let some_open: Vec<String> = m::table
+        .filter(m::sender_id.eq(&me))
+        .filter(m::status.eq_any(["sent", "accepted"]))
+        .filter(m::redirected_to.is_null())
+        .select(m::id)
+        .limit(8)
+        .load(&mut *app.conn())
+        .unwrap();
+    let edges = [7, 30].map(|d| now - Duration::days(d));
+    let moved_to = edges.iter().flat_map(|e| {
+        [
+            *e,
+            *e + Duration::seconds(1),
+            *e - Duration::seconds(1),
+            *e + Duration::hours(3),
+        ]
+    });
+    assert_eq!(some_open.len(), 8, "open loops to move");
+    for (id, at) in some_open.iter().zip(moved_to) {
+        diesel::update(m::table.find(id))
+            .set(m::submitted_at.eq(at))
+            .execute(&mut *app.conn())
+            .unwrap();
+    }
     let open: Vec<(chrono::NaiveDateTime, String)> = m::table
         .filter(m::sender_id.eq(&me))
         .filter(m::status.eq_any(OPEN_LOOP.iter().map(|s| s.as_str())))
@@ -275,6 +310,42 @@ async fn open_loops_by_age_equal_a_count_of_the_open_referrals() {
     let box_ = &page[page.find("h-open").unwrap()..page.find("</section>").unwrap()];
     let first = box_.split("<a href=\"/referrals/").nth(1).unwrap();
     assert_eq!(&first[..36], open[0].1);
+    // The analytics pages count the same bands, referrals only, for the GP and for the
+    // GP's clinic (from counters per day and the day each band starts in).
+    use handoff::db::schema::referrals as r;
+    let clinic = app.clinic_of(GP);
+    let admin = app.login(ADMIN, PW).await;
+    for (who, session) in [("GP", &gp), ("clinic", &admin)] {
+        let mut q = r::table
+            .filter(r::status.eq_any(OPEN_LOOP.iter().map(|s| s.as_str())))
+            .filter(r::redirected_to.is_null())
+            .filter(r::kind.ne("advice"))
+            .into_boxed();
+        q = if who == "GP" {
+            q.filter(r::sender_id.eq(&me))
+        } else {
+            q.filter(r::sender_clinic_id.eq(&clinic))
+        };
+        let times: Vec<Option<chrono::NaiveDateTime>> =
+            q.select(r::submitted_at).load(&mut *app.conn()).unwrap();
+        let page = app
+            .page_with(&session.client, "/analytics", "Analytics")
+            .await;
+        for (label, from_days, to_days) in OPEN_LOOP_BANDS {
+            let n = times
+                .iter()
+                .flatten()
+                .filter(|at| {
+                    let age = now - **at;
+                    age < Duration::days(to_days.min(100_000)) && age >= Duration::days(from_days)
+                })
+                .count();
+            let row = format!(
+                "<tr class=\"open-band\"><th scope=\"row\">{label}</th><td class=\"num\">{n}</td></tr>"
+            );
+            assert!(page.contains(&row), "{who}, {label}: {n}");
+        }
+    }
 }
 
 #[tokio::test]

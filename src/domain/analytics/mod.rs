@@ -346,23 +346,20 @@ pub fn parse_period(from: &str, to: &str, today: NaiveDate) -> Result<Period, Fi
 
 /// The open-loop bands of [`super::referral::OPEN_LOOP_BANDS`] as submission-time ranges:
 /// (label, submitted on or after, submitted before) relative to `now`.
-pub fn open_loop_ranges(now: NaiveDateTime) -> Vec<(&'static str, NaiveDateTime, NaiveDateTime)> {
+pub fn open_loop_ranges(now: NaiveDateTime) -> [(&'static str, NaiveDateTime, NaiveDateTime); 3] {
     // Not NaiveDateTime::MIN: PostgreSQL's timestamps start in 4713 BC.
     let epoch = NaiveDate::from_ymd_opt(1900, 1, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .unwrap_or_default();
-    super::referral::OPEN_LOOP_BANDS
-        .iter()
-        .map(|(label, from_days, to_days)| {
-            let newest = now - Duration::days(*from_days) + Duration::seconds(1);
-            let oldest = if *to_days == i64::MAX {
-                epoch
-            } else {
-                now - Duration::days(*to_days) + Duration::seconds(1)
-            };
-            (*label, oldest, newest)
-        })
-        .collect()
+    super::referral::OPEN_LOOP_BANDS.map(|(label, from_days, to_days)| {
+        let newest = now - Duration::days(from_days) + Duration::seconds(1);
+        let oldest = if to_days == i64::MAX {
+            epoch
+        } else {
+            now - Duration::days(to_days) + Duration::seconds(1)
+        };
+        (label, oldest, newest)
+    })
 }
 
 #[cfg(test)]

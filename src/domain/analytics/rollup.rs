@@ -1,9 +1,11 @@
-//! The clinic rollup, the pure part (issue 18): every change to a weekly counter of a
-//! (sender, receiver) pair also changes the same counter of the sender's clinic (its sent
-//! side) and of the receiver's clinic (its received side), and, for the metrics the "top"
-//! tables rank by, the counter of the (sender's clinic, receiver) pair. A clinic's page
-//! then sums rows bounded by weeks × metrics × buckets (and, for the tops, × the
-//! receivers it refers to), never by how many practitioners it has or by the history.
+//! The clinic and practitioner rollups, the pure part (issue 18): every change to a weekly
+//! counter of a (sender, receiver) pair also changes the same counter of the sender's
+//! clinic (its sent side) and of the receiver's clinic (its received side), the same
+//! counter of the sender and of the receiver themselves (without the other end), and, for
+//! the metrics the "top" tables rank by, the counter of the (sender's clinic, receiver)
+//! pair. A clinic's or a practitioner's totals then sum rows bounded by weeks × metrics ×
+//! buckets (and, for the tops, × the receivers referred to), never by how many people
+//! were at the other end or by the history.
 //! Here: which rollup counters one counter change moves, gathered in a stable order (the
 //! order the database writes them in, so concurrent writers take row locks alike).
 
@@ -46,6 +48,7 @@ pub const PER_RECEIVER: [Metric; 4] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairChange<'a> {
     pub week: &'a str,
+    pub sender_id: &'a str,
     pub sender_clinic_id: &'a str,
     pub receiver_id: &'a str,
     pub receiver_clinic_id: &'a str,
@@ -59,6 +62,18 @@ pub struct PairChange<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ClinicKey {
     pub clinic_id: String,
+    pub side: Side,
+    pub metric: Metric,
+    pub week: String,
+    pub detail: String,
+    pub bucket: i64,
+}
+
+/// A practitioner's counter, summed over whoever was at the other end: fields in the
+/// order of the table's key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PractitionerKey {
+    pub user_id: String,
     pub side: Side,
     pub metric: Metric,
     pub week: String,
@@ -83,6 +98,7 @@ pub struct ReceiverKey {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rollup {
     clinics: BTreeMap<ClinicKey, i64>,
+    practitioners: BTreeMap<PractitionerKey, i64>,
     receivers: BTreeMap<ReceiverKey, i64>,
 }
 
@@ -102,6 +118,17 @@ impl Rollup {
                 bucket: c.bucket,
             };
             *self.clinics.entry(key).or_default() += c.n;
+        }
+        for (user, side) in [(c.sender_id, Side::Sent), (c.receiver_id, Side::Received)] {
+            let key = PractitionerKey {
+                user_id: user.to_string(),
+                side,
+                metric: c.metric,
+                week: c.week.to_string(),
+                detail: c.detail.to_string(),
+                bucket: c.bucket,
+            };
+            *self.practitioners.entry(key).or_default() += c.n;
         }
         if PER_RECEIVER.contains(&c.metric) {
             let key = ReceiverKey {
@@ -126,6 +153,15 @@ impl Rollup {
             .map(|(k, n)| (k, *n))
     }
 
+    /// The practitioner counters that change, in key order, without the ones whose changes
+    /// cancel out.
+    pub fn practitioner_changes(&self) -> impl Iterator<Item = (&PractitionerKey, i64)> {
+        self.practitioners
+            .iter()
+            .filter(|(_, n)| **n != 0)
+            .map(|(k, n)| (k, *n))
+    }
+
     /// The (sender's clinic, receiver) counters that change, in key order, without the ones
     /// whose changes cancel out.
     pub fn receiver_changes(&self) -> impl Iterator<Item = (&ReceiverKey, i64)> {
@@ -133,11 +169,6 @@ impl Rollup {
             .iter()
             .filter(|(_, n)| **n != 0)
             .map(|(k, n)| (k, *n))
-    }
-
-    /// Whether nothing changes.
-    pub fn is_empty(&self) -> bool {
-        self.clinic_changes().next().is_none() && self.receiver_changes().next().is_none()
     }
 }
 
@@ -148,6 +179,7 @@ mod tests {
     fn change<'a>(metric: Metric, bucket: i64, n: i64) -> PairChange<'a> {
         PairChange {
             week: "2026-11-16",
+            sender_id: "asha",
             sender_clinic_id: "lakeside",
             receiver_id: "farah",
             receiver_clinic_id: "harbour",
@@ -178,6 +210,14 @@ mod tests {
             .map(|(k, n)| (k.sender_clinic_id.as_str(), k.receiver_id.as_str(), n))
             .collect();
         assert_eq!(receivers, [("lakeside", "farah", 1)]);
+        let people: Vec<_> = r
+            .practitioner_changes()
+            .map(|(k, n)| (k.user_id.as_str(), k.side, k.bucket, n))
+            .collect();
+        assert_eq!(
+            people,
+            [("asha", Side::Sent, 5, 1), ("farah", Side::Received, 5, 1)]
+        );
     }
 
     #[test]
@@ -206,11 +246,12 @@ mod tests {
         let sent: Vec<i64> = r.clinic_changes().map(|(_, n)| n).collect();
         assert_eq!(sent, [3, 3]);
         assert!(r.clinic_changes().all(|(k, _)| k.metric == Metric::Sent));
-        assert!(!r.is_empty());
         let mut none = Rollup::default();
         none.add(&change(Metric::Accepted, 0, 1));
         none.add(&change(Metric::Accepted, 0, -1));
-        assert!(none.is_empty());
+        assert_eq!(none.clinic_changes().count(), 0);
+        assert_eq!(none.practitioner_changes().count(), 0);
+        assert_eq!(none.receiver_changes().count(), 0);
     }
 
     #[test]

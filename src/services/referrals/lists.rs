@@ -170,13 +170,16 @@ fn sent_in(
     (status, filter, by_due, after): (&str, Option<DueFilter>, bool, &str),
     now: NaiveDateTime,
 ) -> AppResult<SentPage> {
-    // The two recent bands: submitted between `to_days` and `from_days` ago.
-    let [recent, month, _] = rules::OPEN_LOOP_BANDS;
-    let band = |(_, from_days, to_days): (&str, i64, i64)| {
-        let at = |days| now - chrono::Duration::days(days) + chrono::Duration::seconds(1);
-        (at(to_days), at(from_days))
-    };
-    let [a, b] = db::due::recent_open_loops(c, me, [band(recent), band(month)])?;
+    // The two recent bands: the open loops submitted since a band's start less those
+    // since its end, each from counters per day and one day of referrals.
+    let [(_, week, newest), (_, month, _), _] = crate::domain::analytics::open_loop_ranges(now);
+    let [since_month, since_week, later] = db::open_days::open_since_each(
+        c,
+        db::open_days::Owner::Sender(me),
+        false,
+        [month, week, newest],
+    )?;
+    let (a, b) = (since_week - later, since_month - since_week);
     // The oldest band is every other open loop: the counters' total for the open statuses,
     // less those sent on elsewhere and the recent ones; never a walk of the history.
     let counts = db::counts::by_status(c, me, db::counts::Side::Sent)?;

@@ -124,25 +124,32 @@ pub fn compare(conn: &mut DbConn) -> QueryResult<Comparison> {
 }
 
 /// Counts every counter again from the referrals (after a bulk load without triggers),
-/// the open loops per day ([`super::open_days`]) with them.
+/// the counters per day ([`super::day_counts`]) with them.
 pub fn rebuild(conn: &mut DbConn) -> QueryResult<()> {
     conn.batch_execute(&format!(
         "DELETE FROM referral_counts; DELETE FROM referral_pairs; \
          INSERT INTO referral_counts (user_id, side, status, n) {RECOUNT_COUNTS}; \
          INSERT INTO referral_pairs (receiver_id, sender_id, status, n) {RECOUNT_PAIRS};"
     ))?;
-    super::open_days::rebuild(conn)
+    super::day_counts::rebuild(conn)
 }
 
-const SQLITE_TRIGGERS: [&str; 6] = [
+const SQLITE_TRIGGERS: [&str; 9] = [
     "referral_counts_insert",
     "referral_counts_update",
     "referral_counts_delete",
     "open_loop_days_insert",
     "open_loop_days_update",
     "open_loop_days_delete",
+    "due_days_insert",
+    "due_days_update",
+    "due_days_delete",
 ];
-const PG_TRIGGERS: [&str; 2] = ["referral_counts_change", "open_loop_days_change"];
+const PG_TRIGGERS: [&str; 3] = [
+    "referral_counts_change",
+    "open_loop_days_change",
+    "due_days_change",
+];
 
 /// Switches the counters' triggers off for a bulk load (in its transaction); returns what
 /// [`triggers_on`] needs to switch them on again. Call [`rebuild`] after the load.

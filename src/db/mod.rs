@@ -12,6 +12,7 @@ pub mod clinic_rollup;
 pub mod clinics;
 pub mod clock;
 pub mod counts;
+pub mod day_counts;
 pub mod directory;
 pub mod due;
 #[cfg(feature = "bench")]
@@ -21,7 +22,6 @@ pub mod invitations;
 pub mod login_attempts;
 pub mod mail;
 pub mod multi_row;
-pub mod open_days;
 pub mod patient_links;
 pub mod patients;
 pub mod practices;

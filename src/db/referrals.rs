@@ -7,7 +7,8 @@ use super::DbConn;
 use super::schema::{consents, patients, referral_events, referral_moves, referrals, users};
 use crate::domain::referral::{Kind, Status, received_statuses};
 
-pub use super::due::{DueCursor, DueWindow, due_counts, due_times};
+pub use super::day_counts::due_counts;
+pub use super::due::{DueCursor, DueWindow, due_times};
 use super::due::{due_col, due_missing, open_since};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

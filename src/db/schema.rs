@@ -546,6 +546,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    due_days (side, user_id, day, status) {
+        side -> Text,
+        user_id -> Text,
+        day -> Text,
+        status -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     practitioner_stats (user_id, side, metric, week, detail, bucket) {
         user_id -> Text,
         side -> Text,
@@ -755,4 +765,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     clinic_stats,
     practitioner_stats,
     clinic_receiver_stats,
+    due_days,
 );

@@ -434,12 +434,12 @@ pub fn report(svc: &Services, caller: &Caller, period: Period) -> AppResult<Repo
         // slow down as the history grows.
         let ranges = rules::open_loop_ranges(now);
         let owner = match scope {
-            Scope::Clinic(id) => db::open_days::Owner::Clinic(id),
-            Scope::Practitioner(id) => db::open_days::Owner::Sender(id),
+            Scope::Clinic(id) => db::day_counts::Owner::Clinic(id),
+            Scope::Practitioner(id) => db::day_counts::Owner::Sender(id),
         };
         let [(_, week, newest), (_, month, _), _] = ranges;
         let [since_month, since_week, later] =
-            db::open_days::open_since_each(c, owner, true, [month, week, newest])?;
+            db::day_counts::open_since_each(c, owner, true, [month, week, newest])?;
         let (recent, older_month) = (since_week - later, since_month - since_week);
         let oldest = q::open_total(c, scope)? - recent - older_month;
         let open_loops = ranges

@@ -19,8 +19,10 @@ fn assert_counters_recount(app: &TestApp, when: &str) {
     assert!(!recounted.0.is_empty(), "{when}: there are referrals");
     assert_eq!(stored.0, recounted.0, "{when}: per user and status");
     assert_eq!(stored.1, recounted.1, "{when}: per receiver and sender");
-    let (days, recounted) = handoff::db::open_days::compare(&mut app.conn()).unwrap();
-    assert_eq!(days, recounted, "{when}: open loops per day");
+    let ((open, recounted), (due, due_recounted)) =
+        handoff::db::day_counts::compare(&mut app.conn()).unwrap();
+    assert_eq!(open, recounted, "{when}: open loops per day");
+    assert_eq!(due, due_recounted, "{when}: due times per day");
 }
 
 #[tokio::test]
@@ -48,11 +50,16 @@ async fn the_list_counters_equal_a_recount_after_a_mixed_workload() {
     let gp = app.login(GP, PW).await;
     crate::builders::answer_the_ask_with_a_file(&app, &gp, &asked.id).await;
     assert_counters_recount(&app, "after the forms");
-    let (days, _) = handoff::db::open_days::compare(&mut app.conn()).unwrap();
+    let ((days, _), (due, _)) = handoff::db::day_counts::compare(&mut app.conn()).unwrap();
     assert!(
         days.iter().any(|(side, ..)| side == "clinic")
             && days.iter().any(|(side, ..)| side == "sender"),
         "the forms left open loops, counted for the sender and the clinic: {days:?}"
+    );
+    assert!(
+        due.iter().any(|(side, ..)| side == "receiver")
+            && due.iter().any(|(side, ..)| side == "sender"),
+        "the forms left referrals due, counted for both parties: {due:?}"
     );
 
     // The bulk generator loads with the triggers off and counts once at the end...

@@ -101,8 +101,12 @@ async fn statements_per_page_stay_within_their_budget() {
         ("patient profile (audited)", &gp, &patient, 25, 29),
         // 13: the oldest open loops are the counters' total less the referrals passed on
         // elsewhere (one small count) instead of a walk of every open loop.
-        ("sent list", &gp, "/sent", 13, 16),
-        ("inbox", &rx, "/inbox", 11, 14),
+        // 14: the recent open-loop bands are two statements (the counters per day, then
+        // the day each band starts in), not one walk of a month of open loops.
+        // 15 (and the inbox 12): the overdue count is the due counters of the days before
+        // today, then today's from the index, not a walk of every referral due before now.
+        ("sent list", &gp, "/sent", 15, 18),
+        ("inbox", &rx, "/inbox", 12, 15),
         ("referral page (audited)", &rx, &referral, 27, 31),
     ];
     let on_pg = pg_admin_url().is_some();

@@ -173,9 +173,9 @@ fn sent_in(
     // The two recent bands: the open loops submitted since a band's start less those
     // since its end, each from counters per day and one day of referrals.
     let [(_, week, newest), (_, month, _), _] = crate::domain::analytics::open_loop_ranges(now);
-    let [since_month, since_week, later] = db::open_days::open_since_each(
+    let [since_month, since_week, later] = db::day_counts::open_since_each(
         c,
-        db::open_days::Owner::Sender(me),
+        db::day_counts::Owner::Sender(me),
         false,
         [month, week, newest],
     )?;

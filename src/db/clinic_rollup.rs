@@ -13,97 +13,79 @@ use super::schema::{clinic_receiver_stats, clinic_stats, practitioner_stats};
 use crate::domain::analytics::rollup::Rollup;
 
 /// Adds the rollup's changes to its counters, creating each at 0 first if needed: the
-/// clinic counters, then the practitioners', then the per-receiver ones, each in key order and many to a
-/// statement, so that concurrent writers take row locks in one order. Each key comes
-/// once (the rollup merged them).
+/// clinic counters, then the practitioners', then the per-receiver ones, each in key order
+/// and many to a statement, so that concurrent writers take row locks in one order. Each
+/// key comes once (the rollup merged them).
 pub fn add(conn: &mut DbConn, rollup: &Rollup) -> QueryResult<()> {
-    let clinics: Vec<Vec<Value<'_>>> = rollup
-        .clinic_changes()
-        .map(|(k, n)| {
-            vec![
-                Value::Text(&k.clinic_id),
-                Value::Text(k.side.as_str()),
-                Value::Text(k.metric.as_str()),
-                Value::Text(&k.week),
-                Value::Text(&k.detail),
-                Value::Int(k.bucket),
-                Value::Int(n),
-            ]
-        })
-        .collect();
-    for chunk in clinics.chunks(ROWS_PER_STATEMENT) {
-        let columns = [
-            "clinic_id",
-            "side",
-            "metric",
-            "week",
-            "detail",
-            "bucket",
-            "n",
-        ];
-        upsert(conn, "clinic_stats", &columns, &columns[..6], chunk, "").execute(conn)?;
-    }
-    let people: Vec<Vec<Value<'_>>> = rollup
-        .practitioner_changes()
-        .map(|(k, n)| {
-            vec![
-                Value::Text(&k.user_id),
-                Value::Text(k.side.as_str()),
-                Value::Text(k.metric.as_str()),
-                Value::Text(&k.week),
-                Value::Text(&k.detail),
-                Value::Int(k.bucket),
-                Value::Int(n),
-            ]
-        })
-        .collect();
-    for chunk in people.chunks(ROWS_PER_STATEMENT) {
-        let columns = ["user_id", "side", "metric", "week", "detail", "bucket", "n"];
-        upsert(
-            conn,
-            "practitioner_stats",
-            &columns,
-            &columns[..6],
-            chunk,
-            "",
-        )
-        .execute(conn)?;
-    }
-    let receivers: Vec<Vec<Value<'_>>> = rollup
-        .receiver_changes()
-        .map(|(k, n)| {
-            vec![
-                Value::Text(&k.sender_clinic_id),
-                Value::Text(k.metric.as_str()),
-                Value::Text(&k.week),
-                Value::Text(&k.receiver_id),
-                Value::Text(&k.receiver_clinic_id),
-                Value::Text(&k.detail),
-                Value::Int(k.bucket),
-                Value::Int(n),
-            ]
-        })
-        .collect();
-    for chunk in receivers.chunks(ROWS_PER_STATEMENT) {
-        let columns = [
-            "sender_clinic_id",
-            "metric",
-            "week",
-            "receiver_id",
-            "receiver_clinic_id",
-            "detail",
-            "bucket",
-            "n",
-        ];
-        upsert(
-            conn,
-            "clinic_receiver_stats",
-            &columns,
-            &columns[..7],
-            chunk,
-            "",
-        )
-        .execute(conn)?;
+    let clinics = rollup.clinic_changes().map(|(k, n)| {
+        vec![
+            Value::Text(&k.clinic_id),
+            Value::Text(k.side.as_str()),
+            Value::Text(k.metric.as_str()),
+            Value::Text(&k.week),
+            Value::Text(&k.detail),
+            Value::Int(k.bucket),
+            Value::Int(n),
+        ]
+    });
+    let columns = [
+        "clinic_id",
+        "side",
+        "metric",
+        "week",
+        "detail",
+        "bucket",
+        "n",
+    ];
+    upsert_all(conn, "clinic_stats", &columns, clinics.collect())?;
+    let people = rollup.practitioner_changes().map(|(k, n)| {
+        vec![
+            Value::Text(&k.user_id),
+            Value::Text(k.side.as_str()),
+            Value::Text(k.metric.as_str()),
+            Value::Text(&k.week),
+            Value::Text(&k.detail),
+            Value::Int(k.bucket),
+            Value::Int(n),
+        ]
+    });
+    let columns = ["user_id", "side", "metric", "week", "detail", "bucket", "n"];
+    upsert_all(conn, "practitioner_stats", &columns, people.collect())?;
+    let receivers = rollup.receiver_changes().map(|(k, n)| {
+        vec![
+            Value::Text(&k.sender_clinic_id),
+            Value::Text(k.metric.as_str()),
+            Value::Text(&k.week),
+            Value::Text(&k.receiver_id),
+            Value::Text(&k.receiver_clinic_id),
+            Value::Text(&k.detail),
+            Value::Int(k.bucket),
+            Value::Int(n),
+        ]
+    });
+    let columns = [
+        "sender_clinic_id",
+        "metric",
+        "week",
+        "receiver_id",
+        "receiver_clinic_id",
+        "detail",
+        "bucket",
+        "n",
+    ];
+    upsert_all(conn, "clinic_receiver_stats", &columns, receivers.collect())
+}
+
+/// Adds `rows` (key columns, then `n`) to `table`'s counters, many to a statement.
+fn upsert_all(
+    conn: &mut DbConn,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value<'_>>>,
+) -> QueryResult<()> {
+    let key = &columns[..columns.len() - 1];
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        upsert(conn, table, columns, key, chunk, "").execute(conn)?;
     }
     Ok(())
 }

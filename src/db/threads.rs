@@ -242,14 +242,17 @@ pub fn unread_notifications(conn: &mut DbConn, user_id: &str) -> QueryResult<i64
         .get_result(conn)
 }
 
+/// Marks these of the user's notifications read (those still unread).
 pub fn mark_notifications_read(
     conn: &mut DbConn,
     user_id: &str,
+    ids: &[&str],
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
         notifications::table
             .filter(notifications::user_id.eq(user_id))
+            .filter(notifications::id.eq_any(ids))
             .filter(notifications::read_at.is_null()),
     )
     .set(notifications::read_at.eq(at))

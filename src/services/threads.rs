@@ -319,7 +319,8 @@ pub fn post(svc: &Services, caller: &Caller, id: &str, body: &str) -> AppResult<
 }
 
 /// The caller's notifications, newest first: the page after `after` (a cursor of an
-/// earlier page; anything else is the first page). Listing them marks them all read.
+/// earlier page; anything else is the first page). The notifications the page shows are
+/// marked read, and only those: not the next pages' nor one that arrives meanwhile.
 pub fn notifications(
     svc: &Services,
     caller: &Caller,
@@ -336,10 +337,19 @@ pub fn notifications(
         after.as_ref(),
         NOTIFICATIONS_PAGE as i64 + 1,
     )?;
-    db::threads::mark_notifications_read(&mut conn, &me, now)?;
-    Ok(Page::of(rows, NOTIFICATIONS_PAGE, |n| {
+    let page = Page::of(rows, NOTIFICATIONS_PAGE, |n| {
         cursor::encode(n.created_at, &n.id)
-    }))
+    });
+    let shown: Vec<&str> = page
+        .rows
+        .iter()
+        .filter(|n| n.read_at.is_none())
+        .map(|n| n.id.as_str())
+        .collect();
+    if !shown.is_empty() {
+        db::threads::mark_notifications_read(&mut conn, &me, &shown, now)?;
+    }
+    Ok(page)
 }
 
 /// The unread notification count for the navigation bar.

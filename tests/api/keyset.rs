@@ -164,6 +164,53 @@ async fn notifications_page_through_every_one_newest_first() {
 }
 
 #[tokio::test]
+async fn a_notifications_page_marks_read_only_what_it_shows() {
+    let app = TestApp::spawn().await;
+    let me = app.user_id(GP);
+    let base = app.clock_now() - Duration::days(1);
+    {
+        let mut c = app.conn();
+        for i in 0..60 {
+            let body = format!("Unread note {i:03}");
+            db::threads::notify(&mut c, &me, None, &body, t(base, i)).unwrap();
+        }
+    }
+    let unread = || {
+        use handoff::db::schema::notifications as n;
+        let left: Vec<String> = n::table
+            .filter(n::user_id.eq(&me))
+            .filter(n::read_at.is_null())
+            .select(n::body)
+            .order(n::body.asc())
+            .load(&mut *app.conn())
+            .unwrap();
+        left
+    };
+    let gp = app.login(GP, PW).await;
+    let first = app
+        .page_with(&gp.client, "/notifications", "Notifications")
+        .await;
+    // The newest 50 were shown; the 10 oldest wait on the next page, still unread, and
+    // the header says so.
+    let left = unread();
+    assert_eq!(left.len(), 10, "{left:?}");
+    assert_eq!(left[0], "Unread note 000");
+    assert_eq!(left[9], "Unread note 009");
+    let next = part(&first, "href=\"/notifications?after=", "\"");
+    assert!(!next.is_empty(), "a link to the next page");
+    let (_, patients) = app.get(&gp.client, "/patients").await;
+    assert!(
+        patients.contains("<span class=\"badge\">10<"),
+        "the header counts the 10 not shown yet"
+    );
+    let (status, _) = app
+        .get(&gp.client, &format!("/notifications?after={next}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(unread().is_empty(), "the second page showed the rest");
+}
+
+#[tokio::test]
 async fn the_thread_list_pages_through_both_sides_of_every_pair() {
     let app = TestApp::spawn().await;
     let me = app.user_id(GP);

@@ -329,6 +329,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 user.id
             );
         }
+        Command::ApiClient {
+            practitioner,
+            name,
+            scopes,
+        } => {
+            let svc = services(&settings)?;
+            let (client, token) =
+                crate::services::api_clients::create_cli(&svc, &practitioner, &name, &scopes)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!(
+                "created API client {} ({}) for {practitioner}, scopes {}; the token follows, shown only this once",
+                client.name, client.id, client.scopes
+            );
+            println!("{token}");
+        }
         Command::Serve {
             bind,
             port,

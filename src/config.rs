@@ -480,4 +480,17 @@ pub enum Command {
         #[arg(long, default_value = "General practice")]
         specialty: String,
     },
+    /// Create an API client of the FHIR API (as a clinic admin does on /admin/api-clients)
+    /// and print its bearer token, which is shown only this once.
+    ApiClient {
+        /// E-mail address of the practitioner the client acts for.
+        #[arg(long)]
+        practitioner: String,
+        /// The record system's name, as the audit log and the admin page show it.
+        #[arg(long)]
+        name: String,
+        /// SMART v2 scopes, space-separated.
+        #[arg(long, default_value = "user/*.rs")]
+        scopes: String,
+    },
 }

@@ -4,6 +4,7 @@
 
 pub mod analytics;
 pub mod analytics_writes;
+pub mod api_clients;
 pub mod asks;
 pub mod audit;
 pub mod backup;
@@ -15,6 +16,7 @@ pub mod counts;
 pub mod day_counts;
 pub mod directory;
 pub mod due;
+pub mod fhir;
 #[cfg(feature = "bench")]
 pub mod fortunes;
 pub mod history;

@@ -173,6 +173,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_clients (id) {
+        id -> Text,
+        clinic_id -> Text,
+        name -> Text,
+        user_id -> Text,
+        scopes -> Text,
+        token_hash -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     second_factors (user_id) {
         user_id -> Text,
         secret -> Text,
@@ -718,6 +733,7 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_clients,
     questions,
     referral_counts,
     referral_pairs,

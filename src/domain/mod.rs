@@ -10,6 +10,7 @@ pub mod clock;
 pub mod csv;
 pub mod cursor;
 pub mod due;
+pub mod fhir;
 pub mod files;
 pub mod forms;
 pub mod inbound;

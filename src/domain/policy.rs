@@ -139,6 +139,13 @@ pub enum Action<'a> {
     ManageVisit { for_referral: Option<&'a str> },
     /// The patient's own list of who viewed their data.
     SeeOwnAccessLog,
+    /// Call the FHIR API on a resource type with a client's scopes (what the call then
+    /// reads or changes is asked of the policy again, as the practitioner it acts for).
+    UseApi {
+        scopes: &'a super::fhir::scope::Scopes,
+        resource: &'a str,
+        permission: super::fhir::scope::Permission,
+    },
     /// Sign the audit chain's head now. The checkpoint anchors every clinic's rows but
     /// shows none of them, so any clinic's admin may take one.
     CheckpointAudit,
@@ -242,6 +249,12 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
         },
         Action::JoinClinic => false,
         Action::CheckpointAudit => matches!(actor, Actor::ClinicAdmin { .. }),
+        // A client acts for one practitioner, within the scopes the admin granted.
+        Action::UseApi {
+            scopes,
+            resource,
+            permission,
+        } => matches!(actor, Actor::Practitioner { .. }) && scopes.allows(resource, *permission),
         Action::ManageVisit { .. } | Action::SeeOwnAccessLog => {
             matches!(actor, Actor::Patient { .. })
         }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_api;
 pub mod analytics;
 pub mod assets;
 pub mod audit;
@@ -12,6 +13,7 @@ pub mod directory;
 pub mod download;
 pub mod external;
 pub mod extract;
+pub mod fhir;
 pub mod forms;
 pub mod home;
 pub mod join;

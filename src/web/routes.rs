@@ -4,8 +4,8 @@
 use actix_web::web;
 
 use super::{
-    account, admin, analytics, assets, audit, auth, directory, external, home, join, metrics,
-    patient_link, patients, portal, referrals, schedule, security, threads,
+    account, admin, admin_api, analytics, assets, audit, auth, directory, external, fhir, home,
+    join, metrics, patient_link, patients, portal, referrals, schedule, security, threads,
 };
 
 /// The route for a method of the table: a GET route answers HEAD too (the same handler;
@@ -92,6 +92,7 @@ route_table! {
     post "/referrals/{id}/attachments"           => referrals::files::attach_submit,
     get  "/referrals/{id}/attachments/{file_id}" => referrals::files::attachment_download,
     get  "/referrals/{id}/letter.pdf"            => external::letter_download,
+    get  "/referrals/{id}/fhir"                  => fhir::export_download,
     post "/referrals/{id}/link/revoke"           => external::revoke_submit,
     post "/referrals/{id}/link/resend"           => external::resend_submit,
     post "/referrals/{id}/patient-link/withdraw" => patient_link::withdraw_submit,
@@ -112,6 +113,10 @@ route_table! {
     post "/l/{token}/reject"                     => external::link_reject_submit,
     post "/l/{token}/complete"                   => external::link_complete_submit,
     post "/l/{token}/reply"                      => external::link_reply_submit,
+    // The FHIR API: bearer tokens of API clients, no session, no CSRF (it takes no POST yet).
+    get  "/fhir/r4/metadata"                     => fhir::metadata,
+    get  "/fhir/r4/{type}"                       => fhir::search,
+    get  "/fhir/r4/{type}/{id}"                  => fhir::read,
     // Called by an MTA with a bearer token; the one POST without a CSRF token.
     post "/ingest/mail"                          => external::ingest_submit,
     get  "/inbox"                                => referrals::lists::inbox_page,
@@ -148,6 +153,9 @@ route_table! {
     post "/admin/practitioners/{id}"             => admin::update_practitioner_submit,
     post "/admin/practitioners/{id}/second-factor/reset" => admin::reset_second_factor_submit,
     post "/admin/invitations/{id}/withdraw"      => admin::withdraw_invitation_submit,
+    get  "/admin/api-clients"                    => admin_api::page,
+    post "/admin/api-clients"                    => admin_api::create_submit,
+    post "/admin/api-clients/{id}/revoke"        => admin_api::revoke_submit,
     get  "/join/{token}"                         => join::join_page,
     post "/join/{token}"                         => join::join_submit,
 }

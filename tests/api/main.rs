@@ -23,6 +23,7 @@ mod directory;
 mod duplicates;
 mod external;
 mod failure;
+mod fhir;
 mod helpers;
 mod house;
 mod join;

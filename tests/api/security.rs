@@ -97,6 +97,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/referrals/{id}/attachments", "LNNYYNNLL"),
     ("GET", "/referrals/{id}/attachments/{file_id}", "LNNYYNNLL"),
     ("GET", "/referrals/{id}/letter.pdf", "LNNYYNNLL"),
+    ("GET", "/referrals/{id}/fhir", "LYNYYNNLL"),
     ("POST", "/referrals/{id}/link/revoke", "LNNYNNNLL"),
     ("POST", "/referrals/{id}/link/resend", "LNNYNNNLL"),
     ("POST", "/referrals/{id}/address", "LNNYNNNLL"),
@@ -123,6 +124,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/l/{token}/complete", "NNNNNNNYN"),
     ("POST", "/l/{token}/reply", "NNNNNNNYN"),
     ("POST", "/ingest/mail", "NNNNNNNNN"),
+    // The FHIR API answers bearer tokens, never a session: 401 to every role here (its
+    // own matrix, by token, is in fhir.rs); the capability statement is open.
+    ("GET", "/fhir/r4/metadata", "YYYYYYYYY"),
+    ("GET", "/fhir/r4/{type}", "*********"),
+    ("GET", "/fhir/r4/{type}/{id}", "*********"),
     ("GET", "/analytics", "LNNYYYYLL"),
     ("GET", "/analytics.csv", "LNNYYYYLL"),
     ("GET", "/inbox", "LNNYYYNLL"),
@@ -162,6 +168,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ),
     // Nobody's invitation: an admin's own is withdrawn in admin.rs.
     ("POST", "/admin/invitations/{id}/withdraw", "LNNNNNNLL"),
+    ("GET", "/admin/api-clients", "LNNNNNYLL"),
+    ("POST", "/admin/api-clients", "LNNNNNYLL"),
+    // Nobody's client: an admin's own is revoked in fhir.rs.
+    ("POST", "/admin/api-clients/{id}/revoke", "LNNNNNNLL"),
     // The token is the invitation's (a link token is not one); signed in, nobody may use one.
     ("GET", "/join/{token}", "NNNNNNNNN"),
     ("POST", "/join/{token}", "NNNNNNNNN"),
@@ -458,6 +468,8 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
         &p["consent"]
     } else if pattern.starts_with("/admin/invitations/") {
         "nosuchinvitation"
+    } else if pattern.starts_with("/admin/api-clients/") {
+        "nosuchclient"
     } else if pattern.starts_with("/account/sessions/") {
         // Nobody's session: the public ids of sessions are random, 16 characters.
         "nosuchsession000"

@@ -17,7 +17,11 @@ use crate::services::{AuditEntry, Caller, Services};
 
 /// A timeline entry as shown.
 pub struct TimelineEntry {
+    /// The event's row id.
+    pub id: String,
     pub at: NaiveDateTime,
+    /// Who acted (`None`: Handoff itself).
+    pub actor_id: Option<String>,
     pub who: String,
     pub kind: String,
     pub note: String,
@@ -134,7 +138,9 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         .filter(|(e, _)| party != Party::Patient || e.patient_visible)
         .filter(|(e, _)| party == Party::Sender || !rules::only_sender_reads(&e.kind))
         .map(|(e, who)| TimelineEntry {
+            id: e.id,
             at: e.at,
+            actor_id: e.actor_id,
             who: who.unwrap_or_else(|| "Handoff".into()),
             note_key: if party == Party::Patient {
                 rules::patient_event_key(&e.kind, &e.note)

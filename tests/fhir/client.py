@@ -1,0 +1,151 @@
+"""A real FHIR client (fhirpy, from PyPI) against a running Handoff: reads, searches by status
+and owner, follows the next links, and writes every resource and Bundle it got (and each
+referral's export, downloaded as its practitioner) into --out for the R4 validator.
+
+Exit status 0 when every check held; prints the number of client calls and files written.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+import requests
+from fhirpy import SyncFHIRClient
+
+DEMO_PASSWORD = "handoff-demo-2026"
+GP_EMAIL = "asha.kulkarni@lakeside.example"
+# Northgate asks for no second factor in the demo (Harbour does).
+RX_EMAIL = "ananya.bose@northgate.example"
+
+calls = 0
+written = 0
+failures = []
+
+
+def check(ok, what):
+    if not ok:
+        failures.append(what)
+        print(f"FAIL {what}")
+
+
+def save(out, name, resource):
+    global written
+    safe = re.sub(r"[^A-Za-z0-9.-]", "_", name)
+    with open(os.path.join(out, f"{safe}.json"), "w") as f:
+        json.dump(resource, f, indent=1)
+    written += 1
+
+
+def raw(url, token, path):
+    """A GET the way any HTTP client makes it: the raw JSON, to validate byte for byte."""
+    global calls
+    calls += 1
+    r = requests.get(f"{url}/fhir/r4/{path}", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    check(r.headers.get("content-type", "").startswith("application/fhir+json"), f"{path}: media type")
+    return r.status_code, r.json()
+
+
+def login(url, email):
+    s = requests.Session()
+    page = s.get(f"{url}/login", timeout=30).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    r = s.post(f"{url}/login", data={"csrf_token": token, "email": email, "password": DEMO_PASSWORD},
+               allow_redirects=False, timeout=30)
+    check(r.status_code == 303, f"sign-in of {email}")
+    return s
+
+
+def main():
+    global calls
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--url", required=True)
+    ap.add_argument("--gp-token", required=True)
+    ap.add_argument("--rx-token", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    base = f"{a.url}/fhir/r4"
+
+    status, meta = raw(a.url, a.gp_token, "metadata")
+    check(status == 200 and meta.get("fhirVersion") == "4.0.1", "metadata says FHIR 4.0.1")
+    save(a.out, "CapabilityStatement", meta)
+
+    gp = SyncFHIRClient(base, authorization=f"Bearer {a.gp_token}")
+    rx = SyncFHIRClient(base, authorization=f"Bearer {a.rx_token}")
+
+    # Who the receiver is: the one practitioner on every ServiceRequest of theirs.
+    calls += 1
+    requests_of_rx = rx.resources("ServiceRequest").limit(100).fetch_all()
+    calls += (len(requests_of_rx) + 99) // 100
+    sides = [{sr["requester"]["reference"], sr["performer"][0]["reference"].replace("PractitionerRole/", "Practitioner/")}
+             for sr in requests_of_rx]
+    me = set.intersection(*sides) if sides else set()
+    check(len(me) == 1, f"one practitioner is on every request of the receiver's: {me}")
+    owner = next(iter(me))
+    # The receiver's queue: Tasks requested of them, by owner and status.
+    calls += 1
+    requested = rx.resources("Task").search(status="requested").limit(100).fetch_all()
+    calls += 1
+    mine = rx.resources("Task").search(status="requested", owner=owner).limit(100).fetch_all()
+    check(len(mine) > 0, "the receiver has requested Tasks in the demo")
+    check({t.id for t in mine} == {t.id for t in requested if t["owner"]["reference"] == owner},
+          "owner + status finds exactly the requested Tasks that are the receiver's turn")
+    for t in mine:
+        check(t["status"] == "requested" and t["owner"]["reference"] == owner, f"Task/{t.id} is requested of them")
+
+    # Every Task the GP is party to, three per page, following the next links.
+    calls += 1
+    one_page = gp.resources("Task").limit(100).fetch_all()
+    before = calls
+    paged = gp.resources("Task").limit(3).fetch_all()
+    pages = (len(paged) + 2) // 3
+    calls += max(pages, 1)
+    check(len(paged) == len({t.id for t in paged}), "no Task twice across pages")
+    check({t.id for t in paged} == {t.id for t in one_page}, "the pages hold what one page holds")
+    print(f"paged {len(paged)} Tasks in {calls - before} pages of 3")
+
+    # Read by id, and the raw JSON of each page and resource for the validator.
+    for t in one_page[:40]:
+        calls += 1
+        read = gp.reference("Task", t.id).to_resource()
+        check(read["status"] == t["status"] and read.id == t.id, f"Task/{t.id} reads as searched")
+        status, body = raw(a.url, a.gp_token, f"Task/{t.id}")
+        check(status == 200, f"GET Task/{t.id}")
+        save(a.out, f"Task-{t.id}", body)
+        status, body = raw(a.url, a.gp_token, f"ServiceRequest/{t.id}")
+        check(status == 200, f"GET ServiceRequest/{t.id}")
+        save(a.out, f"ServiceRequest-{t.id}", body)
+    for q in ["Task?_count=3", "Task?status=received,accepted&_count=5",
+              "ServiceRequest?status=active&_count=5", "ServiceRequest?priority=urgent"]:
+        status, body = raw(a.url, a.gp_token, q)
+        check(status == 200 and body.get("type") == "searchset", f"{q}: a searchset")
+        save(a.out, f"searchset-{q}", body)
+    status, body = raw(a.url, a.gp_token, "Task?status=done")
+    check(status == 400 and body.get("resourceType") == "OperationOutcome", "a bad status is a 400 OperationOutcome")
+    save(a.out, "OperationOutcome-400", body)
+    status, body = raw(a.url, "hnd_not-a-token", "Task")
+    check(status == 401, "an unknown token is a 401")
+    save(a.out, "OperationOutcome-401", body)
+
+    # Each referral's export, downloaded by its sender and by its receiver.
+    for email, tasks in [(GP_EMAIL, one_page[:40]), (RX_EMAIL, mine[:20])]:
+        s = login(a.url, email)
+        for t in tasks:
+            calls += 1
+            r = s.get(f"{a.url}/referrals/{t.id}/fhir", timeout=30)
+            ok = r.status_code == 200 and r.headers.get("content-type", "").startswith("application/fhir+json")
+            check(ok, f"export of {t.id} as {email}: {r.status_code} {r.text[:120]!r}")
+            if not ok:
+                continue
+            bundle = r.json()
+            check(bundle.get("type") == "collection", "the export is a collection Bundle")
+            save(a.out, f"export-{email.split('@')[0]}-{t.id}", bundle)
+
+    print(f"fhirpy and requests made {calls} calls; {written} files written")
+    if failures:
+        print(f"{len(failures)} check(s) failed", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -23,6 +23,9 @@ pub enum AppError {
     EnrolFirst,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The version a request named (HTTP If-Match) is not the current one.
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(String),
     /// A per-address limit on refused attempts is used up.
     #[error("too many requests: {0}")]
     TooMany(String),
@@ -132,6 +135,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NeedsLogin { .. } | AppError::EnrolFirst => StatusCode::SEE_OTHER,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Gone(_) => StatusCode::GONE,
@@ -179,7 +183,9 @@ impl AppError {
                 "This form's security token is missing or out of date. Go back, reload the page and try again; nothing was changed."
                     .into(),
             ),
-            AppError::Conflict(m) => ("This changed meanwhile", m.clone()),
+            AppError::Conflict(m) | AppError::PreconditionFailed(m) => {
+                ("This changed meanwhile", m.clone())
+            }
             AppError::TooMany(m) => ("Too many attempts", m.clone()),
             AppError::TooLarge(m) => ("Too large", m.clone()),
             AppError::Gone(m) => ("This link has expired", m.clone()),

@@ -238,3 +238,13 @@ pub fn set_language(conn: &mut DbConn, patient_id: &str, code: &str) -> QueryRes
         .set(patients::language.eq(code))
         .execute(conn)
 }
+
+/// The id of the clinic's patient with this record number, if any.
+pub fn id_by_mrn(conn: &mut DbConn, clinic_id: &str, mrn: &str) -> QueryResult<Option<String>> {
+    patients::table
+        .filter(patients::clinic_id.eq(clinic_id))
+        .filter(patients::mrn.eq(mrn))
+        .select(patients::id)
+        .first(conn)
+        .optional()
+}

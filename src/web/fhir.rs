@@ -40,6 +40,17 @@ fn outcome(e: &AppError) -> HttpResponse {
         ),
         AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "invalid", m.clone()),
         AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+        AppError::PreconditionFailed(m) => (StatusCode::PRECONDITION_FAILED, "conflict", m.clone()),
+        AppError::Invalid(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "processing",
+            errors
+                .iter()
+                .map(|(_, m)| m.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        AppError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "too-long", m.clone()),
         AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, "throttled", m.clone()),
         AppError::Unavailable(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -108,9 +119,91 @@ where
         AppResult::Ok(out)
     };
     match run.await {
-        Ok(v) => json(StatusCode::OK, &v),
+        Ok(v) => {
+            let mut r = json(StatusCode::OK, &v);
+            // A Task answered whole carries its version, for the next If-Match.
+            if let Some(version) = v["meta"]["versionId"].as_str()
+                && let Ok(tag) = header::HeaderValue::from_str(&format!("W/\"{version}\""))
+            {
+                r.headers_mut().insert(header::ETAG, tag);
+            }
+            r
+        }
         Err(e) => outcome(&e),
     }
+}
+
+/// The most a write's body may hold: a referral's text, not its files.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// Reads a JSON body of one of the `kinds` of media type.
+fn body_json(req: &HttpRequest, body: &web::Bytes, kinds: &[&str]) -> AppResult<Value> {
+    if body.len() > MAX_BODY {
+        return Err(AppError::TooLarge(format!(
+            "The body is over {} KB; files are attached in the app.",
+            MAX_BODY / 1024
+        )));
+    }
+    let kind = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !kinds.iter().any(|k| kind.starts_with(k)) {
+        return Err(AppError::BadRequest(format!(
+            "Send the body as {} (Content-Type).",
+            kinds.join(" or ")
+        )));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| AppError::BadRequest(format!("The body is not JSON: {e}.")))
+}
+
+/// `POST /fhir/r4`: a `transaction` Bundle that refers a patient.
+pub async fn transaction(req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let bundle = match body_json(&req, &body, &["application/fhir+json", "application/json"]) {
+        Ok(v) => v,
+        Err(e) => return outcome(&e),
+    };
+    api(req, move |svc, api| {
+        crate::services::fhir_write::transaction(svc, api, &bundle)
+    })
+    .await
+}
+
+fn if_match(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// `PUT /fhir/r4/Task/{id}` with If-Match: moves the referral to the Task's status.
+pub async fn update(req: HttpRequest, path: web::Path<String>, body: web::Bytes) -> HttpResponse {
+    let task = match body_json(&req, &body, &["application/fhir+json", "application/json"]) {
+        Ok(v) => v,
+        Err(e) => return outcome(&e),
+    };
+    let (id, tag) = (path.into_inner(), if_match(&req));
+    api(req, move |svc, api| {
+        use crate::services::fhir_write::{Update, update_task};
+        update_task(svc, api, &id, tag.as_deref(), Update::Put(task))
+    })
+    .await
+}
+
+/// `PATCH /fhir/r4/Task/{id}` with If-Match and a JSON Patch.
+pub async fn patch(req: HttpRequest, path: web::Path<String>, body: web::Bytes) -> HttpResponse {
+    let ops = match body_json(&req, &body, &["application/json-patch+json"]) {
+        Ok(v) => v,
+        Err(e) => return outcome(&e),
+    };
+    let (id, tag) = (path.into_inner(), if_match(&req));
+    api(req, move |svc, api| {
+        use crate::services::fhir_write::{Update, update_task};
+        update_task(svc, api, &id, tag.as_deref(), Update::Patch(ops))
+    })
+    .await
 }
 
 /// `GET /fhir/r4/metadata`: open to anyone, as FHIR clients expect.

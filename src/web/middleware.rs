@@ -81,9 +81,12 @@ pub async fn csrf_guard(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    // The mail-ingest endpoint is called by an MTA with a bearer token, never by a browser
-    // with cookies: there is no session to forge a request from.
-    if req.method() != Method::POST || req.path() == INGEST_PATH {
+    // The mail-ingest endpoint and the FHIR API are called with bearer tokens, never by a
+    // browser with cookies: there is no session to forge a request from.
+    if req.method() != Method::POST
+        || req.path() == INGEST_PATH
+        || req.path().starts_with(FHIR_PATH)
+    {
         let res = next.call(req).await?;
         let ended = res.request().extensions().get::<SessionEnded>().cloned();
         let Some(SessionEnded(next)) = ended else {
@@ -213,3 +216,7 @@ fn typed_text(
 
 /// The one POST route that takes no CSRF token (see [`csrf_guard`]).
 pub const INGEST_PATH: &str = "/ingest/mail";
+
+/// The FHIR API: bearer tokens only, never a cookie, so there is no session to forge a
+/// request from (see [`csrf_guard`]).
+pub const FHIR_PATH: &str = "/fhir/r4";

@@ -14,6 +14,8 @@ fn method(m: &str) -> actix_web::Route {
     use actix_web::guard;
     match m {
         "get" => web::route().guard(guard::Any(guard::Get()).or(guard::Head())),
+        "put" => web::put(),
+        "patch" => web::patch(),
         _ => web::post(),
     }
 }
@@ -113,10 +115,14 @@ route_table! {
     post "/l/{token}/reject"                     => external::link_reject_submit,
     post "/l/{token}/complete"                   => external::link_complete_submit,
     post "/l/{token}/reply"                      => external::link_reply_submit,
-    // The FHIR API: bearer tokens of API clients, no session, no CSRF (it takes no POST yet).
+    // The FHIR API: bearer tokens of API clients, no session, no CSRF token.
     get  "/fhir/r4/metadata"                     => fhir::metadata,
+    post "/fhir/r4"                              => fhir::transaction,
+    post "/fhir/r4/"                             => fhir::transaction,
     get  "/fhir/r4/{type}"                       => fhir::search,
     get  "/fhir/r4/{type}/{id}"                  => fhir::read,
+    put  "/fhir/r4/Task/{id}"                    => fhir::update,
+    patch "/fhir/r4/Task/{id}"                   => fhir::patch,
     // Called by an MTA with a bearer token; the one POST without a CSRF token.
     post "/ingest/mail"                          => external::ingest_submit,
     get  "/inbox"                                => referrals::lists::inbox_page,

@@ -547,3 +547,316 @@ async fn tokens_and_scopes_decide_what_the_api_answers() {
     let (status, _) = api(&app, Some(&unrelated), "/fhir/r4/Task").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+/// A referral transaction from the GP's record system to the Harbour cardiologist.
+fn referral_bundle(app: &TestApp, patient: Value, consent: bool) -> Value {
+    let rx = app.user_id(OTHER_CLINIC_DOC);
+    let gp = app.user_id(GP);
+    let mut entries = vec![
+        serde_json::json!({ "fullUrl": "urn:uuid:sr", "request": { "method": "POST", "url": "ServiceRequest" },
+          "resource": { "resourceType": "ServiceRequest", "status": "active", "intent": "order",
+            "priority": "urgent", "subject": { "reference": "urn:uuid:pt" },
+            "requester": { "reference": format!("Practitioner/{gp}") },
+            "performer": [{ "reference": format!("PractitionerRole/{rx}") }],
+            "reasonCode": [{ "text": "Palpitations on exertion" }],
+            "note": [{ "text": "Sent from the EHR" }] } }),
+        serde_json::json!({ "fullUrl": "urn:uuid:task", "request": { "method": "POST", "url": "Task" },
+          "resource": { "resourceType": "Task", "status": "requested", "intent": "order",
+            "focus": { "reference": "urn:uuid:sr" },
+            "input": [{ "type": { "coding": [{ "system": "https://any/CodeSystem/snapshot-section", "code": "complaint" }] },
+              "valueString": "EHR-SNAPSHOT racing heart for two weeks" }] } }),
+    ];
+    if patient["resourceType"] == "Patient" {
+        entries.insert(
+            0,
+            serde_json::json!({ "fullUrl": "urn:uuid:pt", "request": { "method": "POST", "url": "Patient" }, "resource": patient }),
+        );
+    } else {
+        entries[0]["resource"]["subject"] = patient;
+    }
+    if consent {
+        entries.push(serde_json::json!({ "fullUrl": "urn:uuid:k", "request": { "method": "POST", "url": "Consent" },
+          "resource": { "resourceType": "Consent", "status": "active",
+            "provision": { "actor": [{ "reference": { "reference": format!("Practitioner/{rx}") } }] } } }));
+    }
+    serde_json::json!({ "resourceType": "Bundle", "type": "transaction", "entry": entries })
+}
+
+async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> (StatusCode, Value) {
+    let r = app
+        .client()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header("content-type", "application/fhir+json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let s = r.status();
+    (s, serde_json::from_str(&r.text().await.unwrap()).unwrap())
+}
+
+async fn put_task(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    version: &str,
+    body: &Value,
+    patch: bool,
+) -> (StatusCode, Value) {
+    let url = app.url(&format!("/fhir/r4/Task/{id}"));
+    let c = app.client();
+    let r = if patch { c.patch(url) } else { c.put(url) };
+    let r = r
+        .bearer_auth(token)
+        .header("if-match", format!("W/\"{version}\""))
+        .header(
+            "content-type",
+            if patch {
+                "application/json-patch+json"
+            } else {
+                "application/fhir+json"
+            },
+        )
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let s = r.status();
+    (s, serde_json::from_str(&r.text().await.unwrap()).unwrap())
+}
+
+fn referral_count(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    handoff::db::schema::referrals::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap()
+}
+
+fn patient_count(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    handoff::db::schema::patients::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_record_system_refers_a_patient_with_a_transaction() {
+    let app = TestApp::spawn().await;
+    let write = token(&app, GP, "user/*.rs user/*.cu");
+    let read_only = token(&app, GP, "user/*.rs");
+    let new_patient = serde_json::json!({ "resourceType": "Patient",
+        "identifier": [{ "system": "urn:lakeside:mrn", "value": "EHR-7781" }],
+        "name": [{ "family": "Iyer", "given": ["Kavya"] }], "gender": "female", "birthDate": "1984-05-06" });
+    let (referrals, patients) = (referral_count(&app), patient_count(&app));
+
+    // Refused, and nothing written: no consent; an unknown receiver; not a transaction;
+    // a client that may only read.
+    let (status, b) = post_json(
+        &app,
+        &write,
+        "/fhir/r4",
+        &referral_bundle(&app, new_patient.clone(), false),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(issue(&b).1.contains("No consent, no send"), "{b}");
+    let mut unknown = referral_bundle(&app, new_patient.clone(), true);
+    unknown["entry"][1]["resource"]["performer"][0]["reference"] = "PractitionerRole/nobody".into();
+    let (status, b) = post_json(&app, &write, "/fhir/r4", &unknown).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(issue(&b).1.contains("no practitioner"), "{b}");
+    let (status, b) = post_json(
+        &app,
+        &write,
+        "/fhir/r4",
+        &serde_json::json!({ "resourceType": "Bundle", "type": "batch" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(issue(&b).0, "invalid");
+    let (status, _) = post_json(
+        &app,
+        &read_only,
+        "/fhir/r4",
+        &referral_bundle(&app, new_patient.clone(), true),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        (referral_count(&app), patient_count(&app)),
+        (referrals, patients),
+        "nothing half-written"
+    );
+
+    // With consent: the patient is registered, the referral sent, and it is in the inbox.
+    let (status, b) = post_json(
+        &app,
+        &write,
+        "/fhir/r4",
+        &referral_bundle(&app, new_patient.clone(), true),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(b["type"], "transaction-response");
+    let statuses: Vec<&str> = b["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["response"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["201 Created", "201 Created", "201 Created", "201 Created"]
+    );
+    let location = b["entry"][2]["response"]["location"].as_str().unwrap();
+    let id = location
+        .trim_start_matches("Task/")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(patient_count(&app), patients + 1);
+    assert_eq!(status_of(&app, &id), "sent");
+    let rx = app.login(OTHER_CLINIC_DOC, PW).await;
+    let (_, inbox) = app.get(&rx.client, "/inbox").await;
+    assert!(
+        inbox.contains(&id) && inbox.contains("Kavya Iyer"),
+        "in the receiver's inbox"
+    );
+    let (_, page) = app.get(&rx.client, &format!("/referrals/{id}")).await;
+    assert!(
+        page.contains("EHR-SNAPSHOT racing heart"),
+        "the snapshot arrived"
+    );
+    assert!(page.contains("Palpitations on exertion"));
+
+    // The same identifier again matches the patient (200), and the open referral to the
+    // same receiver is a repeat: refused until a reason is given.
+    let (status, b) = post_json(
+        &app,
+        &write,
+        "/fhir/r4",
+        &referral_bundle(&app, new_patient.clone(), true),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{b}");
+    assert!(issue(&b).1.contains(&id), "names the open referral: {b}");
+    let mut again = referral_bundle(&app, new_patient.clone(), true);
+    again["entry"][2]["resource"]["input"].as_array_mut().unwrap().push(serde_json::json!({
+        "type": { "coding": [{ "system": "https://any/CodeSystem/task-input", "code": "duplicate-reason" }] },
+        "valueString": "Second opinion requested by the patient" }));
+    let (status, b) = post_json(&app, &write, "/fhir/r4", &again).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(
+        b["entry"][0]["response"]["status"], "200 OK",
+        "matched, not registered twice"
+    );
+    assert_eq!(patient_count(&app), patients + 1);
+    assert_eq!(referral_count(&app), referrals + 2);
+}
+
+#[tokio::test]
+async fn the_receivers_record_system_moves_the_task_with_versioned_updates() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let sent = app.referral().by(&gp).in_state(State::Sent).await.id;
+    let rx_t = token(&app, OTHER_CLINIC_DOC, "user/*.rs user/*.cu");
+    let gp_read = token(&app, GP, "user/*.rs");
+    let (_, task) = api(&app, Some(&rx_t), &format!("/fhir/r4/Task/{sent}")).await;
+    let v = task["meta"]["versionId"].as_str().unwrap().to_string();
+
+    // Without If-Match: refused; with a read-only token: refused.
+    let r = app
+        .client()
+        .put(app.url(&format!("/fhir/r4/Task/{sent}")))
+        .bearer_auth(&rx_t)
+        .header("content-type", "application/fhir+json")
+        .body(task.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let (status, _) = put_task(&app, &gp_read, &sent, &v, &task, false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Two updates from the same version at once: one wins, the other is a 412.
+    let mut accepted = task.clone();
+    accepted["status"] = "accepted".into();
+    let mut rejected = task.clone();
+    rejected["status"] = "rejected".into();
+    rejected["statusReason"] = serde_json::json!({ "coding": [{ "system": "x/CodeSystem/reject-reason", "code": "no_capacity" }], "text": "Full" });
+    let (a, b) = tokio::join!(
+        put_task(&app, &rx_t, &sent, &v, &accepted, false),
+        put_task(&app, &rx_t, &sent, &v, &rejected, false)
+    );
+    let mut codes = [a.0, b.0];
+    codes.sort();
+    assert_eq!(
+        codes,
+        [StatusCode::OK, StatusCode::PRECONDITION_FAILED],
+        "{a:?} {b:?}"
+    );
+    let winner = if a.0 == StatusCode::OK { &a.1 } else { &b.1 };
+    let now = status_of(&app, &sent);
+    assert_eq!(
+        winner["status"],
+        if now == "accepted" {
+            "accepted"
+        } else {
+            "rejected"
+        }
+    );
+    assert_eq!(
+        app.event_count(&sent, &["accept", "reject"]),
+        1,
+        "one transition"
+    );
+
+    // Completing with the outcome, as a JSON Patch on the accepted Task.
+    let id = app.referral().by(&gp).in_state(State::Sent).await.id;
+    let (_, t) = api(&app, Some(&rx_t), &format!("/fhir/r4/Task/{id}")).await;
+    let (status, t) = put_task(
+        &app,
+        &rx_t,
+        &id,
+        t["meta"]["versionId"].as_str().unwrap(),
+        &serde_json::json!([{ "op": "replace", "path": "/status", "value": "accepted" }]),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    let v = t["meta"]["versionId"].as_str().unwrap().to_string();
+    let outcome = serde_json::json!([
+        { "op": "replace", "path": "/status", "value": "completed" },
+        { "op": "add", "path": "/output", "value": [
+            { "type": { "coding": [{ "system": "x/CodeSystem/task-output", "code": "outcome" }] }, "valueString": "EHR-OUTCOME benign ectopics" },
+            { "type": { "coding": [{ "system": "x/CodeSystem/task-output", "code": "advice" }] }, "valueString": "Less coffee" } ] }
+    ]);
+    let (status, t) = put_task(&app, &rx_t, &id, &v, &outcome, true).await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    assert_eq!(t["status"], "completed");
+    assert_eq!(status_of(&app, &id), "completed");
+    let (_, page) = app.get(&gp.client, &format!("/referrals/{id}")).await;
+    assert!(
+        page.contains("EHR-OUTCOME benign ectopics"),
+        "the sender reads the outcome"
+    );
+    // The old version again: a 412, nothing changes.
+    let (status, b) = put_task(&app, &rx_t, &id, &v, &outcome, true).await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{b}");
+    // A move the referral cannot make from where it stands: a 409 (not a 412).
+    let (_, t) = api(&app, Some(&rx_t), &format!("/fhir/r4/Task/{id}")).await;
+    let (status, b) = put_task(
+        &app,
+        &rx_t,
+        &id,
+        t["meta"]["versionId"].as_str().unwrap(),
+        &serde_json::json!([{ "op": "replace", "path": "/status", "value": "accepted" }]),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{b}");
+}

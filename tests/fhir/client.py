@@ -62,6 +62,8 @@ def main():
     ap.add_argument("--url", required=True)
     ap.add_argument("--gp-token", required=True)
     ap.add_argument("--rx-token", required=True)
+    ap.add_argument("--gp-write-token", required=True)
+    ap.add_argument("--rx-write-token", required=True)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     base = f"{a.url}/fhir/r4"
@@ -140,6 +142,64 @@ def main():
             bundle = r.json()
             check(bundle.get("type") == "collection", "the export is a collection Bundle")
             save(a.out, f"export-{email.split('@')[0]}-{t.id}", bundle)
+
+    # The GP's record system refers a new patient with a transaction; the receiver's accepts
+    # it with a conditional update (If-Match on the version), and a stale one is refused.
+    gp_write = SyncFHIRClient(base, authorization=f"Bearer {a.gp_write_token}")
+    gp_id = one_page[0]["requester"]["reference"]
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"fullUrl": "urn:uuid:pt", "request": {"method": "POST", "url": "Patient"},
+         "resource": {"resourceType": "Patient", "identifier": [{"system": "urn:ci:mrn", "value": "CI-FHIR-1"}],
+                      "name": [{"family": "Client", "given": ["Fhirpy"]}], "gender": "other",
+                      "birthDate": "1990-01-01"}},
+        {"fullUrl": "urn:uuid:sr", "request": {"method": "POST", "url": "ServiceRequest"},
+         "resource": {"resourceType": "ServiceRequest", "status": "active", "intent": "order",
+                      "subject": {"reference": "urn:uuid:pt"}, "requester": {"reference": gp_id},
+                      "performer": [{"reference": owner.replace("Practitioner/", "PractitionerRole/")}],
+                      "reasonCode": [{"text": "Referred by the CI's record system"}]}},
+        {"fullUrl": "urn:uuid:task", "request": {"method": "POST", "url": "Task"},
+         "resource": {"resourceType": "Task", "status": "requested", "intent": "order",
+                      "focus": {"reference": "urn:uuid:sr"}}},
+        {"fullUrl": "urn:uuid:k", "request": {"method": "POST", "url": "Consent"},
+         "resource": {"resourceType": "Consent", "status": "active",
+                      "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                                            "code": "patient-privacy"}]},
+                      "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+                      "patient": {"reference": "urn:uuid:pt"},
+                      "provision": {"type": "permit", "actor": [{
+                          "role": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+                                               "code": "IRCP"}]},
+                          "reference": {"reference": owner}}]}}},
+    ]}
+    save(a.out, "transaction-request", bundle)
+    calls += 1
+    answer = gp_write.execute("", method="post", data=bundle)
+    answer = json.loads(json.dumps(answer))
+    save(a.out, "transaction-response", answer)
+    check(answer.get("type") == "transaction-response", "the transaction is answered")
+    task_id = answer["entry"][2]["response"]["location"].split("/")[1]
+    rx_write_token = a.rx_write_token
+    rx_read = SyncFHIRClient(base, authorization=f"Bearer {rx_write_token}")
+    calls += 1
+    task = rx_read.reference("Task", task_id).to_resource()
+    check(task["status"] == "requested", "the new referral waits for the receiver")
+    version = task["meta"]["versionId"]
+    rx_cas = SyncFHIRClient(base, authorization=f"Bearer {rx_write_token}",
+                            extra_headers={"If-Match": f'W/"{version}"'})
+    accepted = rx_cas.resource("Task", **{k: v for k, v in task.serialize().items()})
+    accepted["status"] = "accepted"
+    calls += 1
+    accepted.save()
+    calls += 1
+    now = rx_read.reference("Task", task_id).to_resource()
+    check(now["status"] == "accepted", "accepted by a conditional update")
+    save(a.out, f"Task-accepted-{task_id}", json.loads(json.dumps(now.serialize())))
+    calls += 1
+    stale = requests.put(f"{base}/Task/{task_id}", json={**task.serialize(), "status": "rejected"}, timeout=30,
+                         headers={"Authorization": f"Bearer {rx_write_token}", "If-Match": f'W/"{version}"',
+                                  "Content-Type": "application/fhir+json"})
+    check(stale.status_code == 412, f"a stale version is a 412, got {stale.status_code}")
+    save(a.out, "OperationOutcome-412", stale.json())
 
     print(f"fhirpy and requests made {calls} calls; {written} files written")
     if failures:

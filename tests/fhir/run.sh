@@ -60,8 +60,12 @@ curl -fsS "$URL/healthz" >/dev/null || { cat "$DATA/server.log" >&2; fail "no an
 GP_TOKEN="$("$BIN" api-client --practitioner asha.kulkarni@lakeside.example --name 'CI fhirpy (GP)' --scopes 'user/*.rs' 2>/dev/null)"
 RX_TOKEN="$("$BIN" api-client --practitioner ananya.bose@northgate.example --name "CI fhirpy (Northgate)" --scopes 'user/*.rs' 2>/dev/null)"
 
+GP_WRITE="$("$BIN" api-client --practitioner asha.kulkarni@lakeside.example --name 'CI fhirpy (GP, write)' --scopes 'user/*.rs user/*.cu' 2>/dev/null)"
+RX_WRITE="$("$BIN" api-client --practitioner ananya.bose@northgate.example --name 'CI fhirpy (Northgate, write)' --scopes 'user/*.rs user/*.cu' 2>/dev/null)"
+
 mkdir -p "$OUT"
-"$PY" "$HERE/client.py" --url "$URL" --gp-token "$GP_TOKEN" --rx-token "$RX_TOKEN" --out "$OUT"
+"$PY" "$HERE/client.py" --url "$URL" --gp-token "$GP_TOKEN" --rx-token "$RX_TOKEN" \
+  --gp-write-token "$GP_WRITE" --rx-write-token "$RX_WRITE" --out "$OUT"
 
 echo "== validating $(find "$OUT" -name '*.json' | wc -l) files as FHIR R4 4.0.1 (fhir.resources 6.4.0)"
 FHIR_VALIDATE_REEXEC=1 "$PY" "$TOOLS/fhir-validate.py" --fhir-version R4 --quiet "$OUT"

@@ -38,6 +38,29 @@ pub fn capability_statement(ctx: Ctx<'_>, now: NaiveDateTime, version: &str) -> 
         p("priority", "token"),
         p("_count", "number"),
     ]);
+    let mut resources = vec![
+        read("Task", task_params),
+        read("ServiceRequest", request_params),
+    ];
+    for t in [
+        "Patient",
+        "Practitioner",
+        "PractitionerRole",
+        "Organization",
+        "Consent",
+        "Communication",
+        "DocumentReference",
+        "Provenance",
+    ] {
+        resources.push(read(t, json!([])));
+    }
+    // A Task moves by a versioned update (PUT or JSON Patch with If-Match).
+    resources[0]["interaction"]
+        .as_array_mut()
+        .into_iter()
+        .for_each(|a| a.extend([json!({ "code": "update" }), json!({ "code": "patch" })]));
+    resources[0]["versioning"] = json!("versioned-update");
+    resources[0]["updateCreate"] = json!(false);
     json!({
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -52,18 +75,11 @@ pub fn capability_statement(ctx: Ctx<'_>, now: NaiveDateTime, version: &str) -> 
             "security": {
                 "description": "A bearer token of an API client a clinic admin created (Authorization: Bearer ...). Scopes follow SMART v2: user/Task.rs, user/*.rs."
             },
-            "resource": [
-                read("Task", task_params),
-                read("ServiceRequest", request_params),
-                read("Patient", json!([])),
-                read("Practitioner", json!([])),
-                read("PractitionerRole", json!([])),
-                read("Organization", json!([])),
-                read("Consent", json!([])),
-                read("Communication", json!([])),
-                read("DocumentReference", json!([])),
-                read("Provenance", json!([])),
-            ],
+            "resource": resources,
+            "interaction": [{
+                "code": "transaction",
+                "documentation": "A Bundle of Patient (matched by identifier or registered), ServiceRequest, Task and Consent refers the patient, as the composer does."
+            }],
         }],
     })
 }

@@ -9,6 +9,7 @@
 //! `DocumentReference/{referral id}-snapshot`.
 
 pub mod capability;
+pub mod inbound;
 pub mod resources;
 pub mod scope;
 pub mod search;

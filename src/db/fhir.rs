@@ -11,9 +11,74 @@ use crate::domain::referral::{ALL_STATUSES, Party, Status};
 
 type Backend = <DbConn as diesel::Connection>::Backend;
 
+/// The referrals of one side the viewer stands on (sender; receiver once handed the
+/// referral) that match `q`'s filters, in no order yet; `None` when no status can match.
+fn side_query<'a>(
+    side: Party,
+    viewer: &'a str,
+    q: &'a Query,
+) -> Option<referrals::BoxedQuery<'a, Backend>> {
+    let mut allowed: Vec<Status> = q.statuses.clone().unwrap_or(ALL_STATUSES.to_vec());
+    if side == Party::Receiver {
+        allowed.retain(|s| s.reached_receiver());
+    }
+    if allowed.is_empty() {
+        return None;
+    }
+    let mut query = referrals::table.into_boxed::<Backend>();
+    query = match side {
+        Party::Sender => query.filter(referrals::sender_id.eq(viewer)),
+        _ => query.filter(referrals::receiver_id.eq(viewer)),
+    };
+    if q.statuses.is_some() || side == Party::Receiver {
+        query = query.filter(referrals::status.eq_any(allowed));
+    }
+    match &q.owner {
+        Some(Owner::Practitioner(x)) => {
+            query = query.filter(
+                referrals::sender_id
+                    .eq(x.clone())
+                    .and(referrals::status.eq_any(Query::turn_statuses(Party::Sender)))
+                    .or(referrals::receiver_id
+                        .eq(x.clone())
+                        .and(referrals::status.eq_any(Query::turn_statuses(Party::Receiver)))),
+            );
+        }
+        Some(Owner::Patient(p)) => {
+            query = query
+                .filter(referrals::patient_id.eq(p.clone()))
+                .filter(referrals::status.eq_any(Query::turn_statuses(Party::Patient)));
+        }
+        None => {}
+    }
+    if let Some(s) = &q.sender {
+        query = query.filter(referrals::sender_id.eq(s.clone()));
+    }
+    if let Some(r) = &q.receiver {
+        query = query.filter(referrals::receiver_id.eq(r.clone()));
+    }
+    if let Some(p) = &q.patient {
+        query = query.filter(referrals::patient_id.eq(p.clone()));
+    }
+    if let Some(id) = &q.referral {
+        query = query.filter(referrals::id.eq(id.clone()));
+    }
+    if let Some(ps) = &q.priorities {
+        let codes: Vec<String> = ps.iter().map(|p| p.as_str().to_string()).collect();
+        query = query.filter(referrals::priority.eq_any(codes));
+    }
+    if let Some(f) = q.updated_from {
+        query = query.filter(referrals::updated_at.ge(f));
+    }
+    if let Some(b) = q.updated_before {
+        query = query.filter(referrals::updated_at.lt(b));
+    }
+    Some(query)
+}
+
 /// (id, last change) of the page's referrals, `q.count + 1` at most (one more than a page
-/// says whether there is a next). Each side the viewer may stand on (sender; receiver once
-/// handed the referral) is its own index range on (party, updated_at, id), merged here.
+/// says whether there is a next). Each side the viewer may stand on is its own index range
+/// on (party, updated_at, id), merged here.
 pub fn search(
     conn: &mut DbConn,
     viewer: &str,
@@ -21,61 +86,9 @@ pub fn search(
 ) -> QueryResult<Vec<(String, NaiveDateTime)>> {
     let mut rows: Vec<(String, NaiveDateTime)> = Vec::new();
     for side in [Party::Sender, Party::Receiver] {
-        let mut allowed: Vec<Status> = q.statuses.clone().unwrap_or(ALL_STATUSES.to_vec());
-        if side == Party::Receiver {
-            allowed.retain(|s| s.reached_receiver());
-        }
-        if allowed.is_empty() {
+        let Some(mut query) = side_query(side, viewer, q) else {
             continue;
-        }
-        let mut query = referrals::table.into_boxed::<Backend>();
-        query = match side {
-            Party::Sender => query.filter(referrals::sender_id.eq(viewer.to_string())),
-            _ => query.filter(referrals::receiver_id.eq(viewer.to_string())),
         };
-        if q.statuses.is_some() || side == Party::Receiver {
-            query = query.filter(referrals::status.eq_any(allowed));
-        }
-        match &q.owner {
-            Some(Owner::Practitioner(x)) => {
-                query = query.filter(
-                    referrals::sender_id
-                        .eq(x.clone())
-                        .and(referrals::status.eq_any(Query::turn_statuses(Party::Sender)))
-                        .or(referrals::receiver_id
-                            .eq(x.clone())
-                            .and(referrals::status.eq_any(Query::turn_statuses(Party::Receiver)))),
-                );
-            }
-            Some(Owner::Patient(p)) => {
-                query = query
-                    .filter(referrals::patient_id.eq(p.clone()))
-                    .filter(referrals::status.eq_any(Query::turn_statuses(Party::Patient)));
-            }
-            None => {}
-        }
-        if let Some(s) = &q.sender {
-            query = query.filter(referrals::sender_id.eq(s.clone()));
-        }
-        if let Some(r) = &q.receiver {
-            query = query.filter(referrals::receiver_id.eq(r.clone()));
-        }
-        if let Some(p) = &q.patient {
-            query = query.filter(referrals::patient_id.eq(p.clone()));
-        }
-        if let Some(id) = &q.referral {
-            query = query.filter(referrals::id.eq(id.clone()));
-        }
-        if let Some(ps) = &q.priorities {
-            let codes: Vec<String> = ps.iter().map(|p| p.as_str().to_string()).collect();
-            query = query.filter(referrals::priority.eq_any(codes));
-        }
-        if let Some(f) = q.updated_from {
-            query = query.filter(referrals::updated_at.ge(f));
-        }
-        if let Some(b) = q.updated_before {
-            query = query.filter(referrals::updated_at.lt(b));
-        }
         if let Some(a) = &q.after {
             // The `<=` bounds where the index walk starts (an OR alone would not).
             query = query.filter(
@@ -96,6 +109,41 @@ pub fn search(
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
     rows.dedup_by(|a, b| a.0 == b.0);
     rows.truncate(q.count + 1);
+    Ok(rows)
+}
+
+/// A referral as a change notification names it: (id, last change, version).
+pub type Changed = (String, NaiveDateTime, i64);
+
+/// The viewer's referrals matching `q` changed after the keyset position `(at, id)`,
+/// oldest change first, `limit` at most: what a subscription has not seen yet.
+pub fn changed_since(
+    conn: &mut DbConn,
+    viewer: &str,
+    q: &Query,
+    (at, id): (NaiveDateTime, &str),
+    limit: i64,
+) -> QueryResult<Vec<Changed>> {
+    let mut rows: Vec<Changed> = Vec::new();
+    for side in [Party::Sender, Party::Receiver] {
+        let Some(query) = side_query(side, viewer, q) else {
+            continue;
+        };
+        let page: Vec<Changed> = query
+            .filter(
+                referrals::updated_at
+                    .ge(at)
+                    .and(referrals::updated_at.gt(at).or(referrals::id.gt(id))),
+            )
+            .order((referrals::updated_at.asc(), referrals::id.asc()))
+            .select((referrals::id, referrals::updated_at, referrals::version))
+            .limit(limit)
+            .load(conn)?;
+        rows.extend(page);
+    }
+    rows.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    rows.dedup_by(|a, b| a.0 == b.0);
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
     Ok(rows)
 }
 

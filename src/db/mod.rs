@@ -17,6 +17,7 @@ pub mod day_counts;
 pub mod directory;
 pub mod due;
 pub mod fhir;
+pub mod fhir_hooks;
 #[cfg(feature = "bench")]
 pub mod fortunes;
 pub mod history;

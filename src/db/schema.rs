@@ -188,6 +188,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    fhir_subscriptions (id) {
+        id -> Text,
+        client_id -> Text,
+        user_id -> Text,
+        criteria -> Text,
+        endpoint -> Text,
+        headers -> Text,
+        with_payload -> Bool,
+        status -> Text,
+        error -> Nullable<Text>,
+        cursor_at -> Timestamp,
+        cursor_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fhir_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        referral_id -> Text,
+        version -> BigInt,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     second_factors (user_id) {
         user_id -> Text,
         secret -> Text,
@@ -734,6 +766,8 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
+    fhir_subscriptions,
+    fhir_deliveries,
     questions,
     referral_counts,
     referral_pairs,

@@ -191,6 +191,9 @@ pub const READABLE: [&str; 10] = [
 
 /// `GET /fhir/r4/{type}/{id}`.
 pub fn read(svc: &Services, api: &ApiCaller, resource: &str, id: &str) -> AppResult<Value> {
+    if resource == "Subscription" {
+        return super::fhir_hooks::read(svc, api, id);
+    }
     if !READABLE.contains(&resource) {
         return Err(AppError::BadRequest(format!(
             "This server does not serve {resource} resources; see /fhir/r4/metadata."

@@ -105,14 +105,23 @@ pub fn checkpoint_spec(every: Duration) -> Spec {
     }
 }
 
+/// FHIR Subscription deliveries: every five seconds.
+pub const FHIR_HOOKS: Spec = Spec {
+    name: "fhir_hooks",
+    every: Duration::seconds(5),
+    lease: Duration::minutes(5),
+    first_run_after: Duration::zero(),
+};
+
 /// Every job of an instance whose mail poll is `poll`.
-pub fn specs(poll: StdDuration, anchor: &AnchorConfig) -> [Spec; 5] {
+pub fn specs(poll: StdDuration, anchor: &AnchorConfig) -> [Spec; 6] {
     [
         mail_spec(poll),
         CLOCK,
         PURGE,
         checkpoint_spec(anchor.every),
         FILES,
+        FHIR_HOOKS,
     ]
 }
 
@@ -134,6 +143,13 @@ fn work(name: &str, env: &Env) -> AppResult<String> {
             format!(
                 "{} reminded, {} escalated, {} expired, {} completed with a drafted outcome",
                 t.reminded, t.escalated, t.expired, t.completed
+            )
+        }
+        "fhir_hooks" => {
+            let r = super::fhir_hooks::run(pool, clock)?;
+            format!(
+                "{} changes queued, {} delivered, {} attempts failed",
+                r.queued, r.delivered, r.failed_attempts
             )
         }
         "purge" => format!(

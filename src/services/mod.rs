@@ -22,6 +22,7 @@ pub mod directory;
 pub mod due;
 pub mod external;
 pub mod fhir;
+pub mod fhir_hooks;
 pub mod fhir_write;
 pub mod files_sweep;
 pub mod generate;

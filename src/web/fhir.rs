@@ -279,3 +279,24 @@ pub async fn export_download(ctx: Ctx, path: web::Path<String>) -> AppResult<Htt
         ))
         .body(serde_json::to_string_pretty(&bundle).unwrap_or_default()))
 }
+
+/// `POST /fhir/r4/Subscription`: a rest-hook on Task changes.
+pub async fn subscribe(req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let sub = match body_json(&req, &body, &["application/fhir+json", "application/json"]) {
+        Ok(v) => v,
+        Err(e) => return outcome(&e),
+    };
+    api(req, move |svc, api| {
+        crate::services::fhir_hooks::create(svc, api, &sub)
+    })
+    .await
+}
+
+/// `DELETE /fhir/r4/Subscription/{id}`: switches it off.
+pub async fn unsubscribe(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+    let id = path.into_inner();
+    api(req, move |svc, api| {
+        crate::services::fhir_hooks::delete(svc, api, &id)
+    })
+    .await
+}

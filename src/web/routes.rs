@@ -16,6 +16,7 @@ fn method(m: &str) -> actix_web::Route {
         "get" => web::route().guard(guard::Any(guard::Get()).or(guard::Head())),
         "put" => web::put(),
         "patch" => web::patch(),
+        "delete" => web::delete(),
         _ => web::post(),
     }
 }
@@ -121,6 +122,8 @@ route_table! {
     post "/fhir/r4/"                             => fhir::transaction,
     get  "/fhir/r4/{type}"                       => fhir::search,
     get  "/fhir/r4/{type}/{id}"                  => fhir::read,
+    post "/fhir/r4/Subscription"                 => fhir::subscribe,
+    delete "/fhir/r4/Subscription/{id}"          => fhir::unsubscribe,
     put  "/fhir/r4/Task/{id}"                    => fhir::update,
     patch "/fhir/r4/Task/{id}"                   => fhir::patch,
     // Called by an MTA with a bearer token; the one POST without a CSRF token.

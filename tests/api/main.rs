@@ -24,6 +24,7 @@ mod duplicates;
 mod external;
 mod failure;
 mod fhir;
+mod fhir_hooks;
 mod helpers;
 mod house;
 mod join;

@@ -60,6 +60,11 @@ pub fn capability_statement(ctx: Ctx<'_>, now: NaiveDateTime, version: &str) -> 
         .into_iter()
         .for_each(|a| a.extend([json!({ "code": "update" }), json!({ "code": "patch" })]));
     resources[0]["versioning"] = json!("versioned-update");
+    resources.push(json!({
+        "type": "Subscription",
+        "interaction": [{ "code": "create" }, { "code": "read" }, { "code": "delete" }],
+        "documentation": "rest-hook on Task: criteria is a Task search; the notification is the Task's id, version, status and owner (PUT [endpoint]/Task/[id] with a payload, an empty POST without)."
+    }));
     resources[0]["updateCreate"] = json!(false);
     json!({
         "resourceType": "CapabilityStatement",

@@ -13,6 +13,7 @@ pub mod inbound;
 pub mod resources;
 pub mod scope;
 pub mod search;
+pub mod subscription;
 
 use chrono::NaiveDateTime;
 

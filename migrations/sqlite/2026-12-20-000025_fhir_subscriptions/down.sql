@@ -1,0 +1,2 @@
+DROP TABLE fhir_deliveries;
+DROP TABLE fhir_subscriptions;

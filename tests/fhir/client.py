@@ -5,7 +5,10 @@ referral's export, downloaded as its practitioner) into --out for the R4 validat
 Exit status 0 when every check held; prints the number of client calls and files written.
 """
 import argparse
+import http.server
 import json
+import threading
+import time
 import os
 import re
 import sys
@@ -143,6 +146,34 @@ def main():
             check(bundle.get("type") == "collection", "the export is a collection Bundle")
             save(a.out, f"export-{email.split('@')[0]}-{t.id}", bundle)
 
+    # The receiver's record system subscribes to its Task changes; the server's job tells
+    # this script's own endpoint (a loopback http.server) when the Task below is accepted.
+    heard = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_PUT(self):
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            heard.append((self.path, json.loads(body or b"{}")))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    hook = http.server.HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    hook_url = f"http://127.0.0.1:{hook.server_address[1]}/ehr"
+    sub = {"resourceType": "Subscription", "status": "requested", "reason": "CI record system",
+           "criteria": "Task?status=accepted",
+           "channel": {"type": "rest-hook", "endpoint": hook_url, "payload": "application/fhir+json"}}
+    save(a.out, "Subscription-request", sub)
+    calls += 1
+    r = requests.post(f"{base}/Subscription", json=sub, timeout=30,
+                      headers={"Authorization": f"Bearer {a.rx_write_token}",
+                               "Content-Type": "application/fhir+json"})
+    check(r.status_code == 200 and r.json().get("status") == "active", f"subscribed: {r.status_code} {r.text[:200]}")
+    save(a.out, "Subscription", r.json())
+
     # The GP's record system refers a new patient with a transaction; the receiver's accepts
     # it with a conditional update (If-Match on the version), and a stale one is refused.
     gp_write = SyncFHIRClient(base, authorization=f"Bearer {a.gp_write_token}")
@@ -200,6 +231,17 @@ def main():
                                   "Content-Type": "application/fhir+json"})
     check(stale.status_code == 412, f"a stale version is a 412, got {stale.status_code}")
     save(a.out, "OperationOutcome-412", stale.json())
+
+    # The job runs every five seconds: the accepted Task is PUT to the hook.
+    for _ in range(40):
+        if any(p.endswith(f"/Task/{task_id}") for p, _ in heard):
+            break
+        time.sleep(0.5)
+    told = [t for p, t in heard if p.endswith(f"/Task/{task_id}")]
+    check(len(told) == 1 and told[0].get("status") == "accepted", f"the subscriber heard the acceptance once: {heard}")
+    for i, (_, t) in enumerate(heard):
+        save(a.out, f"notification-{i}", t)
+    hook.shutdown()
 
     print(f"fhirpy and requests made {calls} calls; {written} files written")
     if failures:

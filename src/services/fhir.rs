@@ -156,6 +156,7 @@ fn record_of(
                 who: e.who,
                 kind: e.kind,
                 note: e.note,
+                to_status: e.to_status,
             })
             .collect(),
         visits,
@@ -318,4 +319,26 @@ pub fn search(
         resources: found,
         next: page.next.map(|c| search::next_query(params, &c)),
     })
+}
+
+/// `GET /fhir/r4/Task/{id}/_history`: the Task after each move, newest first.
+pub fn history(svc: &Services, api: &ApiCaller, id: &str) -> AppResult<Value> {
+    api.caller.authorize(
+        &Action::UseApi {
+            scopes: &api.scopes,
+            resource: "Task",
+            permission: Permission::Read,
+        },
+        "",
+    )?;
+    if !is_id(id) {
+        return Err(AppError::NotFound);
+    }
+    let r = record(svc, &api.caller, id)?;
+    let base = base_url(svc);
+    Ok(resources::task_history(
+        Ctx { base: &base },
+        &r,
+        &db::new_id(),
+    ))
 }

@@ -51,10 +51,10 @@ fn may(api: &ApiCaller, resource: &str, permission: Permission) -> AppResult<()>
 /// patient if no patient of the clinic has the identifier) and answers with a
 /// `transaction-response`. Everything is checked before the first write.
 pub fn transaction(svc: &Services, api: &ApiCaller, bundle: &Value) -> AppResult<Value> {
-    let t = inbound::read_transaction(bundle).map_err(refused)?;
     for resource in ["ServiceRequest", "Task"] {
         may(api, resource, Permission::Create)?;
     }
+    let t = inbound::read_transaction(bundle).map_err(refused)?;
     if t.consent.is_some() {
         may(api, "Consent", Permission::Create)?;
     }

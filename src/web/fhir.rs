@@ -300,3 +300,12 @@ pub async fn unsubscribe(req: HttpRequest, path: web::Path<String>) -> HttpRespo
     })
     .await
 }
+
+/// `GET /fhir/r4/Task/{id}/_history`.
+pub async fn history(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+    let id = path.into_inner();
+    api(req, move |svc, api| {
+        crate::services::fhir::history(svc, api, &id)
+    })
+    .await
+}

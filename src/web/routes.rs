@@ -122,6 +122,7 @@ route_table! {
     post "/fhir/r4/"                             => fhir::transaction,
     get  "/fhir/r4/{type}"                       => fhir::search,
     get  "/fhir/r4/{type}/{id}"                  => fhir::read,
+    get  "/fhir/r4/Task/{id}/_history"           => fhir::history,
     post "/fhir/r4/Subscription"                 => fhir::subscribe,
     delete "/fhir/r4/Subscription/{id}"          => fhir::unsubscribe,
     put  "/fhir/r4/Task/{id}"                    => fhir::update,

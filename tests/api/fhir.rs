@@ -2,7 +2,7 @@
 //! that a resource holds exactly what the party's referral page shows.
 
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::builders::*;
 use crate::helpers::*;
@@ -859,4 +859,177 @@ async fn the_receivers_record_system_moves_the_task_with_versioned_updates() {
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{b}");
+    // Its history: the Task after each move, newest first.
+    let (status, h) = api(&app, Some(&rx_t), &format!("/fhir/r4/Task/{id}/_history")).await;
+    assert_eq!(status, StatusCode::OK, "{h}");
+    assert_eq!(h["type"], "history");
+    let statuses: Vec<&str> = h["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["resource"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses[..3],
+        ["completed", "accepted", "requested"],
+        "{statuses:?}"
+    );
+    assert_eq!(
+        h["entry"][0]["resource"]["meta"]["versionId"],
+        t["meta"]["versionId"]
+    );
+}
+
+/// The API's columns: who presents which token.
+const API_CALLERS: [&str; 8] = [
+    "no token",
+    "revoked token",
+    "sender, read",
+    "sender, write",
+    "receiver, write",
+    "same clinic, unrelated",
+    "other clinic",
+    "Task read only",
+];
+
+/// Per API route, the status each caller gets (columns as in [`API_CALLERS`]). The bodies
+/// are chosen to stop after the decision (a Subscription that is refused, an unchanged
+/// Task), so the rows do not depend on one another.
+const API_EXPECTED: &[(&str, &str, [u16; 8])] = &[
+    ("GET", "/fhir/r4/metadata", [200; 8]),
+    ("POST", "/fhir/r4", [401, 401, 403, 400, 400, 400, 400, 403]),
+    (
+        "POST",
+        "/fhir/r4/",
+        [401, 401, 403, 400, 400, 400, 400, 403],
+    ),
+    (
+        "GET",
+        "/fhir/r4/{type}",
+        [401, 401, 200, 200, 200, 200, 200, 403],
+    ),
+    (
+        "GET",
+        "/fhir/r4/{type}/{id}",
+        [401, 401, 200, 200, 200, 404, 404, 200],
+    ),
+    (
+        "GET",
+        "/fhir/r4/Task/{id}/_history",
+        [401, 401, 200, 200, 200, 404, 404, 200],
+    ),
+    (
+        "POST",
+        "/fhir/r4/Subscription",
+        [401, 401, 403, 422, 422, 422, 422, 403],
+    ),
+    (
+        "DELETE",
+        "/fhir/r4/Subscription/{id}",
+        [401, 401, 403, 404, 404, 404, 404, 403],
+    ),
+    (
+        "PUT",
+        "/fhir/r4/Task/{id}",
+        [401, 401, 403, 422, 422, 404, 404, 403],
+    ),
+    (
+        "PATCH",
+        "/fhir/r4/Task/{id}",
+        [401, 401, 403, 422, 422, 404, 404, 403],
+    ),
+];
+
+#[tokio::test]
+async fn every_api_route_answers_every_token_as_the_policy_says() {
+    let app = TestApp::spawn().await;
+    let gp = app.login(GP, PW).await;
+    let id = app.referral().by(&gp).in_state(State::Sent).await.id;
+    let write = "user/*.rs user/*.cud";
+    let revoked = {
+        let (c, t) =
+            handoff::services::api_clients::create_cli(&app.svc, GP, "Old EHR", write).unwrap();
+        let admin = app.login(ADMIN, PW).await;
+        let (status, _, _) = app
+            .send(&admin, &format!("/admin/api-clients/{}/revoke", c.id), &[])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        t
+    };
+    let tokens: [Option<String>; 8] = [
+        None,
+        Some(revoked),
+        Some(token(&app, GP, "user/*.rs")),
+        Some(token(&app, GP, write)),
+        Some(token(&app, OTHER_CLINIC_DOC, write)),
+        Some(token(&app, UNRELATED, write)),
+        Some(token(&app, "ananya.bose@northgate.example", write)),
+        Some(token(&app, GP, "user/Task.r")),
+    ];
+    // Clients act for practitioners only: no token for a patient or an admin.
+    for email in [PATIENT_A, ADMIN] {
+        assert!(handoff::services::api_clients::create_cli(&app.svc, email, "X", write).is_err());
+    }
+    let routes: Vec<(String, &str)> = handoff::web::routes::ROUTES
+        .iter()
+        .filter(|(_, p)| p.starts_with("/fhir/r4"))
+        .map(|(m, p)| (m.to_uppercase(), *p))
+        .collect();
+    assert_eq!(
+        routes.len(),
+        API_EXPECTED.len(),
+        "every API route has its row: {routes:?}"
+    );
+    let (_, task) = api(&app, tokens[3].as_deref(), &format!("/fhir/r4/Task/{id}")).await;
+    let version = task["meta"]["versionId"].as_str().unwrap().to_string();
+    let mut wrong = Vec::new();
+    for (m, p) in &routes {
+        let row = API_EXPECTED
+            .iter()
+            .find(|(em, ep, _)| em == m && ep == p)
+            .unwrap_or_else(|| panic!("{m} {p} has no row in API_EXPECTED"));
+        let path = p.replace("{type}", "Task").replace(
+            "{id}",
+            if p.contains("Subscription") {
+                "nosuchsubscription"
+            } else {
+                &id
+            },
+        );
+        for (i, t) in tokens.iter().enumerate() {
+            let c = app.client();
+            let url = app.url(&path);
+            let mut r = match m.as_str() {
+                "GET" => c.get(url),
+                "DELETE" => c.delete(url),
+                "PUT" => c.put(url).header("if-match", format!("W/\"{version}\"")).body(task.to_string()),
+                "PATCH" => c
+                    .patch(url)
+                    .header("if-match", format!("W/\"{version}\""))
+                    .header("content-type", "application/json-patch+json")
+                    .body("[]"),
+                _ if p.contains("Subscription") => c.post(url).body(
+                    json!({ "resourceType": "Subscription", "status": "requested", "criteria": "Patient",
+                        "channel": { "type": "rest-hook", "endpoint": "https://ehr.example/" } })
+                    .to_string(),
+                ),
+                _ => c.post(url).body(r#"{"resourceType":"Bundle","type":"batch"}"#),
+            };
+            if m == "PUT" || (m == "POST") {
+                r = r.header("content-type", "application/fhir+json");
+            }
+            if let Some(t) = t {
+                r = r.bearer_auth(t);
+            }
+            let got = r.send().await.unwrap().status().as_u16();
+            if got != row.2[i] {
+                wrong.push(format!(
+                    "{m} {p} as {}: expected {}, got {got}",
+                    API_CALLERS[i], row.2[i]
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "API matrix:\n{}", wrong.join("\n"));
+    assert_eq!(status_of(&app, &id), "sent", "nothing moved");
 }

@@ -131,6 +131,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/fhir/r4/", "*********"),
     ("GET", "/fhir/r4/{type}", "*********"),
     ("GET", "/fhir/r4/{type}/{id}", "*********"),
+    ("GET", "/fhir/r4/Task/{id}/_history", "*********"),
     ("POST", "/fhir/r4/Subscription", "*********"),
     ("DELETE", "/fhir/r4/Subscription/{id}", "*********"),
     ("PUT", "/fhir/r4/Task/{id}", "*********"),

@@ -225,6 +225,10 @@ def main():
     now = rx_read.reference("Task", task_id).to_resource()
     check(now["status"] == "accepted", "accepted by a conditional update")
     save(a.out, f"Task-accepted-{task_id}", json.loads(json.dumps(now.serialize())))
+    status, hist = raw(a.url, rx_write_token, f"Task/{task_id}/_history")
+    check(status == 200 and [e["resource"]["status"] for e in hist.get("entry", [])][:2] == ["accepted", "requested"],
+          f"the Task's history: {status}")
+    save(a.out, f"history-{task_id}", hist)
     calls += 1
     stale = requests.put(f"{base}/Task/{task_id}", json={**task.serialize(), "status": "rejected"}, timeout=30,
                          headers={"Authorization": f"Bearer {rx_write_token}", "If-Match": f'W/"{version}"',

@@ -58,7 +58,13 @@ pub fn capability_statement(ctx: Ctx<'_>, now: NaiveDateTime, version: &str) -> 
     resources[0]["interaction"]
         .as_array_mut()
         .into_iter()
-        .for_each(|a| a.extend([json!({ "code": "update" }), json!({ "code": "patch" })]));
+        .for_each(|a| {
+            a.extend([
+                json!({ "code": "update" }),
+                json!({ "code": "patch" }),
+                json!({ "code": "history-instance" }),
+            ])
+        });
     resources[0]["versioning"] = json!("versioned-update");
     resources.push(json!({
         "type": "Subscription",

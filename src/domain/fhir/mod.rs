@@ -101,6 +101,8 @@ pub struct EventInfo {
     pub who: String,
     pub kind: String,
     pub note: String,
+    /// Where the event moved the referral, if it moved it.
+    pub to_status: Option<Status>,
 }
 
 /// Visits booked for the referral, as the businessStatus reads them.

@@ -39,7 +39,7 @@ pub struct Scopes(pub Vec<Scope>);
 
 /// The scopes the admin form's two boxes stand for.
 pub const READ_SCOPES: &str = "user/*.rs";
-pub const WRITE_SCOPES: &str = "user/*.cu";
+pub const WRITE_SCOPES: &str = "user/*.cud";
 
 impl Scopes {
     /// Parses `user/Task.rs user/*.cu`; names the first scope that is not SMART v2 user scope
@@ -171,7 +171,12 @@ mod tests {
         ] {
             assert!(all.allows("Consent", p));
         }
-        assert!(!all.allows("Consent", Permission::Delete));
+        assert!(all.allows("Subscription", Permission::Delete));
+        assert!(
+            !Scopes::parse(READ_SCOPES)
+                .unwrap()
+                .allows("Subscription", Permission::Delete)
+        );
     }
 
     #[test]

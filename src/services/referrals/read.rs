@@ -22,6 +22,8 @@ pub struct TimelineEntry {
     pub at: NaiveDateTime,
     /// Who acted (`None`: Handoff itself).
     pub actor_id: Option<String>,
+    /// Where the event moved the referral, if it moved it.
+    pub to_status: Option<Status>,
     pub who: String,
     pub kind: String,
     pub note: String,
@@ -141,6 +143,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             id: e.id,
             at: e.at,
             actor_id: e.actor_id,
+            to_status: e.to_status,
             who: who.unwrap_or_else(|| "Handoff".into()),
             note_key: if party == Party::Patient {
                 rules::patient_event_key(&e.kind, &e.note)

@@ -624,6 +624,20 @@ test('the clinic admin pages', async () => {
   await go(admin.page, admin.page.getByRole('button', { name: 'Save', exact: true }));
   await f.step(admin, 'clinic clock saved');
   assert.match(await mainText(admin.page), /Clinic clock saved/);
+  // An API client for the clinic's record system: its token is shown once, then revoked.
+  await visit(admin, '/admin');
+  await go(admin.page, admin.page.getByRole('link', { name: /API clients/ }));
+  await f.step(admin, 'API clients');
+  await go(admin.page, admin.page.getByRole('button', { name: /Create client/ }));
+  await f.step(admin, 'API client without a name', { expectStatus: 422 });
+  assert.match(await mainText(admin.page), /Name the record system/);
+  await admin.page.getByLabel('Name', { exact: true }).fill('Harbour EHR');
+  await go(admin.page, admin.page.getByRole('button', { name: /Create client/ }));
+  await f.step(admin, 'API client token shown once');
+  assert.match(await admin.page.locator('#api-token').innerText(), /^hnd_/);
+  await go(admin.page, admin.page.getByRole('button', { name: /Revoke/ }).first());
+  await f.step(admin, 'API client revoked');
+  assert.match(await mainText(admin.page), /Revoked/);
   // A form whose session token ran out: the error page shows what was typed.
   await visit(admin, '/admin/practitioners/new');
   await admin.page.getByLabel('Full name').fill('Meera Nair');

@@ -5,11 +5,22 @@
 # Starts the benchmark server on a data folder and database URL (empty: SQLite in the
 # folder), with any further arguments; SERVER is its process id and SERVER_T0 the moment of
 # the exec (nanoseconds). With VALGRIND set (an array) the server runs under it.
+# The header a page's credential goes in: a bearer token (the FHIR API) or a cookie.
+auth_header() { # credential
+  case "$1" in
+    Bearer\ *) echo "Authorization: $1" ;;
+    *) echo "Cookie: $1" ;;
+  esac
+}
+
 start_server() { # dir url [args...]
   local dir=$1 url=$2
   shift 2
   SERVER_T0=$(date +%s%N)
-  RUST_LOG=warn DATABASE_URL="$url" "${VALGRIND[@]}" "$BIN" --data-dir "$dir" --port "$PORT" "$@" >>"$LOG" 2>&1 &
+  # Each start also makes a read-only FHIR API client for the receiver (its token in
+  # $WORK/api-token): the FHIR search page is measured with it.
+  RUST_LOG=warn DATABASE_URL="$url" "${VALGRIND[@]}" "$BIN" --data-dir "$dir" --port "$PORT" \
+    --api-client-for "$RX" --api-token-file "$WORK/api-token" "$@" >>"$LOG" 2>&1 &
   SERVER=$!
 }
 
@@ -68,7 +79,7 @@ login() { # email
 
 # One GET; prints "status seconds".
 get() { # path cookie [max seconds]
-  curl -s -o /dev/null --max-time "${3:-120}" -w '%{http_code} %{time_total}\n' -H "Cookie: $2" "$B$1"
+  curl -s -o /dev/null --max-time "${3:-120}" -w '%{http_code} %{time_total}\n' -H "$(auth_header "$2")" "$B$1"
 }
 
 # Single-request latency: three requests to warm up, then SINGLE_N sequential requests;
@@ -100,7 +111,7 @@ to_ms() {
 load() { # path cookie
   local out
   out=$(wrk -t"$((CONNS < 2 ? CONNS : 2))" -c"$CONNS" -d"${DURATION}s" --timeout 10s --latency \
-    -s bench/over1s.lua -H "Cookie: $2" "$B$1")
+    -s bench/over1s.lua -H "$(auth_header "$2")" "$B$1")
   echo "$out" | awk '
     /Requests\/sec/ {rps = $2}
     $1 == "50%" {p50 = $2}

@@ -101,6 +101,7 @@ PAGES=(
   "analytics (clinic admin)|/analytics|ADMIN"
   "referral page (audited)|@REFERRAL@|RX"
   "letter PDF (cached)|@REFERRAL@/letter.pdf|RX"
+  "FHIR Task search (owner, requested)|/fhir/r4/Task?owner=Practitioner/@RXID@&status=requested|RXAPI"
 )
 declare -A SINGLE FASTEST RPS P50 P99 OVER TIMEOUTS DONE ERRORS IR DBUS COOKIE
 COOKIE[NONE]=""
@@ -108,7 +109,7 @@ F_RPS="" F_P50="" F_P99=""
 NOTES=()
 note() { NOTES+=("$1"); echo "# $1"; }
 
-page_path() { local p=${1//@PATIENT@/$PATIENT}; echo "${p//@REFERRAL@/$REFERRAL}"; }
+page_path() { local p=${1//@PATIENT@/$PATIENT}; p=${p//@RXID@/$RXID}; echo "${p//@REFERRAL@/$REFERRAL}"; }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(uname -m), $BACKEND, commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+changes'), wrk -t2 -c$CONNS -d${DURATION}s, $SINGLE_N single requests, callgrind $([ "$CALLGRIND" = 1 ] && echo "on ($CG_N requests, $CG_SLOW_N over ${CG_SLOW_S} s)" || echo off), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$BACKEND" = sqlite ] || echo "# $(pg_admin "SELECT split_part(version(), ' on ', 1)"), shared_buffers $(pg_admin 'SHOW shared_buffers'), on $PG_SERVER"
@@ -121,8 +122,10 @@ sign_in() {
   PATIENT=$(curl -s -H "Cookie: ${COOKIE[GP]}" "$B/patients" | grep -o '/patients/[0-9a-f-]\{36\}' | head -1)
   INBOX_SENT=$(curl -s --max-time 600 -H "Cookie: ${COOKIE[RX]}" "$B/inbox?status=sent" | grep -o '/referrals/[0-9a-f-]\{36\}' | awk '!seen[$0]++')
   REFERRAL=$(echo "$INBOX_SENT" | head -1)
-  if [ -z "$PATIENT" ] || [ -z "$REFERRAL" ]; then
-    echo "no patient or no referral found after sign-in" >&2
+  COOKIE[RXAPI]="Bearer $(sed -n 1p "$WORK/api-token")"
+  RXID=$(sed -n 2p "$WORK/api-token")
+  if [ -z "$PATIENT" ] || [ -z "$REFERRAL" ] || [ -z "$RXID" ]; then
+    echo "no patient, referral or receiver id (FHIR) found after sign-in" >&2
     exit 1
   fi
 }

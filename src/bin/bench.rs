@@ -33,6 +33,13 @@ struct Args {
     /// start on the kept 1 M database only migrates it.
     #[arg(long)]
     no_jobs: bool,
+    /// Creates a read-only FHIR API client for the practitioner with this e-mail at start
+    /// and writes its token and the practitioner's id to `--api-token-file` (the FHIR search
+    /// page is measured with them).
+    #[arg(long, requires = "api_token_file")]
+    api_client_for: Option<String>,
+    #[arg(long)]
+    api_token_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Template)]
@@ -93,6 +100,13 @@ fn main() -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
         }
+    }
+    if let (Some(email), Some(file)) = (&args.api_client_for, &args.api_token_file) {
+        let (client, token) =
+            handoff::services::api_clients::create_cli(&svc, email, "benchmark", "user/*.rs")
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        // The token, then the practitioner's id (the search names them as owner).
+        std::fs::write(file, format!("{token}\n{}\n", client.user_id))?;
     }
     let key = startup::cookie_key(&args.settings)?;
     let listener = TcpListener::bind(("127.0.0.1", args.port))?;

@@ -175,6 +175,11 @@ pub fn referral_of(conn: &mut DbConn, resource: &str, id: &str) -> QueryResult<O
             .select(referral_asks::referral_id)
             .first(conn)
             .optional(),
+        "Binary" => attachments::table
+            .find(id)
+            .select(attachments::referral_id)
+            .first(conn)
+            .optional(),
         "DocumentReference" => match id.strip_suffix("-snapshot") {
             Some(referral) => Ok(Some(referral.to_string())),
             None => attachments::table

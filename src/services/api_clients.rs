@@ -239,7 +239,14 @@ pub fn authenticate(
     if client.revoked_at.is_some() || !active {
         return Err(refused());
     }
-    db::api_clients::touch(&mut conn, &client.id, now)?;
+    // At most one write a minute per client (the UPDATE checks it again, for two at once):
+    // a read must not take SQLite's write lock.
+    if client
+        .last_used_at
+        .is_none_or(|t| t < now - chrono::TimeDelta::minutes(1))
+    {
+        db::api_clients::touch(&mut conn, &client.id, now)?;
+    }
     let scopes =
         Scopes::parse(&client.scopes).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     Ok(ApiCaller {

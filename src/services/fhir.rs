@@ -30,6 +30,12 @@ pub fn base_url(svc: &Services) -> String {
 
 /// The referral as FHIR resources are written from it, for the caller (audited).
 pub fn record(svc: &Services, caller: &Caller, id: &str) -> AppResult<Record> {
+    record_with(svc, caller, id, false)
+}
+
+/// [`record`], with the content of every file the caller may open when `files` (each
+/// audited as a download).
+pub fn record_with(svc: &Services, caller: &Caller, id: &str, files: bool) -> AppResult<Record> {
     let v = view(svc, caller, id)?;
     let mut conn = svc.conn()?;
     let consents = db::fhir::consents_of_referral(&mut conn, id)?;
@@ -37,7 +43,35 @@ pub fn record(svc: &Services, caller: &Caller, id: &str) -> AppResult<Record> {
     let specialty = db::users::get_practitioner(&mut conn, &v.sender.id)
         .map(|(_, p)| p.specialty)
         .unwrap_or_default();
-    Ok(record_of(svc, v, consents, specialty))
+    let contents = if files {
+        use base64::Engine;
+        let mut out = std::collections::HashMap::new();
+        for a in &v.attachments {
+            svc.record_view(
+                caller,
+                super::AuditEntry {
+                    action: "file_downloaded",
+                    subject_type: "attachment",
+                    subject_id: &a.id,
+                    patient_id: Some(&v.patient.id),
+                    detail: format!("{} (FHIR)", a.original_name),
+                },
+            )?;
+            let bytes = svc.store.read_all(&a.stored_name)?;
+            out.insert(
+                a.id.clone(),
+                base64::engine::general_purpose::STANDARD.encode(bytes),
+            );
+        }
+        out
+    } else {
+        std::collections::HashMap::new()
+    };
+    let mut r = record_of(svc, v, consents, specialty);
+    for f in &mut r.files {
+        f.content = contents.get(&f.id).cloned();
+    }
+    Ok(r)
 }
 
 fn record_of(
@@ -144,6 +178,7 @@ fn record_of(
                 size_bytes: a.size_bytes,
                 uploaded_by: a.uploaded_by,
                 uploaded_at: a.uploaded_at,
+                content: None,
             })
             .collect(),
         events: v
@@ -166,9 +201,9 @@ fn record_of(
 
 /// The export of one referral: every resource the caller may see, in one Bundle.
 pub fn export(svc: &Services, caller: &Caller, id: &str) -> AppResult<Value> {
-    let r = record(svc, caller, id)?;
+    let r = record_with(svc, caller, id, true)?;
     let base = base_url(svc);
-    Ok(resources::collection(
+    Ok(crate::domain::fhir::bundles::collection(
         Ctx { base: &base },
         &r,
         &db::new_id(),
@@ -177,7 +212,7 @@ pub fn export(svc: &Services, caller: &Caller, id: &str) -> AppResult<Value> {
 }
 
 /// The resource types the API reads.
-pub const READABLE: [&str; 10] = [
+pub const READABLE: [&str; 11] = [
     "Task",
     "ServiceRequest",
     "Patient",
@@ -187,6 +222,7 @@ pub const READABLE: [&str; 10] = [
     "Consent",
     "Communication",
     "DocumentReference",
+    "Binary",
     "Provenance",
 ];
 
@@ -251,7 +287,8 @@ pub fn read(svc: &Services, api: &ApiCaller, resource: &str, id: &str) -> AppRes
             Ok(resources::organization(&clinic.id, &clinic.name))
         }
         (_, Some(referral)) => {
-            let r = record(svc, caller, &referral)?;
+            let files = matches!(resource, "DocumentReference" | "Binary");
+            let r = record_with(svc, caller, &referral, files)?;
             resources::all(ctx, &r)
                 .into_iter()
                 .find(|v| v["resourceType"] == resource && v["id"] == id)
@@ -336,7 +373,7 @@ pub fn history(svc: &Services, api: &ApiCaller, id: &str) -> AppResult<Value> {
     }
     let r = record(svc, &api.caller, id)?;
     let base = base_url(svc);
-    Ok(resources::task_history(
+    Ok(crate::domain::fhir::bundles::task_history(
         Ctx { base: &base },
         &r,
         &db::new_id(),

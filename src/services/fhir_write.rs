@@ -79,8 +79,46 @@ pub fn transaction(svc: &Services, api: &ApiCaller, bundle: &Value) -> AppResult
         action: if t.send { "send" } else { "draft" }.into(),
         ..ComposerInput::default()
     };
+    // The files: decoded and their types sniffed before anything is written.
+    let mut uploads = Vec::new();
+    for f in &t.files {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(f.data.trim())
+            .map_err(|_| {
+                unprocessable(
+                    "file",
+                    format!("{}: content.attachment.data is not base64.", f.title),
+                )
+            })?;
+        if crate::domain::files::sniff(&bytes[..bytes.len().min(512)]).is_none() {
+            return Err(unprocessable(
+                "file",
+                format!(
+                    "{}: this file type is not accepted. Send {}.",
+                    f.title,
+                    crate::domain::files::ALLOWED_TYPES_TEXT
+                ),
+            ));
+        }
+        if bytes.len() as u64 > svc.max_upload_bytes {
+            return Err(AppError::TooLarge(format!("{} is too large.", f.title)));
+        }
+        uploads.push(super::patients::Upload {
+            kind: f.kind.clone(),
+            title: f.title.chars().take(200).collect(),
+            original_name: f.title.chars().take(200).collect(),
+            bytes,
+        });
+    }
+    // Files travel in the snapshot's "labs" section, which the consent must cover.
+    let mut sections = t.sections.clone();
+    if !uploads.is_empty() && !sections.iter().any(|(k, _)| k == "labs") {
+        let titles: Vec<&str> = t.files.iter().map(|f| f.title.as_str()).collect();
+        sections.push(("labs".into(), titles.join("\n")));
+    }
     // The composer's own checks, before anything is written.
-    validate_composer(&input, t.sections.clone(), Vec::new(), now.date())
+    validate_composer(&input, sections.clone(), Vec::new(), now.date())
         .map_err(AppError::Invalid)?;
     let mut conn = svc.conn()?;
     let (patient_id, new_patient) = match &t.patient {
@@ -126,8 +164,7 @@ pub fn transaction(svc: &Services, api: &ApiCaller, bundle: &Value) -> AppResult
                 "The Consent's provision.actor must be the referral's receiver.",
             ));
         }
-        let uncovered: Vec<&str> = t
-            .sections
+        let uncovered: Vec<&str> = sections
             .iter()
             .map(|(key, _)| key.as_str())
             .filter(|key| !k.scope.is_empty() && !k.scope.iter().any(|s| s == key))
@@ -179,6 +216,10 @@ pub fn transaction(svc: &Services, api: &ApiCaller, bundle: &Value) -> AppResult
         )?,
         (None, None) => return Err(AppError::NotFound),
     };
+    let mut file_ids = Vec::with_capacity(uploads.len());
+    for up in uploads {
+        file_ids.push(super::patients::upload_file(svc, caller, &patient_id, up)?);
+    }
     let (id, version) = save_draft(
         svc,
         caller,
@@ -186,8 +227,8 @@ pub fn transaction(svc: &Services, api: &ApiCaller, bundle: &Value) -> AppResult
             patient_id: patient_id.clone(),
             existing: None,
             input,
-            sections: t.sections.clone(),
-            file_ids: Vec::new(),
+            sections,
+            file_ids,
             external: None,
         },
     )?;
@@ -226,6 +267,8 @@ pub fn transaction(svc: &Services, api: &ApiCaller, bundle: &Value) -> AppResult
                         .as_ref()
                         .map_or_else(String::new, |k| format!("Consent/{k}")),
                 ),
+                // A file of the chart now, which the referral's snapshot shares.
+                Entry::Document(_) => ("201 Created", format!("DocumentReference/{id}-snapshot")),
             };
             json!({ "response": {
                 "status": status,
@@ -285,7 +328,7 @@ pub fn update_task(
         Update::Put(t) => t,
         Update::Patch(ops) => {
             let mut t = resources::task(ctx, &current);
-            inbound::apply_patch(&mut t, &ops).map_err(refused)?;
+            crate::domain::fhir::patch::apply_patch(&mut t, &ops).map_err(refused)?;
             t
         }
     };

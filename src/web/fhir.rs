@@ -250,7 +250,7 @@ pub async fn search(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
             q => format!("{base}/{kind}?{q}"),
         };
         let next = found.next.map(|q| format!("{base}/{kind}?{q}"));
-        Ok(resources::searchset(
+        Ok(crate::domain::fhir::bundles::searchset(
             FhirCtx { base: &base },
             &crate::db::new_id(),
             found.resources,

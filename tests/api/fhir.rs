@@ -253,6 +253,22 @@ async fn the_export_holds_what_each_partys_page_shows() {
         docs.iter()
             .any(|d| d["content"][0]["attachment"]["title"] == "ecg.pdf")
     );
+    // The file itself travels as a Binary the DocumentReference points to.
+    let ecg = of_type(&b, "Binary")
+        .into_iter()
+        .find(|x| {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(x["data"].as_str().unwrap())
+                .unwrap();
+            String::from_utf8_lossy(&bytes).contains("SECRET ECG")
+        })
+        .expect("the answer file as a Binary");
+    let binary = format!("Binary/{}", ecg["id"].as_str().unwrap());
+    assert!(
+        docs.iter()
+            .any(|d| d["content"][0]["attachment"]["url"] == binary.as_str())
+    );
 
     // The patient withdraws consent: the receiver's export loses what their page loses.
     let patient = app.login(PATIENT_A, PW).await;
@@ -268,6 +284,10 @@ async fn the_export_holds_what_each_partys_page_shows() {
         assert!(!text.contains(secret), "withdrawn: no {secret} in {text}");
     }
     assert_eq!(of_type(&b, "Consent")[0]["status"], "inactive");
+    assert!(
+        of_type(&b, "Binary").is_empty(),
+        "no file content leaves without consent"
+    );
     assert!(of_type(&b, "Task")[0].get("input").is_none());
     // The sender keeps everything; an unrelated colleague gets nothing.
     let b = export(&gp).await;
@@ -691,12 +711,37 @@ async fn a_record_system_refers_a_patient_with_a_transaction() {
         "nothing half-written"
     );
 
-    // With consent: the patient is registered, the referral sent, and it is in the inbox.
+    // A file that is not one of the accepted types: refused, nothing written.
+    let with_file = |data: &str| {
+        use base64::Engine;
+        let mut b = referral_bundle(&app, new_patient.clone(), true);
+        b["entry"].as_array_mut().unwrap().push(serde_json::json!({
+            "fullUrl": "urn:uuid:doc", "request": { "method": "POST", "url": "DocumentReference" },
+            "resource": { "resourceType": "DocumentReference", "status": "current",
+                "content": [{ "attachment": { "contentType": "application/pdf", "title": "ehr-ecg.pdf",
+                    "data": base64::engine::general_purpose::STANDARD.encode(data) } }] } }));
+        b
+    };
     let (status, b) = post_json(
         &app,
         &write,
         "/fhir/r4",
-        &referral_bundle(&app, new_patient.clone(), true),
+        &with_file("MZ\u{0}\u{0}not a pdf"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(issue(&b).1.contains("not accepted"), "{b}");
+    assert_eq!(
+        (referral_count(&app), patient_count(&app)),
+        (referrals, patients)
+    );
+    // With consent (and a file): the patient is registered, the referral sent, the file in
+    // its snapshot, and it is in the inbox.
+    let (status, b) = post_json(
+        &app,
+        &write,
+        "/fhir/r4",
+        &with_file("%PDF-1.4\n% EHR FILE\n%%EOF\n"),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{b}");
@@ -707,10 +752,7 @@ async fn a_record_system_refers_a_patient_with_a_transaction() {
         .iter()
         .map(|e| e["response"]["status"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        statuses,
-        ["201 Created", "201 Created", "201 Created", "201 Created"]
-    );
+    assert_eq!(statuses, ["201 Created"; 5]);
     let location = b["entry"][2]["response"]["location"].as_str().unwrap();
     let id = location
         .trim_start_matches("Task/")
@@ -732,6 +774,10 @@ async fn a_record_system_refers_a_patient_with_a_transaction() {
         "the snapshot arrived"
     );
     assert!(page.contains("Palpitations on exertion"));
+    assert!(
+        page.contains("ehr-ecg.pdf"),
+        "the file is shared in the snapshot"
+    );
 
     // The same identifier again matches the patient (200), and the open referral to the
     // same receiver is a repeat: refused until a reason is given.

@@ -50,6 +50,7 @@ pub fn capability_statement(ctx: Ctx<'_>, now: NaiveDateTime, version: &str) -> 
         "Consent",
         "Communication",
         "DocumentReference",
+        "Binary",
         "Provenance",
     ] {
         resources.push(read(t, json!([])));

@@ -33,6 +33,19 @@ pub enum Entry {
     ServiceRequest,
     Task,
     Consent,
+    /// The n-th file (a DocumentReference with the content inline).
+    Document(usize),
+}
+
+/// A file a DocumentReference carries: it becomes a lab or imaging file of the chart,
+/// shared in the snapshot, as a composer's chosen chart file is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileIn {
+    pub title: String,
+    /// "lab" or "imaging" (DocumentReference.category text or code "imaging").
+    pub kind: String,
+    /// The content, base64 as FHIR carries it.
+    pub data: String,
 }
 
 /// A referral as a transaction asks for it.
@@ -55,6 +68,8 @@ pub struct Referral {
     pub consent: Option<ConsentIn>,
     /// Why another referral is needed while one is open (`Task.input` "duplicate-reason").
     pub duplicate_reason: String,
+    /// Files to share (DocumentReference entries).
+    pub files: Vec<FileIn>,
     pub entries: Vec<Entry>,
 }
 
@@ -107,6 +122,7 @@ pub fn read_transaction(bundle: &Value) -> Result<Referral, Refused> {
     let (mut patient, mut request, mut task, mut consent) = (None, None, None, None);
     let mut patient_url = String::new();
     let mut order = Vec::new();
+    let mut files = Vec::new();
     for e in entries {
         let r = &e["resource"];
         let method = s(e, &["request", "method"]);
@@ -133,10 +149,15 @@ pub fn read_transaction(bundle: &Value) -> Result<Referral, Refused> {
                 order.push(Entry::Consent);
                 &mut consent
             }
+            "DocumentReference" => {
+                order.push(Entry::Document(files.len()));
+                files.push(file_in(r)?);
+                continue;
+            }
             "" => return Err(bad("An entry has no resource.")),
             other => {
                 return Err(Refused::Unprocessable(format!(
-                    "A referral transaction holds Patient, ServiceRequest, Task and Consent; {other} is not taken (files are attached in the app)."
+                    "A referral transaction holds Patient, ServiceRequest, Task, Consent and DocumentReference; {other} is not taken."
                 )));
             }
         };
@@ -275,7 +296,36 @@ pub fn read_transaction(bundle: &Value) -> Result<Referral, Refused> {
         send,
         consent,
         duplicate_reason,
+        files,
         entries: order,
+    })
+}
+
+/// A DocumentReference with its content inline.
+fn file_in(r: &Value) -> Result<FileIn, Refused> {
+    let attachment = &r["content"][0]["attachment"];
+    let data = s(attachment, &["data"]).to_string();
+    if data.is_empty() {
+        return Err(Refused::Unprocessable(
+            "A DocumentReference carries its file inline (content.attachment.data, base64); links are not fetched.".into(),
+        ));
+    }
+    let title = [s(attachment, &["title"]), s(r, &["description"])]
+        .into_iter()
+        .find(|t| !t.trim().is_empty())
+        .unwrap_or("Attached file")
+        .trim()
+        .to_string();
+    let category = r["category"].to_string().to_lowercase();
+    Ok(FileIn {
+        title,
+        kind: if category.contains("imaging") {
+            "imaging"
+        } else {
+            "lab"
+        }
+        .into(),
+        data,
     })
 }
 
@@ -346,86 +396,10 @@ pub fn read_move(task: &Value, current: &str) -> Result<Move, Refused> {
     })
 }
 
-/// Applies a JSON Patch (RFC 6902: add, replace, remove, test) to `doc`.
-pub fn apply_patch(doc: &mut Value, ops: &Value) -> Result<(), Refused> {
-    let bad = |m: String| Refused::Malformed(m);
-    let ops = ops
-        .as_array()
-        .ok_or_else(|| bad("A JSON Patch is an array of operations.".into()))?;
-    for op in ops {
-        let path = s(op, &["path"]);
-        let (parent_path, last) = path
-            .rsplit_once('/')
-            .ok_or_else(|| bad(format!("\"{path}\" is not a JSON Pointer.")))?;
-        let last = last.replace("~1", "/").replace("~0", "~");
-        let value = op.get("value").cloned();
-        let kind = s(op, &["op"]);
-        if kind == "test" {
-            if doc.pointer(path) != value.as_ref() {
-                return Err(Refused::Unprocessable(format!("test failed at {path}")));
-            }
-            continue;
-        }
-        let parent = doc
-            .pointer_mut(parent_path)
-            .ok_or_else(|| bad(format!("{path}: no such place in the Task.")))?;
-        match (kind, parent) {
-            ("add" | "replace", Value::Object(m)) => {
-                let v = value.ok_or_else(|| bad(format!("{kind} {path} needs a value.")))?;
-                if kind == "replace" && !m.contains_key(&last) {
-                    return Err(bad(format!("replace {path}: nothing there to replace.")));
-                }
-                m.insert(last, v);
-            }
-            ("add", Value::Array(a)) => {
-                let v = value.ok_or_else(|| bad(format!("add {path} needs a value.")))?;
-                match last.as_str() {
-                    "-" => a.push(v),
-                    i => {
-                        let i: usize = i
-                            .parse()
-                            .map_err(|_| bad(format!("{path}: not an index.")))?;
-                        if i > a.len() {
-                            return Err(bad(format!("{path}: past the end.")));
-                        }
-                        a.insert(i, v);
-                    }
-                }
-            }
-            ("replace", Value::Array(a)) => {
-                let v = value.ok_or_else(|| bad(format!("replace {path} needs a value.")))?;
-                let slot = last
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|i| a.get_mut(i))
-                    .ok_or_else(|| bad(format!("{path}: no such element.")))?;
-                *slot = v;
-            }
-            ("remove", Value::Object(m)) => {
-                m.remove(&last)
-                    .ok_or_else(|| bad(format!("remove {path}: nothing there.")))?;
-            }
-            ("remove", Value::Array(a)) => {
-                let i = last
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|i| *i < a.len())
-                    .ok_or_else(|| bad(format!("{path}: no such element.")))?;
-                a.remove(i);
-            }
-            (other, _) => {
-                return Err(bad(format!(
-                    "\"{other}\" at {path}: the server applies add, replace, remove and test."
-                )));
-            }
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::fhir::patch::apply_patch;
     use serde_json::json;
 
     fn transaction() -> Value {

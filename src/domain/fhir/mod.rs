@@ -8,8 +8,10 @@
 //! an ask's answer is `Communication/{ask id}-answer` and the snapshot is
 //! `DocumentReference/{referral id}-snapshot`.
 
+pub mod bundles;
 pub mod capability;
 pub mod inbound;
+pub mod patch;
 pub mod resources;
 pub mod scope;
 pub mod search;
@@ -90,6 +92,9 @@ pub struct FileInfo {
     pub url: String,
     pub uploaded_by: String,
     pub uploaded_at: NaiveDateTime,
+    /// The file's bytes, base64, when the caller asked for the content (the export, a read
+    /// of the DocumentReference or the Binary); `None` in searches and other reads.
+    pub content: Option<String>,
 }
 
 /// A timeline event the caller may read.

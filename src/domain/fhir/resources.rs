@@ -42,7 +42,7 @@ fn restricted() -> Value {
     })
 }
 
-fn reference(kind: &str, id: &str, display: &str) -> Value {
+pub(super) fn reference(kind: &str, id: &str, display: &str) -> Value {
     json!({ "reference": format!("{kind}/{id}"), "display": display })
 }
 
@@ -152,11 +152,11 @@ pub fn service_request(ctx: Ctx<'_>, r: &Record) -> Value {
     v
 }
 
-fn patient_name(r: &Record) -> String {
+pub(super) fn patient_name(r: &Record) -> String {
     format!("{} {}", r.patient.given_name, r.patient.family_name)
 }
 
-fn typed(ctx: Ctx<'_>, system: &str, code: &str, display: &str) -> Value {
+pub(super) fn typed(ctx: Ctx<'_>, system: &str, code: &str, display: &str) -> Value {
     json!({ "coding": [{ "system": ctx.codes(system), "code": code, "display": display }],
         "text": display })
 }
@@ -417,6 +417,12 @@ pub fn documents(r: &Record) -> Vec<Value> {
         out.push(v);
     }
     for f in &r.files {
+        // With its content, the file travels as a Binary the attachment points to; else
+        // the attachment links to the app's download (which applies the same rules).
+        let url = match f.content {
+            Some(_) => format!("Binary/{}", f.id),
+            None => f.url.clone(),
+        };
         let mut v = json!({
             "resourceType": "DocumentReference",
             "id": f.id,
@@ -427,7 +433,7 @@ pub fn documents(r: &Record) -> Vec<Value> {
             "author": [{ "reference": format!("Practitioner/{}", f.uploaded_by) }],
             "content": [{ "attachment": {
                 "contentType": f.content_type,
-                "url": f.url,
+                "url": url,
                 "size": f.size_bytes.max(0),
                 "title": f.title,
                 "creation": instant(f.uploaded_at),
@@ -440,6 +446,28 @@ pub fn documents(r: &Record) -> Vec<Value> {
         out.push(v);
     }
     out
+}
+
+/// The files' content, for those loaded with it (only what the caller may open: the
+/// receiver's within the patient's live consent).
+pub fn binaries(r: &Record) -> Vec<Value> {
+    r.files
+        .iter()
+        .filter_map(|f| {
+            let data = f.content.as_ref()?;
+            let mut v = json!({
+                "resourceType": "Binary",
+                "id": f.id,
+                "contentType": f.content_type,
+                "securityContext": { "reference": format!("DocumentReference/{}", f.id) },
+                "data": data,
+            });
+            if r.doctor_only {
+                v["meta"] = json!({ "security": [restricted()] });
+            }
+            Some(v)
+        })
+        .collect()
 }
 
 /// One Provenance per timeline event: who moved the referral, when, and how.
@@ -488,109 +516,9 @@ pub fn all(ctx: Ctx<'_>, r: &Record) -> Vec<Value> {
     out.extend(r.consents.iter().map(|k| consent(ctx, r, k)));
     out.extend(communications(r));
     out.extend(documents(r));
+    out.extend(binaries(r));
     out.extend(provenances(ctx, r));
     out
-}
-
-/// The export: every resource of the referral in one `collection` Bundle.
-pub fn collection(ctx: Ctx<'_>, r: &Record, id: &str, now: NaiveDateTime) -> Value {
-    let entries: Vec<Value> = all(ctx, r)
-        .into_iter()
-        .map(|res| json!({ "fullUrl": ctx.full_url(&res), "resource": res }))
-        .collect();
-    json!({
-        "resourceType": "Bundle",
-        "id": id,
-        "meta": { "lastUpdated": instant(now) },
-        "type": "collection",
-        "timestamp": instant(now),
-        "entry": entries,
-    })
-}
-
-/// `Task/{id}/_history`: the Task as it stood after each move of the referral, newest
-/// first. Past states carry their status, business status, owner and time; only the
-/// current one carries a version (the one an update's If-Match names).
-pub fn task_history(ctx: Ctx<'_>, r: &Record, id: &str) -> Value {
-    let current = task(ctx, r);
-    let moves: Vec<&super::EventInfo> = r.events.iter().filter(|e| e.to_status.is_some()).collect();
-    let mut entries = Vec::new();
-    for (i, e) in moves.iter().enumerate().rev() {
-        let newest = i + 1 == moves.len();
-        let status = e.to_status.unwrap_or(r.status);
-        let resource = if newest && status == r.status {
-            current.clone()
-        } else {
-            let mut past = current.clone();
-            if let Some(o) = past.as_object_mut() {
-                for k in [
-                    "statusReason",
-                    "businessStatus",
-                    "owner",
-                    "restriction",
-                    "output",
-                ] {
-                    o.remove(k);
-                }
-            }
-            past["status"] = json!(super::task_status(status));
-            past["meta"] = json!({ "lastUpdated": instant(e.at) });
-            past["lastModified"] = json!(instant(e.at));
-            if let Some(b) = business_status(status, super::Visits::default()) {
-                past["businessStatus"] = typed(ctx, "task-business-status", b, b);
-            }
-            let who = match owner(status) {
-                Some(Party::Sender) => {
-                    Some(reference("Practitioner", &r.sender.id, &r.sender.name))
-                }
-                Some(Party::Receiver) => {
-                    Some(reference("Practitioner", &r.receiver.id, &r.receiver.name))
-                }
-                Some(Party::Patient) => Some(reference("Patient", &r.patient.id, &patient_name(r))),
-                _ => None,
-            };
-            if let Some(w) = who {
-                past["owner"] = w;
-            }
-            past
-        };
-        entries.push(json!({
-            "fullUrl": ctx.full_url(&current),
-            "resource": resource,
-            "request": { "method": if i == 0 { "POST" } else { "PUT" },
-                "url": if i == 0 { "Task".to_string() } else { format!("Task/{}", r.id) } },
-            "response": { "status": if i == 0 { "201 Created" } else { "200 OK" },
-                "lastModified": instant(e.at) },
-        }));
-    }
-    json!({ "resourceType": "Bundle", "id": id, "type": "history", "total": entries.len(),
-        "entry": entries })
-}
-
-/// A search's answer: the matches of one page, and the link to the next.
-pub fn searchset(
-    ctx: Ctx<'_>,
-    id: &str,
-    resources: Vec<Value>,
-    self_url: &str,
-    next_url: Option<&str>,
-) -> Value {
-    let mut links = vec![json!({ "relation": "self", "url": self_url })];
-    if let Some(n) = next_url {
-        links.push(json!({ "relation": "next", "url": n }));
-    }
-    let entries: Vec<Value> = resources
-        .into_iter()
-        .map(|res| {
-            json!({ "fullUrl": ctx.full_url(&res), "resource": res,
-                "search": { "mode": "match" } })
-        })
-        .collect();
-    let mut v = json!({ "resourceType": "Bundle", "id": id, "type": "searchset", "link": links });
-    if !entries.is_empty() {
-        v["entry"] = json!(entries);
-    }
-    v
 }
 
 /// An error as FHIR reports it. `code` is an IssueType (`not-found`, `forbidden`,

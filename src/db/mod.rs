@@ -18,6 +18,7 @@ pub mod directory;
 pub mod due;
 pub mod fhir;
 pub mod fhir_hooks;
+pub mod fhir_page;
 #[cfg(feature = "bench")]
 pub mod fortunes;
 pub mod history;

@@ -344,14 +344,14 @@ pub fn search(
     let page = Page::of(rows, q.count, |(id, at)| cursor::encode(*at, id));
     let base = base_url(svc);
     let ctx = Ctx { base: &base };
-    let mut found = Vec::with_capacity(page.rows.len());
-    for (id, _) in &page.rows {
-        let r = record(svc, caller, id)?;
-        found.push(match kind {
-            Searched::Task => resources::task(ctx, &r),
-            Searched::ServiceRequest => resources::service_request(ctx, &r),
-        });
-    }
+    let ids: Vec<String> = page.rows.iter().map(|(id, _)| id.clone()).collect();
+    let found = super::fhir_search::records(svc, caller, &ids)?
+        .iter()
+        .map(|r| match kind {
+            Searched::Task => resources::task(ctx, r),
+            Searched::ServiceRequest => resources::service_request(ctx, r),
+        })
+        .collect();
     Ok(Found {
         resources: found,
         next: page.next.map(|c| search::next_query(params, &c)),

@@ -23,6 +23,7 @@ pub mod due;
 pub mod external;
 pub mod fhir;
 pub mod fhir_hooks;
+pub mod fhir_search;
 pub mod fhir_write;
 pub mod files_sweep;
 pub mod generate;

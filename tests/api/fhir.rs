@@ -67,6 +67,24 @@ fn path_of(url: &str) -> String {
     url[at..].to_string()
 }
 
+/// Every resource a search finds is the one its read returns (the search reads a page in
+/// one go; a read goes through the referral page's loader): returns how many were compared.
+async fn search_equals_read(app: &TestApp, token: &str, query: &str) -> usize {
+    let (status, b) = api(app, Some(token), &format!("/fhir/r4/{query}")).await;
+    assert_eq!(status, StatusCode::OK, "{query}: {b}");
+    let found = entries(&b);
+    for r in &found {
+        let path = format!(
+            "/fhir/r4/{}/{}",
+            r["resourceType"].as_str().unwrap(),
+            r["id"].as_str().unwrap()
+        );
+        let (_, read) = api(app, Some(token), &path).await;
+        assert_eq!(&read, r, "{query}: {path} searched and read differ");
+    }
+    found.len()
+}
+
 fn issue(b: &Value) -> (String, String) {
     assert_eq!(b["resourceType"], "OperationOutcome", "{b}");
     (
@@ -270,6 +288,15 @@ async fn the_export_holds_what_each_partys_page_shows() {
             .any(|d| d["content"][0]["attachment"]["url"] == binary.as_str())
     );
 
+    // Searched or read, the receiver's Task is the same: the snapshot and the message in it.
+    let rx_t = token(&app, OTHER_CLINIC_DOC, "user/*.rs");
+    let gp_t = token(&app, GP, "user/*.rs");
+    let (_, found) = api(&app, Some(&rx_t), &format!("/fhir/r4/Task?_id={id}")).await;
+    assert!(found.to_string().contains("SECRET-SNAPSHOT"));
+    assert_eq!(
+        search_equals_read(&app, &rx_t, &format!("Task?_id={id}")).await,
+        1
+    );
     // The patient withdraws consent: the receiver's export loses what their page loses.
     let patient = app.login(PATIENT_A, PW).await;
     withdraw_first_consent(&app, &patient).await;
@@ -289,6 +316,15 @@ async fn the_export_holds_what_each_partys_page_shows() {
         "no file content leaves without consent"
     );
     assert!(of_type(&b, "Task")[0].get("input").is_none());
+    let (_, found) = api(&app, Some(&rx_t), &format!("/fhir/r4/Task?_id={id}")).await;
+    assert!(
+        !found.to_string().contains("SECRET"),
+        "nor in a search: {found}"
+    );
+    for q in [format!("Task?_id={id}"), format!("ServiceRequest?_id={id}")] {
+        assert_eq!(search_equals_read(&app, &rx_t, &q).await, 1);
+        assert_eq!(search_equals_read(&app, &gp_t, &q).await, 1);
+    }
     // The sender keeps everything; an unrelated colleague gets nothing.
     let b = export(&gp).await;
     assert!(b.to_string().contains("SECRET-SNAPSHOT"));
@@ -410,6 +446,11 @@ async fn tasks_and_requests_are_searched_and_paged_as_the_parameters_say() {
         vec![draft.clone()]
     );
 
+    // A search finds what a read returns, for either party, in every state here.
+    for t in [&gp_t, &rx_t] {
+        assert!(search_equals_read(&app, t, "Task?_count=100").await >= 4);
+        assert!(search_equals_read(&app, t, "ServiceRequest?_count=100").await >= 4);
+    }
     // Pages of two: every match once, in order of the last change, newest first.
     let mut seen = Vec::new();
     let mut next = Some("/fhir/r4/Task?_count=2".to_string());

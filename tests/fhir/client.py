@@ -78,15 +78,20 @@ def main():
     gp = SyncFHIRClient(base, authorization=f"Bearer {a.gp_token}")
     rx = SyncFHIRClient(base, authorization=f"Bearer {a.rx_token}")
 
-    # Who the receiver is: the one practitioner on every ServiceRequest of theirs.
-    calls += 1
-    requests_of_rx = rx.resources("ServiceRequest").limit(100).fetch_all()
-    calls += (len(requests_of_rx) + 99) // 100
-    sides = [{sr["requester"]["reference"], sr["performer"][0]["reference"].replace("PractitionerRole/", "Practitioner/")}
-             for sr in requests_of_rx]
-    me = set.intersection(*sides) if sides else set()
-    check(len(me) == 1, f"one practitioner is on every request of the receiver's: {me}")
-    owner = next(iter(me))
+    def practitioner_of(client, who):
+        """The one practitioner on every ServiceRequest a client reads: the one it acts for."""
+        global calls
+        found = client.resources("ServiceRequest").limit(100).fetch_all()
+        calls += max(1, (len(found) + 99) // 100)
+        sides = [{sr["requester"]["reference"],
+                  sr["performer"][0]["reference"].replace("PractitionerRole/", "Practitioner/")}
+                 for sr in found]
+        me = set.intersection(*sides) if sides else set()
+        check(len(me) == 1, f"one practitioner is on every request of the {who}'s: {me}")
+        return next(iter(me), "")
+
+    # Who the receiver is, and the receiver's queue below.
+    owner = practitioner_of(rx, "receiver")
     # The receiver's queue: Tasks requested of them, by owner and status.
     calls += 1
     requested = rx.resources("Task").search(status="requested").limit(100).fetch_all()
@@ -177,7 +182,8 @@ def main():
     # The GP's record system refers a new patient with a transaction; the receiver's accepts
     # it with a conditional update (If-Match on the version), and a stale one is refused.
     gp_write = SyncFHIRClient(base, authorization=f"Bearer {a.gp_write_token}")
-    gp_id = one_page[0]["requester"]["reference"]
+    # The requester is the GP (the newest Task of theirs may be one they received).
+    gp_id = practitioner_of(gp, "GP")
     bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
         {"fullUrl": "urn:uuid:pt", "request": {"method": "POST", "url": "Patient"},
          "resource": {"resourceType": "Patient", "identifier": [{"system": "urn:ci:mrn", "value": "CI-FHIR-1"}],

@@ -74,6 +74,49 @@ pub fn record_with(svc: &Services, caller: &Caller, id: &str, files: bool) -> Ap
     Ok(r)
 }
 
+/// The patient as a Record carries them.
+pub(super) fn patient_info(p: &db::patients::Patient) -> PatientInfo {
+    PatientInfo {
+        id: p.id.clone(),
+        mrn: p.mrn.clone(),
+        given_name: p.given_name.clone(),
+        family_name: p.family_name.clone(),
+        birth_date: p.date_of_birth.clone(),
+        sex: p.sex.clone(),
+        phone: p.phone.clone(),
+        email: p.email.clone(),
+        clinic_id: p.clinic_id.clone(),
+    }
+}
+
+/// What the referral's visits say for the business status.
+pub(super) fn visits_of<'a>(visits: impl Iterator<Item = &'a db::schedule::Appointment>) -> Visits {
+    let live: Vec<&db::schedule::Appointment> = visits
+        .filter(|a| a.status != VisitStatus::Cancelled)
+        .collect();
+    Visits {
+        booked: live.iter().any(|a| a.status == VisitStatus::Booked),
+        no_show: live
+            .iter()
+            .max_by_key(|a| a.starts_at)
+            .is_some_and(|a| a.status == VisitStatus::NoShow),
+    }
+}
+
+/// An attachment the caller may open, linked to the app's download.
+pub(super) fn file_info(public: &str, referral_id: &str, a: &db::asks::Attachment) -> FileInfo {
+    FileInfo {
+        url: format!("{public}/referrals/{referral_id}/attachments/{}", a.id),
+        id: a.id.clone(),
+        title: a.original_name.clone(),
+        content_type: a.content_type.clone(),
+        size_bytes: a.size_bytes,
+        uploaded_by: a.uploaded_by.clone(),
+        uploaded_at: a.uploaded_at,
+        content: None,
+    }
+}
+
 fn record_of(
     svc: &Services,
     v: ReferralView,
@@ -82,20 +125,7 @@ fn record_of(
 ) -> Record {
     let public = svc.mail.settings.public_url.trim_end_matches('/');
     let r = v.referral;
-    let visits = {
-        let live: Vec<&db::schedule::Appointment> = v
-            .visits
-            .iter()
-            .filter(|a| a.status != VisitStatus::Cancelled)
-            .collect();
-        Visits {
-            booked: live.iter().any(|a| a.status == VisitStatus::Booked),
-            no_show: live
-                .iter()
-                .max_by_key(|a| a.starts_at)
-                .is_some_and(|a| a.status == VisitStatus::NoShow),
-        }
-    };
+    let visits = visits_of(v.visits.iter());
     Record {
         version: r.version,
         status: v.status,
@@ -116,17 +146,7 @@ fn record_of(
         outcome_summary: r.outcome_summary,
         outcome_advice: r.outcome_advice,
         due_at: v.due_at,
-        patient: PatientInfo {
-            id: v.patient.id,
-            mrn: v.patient.mrn,
-            given_name: v.patient.given_name,
-            family_name: v.patient.family_name,
-            birth_date: v.patient.date_of_birth,
-            sex: v.patient.sex,
-            phone: v.patient.phone,
-            email: v.patient.email,
-            clinic_id: v.patient.clinic_id,
-        },
+        patient: patient_info(&v.patient),
         sender: Person {
             id: v.sender.id,
             name: v.sender.display_name,
@@ -169,17 +189,8 @@ fn record_of(
             .collect(),
         files: v
             .attachments
-            .into_iter()
-            .map(|a| FileInfo {
-                url: format!("{public}/referrals/{}/attachments/{}", r.id, a.id),
-                id: a.id,
-                title: a.original_name,
-                content_type: a.content_type,
-                size_bytes: a.size_bytes,
-                uploaded_by: a.uploaded_by,
-                uploaded_at: a.uploaded_at,
-                content: None,
-            })
+            .iter()
+            .map(|a| file_info(public, &r.id, a))
             .collect(),
         events: v
             .timeline

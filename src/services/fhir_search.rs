@@ -6,13 +6,13 @@
 
 use std::collections::HashMap;
 
+use super::fhir::{file_info, patient_info, visits_of};
 use super::referrals::access::within_consent;
 use super::{AuditEntry, Caller, Services};
 use crate::db::{self, fhir_page::PageRows};
-use crate::domain::fhir::{FileInfo, PatientInfo, Person, Record, Visits};
+use crate::domain::fhir::{Person, Record};
 use crate::domain::referral::offers;
 use crate::domain::referral::{Party, Priority, Status};
-use crate::domain::schedule::VisitStatus;
 use crate::domain::snapshot::Snapshot;
 use crate::error::AppResult;
 
@@ -102,11 +102,6 @@ pub fn records(svc: &Services, caller: &Caller, ids: &[String]) -> AppResult<Vec
                 detail: format!("as {party:?}").to_lowercase(),
             },
         )?;
-        let mine: Vec<&db::schedule::Appointment> = visits
-            .iter()
-            .filter(|a| a.referral_id.as_deref() == Some(r.id.as_str()))
-            .filter(|a| a.status != VisitStatus::Cancelled)
-            .collect();
         let rx = practitioners.get(&r.receiver_id);
         let rx_clinic = rx.map(|p| p.clinic_id.clone()).unwrap_or_default();
         // An outcome written on an accepted referral is the receiver's draft.
@@ -138,17 +133,7 @@ pub fn records(svc: &Services, caller: &Caller, ids: &[String]) -> AppResult<Vec
             outcome_summary: summary,
             outcome_advice: advice,
             due_at: due.get(&r.id).copied().flatten(),
-            patient: PatientInfo {
-                id: patient.id.clone(),
-                mrn: patient.mrn.clone(),
-                given_name: patient.given_name.clone(),
-                family_name: patient.family_name.clone(),
-                birth_date: patient.date_of_birth.clone(),
-                sex: patient.sex.clone(),
-                phone: patient.phone.clone(),
-                email: patient.email.clone(),
-                clinic_id: patient.clinic_id.clone(),
-            },
+            patient: patient_info(patient),
             sender: Person {
                 id: sender.id.clone(),
                 name: sender.display_name.clone(),
@@ -178,25 +163,14 @@ pub fn records(svc: &Services, caller: &Caller, ids: &[String]) -> AppResult<Vec
                 .iter()
                 .filter(|a| a.referral_id == r.id)
                 .filter(|a| offers::may_open_file(party, a.purpose, r.doctor_only, shared_open))
-                .map(|a| FileInfo {
-                    url: format!("{public}/referrals/{}/attachments/{}", r.id, a.id),
-                    id: a.id.clone(),
-                    title: a.original_name.clone(),
-                    content_type: a.content_type.clone(),
-                    size_bytes: a.size_bytes,
-                    uploaded_by: a.uploaded_by.clone(),
-                    uploaded_at: a.uploaded_at,
-                    content: None,
-                })
+                .map(|a| file_info(&public, &r.id, a))
                 .collect(),
             events: Vec::new(),
-            visits: Visits {
-                booked: mine.iter().any(|a| a.status == VisitStatus::Booked),
-                no_show: mine
+            visits: visits_of(
+                visits
                     .iter()
-                    .max_by_key(|a| a.starts_at)
-                    .is_some_and(|a| a.status == VisitStatus::NoShow),
-            },
+                    .filter(|a| a.referral_id.as_deref() == Some(r.id.as_str())),
+            ),
             id: r.id,
         });
     }

@@ -180,7 +180,13 @@ pub fn transaction(svc: &Services, api: &ApiCaller, bundle: &Value) -> AppResult
         }
     }
     let patient_clinic = match &patient_id {
-        Some(id) => db::patients::get(&mut conn, id)?.clinic_id,
+        // The chart is the caller's to refer from, as in the composer, before anything
+        // about the patient (their clinic's rule, their open referrals) is said.
+        Some(id) => {
+            let (p, facts) = super::patients::facts(&mut conn, caller, id)?;
+            caller.authorize(&Action::EditChart(&facts), "")?;
+            p.clinic_id
+        }
         None => clinic_id.clone(),
     };
     let approval = db::clinics::get(&mut conn, &patient_clinic)?.requires_patient_approval;

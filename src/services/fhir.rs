@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::api_clients::ApiCaller;
+use super::fhir_search::{file_info, patient_info, visits_of};
 use super::referrals::{ReferralView, view};
 use super::{Caller, Services};
 use crate::db;
@@ -13,11 +14,8 @@ use crate::domain::cursor::{self, Page};
 use crate::domain::fhir::resources::{self, Ctx};
 use crate::domain::fhir::scope::Permission;
 use crate::domain::fhir::search::{self, Searched};
-use crate::domain::fhir::{
-    AskInfo, ConsentInfo, EventInfo, FileInfo, PatientInfo, Person, Record, Visits, is_id,
-};
+use crate::domain::fhir::{AskInfo, ConsentInfo, EventInfo, Person, Record, is_id};
 use crate::domain::policy::Action;
-use crate::domain::schedule::VisitStatus;
 use crate::error::{AppError, AppResult};
 
 /// The API's address: `{public URL}/fhir/r4`.
@@ -72,49 +70,6 @@ pub fn record_with(svc: &Services, caller: &Caller, id: &str, files: bool) -> Ap
         f.content = contents.get(&f.id).cloned();
     }
     Ok(r)
-}
-
-/// The patient as a Record carries them.
-pub(super) fn patient_info(p: &db::patients::Patient) -> PatientInfo {
-    PatientInfo {
-        id: p.id.clone(),
-        mrn: p.mrn.clone(),
-        given_name: p.given_name.clone(),
-        family_name: p.family_name.clone(),
-        birth_date: p.date_of_birth.clone(),
-        sex: p.sex.clone(),
-        phone: p.phone.clone(),
-        email: p.email.clone(),
-        clinic_id: p.clinic_id.clone(),
-    }
-}
-
-/// What the referral's visits say for the business status.
-pub(super) fn visits_of<'a>(visits: impl Iterator<Item = &'a db::schedule::Appointment>) -> Visits {
-    let live: Vec<&db::schedule::Appointment> = visits
-        .filter(|a| a.status != VisitStatus::Cancelled)
-        .collect();
-    Visits {
-        booked: live.iter().any(|a| a.status == VisitStatus::Booked),
-        no_show: live
-            .iter()
-            .max_by_key(|a| a.starts_at)
-            .is_some_and(|a| a.status == VisitStatus::NoShow),
-    }
-}
-
-/// An attachment the caller may open, linked to the app's download.
-pub(super) fn file_info(public: &str, referral_id: &str, a: &db::asks::Attachment) -> FileInfo {
-    FileInfo {
-        url: format!("{public}/referrals/{referral_id}/attachments/{}", a.id),
-        id: a.id.clone(),
-        title: a.original_name.clone(),
-        content_type: a.content_type.clone(),
-        size_bytes: a.size_bytes,
-        uploaded_by: a.uploaded_by.clone(),
-        uploaded_at: a.uploaded_at,
-        content: None,
-    }
 }
 
 fn record_of(

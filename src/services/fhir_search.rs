@@ -6,13 +6,13 @@
 
 use std::collections::HashMap;
 
-use super::fhir::{file_info, patient_info, visits_of};
 use super::referrals::access::within_consent;
 use super::{AuditEntry, Caller, Services};
 use crate::db::{self, fhir_page::PageRows};
-use crate::domain::fhir::{Person, Record};
+use crate::domain::fhir::{FileInfo, PatientInfo, Person, Record, Visits};
 use crate::domain::referral::offers;
 use crate::domain::referral::{Party, Priority, Status};
+use crate::domain::schedule::VisitStatus;
 use crate::domain::snapshot::Snapshot;
 use crate::error::AppResult;
 
@@ -175,4 +175,47 @@ pub fn records(svc: &Services, caller: &Caller, ids: &[String]) -> AppResult<Vec
         });
     }
     Ok(out)
+}
+
+/// The patient as a Record carries them.
+pub(super) fn patient_info(p: &db::patients::Patient) -> PatientInfo {
+    PatientInfo {
+        id: p.id.clone(),
+        mrn: p.mrn.clone(),
+        given_name: p.given_name.clone(),
+        family_name: p.family_name.clone(),
+        birth_date: p.date_of_birth.clone(),
+        sex: p.sex.clone(),
+        phone: p.phone.clone(),
+        email: p.email.clone(),
+        clinic_id: p.clinic_id.clone(),
+    }
+}
+
+/// What the referral's visits say for the business status.
+pub(super) fn visits_of<'a>(visits: impl Iterator<Item = &'a db::schedule::Appointment>) -> Visits {
+    let live: Vec<&db::schedule::Appointment> = visits
+        .filter(|a| a.status != VisitStatus::Cancelled)
+        .collect();
+    Visits {
+        booked: live.iter().any(|a| a.status == VisitStatus::Booked),
+        no_show: live
+            .iter()
+            .max_by_key(|a| a.starts_at)
+            .is_some_and(|a| a.status == VisitStatus::NoShow),
+    }
+}
+
+/// An attachment the caller may open, linked to the app's download.
+pub(super) fn file_info(public: &str, referral_id: &str, a: &db::asks::Attachment) -> FileInfo {
+    FileInfo {
+        url: format!("{public}/referrals/{referral_id}/attachments/{}", a.id),
+        id: a.id.clone(),
+        title: a.original_name.clone(),
+        content_type: a.content_type.clone(),
+        size_bytes: a.size_bytes,
+        uploaded_by: a.uploaded_by.clone(),
+        uploaded_at: a.uploaded_at,
+        content: None,
+    }
 }

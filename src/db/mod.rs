@@ -13,6 +13,7 @@ pub mod clinic_rollup;
 pub mod clinics;
 pub mod clock;
 pub mod counts;
+pub mod cover;
 pub mod day_counts;
 pub mod directory;
 pub mod due;

@@ -173,6 +173,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A practitioner's absences and who covers for them (issue 15).
+    away_periods (id) {
+        id -> Text,
+        user_id -> Text,
+        covering_id -> Text,
+        first_day -> Date,
+        last_day -> Date,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     api_clients (id) {
         id -> Text,
         clinic_id -> Text,
@@ -674,6 +687,9 @@ diesel::table! {
         outcome_advice -> Nullable<Text>,
         /// Generated: the submission time while the loop is open, else NULL (read only).
         open_since -> Nullable<Timestamp>,
+        /// The practitioner the referral was addressed to, when a colleague covering for
+        /// them received it (migration `cover`).
+        covering_for -> Nullable<Text>,
     }
 }
 
@@ -765,6 +781,7 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    away_periods,
     api_clients,
     fhir_subscriptions,
     fhir_deliveries,

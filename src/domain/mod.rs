@@ -7,6 +7,7 @@ pub mod audit_anchor;
 pub mod calendar;
 pub mod chart;
 pub mod clock;
+pub mod cover;
 pub mod csv;
 pub mod cursor;
 pub mod due;

@@ -105,6 +105,42 @@ pub fn track(
     Ok(())
 }
 
+/// Moves a referral's counters from its receiver to `to` (a colleague of the same clinic
+/// covering for them), so the figures say who has it, as a rebuild from the referrals
+/// would. The clock's counters (what a past due time was) stay where they were measured.
+pub fn move_receiver(c: &mut DbConn, r: &Referral, to: &str) -> AppResult<()> {
+    if r.kind.is_question() {
+        return Ok(());
+    }
+    let held = rules::contributions(&times_of(r));
+    if held.is_empty() {
+        return Ok(());
+    }
+    let from_clinic = db::users::get(c, &r.receiver_id)?.clinic_id;
+    let to_clinic = db::users::get(c, to)?.clinic_id;
+    let mut rows = Vec::with_capacity(held.len() * 2);
+    for k in &held {
+        rows.push(stat_row(
+            k,
+            &r.sender_id,
+            &r.receiver_id,
+            &r.sender_clinic_id,
+            &from_clinic,
+            -1,
+        ));
+        rows.push(stat_row(
+            k,
+            &r.sender_id,
+            to,
+            &r.sender_clinic_id,
+            &to_clinic,
+            1,
+        ));
+    }
+    q::add(c, &rows)?;
+    Ok(())
+}
+
 /// What a referral's move does to the referral and clock counters.
 fn referral_deltas(
     before: &Referral,

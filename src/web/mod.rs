@@ -9,6 +9,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod command_forms;
+pub mod cover;
 pub mod directory;
 pub mod download;
 pub mod external;

@@ -4,8 +4,8 @@
 use actix_web::web;
 
 use super::{
-    account, admin, admin_api, analytics, assets, audit, auth, directory, external, fhir, home,
-    join, metrics, patient_link, patients, portal, referrals, schedule, security, threads,
+    account, admin, admin_api, analytics, assets, audit, auth, cover, directory, external, fhir,
+    home, join, metrics, patient_link, patients, portal, referrals, schedule, security, threads,
 };
 
 /// The route for a method of the table: a GET route answers HEAD too (the same handler;
@@ -54,6 +54,10 @@ route_table! {
     get  "/account/password"                     => account::password_page,
     post "/account/password"                     => account::password_submit,
     post "/account/notifications"                => account::notifications_submit,
+    get  "/account/away"                         => cover::away_page,
+    post "/account/away"                         => cover::away_submit,
+    post "/account/away/hand-over"               => cover::hand_over_submit,
+    post "/account/away/{id}/end"                => cover::away_end_submit,
     post "/language"                             => account::language_submit,
     get  "/patients"                             => patients::list_page,
     get  "/patients/new"                         => patients::new_page,

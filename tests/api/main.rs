@@ -19,6 +19,7 @@ mod clock;
 mod clock_analytics;
 mod clock_lists;
 mod config;
+mod cover;
 mod directory;
 mod duplicates;
 mod external;

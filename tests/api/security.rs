@@ -46,6 +46,13 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/account/second-factor", "LYYYYYYLL"),
     ("POST", "/account/second-factor", "LYYYYYYLL"),
     ("GET", "/account/sessions", "LYYYYYYLL"),
+    // Cover is a practitioner's: patients and admins are refused; the sender and receiver
+    // post an empty form (422) and ask a hand-over with nobody covering (409).
+    ("GET", "/account/away", "LNNYYYNLL"),
+    ("POST", "/account/away", "LNNYYYNLL"),
+    ("POST", "/account/away/hand-over", "LNNYYYNLL"),
+    // Nobody's absence.
+    ("POST", "/account/away/{id}/end", "LNNNNNNLL"),
     ("POST", "/account/sessions/end-others", "LYYYYYYLL"),
     ("POST", "/account/sessions/{id}/end", "LNNNNNNLL"),
     ("POST", "/account/sign-in-alerts", "LYYYYYYLL"),
@@ -477,6 +484,9 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
         "nosuchinvitation"
     } else if pattern.starts_with("/admin/api-clients/") {
         "nosuchclient"
+    } else if pattern.starts_with("/account/away/") {
+        // Nobody's absence (ending someone else's is refused in cover.rs).
+        "nosuchabsence"
     } else if pattern.starts_with("/account/sessions/") {
         // Nobody's session: the public ids of sessions are random, 16 characters.
         "nosuchsession000"

@@ -293,10 +293,10 @@ fn task_output(ctx: Ctx<'_>, r: &Record) -> Vec<Value> {
 
 /// A consent record: live ones `active`, withdrawn ones `inactive`.
 pub fn consent(ctx: Ctx<'_>, r: &Record, k: &ConsentInfo) -> Value {
-    let method = if k.method == "verbal" {
-        "Given verbally; the practitioner attests it"
-    } else {
-        "Given by the patient in the app"
+    let method = match k.method.as_str() {
+        "verbal" => "Given verbally; the practitioner attests it",
+        "cover" => "Passed on by the receiver to the colleague covering for them",
+        _ => "Given by the patient in the app",
     };
     let sections: Vec<Value> = k
         .scope

@@ -41,6 +41,10 @@ pub enum ConsentMethod {
     InApp,
     /// The patient approved through their personal link (no portal account).
     Link,
+    /// The receiver, away, handed the referral to the colleague covering for them: the
+    /// patient's consent to the receiver passes to that colleague (the patient is told and
+    /// may withdraw it).
+    Cover,
 }
 
 impl ConsentMethod {
@@ -50,6 +54,7 @@ impl ConsentMethod {
             ConsentMethod::Verbal => "verbal",
             ConsentMethod::InApp => "in_app",
             ConsentMethod::Link => "link",
+            ConsentMethod::Cover => "cover",
         }
     }
 
@@ -59,6 +64,7 @@ impl ConsentMethod {
             ConsentMethod::Verbal => "verbal, attested",
             ConsentMethod::InApp => "in-app by the patient",
             ConsentMethod::Link => "by the patient, through their personal link",
+            ConsentMethod::Cover => "passed on by the receiver to the colleague covering for them",
         }
     }
 }

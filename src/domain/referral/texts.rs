@@ -90,6 +90,8 @@ pub fn patient_event_key(kind: &str, note: &str) -> Option<&'static str> {
         "convert" => "patient-event-converted",
         "advice_shared" => "patient-event-advice-shared",
         "consent_withdrawn" => "patient-event-consent-withdrawn",
+        // A colleague covering for an away receiver has it now.
+        "covered" | "handed_over" => "patient-event-cover",
         // Booking notes are written by the patient's own action and name only the time.
         "visit_booked" | "visit_cancelled" | "what_to_bring" | "visit_attended"
         | "visit_no_show" => return None,

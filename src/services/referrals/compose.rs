@@ -30,6 +30,8 @@ pub struct ReceiverCard {
     pub address: String,
     /// The kind of referral this receiver takes.
     pub kind: Kind,
+    /// Away today: a referral sent now goes to their cover.
+    pub away: Option<super::cover::AwayNotice>,
 }
 
 /// Everything the composer page needs.
@@ -60,13 +62,19 @@ pub struct ComposerData {
     pub may_convert: bool,
 }
 
-fn receiver_card(conn: &mut DbConn, id: &str) -> AppResult<Option<ReceiverCard>> {
+fn receiver_card(
+    conn: &mut DbConn,
+    id: &str,
+    today: chrono::NaiveDate,
+) -> AppResult<Option<ReceiverCard>> {
     let Some((user, practitioner)) = db::users::find_practitioner(conn, id)? else {
         return Ok(None);
     };
     let clinic = db::clinics::get(conn, &practitioner.clinic_id)?;
     let outside = db::mail::outside_address(conn, id)?;
+    let away = super::cover::away_notices(conn, &[id], today)?.remove(id);
     Ok(Some(ReceiverCard {
+        away,
         external: outside.is_some(),
         address: outside.unwrap_or_else(|| user.email.clone()),
         user,
@@ -106,7 +114,7 @@ pub fn composer(
     let (mut sections, files) = super::prefill::prefill(&mut conn, patient_id)?;
     let external = receiver_id == Some("external");
     let receiver = match receiver_id {
-        Some(id) if !external => receiver_card(&mut conn, id)?,
+        Some(id) if !external => receiver_card(&mut conn, id, super::cover::today(svc, svc.now()))?,
         _ => None,
     };
     let approval_required =
@@ -266,7 +274,11 @@ pub fn save_draft(svc: &Services, caller: &Caller, d: &DraftInput) -> AppResult<
     let receiver = if input.receiver_id.trim().is_empty() {
         None
     } else {
-        receiver_card(&mut conn, input.receiver_id.trim())?
+        receiver_card(
+            &mut conn,
+            input.receiver_id.trim(),
+            super::cover::today(svc, svc.now()),
+        )?
     };
     match &receiver {
         // The external fields say what is wrong, if anything.

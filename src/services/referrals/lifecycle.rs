@@ -95,7 +95,7 @@ pub fn apply(
         }
         // Only a draft's consent gate and a conversion (which carries them over) read the
         // consents.
-        let l = access::around(
+        let mut l = access::around(
             c,
             r,
             party,
@@ -132,6 +132,13 @@ pub fn apply(
         let before = db::analytics::clock_before(c, id)?;
         if db::referrals::compare_and_set(c, id, status, version, &changes)? == 0 {
             return Err(stale(c, id, party));
+        }
+        // Sent to someone away: their cover receives it, and everything below (counters,
+        // consent, cards, notices) is for the cover.
+        if command == Command::Submit
+            && let Some(to) = super::cover::cover_on_send(svc, c, &l.r, version + 1, now)?
+        {
+            l.r.receiver_id = to;
         }
         analytics::track(c, &l.r, &changes, before)?;
         let me = caller.actor.user_id();

@@ -16,10 +16,13 @@
 //! - `outside`: the account of a doctor outside the network a draft is addressed to.
 //! - `read`: the referral page as each party sees it.
 //! - `lists`: the inbox, the sent list, the patient's and the chart's lists, with due times.
+//! - `cover`: absences, the send of a referral to an away receiver going to their cover,
+//!   and handing open referrals over.
 
 pub mod access;
 pub mod attachments;
 pub mod compose;
+pub mod cover;
 pub mod duplicates;
 pub mod lifecycle;
 pub mod lists;

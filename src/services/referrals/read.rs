@@ -47,6 +47,8 @@ pub struct ReferralView {
     pub receiver: User,
     pub receiver_practitioner: Practitioner,
     pub receiver_clinic: String,
+    /// The practitioner the referral was addressed to, when the receiver covers for them.
+    pub covering_for: Option<String>,
     /// The snapshot this viewer may see (already limited by consent and doctor-only).
     pub snapshot: Option<Snapshot>,
     /// Why the snapshot is not shown, if it is not.
@@ -135,7 +137,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         Party::Receiver => (shared, None),
         Party::Other => (None, None),
     };
-    let timeline = db::referrals::events(c, id)?
+    let timeline: Vec<TimelineEntry> = db::referrals::events(c, id)?
         .into_iter()
         .filter(|(e, _)| party != Party::Patient || e.patient_visible)
         .filter(|(e, _)| party == Party::Sender || !rules::only_sender_reads(&e.kind))
@@ -257,6 +259,16 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     } else {
         None
     };
+    // Only a referral a cover received has the timeline entry saying so: the others skip
+    // the read.
+    let covering_for = if timeline
+        .iter()
+        .any(|e| matches!(e.kind.as_str(), "covered" | "handed_over"))
+    {
+        db::cover::covering_for(c, &r.id)?.map(|(_, name)| name)
+    } else {
+        None
+    };
     let view = ReferralView {
         outcome_draft,
         status,
@@ -266,6 +278,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         receiver,
         receiver_practitioner,
         receiver_clinic: receiver_clinic_row.name,
+        covering_for,
         snapshot,
         snapshot_hidden,
         shared_withheld: withheld,

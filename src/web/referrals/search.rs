@@ -10,6 +10,7 @@ use crate::db::directory::Hit;
 use crate::error::AppResult;
 use crate::services::analytics::{self, Responsiveness};
 use crate::services::referrals as svc;
+use crate::services::referrals::cover::{self, AwayNotice};
 use crate::web::extract::{Ctx, Layout};
 use crate::web::html;
 
@@ -53,6 +54,8 @@ struct SearchPage {
     next_href: Option<String>,
     /// Responsiveness of the listed practitioners (last 90 days).
     perf: HashMap<String, Responsiveness>,
+    /// Those of them away today, and who covers.
+    away: HashMap<String, AwayNotice>,
 }
 
 impl SearchPage {
@@ -62,6 +65,10 @@ impl SearchPage {
             .cloned()
             .unwrap_or_default()
             .summary()
+    }
+
+    fn away_of(&self, h: &Hit) -> Option<&AwayNotice> {
+        self.away.get(&h.user_id)
     }
 
     fn choose_href(&self, h: &Hit) -> String {
@@ -90,14 +97,15 @@ pub async fn search_page(
     let q = q.into_inner();
     let page = q.page.unwrap_or(1).clamp(1, 10_000);
     let (query, city, lang, pid2) = (q.q.clone(), q.city.clone(), q.language.clone(), pid.clone());
-    let (res, patient, perf) = ctx
+    let (res, patient, perf, away) = ctx
         .run(move |s, caller| {
             let patient = svc::patient_to_refer(s, caller, &pid2)?;
             let res = svc::search_directory(s, caller, &query, &city, &lang, page)?;
             // Only this page's practitioners, in one grouped query.
             let ids: Vec<String> = res.hits.iter().map(|h| h.user_id.clone()).collect();
             let perf = analytics::responsiveness_of(s, &ids)?;
-            Ok((res, patient, perf))
+            let away = cover::away_today(s, &ids)?;
+            Ok((res, patient, perf, away))
         })
         .await?;
     // A flag: present means asking, whatever its value, and the links carry it as "1"
@@ -140,5 +148,6 @@ pub async fn search_page(
         cities: res.cities,
         languages: res.languages,
         perf,
+        away,
     })
 }

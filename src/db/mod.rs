@@ -36,6 +36,7 @@ pub mod referrals;
 pub mod schedule;
 pub mod schema;
 pub mod second_factor;
+pub mod services;
 pub mod sessions;
 pub mod threads;
 pub mod throttle;

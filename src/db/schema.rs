@@ -173,6 +173,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A clinic's services (issue 15); `id` is the service's users row.
+    services (id) {
+        id -> Text,
+        clinic_id -> Text,
+        description -> Text,
+        coordinator_id -> Nullable<Text>,
+        min_age -> Nullable<BigInt>,
+        max_age -> Nullable<BigInt>,
+        sex -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_members (service_id, user_id) {
+        service_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
     /// A practitioner's absences and who covers for them (issue 15).
     away_periods (id) {
         id -> Text,
@@ -690,6 +711,8 @@ diesel::table! {
         /// The practitioner the referral was addressed to, when a colleague covering for
         /// them received it (migration `cover`).
         covering_for -> Nullable<Text>,
+        /// The service the referral was addressed to (migration `services`).
+        service_id -> Nullable<Text>,
     }
 }
 
@@ -781,6 +804,8 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    services,
+    service_members,
     away_periods,
     api_clients,
     fhir_subscriptions,

@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{external_doctors, practitioners, users};
+use super::schema::{external_doctors, practitioners, services, users};
 use crate::domain::people::{fold, fold_languages};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -138,22 +138,26 @@ pub fn update_practitioner(conn: &mut DbConn, p: &Practitioner) -> QueryResult<u
         .execute(conn)
 }
 
-/// Practitioners of a clinic, by name.
+/// Practitioners of a clinic, by name (people: its services are receivers, not colleagues).
 pub fn clinic_practitioners(
     conn: &mut DbConn,
     clinic_id: &str,
 ) -> QueryResult<Vec<(User, Practitioner)>> {
     users::table
         .inner_join(practitioners::table)
+        .left_join(services::table.on(services::id.eq(users::id)))
         .filter(practitioners::clinic_id.eq(clinic_id))
+        .filter(services::id.is_null())
         .order(users::display_name.asc())
         .select((User::as_select(), Practitioner::as_select()))
         .load(conn)
 }
 
-/// (user id, clinic id) of every practitioner.
+/// (user id, clinic id) of every practitioner (not the services).
 pub fn all_practitioners(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
     practitioners::table
+        .left_join(services::table.on(services::id.eq(practitioners::user_id)))
+        .filter(services::id.is_null())
         .select((practitioners::user_id, practitioners::clinic_id))
         .order(practitioners::user_id.asc())
         .load(conn)

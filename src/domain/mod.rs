@@ -25,4 +25,5 @@ pub mod reply;
 pub mod schedule;
 pub mod second_factor;
 pub mod security;
+pub mod service;
 pub mod snapshot;

@@ -148,8 +148,15 @@ pub fn notify(
     body: &str,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    db::threads::notify(c, user_id, referral_id, body, now)?;
     let (user, outside, by_email) = db::users::notice_target(c, user_id)?;
+    // A service reads nothing itself: the people in its queue do.
+    if crate::domain::service::is_service_address(&user.email) {
+        for person in db::services::queue_people(c, user_id)? {
+            notify(cfg, c, &person, referral_id, body, now)?;
+        }
+        return Ok(());
+    }
+    db::threads::notify(c, user_id, referral_id, body, now)?;
     if let Some(address) = outside {
         let Some(rid) = referral_id else {
             return Ok(());

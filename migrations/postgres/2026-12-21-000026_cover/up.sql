@@ -20,4 +20,4 @@ ALTER TABLE referrals ADD COLUMN covering_for TEXT REFERENCES users(id);
 -- A hand-over passes the patient's consent to the receiver on to the colleague covering
 -- for them (method 'cover', recorded by the receiver; the patient sees and may withdraw it).
 ALTER TABLE consents DROP CONSTRAINT consents_method_check;
-ALTER TABLE consents ADD CONSTRAINT consents_method_check CHECK (method IN ('verbal', 'in_app', 'link', 'cover'));
+ALTER TABLE consents ADD CONSTRAINT consents_method_check CHECK (method IN ('verbal', 'in_app', 'link', 'cover', 'service'));

@@ -1,4 +1,4 @@
-DELETE FROM consents WHERE method = 'cover';
+DELETE FROM consents WHERE method IN ('cover', 'service');
 CREATE TABLE consents_new (
     id TEXT PRIMARY KEY NOT NULL,
     patient_id TEXT NOT NULL REFERENCES patients(id),

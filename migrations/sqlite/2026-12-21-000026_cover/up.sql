@@ -25,7 +25,7 @@ CREATE TABLE consents_new (
     patient_id TEXT NOT NULL REFERENCES patients(id),
     referral_id TEXT NOT NULL REFERENCES referrals(id),
     recipient_id TEXT NOT NULL REFERENCES users(id),
-    method TEXT NOT NULL CHECK (method IN ('verbal', 'in_app', 'link', 'cover')),
+    method TEXT NOT NULL CHECK (method IN ('verbal', 'in_app', 'link', 'cover', 'service')),
     scope TEXT NOT NULL,
     recorded_by TEXT REFERENCES users(id),
     recorded_at TIMESTAMP NOT NULL,

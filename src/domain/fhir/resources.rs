@@ -296,6 +296,7 @@ pub fn consent(ctx: Ctx<'_>, r: &Record, k: &ConsentInfo) -> Value {
     let method = match k.method.as_str() {
         "verbal" => "Given verbally; the practitioner attests it",
         "cover" => "Passed on by the receiver to the colleague covering for them",
+        "service" => "Passed on within the service the patient consented to",
         _ => "Given by the patient in the app",
     };
     let sections: Vec<Value> = k

@@ -45,6 +45,9 @@ pub enum ConsentMethod {
     /// patient's consent to the receiver passes to that colleague (the patient is told and
     /// may withdraw it).
     Cover,
+    /// A member of the service the patient consented to took the referral (claimed,
+    /// assigned or forwarded within the clinic): the consent passes to them.
+    Service,
 }
 
 impl ConsentMethod {
@@ -55,6 +58,7 @@ impl ConsentMethod {
             ConsentMethod::InApp => "in_app",
             ConsentMethod::Link => "link",
             ConsentMethod::Cover => "cover",
+            ConsentMethod::Service => "service",
         }
     }
 
@@ -65,6 +69,7 @@ impl ConsentMethod {
             ConsentMethod::InApp => "in-app by the patient",
             ConsentMethod::Link => "by the patient, through their personal link",
             ConsentMethod::Cover => "passed on by the receiver to the colleague covering for them",
+            ConsentMethod::Service => "passed on within the service the patient consented to",
         }
     }
 }

@@ -92,6 +92,8 @@ pub fn patient_event_key(kind: &str, note: &str) -> Option<&'static str> {
         "consent_withdrawn" => "patient-event-consent-withdrawn",
         // A colleague covering for an away receiver has it now.
         "covered" | "handed_over" => "patient-event-cover",
+        // Taken from (or passed between) services: someone of the clinic has it now.
+        "claimed" | "assigned" | "forwarded" => "patient-event-claimed",
         // Booking notes are written by the patient's own action and name only the time.
         "visit_booked" | "visit_cancelled" | "what_to_bring" | "visit_attended"
         | "visit_no_show" => return None,

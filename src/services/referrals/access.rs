@@ -11,6 +11,7 @@ use crate::domain::forms::FieldErrors;
 use crate::domain::policy::{Action, Actor, ReferralFacts};
 use crate::domain::referral::{self as rules, Command, Facts, Party, Refusal, Status};
 use crate::domain::referral::{Author, Thread};
+use crate::domain::service::QueueRole;
 use crate::domain::snapshot::{self, Snapshot, scope_covers};
 use crate::error::{AppError, AppResult};
 use crate::services::{AuditEntry, Caller, audit, threads};
@@ -26,6 +27,9 @@ pub struct Loaded {
     pub consents: Vec<Consent>,
     /// The question's own row, when the referral is an advice question.
     pub question: Option<db::questions::Question>,
+    /// The referral waits in the queue of a service the caller belongs to (the caller is
+    /// then the receiving party, not yet its receiver).
+    pub queue: Option<QueueRole>,
 }
 
 impl Loaded {
@@ -122,6 +126,36 @@ pub fn party_of(caller: &Caller, r: &Referral) -> Party {
 pub fn load_for(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referral, Party, Status)> {
     let r = db::referrals::get(c, id)?;
     let party = party_of(caller, &r);
+    authorize_view(caller, r, party)
+}
+
+/// [`load_for`] for the referral page and the lifecycle: a practitioner in the queue of the
+/// service the referral waits with reads it as its receiving party (and may claim it);
+/// only their role in the queue is read, and only for someone otherwise unrelated.
+pub fn load_for_queue(
+    c: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+) -> AppResult<(Referral, Party, Status, Option<QueueRole>)> {
+    let r = db::referrals::get(c, id)?;
+    let mut party = party_of(caller, &r);
+    let mut queue = None;
+    if let (Party::Other, Actor::Practitioner { user_id, .. }) = (party, &caller.actor) {
+        queue = db::services::queue_role(c, &r.receiver_id, user_id)?;
+        if queue.is_some() {
+            party = Party::Receiver;
+        }
+    }
+    let (r, party, status) = authorize_view(caller, r, party)?;
+    Ok((r, party, status, queue))
+}
+
+fn authorize_view(
+    caller: &Caller,
+    r: Referral,
+    party: Party,
+) -> AppResult<(Referral, Party, Status)> {
+    let id = r.id.clone();
     let status = r.status;
     let facts = ReferralFacts {
         party,
@@ -137,8 +171,10 @@ pub fn load_for(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<(Referra
 /// [`load_for`], then the patient, the clinic's approval setting and the live consents:
 /// everything a transition or the referral page decides on, read once.
 pub fn load(c: &mut DbConn, caller: &Caller, id: &str) -> AppResult<Loaded> {
-    let (r, party, _) = load_for(c, caller, id)?;
-    around(c, r, party, true)
+    let (r, party, _, queue) = load_for_queue(c, caller, id)?;
+    let mut l = around(c, r, party, true)?;
+    l.queue = queue;
+    Ok(l)
 }
 
 /// The rows around a referral already loaded for its party; `with_consents` false leaves
@@ -163,6 +199,7 @@ pub fn around(c: &mut DbConn, r: Referral, party: Party, with_consents: bool) ->
         approval_required,
         consents,
         question,
+        queue: None,
     })
 }
 

@@ -275,7 +275,7 @@ pub fn hand_over(svc: &Services, caller: &Caller) -> AppResult<HandOver> {
             }
             moved += 1;
             analytics::move_receiver(c, &r, &to)?;
-            pass_consent(c, caller, &r, &to, now)?;
+            pass_consent(c, caller, &r, &to, ConsentMethod::Cover, now)?;
             let note = format!("{to_name} is covering for {my_name} and now has this referral.");
             after_move(svc, c, &r, (&to, &note), "handed_over", now)?;
             audit(
@@ -299,12 +299,15 @@ pub fn hand_over(svc: &Services, caller: &Caller) -> AppResult<HandOver> {
     })
 }
 
-/// The patient's live consent to `r`'s receiver passes to the colleague covering for them.
-fn pass_consent(
+/// The patient's live consent to `r`'s receiver passes to `to` (the colleague covering for
+/// them, or the member of the service who took the referral), recorded as `method` by the
+/// caller: the patient sees it and may withdraw it.
+pub(super) fn pass_consent(
     c: &mut DbConn,
     caller: &Caller,
     r: &Referral,
     to: &str,
+    method: ConsentMethod,
     now: NaiveDateTime,
 ) -> AppResult<()> {
     let live = db::referrals::live_consents(c, &r.id)?;
@@ -318,7 +321,7 @@ fn pass_consent(
             patient_id: r.patient_id.clone(),
             referral_id: r.id.clone(),
             recipient_id: to.to_string(),
-            method: ConsentMethod::Cover.as_str().into(),
+            method: method.as_str().into(),
             scope: k.scope.clone(),
             recorded_by: Some(caller.user_id()?.to_string()),
             recorded_at: now,

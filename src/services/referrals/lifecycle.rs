@@ -82,13 +82,21 @@ pub fn apply(
     let now = svc.now();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
-        let (r, party, status) = access::load_for(c, caller, id)?;
+        let (r, party, status, queue) = access::load_for_queue(c, caller, id)?;
         // Who may act is decided before anything about the referral's current state is said.
         if party != command.by() {
             return Err(refusal(Refusal::NotYours {
                 command,
                 by: command.by(),
             }));
+        }
+        // In a service's queue the coordinator triages; deciding waits for a claim.
+        if let Some(role) = queue
+            && !crate::domain::service::queue_may(role, command)
+        {
+            return Err(AppError::Conflict(
+                "This referral waits in the service's queue: claim it first.".into(),
+            ));
         }
         if r.version != version {
             return Err(stale(c, id, party));

@@ -16,6 +16,7 @@
 //! - `outside`: the account of a doctor outside the network a draft is addressed to.
 //! - `read`: the referral page as each party sees it.
 //! - `lists`: the inbox, the sent list, the patient's and the chart's lists, with due times.
+//! - `queue`: a service's shared queue (claim, assign, forward).
 //! - `cover`: absences, the send of a referral to an away receiver going to their cover,
 //!   and handing open referrals over.
 
@@ -29,6 +30,7 @@ pub mod lists;
 pub mod outside;
 mod prefill;
 pub mod questions;
+pub mod queue;
 pub mod read;
 pub mod recommended;
 pub mod search;

@@ -49,6 +49,10 @@ pub struct ReferralView {
     pub receiver_clinic: String,
     /// The practitioner the referral was addressed to, when the receiver covers for them.
     pub covering_for: Option<String>,
+    /// The referral waits in the queue of a service the viewer belongs to.
+    pub in_queue: bool,
+    /// The coordinator's choices while the referral waits in their service's queue.
+    pub queue_choices: Option<super::queue::QueueChoices>,
     /// The snapshot this viewer may see (already limited by consent and doctor-only).
     pub snapshot: Option<Snapshot>,
     /// Why the snapshot is not shown, if it is not.
@@ -223,6 +227,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             .as_ref()
             .is_some_and(|q| q.made_referral_id.is_some()),
         advice_shared,
+        queue: l.queue,
     };
     let offers = offers::offers(&situation, party, now);
     let patient_link = match party {
@@ -269,7 +274,15 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
     } else {
         None
     };
+    let queue_choices = match l.queue {
+        Some(crate::domain::service::QueueRole::Coordinator) => {
+            Some(super::queue::choices(c, &r.receiver_id)?)
+        }
+        _ => None,
+    };
     let view = ReferralView {
+        in_queue: l.queue.is_some(),
+        queue_choices,
         outcome_draft,
         status,
         party,

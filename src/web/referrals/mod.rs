@@ -9,5 +9,6 @@ pub mod due;
 pub mod files;
 pub mod lists;
 pub mod mail;
+pub mod queue;
 pub mod search;
 pub mod show;

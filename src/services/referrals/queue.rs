@@ -1,0 +1,229 @@
+//! A service's shared queue: a member claims a referral addressed to the service, the
+//! coordinator assigns it to a member or forwards it to another service of the clinic.
+//! Each is one compare-and-set on the referral's version: of two members claiming at once
+//! one wins and the other is told who.
+
+use chrono::NaiveDateTime;
+
+use super::access::{self, EventRow, event};
+use super::cover::pass_consent;
+use crate::db::referrals::Referral;
+use crate::db::{self, DbConn};
+use crate::domain::referral::{ConsentMethod, Party};
+use crate::domain::service::{QueueRole, claimable};
+use crate::error::{AppError, AppResult};
+use crate::services::{AuditEntry, Caller, Services, analytics, audit, mail};
+
+/// Who a referral in a queue may go to, for the coordinator's forms.
+pub struct QueueChoices {
+    /// The service's members, (id, name).
+    pub members: Vec<(String, String)>,
+    /// The clinic's other services, (id, name).
+    pub services: Vec<(String, String)>,
+}
+
+/// The coordinator's choices on a referral waiting with their service.
+pub fn choices(c: &mut DbConn, service_id: &str) -> AppResult<QueueChoices> {
+    let clinic = db::users::get(c, service_id)?.clinic_id;
+    Ok(QueueChoices {
+        members: db::services::members(c, service_id)?,
+        services: db::services::of_clinic(c, &clinic)?
+            .into_iter()
+            .filter(|s| s.row.id != service_id)
+            .map(|s| (s.row.id, s.name))
+            .collect(),
+    })
+}
+
+/// What the move does.
+enum Move<'a> {
+    Claim,
+    Assign(&'a str),
+    Forward(&'a str, &'a str),
+}
+
+/// Loads the referral for a queue move: the caller must stand in the queue of the service
+/// it waits with (`need` the coordinator for assigning and forwarding), and it must still
+/// be open to a claim.
+fn load(
+    c: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+    version: i64,
+    coordinator: bool,
+) -> AppResult<Referral> {
+    let (r, party, status, queue) = access::load_for_queue(c, caller, id)?;
+    let Some(role) = queue else {
+        return Err(if party == Party::Receiver {
+            AppError::Conflict("This referral is yours already.".into())
+        } else {
+            AppError::forbidden()
+        });
+    };
+    if coordinator && role != QueueRole::Coordinator {
+        return Err(AppError::forbidden());
+    }
+    if r.version != version || !claimable(status) {
+        return Err(lost(c, &r.id, &r.receiver_id));
+    }
+    Ok(r)
+}
+
+/// The 409 of a move that lost: who has the referral now, when someone claimed it.
+fn lost(c: &mut DbConn, id: &str, service_id: &str) -> AppError {
+    let holder = db::referrals::get(c, id)
+        .ok()
+        .filter(|r| r.receiver_id != service_id)
+        .and_then(|r| db::users::get(c, &r.receiver_id).ok());
+    AppError::Conflict(match holder {
+        Some(u) => format!(
+            "{} has this referral now (they took it first). Nothing was changed.",
+            u.display_name
+        ),
+        None => "This referral changed while you were looking at it. Reload it to see where it stands; nothing was changed.".into(),
+    })
+}
+
+fn apply_move(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    version: i64,
+    m: Move<'_>,
+) -> AppResult<String> {
+    let now = svc.now();
+    let me = caller.user_id()?.to_string();
+    let mut conn = svc.conn()?;
+    db::write_tx(&mut conn, |c| {
+        let r = load(c, caller, id, version, !matches!(m, Move::Claim))?;
+        let service = r.receiver_id.clone();
+        let service_name = db::users::get(c, &service)?.display_name;
+        let (to, kind) = match &m {
+            Move::Claim => (me.clone(), "claimed"),
+            Move::Assign(member) => {
+                if !db::services::members(c, &service)?
+                    .iter()
+                    .any(|(id, _)| id == member)
+                {
+                    let mut e = crate::domain::forms::FieldErrors::new();
+                    e.add("member_id", "Choose a member of the service.");
+                    return Err(AppError::Invalid(e));
+                }
+                (member.to_string(), "assigned")
+            }
+            Move::Forward(other, _) => {
+                if !choices(c, &service)?.services.iter().any(|(id, _)| id == other) {
+                    let mut e = crate::domain::forms::FieldErrors::new();
+                    e.add("service_id", "Choose another service of the clinic.");
+                    return Err(AppError::Invalid(e));
+                }
+                (other.to_string(), "forwarded")
+            }
+        };
+        if db::services::take(c, (id, version), (&service, &to), now)? == 0 {
+            return Err(lost(c, id, &service));
+        }
+        // Who took it from which service, for the service's figures (a forward leaves it
+        // to the next service to record).
+        if !matches!(m, Move::Forward(..)) {
+            db::services::mark_referral(c, id, &service)?;
+        }
+        analytics::move_receiver(c, &r, &to)?;
+        pass_consent(c, caller, &r, &to, ConsentMethod::Service, now)?;
+        let to_name = db::users::get(c, &to)?.display_name;
+        let my_name = db::users::get(c, &me)?.display_name;
+        let note = match &m {
+            Move::Claim => format!("{to_name} took this referral from {service_name}."),
+            Move::Assign(_) => {
+                format!("{my_name} gave this referral to {to_name}, of {service_name}.")
+            }
+            Move::Forward(_, why) if why.trim().is_empty() => {
+                format!("{my_name} passed this referral from {service_name} to {to_name}.")
+            }
+            Move::Forward(_, why) => format!(
+                "{my_name} passed this referral from {service_name} to {to_name}: {}",
+                why.trim()
+            ),
+        };
+        told(svc, c, &r, (&to, &me), kind, &note, now)?;
+        audit(
+            c,
+            now,
+            caller,
+            AuditEntry {
+                action: "referral_queue_move",
+                subject_type: "referral",
+                subject_id: id,
+                patient_id: Some(&r.patient_id),
+                detail: format!("{kind}: {service} -> {to}"),
+            },
+        )?;
+        Ok(to_name)
+    })
+}
+
+/// The timeline entry (the patient sees who has it now) and the notices: the sender, and
+/// whoever was given it (for a forward, the other service's members).
+fn told(
+    svc: &Services,
+    c: &mut DbConn,
+    r: &Referral,
+    (to, me): (&str, &str),
+    kind: &str,
+    note: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    event(
+        c,
+        &r.id,
+        now,
+        Some(me),
+        EventRow {
+            kind,
+            from: None,
+            to: None,
+            note,
+            patient_visible: true,
+        },
+    )?;
+    mail::notify(&svc.mail, c, &r.sender_id, Some(&r.id), note, now)?;
+    if to != me {
+        mail::notify(&svc.mail, c, to, Some(&r.id), note, now)?;
+    }
+    Ok(())
+}
+
+/// A member (or the coordinator) takes a referral from the service's queue; returns their
+/// own name.
+pub fn claim(svc: &Services, caller: &Caller, id: &str, version: i64) -> AppResult<String> {
+    apply_move(svc, caller, id, version, Move::Claim)
+}
+
+/// The coordinator gives a referral waiting in the queue to a member; returns their name.
+pub fn assign(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    version: i64,
+    member_id: &str,
+) -> AppResult<String> {
+    apply_move(svc, caller, id, version, Move::Assign(member_id))
+}
+
+/// The coordinator passes a referral to another service of the clinic, with a note;
+/// returns the service's name.
+pub fn forward(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    version: i64,
+    service_id: &str,
+    note: &str,
+) -> AppResult<String> {
+    if note.chars().count() > 500 || crate::domain::forms::has_control_chars(note) {
+        let mut e = crate::domain::forms::FieldErrors::new();
+        e.add("note", "The note must be at most 500 characters of text.");
+        return Err(AppError::Invalid(e));
+    }
+    apply_move(svc, caller, id, version, Move::Forward(service_id, note))
+}

@@ -1,0 +1,113 @@
+//! A service's queue on the referral page: claim, and the coordinator's assign and forward.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::show::render_show;
+use crate::error::{AppError, AppResult};
+use crate::services::referrals::{self as svc, queue};
+use crate::web::extract::Ctx;
+use crate::web::forms::{FormState, parse};
+use crate::web::see_other;
+
+#[derive(Deserialize)]
+struct QueueForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    member_id: String,
+    #[serde(default)]
+    service_id: String,
+    #[serde(default)]
+    note: String,
+}
+
+fn version(f: &QueueForm) -> AppResult<i64> {
+    f.version
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("The form's version is missing; reload the page.".into()))
+}
+
+/// Re-renders the referral page with the form's error beside its field.
+async fn again(
+    ctx: &Ctx,
+    id: String,
+    section: &'static str,
+    raw: HashMap<String, String>,
+    errors: crate::domain::forms::FieldErrors,
+) -> AppResult<HttpResponse> {
+    let v = ctx.run(move |s, caller| svc::view(s, caller, &id)).await?;
+    render_show(
+        ctx,
+        v,
+        FormState::new(section, raw, errors),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+/// A member takes the referral from the service's queue.
+pub async fn claim_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let (f, _): (QueueForm, HashMap<String, String>) = parse(&body)?;
+    let v = version(&f)?;
+    let id2 = id.clone();
+    ctx.run(move |s, c| queue::claim(s, c, &id2, v)).await?;
+    ctx.flash("The referral is yours: it is in your inbox, and its sender was told.");
+    Ok(see_other(&format!("/referrals/{id}")))
+}
+
+/// The coordinator gives the referral to a member.
+pub async fn assign_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let (f, raw): (QueueForm, HashMap<String, String>) = parse(&body)?;
+    let v = version(&f)?;
+    let id2 = id.clone();
+    match ctx
+        .run(move |s, c| queue::assign(s, c, &id2, v, &f.member_id))
+        .await
+    {
+        Ok(name) => {
+            ctx.flash(&format!("Given to {name}, who was told."));
+            Ok(see_other(&format!("/referrals/{id}")))
+        }
+        Err(AppError::Invalid(e)) => again(&ctx, id, "assign", raw, e).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// The coordinator passes the referral to another service of the clinic.
+pub async fn forward_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let (f, raw): (QueueForm, HashMap<String, String>) = parse(&body)?;
+    let v = version(&f)?;
+    let id2 = id.clone();
+    match ctx
+        .run(move |s, c| queue::forward(s, c, &id2, v, &f.service_id, &f.note))
+        .await
+    {
+        Ok(name) => {
+            ctx.flash(&format!("Passed to {name}; its members were told."));
+            // The referral left this queue: the coordinator may no longer see it.
+            Ok(see_other("/inbox"))
+        }
+        Err(AppError::Invalid(e)) => again(&ctx, id, "forward", raw, e).await,
+        Err(e) => Err(e),
+    }
+}

@@ -142,7 +142,10 @@ pub fn queue_role(
                 .and(service_members::user_id.eq(user_id))),
         )
         .filter(services::id.eq(service_id))
-        .select((services::coordinator_id, service_members::user_id.nullable()))
+        .select((
+            services::coordinator_id,
+            service_members::user_id.nullable(),
+        ))
         .first(conn)
         .optional()?;
     Ok(match row {
@@ -228,4 +231,14 @@ pub fn queue_people(conn: &mut DbConn, service_id: &str) -> QueryResult<Vec<Stri
         people.push(c);
     }
     Ok(people)
+}
+
+/// The service a referral was taken from (claimed or assigned), if it was.
+pub fn taken_from(conn: &mut DbConn, referral_id: &str) -> QueryResult<Option<String>> {
+    referral_moves::table
+        .find(referral_id)
+        .select(referral_moves::service_id)
+        .first::<Option<String>>(conn)
+        .optional()
+        .map(Option::flatten)
 }

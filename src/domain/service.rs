@@ -3,33 +3,7 @@
 //! claims it (or the coordinator assigns it); the rules of who does what there live here.
 
 use super::forms::{FieldErrors, optional_int, optional_text, required_text};
-use super::referral::{Command, Status};
-
-/// How a practitioner stands towards a service's queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueueRole {
-    /// Sees the queue and claims from it.
-    Member,
-    /// Also triages (asks for information, asks to see the patient first), assigns to a
-    /// member and forwards to another service; accepting stays with a clinician who claimed.
-    Coordinator,
-}
-
-/// The lifecycle commands a queue role may issue on a referral nobody has claimed yet:
-/// triage only, and only by the coordinator. Accepting, declining and completing wait
-/// for a member to claim it.
-pub fn queue_may(role: QueueRole, c: Command) -> bool {
-    role == QueueRole::Coordinator && matches!(c, Command::RequestInfo | Command::RequireVisit)
-}
-
-/// Whether a referral in `status` can still be claimed, assigned or forwarded: it reached
-/// the service and nobody has decided on it.
-pub fn claimable(status: Status) -> bool {
-    matches!(
-        status,
-        Status::Sent | Status::NeedInfo | Status::VisitRequired
-    )
-}
+pub use super::referral::queue::{QueueRole, claimable, queue_may};
 
 /// The placeholder address of a service's account: nobody signs in as a service, and its
 /// notices go to the people in its queue.
@@ -114,8 +88,15 @@ impl ServiceForm {
     pub fn validate(&self, colleagues: &[String]) -> Result<NewService, FieldErrors> {
         let mut e = FieldErrors::new();
         let name = required_text(&mut e, "name", "Name", &self.name, 120);
-        let description = optional_text(&mut e, "description", "Description", &self.description, 1000);
-        let specialties = required_text(&mut e, "specialties", "Specialties", &self.specialties, 300);
+        let description = optional_text(
+            &mut e,
+            "description",
+            "Description",
+            &self.description,
+            1000,
+        );
+        let specialties =
+            required_text(&mut e, "specialties", "Specialties", &self.specialties, 300);
         let min_age = optional_int(&mut e, "min_age", "Youngest age", &self.min_age, 0..=120);
         let max_age = optional_int(&mut e, "max_age", "Oldest age", &self.max_age, 0..=120);
         if let (Some(a), Some(b)) = (min_age, max_age)
@@ -136,13 +117,19 @@ impl ServiceForm {
         for m in &self.members {
             let m = m.trim();
             if !known(m) {
-                e.add("members", "Members must be active practitioners of the clinic.");
+                e.add(
+                    "members",
+                    "Members must be active practitioners of the clinic.",
+                );
             } else if !members.iter().any(|x| x == m) {
                 members.push(m.to_string());
             }
         }
         if members.is_empty() {
-            e.add("members", "A service needs at least one member to claim its referrals.");
+            e.add(
+                "members",
+                "A service needs at least one member to claim its referrals.",
+            );
         }
         let coordinator = self.coordinator_id.trim();
         let coordinator_id = if coordinator.is_empty() {
@@ -175,6 +162,7 @@ impl ServiceForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::referral::{Command, Status};
 
     #[test]
     fn only_the_coordinator_triages_and_nobody_accepts_from_the_queue() {
@@ -187,7 +175,13 @@ mod tests {
             );
         }
         assert!(claimable(Status::Sent) && claimable(Status::NeedInfo));
-        for s in [Status::Draft, Status::AwaitingPatient, Status::Accepted, Status::Completed, Status::Cancelled] {
+        for s in [
+            Status::Draft,
+            Status::AwaitingPatient,
+            Status::Accepted,
+            Status::Completed,
+            Status::Cancelled,
+        ] {
             assert!(!claimable(s), "{s:?}");
         }
     }

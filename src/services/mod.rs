@@ -45,6 +45,7 @@ pub mod second_factor;
 pub mod seed;
 pub mod sessions;
 pub mod store;
+pub mod teams;
 pub mod threads;
 pub mod throttle;
 pub mod visit_mail;

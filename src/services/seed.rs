@@ -464,7 +464,40 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
         }
         chart_for(c, now, &p.id, &gp.1.id, i)?;
     }
+    demo_service(c, &clinics[2].id, &practitioners, now)?;
     Ok(logins)
+}
+
+/// Northgate's cardiology service (issue 15): two members and a coordinator, so a referral
+/// to "Cardiology" can wait in a shared queue until one of them takes it.
+fn demo_service(
+    c: &mut DbConn,
+    clinic_id: &str,
+    practitioners: &[(usize, User, &str)],
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let id_of = |name: &str| {
+        practitioners
+            .iter()
+            .find(|(_, u, _)| u.display_name.ends_with(name))
+            .map(|(_, u, _)| u.id.clone())
+            .unwrap_or_default()
+    };
+    let new = crate::domain::service::NewService {
+        name: "Cardiology service, Northgate".into(),
+        description: "Heart and circulation: chest pain, breathlessness, palpitations, heart failure. One of us takes each referral within a working day.".into(),
+        specialties: "Cardiology, heart failure, arrhythmia, chest pain".into(),
+        eligibility: crate::domain::service::Eligibility {
+            min_age: Some(16),
+            max_age: None,
+            sex: None,
+        },
+        accepting: true,
+        coordinator_id: Some(id_of("Sofia D'Souza")),
+        members: vec![id_of("Ananya Bose"), id_of("Nikhil Rao")],
+    };
+    super::teams::insert_service(c, clinic_id, &new, now)?;
+    Ok(())
 }
 
 pub(super) fn chart_for(

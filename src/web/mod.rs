@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod admin_api;
+pub mod admin_services;
 pub mod analytics;
 pub mod assets;
 pub mod audit;

@@ -4,8 +4,9 @@
 use actix_web::web;
 
 use super::{
-    account, admin, admin_api, analytics, assets, audit, auth, cover, directory, external, fhir,
-    home, join, metrics, patient_link, patients, portal, referrals, schedule, security, threads,
+    account, admin, admin_api, admin_services, analytics, assets, audit, auth, cover, directory,
+    external, fhir, home, join, metrics, patient_link, patients, portal, referrals, schedule,
+    security, threads,
 };
 
 /// The route for a method of the table: a GET route answers HEAD too (the same handler;
@@ -173,6 +174,10 @@ route_table! {
     get  "/admin/api-clients"                    => admin_api::page,
     post "/admin/api-clients"                    => admin_api::create_submit,
     post "/admin/api-clients/{id}/revoke"        => admin_api::revoke_submit,
+    get  "/admin/services"                       => admin_services::page,
+    post "/admin/services"                       => admin_services::create_submit,
+    get  "/admin/services/{id}"                  => admin_services::edit_page,
+    post "/admin/services/{id}"                  => admin_services::update_submit,
     get  "/join/{token}"                         => join::join_page,
     post "/join/{token}"                         => join::join_submit,
 }

@@ -41,6 +41,7 @@ mod replies;
 mod schedule;
 mod second_factor;
 mod security;
+mod services;
 mod statements;
 mod store;
 mod typed;

@@ -51,7 +51,9 @@ async fn specialist_search_finds_by_specialty_partial_name_and_a_typo() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Dr Farah Siddiqui") && body.contains("Dr Ananya Bose"));
-    assert!(body.contains("2 practitioners found"), "only cardiologists");
+    // Northgate's cardiology service is found by its specialty words beside the people.
+    assert!(body.contains("Cardiology service, Northgate"));
+    assert!(body.contains("3 practitioners found"), "only cardiology");
     let (_, body) = app
         .get(&s.client, &format!("/patients/{pid}/refer?q=siddiqi"))
         .await;
@@ -84,12 +86,14 @@ async fn specialist_search_finds_by_specialty_partial_name_and_a_typo() {
         )
         .await;
     assert!(
-        body.contains("1 practitioner found") && body.contains("Dr Ananya Bose"),
-        "language filter"
+        body.contains("2 practitioners found")
+            && body.contains("Dr Ananya Bose")
+            && body.contains("Cardiology service, Northgate"),
+        "language filter (the service speaks its members' languages)"
     );
     let (_, body) = app.get(&s.client, &format!("/patients/{pid}/refer")).await;
     assert!(
-        body.contains("17 practitioners found") && body.contains("Page 1 of 2"),
+        body.contains("18 practitioners found") && body.contains("Page 1 of 2"),
         "the whole network, paginated"
     );
     assert!(

@@ -100,6 +100,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/referrals/{id}/share-advice", "LNNYNNNLL"),
     ("GET", "/referrals/{id}/redirect", "LNNYNNNLL"),
     ("POST", "/referrals/{id}/bring", "LNNNYNNLL"),
+    // A service's queue: R waits with no service, so its receiver is told it is theirs
+    // already (409) and everyone else is refused (tests/api/services.rs has the members).
+    ("POST", "/referrals/{id}/claim", "LNNNYNNLL"),
+    ("POST", "/referrals/{id}/assign", "LNNNYNNLL"),
+    ("POST", "/referrals/{id}/forward", "LNNNYNNLL"),
     ("POST", "/referrals/{id}/outcome-draft", "LNNNYNNLL"),
     ("POST", "/referrals/{id}/attachments", "LNNYYNNLL"),
     ("GET", "/referrals/{id}/attachments/{file_id}", "LNNYYNNLL"),
@@ -186,6 +191,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/admin/api-clients", "LNNNNNYLL"),
     // Nobody's client: an admin's own is revoked in fhir.rs.
     ("POST", "/admin/api-clients/{id}/revoke", "LNNNNNNLL"),
+    // The admin's own clinic's services (an empty form is a 422); nobody's service is a 404.
+    ("GET", "/admin/services", "LNNNNNYLL"),
+    ("POST", "/admin/services", "LNNNNNYLL"),
+    ("GET", "/admin/services/{id}", "LNNNNNNLL"),
+    ("POST", "/admin/services/{id}", "LNNNNNNLL"),
     // The token is the invitation's (a link token is not one); signed in, nobody may use one.
     ("GET", "/join/{token}", "NNNNNNNNN"),
     ("POST", "/join/{token}", "NNNNNNNNN"),
@@ -484,6 +494,8 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
         "nosuchinvitation"
     } else if pattern.starts_with("/admin/api-clients/") {
         "nosuchclient"
+    } else if pattern.starts_with("/admin/services/") {
+        "nosuchservice"
     } else if pattern.starts_with("/account/away/") {
         // Nobody's absence (ending someone else's is refused in cover.rs).
         "nosuchabsence"

@@ -19,6 +19,7 @@ pub mod form;
 mod kind;
 mod machine;
 pub mod offers;
+pub mod queue;
 mod status;
 mod texts;
 

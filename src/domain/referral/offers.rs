@@ -6,9 +6,9 @@ use chrono::NaiveDateTime;
 
 pub use super::advice::{may_send_recommended, may_share_advice, patient_reads_advice};
 use super::machine::{Command, Facts, allowed, booking_prompt};
+use super::queue::{QueueRole, claimable, queue_may};
 use super::status::{Party, Status};
 use crate::domain::schedule::VisitStatus;
-use crate::domain::service::{QueueRole, claimable, queue_may};
 
 /// An action a page may show.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -11,7 +11,7 @@ use crate::domain::due::{self, DueFilter, end_of_local_day};
 use crate::domain::policy::{Action, Actor};
 use crate::domain::referral::{self as rules, Status};
 use crate::domain::schedule::VisitStatus;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::services::{Caller, Services};
 
 /// (status, count) pairs.
@@ -36,6 +36,10 @@ pub struct InboxPage {
     pub next_cursor: Option<String>,
     /// The time the due times were read against.
     pub now: NaiveDateTime,
+    /// The services whose queues the caller sees, (id, name).
+    pub queues: Vec<(String, String)>,
+    /// The queue shown, when not the caller's own inbox.
+    pub queue: Option<(String, String)>,
 }
 
 /// The window a due filter keeps, read against the app's clock and wall clock.
@@ -75,18 +79,39 @@ fn due_counts(
 }
 
 /// Loads one page of the caller's inbox, due in the window `filter` names.
+///
+/// `queue` names a service whose shared queue to show instead (the caller must be one of
+/// its members or its coordinator; anyone else gets a 404).
 pub fn inbox(
     svc: &Services,
     caller: &Caller,
     q: &db::referrals::InboxQuery,
     filter: Option<DueFilter>,
+    queue: Option<&str>,
 ) -> AppResult<InboxPage> {
     caller.authorize(&Action::Refer, "/inbox")?;
     let me = caller.user_id()?;
     let now = svc.now();
     let mut conn = svc.conn()?;
     // The rows and the counters beside them from one snapshot.
-    db::read_tx(&mut conn, |c| inbox_in(svc, c, me, q, filter, now))
+    db::read_tx(&mut conn, |c| {
+        let queues = db::services::queues_of(c, me)?;
+        let shown = match queue {
+            None => None,
+            Some(id) => Some(
+                queues
+                    .iter()
+                    .find(|(s, _)| s == id)
+                    .cloned()
+                    .ok_or(AppError::NotFound)?,
+            ),
+        };
+        let whose = shown.as_ref().map_or(me, |(id, _)| id.as_str());
+        let mut page = inbox_in(svc, c, whose, q, filter, now)?;
+        page.queues = queues;
+        page.queue = shown;
+        Ok(page)
+    })
 }
 
 fn inbox_in(
@@ -121,6 +146,8 @@ fn inbox_in(
         rows,
         next_cursor,
         now,
+        queues: Vec::new(),
+        queue: None,
     })
 }
 

@@ -52,6 +52,14 @@ fn load(
     version: i64,
     coordinator: bool,
 ) -> AppResult<Referral> {
+    // Taken from a queue the caller is in while they looked: say who has it (409), not 404.
+    if let Some(taken_from) = db::services::taken_from(c, id)?
+        && let Some(me) = caller.actor.user_id()
+        && db::services::queue_role(c, &taken_from, me)?.is_some()
+        && db::referrals::get(c, id)?.receiver_id != me
+    {
+        return Err(lost(c, id, &taken_from));
+    }
     let (r, party, status, queue) = access::load_for_queue(c, caller, id)?;
     let Some(role) = queue else {
         return Err(if party == Party::Receiver {
@@ -112,7 +120,11 @@ fn apply_move(
                 (member.to_string(), "assigned")
             }
             Move::Forward(other, _) => {
-                if !choices(c, &service)?.services.iter().any(|(id, _)| id == other) {
+                if !choices(c, &service)?
+                    .services
+                    .iter()
+                    .any(|(id, _)| id == other)
+                {
                     let mut e = crate::domain::forms::FieldErrors::new();
                     e.add("service_id", "Choose another service of the clinic.");
                     return Err(AppError::Invalid(e));

@@ -36,6 +36,9 @@ pub struct InboxParams {
     due: String,
     #[serde(default)]
     after: String,
+    /// A service whose shared queue to show instead of one's own inbox.
+    #[serde(default)]
+    queue: String,
 }
 
 #[derive(Template)]
@@ -51,9 +54,19 @@ struct InboxPage {
     statuses: Vec<(&'static str, &'static str)>,
     priorities: &'static [(&'static str, &'static str)],
     error: Option<String>,
+    /// The services whose queues the reader sees, and the one shown.
+    queues: Vec<(String, String)>,
+    queue: Option<(String, String)>,
 }
 
 impl InboxPage {
+    /// The start of a link to this list with other filters (the queue kept).
+    fn base(&self) -> String {
+        match &self.queue {
+            Some((id, _)) => format!("/inbox?queue={id}&"),
+            None => "/inbox?".into(),
+        }
+    }
     fn count(&self, s: &str) -> i64 {
         count_of(&self.counts, s)
     }
@@ -133,8 +146,9 @@ pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpR
         limit: 25,
     };
     let filter = DueFilter::parse(&p.due);
+    let queue = Some(p.queue.clone()).filter(|q| !q.is_empty());
     let res = ctx
-        .run(move |s, caller| svc::inbox(s, caller, &query, filter))
+        .run(move |s, caller| svc::inbox(s, caller, &query, filter, queue.as_deref()))
         .await?;
     let next_href = next_href(
         "/inbox",
@@ -147,10 +161,13 @@ pub async fn inbox_page(ctx: Ctx, q: web::Query<InboxParams>) -> AppResult<HttpR
             ("to", &p.to),
             ("sort", &p.sort),
             ("due", &p.due),
+            ("queue", &p.queue),
         ],
         res.next_cursor,
     );
     html(&InboxPage {
+        queues: res.queues,
+        queue: res.queue,
         l: ctx.layout("Inbox", "inbox").await,
         p,
         rows: lines(ctx.lang, res.now, res.rows),

@@ -56,6 +56,7 @@ pub async fn claim_submit(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
     let id = path.into_inner();
     let (f, _): (QueueForm, HashMap<String, String>) = parse(&body)?;
     let v = version(&f)?;
@@ -71,6 +72,7 @@ pub async fn assign_submit(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
     let id = path.into_inner();
     let (f, raw): (QueueForm, HashMap<String, String>) = parse(&body)?;
     let v = version(&f)?;
@@ -94,6 +96,7 @@ pub async fn forward_submit(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
     let id = path.into_inner();
     let (f, raw): (QueueForm, HashMap<String, String>) = parse(&body)?;
     let v = version(&f)?;

@@ -1,7 +1,7 @@
 //! Every offer against rules written out independently of `offers`.
 
 use super::*;
-use crate::domain::service::QueueRole;
+use crate::domain::referral::queue::QueueRole;
 use crate::domain::referral::{ALL_PARTIES, ALL_STATUSES};
 use chrono::NaiveDate;
 
@@ -146,6 +146,7 @@ fn every_status_party_and_fact_matches_the_rules() {
                         recommends: bit(10),
                         made_referral: bit(6),
                         advice_shared: bit(5),
+                        queue: None,
                     };
                     let got = offers(&s, party, at(12)).0;
                     assert_eq!(got, expected(&s, party, at(12)), "{party:?} on {s:?}");
@@ -212,6 +213,7 @@ fn an_outside_doctor_answers_on_the_link_page() {
         recommends: false,
         made_referral: false,
         advice_shared: false,
+        queue: None,
     };
     let o = offers(&s, Party::Receiver, at(12));
     assert!(o.command(Command::Accept) && o.has(&Offer::Reply));
@@ -272,7 +274,10 @@ fn a_queue_member_claims_and_only_the_coordinator_triages_assigns_and_forwards()
                 queue: Some(role),
             };
             let got = offers(&s, Party::Receiver, at(12));
-            let open = matches!(status, Status::Sent | Status::NeedInfo | Status::VisitRequired);
+            let open = matches!(
+                status,
+                Status::Sent | Status::NeedInfo | Status::VisitRequired
+            );
             let coordinator = role == QueueRole::Coordinator;
             assert_eq!(got.has(&Offer::Claim), open, "{status:?} {role:?}");
             assert_eq!(got.has(&Offer::Assign), open && coordinator, "{status:?}");
@@ -288,7 +293,11 @@ fn a_queue_member_claims_and_only_the_coordinator_triages_assigns_and_forwards()
                 coordinator && status == Status::Sent,
                 "{status:?}"
             );
-            for o in [Offer::SetWhatToBring, Offer::DraftOutcome, Offer::AttachReport] {
+            for o in [
+                Offer::SetWhatToBring,
+                Offer::DraftOutcome,
+                Offer::AttachReport,
+            ] {
                 assert!(!got.has(&o), "{o:?} before anyone claimed it");
             }
         }

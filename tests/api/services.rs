@@ -1,0 +1,368 @@
+//! Services (issue 15): a referral to a service waits in its shared queue; a member claims
+//! it (of two at once, one wins and the other is told who), the coordinator triages,
+//! assigns and forwards; the clinic's admin defines services.
+
+use diesel::prelude::*;
+use reqwest::StatusCode;
+
+use crate::builders::*;
+use crate::helpers::*;
+
+const ANANYA: &str = "ananya.bose@northgate.example";
+const NIKHIL: &str = "nikhil.rao@northgate.example";
+const SOFIA: &str = "sofia.dsouza@northgate.example";
+const LAKSHMI: &str = "lakshmi.narayan@northgate.example";
+const NORTHGATE_ADMIN: &str = "admin@northgate.example";
+
+/// The demo's cardiology service: (id, its account's address).
+fn cardiology(app: &TestApp) -> (String, String) {
+    use handoff::db::schema::{services, users};
+    let id: String = services::table
+        .inner_join(users::table.on(users::id.eq(services::id)))
+        .filter(users::display_name.eq("Cardiology service, Northgate"))
+        .select(services::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let email = handoff::domain::service::account_address(&id);
+    (id, email)
+}
+
+fn holder(app: &TestApp, id: &str) -> (String, Option<String>) {
+    use handoff::db::schema::referral_moves as m;
+    m::table
+        .filter(m::id.eq(id))
+        .select((m::receiver_id, m::service_id))
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+fn version_of(page: &str, id: &str, action: &str) -> String {
+    version_in(page, &format!("/referrals/{id}/{action}"))
+}
+
+#[tokio::test]
+async fn a_referral_to_a_service_waits_in_its_queue_until_one_member_claims_it() {
+    let app = TestApp::spawn().await;
+    let (service, service_email) = cardiology(&app);
+    let gp = app.login(GP, PW).await;
+    let made = app
+        .referral()
+        .by(&gp)
+        .to(&service_email)
+        .in_state(State::Sent)
+        .await;
+    assert_eq!(holder(&app, &made.id), (service.clone(), None));
+    let (_, page) = app
+        .get(&gp.client, &format!("/referrals/{}", made.id))
+        .await;
+    assert!(
+        page.contains("Cardiology service, Northgate"),
+        "the sender sees the service"
+    );
+
+    // Every member sees the queue in their inbox; someone outside the service does not.
+    let ananya = app.login(ANANYA, PW).await;
+    let nikhil = app.login(NIKHIL, PW).await;
+    let (_, inbox) = app.get(&ananya.client, "/inbox").await;
+    assert!(
+        inbox.contains(&format!("href=\"/inbox?queue={service}\"")),
+        "{inbox}"
+    );
+    let (status, queue) = app
+        .get(&nikhil.client, &format!("/inbox?queue={service}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(queue.contains(&made.id) && queue.contains("Queue: Cardiology service, Northgate"));
+    let lakshmi = app.login(LAKSHMI, PW).await;
+    let (status, _) = app
+        .get(&lakshmi.client, &format!("/inbox?queue={service}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .get(&lakshmi.client, &format!("/referrals/{}", made.id))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A member reads it and may take it, not accept it.
+    let (status, page) = app
+        .get(&ananya.client, &format!("/referrals/{}", made.id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Chest tightness"),
+        "the consent to the service covers its members"
+    );
+    assert!(page.contains("Take this referral"));
+    assert!(!page.contains(&format!("/referrals/{}/accept", made.id)));
+    assert!(
+        !page.contains(&format!("/referrals/{}/assign", made.id)),
+        "not the coordinator"
+    );
+    let version = version_of(&page, &made.id, "claim");
+    let (status, body, _) = app
+        .send(
+            &ananya,
+            &format!("/referrals/{}/accept", made.id),
+            &[("version", &version), ("note", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("claim it first"), "{body}");
+
+    // Two members claim at once: one wins, the other is told who.
+    let path = format!("/referrals/{}/claim", made.id);
+    let form = [("version", version.as_str())];
+    let (a, n) = tokio::join!(
+        app.send(&ananya, &path, &form),
+        app.send(&nikhil, &path, &form)
+    );
+    let outcomes = [(a.0, &a.1, ANANYA), (n.0, &n.1, NIKHIL)];
+    let won: Vec<_> = outcomes
+        .iter()
+        .filter(|(s, _, _)| *s == StatusCode::SEE_OTHER)
+        .collect();
+    let lost: Vec<_> = outcomes
+        .iter()
+        .filter(|(s, _, _)| *s == StatusCode::CONFLICT)
+        .collect();
+    assert_eq!((won.len(), lost.len()), (1, 1), "{:?} {:?}", a.0, n.0);
+    let winner_email = won[0].2;
+    let winner = app.user_id(winner_email);
+    let winner_name = if winner_email == ANANYA {
+        "Dr Ananya Bose"
+    } else {
+        "Dr Nikhil Rao"
+    };
+    assert!(
+        lost[0]
+            .1
+            .contains(&format!("{winner_name} has this referral now")),
+        "{}",
+        lost[0].1
+    );
+    assert_eq!(
+        holder(&app, &made.id),
+        (winner.clone(), Some(service.clone()))
+    );
+
+    // The winner has it like any referral of theirs; the sender and patient see their name.
+    let winner_session = if winner_email == ANANYA {
+        &ananya
+    } else {
+        &nikhil
+    };
+    let loser_session = if winner_email == ANANYA {
+        &nikhil
+    } else {
+        &ananya
+    };
+    let (_, page) = app
+        .get(&winner_session.client, &format!("/referrals/{}", made.id))
+        .await;
+    assert!(page.contains(&format!("/referrals/{}/accept", made.id)));
+    assert!(
+        page.contains("Chest tightness"),
+        "the consent passed on to them"
+    );
+    let (status, _) = app
+        .get(&loser_session.client, &format!("/referrals/{}", made.id))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, notes) = app.get(&gp.client, "/notifications").await;
+    assert!(
+        notes.contains(&format!(
+            "{winner_name} took this referral from Cardiology service, Northgate."
+        )),
+        "{notes}"
+    );
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, mine) = app.get(&patient.client, "/portal/referrals").await;
+    assert!(mine.contains(winner_name), "{mine}");
+    let (_, queue) = app
+        .get(&nikhil.client, &format!("/inbox?queue={service}"))
+        .await;
+    assert!(!queue.contains(&made.id), "it left the queue");
+}
+
+#[tokio::test]
+async fn the_coordinator_triages_assigns_and_forwards_and_the_admin_defines_services() {
+    let app = TestApp::spawn().await;
+    let (service, service_email) = cardiology(&app);
+    // The admin adds a second service; a wrong form says what is missing beside each field.
+    let admin = app.login(NORTHGATE_ADMIN, PW).await;
+    let (status, page) = app.get(&admin.client, "/admin/services").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Cardiology service, Northgate") && page.contains("Coordinator: Dr Sofia D")
+    );
+    let (status, body, _) = app
+        .send(
+            &admin,
+            "/admin/services",
+            &[
+                ("name", "Heart failure clinic"),
+                ("min_age", "70"),
+                ("max_age", "20"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Specialties is required."));
+    assert!(body.contains("The oldest age is below the youngest."));
+    assert!(body.contains("at least one member"));
+    assert!(
+        body.contains("value=\"Heart failure clinic\""),
+        "what was typed is kept"
+    );
+    let lakshmi_id = app.user_id(LAKSHMI);
+    let (status, _, _) = app
+        .send(
+            &admin,
+            "/admin/services",
+            &[
+                ("name", "Heart failure clinic"),
+                ("specialties", "Heart failure, cardiomyopathy"),
+                ("members", &lakshmi_id),
+                ("accepting", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let other_admin = app.login(OTHER_ADMIN, PW).await;
+    let (status, _) = app
+        .get(&other_admin.client, &format!("/admin/services/{service}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another clinic's service");
+
+    let gp = app.login(GP, PW).await;
+    let first = app
+        .referral()
+        .by(&gp)
+        .to(&service_email)
+        .in_state(State::Sent)
+        .await;
+    let second = app
+        .referral()
+        .by(&gp)
+        .patient("Neha Shetty")
+        .to(&service_email)
+        .in_state(State::Sent)
+        .await;
+
+    // The coordinator triages: asks for information, but cannot accept.
+    let sofia = app.login(SOFIA, PW).await;
+    let (_, page) = app
+        .get(&sofia.client, &format!("/referrals/{}", first.id))
+        .await;
+    for action in ["claim", "assign", "forward", "request_info"] {
+        assert!(
+            page.contains(&format!("/referrals/{}/{action}", first.id)),
+            "{action}"
+        );
+    }
+    let version = version_of(&page, &first.id, "request_info");
+    let (status, _, _) = app
+        .send(
+            &sofia,
+            &format!("/referrals/{}/request_info", first.id),
+            &[("version", &version), ("note", "Latest ECG, please")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = app
+        .get(&sofia.client, &format!("/referrals/{}", first.id))
+        .await;
+    assert!(page.contains("Information requested"), "{page}");
+
+    // A member may not assign; the coordinator gives it to a member, not to a stranger.
+    let ananya = app.login(ANANYA, PW).await;
+    let version = version_of(&page, &first.id, "assign");
+    let (status, _, _) = app
+        .send(
+            &ananya,
+            &format!("/referrals/{}/assign", first.id),
+            &[("version", &version), ("member_id", &app.user_id(ANANYA))],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body, _) = app
+        .send(
+            &sofia,
+            &format!("/referrals/{}/assign", first.id),
+            &[("version", &version), ("member_id", &lakshmi_id)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Choose a member of the service."));
+    let nikhil_id = app.user_id(NIKHIL);
+    let (status, _, _) = app
+        .send(
+            &sofia,
+            &format!("/referrals/{}/assign", first.id),
+            &[("version", &version), ("member_id", &nikhil_id)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(holder(&app, &first.id), (nikhil_id, Some(service.clone())));
+    let nikhil = app.login(NIKHIL, PW).await;
+    let (_, notes) = app.get(&nikhil.client, "/notifications").await;
+    assert!(
+        notes.contains("gave this referral to Dr Nikhil Rao"),
+        "{notes}"
+    );
+
+    // Forwarded to the other service with a note: its members are told, the queue moves.
+    let (_, page) = app
+        .get(&sofia.client, &format!("/referrals/{}", second.id))
+        .await;
+    let version = version_of(&page, &second.id, "forward");
+    let heart_failure: String = {
+        use handoff::db::schema::{services, users};
+        services::table
+            .inner_join(users::table.on(users::id.eq(services::id)))
+            .filter(users::display_name.eq("Heart failure clinic"))
+            .select(services::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let (status, _, _) = app
+        .send(
+            &sofia,
+            &format!("/referrals/{}/forward", second.id),
+            &[
+                ("version", &version),
+                ("service_id", &heart_failure),
+                ("note", "Known cardiomyopathy: yours"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(holder(&app, &second.id), (heart_failure.clone(), None));
+    let lakshmi = app.login(LAKSHMI, PW).await;
+    let (_, notes) = app.get(&lakshmi.client, "/notifications").await;
+    assert!(notes.contains("Known cardiomyopathy: yours"), "{notes}");
+    let (status, _) = app
+        .get(&sofia.client, &format!("/referrals/{}", second.id))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "it left her service");
+    let (_, queue) = app
+        .get(&lakshmi.client, &format!("/inbox?queue={heart_failure}"))
+        .await;
+    assert!(queue.contains(&second.id));
+
+    // Every move is audited, and the counters moved with the referral.
+    use handoff::db::schema::audit_events as a;
+    let moves: i64 = a::table
+        .filter(a::action.eq("referral_queue_move"))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(moves, 2);
+    let kept = crate::analytics::rebuildable_counters(&app);
+    diesel::delete(handoff::db::schema::referral_stats::table)
+        .execute(&mut *app.conn())
+        .unwrap();
+    handoff::services::analytics::backfill_if_needed(&app.svc).unwrap();
+    assert_eq!(crate::analytics::rebuildable_counters(&app), kept);
+    crate::clinic_rollup::assert_rollup_equals_the_pair_counters(&app);
+}

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{practitioners, referral_moves, service_members, services, users};
+use super::schema::{practitioners, referral_moves, referrals, service_members, services, users};
 use crate::domain::service::{Eligibility, QueueRole};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -241,4 +241,45 @@ pub fn taken_from(conn: &mut DbConn, referral_id: &str) -> QueryResult<Option<St
         .first::<Option<String>>(conn)
         .optional()
         .map(Option::flatten)
+}
+
+/// For each service of a clinic, the referrals addressed to it that were submitted in
+/// [`from`, `to`), by who has them now: (service id, holder id, how many). The holder is
+/// the service itself while it waits in its queue. One index range per service.
+pub fn referrals_by_holder(
+    conn: &mut DbConn,
+    clinic_id: &str,
+    (from, to): (NaiveDateTime, NaiveDateTime),
+) -> QueryResult<Vec<(String, String, i64)>> {
+    let ids: Vec<String> = services::table
+        .filter(services::clinic_id.eq(clinic_id))
+        .select(services::id)
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    use referral_moves as m;
+    // Taken from a service (its id kept on the referral), or still waiting in one.
+    let taken: Vec<(Option<String>, String, Option<NaiveDateTime>)> = m::table
+        .filter(m::service_id.eq_any(&ids))
+        .filter(m::submitted_at.ge(from))
+        .filter(m::submitted_at.lt(to))
+        .select((m::service_id, m::receiver_id, m::submitted_at))
+        .load(conn)?;
+    let waiting: Vec<String> = referrals::table
+        .filter(referrals::receiver_id.eq_any(&ids))
+        .filter(referrals::submitted_at.ge(from))
+        .filter(referrals::submitted_at.lt(to))
+        .select(referrals::receiver_id)
+        .load(conn)?;
+    let mut out: std::collections::BTreeMap<(String, String), i64> = Default::default();
+    for (service, holder, _) in taken {
+        if let Some(s) = service {
+            *out.entry((s, holder)).or_default() += 1;
+        }
+    }
+    for s in waiting {
+        *out.entry((s.clone(), s)).or_default() += 1;
+    }
+    Ok(out.into_iter().map(|((s, h), n)| (s, h, n)).collect())
 }

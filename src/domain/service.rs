@@ -49,6 +49,16 @@ impl Eligibility {
     }
 }
 
+/// Full years of age on `today` of someone born on `born`.
+pub fn age_on(born: chrono::NaiveDate, today: chrono::NaiveDate) -> i64 {
+    use chrono::Datelike;
+    let mut years = i64::from(today.year() - born.year());
+    if (today.month(), today.day()) < (born.month(), born.day()) {
+        years -= 1;
+    }
+    years
+}
+
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -184,6 +194,14 @@ mod tests {
         ] {
             assert!(!claimable(s), "{s:?}");
         }
+    }
+
+    #[test]
+    fn age_counts_whole_years() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(age_on(d("2000-12-07"), d("2026-12-07")), 26);
+        assert_eq!(age_on(d("2000-12-08"), d("2026-12-07")), 25);
+        assert_eq!(age_on(d("2000-02-29"), d("2026-03-01")), 26);
     }
 
     #[test]

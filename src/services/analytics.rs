@@ -357,6 +357,8 @@ pub struct Report {
     pub clock: super::analytics_clock::ClockFigures,
     /// Advice questions asked by and of the scope.
     pub questions: super::analytics_questions::QuestionFigures,
+    /// The clinic's services (a clinic's report only).
+    pub services: Vec<super::analytics_services::ServiceFigures>,
 }
 
 fn histogram(map: &BTreeMap<i64, i64>) -> Vec<(i64, i64)> {
@@ -485,6 +487,7 @@ pub fn report(svc: &Services, caller: &Caller, period: Period) -> AppResult<Repo
             .collect();
         let clock = super::analytics_clock::figures(c, scope, &from, &to, TOP)?;
         let questions = super::analytics_questions::figures(c, scope, &from, &to)?;
+        let services = super::analytics_services::figures(c, scope, &period)?;
         let weeks: Vec<WeekLine> = weeks.into_values().collect();
         let sum = |f: fn(&WeekLine) -> i64| weeks.iter().map(f).sum::<i64>();
         let (sent, accepted) = (sum(|w| w.sent), sum(|w| w.accepted));
@@ -512,6 +515,7 @@ pub fn report(svc: &Services, caller: &Caller, period: Period) -> AppResult<Repo
             open_loops,
             clock,
             questions,
+            services,
             weeks,
         })
     })

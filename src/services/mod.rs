@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod analytics_clock;
 pub mod analytics_export;
 pub mod analytics_questions;
+pub mod analytics_services;
 pub mod api_clients;
 pub mod audit_anchor;
 pub mod audit_log;

@@ -182,6 +182,28 @@ async fn a_referral_to_a_service_waits_in_its_queue_until_one_member_claims_it()
         .get(&nikhil.client, &format!("/inbox?queue={service}"))
         .await;
     assert!(!queue.contains(&made.id), "it left the queue");
+
+    // The clinic's analytics count it under the service and under the member who took it.
+    let second = app
+        .referral()
+        .by(&gp)
+        .patient("Neha Shetty")
+        .to(&service_email)
+        .in_state(State::Sent)
+        .await;
+    let admin = app.login(NORTHGATE_ADMIN, PW).await;
+    let (_, figures) = app.get(&admin.client, "/analytics").await;
+    assert!(
+        figures.contains(
+            "<tr class=\"service-line\"><th scope=\"row\">Cardiology service, Northgate</th><td class=\"num\">2</td></tr>"
+        ),
+        "{figures}"
+    );
+    assert!(figures.contains(&format!(
+        "<td>taken by {winner_name}</td><td class=\"num\">1</td>"
+    )));
+    assert!(figures.contains("<td>still waiting in the queue</td><td class=\"num\">1</td>"));
+    assert_eq!(holder(&app, &second.id).0, service);
 }
 
 #[tokio::test]

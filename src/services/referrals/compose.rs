@@ -32,6 +32,9 @@ pub struct ReceiverCard {
     pub kind: Kind,
     /// Away today: a referral sent now goes to their cover.
     pub away: Option<super::cover::AwayNotice>,
+    /// A service: who it is for ("Ages 16 and over"), and whether this patient is outside
+    /// that (a hint for the referrer; the service decides).
+    pub service: Option<(String, bool)>,
 }
 
 /// Everything the composer page needs.
@@ -73,7 +76,9 @@ fn receiver_card(
     let clinic = db::clinics::get(conn, &practitioner.clinic_id)?;
     let outside = db::mail::outside_address(conn, id)?;
     let away = super::cover::away_notices(conn, &[id], today)?.remove(id);
+    let service = db::services::get(conn, id)?.map(|s| (s.row.eligibility().hint(), false));
     Ok(Some(ReceiverCard {
+        service,
         away,
         external: outside.is_some(),
         address: outside.unwrap_or_else(|| user.email.clone()),
@@ -113,10 +118,22 @@ pub fn composer(
     )?;
     let (mut sections, files) = super::prefill::prefill(&mut conn, patient_id)?;
     let external = receiver_id == Some("external");
-    let receiver = match receiver_id {
-        Some(id) if !external => receiver_card(&mut conn, id, super::cover::today(svc, svc.now()))?,
+    let today = super::cover::today(svc, svc.now());
+    let mut receiver = match receiver_id {
+        Some(id) if !external => receiver_card(&mut conn, id, today)?,
         _ => None,
     };
+    // Outside the service's hint: said beside it, not refused (the service decides).
+    if let Some(card) = receiver.as_mut()
+        && card.service.is_some()
+        && let Some(s) = db::services::get(&mut conn, &card.user.id)?
+    {
+        let age = chrono::NaiveDate::parse_from_str(&patient.date_of_birth, "%Y-%m-%d")
+            .map(|d| crate::domain::service::age_on(d, today))
+            .unwrap_or(0);
+        let outside = !s.row.eligibility().fits(age, &patient.sex);
+        card.service = card.service.take().map(|(hint, _)| (hint, outside));
+    }
     let approval_required =
         db::clinics::get(&mut conn, &patient.clinic_id)?.requires_patient_approval;
     let kind = receiver.as_ref().map_or(Kind::Specialist, |r| r.kind);

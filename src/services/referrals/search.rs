@@ -17,6 +17,8 @@ pub struct DirectoryPage {
     pub pages: i64,
     pub cities: Vec<String>,
     pub languages: Vec<String>,
+    /// Which of the hits are services (a team's shared queue), not people.
+    pub services: Vec<String>,
 }
 
 /// Searches the whole network directory by name and/or specialty, filtered by city and
@@ -50,7 +52,10 @@ pub fn search_directory(
         },
     )?;
     let (cities, languages) = directory::facets(&mut conn)?;
+    let ids: Vec<&str> = hits.iter().map(|h| h.user_id.as_str()).collect();
+    let services = crate::db::services::which_are_services(&mut conn, &ids)?;
     Ok(DirectoryPage {
+        services,
         hits,
         total,
         page,

@@ -56,6 +56,8 @@ struct SearchPage {
     perf: HashMap<String, Responsiveness>,
     /// Those of them away today, and who covers.
     away: HashMap<String, AwayNotice>,
+    /// Those of them that are services.
+    services: Vec<String>,
 }
 
 impl SearchPage {
@@ -65,6 +67,10 @@ impl SearchPage {
             .cloned()
             .unwrap_or_default()
             .summary()
+    }
+
+    fn is_service(&self, h: &Hit) -> bool {
+        self.services.contains(&h.user_id)
     }
 
     fn away_of(&self, h: &Hit) -> Option<&AwayNotice> {
@@ -147,6 +153,7 @@ pub async fn search_page(
         pages: res.pages,
         cities: res.cities,
         languages: res.languages,
+        services: res.services,
         perf,
         away,
     })

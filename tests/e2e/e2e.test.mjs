@@ -707,6 +707,60 @@ test('cover: a specialist away, the referral goes to the colleague covering', as
   await asha.context.close();
 });
 
+test('services: a referral to a team waits in its queue, a member takes it', async () => {
+  const f = flow('08-service-queue');
+  const asha = await person('practitioner', 'asha (sender)');
+  const ananya = await person('practitioner', 'ananya (member)');
+  const admin = await person('clinic admin', 'northgate admin');
+  await signIn(f, asha, ASHA);
+  await openPatient(f, asha, 'Shetty, Neha');
+  await referFromMenu(f, asha);
+  await asha.page.getByLabel('Name or specialty').fill('cardiology');
+  await go(asha.page, asha.page.getByRole('button', { name: 'Search', exact: true }));
+  await f.step(asha, 'search lists the service');
+  assert.match(await mainText(asha.page), /Service: a team takes it/);
+  await go(asha.page, asha.page.getByRole('link', { name: 'Refer to Cardiology service, Northgate' }));
+  await f.step(asha, 'composer for a service');
+  assert.match(await mainText(asha.page), /waits in its shared queue/);
+  await compose(asha, { reason: 'Palpitations on exertion', message: '', verbalConsent: true });
+  await go(asha.page, asha.page.getByRole('button', { name: 'Send referral' }));
+  if (asha.lastDoc && asha.lastDoc.status() === 409) {
+    await f.step(asha, 'repeat needs a reason', { expectStatus: 409 });
+    await asha.page.getByLabel('Reason for sending another referral').fill('New symptoms since the last referral');
+    await go(asha.page, asha.page.getByRole('button', { name: 'Send referral' }));
+  }
+  await f.step(asha, 'sent to the service');
+  const referral = new URL(asha.page.url()).pathname;
+
+  // A member finds it in the service's queue and takes it.
+  await signIn(f, ananya, ANANYA);
+  await go(ananya.page, ananya.page.getByRole('link', { name: 'Inbox' }));
+  await go(ananya.page, ananya.page.getByRole('link', { name: 'Queue: Cardiology service, Northgate' }));
+  await f.step(ananya, 'service queue');
+  await go(ananya.page, ananya.page.locator(`table a[href="${referral}"]`));
+  await f.step(ananya, 'referral in the queue');
+  assert.match(await mainText(ananya.page), /Waiting in the queue of Cardiology service, Northgate/);
+  await go(ananya.page, ananya.page.getByRole('button', { name: 'Take this referral' }));
+  await f.step(ananya, 'taken');
+  assert.match(await mainText(ananya.page), /The referral is yours/);
+  await visit(asha, referral);
+  await f.step(asha, 'sender sees who took it');
+  assert.match(await mainText(asha.page), /Dr Ananya Bose took this referral from Cardiology service, Northgate/);
+
+  // The clinic's admin defines services; a form without members is refused beside the field.
+  await signIn(f, admin, 'admin@northgate.example');
+  await visit(admin, '/admin');
+  await go(admin.page, admin.page.getByRole('link', { name: /Services/ }));
+  await f.step(admin, 'services');
+  await admin.page.getByLabel('Name', { exact: true }).fill('Heart failure clinic');
+  await go(admin.page, admin.page.getByRole('button', { name: 'Create service' }));
+  await f.step(admin, 'service without members', { expectStatus: 422 });
+  assert.match(await mainText(admin.page), /at least one member/);
+  await admin.context.close();
+  await ananya.context.close();
+  await asha.context.close();
+});
+
 test('accessibility: axe-core finds no violation on any visited page', () => {
   const roles = [...new Set(visited.map(v => v.role))];
   const bad = visited.filter(v => v.violations.length);

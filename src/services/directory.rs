@@ -13,6 +13,8 @@ pub struct PublicProfile {
     pub practitioner: Practitioner,
     pub clinic: String,
     pub practice: Option<Practice>,
+    /// Away today, and who covers.
+    pub away: Option<super::referrals::cover::AwayNotice>,
 }
 
 /// Any signed-in person may see a practitioner's public profile (patients reach it from
@@ -25,7 +27,10 @@ pub fn profile(svc: &Services, caller: &Caller, id: &str) -> AppResult<PublicPro
     if !user.active || db::mail::is_external_doctor(&mut conn, id)? {
         return Err(AppError::NotFound);
     }
+    let today = super::referrals::cover::today(svc, svc.now());
+    let away = super::referrals::cover::away_notices(&mut conn, &[id], today)?.remove(id);
     Ok(PublicProfile {
+        away,
         clinic: db::clinics::get(&mut conn, &practitioner.clinic_id)?.name,
         practice: db::practices::get(&mut conn, id)?,
         user,

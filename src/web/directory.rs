@@ -31,6 +31,8 @@ struct ProfilePage {
     reschedule: String,
     /// Responsiveness over the last 90 days, in words.
     perf: String,
+    /// Away today, and who covers.
+    away: Option<crate::services::referrals::cover::AwayNotice>,
 }
 
 /// A practitioner's public profile: who they are and, if they run a practice, the free
@@ -58,6 +60,7 @@ pub async fn profile_page(
         p: prof.practitioner,
         clinic: prof.clinic,
         practice: prof.practice,
+        away: prof.away,
         calendar,
         can_book,
         referral: q.referral.clone(),

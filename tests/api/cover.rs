@@ -99,6 +99,10 @@ async fn a_referral_to_someone_away_goes_to_their_cover_and_the_sender_is_told()
         )
         .await;
     assert!(composer.contains("Meera Iyer, who covers, will receive this referral"));
+    let (_, profile) = app
+        .get(&gp.client, &format!("/practitioners/{farah_id}"))
+        .await;
+    assert!(profile.contains(&format!("Away until {until}")), "{profile}");
 
     let made = app.referral().by(&gp).in_state(State::Sent).await;
     assert_eq!(

@@ -283,3 +283,8 @@ pub fn referrals_by_holder(
     }
     Ok(out.into_iter().map(|((s, h), n)| (s, h, n)).collect())
 }
+
+/// Whether `id` is a service.
+pub fn is_service(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(services::table.find(id))).get_result(conn)
+}

@@ -102,7 +102,10 @@ async fn a_referral_to_someone_away_goes_to_their_cover_and_the_sender_is_told()
     let (_, profile) = app
         .get(&gp.client, &format!("/practitioners/{farah_id}"))
         .await;
-    assert!(profile.contains(&format!("Away until {until}")), "{profile}");
+    assert!(
+        profile.contains(&format!("Away until {until}")),
+        "{profile}"
+    );
 
     let made = app.referral().by(&gp).in_state(State::Sent).await;
     assert_eq!(

@@ -175,6 +175,14 @@ async fn a_referral_to_a_service_waits_in_its_queue_until_one_member_claims_it()
         )),
         "{notes}"
     );
+    // No thread with the service (nobody would read it): the request card waits for the
+    // member, in the sender's thread with them.
+    let (_, threads) = app.get(&gp.client, "/threads").await;
+    assert!(
+        !threads.contains("Cardiology service, Northgate"),
+        "{threads}"
+    );
+    assert!(threads.contains(winner_name), "{threads}");
     let patient = app.login(PATIENT_A, PW).await;
     let (_, mine) = app.get(&patient.client, "/portal/referrals").await;
     assert!(mine.contains(winner_name), "{mine}");

@@ -95,8 +95,9 @@ pub struct Effects {
     pub consent: Option<ConsentMethod>,
 }
 
-/// The request card the receiver finds in the thread with the sender.
-fn request_card(t: &CardText<'_>) -> Card {
+/// The request card the receiver finds in the thread with the sender (posted when a member
+/// takes a referral from a service's queue, too: a service has no thread of its own).
+pub fn request_card(t: &CardText<'_>) -> Card {
     let what = if t.question {
         "Advice question"
     } else {

@@ -15,10 +15,11 @@ pub enum QueueRole {
 }
 
 /// The lifecycle commands a queue role may issue on a referral nobody has claimed yet:
-/// triage only, and only by the coordinator. Accepting, declining and completing wait
-/// for a member to claim it.
+/// the coordinator asks the sender for information. Deciding (accepting, declining,
+/// completing) and asking to see the patient first wait for a member to take it: the
+/// patient books a visit with that member's practice, and a service has none.
 pub fn queue_may(role: QueueRole, c: Command) -> bool {
-    role == QueueRole::Coordinator && matches!(c, Command::RequestInfo | Command::RequireVisit)
+    role == QueueRole::Coordinator && c == Command::RequestInfo
 }
 
 /// Whether a referral in `status` can still be claimed, assigned or forwarded: it reached

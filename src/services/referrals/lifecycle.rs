@@ -172,7 +172,16 @@ pub fn apply(
             question: l.r.kind.is_question(),
             advice: step.advice.as_deref().unwrap_or_default(),
         };
-        let effects = rules::effects(command, t.to, input.consent_verbal, &text);
+        let mut effects = rules::effects(command, t.to, input.consent_verbal, &text);
+        // A service has no thread of its own: the request card goes to the member who takes
+        // it (services/referrals/queue.rs); the patient's cards go as ever.
+        if matches!(command, Command::Submit | Command::Approve)
+            && db::services::is_service(c, &l.r.receiver_id)?
+        {
+            effects
+                .cards
+                .retain(|k| k.thread == crate::domain::referral::Thread::SenderPatient);
+        }
         access::post_cards(c, caller, &l, &l.r.id, &effects.cards, now)?;
         match (command, step.convert_to) {
             (Command::Answer, _) => db::questions::set_recommends(c, id, step.recommends)

@@ -158,6 +158,10 @@ fn apply_move(
             ),
         };
         told(svc, c, &r, (&to, &me), kind, &note, now)?;
+        // The request card the sender's send would have left with a practitioner.
+        if !matches!(m, Move::Forward(..)) {
+            request_card(c, &r, &to, now)?;
+        }
         audit(
             c,
             now,
@@ -203,6 +207,31 @@ fn told(
         mail::notify(&svc.mail, c, to, Some(&r.id), note, now)?;
     }
     Ok(())
+}
+
+/// Posts the referral's request card in the thread between its sender and the member who
+/// now has it.
+fn request_card(c: &mut DbConn, r: &Referral, to: &str, now: NaiveDateTime) -> AppResult<()> {
+    let patient = db::patients::get(c, &r.patient_id)?;
+    let name = format!("{} {}", patient.given_name, patient.family_name);
+    let card = crate::domain::referral::request_card(&crate::domain::referral::CardText {
+        reason: &r.reason,
+        message: &r.message,
+        patient_name: &name,
+        note: "",
+        question: r.kind.is_question(),
+        advice: "",
+    });
+    let thread = crate::services::threads::between_practitioners(c, &r.sender_id, to, now)?;
+    crate::services::threads::card(
+        c,
+        &thread,
+        Some(&r.sender_id),
+        &r.id,
+        card.kind,
+        &card.body,
+        now,
+    )
 }
 
 /// A member (or the coordinator) takes a referral from the service's queue; returns their

@@ -284,7 +284,7 @@ fn a_queue_member_claims_and_only_the_coordinator_triages_assigns_and_forwards()
             assert_eq!(got.has(&Offer::Forward), open && coordinator, "{status:?}");
             for c in got.commands() {
                 assert!(
-                    coordinator && matches!(c, Command::RequestInfo | Command::RequireVisit),
+                    coordinator && c == Command::RequestInfo,
                     "{c:?} offered to {role:?} on {status:?}"
                 );
             }

@@ -52,15 +52,19 @@ pub fn upcoming(
         .load(conn)
 }
 
-/// The absences on `day` of any of `user_ids` (one index range each).
+/// The absences on `day` of any of `user_ids` whose cover is still active (one index range
+/// each).
 pub fn on_day(conn: &mut DbConn, user_ids: &[&str], day: NaiveDate) -> QueryResult<Vec<AwayRow>> {
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
+    // A cover whose account was deactivated covers nobody: the chain ends before them.
     away_periods::table
+        .inner_join(users::table.on(users::id.eq(away_periods::covering_id)))
         .filter(away_periods::user_id.eq_any(user_ids))
         .filter(away_periods::last_day.ge(day))
         .filter(away_periods::first_day.le(day))
+        .filter(users::active.eq(true))
         .select(AwayRow::as_select())
         .load(conn)
 }

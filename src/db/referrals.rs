@@ -243,6 +243,25 @@ pub fn withdraw_consent(
     .execute(conn)
 }
 
+/// Withdraws the live consents of a referral that were passed on from another (to a
+/// colleague covering, or within a service): they go with the consent they came from.
+pub fn withdraw_passed_on(
+    conn: &mut DbConn,
+    referral_id: &str,
+    patient_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        consents::table
+            .filter(consents::referral_id.eq(referral_id))
+            .filter(consents::patient_id.eq(patient_id))
+            .filter(consents::method.eq_any(["cover", "service"]))
+            .filter(consents::withdrawn_at.is_null()),
+    )
+    .set(consents::withdrawn_at.eq(at))
+    .execute(conn)
+}
+
 /// Live (not withdrawn) consents for a referral, newest first.
 pub fn live_consents(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<Consent>> {
     consents::table

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{practitioners, referral_moves, referrals, service_members, services, users};
+use crate::domain::referral::Status;
 use crate::domain::service::{Eligibility, QueueRole};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -245,7 +246,8 @@ pub fn taken_from(conn: &mut DbConn, referral_id: &str) -> QueryResult<Option<St
 
 /// For each service of a clinic, the referrals addressed to it that were submitted in
 /// [`from`, `to`), by who has them now: (service id, holder id, how many). The holder is
-/// the service itself while it waits in its queue. One index range per service.
+/// the service itself while it waits in its queue (closed there, unclaimed, it is not
+/// counted). One index range per service.
 pub fn referrals_by_holder(
     conn: &mut DbConn,
     clinic_id: &str,
@@ -268,6 +270,7 @@ pub fn referrals_by_holder(
         .load(conn)?;
     let waiting: Vec<String> = referrals::table
         .filter(referrals::receiver_id.eq_any(&ids))
+        .filter(referrals::status.eq_any([Status::Sent, Status::NeedInfo, Status::VisitRequired]))
         .filter(referrals::submitted_at.ge(from))
         .filter(referrals::submitted_at.lt(to))
         .select(referrals::receiver_id)

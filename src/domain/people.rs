@@ -105,6 +105,10 @@ pub fn normalize_email(raw: &str) -> Result<String, &'static str> {
     {
         return Err("Enter an e-mail address like name@example.org.");
     }
+    // Handoff's own placeholders (outside doctors, services) live there: nobody types one.
+    if domain == "handoff.invalid" {
+        return Err("Enter a real e-mail address.");
+    }
     Ok(e)
 }
 

@@ -109,10 +109,17 @@ pub fn track(
 /// covering for them), so the figures say who has it, as a rebuild from the referrals
 /// would. The clock's counters (what a past due time was) stay where they were measured.
 pub fn move_receiver(c: &mut DbConn, r: &Referral, to: &str) -> AppResult<()> {
-    if r.kind.is_question() {
-        return Ok(());
-    }
-    let held = rules::contributions(&times_of(r));
+    // A question keeps the question counters (asked, answered, its time to an answer).
+    let held = if r.kind.is_question() {
+        questions::contributions(&QuestionTimes::of(
+            r.status,
+            r.submitted_at,
+            r.received_at,
+            r.completed_at,
+        ))
+    } else {
+        rules::contributions(&times_of(r))
+    };
     if held.is_empty() {
         return Ok(());
     }

@@ -385,6 +385,10 @@ pub fn withdraw(svc: &Services, caller: &Caller, consent_id: &str) -> AppResult<
                 "This consent was already withdrawn.".into(),
             ));
         }
+        // Withdrawing what the patient gave withdraws what was passed on from it.
+        if !matches!(k.method.as_str(), "cover" | "service") {
+            db::referrals::withdraw_passed_on(c, &k.referral_id, pid, now)?;
+        }
         let r = db::referrals::get(c, &k.referral_id)?;
         db::referrals::insert_event(
             c,

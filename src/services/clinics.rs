@@ -165,7 +165,8 @@ pub fn get_practitioner(
     caller.authorize(&Action::ManageClinic { clinic_id }, "/admin")?;
     let mut conn = svc.conn()?;
     let (u, p) = db::users::get_practitioner(&mut conn, user_id)?;
-    if p.clinic_id != clinic_id {
+    // A service is edited on its own page (Admin -> Services), never as a person.
+    if p.clinic_id != clinic_id || db::services::is_service(&mut conn, user_id)? {
         return Err(AppError::NotFound);
     }
     Ok((u, p))

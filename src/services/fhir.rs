@@ -35,6 +35,11 @@ pub fn record(svc: &Services, caller: &Caller, id: &str) -> AppResult<Record> {
 /// audited as a download).
 pub fn record_with(svc: &Services, caller: &Caller, id: &str, files: bool) -> AppResult<Record> {
     let v = view(svc, caller, id)?;
+    // Waiting in a service's queue, a referral is read on its page only: its files and the
+    // rest leave once a member has taken it (as the page's downloads do).
+    if v.in_queue {
+        return Err(AppError::NotFound);
+    }
     let mut conn = svc.conn()?;
     let consents = db::fhir::consents_of_referral(&mut conn, id)?;
     // The page does not show the sender's specialty; their PractitionerRole does.

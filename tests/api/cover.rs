@@ -246,6 +246,29 @@ async fn open_referrals_are_handed_over_in_one_step_and_the_counters_follow() {
         )
     );
 
+    // Withdrawing the consent the patient gave withdraws what was passed on from it.
+    let original: String = {
+        use handoff::db::schema::consents as k;
+        k::table
+            .filter(k::referral_id.eq(&sent.id))
+            .filter(k::method.eq("verbal"))
+            .select(k::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let (_, consents) = app.get(&patient.client, "/portal/consents").await;
+    let csrf = csrf_of(&consents);
+    let (status, _, _) = app
+        .post(
+            &patient.client,
+            &format!("/portal/consents/{original}/withdraw"),
+            &[("csrf_token", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&meera.client, &format!("/referrals/{}", sent.id)).await;
+    assert!(!page.contains("Chest tightness"), "the cover lost it with the consent");
+
     // The audit log says who moved what.
     use handoff::db::schema::audit_events as a;
     let moved: i64 = a::table

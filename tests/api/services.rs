@@ -98,6 +98,10 @@ async fn a_referral_to_a_service_waits_in_its_queue_until_one_member_claims_it()
         !page.contains(&format!("/referrals/{}/assign", made.id)),
         "not the coordinator"
     );
+    let (status, _) = app
+        .get(&ananya.client, &format!("/referrals/{}/fhir", made.id))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "files leave only once it is taken");
     let version = version_of(&page, &made.id, "claim");
     let (status, body, _) = app
         .send(
@@ -379,6 +383,12 @@ async fn the_coordinator_triages_assigns_and_forwards_and_the_admin_defines_serv
         .get(&lakshmi.client, &format!("/inbox?queue={heart_failure}"))
         .await;
     assert!(queue.contains(&second.id));
+    // The patient agreed to share with the cardiology service, not with this one.
+    let (status, page) = app
+        .get(&lakshmi.client, &format!("/referrals/{}", second.id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("Chest tightness"), "{page}");
 
     // Every move is audited, and the counters moved with the referral.
     use handoff::db::schema::audit_events as a;

@@ -269,6 +269,10 @@ pub fn hand_over(svc: &Services, caller: &Caller) -> AppResult<HandOver> {
                 continue;
             }
             let r = db::referrals::get(c, id)?;
+            // The cover sent it: it cannot come back to them as its receiver.
+            if r.sender_id == to {
+                continue;
+            }
             let addressed = db::cover::covering_for(c, id)?.map_or(me.clone(), |(u, _)| u);
             if db::cover::reassign(c, (id, *version), (&me, &to), &addressed, now)? == 0 {
                 continue;
@@ -323,12 +327,24 @@ pub(super) fn pass_consent(
             recipient_id: to.to_string(),
             method: method.as_str().into(),
             scope: k.scope.clone(),
-            recorded_by: Some(caller.user_id()?.to_string()),
+            // A patient approving through their link is nobody's account.
+            recorded_by: caller.actor.user_id().map(str::to_string),
             recorded_at: now,
             withdrawn_at: None,
         },
     )?;
-    Ok(())
+    audit(
+        c,
+        now,
+        caller,
+        AuditEntry {
+            action: "consent_recorded",
+            subject_type: "referral",
+            subject_id: &r.id,
+            patient_id: Some(&r.patient_id),
+            detail: format!("{}; to {to}; scope: {}", method.how(), k.scope),
+        },
+    )
 }
 
 /// The timeline entry (the patient sees it) and the sender's and the patient's notices
@@ -366,12 +382,14 @@ fn after_move(
     Ok(())
 }
 
-/// Called by the send of a referral (its compare-and-set done, version `version`): when
-/// its receiver is away today, the referral goes to the colleague covering for them, who
-/// is returned (the caller then records the consent and notices for them).
+/// Called when a referral reaches its receiver (the sender's send, or the patient's
+/// approval; its compare-and-set done, version `version`): when the receiver is away
+/// today, the referral goes to the colleague covering for them, who is returned (the
+/// caller then records the consent for the receiver, passes it on, and tells the cover).
 pub(crate) fn cover_on_send(
     svc: &Services,
     c: &mut DbConn,
+    caller: &Caller,
     r: &Referral,
     version: i64,
     now: NaiveDateTime,
@@ -379,6 +397,10 @@ pub(crate) fn cover_on_send(
     let Some(to) = cover_today(c, &r.receiver_id, today(svc, now))? else {
         return Ok(None);
     };
+    // Nobody receives their own referral: it waits for the receiver it was addressed to.
+    if to == r.sender_id {
+        return Ok(None);
+    }
     if db::cover::reassign(
         c,
         (&r.id, version),
@@ -406,5 +428,17 @@ pub(crate) fn cover_on_send(
         },
     )?;
     mail::notify(&svc.mail, c, &r.sender_id, Some(&r.id), &note, now)?;
+    audit(
+        c,
+        now,
+        caller,
+        AuditEntry {
+            action: "referral_covered",
+            subject_type: "referral",
+            subject_id: &r.id,
+            patient_id: Some(&r.patient_id),
+            detail: format!("to {to}, covering for {}", r.receiver_id),
+        },
+    )?;
     Ok(Some(to))
 }

@@ -141,12 +141,17 @@ pub fn apply(
         if db::referrals::compare_and_set(c, id, status, version, &changes)? == 0 {
             return Err(stale(c, id, party));
         }
-        // Sent to someone away: their cover receives it, and everything below (counters,
-        // consent, cards, notices) is for the cover.
-        if command == Command::Submit
-            && let Some(to) = super::cover::cover_on_send(svc, c, &l.r, version + 1, now)?
-        {
-            l.r.receiver_id = to;
+        // Reaching someone away: their cover receives it, and everything below (counters,
+        // cards, notices) is for the cover; the consent is recorded as given, to the
+        // receiver, and passed on to the cover.
+        let addressed = l.r.receiver_id.clone();
+        let covered = if t.to == Status::Sent && matches!(command, Command::Submit | Command::Approve) {
+            super::cover::cover_on_send(svc, c, caller, &l.r, version + 1, now)?
+        } else {
+            None
+        };
+        if let Some(to) = &covered {
+            l.r.receiver_id = to.clone();
         }
         analytics::track(c, &l.r, &changes, before)?;
         let me = caller.actor.user_id();
@@ -193,7 +198,15 @@ pub fn apply(
             _ => {}
         }
         if let Some(method) = effects.consent {
-            record_consent(c, caller, &l, method, now)?;
+            match &covered {
+                Some(to) => {
+                    l.r.receiver_id = addressed.clone();
+                    record_consent(c, caller, &l, method, now)?;
+                    super::cover::pass_consent(c, caller, &l.r, to, ConsentMethod::Cover, now)?;
+                    l.r.receiver_id = to.clone();
+                }
+                None => record_consent(c, caller, &l, method, now)?,
+            }
         }
         let actor_name = match me {
             Some(u) => db::users::get(c, u)?.display_name,

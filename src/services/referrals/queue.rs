@@ -29,7 +29,7 @@ pub fn choices(c: &mut DbConn, service_id: &str) -> AppResult<QueueChoices> {
         members: db::services::members(c, service_id)?,
         services: db::services::of_clinic(c, &clinic)?
             .into_iter()
-            .filter(|s| s.row.id != service_id)
+            .filter(|s| s.row.id != service_id && s.accepting)
             .map(|s| (s.row.id, s.name))
             .collect(),
     })
@@ -109,9 +109,10 @@ fn apply_move(
         let (to, kind) = match &m {
             Move::Claim => (me.clone(), "claimed"),
             Move::Assign(member) => {
-                if !db::services::members(c, &service)?
-                    .iter()
-                    .any(|(id, _)| id == member)
+                if *member == r.sender_id
+                    || !db::services::members(c, &service)?
+                        .iter()
+                        .any(|(id, _)| id == member)
                 {
                     let mut e = crate::domain::forms::FieldErrors::new();
                     e.add("member_id", "Choose a member of the service.");
@@ -141,7 +142,11 @@ fn apply_move(
             db::services::mark_referral(c, id, &service)?;
         }
         analytics::move_receiver(c, &r, &to)?;
-        pass_consent(c, caller, &r, &to, ConsentMethod::Service, now)?;
+        // The patient agreed to share with this service: its members may read it. Another
+        // service reads only what the patient agrees to share with it.
+        if !matches!(m, Move::Forward(..)) {
+            pass_consent(c, caller, &r, &to, ConsentMethod::Service, now)?;
+        }
         let to_name = db::users::get(c, &to)?.display_name;
         let my_name = db::users::get(c, &me)?.display_name;
         let note = match &m {

@@ -266,8 +266,13 @@ async fn open_referrals_are_handed_over_in_one_step_and_the_counters_follow() {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, page) = app.get(&meera.client, &format!("/referrals/{}", sent.id)).await;
-    assert!(!page.contains("Chest tightness"), "the cover lost it with the consent");
+    let (_, page) = app
+        .get(&meera.client, &format!("/referrals/{}", sent.id))
+        .await;
+    assert!(
+        !page.contains("Chest tightness"),
+        "the cover lost it with the consent"
+    );
 
     // The audit log says who moved what.
     use handoff::db::schema::audit_events as a;

@@ -101,7 +101,11 @@ async fn a_referral_to_a_service_waits_in_its_queue_until_one_member_claims_it()
     let (status, _) = app
         .get(&ananya.client, &format!("/referrals/{}/fhir", made.id))
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "files leave only once it is taken");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "files leave only once it is taken"
+    );
     let version = version_of(&page, &made.id, "claim");
     let (status, body, _) = app
         .send(

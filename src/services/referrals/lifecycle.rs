@@ -145,11 +145,12 @@ pub fn apply(
         // cards, notices) is for the cover; the consent is recorded as given, to the
         // receiver, and passed on to the cover.
         let addressed = l.r.receiver_id.clone();
-        let covered = if t.to == Status::Sent && matches!(command, Command::Submit | Command::Approve) {
-            super::cover::cover_on_send(svc, c, caller, &l.r, version + 1, now)?
-        } else {
-            None
-        };
+        let covered =
+            if t.to == Status::Sent && matches!(command, Command::Submit | Command::Approve) {
+                super::cover::cover_on_send(svc, c, caller, &l.r, version + 1, now)?
+            } else {
+                None
+            };
         if let Some(to) = &covered {
             l.r.receiver_id = to.clone();
         }

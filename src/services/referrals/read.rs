@@ -183,10 +183,16 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         }
         asks
     };
-    let attachments = db::asks::attachments(c, id)?
-        .into_iter()
-        .filter(|a| offers::may_open_file(party, a.purpose, l.r.doctor_only, shared_open))
-        .collect();
+    // Files open to whoever has the referral, not to its service's queue (they open once
+    // a member takes it, as the downloads themselves decide).
+    let attachments = if l.queue.is_some() {
+        Vec::new()
+    } else {
+        db::asks::attachments(c, id)?
+            .into_iter()
+            .filter(|a| offers::may_open_file(party, a.purpose, l.r.doctor_only, shared_open))
+            .collect()
+    };
     let outside = db::mail::outside_address(c, &l.r.receiver_id)?;
     // Links and mail are the sender's to follow.
     let delivery = match &outside {
@@ -340,7 +346,11 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             subject_type: "referral",
             subject_id: id,
             patient_id: Some(&view.patient.id),
-            detail: format!("as {party:?}").to_lowercase(),
+            detail: if view.in_queue {
+                "as a member of the receiving service's queue".into()
+            } else {
+                format!("as {party:?}").to_lowercase()
+            },
         },
     )?;
     Ok(view)

@@ -51,3 +51,6 @@ service-analytics-who = Service, and who took them
 service-analytics-referrals = Referrals
 service-analytics-taken-by = taken by { $name }
 service-analytics-waiting = still waiting in the queue
+service-ages-between = ages { $min } to { $max }
+service-ages-from = ages { $min } and over
+service-ages-to = ages up to { $max }

@@ -51,3 +51,6 @@ service-analytics-who = सेवा, और किसने लिए
 service-analytics-referrals = रेफ़रल
 service-analytics-taken-by = { $name } ने लिए
 service-analytics-waiting = अभी कतार में प्रतीक्षारत
+service-ages-between = आयु { $min } से { $max }
+service-ages-from = आयु { $min } और उससे अधिक
+service-ages-to = आयु { $max } तक

@@ -51,3 +51,6 @@ service-analytics-who = सेवा, आणि कोणी घेतले
 service-analytics-referrals = रेफरल
 service-analytics-taken-by = { $name } यांनी घेतले
 service-analytics-waiting = अजून रांगेत प्रतीक्षेत
+service-ages-between = वय { $min } ते { $max }
+service-ages-from = वय { $min } आणि त्याहून अधिक
+service-ages-to = वय { $max } पर्यंत

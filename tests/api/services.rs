@@ -45,6 +45,19 @@ async fn a_referral_to_a_service_waits_in_its_queue_until_one_member_claims_it()
     let app = TestApp::spawn().await;
     let (service, service_email) = cardiology(&app);
     let gp = app.login(GP, PW).await;
+    let pid = app.patient_id("Aarav Sharma");
+    let (_, composer) = app
+        .get(
+            &gp.client,
+            &format!("/patients/{pid}/refer/new?to={service}"),
+        )
+        .await;
+    assert!(composer.contains("waits in its shared queue"), "{composer}");
+    assert!(
+        composer.contains("It is for: ages 16 and over."),
+        "{composer}"
+    );
+    assert!(!composer.contains("outside who the service is for"));
     let made = app
         .referral()
         .by(&gp)

@@ -32,9 +32,9 @@ pub struct ReceiverCard {
     pub kind: Kind,
     /// Away today: a referral sent now goes to their cover.
     pub away: Option<super::cover::AwayNotice>,
-    /// A service: who it is for ("Ages 16 and over"), and whether this patient is outside
-    /// that (a hint for the referrer; the service decides).
-    pub service: Option<(String, bool)>,
+    /// A service: who it is for, and whether this patient is outside that (a hint for the
+    /// referrer; the service decides).
+    pub service: Option<(crate::domain::service::Eligibility, bool)>,
 }
 
 /// Everything the composer page needs.
@@ -76,7 +76,7 @@ fn receiver_card(
     let clinic = db::clinics::get(conn, &practitioner.clinic_id)?;
     let outside = db::mail::outside_address(conn, id)?;
     let away = super::cover::away_notices(conn, &[id], today)?.remove(id);
-    let service = db::services::get(conn, id)?.map(|s| (s.row.eligibility().hint(), false));
+    let service = db::services::get(conn, id)?.map(|s| (s.row.eligibility(), false));
     Ok(Some(ReceiverCard {
         service,
         away,
@@ -125,14 +125,12 @@ pub fn composer(
     };
     // Outside the service's hint: said beside it, not refused (the service decides).
     if let Some(card) = receiver.as_mut()
-        && card.service.is_some()
-        && let Some(s) = db::services::get(&mut conn, &card.user.id)?
+        && let Some((e, outside)) = card.service.as_mut()
     {
         let age = chrono::NaiveDate::parse_from_str(&patient.date_of_birth, "%Y-%m-%d")
             .map(|d| crate::domain::service::age_on(d, today))
             .unwrap_or(0);
-        let outside = !s.row.eligibility().fits(age, &patient.sex);
-        card.service = card.service.take().map(|(hint, _)| (hint, outside));
+        *outside = !e.fits(age, &patient.sex);
     }
     let approval_required =
         db::clinics::get(&mut conn, &patient.clinic_id)?.requires_patient_approval;

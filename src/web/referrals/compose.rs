@@ -28,6 +28,26 @@ struct ComposePage {
 }
 
 impl ComposePage {
+    /// Who a service is for, in the page's language ("" for anyone).
+    fn eligibility(&self, e: &crate::domain::service::Eligibility) -> String {
+        let ages = match (e.min_age, e.max_age) {
+            (Some(a), Some(b)) => self.l.t2("service-ages-between", "min", a, "max", b),
+            (Some(a), None) => self.l.t1("service-ages-from", "min", a),
+            (None, Some(b)) => self.l.t1("service-ages-to", "max", b),
+            (None, None) => String::new(),
+        };
+        let sex = match e.sex.as_deref() {
+            Some("female") => self.l.t("service-sex-female"),
+            Some("male") => self.l.t("service-sex-male"),
+            _ => String::new(),
+        };
+        [ages, sex]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     fn chosen(&self, id: &str) -> bool {
         self.d.chosen_files.iter().any(|f| f == id)
     }

@@ -6,6 +6,7 @@ pub mod analytics;
 pub mod analytics_writes;
 pub mod api_clients;
 pub mod asks;
+pub mod assistants;
 pub mod audit;
 pub mod backup;
 pub mod chart;

@@ -100,6 +100,8 @@ pub struct Event {
     pub to_status: Option<Status>,
     pub note: String,
     pub patient_visible: bool,
+    /// The assistant who made the move for `actor_id`.
+    pub acted_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -460,6 +460,27 @@ diesel::table! {
         to_status -> Nullable<Text>,
         note -> Text,
         patient_visible -> Bool,
+        acted_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Whom an assistant works for (issue 15).
+    assistants (assistant_id, practitioner_id) {
+        assistant_id -> Text,
+        practitioner_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Drafts an assistant prepared for a practitioner to sign.
+    drafts_to_sign (referral_id) {
+        referral_id -> Text,
+        principal_id -> Text,
+        prepared_by -> Text,
+        note -> Text,
+        at -> Timestamp,
     }
 }
 
@@ -818,6 +839,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     clock_reminders,
     jobs,
     referral_moves,
+    assistants,
+    drafts_to_sign,
     users,
     practitioners,
     patients,

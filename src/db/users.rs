@@ -182,3 +182,14 @@ pub fn set_language(conn: &mut DbConn, user_id: &str, code: &str) -> QueryResult
         .set(users::language.eq(code))
         .execute(conn)
 }
+
+/// (id, display name) of each of `ids` that exists.
+pub fn names(conn: &mut DbConn, ids: &[&str]) -> QueryResult<Vec<(String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load(conn)
+}

@@ -2,6 +2,7 @@
 //! in place; services feed it facts they loaded and the current time they were given.
 
 pub mod analytics;
+pub mod assistant;
 pub mod audit;
 pub mod audit_anchor;
 pub mod calendar;

@@ -9,6 +9,9 @@ pub enum Role {
     Practitioner,
     Patient,
     ClinicAdmin,
+    /// Works for named practitioners of the clinic: prepares their referrals (which they
+    /// sign), answers asks and triages, never decides (issue 15).
+    Assistant,
 }
 
 impl Role {
@@ -18,6 +21,7 @@ impl Role {
             Role::Practitioner => "practitioner",
             Role::Patient => "patient",
             Role::ClinicAdmin => "clinic_admin",
+            Role::Assistant => "assistant",
         }
     }
 
@@ -27,6 +31,7 @@ impl Role {
             "practitioner" => Some(Role::Practitioner),
             "patient" => Some(Role::Patient),
             "clinic_admin" => Some(Role::ClinicAdmin),
+            "assistant" => Some(Role::Assistant),
             _ => None,
         }
     }
@@ -34,7 +39,10 @@ impl Role {
     /// Whether the role is a clinic's staff (practitioners and admins): a clinic's
     /// "second factor required" applies to them, not to patients.
     pub fn is_staff(self) -> bool {
-        matches!(self, Role::Practitioner | Role::ClinicAdmin)
+        matches!(
+            self,
+            Role::Practitioner | Role::ClinicAdmin | Role::Assistant
+        )
     }
 
     /// A human label.
@@ -43,6 +51,7 @@ impl Role {
             Role::Practitioner => "Practitioner",
             Role::Patient => "Patient",
             Role::ClinicAdmin => "Clinic admin",
+            Role::Assistant => "Assistant",
         }
     }
 }

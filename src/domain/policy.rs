@@ -23,6 +23,16 @@ pub enum Actor {
         user_id: String,
         clinic_id: String,
     },
+    /// A clinic's assistant working for `principal` (one of the practitioners they work
+    /// for, chosen in their session; `None` when they work for nobody yet). Whose work it is
+    /// is the principal's: [`Actor::user_id`] is the principal, so the referrals, charts and
+    /// inbox are the principal's; [`Actor::person_id`] is the assistant, for their own
+    /// account and for the audit log's actor (`on_behalf_of` the principal).
+    Assistant {
+        user_id: String,
+        clinic_id: String,
+        principal: Option<String>,
+    },
     /// A doctor outside the network holding a valid signed link: acts on that one
     /// referral only. `clinic_id` is the referring clinic, so its admin sees the audit rows.
     External {
@@ -40,15 +50,60 @@ pub enum Actor {
 }
 
 impl Actor {
-    /// The signed-in user's id, if any.
+    /// Whose work this is: the signed-in user's id, or for an assistant the practitioner
+    /// they act for.
     pub fn user_id(&self) -> Option<&str> {
         match self {
             Actor::Anonymous | Actor::System | Actor::PatientLink { .. } => None,
+            Actor::Assistant { principal, .. } => principal.as_deref(),
             Actor::Practitioner { user_id, .. }
             | Actor::Patient { user_id, .. }
             | Actor::ClinicAdmin { user_id, .. }
             | Actor::External { user_id, .. } => Some(user_id),
         }
+    }
+
+    /// Who is at the keyboard: the signed-in account (an assistant's own, not their
+    /// principal's). Account settings, sessions and the audit log's actor use this.
+    pub fn person_id(&self) -> Option<&str> {
+        match self {
+            Actor::Assistant { user_id, .. } => Some(user_id),
+            other => other.user_id(),
+        }
+    }
+
+    /// The assistant acting, when the work is done on a practitioner's behalf.
+    pub fn delegate(&self) -> Option<&str> {
+        match self {
+            Actor::Assistant {
+                user_id,
+                principal: Some(_),
+                ..
+            } => Some(user_id),
+            _ => None,
+        }
+    }
+
+    /// The practitioner the work is done for, when someone else does it (the audit log's
+    /// `on_behalf_of`).
+    pub fn on_behalf_of(&self) -> Option<&str> {
+        match self {
+            Actor::Assistant { principal, .. } => principal.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A practitioner's work, done by them or by their assistant: whose referrals, charts
+    /// and inbox these are.
+    pub fn works_as_practitioner(&self) -> bool {
+        matches!(
+            self,
+            Actor::Practitioner { .. }
+                | Actor::Assistant {
+                    principal: Some(_),
+                    ..
+                }
+        )
     }
 
     /// The clinic the signed-in user belongs to.
@@ -58,6 +113,7 @@ impl Actor {
             Actor::Practitioner { clinic_id, .. }
             | Actor::Patient { clinic_id, .. }
             | Actor::ClinicAdmin { clinic_id, .. }
+            | Actor::Assistant { clinic_id, .. }
             | Actor::External { clinic_id, .. }
             | Actor::PatientLink { clinic_id, .. } => Some(clinic_id),
         }
@@ -70,6 +126,7 @@ impl Actor {
             Actor::Practitioner { .. } => Some(Role::Practitioner),
             Actor::Patient { .. } => Some(Role::Patient),
             Actor::ClinicAdmin { .. } => Some(Role::ClinicAdmin),
+            Actor::Assistant { .. } => Some(Role::Assistant),
             Actor::External { .. } | Actor::PatientLink { .. } => None,
         }
     }
@@ -212,14 +269,23 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
     }
     let allowed = match action {
         Action::UseOwnAccount => true,
-        Action::WorkWithPatients => matches!(actor, Actor::Practitioner { .. }),
+        // An assistant works with their practitioner's patients (`actor_in_care_team` is
+        // then the practitioner's): reads and adds to charts, prepares referrals.
+        Action::WorkWithPatients => actor.works_as_practitioner(),
         Action::ViewChart(p) => match actor {
             Actor::Practitioner { .. } => p.actor_in_care_team,
+            Actor::Assistant { .. } => actor.works_as_practitioner() && p.actor_in_care_team,
             Actor::Patient { user_id, .. } => p.user_id.as_deref() == Some(user_id.as_str()),
             // Admins run the clinic; they do not read clinical records.
             _ => false,
         },
-        Action::EditChart(p) | Action::ShareChart(p) => match actor {
+        Action::EditChart(p) => match actor {
+            Actor::Practitioner { .. } => p.actor_in_care_team,
+            Actor::Assistant { .. } => actor.works_as_practitioner() && p.actor_in_care_team,
+            _ => false,
+        },
+        // Who else cares for the patient is a clinician's decision.
+        Action::ShareChart(p) => match actor {
             Actor::Practitioner { .. } => p.actor_in_care_team,
             _ => false,
         },
@@ -227,7 +293,8 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
         Action::ManageClinic { clinic_id } => {
             matches!(actor, Actor::ClinicAdmin { clinic_id: own, .. } if own == clinic_id)
         }
-        Action::Refer => matches!(actor, Actor::Practitioner { .. }),
+        // An assistant prepares; the lifecycle leaves sending to the practitioner (offers).
+        Action::Refer => actor.works_as_practitioner(),
         // Cover stays inside the clinic: its colleagues share its patients' care.
         Action::ManageCover { covering_clinic } => match actor {
             Actor::Practitioner { clinic_id, .. } => covering_clinic.is_none_or(|c| c == clinic_id),

@@ -52,6 +52,12 @@ pub struct SessionUser {
     /// The account's language code ("" = the browser's).
     #[serde(default)]
     pub language: String,
+    /// For an assistant: the practitioner they work for in this session.
+    #[serde(default)]
+    pub acting_for: Option<String>,
+    /// Their name, for the pages ("Working for Dr Asha Kulkarni").
+    #[serde(default)]
+    pub acting_for_name: String,
 }
 
 impl SessionUser {
@@ -70,6 +76,11 @@ impl SessionUser {
             Some(Role::ClinicAdmin) => Actor::ClinicAdmin {
                 user_id: self.user_id.clone(),
                 clinic_id: self.clinic_id.clone(),
+            },
+            Some(Role::Assistant) => Actor::Assistant {
+                user_id: self.user_id.clone(),
+                clinic_id: self.clinic_id.clone(),
+                principal: self.acting_for.clone(),
             },
             None => Actor::Anonymous,
         }
@@ -216,6 +227,12 @@ fn session_user_for(conn: &mut DbConn, u: &User) -> AppResult<SessionUser> {
     } else {
         None
     };
+    // An assistant starts working for the first of their practitioners (by name).
+    let first = if u.role == Role::Assistant.as_str() {
+        db::assistants::principals(conn, &u.id)?.into_iter().next()
+    } else {
+        None
+    };
     Ok(SessionUser {
         user_id: u.id.clone(),
         role: u.role.clone(),
@@ -223,6 +240,8 @@ fn session_user_for(conn: &mut DbConn, u: &User) -> AppResult<SessionUser> {
         display_name: u.display_name.clone(),
         patient_id,
         language: u.language.clone(),
+        acting_for_name: first.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+        acting_for: first.map(|p| p.id),
     })
 }
 
@@ -230,13 +249,13 @@ fn session_user_for(conn: &mut DbConn, u: &User) -> AppResult<SessionUser> {
 pub fn sign_in_alerts(svc: &Services, caller: &Caller) -> AppResult<bool> {
     caller.authorize(&Action::UseOwnAccount, "/account/sessions")?;
     let mut conn = svc.conn()?;
-    Ok(db::mail::sign_in_alerts(&mut conn, caller.user_id()?)?)
+    Ok(db::mail::sign_in_alerts(&mut conn, caller.person_id()?)?)
 }
 
 /// Turns the new-browser e-mail on or off (audited).
 pub fn set_sign_in_alerts(svc: &Services, caller: &Caller, on: bool) -> AppResult<()> {
     caller.authorize(&Action::UseOwnAccount, "/account/sessions")?;
-    let me = caller.user_id()?.to_string();
+    let me = caller.person_id()?.to_string();
     let now = svc.now();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
@@ -259,7 +278,7 @@ pub fn set_sign_in_alerts(svc: &Services, caller: &Caller, on: bool) -> AppResul
 /// Saves the caller's language (audited); it follows them to every browser and their mail.
 pub fn set_language(svc: &Services, caller: &Caller, lang: crate::i18n::Lang) -> AppResult<()> {
     caller.authorize(&Action::UseOwnAccount, "/language")?;
-    let me = caller.user_id()?.to_string();
+    let me = caller.person_id()?.to_string();
     let now = svc.now();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
@@ -291,7 +310,7 @@ pub fn set_language(svc: &Services, caller: &Caller, lang: crate::i18n::Lang) ->
 pub fn logout(svc: &Services, caller: &Caller) -> AppResult<()> {
     let mut conn = svc.conn()?;
     let now = svc.now();
-    let id = caller.actor.user_id().unwrap_or_default().to_string();
+    let id = caller.actor.person_id().unwrap_or_default().to_string();
     db::write_tx(&mut conn, |c| {
         audit(
             c,
@@ -318,7 +337,7 @@ pub fn change_password(
     confirm: &str,
     keep_session: Option<&str>,
 ) -> AppResult<()> {
-    let user_id = caller.user_id()?.to_string();
+    let user_id = caller.person_id()?.to_string();
     let mut conn = svc.conn()?;
     let user = db::users::get(&mut conn, &user_id)?;
     let mut errors = crate::domain::forms::FieldErrors::new();

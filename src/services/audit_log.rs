@@ -266,6 +266,8 @@ pub struct AccessLine {
     pub who: String,
     /// The actor's role as stored (`access-role-<role>` words it).
     pub role: String,
+    /// The practitioner an assistant acted for, if one did.
+    pub for_whom: Option<String>,
     /// The message that words what was done (`$detail` is `detail`).
     pub what: &'static str,
     pub detail: String,
@@ -305,6 +307,13 @@ pub fn my_access(svc: &Services, caller: &Caller, after: &str) -> AppResult<Page
         },
     )?;
     let page = Page::of(rows, ACCESS_PAGE, |(r, _)| cursor::encode_seq(r.seq));
+    // Rows of an assistant's work name whom it was for: one read for the page's few.
+    let principals: Vec<&str> = page
+        .rows
+        .iter()
+        .filter_map(|(r, _)| r.on_behalf_of.as_deref())
+        .collect();
+    let names = db::users::names(&mut conn, &principals)?;
     Ok(Page {
         next: page.next,
         rows: page
@@ -317,6 +326,10 @@ pub fn my_access(svc: &Services, caller: &Caller, after: &str) -> AppResult<Page
                     detail,
                     at: r.at,
                     who: name.unwrap_or_else(|| "Handoff".into()),
+                    for_whom: r
+                        .on_behalf_of
+                        .as_ref()
+                        .and_then(|p| names.iter().find(|(id, _)| id == p).map(|(_, n)| n.clone())),
                     role: r.actor_role,
                 })
             })
@@ -402,6 +415,7 @@ pub fn withdraw(svc: &Services, caller: &Caller, consent_id: &str) -> AppResult<
                 to_status: None,
                 note: "The patient withdrew consent to share the clinical snapshot".into(),
                 patient_visible: true,
+                acted_by: None,
             },
         )?;
         let p = db::patients::get(c, pid)?;

@@ -97,9 +97,15 @@ impl Caller {
         }
     }
 
-    /// The signed-in user's id; services behind `authorize` can rely on it.
+    /// Whose work this is (an assistant's practitioner, see [`Actor::user_id`]); services
+    /// behind `authorize` can rely on it.
     pub fn user_id(&self) -> AppResult<&str> {
         self.actor.user_id().ok_or_else(AppError::forbidden)
+    }
+
+    /// The signed-in account itself (an assistant's own): for account settings and sessions.
+    pub fn person_id(&self) -> AppResult<&str> {
+        self.actor.person_id().ok_or_else(AppError::forbidden)
     }
 }
 
@@ -118,9 +124,9 @@ fn audit_row(now: NaiveDateTime, caller: &Caller, e: AuditEntry<'_>) -> AuditRow
         id: db::new_id(),
         seq: 0,
         at: now,
-        actor_id: caller.actor.user_id().map(str::to_string),
+        actor_id: caller.actor.person_id().map(str::to_string),
         actor_role: caller.actor.role_name().to_string(),
-        on_behalf_of: None,
+        on_behalf_of: caller.actor.on_behalf_of().map(str::to_string),
         action: e.action.to_string(),
         subject_type: e.subject_type.to_string(),
         subject_id: e.subject_id.to_string(),

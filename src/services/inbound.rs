@@ -386,6 +386,13 @@ pub fn decide_held(
     let held = db::mail::get_held(&mut conn, held_id)?
         .filter(|h| h.referral_id == referral_id)
         .ok_or(AppError::NotFound)?;
+    // Decided already: its stored message may be gone, and the answer is the same as when
+    // two decide at once (the compare-and-set below).
+    if held.decision.is_some() {
+        return Err(AppError::Conflict(
+            "This e-mail was already posted or discarded.".into(),
+        ));
+    }
     let (text, files) = if post {
         let raw = svc.store.read_all(&held.raw_name)?;
         let msg = mail_parser::MessageParser::default()

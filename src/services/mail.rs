@@ -477,7 +477,10 @@ pub fn email_preference(svc: &super::Services, caller: &Caller) -> AppResult<boo
         "/account/password",
     )?;
     let mut conn = svc.conn()?;
-    Ok(db::mail::email_notifications(&mut conn, caller.user_id()?)?)
+    Ok(db::mail::email_notifications(
+        &mut conn,
+        caller.person_id()?,
+    )?)
 }
 
 /// Turns e-mail copies of notifications on or off for the signed-in user (audited).
@@ -487,7 +490,7 @@ pub fn set_email_preference(svc: &super::Services, caller: &Caller, on: bool) ->
         "/account/password",
     )?;
     let now = svc.now();
-    let me = caller.user_id()?.to_string();
+    let me = caller.person_id()?.to_string();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
         db::mail::set_email_notifications(c, &me, on)?;

@@ -9,6 +9,7 @@ pub mod analytics_export;
 pub mod analytics_questions;
 pub mod analytics_services;
 pub mod api_clients;
+pub mod assistants;
 pub mod audit_anchor;
 pub mod audit_log;
 pub mod backup;

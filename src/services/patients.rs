@@ -76,7 +76,9 @@ pub struct RegistrationInput {
 /// team. With an e-mail and a portal password, the patient also gets a portal account.
 pub fn register(svc: &Services, caller: &Caller, input: &RegistrationInput) -> AppResult<String> {
     caller.authorize(&Action::WorkWithPatients, "/patients/new")?;
-    let Actor::Practitioner { user_id, clinic_id } = &caller.actor else {
+    // An assistant registers the patient into their practitioner's care.
+    let (Some(user_id), Some(clinic_id)) = (caller.actor.user_id(), caller.actor.clinic_id())
+    else {
         return Err(AppError::forbidden());
     };
     let now = svc.now();
@@ -136,7 +138,7 @@ pub fn register(svc: &Services, caller: &Caller, input: &RegistrationInput) -> A
         };
         let row = Patient {
             id: db::new_id(),
-            clinic_id: clinic_id.clone(),
+            clinic_id: clinic_id.to_string(),
             user_id: portal_user.map(|u| u.id),
             mrn: p.mrn.clone(),
             search_name: p.search_name(),
@@ -184,6 +186,10 @@ pub(super) fn facts(
         Actor::Practitioner { user_id, .. } => {
             db::patients::in_care_team(conn, patient_id, user_id)?
         }
+        // An assistant opens the charts of the patients their practitioner cares for.
+        Actor::Assistant {
+            principal: Some(p), ..
+        } => db::patients::in_care_team(conn, patient_id, p)?,
         _ => false,
     };
     let f = PatientFacts {

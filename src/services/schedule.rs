@@ -281,6 +281,7 @@ pub fn book(
                     to_status: None,
                     note: format!("Visit booked for {when}"),
                     patient_visible: true,
+                    acted_by: caller.actor.delegate().map(str::to_string),
                 },
             )?;
         }
@@ -394,6 +395,7 @@ pub fn cancel(svc: &Services, caller: &Caller, id: &str) -> AppResult<()> {
                     to_status: None,
                     note: format!("Visit of {when} cancelled by the patient"),
                     patient_visible: true,
+                    acted_by: caller.actor.delegate().map(str::to_string),
                 },
             )?;
         }
@@ -477,6 +479,7 @@ pub fn mark_visit(
                     to_status: None,
                     note,
                     patient_visible: true,
+                    acted_by: caller.actor.delegate().map(str::to_string),
                 },
             )?;
             if !attended {

@@ -193,7 +193,7 @@ pub struct Status {
 /// The caller's second factor.
 pub fn status(svc: &Services, caller: &Caller) -> AppResult<Status> {
     caller.authorize(&Action::UseOwnAccount, "/account/second-factor")?;
-    let me = caller.user_id()?;
+    let me = caller.person_id()?;
     let mut conn = svc.conn()?;
     let user = db::users::get(&mut conn, me)?;
     let staff = Role::parse(&user.role).is_some_and(Role::is_staff);
@@ -217,7 +217,7 @@ pub fn confirm(
     code: &str,
 ) -> AppResult<Vec<String>> {
     caller.authorize(&Action::UseOwnAccount, "/account/second-factor")?;
-    let me = caller.user_id()?.to_string();
+    let me = caller.person_id()?.to_string();
     let now = svc.now();
     let step = totp::secret_bytes(secret)
         .filter(|b| b.len() == totp::SECRET_BYTES)

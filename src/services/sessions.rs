@@ -40,7 +40,7 @@ fn device_of(state: &str) -> Option<Device> {
 /// The caller's live sessions, the current one (`current_id`) marked.
 pub fn list(svc: &Services, caller: &Caller, current_id: &str) -> AppResult<Vec<SessionInfo>> {
     caller.authorize(&Action::UseOwnAccount, "/account/sessions")?;
-    let me = caller.user_id()?;
+    let me = caller.person_id()?;
     let now = svc.now();
     let mut conn = svc.conn()?;
     Ok(db::sessions::for_user(&mut conn, me)?
@@ -73,7 +73,7 @@ pub enum End<'a> {
 /// Ends sessions of the caller (audited); returns how many ended. An unknown id is a 404.
 pub fn end(svc: &Services, caller: &Caller, which: End<'_>) -> AppResult<usize> {
     caller.authorize(&Action::UseOwnAccount, "/account/sessions")?;
-    let me = caller.user_id()?.to_string();
+    let me = caller.person_id()?.to_string();
     let now = svc.now();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| -> AppResult<usize> {

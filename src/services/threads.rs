@@ -220,7 +220,10 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ThreadView> 
         });
     }
     db::write_tx(&mut conn, |c| -> AppResult<()> {
-        db::threads::mark_read(c, id, &me, now)?;
+        // An assistant reading leaves the messages unread for their practitioner.
+        if caller.actor.delegate().is_none() {
+            db::threads::mark_read(c, id, &me, now)?;
+        }
         {
             audit(
                 c,
@@ -265,6 +268,12 @@ pub fn post(svc: &Services, caller: &Caller, id: &str, body: &str) -> AppResult<
     let text = required_text(&mut e, "body", "Message", body, 8000);
     let mut conn = svc.conn()?;
     let t = load_thread(&mut conn, caller, id)?;
+    // A message goes out in the practitioner's name: only they write one.
+    if caller.actor.delegate().is_some() {
+        return Err(AppError::Forbidden(
+            "An assistant reads the practitioner's messages; the practitioner writes them.".into(),
+        ));
+    }
     if !e.is_empty() {
         return Err(AppError::Invalid(e));
     }
@@ -346,7 +355,8 @@ pub fn notifications(
         .filter(|n| n.read_at.is_none())
         .map(|n| n.id.as_str())
         .collect();
-    if !shown.is_empty() {
+    // An assistant reading leaves them unread for their practitioner.
+    if !shown.is_empty() && caller.actor.delegate().is_none() {
         db::threads::mark_notifications_read(&mut conn, &me, &shown, now)?;
     }
     Ok(page)

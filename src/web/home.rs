@@ -9,7 +9,7 @@ use crate::error::AppResult;
 pub async fn home_page(ctx: Ctx) -> AppResult<HttpResponse> {
     let to = match ctx.user.as_ref().and_then(|u| Role::parse(&u.role)) {
         None => "/login",
-        Some(Role::Practitioner) => "/patients",
+        Some(Role::Practitioner | Role::Assistant) => "/patients",
         Some(Role::Patient) => "/portal",
         Some(Role::ClinicAdmin) => "/admin",
     };

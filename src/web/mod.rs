@@ -7,6 +7,7 @@ pub mod admin_api;
 pub mod admin_services;
 pub mod analytics;
 pub mod assets;
+pub mod assistants;
 pub mod audit;
 pub mod auth;
 pub mod command_forms;

@@ -4,9 +4,9 @@
 use actix_web::web;
 
 use super::{
-    account, admin, admin_api, admin_services, analytics, assets, audit, auth, cover, directory,
-    external, fhir, home, join, metrics, patient_link, patients, portal, referrals, schedule,
-    security, threads,
+    account, admin, admin_api, admin_services, analytics, assets, assistants, audit, auth, cover,
+    directory, external, fhir, home, join, metrics, patient_link, patients, portal, referrals,
+    schedule, security, threads,
 };
 
 /// The route for a method of the table: a GET route answers HEAD too (the same handler;
@@ -59,6 +59,9 @@ route_table! {
     post "/account/away"                         => cover::away_submit,
     post "/account/away/hand-over"               => cover::hand_over_submit,
     post "/account/away/{id}/end"                => cover::away_end_submit,
+    get  "/account/acting-for"                   => assistants::acting_for_page,
+    post "/account/acting-for"                   => assistants::acting_for_submit,
+    get  "/to-sign"                              => assistants::to_sign_page,
     post "/language"                             => account::language_submit,
     get  "/patients"                             => patients::list_page,
     get  "/patients/new"                         => patients::new_page,
@@ -139,6 +142,7 @@ route_table! {
     post "/ingest/mail"                          => external::ingest_submit,
     get  "/inbox"                                => referrals::lists::inbox_page,
     get  "/sent"                                 => referrals::lists::sent_page,
+    post "/referrals/{id}/to-sign"               => assistants::prepare_submit,
     get  "/practitioners/{id}"                   => directory::profile_page,
     post "/practitioners/{id}/book"              => schedule::book_submit,
     get  "/practice"                             => schedule::practice_page,
@@ -178,6 +182,9 @@ route_table! {
     post "/admin/services"                       => admin_services::create_submit,
     get  "/admin/services/{id}"                  => admin_services::edit_page,
     post "/admin/services/{id}"                  => admin_services::update_submit,
+    get  "/admin/assistants"                     => assistants::admin_page,
+    post "/admin/assistants"                     => assistants::admin_create_submit,
+    post "/admin/assistants/{id}"                => assistants::admin_update_submit,
     get  "/join/{token}"                         => join::join_page,
     post "/join/{token}"                         => join::join_submit,
 }

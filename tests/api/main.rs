@@ -8,6 +8,7 @@
 mod access;
 mod admin;
 mod analytics;
+mod assistants;
 mod audit;
 mod audit_anchor;
 mod auth;

@@ -58,6 +58,9 @@ pub enum Offer {
     Assign,
     /// The service's coordinator passes it to another service of the clinic.
     Forward,
+    /// An assistant puts the draft on their practitioner's "to sign" list (the practitioner
+    /// sends it).
+    PrepareToSign,
 }
 
 /// Why a file is on the referral (stored as `attachments.purpose`).
@@ -205,6 +208,8 @@ pub struct Situation {
     /// The referral waits in the queue of a service the viewer belongs to (the viewer is
     /// then the receiving party, but not yet its receiver): how they stand in it.
     pub queue: Option<QueueRole>,
+    /// The viewer is an assistant acting for the party (see [`delegate_may`]).
+    pub delegate: bool,
 }
 
 /// What a party is offered on one referral.
@@ -300,8 +305,52 @@ fn queue_offers(s: &Situation, role: QueueRole) -> Offers {
     Offers(out)
 }
 
+/// The lifecycle commands an assistant may issue for their practitioner: the paperwork
+/// (answering a request for information) and triage (asking for information, asking to see
+/// the patient first). Sending, accepting, declining, completing and withdrawing are the
+/// clinician's: a draft an assistant prepared is sent when the practitioner signs it.
+pub fn delegate_may(c: Command) -> bool {
+    matches!(
+        c,
+        Command::RequestInfo | Command::ProvideInfo | Command::RequireVisit
+    )
+}
+
+/// Whether an assistant is offered `o` besides [`delegate_may`]'s commands: the
+/// paperwork (editing a draft, the letter, what to bring, the asks' files, the visits'
+/// marks, an outside doctor's link and address), never a decision or a message to the
+/// patient in the clinician's name.
+fn delegate_offered(o: &Offer) -> bool {
+    match o {
+        Offer::Command(c) => delegate_may(*c),
+        Offer::EditDraft
+        | Offer::Letter
+        | Offer::SetWhatToBring
+        | Offer::AttachAnswers
+        | Offer::MarkVisit(_)
+        | Offer::WithdrawLink
+        | Offer::ResendLink
+        | Offer::CorrectAddress
+        | Offer::PostHeldReply
+        | Offer::PrepareToSign => true,
+        _ => false,
+    }
+}
+
 /// Every action `party` may take on the referral now.
 pub fn offers(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
+    let all = offers_to_party(s, party, now);
+    if !s.delegate {
+        return all;
+    }
+    let mut out: Vec<Offer> = all.0.into_iter().filter(delegate_offered).collect();
+    if party == Party::Sender && s.status == Status::Draft {
+        out.push(Offer::PrepareToSign);
+    }
+    Offers(out)
+}
+
+fn offers_to_party(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     if party == Party::Receiver
         && let Some(role) = s.queue
     {

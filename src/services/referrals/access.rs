@@ -100,6 +100,13 @@ pub fn party_of(caller: &Caller, r: &Referral) -> Party {
     match &caller.actor {
         Actor::Practitioner { user_id, .. } if *user_id == r.sender_id => Party::Sender,
         Actor::Practitioner { user_id, .. } if *user_id == r.receiver_id => Party::Receiver,
+        // An assistant stands where their practitioner stands.
+        Actor::Assistant {
+            principal: Some(p), ..
+        } if *p == r.sender_id => Party::Sender,
+        Actor::Assistant {
+            principal: Some(p), ..
+        } if *p == r.receiver_id => Party::Receiver,
         // A signed link names one referral; the same outside doctor's other referrals need
         // their own links.
         Actor::External {
@@ -253,6 +260,29 @@ pub fn event(
     actor: Option<&str>,
     e: EventRow<'_>,
 ) -> AppResult<()> {
+    event_row(c, referral_id, at, (actor, None), e)
+}
+
+/// Writes a timeline row of the caller's move: whose move it is and, when an assistant
+/// made it for their practitioner, who did ("by Anita Rao for Dr Asha Kulkarni").
+pub fn event_as(
+    c: &mut DbConn,
+    referral_id: &str,
+    at: NaiveDateTime,
+    caller: &Caller,
+    e: EventRow<'_>,
+) -> AppResult<()> {
+    let who = (caller.actor.user_id(), caller.actor.delegate());
+    event_row(c, referral_id, at, who, e)
+}
+
+fn event_row(
+    c: &mut DbConn,
+    referral_id: &str,
+    at: NaiveDateTime,
+    (actor, acted_by): (Option<&str>, Option<&str>),
+    e: EventRow<'_>,
+) -> AppResult<()> {
     db::referrals::insert_event(
         c,
         &Event {
@@ -265,6 +295,7 @@ pub fn event(
             to_status: e.to,
             note: e.note.into(),
             patient_visible: e.patient_visible,
+            acted_by: acted_by.map(str::to_string),
         },
     )?;
     Ok(())
@@ -288,7 +319,7 @@ pub fn log_change(
     now: NaiveDateTime,
     ch: Change<'_>,
 ) -> AppResult<()> {
-    event(c, ch.referral_id, now, caller.actor.user_id(), ch.event)?;
+    event_as(c, ch.referral_id, now, caller, ch.event)?;
     audit(
         c,
         now,

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::access::{EventRow, event, load_for, refusal, stale};
+use super::access::{EventRow, event_as, load_for, refusal, stale};
 use crate::db::referrals::TransitionChanges;
 use crate::db::{self, DbConn};
 use crate::domain::files::FileType;
@@ -141,6 +141,10 @@ pub fn attach(
             ));
         };
         let purpose = upload;
+        // An assistant answers the asks; a consult note or report is the clinician's.
+        if caller.actor.delegate().is_some() && purpose != Upload::Answers {
+            return Err(AppError::forbidden());
+        }
         let ask = match ask_id.filter(|a| !a.is_empty()) {
             Some(a) if purpose == Upload::Answers => {
                 let round = db::asks::last_round(c, id)?;
@@ -166,11 +170,11 @@ pub fn attach(
             &me,
             now,
         )?;
-        event(
+        event_as(
             c,
             id,
             now,
-            Some(&me),
+            caller,
             EventRow {
                 kind: "attachment",
                 from: None,
@@ -203,11 +207,11 @@ pub fn attach(
                 return Err(stale(c, id, party));
             }
             analytics::track(c, &r, &changes, Default::default())?;
-            event(
+            event_as(
                 c,
                 id,
                 now,
-                Some(&me),
+                caller,
                 EventRow {
                     kind: "complete",
                     from: Some(status),

@@ -4,9 +4,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::access::{
-    self, Change, EventRow, Loaded, event, log_change, refusal, stale, version_of,
-};
+use super::access::{self, Change, EventRow, Loaded, log_change, refusal, stale, version_of};
 use crate::db::referrals::{Consent, TransitionChanges};
 use crate::db::{self, DbConn};
 use crate::domain::forms::{FieldErrors, required_text};
@@ -90,6 +88,13 @@ pub fn apply(
                 by: command.by(),
             }));
         }
+        // An assistant does the paperwork and triage; sending (signing their draft),
+        // accepting, declining and completing are the clinician's.
+        if caller.actor.delegate().is_some() && !offers::delegate_may(command) {
+            return Err(AppError::Forbidden(
+                "An assistant prepares, answers and triages; the practitioner signs, accepts, declines and completes.".into(),
+            ));
+        }
         // In a service's queue the coordinator triages; deciding waits for a claim.
         if let Some(role) = queue
             && !crate::domain::service::queue_may(role, command)
@@ -155,12 +160,16 @@ pub fn apply(
             l.r.receiver_id = to.clone();
         }
         analytics::track(c, &l.r, &changes, before)?;
+        // Signed and sent: off the practitioner's "to sign" list.
+        if command == Command::Submit {
+            db::assistants::clear(c, id)?;
+        }
         let me = caller.actor.user_id();
-        event(
+        access::event_as(
             c,
             id,
             now,
-            me,
+            caller,
             EventRow {
                 kind: command.as_str(),
                 from: Some(status),
@@ -358,7 +367,8 @@ pub fn save_outcome_draft(
     db::write_tx(&mut conn, |c| {
         let (r, party, status) = access::load_for(c, caller, id)?;
         let outside = db::mail::is_external_doctor(c, &r.receiver_id)?;
-        if party != Party::Receiver || outside {
+        // The outcome is the clinician's own words, never their assistant's.
+        if party != Party::Receiver || outside || caller.actor.delegate().is_some() {
             return Err(AppError::Forbidden(
                 "Only the receiving practitioner drafts the outcome.".into(),
             ));

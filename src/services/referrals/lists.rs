@@ -95,7 +95,13 @@ pub fn inbox(
     let mut conn = svc.conn()?;
     // The rows and the counters beside them from one snapshot.
     db::read_tx(&mut conn, |c| {
-        let queues = db::services::queues_of(c, me)?;
+        // A service's queue is its members' own: an assistant works their practitioner's
+        // referrals, not the queues they are in.
+        let queues = if caller.actor.delegate().is_some() {
+            Vec::new()
+        } else {
+            db::services::queues_of(c, me)?
+        };
         let shown = match queue {
             None => None,
             Some(id) => Some(

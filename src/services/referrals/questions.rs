@@ -187,7 +187,7 @@ pub fn share_advice(
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
         let (r, party, status) = access::load_for(c, caller, id)?;
-        if party != Party::Sender {
+        if party != Party::Sender || caller.actor.delegate().is_some() {
             return Err(AppError::Forbidden(
                 "Only the referring practitioner sends the advice to the patient.".into(),
             ));

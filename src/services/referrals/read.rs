@@ -25,6 +25,8 @@ pub struct TimelineEntry {
     /// Where the event moved the referral, if it moved it.
     pub to_status: Option<Status>,
     pub who: String,
+    /// The assistant who made the move for `who`, if one did.
+    pub helper: Option<String>,
     pub kind: String,
     pub note: String,
     /// For the patient: the message that words the event (`$note` is `note`), or `None`
@@ -49,6 +51,8 @@ pub struct ReferralView {
     pub receiver_clinic: String,
     /// The practitioner the referral was addressed to, when the receiver covers for them.
     pub covering_for: Option<String>,
+    /// A draft an assistant prepared for the sender to sign: who, and their note.
+    pub prepared: Option<(String, String)>,
     /// The referral waits in the queue of a service the viewer belongs to.
     pub in_queue: bool,
     /// The coordinator's choices while the referral waits in their service's queue.
@@ -141,11 +145,27 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         Party::Receiver => (shared, None),
         Party::Other => (None, None),
     };
-    let timeline: Vec<TimelineEntry> = db::referrals::events(c, id)?
+    let events = db::referrals::events(c, id)?;
+    // Moves an assistant made for a practitioner name both ("Anita Rao for Dr Asha
+    // Kulkarni"); only a timeline that has one reads the assistants' names.
+    let helpers: Vec<&str> = events
+        .iter()
+        .filter_map(|(e, _)| e.acted_by.as_deref())
+        .collect();
+    let helper_names = db::users::names(c, &helpers)?;
+    let helper = |e: &db::referrals::Event| {
+        let a = e.acted_by.as_deref()?;
+        helper_names
+            .iter()
+            .find(|(id, _)| id == a)
+            .map(|(_, name)| name.clone())
+    };
+    let timeline: Vec<TimelineEntry> = events
         .into_iter()
         .filter(|(e, _)| party != Party::Patient || e.patient_visible)
         .filter(|(e, _)| party == Party::Sender || !rules::only_sender_reads(&e.kind))
         .map(|(e, who)| TimelineEntry {
+            helper: helper(&e),
             id: e.id,
             at: e.at,
             actor_id: e.actor_id,
@@ -234,6 +254,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
             .is_some_and(|q| q.made_referral_id.is_some()),
         advice_shared,
         queue: l.queue,
+        delegate: caller.actor.delegate().is_some(),
     };
     let offers = offers::offers(&situation, party, now);
     let patient_link = match party {
@@ -286,7 +307,13 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         }
         _ => None,
     };
+    let prepared = if status == Status::Draft {
+        crate::services::assistants::prepared(c, &r.id)?
+    } else {
+        None
+    };
     let view = ReferralView {
+        prepared,
         in_queue: l.queue.is_some(),
         queue_choices,
         outcome_draft,

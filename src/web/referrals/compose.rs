@@ -177,6 +177,7 @@ async fn save_and_maybe_send(
 ) -> AppResult<HttpResponse> {
     let (input, sections, file_ids, raw) = read_composer(&body)?;
     let send = input.action == "send";
+    let to_sign = input.action == "to_sign";
     let consent = input.consent_verbal.is_some();
     let external = raw.contains_key("to_external").then(|| {
         ["ext_name", "ext_email", "ext_specialty", "ext_practice"]
@@ -232,6 +233,13 @@ async fn save_and_maybe_send(
         Err(e) => return Err(e),
     };
     let question = raw.contains_key("ask");
+    if to_sign {
+        let id2 = id.clone();
+        ctx.run(move |s, caller| crate::services::assistants::prepare_to_sign(s, caller, &id2, ""))
+            .await?;
+        ctx.flash("Saved and ready to sign: the practitioner sees it on their list and sends it.");
+        return Ok(see_other(&format!("/referrals/{id}")));
+    }
     if !send {
         ctx.flash("Draft saved.");
         return Ok(see_other(&format!("/referrals/{id}")));

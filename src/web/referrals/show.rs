@@ -36,6 +36,10 @@ impl ShowPage {
     fn offered(&self, o: Offer) -> bool {
         self.v.offers.has(&o)
     }
+    /// The sender may send (sign) the draft themselves.
+    fn may_sign(&self) -> bool {
+        self.v.offers.command(referral::Command::Submit)
+    }
     /// "Book another time" beside a missed visit.
     fn book_again_after(&self, a: &crate::db::schedule::Appointment) -> bool {
         a.status == VisitStatus::NoShow && self.offered(Offer::BookAgain)

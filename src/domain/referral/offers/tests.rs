@@ -147,6 +147,7 @@ fn every_status_party_and_fact_matches_the_rules() {
                         made_referral: bit(6),
                         advice_shared: bit(5),
                         queue: None,
+                        delegate: false,
                     };
                     let got = offers(&s, party, at(12)).0;
                     assert_eq!(got, expected(&s, party, at(12)), "{party:?} on {s:?}");
@@ -175,6 +176,7 @@ fn outsiders_are_offered_nothing() {
             made_referral: false,
             advice_shared: false,
             queue: None,
+            delegate: false,
         };
         assert_eq!(offers(&s, Party::Other, at(12)), Offers::default());
     }
@@ -214,6 +216,7 @@ fn an_outside_doctor_answers_on_the_link_page() {
         made_referral: false,
         advice_shared: false,
         queue: None,
+        delegate: false,
     };
     let o = offers(&s, Party::Receiver, at(12));
     assert!(o.command(Command::Accept) && o.has(&Offer::Reply));
@@ -272,6 +275,7 @@ fn a_queue_member_claims_and_only_the_coordinator_triages_assigns_and_forwards()
                 made_referral: false,
                 advice_shared: false,
                 queue: Some(role),
+                delegate: false,
             };
             let got = offers(&s, Party::Receiver, at(12));
             let open = matches!(
@@ -299,6 +303,67 @@ fn a_queue_member_claims_and_only_the_coordinator_triages_assigns_and_forwards()
                 Offer::AttachReport,
             ] {
                 assert!(!got.has(&o), "{o:?} before anyone claimed it");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_assistant_prepares_and_triages_but_never_decides() {
+    let mut s = Situation {
+        status: Status::Draft,
+        facts: Facts {
+            consent_recorded: true,
+            ..Facts::default()
+        },
+        outside: false,
+        live_link: false,
+        address_correctable: false,
+        receiver_books: true,
+        visits: vec![],
+        consent_live: true,
+        sender_in_care_team: true,
+        recommends: false,
+        made_referral: false,
+        advice_shared: false,
+        queue: None,
+        delegate: true,
+    };
+    let draft = offers(&s, Party::Sender, at(12));
+    assert!(draft.has(&Offer::EditDraft) && draft.has(&Offer::PrepareToSign));
+    assert!(!draft.command(Command::Submit), "the practitioner signs");
+    s.delegate = false;
+    let own = offers(&s, Party::Sender, at(12));
+    assert!(own.command(Command::Submit) && !own.has(&Offer::PrepareToSign));
+
+    s.delegate = true;
+    s.status = Status::Sent;
+    let receiving = offers(&s, Party::Receiver, at(12));
+    assert!(receiving.command(Command::RequestInfo) && receiving.command(Command::RequireVisit));
+    for c in [
+        Command::Accept,
+        Command::Reject,
+        Command::Return,
+        Command::Redirect,
+    ] {
+        assert!(!receiving.command(c), "{c:?} is the clinician's");
+    }
+    s.status = Status::Accepted;
+    let accepted = offers(&s, Party::Receiver, at(12));
+    assert!(!accepted.command(Command::Complete) && !accepted.has(&Offer::DraftOutcome));
+    s.status = Status::NeedInfo;
+    let asked = offers(&s, Party::Sender, at(12));
+    assert!(asked.command(Command::ProvideInfo) && asked.has(&Offer::AttachAnswers));
+    assert!(
+        !asked.command(Command::Cancel),
+        "withdrawing is the clinician's"
+    );
+    // Every command an assistant is offered, anywhere, is one they may issue.
+    for status in ALL_STATUSES {
+        s.status = status;
+        for party in ALL_PARTIES {
+            for c in offers(&s, party, at(12)).commands() {
+                assert!(delegate_may(c), "{status:?} {party:?} {c:?}");
             }
         }
     }

@@ -123,9 +123,53 @@ pub fn to_sign(svc: &Services, caller: &Caller) -> AppResult<Vec<ToSign>> {
     Ok(db::assistants::to_sign(&mut conn, user_id)?)
 }
 
-/// Who prepared a draft for signing, and their note.
-pub fn prepared(c: &mut DbConn, referral_id: &str) -> AppResult<Option<(String, String)>> {
-    Ok(db::assistants::prepared(c, referral_id)?)
+/// The demo's assistants: Anita Rao works for Dr Asha Kulkarni, Kavya Iyer for Dr Rohan
+/// Mehta (Lakeside). `people` are the seeded practitioners; returns (e-mail, who) of each.
+pub(crate) fn seed_demo(
+    c: &mut DbConn,
+    now: chrono::NaiveDateTime,
+    hash: &str,
+    clinic: &crate::db::clinics::Clinic,
+    people: &[User],
+) -> AppResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (name, email, principal) in [
+        (
+            "Anita Rao",
+            "anita.rao@lakeside.example",
+            "Dr Asha Kulkarni",
+        ),
+        (
+            "Kavya Iyer",
+            "kavya.iyer@lakeside.example",
+            "Dr Rohan Mehta",
+        ),
+    ] {
+        let a = User {
+            id: db::new_id(),
+            email: email.into(),
+            password_hash: hash.into(),
+            role: Role::Assistant.as_str().into(),
+            display_name: name.into(),
+            clinic_id: clinic.id.clone(),
+            active: true,
+            created_at: now,
+            password_changed_at: now,
+            language: String::new(),
+        };
+        db::users::insert(c, &a)?;
+        let of: Vec<String> = people
+            .iter()
+            .filter(|u| u.display_name == principal)
+            .map(|u| u.id.clone())
+            .collect();
+        db::assistants::set_principals(c, &a.id, &of, now)?;
+        out.push((
+            email.to_string(),
+            format!("{name}, assistant to {principal}, {}", clinic.name),
+        ));
+    }
+    Ok(out)
 }
 
 /// The admin's page: the clinic's assistants with whom each works for, and the clinic's

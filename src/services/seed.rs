@@ -465,25 +465,10 @@ fn seed_all(c: &mut DbConn, now: NaiveDateTime, hash: &str) -> AppResult<Vec<Dem
         chart_for(c, now, &p.id, &gp.1.id, i)?;
     }
     demo_service(c, &clinics[2].id, &practitioners, now)?;
-    // Lakeside's assistants (issue 15): Anita Rao works for Dr Asha Kulkarni, Kavya Iyer
-    // for Dr Rohan Mehta.
-    for (name, principal) in [
-        ("Anita Rao", "Dr Asha Kulkarni"),
-        ("Kavya Iyer", "Dr Rohan Mehta"),
-    ] {
-        let email = format!("{}@lakeside.example", slug(name));
-        let a = user(c, now, hash, &email, name, "assistant", &clinics[0].id)?;
-        let of: Vec<String> = practitioners
-            .iter()
-            .filter(|(_, u, _)| u.display_name == principal)
-            .map(|(_, u, _)| u.id.clone())
-            .collect();
-        db::assistants::set_principals(c, &a.id, &of, now)?;
-        logins.push(DemoLogin {
-            email,
-            role: "assistant",
-            who: format!("{name}, assistant to {principal}, {}", clinics[0].name),
-        });
+    let people: Vec<User> = practitioners.iter().map(|(_, u, _)| u.clone()).collect();
+    for (email, who) in super::assistants::seed_demo(c, now, hash, &clinics[0], &people)? {
+        let role = "assistant";
+        logins.push(DemoLogin { email, role, who });
     }
     Ok(logins)
 }

@@ -761,6 +761,60 @@ test('services: a referral to a team waits in its queue, a member takes it', asy
   await asha.context.close();
 });
 
+test('assistants: an assistant prepares a referral, the practitioner signs it', async () => {
+  const f = flow('09-assistant');
+  const anita = await person('assistant', 'anita (for asha)');
+  const asha = await person('practitioner', 'asha (signs)');
+  const admin = await person('clinic admin', 'lakeside admin');
+  await signIn(f, anita, 'anita.rao@lakeside.example');
+  assert.match(await anita.page.locator('.who-name').innerText(), /for Dr Asha Kulkarni/);
+  await openPatient(f, anita, 'Sharma, Aarav');
+  await referFromMenu(f, anita);
+  await anita.page.getByLabel('Name or specialty').fill('Farah');
+  await go(anita.page, anita.page.getByRole('button', { name: 'Search', exact: true }));
+  await f.step(anita, 'search');
+  await go(anita.page, anita.page.getByRole('link', { name: 'Refer to Dr Farah Siddiqui' }));
+  await f.step(anita, 'composer without a send button');
+  assert.match(await mainText(anita.page), /records the patient's consent when they review and send/);
+  assert.equal(await anita.page.getByRole('button', { name: 'Send referral' }).count(), 0);
+  await compose(anita, { reason: 'Exertional chest tightness', message: 'ECG and lipids attached', verbalConsent: false });
+  await go(anita.page, anita.page.getByRole('button', { name: 'Save, ready to sign' }));
+  await f.step(anita, 'ready to sign');
+  assert.match(await mainText(anita.page), /Saved and ready to sign/);
+  const referral = new URL(anita.page.url()).pathname;
+
+  // Dr Kulkarni finds it on her list, reviews it and sends it.
+  await signIn(f, asha, ASHA);
+  await go(asha.page, asha.page.getByRole('link', { name: 'To sign' }));
+  await f.step(asha, 'to sign');
+  assert.match(await mainText(asha.page), /Prepared by Anita Rao/);
+  await go(asha.page, asha.page.locator(`a[href="${referral}"]`));
+  await f.step(asha, 'draft to review');
+  assert.match(await mainText(asha.page), /Prepared by Anita Rao for you to sign/);
+  assert.match(await mainText(asha.page), /Anita Rao for Dr Asha Kulkarni/);
+  await asha.page.locator('#submit-consent').check();
+  await go(asha.page, asha.page.locator('form[action$="/submit"] button[type=submit]'));
+  if (asha.lastDoc && asha.lastDoc.status() === 409) {
+    await f.step(asha, 'repeat needs a reason', { expectStatus: 409 });
+  } else {
+    await f.step(asha, 'signed and sent');
+    assert.match(await mainText(asha.page), /Referral sent|Sent/);
+  }
+
+  // The clinic's admin names whom each assistant works for; a new one without anyone is refused.
+  await signIn(f, admin, 'admin@lakeside.example');
+  await visit(admin, '/admin');
+  await go(admin.page, admin.page.getByRole('link', { name: 'Assistants' }));
+  await f.step(admin, 'assistants');
+  await admin.page.getByLabel('Full name').fill('Ritu Shah');
+  await go(admin.page, admin.page.getByRole('button', { name: 'Add assistant' }));
+  await f.step(admin, 'assistant with errors', { expectStatus: 422 });
+  assert.match(await mainText(admin.page), /Choose at least one practitioner this assistant works for/);
+  await admin.context.close();
+  await asha.context.close();
+  await anita.context.close();
+});
+
 test('accessibility: axe-core finds no violation on any visited page', () => {
   const roles = [...new Set(visited.map(v => v.role))];
   const bad = visited.filter(v => v.violations.length);

@@ -308,7 +308,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         _ => None,
     };
     let prepared = if status == Status::Draft {
-        crate::services::assistants::prepared(c, &r.id)?
+        db::assistants::prepared(c, &r.id)?
     } else {
         None
     };

@@ -345,3 +345,47 @@ fn cover_is_set_by_a_practitioner_with_a_colleague_of_their_clinic() {
         Decision::NeedsLogin
     );
 }
+
+#[test]
+fn an_assistant_works_as_their_practitioner_but_decides_nothing_of_theirs() {
+    let anita = Actor::Assistant {
+        user_id: "anita".into(),
+        clinic_id: "c1".into(),
+        principal: Some("asha".into()),
+    };
+    // Whose work it is, who does it, and for whom the audit log says it was done.
+    assert_eq!(anita.user_id(), Some("asha"));
+    assert_eq!(anita.person_id(), Some("anita"));
+    assert_eq!(anita.delegate(), Some("anita"));
+    assert_eq!(anita.on_behalf_of(), Some("asha"));
+    assert_eq!(anita.role_name(), "assistant");
+    assert_eq!(practitioner("asha").on_behalf_of(), None);
+    assert_eq!(practitioner("asha").person_id(), Some("asha"));
+
+    let allow = |a: &Actor, action: Action<'_>| decide(a, &action) == Decision::Allow;
+    let (mine, theirs) = (facts(true), facts(false));
+    assert!(allow(&anita, Action::UseOwnAccount));
+    assert!(allow(&anita, Action::WorkWithPatients));
+    assert!(allow(&anita, Action::Refer), "she prepares; offers keep sending");
+    assert!(allow(&anita, Action::ViewChart(&mine)) && allow(&anita, Action::EditChart(&mine)));
+    assert!(!allow(&anita, Action::ViewChart(&theirs)));
+    assert!(!allow(&anita, Action::ShareChart(&mine)), "the care team is the clinician's");
+    assert!(!allow(&anita, Action::ManageCover { covering_clinic: None }));
+    let own = AnalyticsScope::Practitioner { user_id: "asha" };
+    assert!(!allow(&anita, Action::ViewAnalytics(own)));
+    assert!(!allow(&anita, Action::UsePortal));
+    assert!(!allow(&anita, Action::ManageClinic { clinic_id: "c1" }));
+
+    // Working for nobody (the clinic has not named anyone): only her own account.
+    let idle = Actor::Assistant {
+        user_id: "anita".into(),
+        clinic_id: "c1".into(),
+        principal: None,
+    };
+    assert_eq!(idle.user_id(), None);
+    assert_eq!(idle.delegate(), None);
+    assert!(allow(&idle, Action::UseOwnAccount));
+    for action in [Action::WorkWithPatients, Action::Refer, Action::ViewChart(&mine)] {
+        assert!(!allow(&idle, action));
+    }
+}

@@ -36,3 +36,4 @@ assistants-create = Add assistant
 assistants-link = Assistants
 access-for = { $helper } for { $who }
 access-role-assistant = assistant
+assistants-active = May sign in (untick to deactivate: their sessions end)

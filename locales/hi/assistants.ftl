@@ -36,3 +36,4 @@ assistants-create = सहायक जोड़ें
 assistants-link = सहायक
 access-for = { $who } के लिए { $helper }
 access-role-assistant = सहायक
+assistants-active = साइन इन कर सकते हैं (निष्क्रिय करने के लिए हटाएँ: उनके सत्र समाप्त होते हैं)

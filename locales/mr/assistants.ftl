@@ -36,3 +36,4 @@ assistants-create = सहायक जोडा
 assistants-link = सहायक
 access-for = { $helper }, { $who } यांच्यासाठी
 access-role-assistant = सहायक
+assistants-active = साइन इन करू शकतात (निष्क्रिय करण्यासाठी काढा: त्यांची सत्रे संपतात)

@@ -166,3 +166,11 @@ pub fn prepared(conn: &mut DbConn, referral_id: &str) -> QueryResult<Option<(Str
         .first(conn)
         .optional()
 }
+
+/// The assistants who work for `practitioner_id`.
+pub fn assistants_of(conn: &mut DbConn, practitioner_id: &str) -> QueryResult<Vec<String>> {
+    assistants::table
+        .filter(assistants::practitioner_id.eq(practitioner_id))
+        .select(assistants::assistant_id)
+        .load(conn)
+}

@@ -14,6 +14,8 @@ pub struct AssistantInput {
     pub password_confirm: String,
     /// The practitioners ticked (ids; the service checks they are the clinic's).
     pub principals: Vec<String>,
+    /// The account may sign in (an existing one: unticked deactivates it).
+    pub active: bool,
 }
 
 /// A valid assistant form.
@@ -34,7 +36,8 @@ pub fn validate(input: &AssistantInput, new_account: bool) -> Result<NewAssistan
             principals.push(p.clone());
         }
     }
-    if principals.is_empty() {
+    // An account being deactivated needs nobody to work for.
+    if principals.is_empty() && (new_account || input.active) {
         e.add(
             "principals",
             "Choose at least one practitioner this assistant works for.",
@@ -86,6 +89,7 @@ mod tests {
             password: "a long enough passphrase".into(),
             password_confirm: "a long enough passphrase".into(),
             principals: vec!["asha".into(), "asha".into(), "".into()],
+            active: true,
         }
     }
 
@@ -110,10 +114,14 @@ mod tests {
     fn changing_whom_an_assistant_works_for_checks_only_that() {
         let mut only = AssistantInput {
             principals: vec!["rohan".into()],
+            active: true,
             ..AssistantInput::default()
         };
         assert_eq!(validate(&only, false).expect("valid").principals, ["rohan"]);
         only.principals.clear();
         assert!(validate(&only, false).is_err());
+        // Deactivating: nobody to work for is fine.
+        only.active = false;
+        assert!(validate(&only, false).is_ok());
     }
 }

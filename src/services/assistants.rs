@@ -261,8 +261,8 @@ pub fn add(svc: &Services, caller: &Caller, input: &AssistantInput) -> AppResult
     })
 }
 
-/// Changes whom an assistant of the clinic works for. Their sessions end: a session must
-/// not go on acting for someone they no longer work for.
+/// Changes whom an assistant of the clinic works for, and whether they may sign in. Their
+/// sessions end: a session must not go on acting for someone they no longer work for.
 pub fn set_principals(
     svc: &Services,
     caller: &Caller,
@@ -280,6 +280,7 @@ pub fn set_principals(
     db::write_tx(&mut conn, |c| {
         let principals = check_principals(c, clinic_id, &new.principals)?;
         db::assistants::set_principals(c, assistant_id, &principals, now)?;
+        db::users::set_active(c, assistant_id, input.active)?;
         db::sessions::delete_for_user(c, assistant_id, None)?;
         audit(
             c,
@@ -290,7 +291,11 @@ pub fn set_principals(
                 subject_type: "user",
                 subject_id: assistant_id,
                 patient_id: None,
-                detail: format!("works for {} practitioner(s)", principals.len()),
+                detail: format!(
+                    "works for {} practitioner(s); active: {}",
+                    principals.len(),
+                    input.active
+                ),
             },
         )
     })

@@ -243,6 +243,10 @@ pub fn update_practitioner(
         db::users::set_active(c, user_id, active)?;
         if !active {
             db::sessions::delete_for_user(c, user_id, None)?;
+            // Nobody goes on acting for them either.
+            for a in db::assistants::assistants_of(c, user_id)? {
+                db::sessions::delete_for_user(c, &a, None)?;
+            }
         }
         db::directory::refresh(c, user_id)?;
         audit(

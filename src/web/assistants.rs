@@ -140,6 +140,7 @@ fn read(body: &web::Bytes) -> AppResult<(AssistantInput, HashMap<String, String>
             "email" => form.email = v.clone(),
             "password" => form.password = v.clone(),
             "password_confirm" => form.password_confirm = v.clone(),
+            "active" => form.active = true,
             _ => {}
         }
         // A password is never sent back in a page.

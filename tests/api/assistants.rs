@@ -203,6 +203,7 @@ async fn an_assistant_works_only_for_whom_the_clinic_named() {
             &[
                 ("principals", &app.user_id(GP)),
                 ("principals", &app.user_id(GP2)),
+                ("active", "on"),
             ],
         )
         .await;
@@ -271,4 +272,21 @@ async fn an_assistant_works_only_for_whom_the_clinic_named() {
         .await;
     let (_, page) = app.get(&ritu.client, "/patients").await;
     assert!(page.contains("for Dr Rohan Mehta"));
+
+    // Leaving the clinic: unticked, she can no longer sign in and her session ends.
+    let ritu_id = app.user_id("ritu.shah@lakeside.example");
+    let (status, body, _) = app
+        .send(&admin, &format!("/admin/assistants/{ritu_id}"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", problem_in(&body));
+    let (status, _) = app.get(&ritu.client, "/patients").await;
+    assert_ne!(status, StatusCode::OK);
+    let (_, status, body, _) = app
+        .try_login("ritu.shah@lakeside.example", "a long enough passphrase")
+        .await;
+    assert_ne!(
+        status,
+        StatusCode::SEE_OTHER,
+        "a deactivated assistant cannot sign in: {body}"
+    );
 }

@@ -366,11 +366,22 @@ fn an_assistant_works_as_their_practitioner_but_decides_nothing_of_theirs() {
     let (mine, theirs) = (facts(true), facts(false));
     assert!(allow(&anita, Action::UseOwnAccount));
     assert!(allow(&anita, Action::WorkWithPatients));
-    assert!(allow(&anita, Action::Refer), "she prepares; offers keep sending");
+    assert!(
+        allow(&anita, Action::Refer),
+        "she prepares; offers keep sending"
+    );
     assert!(allow(&anita, Action::ViewChart(&mine)) && allow(&anita, Action::EditChart(&mine)));
     assert!(!allow(&anita, Action::ViewChart(&theirs)));
-    assert!(!allow(&anita, Action::ShareChart(&mine)), "the care team is the clinician's");
-    assert!(!allow(&anita, Action::ManageCover { covering_clinic: None }));
+    assert!(
+        !allow(&anita, Action::ShareChart(&mine)),
+        "the care team is the clinician's"
+    );
+    assert!(!allow(
+        &anita,
+        Action::ManageCover {
+            covering_clinic: None
+        }
+    ));
     let own = AnalyticsScope::Practitioner { user_id: "asha" };
     assert!(!allow(&anita, Action::ViewAnalytics(own)));
     assert!(!allow(&anita, Action::UsePortal));
@@ -385,7 +396,11 @@ fn an_assistant_works_as_their_practitioner_but_decides_nothing_of_theirs() {
     assert_eq!(idle.user_id(), None);
     assert_eq!(idle.delegate(), None);
     assert!(allow(&idle, Action::UseOwnAccount));
-    for action in [Action::WorkWithPatients, Action::Refer, Action::ViewChart(&mine)] {
+    for action in [
+        Action::WorkWithPatients,
+        Action::Refer,
+        Action::ViewChart(&mine),
+    ] {
         assert!(!allow(&idle, action));
     }
 }

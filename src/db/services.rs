@@ -7,7 +7,6 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{practitioners, referral_moves, referrals, service_members, services, users};
-use crate::domain::referral::Status;
 use crate::domain::service::{Eligibility, QueueRole};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -270,7 +269,7 @@ pub fn referrals_by_holder(
         .load(conn)?;
     let waiting: Vec<String> = referrals::table
         .filter(referrals::receiver_id.eq_any(&ids))
-        .filter(referrals::status.eq_any([Status::Sent, Status::NeedInfo, Status::VisitRequired]))
+        .filter(referrals::status.eq_any(crate::domain::referral::queue::CLAIMABLE))
         .filter(referrals::submitted_at.ge(from))
         .filter(referrals::submitted_at.lt(to))
         .select(referrals::receiver_id)

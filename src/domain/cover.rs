@@ -151,11 +151,16 @@ pub fn receiver_on(receiver: &str, day: NaiveDate, away: &[Away]) -> Option<Stri
 /// visit booked with them (a booked visit stays theirs, or the patient would turn up to
 /// the wrong doctor).
 pub fn may_hand_over(status: Status, has_booked_visit: bool) -> bool {
-    matches!(
-        status,
-        Status::Sent | Status::NeedInfo | Status::VisitRequired | Status::Accepted
-    ) && !has_booked_visit
+    HAND_OVER.contains(&status) && !has_booked_visit
 }
+
+/// The statuses a hand-over moves (a booked visit keeps one, see [`may_hand_over`]).
+pub const HAND_OVER: [Status; 4] = [
+    Status::Sent,
+    Status::NeedInfo,
+    Status::VisitRequired,
+    Status::Accepted,
+];
 
 #[cfg(test)]
 mod tests {

@@ -25,8 +25,8 @@ pub fn queue_may(role: QueueRole, c: Command) -> bool {
 /// Whether a referral in `status` can still be claimed, assigned or forwarded: it reached
 /// the service and nobody has decided on it.
 pub fn claimable(status: Status) -> bool {
-    matches!(
-        status,
-        Status::Sent | Status::NeedInfo | Status::VisitRequired
-    )
+    CLAIMABLE.contains(&status)
 }
+
+/// The statuses in which a service's referral can be claimed (see [`claimable`]).
+pub const CLAIMABLE: [Status; 3] = [Status::Sent, Status::NeedInfo, Status::VisitRequired];

@@ -9,17 +9,9 @@ use crate::db::referrals::{Consent, Referral};
 use crate::db::{self, DbConn};
 use crate::domain::cover::{self as rules, AwayForm, NewAway};
 use crate::domain::policy::Action;
-use crate::domain::referral::{ConsentMethod, Status};
+use crate::domain::referral::ConsentMethod;
 use crate::error::{AppError, AppResult};
 use crate::services::{AuditEntry, Caller, Services, analytics, audit, mail};
-
-/// The statuses a hand-over looks at (the rules then keep those with a booked visit).
-const OPEN: [Status; 4] = [
-    Status::Sent,
-    Status::NeedInfo,
-    Status::VisitRequired,
-    Status::Accepted,
-];
 
 /// The calendar day at `now` where the clinic works.
 pub fn today(svc: &Services, now: NaiveDateTime) -> NaiveDate {
@@ -138,7 +130,7 @@ pub fn page(svc: &Services, caller: &Caller) -> AppResult<CoverPage> {
         let hand_over = match cover_today(c, &me, today)? {
             None => None,
             Some(to) => {
-                let open = db::cover::open_received(c, &me, &OPEN, now)?;
+                let open = db::cover::open_received(c, &me, &rules::HAND_OVER, now)?;
                 let movable = open
                     .iter()
                     .filter(|(_, _, s, booked)| rules::may_hand_over(*s, *booked))
@@ -262,7 +254,7 @@ pub fn hand_over(svc: &Services, caller: &Caller) -> AppResult<HandOver> {
         };
         let my_name = db::users::get(c, &me)?.display_name;
         let to_name = db::users::get(c, &to)?.display_name;
-        let open = db::cover::open_received(c, &me, &OPEN, now)?;
+        let open = db::cover::open_received(c, &me, &rules::HAND_OVER, now)?;
         let mut moved = 0;
         for (id, version, status, booked) in &open {
             if !rules::may_hand_over(*status, *booked) {

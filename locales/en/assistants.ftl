@@ -37,3 +37,7 @@ assistants-link = Assistants
 access-for = { $helper } for { $who }
 access-role-assistant = assistant
 assistants-active = May sign in (untick to deactivate: their sessions end)
+practice-book-link = Book the visit for the patient
+practice-book-title = Book a visit for { $name }
+practice-book-back = Back to the referral
+practice-book-submit = Book for the patient

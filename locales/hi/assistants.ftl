@@ -37,3 +37,7 @@ assistants-link = सहायक
 access-for = { $who } के लिए { $helper }
 access-role-assistant = सहायक
 assistants-active = साइन इन कर सकते हैं (निष्क्रिय करने के लिए हटाएँ: उनके सत्र समाप्त होते हैं)
+practice-book-link = मरीज़ के लिए विज़िट बुक करें
+practice-book-title = { $name } के लिए विज़िट बुक करें
+practice-book-back = रेफ़रल पर वापस
+practice-book-submit = मरीज़ के लिए बुक करें

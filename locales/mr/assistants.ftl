@@ -37,3 +37,7 @@ assistants-link = सहायक
 access-for = { $helper }, { $who } यांच्यासाठी
 access-role-assistant = सहायक
 assistants-active = साइन इन करू शकतात (निष्क्रिय करण्यासाठी काढा: त्यांची सत्रे संपतात)
+practice-book-link = रुग्णासाठी भेट बुक करा
+practice-book-title = { $name } यांच्यासाठी भेट बुक करा
+practice-book-back = रेफरलकडे परत
+practice-book-submit = रुग्णासाठी बुक करा

@@ -40,6 +40,7 @@ pub mod my_visits;
 mod outgoing;
 pub mod patient_link;
 pub mod patients;
+pub mod practice_booking;
 pub mod referrals;
 pub mod responsiveness;
 pub mod schedule;

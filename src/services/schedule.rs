@@ -176,11 +176,48 @@ pub fn book(
     reschedule: Option<&str>,
 ) -> AppResult<String> {
     let referral_id = referral_id.filter(|r| !r.is_empty());
-    let pid = &patient_acting(
+    let pid = patient_acting(
         caller,
         referral_id,
         &format!("/practitioners/{practitioner_id}"),
     )?;
+    let slot = Slot {
+        practitioner_id,
+        patient_id: &pid,
+        starts_at,
+        referral_id,
+        by_practice: false,
+    };
+    book_slot(svc, caller, &slot, reschedule)
+}
+
+/// A visit to book: with whom, for whom, when (the practice's wall clock,
+/// `%Y-%m-%dT%H:%M`), for which referral, and whether the practice books it for the patient
+/// (the receiver or their assistant) rather than the patient themselves.
+pub(crate) struct Slot<'a> {
+    pub practitioner_id: &'a str,
+    pub patient_id: &'a str,
+    pub starts_at: &'a str,
+    pub referral_id: Option<&'a str>,
+    pub by_practice: bool,
+}
+
+/// Books (or with `reschedule`, moves) a visit once whoever asks was allowed to: the slot
+/// is checked against the practice's hours, and the database's unique index gives a slot
+/// to one booking only.
+pub(crate) fn book_slot(
+    svc: &Services,
+    caller: &Caller,
+    slot: &Slot<'_>,
+    reschedule: Option<&str>,
+) -> AppResult<String> {
+    let Slot {
+        practitioner_id,
+        patient_id: pid,
+        starts_at,
+        referral_id,
+        by_practice,
+    } = *slot;
     let local = NaiveDateTime::parse_from_str(starts_at, "%Y-%m-%dT%H:%M")
         .map_err(|_| AppError::BadRequest("Choose a time from the calendar.".into()))?;
     let now = svc.now();
@@ -210,7 +247,7 @@ pub fn book(
                     },
                     "/appointments",
                 )?;
-                if &old.patient_id != pid || old.practitioner_id != practitioner_id {
+                if old.patient_id != pid || old.practitioner_id != practitioner_id {
                     return Err(AppError::NotFound);
                 }
                 refuse_if_begun(&old, now)?;
@@ -230,8 +267,18 @@ pub fn book(
             Some(rid) => {
                 let r = db::referrals::get(c, rid)?;
                 let wants_visit = matches!(r.status, Status::VisitRequired | Status::Accepted);
-                if &r.patient_id != pid || r.receiver_id != practitioner_id || !wants_visit {
+                if r.patient_id != pid || r.receiver_id != practitioner_id || !wants_visit {
                     return Err(AppError::NotFound);
+                }
+                // Two at the practice booking at once: the first one stands.
+                if by_practice
+                    && db::schedule::for_referral(c, rid)?
+                        .iter()
+                        .any(|a| a.status == VisitStatus::Booked)
+                {
+                    return Err(AppError::Conflict(
+                        "A visit for this referral was booked a moment ago.".into(),
+                    ));
                 }
                 Some(r)
             }
@@ -241,7 +288,7 @@ pub fn book(
         let appointment = Appointment {
             id: id.clone(),
             practitioner_id: practitioner_id.into(),
-            patient_id: pid.clone(),
+            patient_id: pid.to_string(),
             starts_at: t,
             ends_at: t + Duration::minutes(p.visit_minutes),
             status: VisitStatus::Booked,
@@ -286,17 +333,33 @@ pub fn book(
             )?;
         }
         let patient = db::patients::get(c, pid)?;
-        super::mail::notify(
-            &svc.mail,
-            c,
-            practitioner_id,
-            referral.as_ref().map(|r| r.id.as_str()),
-            &format!(
-                "{} {} booked a visit for {when}",
-                patient.given_name, patient.family_name
-            ),
-            now,
-        )?;
+        // Whoever did not book it is told: the practice when the patient booked, the patient
+        // (in the portal; the visit mail went above) when the practice did.
+        let (told, notice) = if by_practice {
+            let name = db::users::get(c, practitioner_id)?.display_name;
+            (
+                patient.user_id.clone(),
+                format!("{name}'s practice booked your visit for {when}"),
+            )
+        } else {
+            (
+                Some(practitioner_id.to_string()),
+                format!(
+                    "{} {} booked a visit for {when}",
+                    patient.given_name, patient.family_name
+                ),
+            )
+        };
+        if let Some(u) = told {
+            super::mail::notify(
+                &svc.mail,
+                c,
+                &u,
+                referral.as_ref().map(|r| r.id.as_str()),
+                &notice,
+                now,
+            )?;
+        }
         audit(
             c,
             now,

@@ -143,6 +143,8 @@ route_table! {
     get  "/inbox"                                => referrals::lists::inbox_page,
     get  "/sent"                                 => referrals::lists::sent_page,
     post "/referrals/{id}/to-sign"               => assistants::prepare_submit,
+    get  "/referrals/{id}/book"                  => schedule::book_for_patient_page,
+    post "/referrals/{id}/book"                  => schedule::book_for_patient_submit,
     get  "/practitioners/{id}"                   => directory::profile_page,
     post "/practitioners/{id}/book"              => schedule::book_submit,
     get  "/practice"                             => schedule::practice_page,

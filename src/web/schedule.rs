@@ -227,3 +227,45 @@ pub async fn cancel_submit(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpR
     ctx.flash(&ctx.lang.t("flash-visit-cancelled"));
     Ok(see_other("/appointments"))
 }
+
+#[derive(Template)]
+#[template(path = "schedule/book_for_patient.html")]
+struct BookForPatientPage {
+    l: Layout,
+    b: crate::services::practice_booking::BookingPage,
+}
+
+/// The receiver's practice picks a slot for the referral's visit.
+pub async fn book_for_patient_page(ctx: Ctx, path: web::Path<String>) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let id = path.into_inner();
+    let b = ctx
+        .run(move |s, c| crate::services::practice_booking::page(s, c, &id))
+        .await?;
+    html(&BookForPatientPage {
+        l: ctx.layout("Book the visit", "inbox").await,
+        b,
+    })
+}
+
+#[derive(Deserialize)]
+struct SlotForm {
+    #[serde(default)]
+    starts_at: String,
+}
+
+/// Books the chosen slot for the patient.
+pub async fn book_for_patient_submit(
+    ctx: Ctx,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    ctx.require_user()?;
+    let id = path.into_inner();
+    let (form, _): (SlotForm, HashMap<String, String>) = parse(&body)?;
+    let id2 = id.clone();
+    ctx.run(move |s, c| crate::services::practice_booking::book(s, c, &id2, &form.starts_at))
+        .await?;
+    ctx.flash("Visit booked. The patient is told by e-mail and in the portal, and can move it.");
+    Ok(see_other(&format!("/referrals/{id}")))
+}

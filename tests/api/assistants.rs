@@ -290,3 +290,96 @@ async fn an_assistant_works_only_for_whom_the_clinic_named() {
         "a deactivated assistant cannot sign in: {body}"
     );
 }
+
+#[tokio::test]
+async fn the_receivers_assistant_books_the_visit_for_the_patient() {
+    let app = TestApp::spawn().await;
+    const LAKSHMI: &str = "lakshmi.narayan@northgate.example";
+    let made = app
+        .referral()
+        .from(GP)
+        .to(LAKSHMI)
+        .in_state(State::Accepted)
+        .await;
+    let id = made.id;
+    // Northgate's admin gives Dr Narayan an assistant.
+    let admin = app.login("admin@northgate.example", PW).await;
+    let (status, body, _) = app
+        .send(
+            &admin,
+            "/admin/assistants",
+            &[
+                ("display_name", "Leela Das"),
+                ("email", "leela.das@northgate.example"),
+                ("password", "a long enough passphrase"),
+                ("password_confirm", "a long enough passphrase"),
+                ("principals", &app.user_id(LAKSHMI)),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", problem_in(&body));
+    let leela = app
+        .login("leela.das@northgate.example", "a long enough passphrase")
+        .await;
+    let (status, page) = app.get(&leela.client, &format!("/referrals/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!("/referrals/{id}/book")), "offered");
+    assert!(
+        !page.contains(&format!("/referrals/{id}/complete")),
+        "completing is the clinician's"
+    );
+    let (status, calendar) = app
+        .get(&leela.client, &format!("/referrals/{id}/book"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(calendar.contains("Book a visit for Aarav Sharma"));
+    let slot = calendar
+        .split("<option value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a free slot")
+        .to_string();
+    let (status, body, _) = app
+        .send(
+            &leela,
+            &format!("/referrals/{id}/book"),
+            &[("starts_at", &slot)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", problem_in(&body));
+    // One visit per referral: a second booking is refused, and the button is gone.
+    let (status, _, _) = app
+        .send(
+            &leela,
+            &format!("/referrals/{id}/book"),
+            &[("starts_at", &slot)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, page) = app.get(&leela.client, &format!("/referrals/{id}")).await;
+    assert!(!page.contains(&format!("/referrals/{id}/book")));
+    assert!(
+        page.contains("Leela Das for Dr Lakshmi Narayan"),
+        "the timeline"
+    );
+
+    // The patient sees it, is told, and may move it; the audit row names both.
+    let aarav = app.login(PATIENT_A, PW).await;
+    let (_, visits) = app.get(&aarav.client, "/appointments").await;
+    assert!(visits.contains("Lakshmi Narayan"), "{visits}");
+    let (_, notes) = app.get(&aarav.client, "/notifications").await;
+    assert!(notes.contains("practice booked your visit"), "{notes}");
+    use handoff::db::schema::audit_events as a;
+    let rows: Vec<(Option<String>, Option<String>)> = a::table
+        .filter(a::action.eq("visit_booked"))
+        .select((a::actor_id, a::on_behalf_of))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![(
+            Some(app.user_id("leela.das@northgate.example")),
+            Some(app.user_id(LAKSHMI))
+        )]
+    );
+}

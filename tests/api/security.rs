@@ -97,6 +97,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/referrals/{id}", "LYNYYNNLLNNYN"),
     // Only an assistant of the sender puts a draft on the list to sign: R was sent (409).
     ("POST", "/referrals/{id}/to-sign", "LNNNNNNLLNNYN"),
+    // The receiver's practice books R's visit: one is booked already (409); nobody else.
+    ("GET", "/referrals/{id}/book", "LNNNYNNLLNNNN"),
+    ("POST", "/referrals/{id}/book", "LNNNYNNLLNNNN"),
     ("GET", "/referrals/{id}/edit", "LNNYNNNLLNNYN"),
     ("POST", "/referrals/{id}/edit", "LNNYNNNLLNNYN"),
     ("POST", "/referrals/{id}/submit", "LNNYNNNLLNNNN"),

@@ -810,6 +810,20 @@ test('assistants: an assistant prepares a referral, the practitioner signs it', 
   await f.step(asha, 'nothing left to sign');
   assert.match(await mainText(asha.page), /Nothing is waiting for your signature/);
 
+  // Dr Narayan accepts and, as a front desk would, books the visit for the patient.
+  const lakshmi = await person('practitioner', 'lakshmi (receiver)');
+  await signIn(f, lakshmi, LAKSHMI);
+  await visit(lakshmi, referral);
+  await go(lakshmi.page, lakshmi.page.getByRole('button', { name: 'Accept', exact: true }));
+  await f.step(lakshmi, 'accepted');
+  await go(lakshmi.page, lakshmi.page.getByRole('link', { name: 'Book the visit for the patient' }));
+  await f.step(lakshmi, 'book for the patient');
+  assert.match(await mainText(lakshmi.page), /Book a visit for Aarav Sharma/);
+  await go(lakshmi.page, lakshmi.page.getByRole('button', { name: 'Book for the patient' }).first());
+  await f.step(lakshmi, 'booked for the patient');
+  assert.match(await mainText(lakshmi.page), /Visit booked/);
+  await lakshmi.context.close();
+
   // The clinic's admin names whom each assistant works for; a new one without anyone is refused.
   await signIn(f, admin, 'admin@lakeside.example');
   await visit(admin, '/admin');

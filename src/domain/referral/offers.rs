@@ -61,6 +61,9 @@ pub enum Offer {
     /// An assistant puts the draft on their practitioner's "to sign" list (the practitioner
     /// sends it).
     PrepareToSign,
+    /// The receiver's practice (the receiver or their assistant) books the visit for the
+    /// patient.
+    BookForPatient,
 }
 
 /// Why a file is on the referral (stored as `attachments.purpose`).
@@ -210,6 +213,8 @@ pub struct Situation {
     pub queue: Option<QueueRole>,
     /// The viewer is an assistant acting for the party (see [`delegate_may`]).
     pub delegate: bool,
+    /// The receiver runs a practice (whatever the clinic's booking prompts).
+    pub receiver_has_practice: bool,
 }
 
 /// What a party is offered on one referral.
@@ -279,6 +284,23 @@ pub fn may_set_what_to_bring(status: Status, party: Party, outside: bool, questi
     party == Party::Receiver && !outside && !question && !status.is_terminal()
 }
 
+/// Whether `party` may book the visit for the patient: the receiver in the network with a
+/// practice, once the referral wants a visit (accepted, or a visit required first), while
+/// none is booked (a booked one is the patient's to move, or the practice's to mark).
+pub fn practice_may_book(
+    status: Status,
+    party: Party,
+    outside: bool,
+    has_practice: bool,
+    visit_booked: bool,
+) -> bool {
+    party == Party::Receiver
+        && !outside
+        && has_practice
+        && matches!(status, Status::Accepted | Status::VisitRequired)
+        && !visit_booked
+}
+
 /// Whether `party` may save a draft of the outcome: the receiver in the network, while the
 /// referral is accepted (the clock completes it with the draft some days after an attended
 /// visit; an outside doctor completes from the link page in one step).
@@ -332,6 +354,7 @@ fn delegate_offered(o: &Offer) -> bool {
         | Offer::ResendLink
         | Offer::CorrectAddress
         | Offer::PostHeldReply
+        | Offer::BookForPatient
         | Offer::PrepareToSign => true,
         _ => false,
     }
@@ -377,6 +400,10 @@ fn offers_to_party(s: &Situation, party: Party, now: NaiveDateTime) -> Offers {
     }
     if may_draft_outcome(s.status, party, s.outside) {
         out.push(Offer::DraftOutcome);
+    }
+    let booked = s.visits.iter().any(|v| v.status == VisitStatus::Booked);
+    if practice_may_book(s.status, party, s.outside, s.receiver_has_practice, booked) {
+        out.push(Offer::BookForPatient);
     }
     match upload(s.status, party, s.outside, s.facts.question) {
         Some(Upload::Answers) => out.push(Offer::AttachAnswers),

@@ -255,6 +255,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         advice_shared,
         queue: l.queue,
         delegate: caller.actor.delegate().is_some(),
+        receiver_has_practice: has_practice,
     };
     let offers = offers::offers(&situation, party, now);
     let patient_link = match party {

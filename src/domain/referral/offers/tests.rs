@@ -42,6 +42,15 @@ fn expected(s: &Situation, p: Party, now: NaiveDateTime) -> Vec<Offer> {
     if receiver && !s.outside && s.status == S::Accepted {
         want.push(Offer::DraftOutcome);
     }
+    let booked = s.visits.iter().any(|v| v.status == VisitStatus::Booked);
+    if receiver
+        && !s.outside
+        && s.receiver_has_practice
+        && matches!(s.status, S::Accepted | S::VisitRequired)
+        && !booked
+    {
+        want.push(Offer::BookForPatient);
+    }
     if sender && s.status == S::NeedInfo {
         want.push(Offer::AttachAnswers);
     }
@@ -148,6 +157,7 @@ fn every_status_party_and_fact_matches_the_rules() {
                         advice_shared: bit(5),
                         queue: None,
                         delegate: false,
+                        receiver_has_practice: bit(4),
                     };
                     let got = offers(&s, party, at(12)).0;
                     assert_eq!(got, expected(&s, party, at(12)), "{party:?} on {s:?}");
@@ -177,6 +187,7 @@ fn outsiders_are_offered_nothing() {
             advice_shared: false,
             queue: None,
             delegate: false,
+            receiver_has_practice: false,
         };
         assert_eq!(offers(&s, Party::Other, at(12)), Offers::default());
     }
@@ -217,6 +228,7 @@ fn an_outside_doctor_answers_on_the_link_page() {
         advice_shared: false,
         queue: None,
         delegate: false,
+        receiver_has_practice: false,
     };
     let o = offers(&s, Party::Receiver, at(12));
     assert!(o.command(Command::Accept) && o.has(&Offer::Reply));
@@ -276,6 +288,7 @@ fn a_queue_member_claims_and_only_the_coordinator_triages_assigns_and_forwards()
                 advice_shared: false,
                 queue: Some(role),
                 delegate: false,
+                receiver_has_practice: false,
             };
             let got = offers(&s, Party::Receiver, at(12));
             let open = matches!(
@@ -328,6 +341,7 @@ fn an_assistant_prepares_and_triages_but_never_decides() {
         advice_shared: false,
         queue: None,
         delegate: true,
+        receiver_has_practice: false,
     };
     let draft = offers(&s, Party::Sender, at(12));
     assert!(draft.has(&Offer::EditDraft) && draft.has(&Offer::PrepareToSign));

@@ -28,6 +28,7 @@ pub mod fhir_hooks;
 pub mod fhir_search;
 pub mod fhir_write;
 pub mod files_sweep;
+mod free_slots;
 pub mod generate;
 pub mod health;
 pub mod inbound;

@@ -14,7 +14,7 @@ use crate::external::{link_token_in, mail_settings, refer_outside, text_of};
 use crate::helpers::*;
 
 /// The roles of the matrix, in column order.
-const ROLES: [&str; 13] = [
+const ROLES: [&str; 14] = [
     "signed out",
     "patient",
     "other patient",
@@ -33,6 +33,11 @@ const ROLES: [&str; 13] = [
     // a colleague of the same clinic who does not care for the patient.
     "assistant of the sender",
     "assistant of someone else",
+    // Dr Ananya Bose, a member of the service Q (another fixture referral) waits with: on
+    // a referral's routes she acts on Q, and may read and claim it, nothing more until she
+    // has claimed it (a receiver's command is told "claim it first", 409); elsewhere she is
+    // a service member like the column before last but three.
+    "member of the receiving service",
 ];
 
 /// Expected outcome per route and role (columns as in [`ROLES`]): `Y` reaches the handler
@@ -40,210 +45,219 @@ const ROLES: [&str; 13] = [
 /// `N` is refused (403 or 404: nothing shown), `L` is sent to sign in, `*` anything but
 /// a 500. A route missing here fails the test: no route ships without its row.
 const EXPECTED: &[(&str, &str, &str)] = &[
-    ("GET", "/", "LYYYYYYLLYYYY"),
-    ("GET", "/healthz", "YYYYYYYYYYYYY"),
-    ("GET", "/readyz", "YYYYYYYYYYYYY"),
+    ("GET", "/", "LYYYYYYLLYYYYY"),
+    ("GET", "/healthz", "YYYYYYYYYYYYYY"),
+    ("GET", "/readyz", "YYYYYYYYYYYYYY"),
     // Not configured in the fixture: 404 to everyone, signed in or not (tests/api/metrics.rs).
-    ("GET", "/metrics", "NNNNNNNNNNNNN"),
-    ("GET", "/static/app.css", "YYYYYYYYYYYYY"),
-    ("GET", "/static/favicon.svg", "YYYYYYYYYYYYY"),
-    ("GET", "/login", "YYYYYYYYYYYYY"),
-    ("POST", "/login", "YYYYYYYYYYYYY"),
-    ("POST", "/logout", "*************"),
-    ("GET", "/login/code", "*************"),
-    ("POST", "/login/code", "*************"),
-    ("GET", "/account/second-factor", "LYYYYYYLLYYYY"),
-    ("POST", "/account/second-factor", "LYYYYYYLLYYYY"),
-    ("GET", "/account/sessions", "LYYYYYYLLYYYY"),
+    ("GET", "/metrics", "NNNNNNNNNNNNNN"),
+    ("GET", "/static/app.css", "YYYYYYYYYYYYYY"),
+    ("GET", "/static/favicon.svg", "YYYYYYYYYYYYYY"),
+    ("GET", "/login", "YYYYYYYYYYYYYY"),
+    ("POST", "/login", "YYYYYYYYYYYYYY"),
+    ("POST", "/logout", "**************"),
+    ("GET", "/login/code", "**************"),
+    ("POST", "/login/code", "**************"),
+    ("GET", "/account/second-factor", "LYYYYYYLLYYYYY"),
+    ("POST", "/account/second-factor", "LYYYYYYLLYYYYY"),
+    ("GET", "/account/sessions", "LYYYYYYLLYYYYY"),
     // Cover is a practitioner's: patients and admins are refused; the sender and receiver
     // post an empty form (422) and ask a hand-over with nobody covering (409).
-    ("GET", "/account/away", "LNNYYYNLLYYNN"),
-    ("POST", "/account/away", "LNNYYYNLLYYNN"),
-    ("POST", "/account/away/hand-over", "LNNYYYNLLYYNN"),
+    ("GET", "/account/away", "LNNYYYNLLYYNNY"),
+    ("POST", "/account/away", "LNNYYYNLLYYNNY"),
+    ("POST", "/account/away/hand-over", "LNNYYYNLLYYNNY"),
     // Nobody's absence.
-    ("POST", "/account/away/{id}/end", "LNNNNNNLLNNNN"),
+    ("POST", "/account/away/{id}/end", "LNNNNNNLLNNNNN"),
     // Whom an assistant works for: theirs alone (an empty choice names nobody: 404).
-    ("GET", "/account/acting-for", "LNNNNNNLLNNYY"),
-    ("POST", "/account/acting-for", "LNNNNNNLLNNNN"),
+    ("GET", "/account/acting-for", "LNNNNNNLLNNYYN"),
+    ("POST", "/account/acting-for", "LNNNNNNLLNNNNN"),
     // A practitioner's own list; an assistant's drafts are signed by their practitioner.
-    ("GET", "/to-sign", "LNNYYYNLLYYNN"),
-    ("POST", "/account/sessions/end-others", "LYYYYYYLLYYYY"),
-    ("POST", "/account/sessions/{id}/end", "LNNNNNNLLNNNN"),
-    ("POST", "/account/sign-in-alerts", "LYYYYYYLLYYYY"),
-    ("GET", "/account/password", "LYYYYYYLLYYYY"),
-    ("POST", "/account/password", "LYYYYYYLLYYYY"),
-    ("POST", "/account/notifications", "LYYYYYYLLYYYY"),
-    ("POST", "/language", "YYYYYYYYYYYYY"),
-    ("GET", "/patients", "LNNYYYNLLYYYY"),
-    ("GET", "/patients/new", "LNNYYYNLLYYYY"),
-    ("POST", "/patients", "LNNYYYNLLYYYY"),
-    ("GET", "/patients/{id}", "LYNYNNNLLNNYN"),
-    ("POST", "/patients/{id}/complaints", "LNNYNNNLLNNYN"),
-    ("POST", "/patients/{id}/vitals", "LNNYNNNLLNNYN"),
-    ("POST", "/patients/{id}/medications", "LNNYNNNLLNNYN"),
-    ("POST", "/patients/{id}/allergies", "LNNYNNNLLNNYN"),
-    ("POST", "/patients/{id}/visits", "LNNYNNNLLNNYN"),
-    ("POST", "/patients/{id}/files", "LNNYNNNLLNNYN"),
-    ("GET", "/patients/{id}/files/{file_id}", "LYNYNNNLLNNYN"),
-    ("POST", "/patients/{id}/care-team", "LNNYNNNLLNNNN"),
+    ("GET", "/to-sign", "LNNYYYNLLYYNNY"),
+    ("POST", "/account/sessions/end-others", "LYYYYYYLLYYYYY"),
+    ("POST", "/account/sessions/{id}/end", "LNNNNNNLLNNNNN"),
+    ("POST", "/account/sign-in-alerts", "LYYYYYYLLYYYYY"),
+    ("GET", "/account/password", "LYYYYYYLLYYYYY"),
+    ("POST", "/account/password", "LYYYYYYLLYYYYY"),
+    ("POST", "/account/notifications", "LYYYYYYLLYYYYY"),
+    ("POST", "/language", "YYYYYYYYYYYYYY"),
+    ("GET", "/patients", "LNNYYYNLLYYYYY"),
+    ("GET", "/patients/new", "LNNYYYNLLYYYYY"),
+    ("POST", "/patients", "LNNYYYNLLYYYYY"),
+    ("GET", "/patients/{id}", "LYNYNNNLLNNYNN"),
+    ("POST", "/patients/{id}/complaints", "LNNYNNNLLNNYNN"),
+    ("POST", "/patients/{id}/vitals", "LNNYNNNLLNNYNN"),
+    ("POST", "/patients/{id}/medications", "LNNYNNNLLNNYNN"),
+    ("POST", "/patients/{id}/allergies", "LNNYNNNLLNNYNN"),
+    ("POST", "/patients/{id}/visits", "LNNYNNNLLNNYNN"),
+    ("POST", "/patients/{id}/files", "LNNYNNNLLNNYNN"),
+    ("GET", "/patients/{id}/files/{file_id}", "LYNYNNNLLNNYNN"),
+    ("POST", "/patients/{id}/care-team", "LNNYNNNLLNNNNN"),
     (
         "POST",
         "/patients/{id}/care-team/{user_id}/remove",
-        "LNNYNNNLLNNNN",
+        "LNNYNNNLLNNNNN",
     ),
-    ("GET", "/patients/{id}/refer", "LNNYNNNLLNNYN"),
-    ("GET", "/patients/{id}/refer/new", "LNNYNNNLLNNYN"),
-    ("POST", "/patients/{id}/referrals", "LNNYNNNLLNNYN"),
-    ("GET", "/referrals/{id}", "LYNYYNNLLNNYN"),
+    ("GET", "/patients/{id}/refer", "LNNYNNNLLNNYNN"),
+    ("GET", "/patients/{id}/refer/new", "LNNYNNNLLNNYNN"),
+    ("POST", "/patients/{id}/referrals", "LNNYNNNLLNNYNN"),
+    ("GET", "/referrals/{id}", "LYNYYNNLLNNYNY"),
     // Only an assistant of the sender puts a draft on the list to sign: R was sent (409).
-    ("POST", "/referrals/{id}/to-sign", "LNNNNNNLLNNYN"),
+    ("POST", "/referrals/{id}/to-sign", "LNNNNNNLLNNYNN"),
     // The receiver's practice books R's visit: one is booked already (409); nobody else.
-    ("GET", "/referrals/{id}/book", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/book", "LNNNYNNLLNNNN"),
-    ("GET", "/referrals/{id}/edit", "LNNYNNNLLNNYN"),
-    ("POST", "/referrals/{id}/edit", "LNNYNNNLLNNYN"),
-    ("POST", "/referrals/{id}/submit", "LNNYNNNLLNNNN"),
-    ("POST", "/referrals/{id}/approve", "LYNNNNNLLNNNN"),
-    ("POST", "/referrals/{id}/decline", "LYNNNNNLLNNNN"),
-    ("POST", "/referrals/{id}/request_info", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/provide_info", "LNNYNNNLLNNYN"),
-    ("POST", "/referrals/{id}/require_visit", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/accept", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/reject", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/complete", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/cancel", "LNNYNNNLLNNNN"),
-    ("POST", "/referrals/{id}/answer", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/convert", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/return", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/recommended", "LNNYNNNLLNNNN"),
-    ("POST", "/referrals/{id}/share-advice", "LNNYNNNLLNNNN"),
-    ("GET", "/referrals/{id}/redirect", "LNNYNNNLLNNYN"),
-    ("POST", "/referrals/{id}/bring", "LNNNYNNLLNNNN"),
+    ("GET", "/referrals/{id}/book", "LNNNYNNLLNNNNN"),
+    ("POST", "/referrals/{id}/book", "LNNNYNNLLNNNNN"),
+    ("GET", "/referrals/{id}/edit", "LNNYNNNLLNNYNN"),
+    ("POST", "/referrals/{id}/edit", "LNNYNNNLLNNYNN"),
+    ("POST", "/referrals/{id}/submit", "LNNYNNNLLNNNNN"),
+    ("POST", "/referrals/{id}/approve", "LYNNNNNLLNNNNN"),
+    ("POST", "/referrals/{id}/decline", "LYNNNNNLLNNNNN"),
+    ("POST", "/referrals/{id}/request_info", "LNNNYNNLLNNNNY"),
+    ("POST", "/referrals/{id}/provide_info", "LNNYNNNLLNNYNN"),
+    ("POST", "/referrals/{id}/require_visit", "LNNNYNNLLNNNNY"),
+    ("POST", "/referrals/{id}/accept", "LNNNYNNLLNNNNY"),
+    ("POST", "/referrals/{id}/reject", "LNNNYNNLLNNNNY"),
+    ("POST", "/referrals/{id}/complete", "LNNNYNNLLNNNNY"),
+    ("POST", "/referrals/{id}/cancel", "LNNYNNNLLNNNNN"),
+    ("POST", "/referrals/{id}/answer", "LNNNYNNLLNNNNY"),
+    ("POST", "/referrals/{id}/convert", "LNNNYNNLLNNNNY"),
+    ("POST", "/referrals/{id}/return", "LNNNYNNLLNNNNY"),
+    ("POST", "/referrals/{id}/recommended", "LNNYNNNLLNNNNN"),
+    ("POST", "/referrals/{id}/share-advice", "LNNYNNNLLNNNNN"),
+    ("GET", "/referrals/{id}/redirect", "LNNYNNNLLNNYNN"),
+    ("POST", "/referrals/{id}/bring", "LNNNYNNLLNNNNN"),
     // A service's queue: R waits with no service, so its receiver is told it is theirs
     // already (409) and everyone else is refused (tests/api/services.rs has the members).
-    ("POST", "/referrals/{id}/claim", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/assign", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/forward", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/outcome-draft", "LNNNYNNLLNNNN"),
-    ("POST", "/referrals/{id}/attachments", "LNNYYNNLLNNYN"),
+    ("POST", "/referrals/{id}/claim", "LNNNYNNLLNNNNY"),
+    ("POST", "/referrals/{id}/assign", "LNNNYNNLLNNNNN"),
+    ("POST", "/referrals/{id}/forward", "LNNNYNNLLNNNNN"),
+    ("POST", "/referrals/{id}/outcome-draft", "LNNNYNNLLNNNNN"),
+    ("POST", "/referrals/{id}/attachments", "LNNYYNNLLNNYNN"),
     (
         "GET",
         "/referrals/{id}/attachments/{file_id}",
-        "LNNYYNNLLNNYN",
+        "LNNYYNNLLNNYNN",
     ),
-    ("GET", "/referrals/{id}/letter.pdf", "LNNYYNNLLNNYN"),
-    ("GET", "/referrals/{id}/fhir", "LYNYYNNLLNNYN"),
-    ("POST", "/referrals/{id}/link/revoke", "LNNYNNNLLNNYN"),
-    ("POST", "/referrals/{id}/link/resend", "LNNYNNNLLNNYN"),
-    ("POST", "/referrals/{id}/address", "LNNYNNNLLNNYN"),
+    ("GET", "/referrals/{id}/letter.pdf", "LNNYYNNLLNNYNN"),
+    ("GET", "/referrals/{id}/fhir", "LYNYYNNLLNNYNN"),
+    ("POST", "/referrals/{id}/link/revoke", "LNNYNNNLLNNYNN"),
+    ("POST", "/referrals/{id}/link/resend", "LNNYNNNLLNNYNN"),
+    ("POST", "/referrals/{id}/address", "LNNYNNNLLNNYNN"),
     (
         "POST",
         "/referrals/{id}/held/{held_id}/post",
-        "LNNYNNNLLNNYN",
+        "LNNYNNNLLNNYNN",
     ),
     (
         "POST",
         "/referrals/{id}/held/{held_id}/discard",
-        "LNNYNNNLLNNYN",
+        "LNNYNNNLLNNYNN",
     ),
-    ("GET", "/p/{token}", "NNNNNNNNYNNNN"),
-    ("POST", "/p/{token}/approve", "NNNNNNNNYNNNN"),
-    ("POST", "/p/{token}/decline", "NNNNNNNNYNNNN"),
-    ("POST", "/p/{token}/book", "NNNNNNNNYNNNN"),
+    ("GET", "/p/{token}", "NNNNNNNNYNNNNN"),
+    ("POST", "/p/{token}/approve", "NNNNNNNNYNNNNN"),
+    ("POST", "/p/{token}/decline", "NNNNNNNNYNNNNN"),
+    ("POST", "/p/{token}/book", "NNNNNNNNYNNNNN"),
     // The appointment is another patient's (the portal patient's, with no referral).
     (
         "POST",
         "/p/{token}/appointments/{id}/cancel",
-        "NNNNNNNNNNNNN",
+        "NNNNNNNNNNNNNN",
     ),
     (
         "POST",
         "/referrals/{id}/patient-link/withdraw",
-        "LNNYNNNLLNNYN",
+        "LNNYNNNLLNNYNN",
     ),
-    ("POST", "/referrals/{id}/patient-link/send", "LNNYNNNLLNNYN"),
-    ("GET", "/l/{token}", "NNNNNNNYNNNNN"),
-    ("GET", "/l/{token}/letter.pdf", "NNNNNNNYNNNNN"),
-    ("GET", "/l/{token}/files/{file_id}", "NNNNNNNYNNNNN"),
-    ("POST", "/l/{token}/accept", "NNNNNNNYNNNNN"),
-    ("POST", "/l/{token}/request_info", "NNNNNNNYNNNNN"),
-    ("POST", "/l/{token}/reject", "NNNNNNNYNNNNN"),
-    ("POST", "/l/{token}/complete", "NNNNNNNYNNNNN"),
-    ("POST", "/l/{token}/reply", "NNNNNNNYNNNNN"),
+    (
+        "POST",
+        "/referrals/{id}/patient-link/send",
+        "LNNYNNNLLNNYNN",
+    ),
+    ("GET", "/l/{token}", "NNNNNNNYNNNNNN"),
+    ("GET", "/l/{token}/letter.pdf", "NNNNNNNYNNNNNN"),
+    ("GET", "/l/{token}/files/{file_id}", "NNNNNNNYNNNNNN"),
+    ("POST", "/l/{token}/accept", "NNNNNNNYNNNNNN"),
+    ("POST", "/l/{token}/request_info", "NNNNNNNYNNNNNN"),
+    ("POST", "/l/{token}/reject", "NNNNNNNYNNNNNN"),
+    ("POST", "/l/{token}/complete", "NNNNNNNYNNNNNN"),
+    ("POST", "/l/{token}/reply", "NNNNNNNYNNNNNN"),
     // Every role presents a wrong bearer token from one address: the eleventh in a minute
     // is throttled (429) before its token is looked at.
-    ("POST", "/ingest/mail", "NNNNNNNNNN***"),
+    ("POST", "/ingest/mail", "NNNNNNNNNN****"),
     // The FHIR API answers bearer tokens, never a session: 401 to every role here (its
     // own matrix, by token, is in fhir.rs); the capability statement is open.
-    ("GET", "/fhir/r4/metadata", "YYYYYYYYYYYYY"),
-    ("POST", "/fhir/r4", "*************"),
-    ("POST", "/fhir/r4/", "*************"),
-    ("GET", "/fhir/r4/{type}", "*************"),
-    ("GET", "/fhir/r4/{type}/{id}", "*************"),
-    ("GET", "/fhir/r4/Task/{id}/_history", "*************"),
-    ("POST", "/fhir/r4/Subscription", "*************"),
-    ("DELETE", "/fhir/r4/Subscription/{id}", "*************"),
-    ("PUT", "/fhir/r4/Task/{id}", "*************"),
-    ("PATCH", "/fhir/r4/Task/{id}", "*************"),
-    ("GET", "/analytics", "LNNYYYYLLYYNN"),
-    ("GET", "/analytics.csv", "LNNYYYYLLYYNN"),
-    ("GET", "/inbox", "LNNYYYNLLYYYY"),
-    ("GET", "/sent", "LNNYYYNLLYYYY"),
-    ("GET", "/practitioners/{id}", "LYYYYYYLLYYYY"),
-    ("POST", "/practitioners/{id}/book", "LYYNNNNLLNNNN"),
-    ("GET", "/practice", "LNNYYYNLLYYYY"),
-    ("POST", "/practice", "LNNYYYNLLYYYY"),
-    ("GET", "/appointments", "LYYYYYNLLYYYY"),
-    ("POST", "/appointments/{id}/cancel", "LYNNNNNLLNNNN"),
-    ("POST", "/appointments/{id}/attended", "LNNNYNNLLNNNN"),
-    ("POST", "/appointments/{id}/no_show", "LNNNYNNLLNNNN"),
-    ("GET", "/threads", "LYYYYYYLLYYYY"),
-    ("GET", "/threads/{id}", "LNNYYNNLLNNYN"),
-    ("POST", "/threads/{id}", "LNNYYNNLLNNNN"),
-    ("GET", "/notifications", "LYYYYYYLLYYYY"),
-    ("GET", "/portal", "LYYNNNNLLNNNN"),
-    ("GET", "/portal/referrals", "LYYNNNNLLNNNN"),
-    ("GET", "/portal/access", "LYYNNNNLLNNNN"),
-    ("GET", "/portal/consents", "LYYNNNNLLNNNN"),
-    ("POST", "/portal/consents/{id}/withdraw", "LYNNNNNLLNNNN"),
-    ("GET", "/admin/audit", "LNNNNNYLLNNNN"),
-    ("GET", "/admin/audit.csv", "LNNNNNYLLNNNN"),
-    ("POST", "/admin/audit/checkpoint", "LNNNNNYLLNNNN"),
-    ("GET", "/admin", "LNNNNNYLLNNNN"),
-    ("POST", "/admin/settings", "LNNNNNYLLNNNN"),
-    ("GET", "/admin/clock", "LNNNNNYLLNNNN"),
-    ("POST", "/admin/clock", "LNNNNNYLLNNNN"),
-    ("GET", "/admin/practitioners/new", "LNNNNNYLLNNNN"),
-    ("POST", "/admin/practitioners", "LNNNNNYLLNNNN"),
-    ("GET", "/admin/practitioners/{id}", "LNNNNNNLLNNNN"),
-    ("POST", "/admin/practitioners/{id}", "LNNNNNNLLNNNN"),
+    ("GET", "/fhir/r4/metadata", "YYYYYYYYYYYYYY"),
+    ("POST", "/fhir/r4", "**************"),
+    ("POST", "/fhir/r4/", "**************"),
+    ("GET", "/fhir/r4/{type}", "**************"),
+    ("GET", "/fhir/r4/{type}/{id}", "**************"),
+    ("GET", "/fhir/r4/Task/{id}/_history", "**************"),
+    ("POST", "/fhir/r4/Subscription", "**************"),
+    ("DELETE", "/fhir/r4/Subscription/{id}", "**************"),
+    ("PUT", "/fhir/r4/Task/{id}", "**************"),
+    ("PATCH", "/fhir/r4/Task/{id}", "**************"),
+    ("GET", "/analytics", "LNNYYYYLLYYNNY"),
+    ("GET", "/analytics.csv", "LNNYYYYLLYYNNY"),
+    ("GET", "/inbox", "LNNYYYNLLYYYYY"),
+    ("GET", "/sent", "LNNYYYNLLYYYYY"),
+    ("GET", "/practitioners/{id}", "LYYYYYYLLYYYYY"),
+    ("POST", "/practitioners/{id}/book", "LYYNNNNLLNNNNN"),
+    ("GET", "/practice", "LNNYYYNLLYYYYY"),
+    ("POST", "/practice", "LNNYYYNLLYYYYY"),
+    ("GET", "/appointments", "LYYYYYNLLYYYYY"),
+    ("POST", "/appointments/{id}/cancel", "LYNNNNNLLNNNNN"),
+    ("POST", "/appointments/{id}/attended", "LNNNYNNLLNNNNN"),
+    ("POST", "/appointments/{id}/no_show", "LNNNYNNLLNNNNN"),
+    ("GET", "/threads", "LYYYYYYLLYYYYY"),
+    ("GET", "/threads/{id}", "LNNYYNNLLNNYNN"),
+    ("POST", "/threads/{id}", "LNNYYNNLLNNNNN"),
+    ("GET", "/notifications", "LYYYYYYLLYYYYY"),
+    ("GET", "/portal", "LYYNNNNLLNNNNN"),
+    ("GET", "/portal/referrals", "LYYNNNNLLNNNNN"),
+    ("GET", "/portal/access", "LYYNNNNLLNNNNN"),
+    ("GET", "/portal/consents", "LYYNNNNLLNNNNN"),
+    ("POST", "/portal/consents/{id}/withdraw", "LYNNNNNLLNNNNN"),
+    ("GET", "/admin/audit", "LNNNNNYLLNNNNN"),
+    ("GET", "/admin/audit.csv", "LNNNNNYLLNNNNN"),
+    ("POST", "/admin/audit/checkpoint", "LNNNNNYLLNNNNN"),
+    ("GET", "/admin", "LNNNNNYLLNNNNN"),
+    ("POST", "/admin/settings", "LNNNNNYLLNNNNN"),
+    ("GET", "/admin/clock", "LNNNNNYLLNNNNN"),
+    ("POST", "/admin/clock", "LNNNNNYLLNNNNN"),
+    ("GET", "/admin/practitioners/new", "LNNNNNYLLNNNNN"),
+    ("POST", "/admin/practitioners", "LNNNNNYLLNNNNN"),
+    ("GET", "/admin/practitioners/{id}", "LNNNNNNLLNNNNN"),
+    ("POST", "/admin/practitioners/{id}", "LNNNNNNLLNNNNN"),
     (
         "POST",
         "/admin/practitioners/{id}/second-factor/reset",
-        "LNNNNNNLLNNNN",
+        "LNNNNNNLLNNNNN",
     ),
     // Nobody's invitation: an admin's own is withdrawn in admin.rs.
-    ("POST", "/admin/invitations/{id}/withdraw", "LNNNNNNLLNNNN"),
-    ("GET", "/admin/api-clients", "LNNNNNYLLNNNN"),
-    ("POST", "/admin/api-clients", "LNNNNNYLLNNNN"),
+    ("POST", "/admin/invitations/{id}/withdraw", "LNNNNNNLLNNNNN"),
+    ("GET", "/admin/api-clients", "LNNNNNYLLNNNNN"),
+    ("POST", "/admin/api-clients", "LNNNNNYLLNNNNN"),
     // Nobody's client: an admin's own is revoked in fhir.rs.
-    ("POST", "/admin/api-clients/{id}/revoke", "LNNNNNNLLNNNN"),
+    ("POST", "/admin/api-clients/{id}/revoke", "LNNNNNNLLNNNNN"),
     // The admin's own clinic's services (an empty form is a 422); nobody's service is a 404.
-    ("GET", "/admin/services", "LNNNNNYLLNNNN"),
-    ("POST", "/admin/services", "LNNNNNYLLNNNN"),
-    ("GET", "/admin/services/{id}", "LNNNNNNLLNNNN"),
-    ("POST", "/admin/services/{id}", "LNNNNNNLLNNNN"),
+    ("GET", "/admin/services", "LNNNNNYLLNNNNN"),
+    ("POST", "/admin/services", "LNNNNNYLLNNNNN"),
+    ("GET", "/admin/services/{id}", "LNNNNNNLLNNNNN"),
+    ("POST", "/admin/services/{id}", "LNNNNNNLLNNNNN"),
     // The admin's own clinic's assistants (an empty form is a 422); nobody's is a 404.
-    ("GET", "/admin/assistants", "LNNNNNYLLNNNN"),
-    ("POST", "/admin/assistants", "LNNNNNYLLNNNN"),
-    ("POST", "/admin/assistants/{id}", "LNNNNNNLLNNNN"),
+    ("GET", "/admin/assistants", "LNNNNNYLLNNNNN"),
+    ("POST", "/admin/assistants", "LNNNNNYLLNNNNN"),
+    ("POST", "/admin/assistants/{id}", "LNNNNNNLLNNNNN"),
     // The token is the invitation's (a link token is not one); signed in, nobody may use one.
-    ("GET", "/join/{token}", "NNNNNNNNNNNNN"),
-    ("POST", "/join/{token}", "NNNNNNNNNNNNN"),
+    ("GET", "/join/{token}", "NNNNNNNNNNNNNN"),
+    ("POST", "/join/{token}", "NNNNNNNNNNNNNN"),
 ];
+
+/// The column of the member of the receiving service (acting on the queued referral).
+const QUEUE_MEMBER: usize = 13;
 
 /// Routes whose allowed call changes what later rows rely on: run after everything else.
 const LAST: &[&str] = &[
+    // The queue member's claim makes the queued referral hers.
+    "/referrals/{id}/claim",
     "/referrals/{id}/held/{held_id}/post",
     "/referrals/{id}/held/{held_id}/discard",
     "/referrals/{id}/link/revoke",
@@ -322,6 +336,25 @@ async fn fixture() -> Fixture {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, profile) = app.get(&gp.client, &format!("/patients/{pid}")).await;
     let chart_file = href_after(&profile, &format!("/patients/{pid}/files/"));
+
+    // Q: a referral waiting in the queue of Northgate's cardiology service.
+    let service: String = {
+        use diesel::prelude::*;
+        use handoff::db::schema::users;
+        users::table
+            .filter(users::display_name.eq("Cardiology service, Northgate"))
+            .select(users::email)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let queued = app
+        .referral()
+        .by(&gp)
+        .patient("Neha Shetty")
+        .to(&service)
+        .in_state(State::Sent)
+        .await
+        .id;
 
     let farah = app.user_id(OTHER_CLINIC_DOC);
     let rid = app
@@ -471,6 +504,7 @@ async fn fixture() -> Fixture {
     params.insert("patient", pid);
     params.insert("chart_file", chart_file.rsplit('/').next().unwrap().into());
     params.insert("referral", rid);
+    params.insert("queued", queued);
     params.insert("attachment", attachment.rsplit('/').next().unwrap().into());
     params.insert("external_referral", eid);
     params.insert("link_file", link_file.rsplit('/').next().unwrap().into());
@@ -491,6 +525,7 @@ async fn fixture() -> Fixture {
     let other_admin = app.login(OTHER_ADMIN, PW).await;
     let anita = app.login("anita.rao@lakeside.example", PW).await;
     let kavya = app.login("kavya.iyer@lakeside.example", PW).await;
+    let ananya = app.login("ananya.bose@northgate.example", PW).await;
     let clients = vec![
         anonymous(&app).await,
         (patient.client, patient.csrf),
@@ -505,6 +540,7 @@ async fn fixture() -> Fixture {
         (coordinator.client, coordinator.csrf),
         (anita.client, anita.csrf),
         (kavya.client, kavya.csrf),
+        (ananya.client, ananya.csrf),
     ];
     Fixture {
         app,
@@ -525,6 +561,8 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
         || pattern == "/referrals/{id}/address"
     {
         &p["external_referral"]
+    } else if pattern.starts_with("/referrals/") && role == QUEUE_MEMBER {
+        &p["queued"]
     } else if pattern.starts_with("/referrals/") {
         &p["referral"]
     } else if pattern.starts_with("/threads/") {

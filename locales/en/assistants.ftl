@@ -41,3 +41,4 @@ practice-book-link = Book the visit for the patient
 practice-book-title = Book a visit for { $name }
 practice-book-back = Back to the referral
 practice-book-submit = Book for the patient
+admin-audit-for = for { $name }

@@ -41,3 +41,4 @@ practice-book-link = मरीज़ के लिए विज़िट बु�
 practice-book-title = { $name } के लिए विज़िट बुक करें
 practice-book-back = रेफ़रल पर वापस
 practice-book-submit = मरीज़ के लिए बुक करें
+admin-audit-for = { $name } के लिए

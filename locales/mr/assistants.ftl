@@ -41,3 +41,4 @@ practice-book-link = रुग्णासाठी भेट बुक कर�
 practice-book-title = { $name } यांच्यासाठी भेट बुक करा
 practice-book-back = रेफरलकडे परत
 practice-book-submit = रुग्णासाठी बुक करा
+admin-audit-for = { $name } यांच्यासाठी

@@ -160,6 +160,8 @@ fn filter_for(conn: &mut DbConn, clinic_id: &str, q: &AuditQuery, limit: i64) ->
 /// One page of the admin's audit log.
 pub struct AuditPage {
     pub rows: Vec<(AuditRow, Option<String>)>,
+    /// (id, name) of the practitioners the page's rows were done on behalf of.
+    pub on_behalf: Vec<(String, String)>,
     pub actions: Vec<String>,
     /// The cursor of the older page, if there is one.
     pub next_before: Option<String>,
@@ -178,7 +180,14 @@ pub fn search(svc: &Services, caller: &Caller, q: &AuditQuery) -> AppResult<Audi
     let f = filter_for(&mut conn, &clinic_id, q, AUDIT_PAGE as i64 + 1)?;
     let rows = db::audit::search(&mut conn, &f)?;
     let page = Page::of(rows, AUDIT_PAGE, |(r, _)| cursor::encode_seq(r.seq));
+    let principals: Vec<&str> = page
+        .rows
+        .iter()
+        .filter_map(|(r, _)| r.on_behalf_of.as_deref())
+        .collect();
+    let on_behalf = db::users::names(&mut conn, &principals)?;
     Ok(AuditPage {
+        on_behalf,
         rows: page.rows,
         actions: db::audit::actions(&mut conn)?,
         next_before: page.next,

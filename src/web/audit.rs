@@ -15,6 +15,7 @@ struct AuditPage {
     l: Layout,
     q: AuditQuery,
     rows: Vec<(AuditRow, Option<String>)>,
+    on_behalf: Vec<(String, String)>,
     actions: Vec<String>,
     next_href: Option<String>,
     export_href: String,
@@ -49,9 +50,20 @@ pub async fn audit_page(ctx: Ctx, q: web::Query<AuditQuery>) -> AppResult<HttpRe
         ),
         q,
         rows: page.rows,
+        on_behalf: page.on_behalf,
         actions: page.actions,
         checkpoint,
     })
+}
+
+impl AuditPage {
+    /// The name of the practitioner a row was done on behalf of (their id if unknown).
+    fn behalf_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.on_behalf
+            .iter()
+            .find(|(i, _)| i == id)
+            .map_or(id, |(_, n)| n.as_str())
+    }
 }
 
 /// Signs the audit chain's head now; the request is itself audited.

@@ -162,6 +162,12 @@ async fn an_assistants_draft_is_sent_only_when_the_practitioner_signs_it() {
         access.contains("Anita Rao for Dr Asha Kulkarni"),
         "{access}"
     );
+    // And the clinic's audit log says for whom each of her rows was.
+    let admin = app.login(ADMIN, PW).await;
+    let (_, log) = app
+        .get(&admin.client, &format!("/admin/audit?actor={anita_id}"))
+        .await;
+    assert!(log.contains("assistant · for Dr Asha Kulkarni"), "{log}");
 }
 
 #[tokio::test]

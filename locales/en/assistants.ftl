@@ -42,3 +42,4 @@ practice-book-title = Book a visit for { $name }
 practice-book-back = Back to the referral
 practice-book-submit = Book for the patient
 admin-audit-for = for { $name }
+assistants-reset-2fa = Remove the second factor of { $name } (a lost phone)

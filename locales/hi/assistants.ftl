@@ -42,3 +42,4 @@ practice-book-title = { $name } के लिए विज़िट बुक �
 practice-book-back = रेफ़रल पर वापस
 practice-book-submit = मरीज़ के लिए बुक करें
 admin-audit-for = { $name } के लिए
+assistants-reset-2fa = { $name } का दूसरा कारक हटाएँ (खोया हुआ फ़ोन)

@@ -42,3 +42,4 @@ practice-book-title = { $name } यांच्यासाठी भेट ब�
 practice-book-back = रेफरलकडे परत
 practice-book-submit = रुग्णासाठी बुक करा
 admin-audit-for = { $name } यांच्यासाठी
+assistants-reset-2fa = { $name } यांचा दुसरा घटक काढा (हरवलेला फोन)

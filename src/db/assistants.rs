@@ -104,16 +104,26 @@ pub fn prepare(
     note: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    clear(conn, referral_id)?;
-    diesel::insert_into(drafts_to_sign::table)
-        .values((
-            drafts_to_sign::referral_id.eq(referral_id),
-            drafts_to_sign::principal_id.eq(principal_id),
-            drafts_to_sign::prepared_by.eq(prepared_by),
-            drafts_to_sign::note.eq(note),
-            drafts_to_sign::at.eq(now),
-        ))
-        .execute(conn)?;
+    // One row per draft: preparing it again (or two at once) keeps the newest. An update
+    // first; an insert if there was none; the update again if another insert came first.
+    let set = (
+        drafts_to_sign::principal_id.eq(principal_id),
+        drafts_to_sign::prepared_by.eq(prepared_by),
+        drafts_to_sign::note.eq(note),
+        drafts_to_sign::at.eq(now),
+    );
+    let row = drafts_to_sign::table.filter(drafts_to_sign::referral_id.eq(referral_id));
+    if diesel::update(row).set(set).execute(conn)? > 0 {
+        return Ok(());
+    }
+    let inserted = super::insert_once(conn, |c| {
+        diesel::insert_into(drafts_to_sign::table)
+            .values((drafts_to_sign::referral_id.eq(referral_id), set))
+            .execute(c)
+    })?;
+    if !inserted {
+        diesel::update(row).set(set).execute(conn)?;
+    }
     Ok(())
 }
 

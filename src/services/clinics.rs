@@ -172,15 +172,26 @@ pub fn get_practitioner(
     Ok((u, p))
 }
 
-/// Removes a practitioner's second factor and recovery codes (a lost phone) and ends their
-/// sessions: they set a new one up at their next sign-in if the clinic requires it.
+/// Removes a practitioner's (or an assistant's) second factor and recovery codes (a lost
+/// phone) and ends their sessions: they set a new one up at their next sign-in if the
+/// clinic requires it. Returns whether it was an assistant's.
 pub fn reset_second_factor(
     svc: &Services,
     caller: &Caller,
     clinic_id: &str,
     user_id: &str,
-) -> AppResult<()> {
-    get_practitioner(svc, caller, clinic_id, user_id)?;
+) -> AppResult<bool> {
+    caller.authorize(&Action::ManageClinic { clinic_id }, "/admin")?;
+    // A practitioner of the clinic, or one of its assistants (staff too).
+    let u = db::users::get(&mut *svc.conn()?, user_id).map_err(|_| AppError::NotFound)?;
+    let assistant = u.role == Role::Assistant.as_str();
+    if assistant {
+        if u.clinic_id != clinic_id {
+            return Err(AppError::NotFound);
+        }
+    } else {
+        get_practitioner(svc, caller, clinic_id, user_id)?;
+    }
     let now = svc.now();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
@@ -203,6 +214,7 @@ pub fn reset_second_factor(
             },
         )
     })
+    .map(|()| assistant)
 }
 
 /// Updates a practitioner's profile; deactivating ends their sessions at once.

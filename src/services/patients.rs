@@ -307,7 +307,9 @@ pub fn add_entry(
     let mut conn = svc.conn()?;
     let (_, f) = facts(&mut conn, caller, patient_id)?;
     caller.authorize(&Action::EditChart(&f), &format!("/patients/{patient_id}"))?;
-    let me = caller.user_id()?.to_string();
+    // Who wrote the entry (an assistant's own name), and whose visit it records.
+    let me = caller.person_id()?.to_string();
+    let practitioner = caller.user_id()?.to_string();
     let now = svc.now();
     let id = db::new_id();
     let pid = patient_id.to_string();
@@ -385,7 +387,7 @@ pub fn add_entry(
                     &VisitRow {
                         id: id.clone(),
                         patient_id: pid.clone(),
-                        practitioner_id: me.clone(),
+                        practitioner_id: practitioner.clone(),
                         visited_on: v.visited_on.format("%Y-%m-%d").to_string(),
                         reason: v.reason,
                         notes: v.notes,
@@ -470,7 +472,7 @@ pub fn upload_file(
         content_type: ftype.mime().to_string(),
         size_bytes: up.bytes.len() as i64,
         sha256: sha,
-        uploaded_by: caller.user_id()?.to_string(),
+        uploaded_by: caller.person_id()?.to_string(),
         uploaded_at: svc.now(),
     };
     let now = svc.now();

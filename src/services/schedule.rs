@@ -224,14 +224,14 @@ pub(crate) fn book_slot(
                 if r.patient_id != pid || r.receiver_id != practitioner_id || !wants_visit {
                     return Err(AppError::NotFound);
                 }
-                // Two at the practice booking at once: the first one stands.
-                if by_practice
-                    && db::schedule::for_referral(c, rid)?
-                        .iter()
-                        .any(|a| a.status == VisitStatus::Booked)
+                // One booked visit per referral, whoever books it (a move cancelled the old
+                // one above): the patient and the practice booking at once, the first stands.
+                if db::schedule::for_referral(c, rid)?
+                    .iter()
+                    .any(|a| a.status == VisitStatus::Booked)
                 {
                     return Err(AppError::Conflict(
-                        "A visit for this referral was booked a moment ago.".into(),
+                        "A visit for this referral is already booked: move it from the appointments instead.".into(),
                     ));
                 }
                 Some(r)

@@ -196,12 +196,18 @@ pub async fn reset_second_factor_submit(
     let clinic_id = clinic_of(&ctx)?;
     let id = path.into_inner();
     let id2 = id.clone();
-    ctx.run(move |svc, caller| svc_clinics::reset_second_factor(svc, caller, &clinic_id, &id2))
+    let assistant = ctx
+        .run(move |svc, caller| svc_clinics::reset_second_factor(svc, caller, &clinic_id, &id2))
         .await?;
     ctx.flash(
         "Second factor removed and sessions ended. They set up a new one at their next sign-in.",
     );
-    Ok(see_other(&format!("/admin/practitioners/{id}")))
+    // An assistant's reset is asked from the assistants' page.
+    Ok(see_other(&if assistant {
+        "/admin/assistants".to_string()
+    } else {
+        format!("/admin/practitioners/{id}")
+    }))
 }
 
 pub async fn update_practitioner_submit(

@@ -228,6 +228,27 @@ async fn an_assistant_works_only_for_whom_the_clinic_named() {
     let (status, _) = app.get(&kavya.client, &format!("/patients/{pid}")).await;
     assert_eq!(status, StatusCode::OK);
 
+    // Redirecting Dr Kulkarni's declined referral is hers to do, not her assistant's.
+    let declined = app.referral().from(GP).in_state(State::Rejected).await;
+    let (status, _, _) = app
+        .referral()
+        .by(&kavya)
+        .redirected_from(&declined.id)
+        .post("to_sign")
+        .await
+        .parts();
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status_of(&app, &declined.id), "rejected");
+    // A lost phone: the admin may remove an assistant's second factor (she has none: 409).
+    let (status, _, _) = app
+        .send(
+            &admin,
+            &format!("/admin/practitioners/{kavya_id}/second-factor/reset"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
     // Adding one: every mistake beside its field, nothing typed lost but the password.
     let (status, body, _) = app
         .send(
@@ -375,6 +396,28 @@ async fn the_receivers_assistant_books_the_visit_for_the_patient() {
     assert!(visits.contains("Lakshmi Narayan"), "{visits}");
     let (_, notes) = app.get(&aarav.client, "/notifications").await;
     assert!(notes.contains("practice booked your visit"), "{notes}");
+    // The patient booking the same referral again is told it is booked already.
+    let lakshmi_id = app.user_id(LAKSHMI);
+    let (_, cal) = app
+        .get(
+            &aarav.client,
+            &format!("/practitioners/{lakshmi_id}?referral={id}"),
+        )
+        .await;
+    let other = cal
+        .split("<option value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("another free slot")
+        .to_string();
+    let (status, _, _) = app
+        .send(
+            &aarav,
+            &format!("/practitioners/{lakshmi_id}/book"),
+            &[("starts_at", &other), ("referral", &id)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "one visit per referral");
     use handoff::db::schema::audit_events as a;
     let rows: Vec<(Option<String>, Option<String>)> = a::table
         .filter(a::action.eq("visit_booked"))

@@ -1,8 +1,8 @@
 //! Assistants (issue 15): a clinic's account that works for named practitioners of the
 //! clinic. What they may do on a referral is `offers::delegate_may`; this is their account.
 
-use super::forms::{FieldErrors, required_text};
-use super::people::{check_new_password, normalize_email};
+use super::forms::FieldErrors;
+use super::people::{account_name_and_email, check_new_password};
 
 /// The admin's form for an assistant: a new account names its password, an existing one
 /// only whom it works for.
@@ -50,20 +50,7 @@ pub fn validate(input: &AssistantInput, new_account: bool) -> Result<NewAssistan
             principals,
         });
     }
-    let display_name = required_text(
-        &mut e,
-        "display_name",
-        "Full name",
-        &input.display_name,
-        120,
-    );
-    let email = match normalize_email(&input.email) {
-        Ok(v) => v,
-        Err(m) => {
-            e.add("email", m);
-            input.email.trim().to_string()
-        }
-    };
+    let (display_name, email) = account_name_and_email(&mut e, &input.display_name, &input.email);
     if let Err(m) = check_new_password(
         &input.password,
         &input.password_confirm,

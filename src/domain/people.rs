@@ -302,26 +302,27 @@ pub struct PractitionerProfile {
     pub accepting_referrals: bool,
 }
 
+/// A staff account's full name and e-mail as stored, each mistake added to `e` beside its
+/// field (`display_name`, `email`).
+pub fn account_name_and_email(e: &mut FieldErrors, name: &str, email: &str) -> (String, String) {
+    let display_name = required_text(e, "display_name", "Full name", name, 120);
+    let email = match normalize_email(email) {
+        Ok(v) => v,
+        Err(m) => {
+            e.add("email", m);
+            email.trim().to_string()
+        }
+    };
+    (display_name, email)
+}
+
 /// Validates a practitioner profile. `new_account` also checks the initial password.
 pub fn validate_practitioner(
     input: &PractitionerInput,
     new_account: bool,
 ) -> Result<PractitionerProfile, FieldErrors> {
     let mut e = FieldErrors::new();
-    let display_name = required_text(
-        &mut e,
-        "display_name",
-        "Full name",
-        &input.display_name,
-        120,
-    );
-    let email = match normalize_email(&input.email) {
-        Ok(v) => v,
-        Err(m) => {
-            e.add("email", m);
-            input.email.trim().to_string()
-        }
-    };
+    let (display_name, email) = account_name_and_email(&mut e, &input.display_name, &input.email);
     let title = optional_text(&mut e, "title", "Title", &input.title, 20);
     let specialty = required_text(&mut e, "specialty", "Specialty", &input.specialty, 80);
     let city = required_text(&mut e, "city", "City", &input.city, 80);

@@ -272,7 +272,7 @@ pub fn set_principals(
     let clinic_id = admins_clinic(caller)?;
     let now = svc.now();
     let mut conn = svc.conn()?;
-    let user = db::users::get(&mut conn, assistant_id).map_err(|_| AppError::NotFound)?;
+    let user = db::users::get(&mut conn, assistant_id)?;
     if user.clinic_id != clinic_id || user.role != Role::Assistant.as_str() {
         return Err(AppError::NotFound);
     }

@@ -183,7 +183,7 @@ pub fn reset_second_factor(
 ) -> AppResult<bool> {
     caller.authorize(&Action::ManageClinic { clinic_id }, "/admin")?;
     // A practitioner of the clinic, or one of its assistants (staff too).
-    let u = db::users::get(&mut *svc.conn()?, user_id).map_err(|_| AppError::NotFound)?;
+    let u = db::users::get(&mut *svc.conn()?, user_id)?;
     let assistant = u.role == Role::Assistant.as_str();
     if assistant {
         if u.clinic_id != clinic_id {

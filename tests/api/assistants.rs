@@ -32,6 +32,29 @@ fn version_of(app: &TestApp, id: &str) -> String {
     v.to_string()
 }
 
+/// The admin's form for a new assistant, with a valid password.
+async fn add_assistant(
+    app: &TestApp,
+    admin: &Session,
+    (name, email): (&str, &str),
+    principal: &str,
+) -> (StatusCode, String) {
+    let (status, body, _) = app
+        .send(
+            admin,
+            "/admin/assistants",
+            &[
+                ("display_name", name),
+                ("email", email),
+                ("password", "a long enough passphrase"),
+                ("password_confirm", "a long enough passphrase"),
+                ("principals", principal),
+            ],
+        )
+        .await;
+    (status, body)
+}
+
 #[tokio::test]
 async fn an_assistants_draft_is_sent_only_when_the_practitioner_signs_it() {
     let app = TestApp::spawn().await;
@@ -266,33 +289,11 @@ async fn an_assistant_works_only_for_whom_the_clinic_named() {
     assert!(body.contains("value=\"Ritu Shah\"") && !body.contains("value=\"short\""));
     assert!(body.contains("Choose at least one practitioner this assistant works for."));
     // Another clinic's practitioner is not one to work for.
-    let (status, _, _) = app
-        .send(
-            &admin,
-            "/admin/assistants",
-            &[
-                ("display_name", "Ritu Shah"),
-                ("email", "ritu.shah@lakeside.example"),
-                ("password", "a long enough passphrase"),
-                ("password_confirm", "a long enough passphrase"),
-                ("principals", &app.user_id(OTHER_CLINIC_DOC)),
-            ],
-        )
-        .await;
+    let ritu = ("Ritu Shah", "ritu.shah@lakeside.example");
+    let farah = app.user_id(OTHER_CLINIC_DOC);
+    let (status, _) = add_assistant(&app, &admin, ritu, &farah).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, body, _) = app
-        .send(
-            &admin,
-            "/admin/assistants",
-            &[
-                ("display_name", "Ritu Shah"),
-                ("email", "ritu.shah@lakeside.example"),
-                ("password", "a long enough passphrase"),
-                ("password_confirm", "a long enough passphrase"),
-                ("principals", &app.user_id(GP2)),
-            ],
-        )
-        .await;
+    let (status, body) = add_assistant(&app, &admin, ritu, &app.user_id(GP2)).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{}", problem_in(&body));
     let ritu = app
         .login("ritu.shah@lakeside.example", "a long enough passphrase")
@@ -331,19 +332,8 @@ async fn the_receivers_assistant_books_the_visit_for_the_patient() {
     let id = made.id;
     // Northgate's admin gives Dr Narayan an assistant.
     let admin = app.login("admin@northgate.example", PW).await;
-    let (status, body, _) = app
-        .send(
-            &admin,
-            "/admin/assistants",
-            &[
-                ("display_name", "Leela Das"),
-                ("email", "leela.das@northgate.example"),
-                ("password", "a long enough passphrase"),
-                ("password_confirm", "a long enough passphrase"),
-                ("principals", &app.user_id(LAKSHMI)),
-            ],
-        )
-        .await;
+    let leela = ("Leela Das", "leela.das@northgate.example");
+    let (status, body) = add_assistant(&app, &admin, leela, &app.user_id(LAKSHMI)).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{}", problem_in(&body));
     let leela = app
         .login("leela.das@northgate.example", "a long enough passphrase")
@@ -430,5 +420,35 @@ async fn the_receivers_assistant_books_the_visit_for_the_patient() {
             Some(app.user_id("leela.das@northgate.example")),
             Some(app.user_id(LAKSHMI))
         )]
+    );
+}
+
+#[tokio::test]
+async fn deactivating_a_practitioner_ends_their_assistants_sessions() {
+    let app = TestApp::spawn().await;
+    let kavya = app.login(KAVYA, PW).await;
+    assert_eq!(app.get(&kavya.client, "/patients").await.0, StatusCode::OK);
+    let admin = app.login(ADMIN, PW).await;
+    let rohan = app.user_id(GP2);
+    // The practitioner's form without "active": deactivated.
+    let (status, body, _) = app
+        .send(
+            &admin,
+            &format!("/admin/practitioners/{rohan}"),
+            &[
+                ("display_name", "Dr Rohan Mehta"),
+                ("email", GP2),
+                ("title", "Dr"),
+                ("specialty", "General practice"),
+                ("city", "Pune"),
+                ("languages", "English"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", problem_in(&body));
+    assert_ne!(
+        app.get(&kavya.client, "/patients").await.0,
+        StatusCode::OK,
+        "nobody goes on acting for a deactivated practitioner"
     );
 }

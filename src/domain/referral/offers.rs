@@ -338,11 +338,11 @@ pub fn delegate_may(c: Command) -> bool {
     )
 }
 
-/// Whether an assistant is offered `o` besides [`delegate_may`]'s commands: the
-/// paperwork (editing a draft, the letter, what to bring, the asks' files, the visits'
-/// marks, an outside doctor's link and address), never a decision or a message to the
-/// patient in the clinician's name.
-fn delegate_offered(o: &Offer) -> bool {
+/// Whether an assistant may take `o` for their practitioner: [`delegate_may`]'s commands
+/// and the paperwork (editing a draft, the letter, what to bring, the asks' files, the
+/// visits, an outside doctor's link and address), never a decision or a message to the
+/// patient in the clinician's name. Services ask it again behind each button.
+pub fn delegate_offered(o: &Offer) -> bool {
     match o {
         Offer::Command(c) => delegate_may(*c),
         Offer::EditDraft

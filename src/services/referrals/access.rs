@@ -95,6 +95,17 @@ pub fn reads_shared(c: &mut DbConn, r: &Referral, party: Party) -> AppResult<boo
     ))
 }
 
+/// Refuses an assistant what their practitioner decides (`offers::delegate_offered`);
+/// anyone else passes.
+pub fn refuse_delegate(caller: &Caller, o: &rules::offers::Offer) -> AppResult<()> {
+    if caller.actor.delegate().is_some() && !rules::offers::delegate_offered(o) {
+        return Err(AppError::Forbidden(
+            "An assistant prepares, answers and triages; the practitioner signs, accepts, declines and completes.".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// How the caller relates to a referral.
 pub fn party_of(caller: &Caller, r: &Referral) -> Party {
     match &caller.actor {

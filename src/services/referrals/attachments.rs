@@ -141,10 +141,12 @@ pub fn attach(
             ));
         };
         let purpose = upload;
-        // An assistant answers the asks; a consult note or report is the clinician's.
-        if caller.actor.delegate().is_some() && purpose != Upload::Answers {
-            return Err(AppError::forbidden());
-        }
+        let offer = match purpose {
+            Upload::Answers => offers::Offer::AttachAnswers,
+            Upload::Report => offers::Offer::AttachReport,
+            Upload::Reply => offers::Offer::Reply,
+        };
+        super::access::refuse_delegate(caller, &offer)?;
         let ask = match ask_id.filter(|a| !a.is_empty()) {
             Some(a) if purpose == Upload::Answers => {
                 let round = db::asks::last_round(c, id)?;

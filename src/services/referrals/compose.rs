@@ -498,13 +498,12 @@ fn redirect_old(
     if old.patient_id != patient_id {
         return Err(AppError::NotFound);
     }
-    // Redirecting a declined referral is the clinician's decision (offers::delegate_may).
-    if caller.actor.delegate().is_some() {
-        return Err(AppError::Forbidden(
-            "An assistant prepares a new referral; the practitioner redirects the declined one."
-                .into(),
-        ));
-    }
+    super::access::refuse_delegate(
+        caller,
+        &crate::domain::referral::offers::Offer::Command(
+            crate::domain::referral::Command::Redirect,
+        ),
+    )?;
     let party = party_of(caller, &old);
     let status = old.status;
     let facts = Facts {

@@ -90,11 +90,7 @@ pub fn apply(
         }
         // An assistant does the paperwork and triage; sending (signing their draft),
         // accepting, declining and completing are the clinician's.
-        if caller.actor.delegate().is_some() && !offers::delegate_may(command) {
-            return Err(AppError::Forbidden(
-                "An assistant prepares, answers and triages; the practitioner signs, accepts, declines and completes.".into(),
-            ));
-        }
+        access::refuse_delegate(caller, &offers::Offer::Command(command))?;
         // In a service's queue the coordinator triages; deciding waits for a claim.
         if let Some(role) = queue
             && !crate::domain::service::queue_may(role, command)
@@ -368,7 +364,8 @@ pub fn save_outcome_draft(
         let (r, party, status) = access::load_for(c, caller, id)?;
         let outside = db::mail::is_external_doctor(c, &r.receiver_id)?;
         // The outcome is the clinician's own words, never their assistant's.
-        if party != Party::Receiver || outside || caller.actor.delegate().is_some() {
+        access::refuse_delegate(caller, &offers::Offer::DraftOutcome)?;
+        if party != Party::Receiver || outside {
             return Err(AppError::Forbidden(
                 "Only the receiving practitioner drafts the outcome.".into(),
             ));

@@ -187,7 +187,8 @@ pub fn share_advice(
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
         let (r, party, status) = access::load_for(c, caller, id)?;
-        if party != Party::Sender || caller.actor.delegate().is_some() {
+        access::refuse_delegate(caller, &offers::Offer::ShareAdvice)?;
+        if party != Party::Sender {
             return Err(AppError::Forbidden(
                 "Only the referring practitioner sends the advice to the patient.".into(),
             ));

@@ -32,8 +32,8 @@ pub fn send_recommended(
     let mut conn = svc.conn()?;
     let new_id = db::write_tx(&mut conn, |c| -> AppResult<String> {
         let (r, party, status) = access::load_for(c, caller, question_id)?;
-        // Sending is the practitioner's own, never their assistant's.
-        if party != Party::Sender || caller.actor.delegate().is_some() {
+        access::refuse_delegate(caller, &offers::Offer::SendRecommended)?;
+        if party != Party::Sender {
             return Err(AppError::Forbidden(
                 "Only the referring practitioner sends the recommended referral.".into(),
             ));

@@ -277,7 +277,8 @@ pub fn live_consents(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<Co
 /// A row of a referral list: the referral, the patient's name, and the other party's name.
 pub type ListRow = (Referral, String, String, String);
 
-fn with_names(conn: &mut DbConn, rows: Vec<Referral>) -> QueryResult<Vec<ListRow>> {
+/// Each row with its patient's, sender's and receiver's names.
+pub(crate) fn with_names(conn: &mut DbConn, rows: Vec<Referral>) -> QueryResult<Vec<ListRow>> {
     let mut out = Vec::with_capacity(rows.len());
     // One query per list page for the names, not one per row.
     // Each id bound once: a list names the same few people and patients over and over.

@@ -286,6 +286,46 @@ pub fn referrals_by_holder(
     Ok(out.into_iter().map(|((s, h), n)| (s, h, n)).collect())
 }
 
+/// One page of the referrals taken from a service (claimed by or assigned to a member),
+/// newest sent first, after the cursor `after` (sent at, id): one range of the service's
+/// index, then the page's rows and names.
+pub fn taken(
+    conn: &mut DbConn,
+    service_id: &str,
+    after: Option<&(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<super::referrals::ListRow>> {
+    use referral_moves as m;
+    let mut q = m::table
+        .filter(m::service_id.eq(service_id))
+        .filter(m::receiver_id.ne(service_id))
+        .filter(m::submitted_at.is_not_null())
+        .into_boxed();
+    if let Some((at, id)) = after {
+        // The `<=` bounds where the index walk starts (an OR alone would not).
+        q = q.filter(
+            m::submitted_at
+                .le(*at)
+                .and(m::submitted_at.lt(*at).or(m::id.lt(id.clone()))),
+        );
+    }
+    let ids: Vec<String> = q
+        .order((m::submitted_at.desc(), m::id.desc()))
+        .limit(limit)
+        .select(m::id)
+        .load(conn)?;
+    let mut rows: Vec<super::referrals::Referral> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        referrals::table
+            .filter(referrals::id.eq_any(&ids))
+            .select(super::referrals::Referral::as_select())
+            .load(conn)?
+    };
+    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
+    super::referrals::with_names(conn, rows)
+}
+
 /// Whether `id` is a service.
 pub fn is_service(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(services::table.find(id))).get_result(conn)

@@ -141,6 +141,7 @@ route_table! {
     // Called by an MTA with a bearer token; the one POST without a CSRF token.
     post "/ingest/mail"                          => external::ingest_submit,
     get  "/inbox"                                => referrals::lists::inbox_page,
+    get  "/queues/{id}/taken"                    => referrals::queue::taken_page,
     get  "/sent"                                 => referrals::lists::sent_page,
     post "/referrals/{id}/to-sign"               => assistants::prepare_submit,
     get  "/referrals/{id}/book"                  => schedule::book_for_patient_page,

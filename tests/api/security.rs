@@ -197,6 +197,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/analytics", "LNNYYYYLLYYNNY"),
     ("GET", "/analytics.csv", "LNNYYYYLLYYNNY"),
     ("GET", "/inbox", "LNNYYYNLLYYYYY"),
+    // What members took from the service the two service columns are in; the queued
+    // referral's member is in it too (tests/api/services.rs has the rows themselves).
+    ("GET", "/queues/{id}/taken", "LNNNNNNLLYYNNY"),
     ("GET", "/sent", "LNNYYYNLLYYYYY"),
     ("GET", "/practitioners/{id}", "LYYYYYYLLYYYYY"),
     ("POST", "/practitioners/{id}/book", "LYYNNNNLLNNNNN"),
@@ -338,12 +341,12 @@ async fn fixture() -> Fixture {
     let chart_file = href_after(&profile, &format!("/patients/{pid}/files/"));
 
     // Q: a referral waiting in the queue of Northgate's cardiology service.
-    let service: String = {
+    let (service_id, service): (String, String) = {
         use diesel::prelude::*;
         use handoff::db::schema::users;
         users::table
             .filter(users::display_name.eq("Cardiology service, Northgate"))
-            .select(users::email)
+            .select((users::id, users::email))
             .first(&mut *app.conn())
             .unwrap()
     };
@@ -505,6 +508,7 @@ async fn fixture() -> Fixture {
     params.insert("chart_file", chart_file.rsplit('/').next().unwrap().into());
     params.insert("referral", rid);
     params.insert("queued", queued);
+    params.insert("service", service_id);
     params.insert("attachment", attachment.rsplit('/').next().unwrap().into());
     params.insert("external_referral", eid);
     params.insert("link_file", link_file.rsplit('/').next().unwrap().into());
@@ -565,6 +569,8 @@ fn concrete(f: &Fixture, pattern: &str, role: usize) -> String {
         &p["queued"]
     } else if pattern.starts_with("/referrals/") {
         &p["referral"]
+    } else if pattern.starts_with("/queues/") {
+        &p["service"]
     } else if pattern.starts_with("/threads/") {
         &p["thread"]
     } else if pattern.starts_with("/practitioners/") {

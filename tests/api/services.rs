@@ -423,3 +423,122 @@ async fn the_coordinator_triages_assigns_and_forwards_and_the_admin_defines_serv
     assert_eq!(crate::analytics::rebuildable_counters(&app), kept);
     crate::clinic_rollup::assert_rollup_equals_the_pair_counters(&app);
 }
+
+#[tokio::test]
+async fn the_coordinator_asks_to_see_the_patient_first_and_the_team_sees_who_took_what() {
+    let app = TestApp::spawn().await;
+    let (service, service_email) = cardiology(&app);
+    // Dr Nikhil Rao runs a practice in the scheduling portal: the patient books with him.
+    let nikhil = app.login(NIKHIL, PW).await;
+    let mut hours = vec![
+        ("location", "Room 4"),
+        ("visit_minutes", "30"),
+        ("time_zone", "Asia/Kolkata"),
+        ("days_off", ""),
+    ];
+    for day in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
+        hours.push((day, "09:00-17:00"));
+    }
+    let (status, _, _) = app.send(&nikhil, "/practice", &hours).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let gp = app.login(GP, PW).await;
+    let r = app
+        .referral()
+        .by(&gp)
+        .to(&service_email)
+        .reason("Exertional chest pain")
+        .in_state(State::Sent)
+        .await;
+
+    // A member may not triage; the coordinator asks to see the patient first, from the queue.
+    let ananya = app.login(ANANYA, PW).await;
+    let (_, page) = app
+        .get(&ananya.client, &format!("/referrals/{}", r.id))
+        .await;
+    assert!(!page.contains(&format!("/referrals/{}/require_visit", r.id)));
+    let sofia = app.login(SOFIA, PW).await;
+    let (_, page) = app
+        .get(&sofia.client, &format!("/referrals/{}", r.id))
+        .await;
+    let version = version_of(&page, &r.id, "require_visit");
+    let (status, body, _) = app
+        .send(
+            &sofia,
+            &format!("/referrals/{}/require_visit", r.id),
+            &[("version", &version), ("note", "An echo before we decide")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(holder(&app, &r.id), (service.clone(), None), "still queued");
+    let patient = app.login(PATIENT_A, PW).await;
+    let (_, rpage) = app
+        .get(&patient.client, &format!("/referrals/{}", r.id))
+        .await;
+    assert!(
+        rpage.contains("The specialist wants to see you first: An echo before we decide"),
+        "{rpage}"
+    );
+    assert!(
+        !rpage.contains("?referral="),
+        "nobody to book with until a member takes it"
+    );
+    let (_, threads) = app.get(&patient.client, "/threads").await;
+    assert!(
+        !threads.contains("Cardiology service, Northgate"),
+        "no thread with a service: nobody would read it"
+    );
+
+    // The coordinator gives it to Dr Nikhil Rao: the patient now books with his practice.
+    let (_, page) = app
+        .get(&sofia.client, &format!("/referrals/{}", r.id))
+        .await;
+    let version = version_of(&page, &r.id, "assign");
+    let nikhil_id = app.user_id(NIKHIL);
+    let (status, _, _) = app
+        .send(
+            &sofia,
+            &format!("/referrals/{}/assign", r.id),
+            &[("version", &version), ("member_id", &nikhil_id)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, rpage) = app
+        .get(&patient.client, &format!("/referrals/{}", r.id))
+        .await;
+    assert!(
+        rpage.contains(&format!("/practitioners/{nikhil_id}?referral={}", r.id)),
+        "the booking button, with the member who took it: {rpage}"
+    );
+    let (_, threads) = app.get(&patient.client, "/threads").await;
+    assert!(threads.contains("Dr Nikhil Rao"), "{threads}");
+    let (_, notes) = app.get(&patient.client, "/notifications").await;
+    assert!(notes.contains("book a visit"), "{notes}");
+
+    // "My services": the other member sees who has it, and cannot open it; he can.
+    let taken = format!("/queues/{service}/taken");
+    let (_, inbox) = app.get(&ananya.client, "/inbox").await;
+    assert!(inbox.contains(&format!("href=\"{taken}\"")), "the tab");
+    let (status, page) = app.get(&ananya.client, &taken).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Exertional chest pain") && page.contains("Dr Nikhil Rao"),
+        "{page}"
+    );
+    assert!(page.contains("Visit required"), "where it stands: {page}");
+    assert!(!page.contains(&format!("/referrals/{}", r.id)), "no link");
+    let (status, _) = app
+        .get(&ananya.client, &format!("/referrals/{}", r.id))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a colleague's referral");
+    let (_, page) = app.get(&nikhil.client, &taken).await;
+    assert!(
+        page.contains(&format!("href=\"/referrals/{}\"", r.id)),
+        "{page}"
+    );
+    // Nobody outside the service sees it.
+    let (status, _) = app.get(&gp.client, &taken).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let anita = app.login("anita.rao@lakeside.example", PW).await;
+    let (status, _) = app.get(&anita.client, &taken).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -746,6 +746,12 @@ test('services: a referral to a team waits in its queue, a member takes it', asy
   await visit(asha, referral);
   await f.step(asha, 'sender sees who took it');
   assert.match(await mainText(asha.page), /Dr Ananya Bose took this referral from Cardiology service, Northgate/);
+  // The team's view: who of the service has which referral.
+  await go(ananya.page, ananya.page.getByRole('link', { name: 'Inbox' }));
+  await go(ananya.page, ananya.page.getByRole('link', { name: 'Taken: Cardiology service, Northgate' }));
+  await f.step(ananya, 'taken from the service');
+  assert.match(await mainText(ananya.page), /Taken from Cardiology service, Northgate/);
+  assert.equal(await ananya.page.locator(`table a[href="${referral}"]`).count(), 1);
 
   // The clinic's admin defines services; a form without members is refused beside the field.
   await signIn(f, admin, 'admin@northgate.example');

@@ -15,11 +15,12 @@ pub enum QueueRole {
 }
 
 /// The lifecycle commands a queue role may issue on a referral nobody has claimed yet:
-/// the coordinator asks the sender for information. Deciding (accepting, declining,
-/// completing) and asking to see the patient first wait for a member to take it: the
-/// patient books a visit with that member's practice, and a service has none.
+/// the coordinator triages, asking the sender for information or asking to see the patient
+/// first (the referral stays in the queue, and the patient books with the practice of the
+/// member who takes it). Deciding (accepting, declining, completing) waits for a clinician
+/// to take it.
 pub fn queue_may(role: QueueRole, c: Command) -> bool {
-    role == QueueRole::Coordinator && c == Command::RequestInfo
+    role == QueueRole::Coordinator && matches!(c, Command::RequestInfo | Command::RequireVisit)
 }
 
 /// Whether a referral in `status` can still be claimed, assigned or forwarded: it reached

@@ -184,10 +184,13 @@ pub fn apply(
             advice: step.advice.as_deref().unwrap_or_default(),
         };
         let mut effects = rules::effects(command, t.to, input.consent_verbal, &text);
-        // A service has no thread of its own: the request card goes to the member who takes
-        // it (services/referrals/queue.rs); the patient's cards go as ever.
-        if matches!(command, Command::Submit | Command::Approve)
-            && db::services::is_service(c, &l.r.receiver_id)?
+        // A service has no thread of its own (nobody would read it): the request card goes
+        // to the member who takes it, and so does the coordinator's "I would like to see
+        // you first" (services/referrals/queue.rs); the sender's card to the patient goes as
+        // ever.
+        if queue.is_some()
+            || (matches!(command, Command::Submit | Command::Approve)
+                && db::services::is_service(c, &l.r.receiver_id)?)
         {
             effects
                 .cards

@@ -7,9 +7,9 @@ use chrono::NaiveDateTime;
 
 use super::access::{self, EventRow, event};
 use super::cover::pass_consent;
-use crate::db::referrals::Referral;
+use crate::db::referrals::{ListRow, Referral};
 use crate::db::{self, DbConn};
-use crate::domain::referral::{ConsentMethod, Party};
+use crate::domain::referral::{self as rules, Command, ConsentMethod, Party, Status};
 use crate::domain::service::{QueueRole, claimable};
 use crate::error::{AppError, AppResult};
 use crate::services::{AuditEntry, Caller, Services, analytics, audit, mail};
@@ -51,7 +51,7 @@ fn load(
     id: &str,
     version: i64,
     coordinator: bool,
-) -> AppResult<Referral> {
+) -> AppResult<(Referral, Status)> {
     // Taken from a queue the caller is in while they looked: say who has it (409), not 404.
     if let Some(taken_from) = db::services::taken_from(c, id)?
         && let Some(me) = caller.actor.user_id()
@@ -74,7 +74,7 @@ fn load(
     if r.version != version || !claimable(status) {
         return Err(lost(c, &r.id, &r.receiver_id));
     }
-    Ok(r)
+    Ok((r, status))
 }
 
 /// The 409 of a move that lost: who has the referral now, when someone claimed it.
@@ -103,7 +103,7 @@ fn apply_move(
     let me = caller.user_id()?.to_string();
     let mut conn = svc.conn()?;
     db::write_tx(&mut conn, |c| {
-        let r = load(c, caller, id, version, !matches!(m, Move::Claim))?;
+        let (r, status) = load(c, caller, id, version, !matches!(m, Move::Claim))?;
         let service = r.receiver_id.clone();
         let service_name = db::users::get(c, &service)?.display_name;
         let (to, kind) = match &m {
@@ -166,6 +166,10 @@ fn apply_move(
         // The request card the sender's send would have left with a practitioner.
         if !matches!(m, Move::Forward(..)) {
             request_card(c, &r, &to, now)?;
+            // The coordinator asked to see the patient first: whoever takes it sees them.
+            if status == Status::VisitRequired {
+                visit_first(svc, c, &r, &to, now)?;
+            }
         }
         audit(
             c,
@@ -239,6 +243,51 @@ fn request_card(c: &mut DbConn, r: &Referral, to: &str, now: NaiveDateTime) -> A
     )
 }
 
+/// A referral the coordinator wanted the patient seen for was taken by `to`: the patient
+/// hears from them as from a receiver asking to see them first (their card, a notice, and
+/// for a patient without an account the e-mail with the booking link when `to` runs a
+/// practice).
+fn visit_first(
+    svc: &Services,
+    c: &mut DbConn,
+    r: &Referral,
+    to: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let patient = db::patients::get(c, &r.patient_id)?;
+    let name = format!("{} {}", patient.given_name, patient.family_name);
+    let text = rules::CardText {
+        reason: &r.reason,
+        message: &r.message,
+        patient_name: &name,
+        note: "",
+        question: r.kind.is_question(),
+        advice: "",
+    };
+    let thread = crate::services::threads::practitioner_patient(c, to, &patient.id, now)?;
+    for card in rules::effects(Command::RequireVisit, Status::VisitRequired, false, &text).cards {
+        crate::services::threads::card(c, &thread, Some(to), &r.id, card.kind, &card.body, now)?;
+    }
+    if let Some(user) = patient.user_id.as_deref() {
+        let lang = crate::i18n::Lang::parse(&patient.language).unwrap_or_default();
+        let notice = lang.t(rules::patient_notice(
+            Command::RequireVisit,
+            Status::VisitRequired,
+        ));
+        mail::notify(&svc.mail, c, user, Some(&r.id), &notice, now)?;
+    }
+    let mut taken = r.clone();
+    taken.receiver_id = to.to_string();
+    crate::services::patient_link::after_transition(
+        &svc.mail,
+        c,
+        &taken,
+        &patient,
+        (Command::RequireVisit, Status::VisitRequired),
+        now,
+    )
+}
+
 /// A member (or the coordinator) takes a referral from the service's queue; returns their
 /// own name.
 pub fn claim(svc: &Services, caller: &Caller, id: &str, version: i64) -> AppResult<String> {
@@ -272,4 +321,58 @@ pub fn forward(
         return Err(AppError::Invalid(e));
     }
     apply_move(svc, caller, id, version, Move::Forward(service_id, note))
+}
+
+/// How many rows a page of a service's taken referrals shows.
+pub const TAKEN_PAGE: i64 = 25;
+
+/// The referrals members took from a service (claimed or were assigned), newest sent first:
+/// the "my services" view beside the queue, so that the team sees who has what.
+pub struct TakenPage {
+    /// The service, (id, name).
+    pub service: (String, String),
+    /// The services whose queues the caller sees, (id, name), for the inbox's tabs.
+    pub queues: Vec<(String, String)>,
+    pub rows: Vec<ListRow>,
+    pub next_cursor: Option<String>,
+    /// The caller: the rows they have open for them.
+    pub me: String,
+}
+
+/// One page of what members took from `service_id`, after the cursor `after`. Only the
+/// service's members and coordinator see it (anyone else: 404); each row opens only for
+/// whoever has the referral now, as ever.
+pub fn taken(
+    svc: &Services,
+    caller: &Caller,
+    service_id: &str,
+    after: &str,
+) -> AppResult<TakenPage> {
+    caller.authorize(&crate::domain::policy::Action::Refer, "/queues")?;
+    // An assistant works their practitioner's referrals, not the queues they are in.
+    if caller.actor.delegate().is_some() {
+        return Err(AppError::NotFound);
+    }
+    let me = caller.user_id()?;
+    let after = crate::domain::cursor::decode(after).map(|a| (a.at, a.id));
+    let mut conn = svc.conn()?;
+    db::read_tx(&mut conn, |c| {
+        let queues = db::services::queues_of(c, me)?;
+        let service = queues
+            .iter()
+            .find(|(s, _)| s == service_id)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        let rows = db::services::taken(c, service_id, after.as_ref(), TAKEN_PAGE + 1)?;
+        let page = crate::domain::cursor::Page::of(rows, TAKEN_PAGE as usize, |(r, ..)| {
+            crate::domain::cursor::encode(r.submitted_at.unwrap_or(r.created_at), &r.id)
+        });
+        Ok(TakenPage {
+            service,
+            queues,
+            rows: page.rows,
+            next_cursor: page.next,
+            me: me.to_string(),
+        })
+    })
 }

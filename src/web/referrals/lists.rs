@@ -70,6 +70,11 @@ impl InboxPage {
     fn count(&self, s: &str) -> i64 {
         count_of(&self.counts, s)
     }
+    /// The tab of `service`'s queue (or of what was taken from it) is this page; the empty
+    /// id is one's own inbox.
+    fn tab_current(&self, service: &str, taken: bool) -> bool {
+        !taken && self.queue.as_ref().map_or("", |(id, _)| id.as_str()) == service
+    }
     /// The status filter in use is `s`.
     fn is_current(&self, s: &str) -> bool {
         self.p.status == s

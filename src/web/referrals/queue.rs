@@ -4,14 +4,16 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use askama::Template;
 use serde::Deserialize;
 
 use super::show::render_show;
+use crate::db::referrals::Referral;
 use crate::error::{AppError, AppResult};
 use crate::services::referrals::{self as svc, queue};
-use crate::web::extract::Ctx;
+use crate::web::extract::{Ctx, Layout};
 use crate::web::forms::{FormState, parse};
-use crate::web::see_other;
+use crate::web::{html, next_href, see_other};
 
 #[derive(Deserialize)]
 struct QueueForm {
@@ -113,4 +115,68 @@ pub async fn forward_submit(
         Err(AppError::Invalid(e)) => again(&ctx, id, "forward", raw, e).await,
         Err(e) => Err(e),
     }
+}
+
+/// A row of what members took from a service.
+struct TakenLine {
+    r: Referral,
+    patient: String,
+    sender: String,
+    holder: String,
+    /// The reader has it: the row opens the referral.
+    mine: bool,
+}
+
+#[derive(Template)]
+#[template(path = "referrals/taken.html")]
+struct TakenPage {
+    l: Layout,
+    service: (String, String),
+    queues: Vec<(String, String)>,
+    rows: Vec<TakenLine>,
+    next_href: Option<String>,
+}
+
+impl TakenPage {
+    /// The tab of what was taken from `service` is this page.
+    fn tab_current(&self, service: &str, taken: bool) -> bool {
+        taken && self.service.0 == service
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TakenParams {
+    #[serde(default)]
+    after: String,
+}
+
+/// The referrals members took from a service: who has each, where it stands.
+pub async fn taken_page(
+    ctx: Ctx,
+    path: web::Path<String>,
+    q: web::Query<TakenParams>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let id2 = id.clone();
+    let res = ctx
+        .run(move |s, c| queue::taken(s, c, &id2, &q.after))
+        .await?;
+    let rows = res
+        .rows
+        .into_iter()
+        .map(|(r, patient, sender, holder)| TakenLine {
+            mine: r.receiver_id == res.me,
+            r,
+            patient,
+            sender,
+            holder,
+        })
+        .collect();
+    html(&TakenPage {
+        l: ctx.layout(&res.service.1, "inbox").await,
+        next_href: next_href(&format!("/queues/{id}/taken"), &[], res.next_cursor),
+        service: res.service,
+        queues: res.queues,
+        rows,
+    })
 }

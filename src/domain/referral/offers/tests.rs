@@ -301,15 +301,18 @@ fn a_queue_member_claims_and_only_the_coordinator_triages_assigns_and_forwards()
             assert_eq!(got.has(&Offer::Forward), open && coordinator, "{status:?}");
             for c in got.commands() {
                 assert!(
-                    coordinator && c == Command::RequestInfo,
+                    coordinator && matches!(c, Command::RequestInfo | Command::RequireVisit),
                     "{c:?} offered to {role:?} on {status:?}"
                 );
             }
-            assert_eq!(
-                got.command(Command::RequestInfo),
-                coordinator && status == Status::Sent,
-                "{status:?}"
-            );
+            // Triage, from the queue: ask for information, or to see the patient first.
+            for c in [Command::RequestInfo, Command::RequireVisit] {
+                assert_eq!(
+                    got.command(c),
+                    coordinator && status == Status::Sent,
+                    "{c:?} {status:?}"
+                );
+            }
             for o in [
                 Offer::SetWhatToBring,
                 Offer::DraftOutcome,

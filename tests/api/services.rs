@@ -542,3 +542,105 @@ async fn the_coordinator_asks_to_see_the_patient_first_and_the_team_sees_who_too
     let (status, _) = app.get(&anita.client, &taken).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn what_the_service_gave_out_pages_through_every_referral_newest_first() {
+    let app = TestApp::spawn().await;
+    let (service, service_email) = cardiology(&app);
+    let gp = app.login(GP, PW).await;
+    let mut ids = Vec::new();
+    for _ in 0..27 {
+        ids.push(
+            app.referral()
+                .by(&gp)
+                .to(&service_email)
+                .no_sections()
+                .in_state(State::Sent)
+                .await
+                .id,
+        );
+    }
+    // Taken by the two members in turn (as claims leave them), five sent in the same
+    // second (ties go by id), and one still waiting in the queue.
+    let (ananya, nikhil) = (app.user_id(ANANYA), app.user_id(NIKHIL));
+    let base = app.clock_now() - chrono::Duration::days(3);
+    {
+        use handoff::db::schema::referral_moves as m;
+        let mut c = app.conn();
+        for (i, id) in ids.iter().enumerate().skip(1) {
+            let at = base + chrono::Duration::minutes(if i < 6 { 0 } else { i as i64 });
+            diesel::update(m::table.find(id))
+                .set((
+                    m::receiver_id.eq(if i % 2 == 0 { &ananya } else { &nikhil }),
+                    m::service_id.eq(Some(&service)),
+                    m::submitted_at.eq(Some(at)),
+                ))
+                .execute(&mut *c)
+                .unwrap();
+        }
+    }
+    let mut expected: Vec<(chrono::NaiveDateTime, String)> = {
+        use handoff::db::schema::referral_moves as m;
+        m::table
+            .filter(m::service_id.eq(&service))
+            .select((m::submitted_at.assume_not_null(), m::id))
+            .load(&mut *app.conn())
+            .unwrap()
+    };
+    expected.sort_by(|a, b| b.cmp(a));
+    let expected: Vec<String> = expected.into_iter().map(|(_, id)| id).collect();
+    assert_eq!(expected.len(), 26);
+
+    // Each row names its referral by its link for its holder; Dr Ananya Bose reads her
+    // rows as links and Dr Nikhil Rao's as plain rows, so count both by their reason cell.
+    let sofia = app.login(SOFIA, PW).await;
+    let first = format!("/queues/{service}/taken");
+    let (mut seen, mut at) = (0, first.clone());
+    let mut pages = 0;
+    loop {
+        let (status, page) = app.get(&sofia.client, &at).await;
+        assert_eq!(status, StatusCode::OK, "{at}");
+        let rows = page.matches("<tr>").count() - 1;
+        seen += rows;
+        pages += 1;
+        match page.split_once("\" rel=\"next\"") {
+            Some((before, _)) => {
+                assert_eq!(rows, 25, "a page before the last is full");
+                let href = &before[before.rfind("href=\"").unwrap() + 6..];
+                at = href.replace("&amp;", "&").replace("&#38;", "&");
+            }
+            None => break,
+        }
+    }
+    assert_eq!(
+        (seen, pages),
+        (26, 2),
+        "every taken referral once, not the queued one"
+    );
+    // Her own rows open; the order is newest sent first, ties by id.
+    let ananya_s = app.login(ANANYA, PW).await;
+    let (_, page) = app.get(&ananya_s.client, &first).await;
+    let links = |page: &str| -> Vec<String> {
+        page.split("<a href=\"/referrals/")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .collect()
+    };
+    let linked = links(&page);
+    let hers: Vec<String> = expected
+        .iter()
+        .take(25)
+        .filter(|id| ids.iter().position(|x| x == *id).unwrap() % 2 == 0)
+        .cloned()
+        .collect();
+    assert_eq!(linked, hers, "her rows, in the list's order");
+    let (status, garbage) = app
+        .get(&ananya_s.client, &format!("{first}?after=1.x'%20OR%201=1"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        links(&garbage),
+        linked,
+        "a cursor the app did not write is the first page"
+    );
+}

@@ -156,6 +156,7 @@ patient-status-declined = You declined
 patient-status-sent = Sent to { $receiver }
 patient-status-in-review = In review
 patient-status-book-visit = Book a visit
+patient-status-see-you-first = { $receiver } would like to see you first
 patient-status-accepted = Accepted by { $receiver }
 patient-status-completed = Completed
 patient-status-cancelled = Cancelled

@@ -155,6 +155,7 @@ patient-status-declined = आपने मना किया
 patient-status-sent = { $receiver } को भेजा गया
 patient-status-in-review = समीक्षा में
 patient-status-book-visit = मुलाक़ात बुक करें
+patient-status-see-you-first = { $receiver } पहले आपसे मिलना चाहते हैं
 patient-status-accepted = { $receiver } ने स्वीकार किया
 patient-status-completed = पूरा हुआ
 patient-status-cancelled = रद्द किया गया

@@ -155,6 +155,7 @@ patient-status-declined = तुम्ही नकार दिला
 patient-status-sent = { $receiver } यांच्याकडे पाठवले
 patient-status-in-review = पुनरावलोकनात
 patient-status-book-visit = भेटीची वेळ बुक करा
+patient-status-see-you-first = { $receiver } यांना आधी तुम्हाला भेटायचे आहे
 patient-status-accepted = { $receiver } यांनी स्वीकारले
 patient-status-completed = पूर्ण झाले
 patient-status-cancelled = रद्द केले

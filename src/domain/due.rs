@@ -221,12 +221,18 @@ impl DueFilter {
 }
 
 /// What the patient is asked to do by the due time, when it is their turn: approve or
-/// decline the referral, or book the visit the receiver asked for (not once one is booked).
+/// decline the referral, or book the visit the receiver asked for (not once one is booked,
+/// and only when the receiver runs a practice the patient books with: otherwise the
+/// receiver's practice arranges the time, and a service waits for a member to take it).
 /// The message takes `$date`.
-pub fn patient_ask(status: Status, visit_booked: bool) -> Option<&'static str> {
+pub fn patient_ask(
+    status: Status,
+    visit_booked: bool,
+    receiver_books: bool,
+) -> Option<&'static str> {
     match status {
         Status::AwaitingPatient => Some("due-patient-approve-by"),
-        Status::VisitRequired if !visit_booked => Some("due-patient-book-by"),
+        Status::VisitRequired if !visit_booked && receiver_books => Some("due-patient-book-by"),
         _ => None,
     }
 }
@@ -419,21 +425,24 @@ mod tests {
     #[test]
     fn a_patient_is_asked_only_on_their_own_turn() {
         assert_eq!(
-            patient_ask(Status::AwaitingPatient, false),
+            patient_ask(Status::AwaitingPatient, false, false),
             Some("due-patient-approve-by")
         );
         assert_eq!(
-            patient_ask(Status::VisitRequired, false),
+            patient_ask(Status::VisitRequired, false, true),
             Some("due-patient-book-by")
         );
-        assert_eq!(patient_ask(Status::VisitRequired, true), None);
+        assert_eq!(patient_ask(Status::VisitRequired, true, true), None);
+        // Nobody to book with: the receiver's practice (or the member who takes it from a
+        // service's queue) arranges the time.
+        assert_eq!(patient_ask(Status::VisitRequired, false, false), None);
         for s in [
             Status::Sent,
             Status::NeedInfo,
             Status::Accepted,
             Status::Expired,
         ] {
-            assert_eq!(patient_ask(s, false), None);
+            assert_eq!(patient_ask(s, false, true), None);
         }
         assert_eq!(turn_key(Status::Sent), "ref-turn-receiver");
         assert_eq!(turn_key(Status::Completed), "ref-turn-nobody");

@@ -159,8 +159,10 @@ fn remind(
             let booked = db::schedule::for_referral(c, &w.id)?
                 .iter()
                 .any(|a| a.status == crate::domain::schedule::VisitStatus::Booked);
-            // The same ask the patient's pages show; none once a visit is booked.
-            let Some(key) = crate::domain::due::patient_ask(w.status, booked) else {
+            // The same ask the patient's pages show; none once a visit is booked, nor when
+            // there is nobody to book with.
+            let books = db::practices::get(c, &w.receiver_id)?.is_some();
+            let Some(key) = crate::domain::due::patient_ask(w.status, booked, books) else {
                 return Ok(0);
             };
             let lang = crate::i18n::Lang::parse(&language).unwrap_or_default();

@@ -129,7 +129,12 @@ async fn render(
     let mut l = layout(ctx, &h, "").await;
     l.title = l.t1("plink-page-title", "receiver", &v.receiver.display_name);
     let patient_status = l.lang.t_with(
-        crate::domain::referral::patient_label_for(v.referral.kind, v.status),
+        crate::domain::referral::patient_label_booking(
+            v.referral.kind,
+            v.status,
+            false,
+            v.receiver_books,
+        ),
         &[(
             "receiver",
             crate::i18n::Arg::Text(v.receiver.display_name.as_str().into()),

@@ -479,8 +479,12 @@ async fn the_coordinator_asks_to_see_the_patient_first_and_the_team_sees_who_too
         "{rpage}"
     );
     assert!(
-        !rpage.contains("?referral="),
+        !rpage.contains("?referral=") && !rpage.contains("Please book your visit by"),
         "nobody to book with until a member takes it"
+    );
+    assert!(
+        rpage.contains("Cardiology service, Northgate would like to see you first"),
+        "{rpage}"
     );
     let (_, threads) = app.get(&patient.client, "/threads").await;
     assert!(
@@ -509,6 +513,7 @@ async fn the_coordinator_asks_to_see_the_patient_first_and_the_team_sees_who_too
         rpage.contains(&format!("/practitioners/{nikhil_id}?referral={}", r.id)),
         "the booking button, with the member who took it: {rpage}"
     );
+    assert!(rpage.contains("Please book your visit by"), "{rpage}");
     let (_, threads) = app.get(&patient.client, "/threads").await;
     assert!(threads.contains("Dr Nikhil Rao"), "{threads}");
     let (_, notes) = app.get(&patient.client, "/notifications").await;

@@ -51,6 +51,22 @@ pub fn patient_label_for(kind: Kind, status: Status) -> &'static str {
     patient_label(status)
 }
 
+/// [`patient_label_shared`], knowing whether the receiver runs a practice the patient books
+/// with: without one, a visit the receiver asked for is theirs to arrange, and the patient
+/// reads that they would like to see them rather than "Book a visit".
+pub fn patient_label_booking(
+    kind: Kind,
+    status: Status,
+    advice_shared: bool,
+    receiver_books: bool,
+) -> &'static str {
+    if status == Status::VisitRequired && !receiver_books {
+        "patient-status-see-you-first"
+    } else {
+        patient_label_shared(kind, status, advice_shared)
+    }
+}
+
 /// The message (a Fluent key, with `$receiver`) of what the patient is shown. A rejection
 /// is never shown to the patient: it reads "In review", as need-info does.
 pub fn patient_label(status: Status) -> &'static str {

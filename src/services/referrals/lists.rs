@@ -282,6 +282,8 @@ pub struct PatientRow {
     pub ask: Option<(&'static str, chrono::NaiveDate)>,
     /// A returned referral whose advice the sender sent to the patient.
     pub advice_shared: bool,
+    /// Its receiver runs a practice the patient books with.
+    pub receiver_books: bool,
 }
 
 /// The signed-in patient's referrals.
@@ -311,13 +313,25 @@ pub fn for_patient(svc: &Services, caller: &Caller) -> AppResult<Vec<PatientRow>
         .map(|(r, ..)| r.id.as_str())
         .collect();
     let shared = db::questions::advice_shared_among(c, &returned)?;
+    // Whom the patient could book with: asked only of the referrals waiting for a visit.
+    let mut books = std::collections::HashMap::new();
+    for (r, ..) in rows
+        .iter()
+        .filter(|(r, ..)| r.status == Status::VisitRequired)
+    {
+        if !books.contains_key(&r.receiver_id) {
+            let has = db::practices::get(c, &r.receiver_id)?.is_some();
+            books.insert(r.receiver_id.clone(), has);
+        }
+    }
     Ok(with_due(c, rows)?
         .into_iter()
         .map(|(row, due_at)| {
             let booked = visits.iter().any(|(a, ..)| {
                 a.status == VisitStatus::Booked && a.referral_id.as_deref() == Some(&row.0.id)
             });
-            let ask = due::patient_ask(row.0.status, booked)
+            let receiver_books = books.get(&row.0.receiver_id).copied().unwrap_or(false);
+            let ask = due::patient_ask(row.0.status, booked, receiver_books)
                 .zip(due_at)
                 .map(|(key, at)| (key, due::last_day(at, zone)));
             let advice_shared = shared.contains(&row.0.id);
@@ -325,6 +339,7 @@ pub fn for_patient(svc: &Services, caller: &Caller) -> AppResult<Vec<PatientRow>
                 row,
                 ask,
                 advice_shared,
+                receiver_books,
             }
         })
         .collect())

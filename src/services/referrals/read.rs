@@ -100,6 +100,9 @@ pub struct ReferralView {
     pub from_question: Option<String>,
     /// A returned referral's advice was sent to the patient.
     pub advice_shared: bool,
+    /// The receiver runs a practice the patient books with (a visit they ask for is
+    /// booked there; without one, their practice arranges the time).
+    pub receiver_books: bool,
 }
 
 /// Opens a referral for the caller. The view is audited before the page is returned.
@@ -349,6 +352,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         question: l.question,
         from_question,
         advice_shared,
+        receiver_books: has_practice,
         offers,
         delivery,
         consents: l.consents,

@@ -55,9 +55,9 @@ pub fn lines(lang: Lang, now: NaiveDateTime, rows: Vec<DueRow>) -> Vec<Line> {
 pub fn patient_ask(
     status: Status,
     at: Option<NaiveDateTime>,
-    visit_booked: bool,
+    (visit_booked, receiver_books): (bool, bool),
     zone: chrono_tz::Tz,
 ) -> Option<(&'static str, NaiveDate)> {
-    let key = due::patient_ask(status, visit_booked)?;
+    let key = due::patient_ask(status, visit_booked, receiver_books)?;
     Some((key, due::last_day(at?, zone)))
 }

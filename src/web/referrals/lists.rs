@@ -281,7 +281,12 @@ pub async fn patient_list_page(ctx: Ctx) -> AppResult<HttpResponse> {
         .into_iter()
         .map(|p| {
             // As on the referral's page: a return reads "in review" until the advice is sent.
-            let key = referral::patient_label_shared(p.row.0.kind, p.row.0.status, p.advice_shared);
+            let key = referral::patient_label_booking(
+                p.row.0.kind,
+                p.row.0.status,
+                p.advice_shared,
+                p.receiver_books,
+            );
             let label = ctx
                 .lang
                 .t_with(key, &[("receiver", Arg::Text(p.row.3.as_str().into()))]);

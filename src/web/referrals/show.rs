@@ -143,7 +143,12 @@ pub(super) async fn render_show(
 ) -> AppResult<HttpResponse> {
     // A returned referral reads "in review" to the patient until their doctor sends them
     // the advice.
-    let label = referral::patient_label_shared(v.referral.kind, v.status, v.advice_shared);
+    let label = referral::patient_label_booking(
+        v.referral.kind,
+        v.status,
+        v.advice_shared,
+        v.receiver_books,
+    );
     let patient_status = ctx.lang.t_with(
         label,
         &[(
@@ -185,7 +190,10 @@ pub(crate) fn due_and_ask(
 ) -> (Option<DueText>, Option<(&'static str, chrono::NaiveDate)>) {
     if v.party == Party::Patient {
         let booked = v.visits.iter().any(|a| a.status == VisitStatus::Booked);
-        (None, patient_ask(v.status, v.due_at, booked, v.due_zone))
+        (
+            None,
+            patient_ask(v.status, v.due_at, (booked, v.receiver_books), v.due_zone),
+        )
     } else {
         (due_text(lang, v.now, v.due_at), None)
     }

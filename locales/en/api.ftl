@@ -1,6 +1,6 @@
 api-link = API clients (FHIR)
 api-title = API clients
-api-lead = A record system (your clinic's EHR) calls Handoff's FHIR R4 API with a client's token. Each client acts for one practitioner: it sees and does what they may, within the scopes you grant. Every call is in the audit log under the client's name.
+api-lead = A record system (your clinic's EHR) calls Handoff's FHIR R4 API with a client's token. Each client acts for one practitioner: it sees and does what they may, within the scopes you grant. Every call is in the audit log under the client's name. A client of the whole clinic (system/ scopes) acts, on each call, as the clinic's practitioner the call concerns.
 api-address = API address:
 api-token-heading = Token of { $name }
 api-token-once = Copy this token now and store it in the record system: it is not shown again. Handoff keeps only a fingerprint of it.
@@ -9,6 +9,7 @@ api-new = New client
 api-name = Name
 api-name-hint = The record system, as you will recognise it ("Lakeside EHR").
 api-acts-for = Acts for
+api-whole-clinic = The whole clinic (system/ scopes)
 api-scopes = Scopes
 api-scope-read = Read and search referrals
 api-scope-write = Create and update referrals

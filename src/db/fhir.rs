@@ -217,3 +217,30 @@ pub fn latest_about_patient(
         .first(conn)
         .optional()
 }
+
+/// [`latest_about_patient`] for a clinic's client: the referral about `patient_id` whose
+/// sender, or receiver once handed it, is of `clinic_id`.
+pub fn latest_about_patient_in_clinic(
+    conn: &mut DbConn,
+    clinic_id: &str,
+    patient_id: &str,
+) -> QueryResult<Option<String>> {
+    use super::schema::users;
+    let received = crate::domain::referral::received_statuses();
+    let receivers_here = users::table
+        .filter(users::clinic_id.eq(clinic_id))
+        .select(users::id);
+    referrals::table
+        .filter(referrals::patient_id.eq(patient_id))
+        .filter(
+            referrals::sender_clinic_id
+                .eq(clinic_id)
+                .or(referrals::receiver_id
+                    .eq_any(receivers_here)
+                    .and(referrals::status.eq_any(received))),
+        )
+        .order((referrals::updated_at.desc(), referrals::id.desc()))
+        .select(referrals::id)
+        .first(conn)
+        .optional()
+}

@@ -243,8 +243,21 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
         return NeedsLogin;
     }
     if matches!(actor, Actor::System) {
-        // System work is not a request: it never passes through the policy.
-        return Forbidden;
+        // System work is not a request: it never passes through the policy. The one
+        // exception is a clinic's API client (system/ scopes) before its call names the
+        // clinic's practitioner it concerns (then it acts as them).
+        return match action {
+            Action::UseApi {
+                scopes,
+                resource,
+                permission,
+            } if scopes.context == crate::domain::fhir::scope::Context::System
+                && scopes.allows(resource, *permission) =>
+            {
+                Allow
+            }
+            _ => Forbidden,
+        };
     }
     if let Actor::PatientLink { referral_id, .. } = actor {
         // A patient's link opens the one referral it names (the service matched the link to
@@ -324,7 +337,8 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
         },
         Action::JoinClinic => false,
         Action::CheckpointAudit => matches!(actor, Actor::ClinicAdmin { .. }),
-        // A client acts for one practitioner, within the scopes the admin granted.
+        // A client acts for one practitioner (a clinic's client: the practitioner its call
+        // concerns), within the scopes the admin granted.
         Action::UseApi {
             scopes,
             resource,

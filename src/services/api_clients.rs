@@ -1,13 +1,17 @@
 //! API clients: a clinic admin lets a record system call the FHIR API for one of the
-//! clinic's practitioners. The token is shown once and stored as its SHA-256; every call
-//! presents it, and is audited as that practitioner with the client named.
+//! clinic's practitioners (`user/` scopes), or for the whole clinic (`system/` scopes: each
+//! call then acts as the clinic's practitioner it concerns). The token is shown once and
+//! stored as its SHA-256; every call presents it, and is audited as that practitioner with
+//! the client named.
 
 use base64::Engine;
 use rand::RngCore;
 
 use super::{AuditEntry, Caller, Services, audit};
 use crate::db::{self, api_clients::ApiClient};
-use crate::domain::fhir::scope::{READ_SCOPES, Scopes, WRITE_SCOPES};
+use crate::domain::fhir::scope::{
+    Context, READ_SCOPES, SYSTEM_READ_SCOPES, SYSTEM_WRITE_SCOPES, Scopes, WRITE_SCOPES,
+};
 use crate::domain::forms::FieldErrors;
 use crate::domain::mail::token_hash;
 use crate::domain::policy::{Action, Actor};
@@ -26,13 +30,16 @@ pub struct NewClient {
     pub write: Option<String>,
 }
 
+/// The form's value of "acts for" that means the whole clinic.
+pub const WHOLE_CLINIC: &str = "clinic";
+
 /// Where every token starts, so a leaked one is recognised in logs and by secret scanners.
 pub const TOKEN_PREFIX: &str = "hnd_";
 
 /// A client as the admin page lists it.
 pub struct Listed {
     pub client: ApiClient,
-    /// The practitioner it acts for.
+    /// The practitioner it acts for (a clinic's client: the admin who vouches for it).
     pub acts_for: String,
 }
 
@@ -64,34 +71,48 @@ pub fn create(
     } else if name.chars().count() > 100 {
         errors.add("name", "Keep the name under 100 characters.");
     }
-    let practitioner = db::users::get_practitioner(&mut *svc.conn()?, form.practitioner_id.trim())
-        .ok()
-        .filter(|(u, p)| p.clinic_id == clinic_id && u.active);
+    let whole_clinic = form.practitioner_id.trim() == WHOLE_CLINIC;
+    let created_by = caller.user_id()?.to_string();
+    // A clinic's client is vouched for by the admin who made it (its rows name them); it acts
+    // as each call's practitioner of the clinic.
+    let practitioner = if whole_clinic {
+        Some((created_by.clone(), "the whole clinic".to_string()))
+    } else {
+        db::users::get_practitioner(&mut *svc.conn()?, form.practitioner_id.trim())
+            .ok()
+            .filter(|(u, p)| p.clinic_id == clinic_id && u.active)
+            .filter(|(u, _)| !crate::domain::service::is_service_address(&u.email))
+            .map(|(u, _)| (u.id, u.display_name))
+    };
     if practitioner.is_none() {
         errors.add(
             "practitioner_id",
-            "Choose an active practitioner of this clinic: the client acts for them.",
+            "Choose an active practitioner of this clinic, or the whole clinic: the client acts for them.",
         );
     }
+    let (read, write) = if whole_clinic {
+        (SYSTEM_READ_SCOPES, SYSTEM_WRITE_SCOPES)
+    } else {
+        (READ_SCOPES, WRITE_SCOPES)
+    };
     let mut scopes = Vec::new();
     if form.read.is_some() {
-        scopes.push(READ_SCOPES);
+        scopes.push(read);
     }
     if form.write.is_some() {
-        scopes.push(WRITE_SCOPES);
+        scopes.push(write);
     }
     let scopes = Scopes::parse(&scopes.join(" "));
     if scopes.is_err() {
         errors.add("read", "Grant reading, writing or both.");
     }
-    let (Some((user, _)), Ok(scopes), true) = (practitioner, scopes, errors.is_empty()) else {
+    let (Some(acts_for), Ok(scopes), true) = (practitioner, scopes, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
-    let created_by = caller.user_id()?.to_string();
     issue(
         svc,
         caller,
-        &user,
+        (&acts_for.0, &acts_for.1),
         (clinic_id, name, &scopes),
         Some(created_by),
     )
@@ -106,6 +127,11 @@ pub fn create_cli(
     scopes: &str,
 ) -> AppResult<(ApiClient, String)> {
     let scopes = Scopes::parse(scopes).map_err(AppError::BadRequest)?;
+    if scopes.context == Context::System {
+        return Err(AppError::BadRequest(
+            "system/ scopes are for a client of the whole clinic: its admin creates one under Admin → API clients".into(),
+        ));
+    }
     if name.trim().is_empty() {
         return Err(AppError::BadRequest("--name must not be empty".into()));
     }
@@ -126,16 +152,18 @@ pub fn create_cli(
     issue(
         svc,
         &Caller::system("cli"),
-        &user,
+        (&user.id, &user.display_name),
         (&clinic_id, name.trim(), &scopes),
         None,
     )
 }
 
+/// Stores a client acting for `acts_for` (id, name: the practitioner, or for a clinic's
+/// client the admin who vouches for it, named "the whole clinic").
 fn issue(
     svc: &Services,
     caller: &Caller,
-    user: &crate::db::users::User,
+    acts_for: (&str, &str),
     (clinic_id, name, scopes): (&str, &str, &Scopes),
     created_by: Option<String>,
 ) -> AppResult<(ApiClient, String)> {
@@ -151,10 +179,10 @@ fn issue(
         id: db::new_id(),
         clinic_id: clinic_id.into(),
         name: name.into(),
-        user_id: user.id.clone(),
+        user_id: acts_for.0.to_string(),
         scopes: scopes.to_text(),
         token_hash: token_hash(&token),
-        created_by: created_by.unwrap_or_else(|| user.id.clone()),
+        created_by: created_by.unwrap_or_else(|| acts_for.0.to_string()),
         created_at: now,
         revoked_at: None,
         last_used_at: None,
@@ -170,10 +198,7 @@ fn issue(
                 subject_type: "api_client",
                 subject_id: &client.id,
                 patient_id: None,
-                detail: format!(
-                    "{} for {} ({})",
-                    client.name, user.display_name, client.scopes
-                ),
+                detail: format!("{} for {} ({})", client.name, acts_for.1, client.scopes),
             },
         )
     })?;
@@ -212,10 +237,124 @@ pub fn revoke(svc: &Services, caller: &Caller, clinic_id: &str, id: &str) -> App
 }
 
 /// The caller a bearer token stands for, and what it may do.
+#[derive(Clone)]
 pub struct ApiCaller {
+    /// Whom the call acts as: the client's practitioner; for a clinic's client Handoff
+    /// itself until [`ApiCaller::as_practitioner`] or [`ApiCaller::for_referral`] names the
+    /// clinic's practitioner the call concerns.
     pub caller: Caller,
     pub scopes: Scopes,
     pub client_id: String,
+    /// The clinic a client with `system/` scopes acts for.
+    pub clinic: Option<String>,
+}
+
+/// Which side of a referral a clinic's client acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The receiver if they are of the clinic (and were handed it), else the sender.
+    Either,
+    /// The sender only (a move only the sender makes, such as a cancel).
+    Sender,
+}
+
+impl ApiCaller {
+    /// The same client acting as the clinic's practitioner `id` (a clinic's client), or as
+    /// itself (a practitioner's client, whose own checks say whether `id` is theirs). A
+    /// practitioner of another clinic, a deactivated one or a service is a 403.
+    pub fn as_practitioner(&self, svc: &Services, id: &str) -> AppResult<ApiCaller> {
+        let Some(clinic) = &self.clinic else {
+            return Ok(self.clone());
+        };
+        let ok = db::users::get_practitioner(&mut *svc.conn()?, id)
+            .ok()
+            .filter(|(u, p)| {
+                &p.clinic_id == clinic
+                    && u.active
+                    && !crate::domain::service::is_service_address(&u.email)
+            })
+            .is_some();
+        if !ok {
+            return Err(AppError::Forbidden(format!(
+                "Practitioner/{id} is not an active practitioner of the clinic this client acts for."
+            )));
+        }
+        let mut out = self.clone();
+        out.caller.actor = Actor::Practitioner {
+            user_id: id.to_string(),
+            clinic_id: clinic.clone(),
+        };
+        Ok(out)
+    }
+
+    /// The same client acting on referral `id` as its party of the clinic (a clinic's
+    /// client); a referral with no party of the clinic is a 404, as for anyone else.
+    pub fn for_referral(&self, svc: &Services, id: &str, side: Side) -> AppResult<ApiCaller> {
+        let Some(clinic) = &self.clinic else {
+            return Ok(self.clone());
+        };
+        let mut conn = svc.conn()?;
+        let r = db::referrals::get(&mut conn, id)?;
+        let receiver_here = side == Side::Either
+            && r.status.reached_receiver()
+            && db::users::get(&mut conn, &r.receiver_id)?.clinic_id == *clinic;
+        let who = if receiver_here {
+            r.receiver_id
+        } else if r.sender_clinic_id == *clinic {
+            r.sender_id
+        } else {
+            return Err(AppError::NotFound);
+        };
+        drop(conn);
+        self.as_practitioner(svc, &who)
+            .map_err(|_| AppError::NotFound)
+    }
+
+    /// Whom a search runs as: the client's practitioner; for a clinic's client, the
+    /// clinic's practitioner the search names (it searches one practitioner's referrals at
+    /// a time; none named is a 400).
+    pub fn searching(
+        &self,
+        svc: &Services,
+        q: &crate::domain::fhir::search::Query,
+    ) -> AppResult<ApiCaller> {
+        use crate::domain::fhir::search::Owner;
+        if self.clinic.is_none() {
+            return Ok(self.clone());
+        }
+        let named = match &q.owner {
+            Some(Owner::Practitioner(x)) => Some(x),
+            _ => q.sender.as_ref().or(q.receiver.as_ref()),
+        };
+        let Some(who) = named else {
+            return Err(AppError::BadRequest(
+                "A client of the whole clinic searches one practitioner's referrals at a time: add requester=Practitioner/<id>, owner=Practitioner/<id> or (on ServiceRequest) performer=Practitioner/<id>, naming a practitioner of the clinic.".into(),
+            ));
+        };
+        self.as_practitioner(svc, who)
+    }
+
+    /// The referral a Patient resource is read through, and the client acting on it: the
+    /// latest one about the patient the caller (or the clinic's client's clinic) is party to.
+    pub fn for_patient(
+        &self,
+        svc: &Services,
+        patient_id: &str,
+    ) -> AppResult<(Option<String>, ApiCaller)> {
+        let mut conn = svc.conn()?;
+        let Some(clinic) = &self.clinic else {
+            let viewer = self.caller.user_id()?;
+            let r = db::fhir::latest_about_patient(&mut conn, viewer, patient_id)?;
+            return Ok((r, self.clone()));
+        };
+        let Some(r) = db::fhir::latest_about_patient_in_clinic(&mut conn, clinic, patient_id)?
+        else {
+            return Ok((None, self.clone()));
+        };
+        drop(conn);
+        let api = self.for_referral(svc, &r, Side::Either)?;
+        Ok((Some(r), api))
+    }
 }
 
 /// Checks a presented token. A missing, unknown or revoked token, or one whose
@@ -236,7 +375,9 @@ pub fn authenticate(
     let mut conn = svc.conn()?;
     let (client, active) =
         db::api_clients::by_token_hash(&mut conn, &token_hash(token))?.ok_or_else(refused)?;
-    if client.revoked_at.is_some() || !active {
+    // A practitioner's client stops with their account; a clinic's client (vouched for by
+    // the admin who made it) works until it is revoked.
+    if client.revoked_at.is_some() || (!active && !client.scopes.starts_with("system/")) {
         return Err(refused());
     }
     // At most one write a minute per client (the UPDATE checks it again, for two at once):
@@ -249,19 +390,27 @@ pub fn authenticate(
     }
     let scopes =
         Scopes::parse(&client.scopes).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let whole_clinic = scopes.context == Context::System;
     Ok(ApiCaller {
         caller: Caller {
-            actor: Actor::Practitioner {
-                user_id: client.user_id.clone(),
-                clinic_id: client.clinic_id.clone(),
+            actor: if whole_clinic {
+                Actor::System
+            } else {
+                Actor::Practitioner {
+                    user_id: client.user_id.clone(),
+                    clinic_id: client.clinic_id.clone(),
+                }
             },
             ip: ip.to_string(),
             user_agent: format!(
-                "API client \"{}\" ({}); {user_agent}",
-                client.name, client.id
+                "API client \"{}\" ({}{}); {user_agent}",
+                client.name,
+                client.id,
+                if whole_clinic { ", for the clinic" } else { "" }
             ),
         },
         scopes,
         client_id: client.id,
+        clinic: whole_clinic.then_some(client.clinic_id),
     })
 }

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::api_clients::ApiCaller;
+use super::api_clients::{ApiCaller, Side};
 use super::fhir_search::{file_info, patient_info, visits_of};
 use super::referrals::{ReferralView, view};
 use super::{Caller, Services};
@@ -221,19 +221,32 @@ pub fn read(svc: &Services, api: &ApiCaller, resource: &str, id: &str) -> AppRes
     }
     let base = base_url(svc);
     let ctx = Ctx { base: &base };
-    let viewer = caller.user_id()?.to_string();
-    let referral = {
-        let mut conn = svc.conn()?;
-        match resource {
-            "Task" | "ServiceRequest" => Some(id.to_string()),
-            "Patient" => db::fhir::latest_about_patient(&mut conn, &viewer, id)?,
-            "Practitioner" | "PractitionerRole" | "Organization" => None,
-            other => db::fhir::referral_of(&mut conn, other, id)?,
-        }
+    // The referral the resource is read through, and whom the call acts as on it (for a
+    // clinic's client, the clinic's party to it).
+    let (referral, api) = match resource {
+        "Task" | "ServiceRequest" => (
+            Some(id.to_string()),
+            api.for_referral(svc, id, Side::Either)?,
+        ),
+        "Patient" => api.for_patient(svc, id)?,
+        "Practitioner" | "PractitionerRole" | "Organization" => (None, api.clone()),
+        other => match db::fhir::referral_of(&mut *svc.conn()?, other, id)? {
+            Some(r) => {
+                let api = api.for_referral(svc, &r, Side::Either)?;
+                (Some(r), api)
+            }
+            None => (None, api.clone()),
+        },
+    };
+    let caller = &api.caller;
+    // The directory's public entries: a clinic's client reads them as the clinic's system.
+    let directory = |caller: &Caller| match api.clinic {
+        Some(_) => Ok(()),
+        None => caller.authorize(&Action::Refer, ""),
     };
     match (resource, referral) {
         ("Practitioner" | "PractitionerRole", _) => {
-            caller.authorize(&Action::Refer, "")?;
+            directory(caller)?;
             let mut conn = svc.conn()?;
             let (u, p) = db::users::get_practitioner(&mut conn, id)?;
             let clinic = db::clinics::get(&mut conn, &p.clinic_id)?;
@@ -252,7 +265,7 @@ pub fn read(svc: &Services, api: &ApiCaller, resource: &str, id: &str) -> AppRes
             })
         }
         ("Organization", _) => {
-            caller.authorize(&Action::Refer, "")?;
+            directory(caller)?;
             let mut conn = svc.conn()?;
             let clinic = db::clinics::get(&mut conn, id)?;
             Ok(resources::organization(&clinic.id, &clinic.name))
@@ -307,6 +320,8 @@ pub fn search(
         "",
     )?;
     let q = search::parse(kind, params).map_err(AppError::BadRequest)?;
+    let api = api.searching(svc, &q)?;
+    let caller = &api.caller;
     let viewer = caller.user_id()?.to_string();
     let rows = {
         let mut conn = svc.conn()?;
@@ -342,6 +357,7 @@ pub fn history(svc: &Services, api: &ApiCaller, id: &str) -> AppResult<Value> {
     if !is_id(id) {
         return Err(AppError::NotFound);
     }
+    let api = api.for_referral(svc, id, Side::Either)?;
     let r = record(svc, &api.caller, id)?;
     let base = base_url(svc);
     Ok(crate::domain::fhir::bundles::task_history(

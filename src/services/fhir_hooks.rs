@@ -59,6 +59,15 @@ pub fn create(svc: &Services, api: &ApiCaller, body: &Value) -> AppResult<Value>
             AppError::Invalid(e)
         }
     })?;
+    // A clinic's client is told of the referrals of the practitioner its criteria name.
+    let api = &match &api.clinic {
+        None => api.clone(),
+        Some(_) => {
+            let params = criteria_params(&r.criteria).map_err(AppError::BadRequest)?;
+            let q = search::parse(Searched::Task, &params).map_err(AppError::BadRequest)?;
+            api.searching(svc, &q)?
+        }
+    };
     let now = svc.now();
     let s = Subscription {
         id: db::new_id(),

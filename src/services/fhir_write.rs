@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use super::api_clients::ApiCaller;
+use super::api_clients::{ApiCaller, Side};
 use super::fhir::{base_url, record};
 use super::referrals::compose::{DraftInput, save_draft};
 use super::referrals::{apply, duplicates};
@@ -58,6 +58,18 @@ pub fn transaction(svc: &Services, api: &ApiCaller, bundle: &Value) -> AppResult
     if t.consent.is_some() {
         may(api, "Consent", Permission::Create)?;
     }
+    // A clinic's client sends as the clinic's practitioner the Task names as requester.
+    let api = match (&api.clinic, &t.requester) {
+        (None, _) => api.clone(),
+        (Some(_), Some(requester)) => api.as_practitioner(svc, requester)?,
+        (Some(_), None) => {
+            return Err(unprocessable(
+                "requester",
+                "A client of the whole clinic names the sending practitioner: Task.requester = Practitioner/<id> of the clinic.",
+            ));
+        }
+    };
+    let api = &api;
     let caller = &api.caller;
     let Actor::Practitioner { user_id, clinic_id } = &caller.actor else {
         return Err(AppError::forbidden());
@@ -311,6 +323,9 @@ pub fn update_task(
     update: Update,
 ) -> AppResult<Value> {
     may(api, "Task", Permission::Update)?;
+    // A clinic's client moves the referral as its party of the clinic: the receiver where
+    // they are of it, else the sender (whose one move here is a cancel).
+    let api = &api.for_referral(svc, id, Side::Either)?;
     let caller: &Caller = &api.caller;
     let version = if_match
         .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
@@ -344,6 +359,15 @@ pub fn update_task(
         ));
     }
     let m = inbound::read_move(&task, task_status(current.status)).map_err(refused)?;
+    // The sender's move (a cancel) by a clinic's client: as the sender, when of the clinic.
+    let as_sender;
+    let caller = if api.clinic.is_some() && m.command.by() == crate::domain::referral::Party::Sender
+    {
+        as_sender = api.for_referral(svc, id, Side::Sender)?;
+        &as_sender.caller
+    } else {
+        caller
+    };
     let form = CommandForm {
         version: version.to_string(),
         note: m.note,

@@ -34,15 +34,21 @@ async fn render(
     created: Option<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let clinic_id = ctx.require_user()?.clinic_id.clone();
+    let ctx_lang = ctx.lang;
     let (clients, practitioners, base) = ctx
         .run(move |svc, caller| {
             let clients = svc_api::list(svc, caller, &clinic_id)?;
             let o = svc_clinics::overview(svc, caller, &clinic_id)?;
+            // The whole clinic last: the wider grant is never the one chosen by default.
             let people = o
                 .practitioners
                 .into_iter()
                 .filter(|(u, _)| u.active)
                 .map(|(u, _)| (u.id, u.display_name))
+                .chain(std::iter::once((
+                    svc_api::WHOLE_CLINIC.to_string(),
+                    ctx_lang.t("api-whole-clinic"),
+                )))
                 .collect();
             Ok((clients, people, crate::services::fhir::base_url(svc)))
         })

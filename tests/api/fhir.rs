@@ -16,7 +16,7 @@ fn token(app: &TestApp, email: &str, scopes: &str) -> String {
 }
 
 /// GET with a bearer token: (status, JSON body).
-async fn api(app: &TestApp, token: Option<&str>, path: &str) -> (StatusCode, Value) {
+pub(crate) async fn api(app: &TestApp, token: Option<&str>, path: &str) -> (StatusCode, Value) {
     let mut r = app.client().get(app.url(path));
     if let Some(t) = token {
         r = r.bearer_auth(t);
@@ -46,7 +46,7 @@ fn of_type(b: &Value, t: &str) -> Vec<Value> {
         .collect()
 }
 
-fn ids(b: &Value) -> Vec<String> {
+pub(crate) fn ids(b: &Value) -> Vec<String> {
     entries(b)
         .iter()
         .map(|r| r["id"].as_str().unwrap().to_string())
@@ -85,7 +85,7 @@ async fn search_equals_read(app: &TestApp, token: &str, query: &str) -> usize {
     found.len()
 }
 
-fn issue(b: &Value) -> (String, String) {
+pub(crate) fn issue(b: &Value) -> (String, String) {
     assert_eq!(b["resourceType"], "OperationOutcome", "{b}");
     (
         b["issue"][0]["code"].as_str().unwrap().to_string(),
@@ -610,7 +610,7 @@ async fn tokens_and_scopes_decide_what_the_api_answers() {
 }
 
 /// A referral transaction from the GP's record system to the Harbour cardiologist.
-fn referral_bundle(app: &TestApp, patient: Value, consent: bool) -> Value {
+pub(crate) fn referral_bundle(app: &TestApp, patient: Value, consent: bool) -> Value {
     let rx = app.user_id(OTHER_CLINIC_DOC);
     let gp = app.user_id(GP);
     let mut entries = vec![
@@ -643,7 +643,12 @@ fn referral_bundle(app: &TestApp, patient: Value, consent: bool) -> Value {
     serde_json::json!({ "resourceType": "Bundle", "type": "transaction", "entry": entries })
 }
 
-async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> (StatusCode, Value) {
+pub(crate) async fn post_json(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: &Value,
+) -> (StatusCode, Value) {
     let r = app
         .client()
         .post(app.url(path))
@@ -657,7 +662,7 @@ async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> (Sta
     (s, serde_json::from_str(&r.text().await.unwrap()).unwrap())
 }
 
-async fn put_task(
+pub(crate) async fn put_task(
     app: &TestApp,
     token: &str,
     id: &str,
@@ -687,7 +692,7 @@ async fn put_task(
     (s, serde_json::from_str(&r.text().await.unwrap()).unwrap())
 }
 
-fn referral_count(app: &TestApp) -> i64 {
+pub(crate) fn referral_count(app: &TestApp) -> i64 {
     use diesel::prelude::*;
     handoff::db::schema::referrals::table
         .count()
@@ -968,7 +973,7 @@ async fn the_receivers_record_system_moves_the_task_with_versioned_updates() {
 }
 
 /// The API's columns: who presents which token.
-const API_CALLERS: [&str; 8] = [
+const API_CALLERS: [&str; 11] = [
     "no token",
     "revoked token",
     "sender, read",
@@ -977,53 +982,62 @@ const API_CALLERS: [&str; 8] = [
     "same clinic, unrelated",
     "other clinic",
     "Task read only",
+    // Clients of a whole clinic (system/ scopes, tests/api/fhir_clinic.rs): a search must
+    // name a practitioner of the clinic (400 without one).
+    "sender's clinic, write",
+    "receiver's clinic, write",
+    "third clinic, read",
 ];
 
 /// Per API route, the status each caller gets (columns as in [`API_CALLERS`]). The bodies
 /// are chosen to stop after the decision (a Subscription that is refused, an unchanged
 /// Task), so the rows do not depend on one another.
-const API_EXPECTED: &[(&str, &str, [u16; 8])] = &[
-    ("GET", "/fhir/r4/metadata", [200; 8]),
-    ("POST", "/fhir/r4", [401, 401, 403, 400, 400, 400, 400, 403]),
+const API_EXPECTED: &[(&str, &str, [u16; 11])] = &[
+    ("GET", "/fhir/r4/metadata", [200; 11]),
+    (
+        "POST",
+        "/fhir/r4",
+        [401, 401, 403, 400, 400, 400, 400, 403, 400, 400, 403],
+    ),
     (
         "POST",
         "/fhir/r4/",
-        [401, 401, 403, 400, 400, 400, 400, 403],
+        [401, 401, 403, 400, 400, 400, 400, 403, 400, 400, 403],
     ),
     (
         "GET",
         "/fhir/r4/{type}",
-        [401, 401, 200, 200, 200, 200, 200, 403],
+        [401, 401, 200, 200, 200, 200, 200, 403, 400, 400, 400],
     ),
     (
         "GET",
         "/fhir/r4/{type}/{id}",
-        [401, 401, 200, 200, 200, 404, 404, 200],
+        [401, 401, 200, 200, 200, 404, 404, 200, 200, 200, 404],
     ),
     (
         "GET",
         "/fhir/r4/Task/{id}/_history",
-        [401, 401, 200, 200, 200, 404, 404, 200],
+        [401, 401, 200, 200, 200, 404, 404, 200, 200, 200, 404],
     ),
     (
         "POST",
         "/fhir/r4/Subscription",
-        [401, 401, 403, 422, 422, 422, 422, 403],
+        [401, 401, 403, 422, 422, 422, 422, 403, 422, 422, 403],
     ),
     (
         "DELETE",
         "/fhir/r4/Subscription/{id}",
-        [401, 401, 403, 404, 404, 404, 404, 403],
+        [401, 401, 403, 404, 404, 404, 404, 403, 404, 404, 403],
     ),
     (
         "PUT",
         "/fhir/r4/Task/{id}",
-        [401, 401, 403, 422, 422, 404, 404, 403],
+        [401, 401, 403, 422, 422, 404, 404, 403, 422, 422, 403],
     ),
     (
         "PATCH",
         "/fhir/r4/Task/{id}",
-        [401, 401, 403, 422, 422, 404, 404, 403],
+        [401, 401, 403, 422, 422, 404, 404, 403, 422, 422, 403],
     ),
 ];
 
@@ -1043,7 +1057,7 @@ async fn every_api_route_answers_every_token_as_the_policy_says() {
         assert_eq!(status, StatusCode::SEE_OTHER);
         t
     };
-    let tokens: [Option<String>; 8] = [
+    let tokens: [Option<String>; 11] = [
         None,
         Some(revoked),
         Some(token(&app, GP, "user/*.rs")),
@@ -1052,6 +1066,9 @@ async fn every_api_route_answers_every_token_as_the_policy_says() {
         Some(token(&app, UNRELATED, write)),
         Some(token(&app, "ananya.bose@northgate.example", write)),
         Some(token(&app, GP, "user/Task.r")),
+        Some(crate::fhir_clinic::clinic_token(&app, ADMIN, true).await),
+        Some(crate::fhir_clinic::clinic_token(&app, OTHER_ADMIN, true).await),
+        Some(crate::fhir_clinic::clinic_token(&app, "admin@northgate.example", false).await),
     ];
     // Clients act for practitioners only: no token for a patient or an admin.
     for email in [PATIENT_A, ADMIN] {

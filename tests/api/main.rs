@@ -26,6 +26,7 @@ mod duplicates;
 mod external;
 mod failure;
 mod fhir;
+mod fhir_clinic;
 mod fhir_hooks;
 mod helpers;
 mod house;

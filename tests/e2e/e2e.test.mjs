@@ -638,6 +638,13 @@ test('the clinic admin pages', async () => {
   await go(admin.page, admin.page.getByRole('button', { name: /Revoke/ }).first());
   await f.step(admin, 'API client revoked');
   assert.match(await mainText(admin.page), /Revoked/);
+  // A client of the whole clinic: system/ scopes.
+  await admin.page.getByLabel('Name', { exact: true }).fill('Harbour integration engine');
+  await admin.page.getByLabel('Acts for').selectOption({ label: 'The whole clinic (system/ scopes)' });
+  await admin.page.locator('#api-read').check();
+  await go(admin.page, admin.page.getByRole('button', { name: /Create client/ }));
+  await f.step(admin, 'API client of the whole clinic');
+  assert.match(await mainText(admin.page), /system\/\*\.rs/);
   // A form whose session token ran out: the error page shows what was typed.
   await visit(admin, '/admin/practitioners/new');
   await admin.page.getByLabel('Full name').fill('Meera Nair');

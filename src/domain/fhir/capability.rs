@@ -85,7 +85,7 @@ pub fn capability_statement(ctx: Ctx<'_>, now: NaiveDateTime, version: &str) -> 
         "rest": [{
             "mode": "server",
             "security": {
-                "description": "A bearer token of an API client a clinic admin created (Authorization: Bearer ...). Scopes follow SMART v2: user/Task.rs, user/*.rs."
+                "description": "A bearer token of an API client a clinic admin created (Authorization: Bearer ...). Scopes follow SMART v2: user/Task.rs, user/*.rs for a client acting for one practitioner; system/*.rs, system/*.cud for a client of the whole clinic, whose every call acts as the clinic's practitioner it concerns (a search names one with requester, owner or performer)."
             },
             "resource": resources,
             "interaction": [{

@@ -1,6 +1,7 @@
-//! API client scopes in SMART App Launch v2 syntax: `user/Task.rs`, `user/*.cruds`. A
-//! client acts for one practitioner, so `user/` is the context every scope names; `c` create,
-//! `r` read, `u` update, `d` delete, `s` search.
+//! API client scopes in SMART App Launch v2 syntax: `user/Task.rs`, `system/*.cruds`. A
+//! client acting for one practitioner holds `user/` scopes; a client acting for a whole
+//! clinic (a record system's integration engine) holds `system/` scopes. `c` create, `r`
+//! read, `u` update, `d` delete, `s` search.
 
 /// What a scope lets a client do to a resource type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,26 +34,65 @@ pub struct Scope {
     pub permissions: String,
 }
 
-/// The scopes of a client, parsed from the space-separated list stored with it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Scopes(pub Vec<Scope>);
+/// Whom a client's scopes speak for: SMART v2's `user/` (one practitioner) or `system/`
+/// (the whole clinic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Context {
+    #[default]
+    User,
+    System,
+}
 
-/// The scopes the admin form's two boxes stand for.
+impl Context {
+    fn prefix(self) -> &'static str {
+        match self {
+            Context::User => "user/",
+            Context::System => "system/",
+        }
+    }
+}
+
+/// The scopes of a client, parsed from the space-separated list stored with it; all of one
+/// [`Context`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scopes {
+    pub context: Context,
+    pub granted: Vec<Scope>,
+}
+
+/// The scopes the admin form's two boxes stand for, for a practitioner's client.
 pub const READ_SCOPES: &str = "user/*.rs";
 pub const WRITE_SCOPES: &str = "user/*.cud";
+/// The same for a client of the whole clinic.
+pub const SYSTEM_READ_SCOPES: &str = "system/*.rs";
+pub const SYSTEM_WRITE_SCOPES: &str = "system/*.cud";
 
 impl Scopes {
-    /// Parses `user/Task.rs user/*.cu`; names the first scope that is not SMART v2 user scope
-    /// syntax.
+    /// Parses `user/Task.rs user/*.cu` or `system/Task.rs system/*.cu`; names the first scope
+    /// that is not SMART v2 scope syntax, or whose context differs from the first one's (a
+    /// client acts for one practitioner or for the clinic, not both).
     pub fn parse(s: &str) -> Result<Scopes, String> {
         let mut out = Vec::new();
+        let mut context = None;
         for word in s.split_whitespace() {
             let bad = || {
                 format!(
-                    "\"{word}\" is not a SMART v2 scope this server grants: write user/<Resource or *>.<letters of cruds>, for example user/Task.rs"
+                    "\"{word}\" is not a SMART v2 scope this server grants: write user/<Resource or *>.<letters of cruds> (or system/… for a client of the whole clinic), for example user/Task.rs"
                 )
             };
-            let rest = word.strip_prefix("user/").ok_or_else(bad)?;
+            let (this, rest) = if let Some(rest) = word.strip_prefix("user/") {
+                (Context::User, rest)
+            } else if let Some(rest) = word.strip_prefix("system/") {
+                (Context::System, rest)
+            } else {
+                return Err(bad());
+            };
+            if context.is_some_and(|c| c != this) {
+                return Err(format!(
+                    "\"{word}\" mixes user/ and system/ scopes: a client acts for one practitioner (user/) or for the whole clinic (system/)."
+                ));
+            }
+            context = Some(this);
             let (resource, perms) = rest.split_once('.').ok_or_else(bad)?;
             let resource_ok = resource == "*"
                 || (resource
@@ -73,24 +113,27 @@ impl Scopes {
                 permissions: perms.to_string(),
             });
         }
-        if out.is_empty() {
+        let Some(context) = context else {
             return Err("Grant at least one scope.".into());
-        }
-        Ok(Scopes(out))
+        };
+        Ok(Scopes {
+            context,
+            granted: out,
+        })
     }
 
     /// Whether some scope lets the client do `p` to resources of type `resource`.
     pub fn allows(&self, resource: &str, p: Permission) -> bool {
-        self.0.iter().any(|s| {
+        self.granted.iter().any(|s| {
             (s.resource == "*" || s.resource == resource) && s.permissions.contains(p.letter())
         })
     }
 
     /// The scopes as stored and shown.
     pub fn to_text(&self) -> String {
-        self.0
+        self.granted
             .iter()
-            .map(|s| format!("user/{}.{}", s.resource, s.permissions))
+            .map(|s| format!("{}{}.{}", self.context.prefix(), s.resource, s.permissions))
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -150,6 +193,30 @@ mod tests {
             decide(&Actor::Anonymous, &call(Permission::Read)),
             Decision::NeedsLogin
         );
+        // A clinic's client acts as Handoff itself until a call names the practitioner it
+        // concerns; only with system/ scopes.
+        assert_eq!(
+            decide(&Actor::System, &call(Permission::Read)),
+            Decision::Forbidden
+        );
+        let system = Scopes::parse("system/Task.rs").unwrap();
+        let clinic_call = Action::UseApi {
+            scopes: &system,
+            resource: "Task",
+            permission: Permission::Read,
+        };
+        assert_eq!(decide(&Actor::System, &clinic_call), Decision::Allow);
+        assert_eq!(decide(&practitioner(), &clinic_call), Decision::Allow);
+        assert_eq!(decide(&admin(), &clinic_call), Decision::Forbidden);
+    }
+
+    #[test]
+    fn system_scopes_speak_for_the_clinic() {
+        let s = Scopes::parse(&format!("{SYSTEM_READ_SCOPES} {SYSTEM_WRITE_SCOPES}")).unwrap();
+        assert_eq!(s.context, Context::System);
+        assert!(s.allows("Task", Permission::Update));
+        assert_eq!(s.to_text(), "system/*.rs system/*.cud");
+        assert_eq!(Scopes::parse(READ_SCOPES).unwrap().context, Context::User);
     }
 
     #[test]
@@ -185,7 +252,8 @@ mod tests {
             "",
             "   ",
             "patient/Task.rs",
-            "system/*.rs",
+            "system/Task.read",
+            "user/Task.rs system/Task.rs",
             "user/Task.read",
             "user/Task.sr",
             "user/Task.rr",
@@ -195,7 +263,7 @@ mod tests {
             "user/Ta-sk.r",
         ] {
             let e = Scopes::parse(bad).unwrap_err();
-            let word = bad.split_whitespace().next().unwrap_or("");
+            let word = bad.split_whitespace().last().unwrap_or("");
             assert!(e.contains(word), "{bad:?}: {e}");
         }
     }

@@ -186,6 +186,7 @@ bring-default-admission = Photo ID, this referral, all current medicines in thei
 notice-approval-needed = A referral needs your approval.
 notice-sent = Your referral was sent.
 notice-book-visit = Please book a visit for your referral.
+notice-see-you-first = The specialist would like to see you before deciding on your referral; you will be told how the visit is arranged.
 notice-accepted = Your referral was accepted.
 notice-completed = Your referral is complete.
 notice-cancelled = A referral about you was cancelled.

@@ -298,16 +298,20 @@ impl ApiCaller {
         let receiver_here = side == Side::Either
             && r.status.reached_receiver()
             && db::users::get(&mut conn, &r.receiver_id)?.clinic_id == *clinic;
-        let who = if receiver_here {
-            r.receiver_id
-        } else if r.sender_clinic_id == *clinic {
-            r.sender_id
-        } else {
-            return Err(AppError::NotFound);
-        };
         drop(conn);
-        self.as_practitioner(svc, &who)
-            .map_err(|_| AppError::NotFound)
+        // The receiver first; the sender when the receiver is not one the client may act
+        // as (of another clinic, a service's queue, deactivated).
+        let mut parties = Vec::new();
+        if receiver_here {
+            parties.push(r.receiver_id);
+        }
+        if r.sender_clinic_id == *clinic {
+            parties.push(r.sender_id);
+        }
+        parties
+            .iter()
+            .find_map(|who| self.as_practitioner(svc, who).ok())
+            .ok_or(AppError::NotFound)
     }
 
     /// Whom a search runs as: the client's practitioner; for a clinic's client, the
@@ -322,11 +326,20 @@ impl ApiCaller {
         if self.clinic.is_none() {
             return Ok(self.clone());
         }
-        let named = match &q.owner {
-            Some(Owner::Practitioner(x)) => Some(x),
-            _ => q.sender.as_ref().or(q.receiver.as_ref()),
-        };
-        let Some(who) = named else {
+        let mut named: Vec<&String> = Vec::new();
+        if let Some(Owner::Practitioner(x)) = &q.owner {
+            named.push(x);
+        }
+        named.extend(q.sender.iter().chain(q.receiver.iter()));
+        // The first the search names who is of the clinic (a requester of another clinic
+        // beside a performer of this one searches as the performer).
+        if let Some(api) = named
+            .iter()
+            .find_map(|who| self.as_practitioner(svc, who).ok())
+        {
+            return Ok(api);
+        }
+        let Some(who) = named.first() else {
             return Err(AppError::BadRequest(
                 "A client of the whole clinic searches one practitioner's referrals at a time: add requester=Practitioner/<id>, owner=Practitioner/<id> or (on ServiceRequest) performer=Practitioner/<id>, naming a practitioner of the clinic.".into(),
             ));

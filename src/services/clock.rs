@@ -161,7 +161,7 @@ fn remind(
                 .any(|a| a.status == crate::domain::schedule::VisitStatus::Booked);
             // The same ask the patient's pages show; none once a visit is booked, nor when
             // there is nobody to book with.
-            let books = db::practices::get(c, &w.receiver_id)?.is_some();
+            let books = db::practices::patient_books_with(c, &w.receiver_id)?;
             let Some(key) = crate::domain::due::patient_ask(w.status, booked, books) else {
                 return Ok(0);
             };

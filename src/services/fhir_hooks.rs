@@ -120,10 +120,12 @@ pub fn delete(svc: &Services, api: &ApiCaller, id: &str) -> AppResult<Value> {
         if db::fhir_hooks::switch_off(c, &api.client_id, id)? == 0 {
             return Err(AppError::NotFound);
         }
-        audit(
+        // A clinic's client: filed under its clinic, so that its admin sees it.
+        crate::services::context::audit_for_clinic(
             c,
             now,
             &api.caller,
+            api.clinic.as_deref(),
             AuditEntry {
                 action: "fhir_subscription_ended",
                 subject_type: "subscription",

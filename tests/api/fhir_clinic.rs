@@ -114,6 +114,17 @@ async fn a_clinic_client_acts_as_the_practitioner_each_call_concerns() {
         ids(&b).contains(&sent.id),
         "whose turn it is: the receiver's"
     );
+    // Of two practitioners named, the one of the clinic.
+    let (status, b) = api(
+        &app,
+        Some(&harbour),
+        &format!(
+            "/fhir/r4/ServiceRequest?requester=Practitioner/{gp}&performer=Practitioner/{farah}"
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert!(ids(&b).contains(&sent.id));
 
     // A transaction sends as the requester it names, who must be of the clinic.
     let before = referral_count(&app);

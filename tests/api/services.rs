@@ -491,6 +491,28 @@ async fn the_coordinator_asks_to_see_the_patient_first_and_the_team_sees_who_too
         !threads.contains("Cardiology service, Northgate"),
         "no thread with a service: nobody would read it"
     );
+    let (_, notes) = app.get(&patient.client, "/notifications").await;
+    assert!(
+        notes.contains("would like to see you before deciding"),
+        "{notes}"
+    );
+    assert!(
+        !notes.contains("Please book a visit"),
+        "nobody to book with: {notes}"
+    );
+    let due = |app: &TestApp| -> Option<chrono::NaiveDateTime> {
+        use handoff::db::schema::referral_moves as t;
+        t::table
+            .find(&r.id)
+            .select(t::due_at)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    assert_eq!(
+        due(&app),
+        None,
+        "nobody's turn to book while it waits in the queue"
+    );
 
     // The coordinator gives it to Dr Nikhil Rao: the patient now books with his practice.
     let (_, page) = app
@@ -517,7 +539,8 @@ async fn the_coordinator_asks_to_see_the_patient_first_and_the_team_sees_who_too
     let (_, threads) = app.get(&patient.client, "/threads").await;
     assert!(threads.contains("Dr Nikhil Rao"), "{threads}");
     let (_, notes) = app.get(&patient.client, "/notifications").await;
-    assert!(notes.contains("book a visit"), "{notes}");
+    assert!(notes.contains("Please book a visit"), "{notes}");
+    assert!(due(&app).is_some(), "the patient's clock to book starts");
 
     // "My services": the other member sees who has it, and cannot open it; he can.
     let taken = format!("/queues/{service}/taken");

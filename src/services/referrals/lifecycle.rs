@@ -66,6 +66,24 @@ fn open_asks(c: &mut DbConn, referral_id: &str) -> AppResult<Vec<OpenAsk>> {
         .collect())
 }
 
+/// What the patient is told of a move: [`rules::patient_notice`], except that a receiver
+/// who wants to see them but runs no practice they book with (a service, until a member
+/// takes it) does not ask them to book.
+fn patient_notice(
+    c: &mut DbConn,
+    receiver: &str,
+    command: Command,
+    to: Status,
+) -> AppResult<&'static str> {
+    Ok(
+        if command == Command::RequireVisit && !db::practices::patient_books_with(c, receiver)? {
+            "notice-see-you-first"
+        } else {
+            rules::patient_notice(command, to)
+        },
+    )
+}
+
 /// Applies one lifecycle command: load, check the version, ask the state machine, validate
 /// the command's own fields, compare-and-set, then record the event, consent, thread cards,
 /// notifications and audit row, all in one transaction. Returns the new status.
@@ -130,13 +148,19 @@ pub fn apply(
             super::duplicates::guard_submit(c, caller, &l.r, &input.note, now)?;
         }
         let mut changes = changes_of(&step, t.to, now);
-        changes.due_at = Some(crate::services::due::due_after(
-            c,
-            &l.r,
-            t.to,
-            now,
-            &svc.mail.settings.default_time_zone,
-        )?);
+        // A visit the coordinator asks for from the queue is nobody's to book until a member
+        // takes the referral (the clock starts for the patient then: queue.rs).
+        changes.due_at = Some(if queue.is_some() && t.to == Status::VisitRequired {
+            None
+        } else {
+            crate::services::due::due_after(
+                c,
+                &l.r,
+                t.to,
+                now,
+                &svc.mail.settings.default_time_zone,
+            )?
+        });
         // The due time the move is measured against, before the move replaces it.
         let before = db::analytics::clock_before(c, id)?;
         if db::referrals::compare_and_set(c, id, status, version, &changes)? == 0 {
@@ -235,7 +259,7 @@ pub fn apply(
                     l.patient.user_id.as_deref(),
                     crate::i18n::Lang::parse(&l.patient.language)
                         .unwrap_or_default()
-                        .t(rules::patient_notice(command, t.to)),
+                        .t(patient_notice(c, &l.r.receiver_id, command, t.to)?),
                 ),
                 Party::Other => (None, String::new()),
             };

@@ -320,7 +320,7 @@ pub fn for_patient(svc: &Services, caller: &Caller) -> AppResult<Vec<PatientRow>
         .filter(|(r, ..)| r.status == Status::VisitRequired)
     {
         if !books.contains_key(&r.receiver_id) {
-            let has = db::practices::get(c, &r.receiver_id)?.is_some();
+            let has = db::practices::patient_books_with(c, &r.receiver_id)?;
             books.insert(r.receiver_id.clone(), has);
         }
     }

@@ -166,9 +166,20 @@ fn apply_move(
         // The request card the sender's send would have left with a practitioner.
         if !matches!(m, Move::Forward(..)) {
             request_card(c, &r, &to, now)?;
-            // The coordinator asked to see the patient first: whoever takes it sees them.
+            // The coordinator asked to see the patient first: whoever takes it sees them, and
+            // the patient's clock to book starts now.
             if status == Status::VisitRequired {
                 visit_first(svc, c, &r, &to, now)?;
+                let mut taken = r.clone();
+                taken.receiver_id = to.clone();
+                let due = crate::services::due::due_after(
+                    c,
+                    &taken,
+                    Status::VisitRequired,
+                    now,
+                    &svc.mail.settings.default_time_zone,
+                )?;
+                db::clock::set_due(c, id, version + 1, due)?;
             }
         }
         audit(
@@ -244,9 +255,10 @@ fn request_card(c: &mut DbConn, r: &Referral, to: &str, now: NaiveDateTime) -> A
 }
 
 /// A referral the coordinator wanted the patient seen for was taken by `to`: the patient
-/// hears from them as from a receiver asking to see them first (their card, a notice, and
-/// for a patient without an account the e-mail with the booking link when `to` runs a
-/// practice).
+/// hears from them as from a receiver asking to see them first (their card; and when `to`
+/// runs a practice the patient books with, a notice to book and, for a patient without an
+/// account, the e-mail with the booking link. Without one, the coordinator's notice that
+/// they will be seen stands).
 fn visit_first(
     svc: &Services,
     c: &mut DbConn,
@@ -267,6 +279,9 @@ fn visit_first(
     let thread = crate::services::threads::practitioner_patient(c, to, &patient.id, now)?;
     for card in rules::effects(Command::RequireVisit, Status::VisitRequired, false, &text).cards {
         crate::services::threads::card(c, &thread, Some(to), &r.id, card.kind, &card.body, now)?;
+    }
+    if !db::practices::patient_books_with(c, to)? {
+        return Ok(());
     }
     if let Some(user) = patient.user_id.as_deref() {
         let lang = crate::i18n::Lang::parse(&patient.language).unwrap_or_default();

@@ -260,6 +260,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         delegate: caller.actor.delegate().is_some(),
         receiver_has_practice: has_practice,
     };
+    let situation_books = situation.receiver_books;
     let offers = offers::offers(&situation, party, now);
     let patient_link = match party {
         Party::Sender => Some(crate::services::patient_link::state(
@@ -352,7 +353,7 @@ pub fn view(svc: &Services, caller: &Caller, id: &str) -> AppResult<ReferralView
         question: l.question,
         from_question,
         advice_shared,
-        receiver_books: has_practice,
+        receiver_books: situation_books,
         offers,
         delivery,
         consents: l.consents,

@@ -71,12 +71,16 @@ pub fn switch_off(conn: &mut DbConn, client_id: &str, id: &str) -> QueryResult<u
     .execute(conn)
 }
 
-/// Active subscriptions whose client is not revoked.
+/// Active subscriptions whose client is not revoked and whose practitioner is active.
 pub fn active(conn: &mut DbConn) -> QueryResult<Vec<Subscription>> {
+    use super::schema::users;
     fhir_subscriptions::table
         .inner_join(api_clients::table.on(api_clients::id.eq(fhir_subscriptions::client_id)))
+        .inner_join(users::table.on(users::id.eq(fhir_subscriptions::user_id)))
         .filter(fhir_subscriptions::status.eq("active"))
         .filter(api_clients::revoked_at.is_null())
+        // The practitioner it runs as is still active (its cursor waits while they are not).
+        .filter(users::active.eq(true))
         .select(Subscription::as_select())
         .load(conn)
 }

@@ -222,3 +222,41 @@ async fn a_subscriber_is_told_of_each_change_once_and_retried_while_down() {
     .await;
     assert_eq!(run(&app).await, Default::default());
 }
+
+#[tokio::test]
+async fn a_deactivated_practitioners_subscription_falls_silent_until_they_return() {
+    let app = TestApp::spawn_without_jobs().await;
+    let gp = app.login(GP, PW).await;
+    let (url, _seen) = endpoint(Arc::new(AtomicU16::new(200))).await;
+    let token = handoff::services::api_clients::create_cli(
+        &app.svc,
+        GP,
+        "Hooks EHR",
+        "user/*.rs user/*.cu user/Subscription.rd",
+    )
+    .unwrap()
+    .1;
+    let body = json!({ "resourceType": "Subscription", "status": "requested", "reason": "EHR sync",
+        "criteria": "Task", "channel": { "type": "rest-hook", "endpoint": url,
+            "payload": "application/fhir+json" } });
+    let (status, b) = subscribe(&app, &token, &body).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    app.clock.advance(chrono::Duration::seconds(1));
+    app.referral().by(&gp).in_state(State::Sent).await;
+    let active = |on: bool| {
+        use diesel::prelude::*;
+        use handoff::db::schema::users;
+        diesel::update(users::table.filter(users::id.eq(app.user_id(GP))))
+            .set(users::active.eq(on))
+            .execute(&mut *app.conn())
+            .unwrap();
+    };
+    active(false);
+    assert_eq!(
+        run(&app).await.queued,
+        0,
+        "nothing told for a deactivated account"
+    );
+    active(true);
+    assert_eq!(run(&app).await.queued, 1, "the change waited for them");
+}

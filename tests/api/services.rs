@@ -538,6 +538,20 @@ async fn the_coordinator_asks_to_see_the_patient_first_and_the_team_sees_who_too
     assert!(rpage.contains("Please book your visit by"), "{rpage}");
     let (_, threads) = app.get(&patient.client, "/threads").await;
     assert!(threads.contains("Dr Nikhil Rao"), "{threads}");
+    let card: String = {
+        use handoff::db::schema::messages as m;
+        m::table
+            .filter(m::referral_id.eq(&r.id))
+            .filter(m::author_id.eq(&nikhil_id))
+            .filter(m::card.eq("visit_required"))
+            .select(m::body)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    assert!(
+        card.contains("I would like to see you") && card.contains("An echo before we decide"),
+        "the coordinator's note, in his card: {card}"
+    );
     let (_, notes) = app.get(&patient.client, "/notifications").await;
     assert!(notes.contains("Please book a visit"), "{notes}");
     assert!(due(&app).is_some(), "the patient's clock to book starts");

@@ -268,11 +268,18 @@ fn visit_first(
 ) -> AppResult<()> {
     let patient = db::patients::get(c, &r.patient_id)?;
     let name = format!("{} {}", patient.given_name, patient.family_name);
+    // The coordinator's note to the patient, as the timeline has it.
+    let note = db::referrals::events(c, &r.id)?
+        .into_iter()
+        .rev()
+        .find(|(e, _)| e.kind == Command::RequireVisit.as_str())
+        .map(|(e, _)| e.note)
+        .unwrap_or_default();
     let text = rules::CardText {
         reason: &r.reason,
         message: &r.message,
         patient_name: &name,
-        note: "",
+        note: &note,
         question: r.kind.is_question(),
         advice: "",
     };

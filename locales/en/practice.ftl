@@ -103,8 +103,8 @@ search-any-language = Any language
 search-submit = Search
 search-found =
     { $count ->
-        [one] { $count } practitioner found
-       *[other] { $count } practitioners found
+        [one] { $count } result
+       *[other] { $count } results
     }
 search-none = Nobody matches. Try fewer words, or remove a filter.
 # Followed by a link (search-refer-outside), then search-refer-outside-after.

@@ -98,9 +98,9 @@ search-any-language = कोई भी भाषा
 search-submit = खोजें
 search-found =
     { $count ->
-        [0] कोई चिकित्सक नहीं मिला
-        [one] { $count } चिकित्सक मिला
-       *[other] { $count } चिकित्सक मिले
+        [0] कोई चिकित्सक या सेवा नहीं मिली
+        [one] { $count } परिणाम
+       *[other] { $count } परिणाम
     }
 search-none = कोई मेल नहीं मिला। कम शब्दों से खोजें, या कोई फ़िल्टर हटाएँ।
 search-not-listed = डायरेक्टरी में नहीं हैं?

@@ -98,9 +98,9 @@ search-any-language = कोणतीही भाषा
 search-submit = शोधा
 search-found =
     { $count ->
-        [0] एकही डॉक्टर सापडला नाही
-        [one] { $count } डॉक्टर सापडले
-       *[other] { $count } डॉक्टर सापडले
+        [0] एकही डॉक्टर किंवा सेवा सापडली नाही
+        [one] { $count } निकाल
+       *[other] { $count } निकाल
     }
 search-none = काहीही जुळले नाही. कमी शब्द वापरा, किंवा एखादा फिल्टर काढा.
 search-not-listed = निर्देशिकेत नाहीत?

@@ -22,7 +22,7 @@ async fn search(app: &TestApp, s: &Session, params: &[(&str, &str)]) -> String {
 fn found(body: &str) -> &str {
     let marker = "id=\"result-count\">";
     let at = body.find(marker).expect("a result count") + marker.len();
-    body[at..].split(" practitioner").next().unwrap()
+    body[at..].split(" result").next().unwrap()
 }
 
 /// Adds a practitioner to Lakeside through the admin's form.

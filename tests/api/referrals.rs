@@ -53,7 +53,7 @@ async fn specialist_search_finds_by_specialty_partial_name_and_a_typo() {
     assert!(body.contains("Dr Farah Siddiqui") && body.contains("Dr Ananya Bose"));
     // Northgate's cardiology service is found by its specialty words beside the people.
     assert!(body.contains("Cardiology service, Northgate"));
-    assert!(body.contains("3 practitioners found"), "only cardiology");
+    assert!(body.contains("3 results"), "only cardiology");
     let (_, body) = app
         .get(&s.client, &format!("/patients/{pid}/refer?q=siddiqi"))
         .await;
@@ -86,14 +86,14 @@ async fn specialist_search_finds_by_specialty_partial_name_and_a_typo() {
         )
         .await;
     assert!(
-        body.contains("2 practitioners found")
+        body.contains("2 results")
             && body.contains("Dr Ananya Bose")
             && body.contains("Cardiology service, Northgate"),
         "language filter (the service speaks its members' languages)"
     );
     let (_, body) = app.get(&s.client, &format!("/patients/{pid}/refer")).await;
     assert!(
-        body.contains("18 practitioners found") && body.contains("Page 1 of 2"),
+        body.contains("18 results") && body.contains("Page 1 of 2"),
         "the whole network, paginated"
     );
     assert!(

@@ -388,9 +388,12 @@ pub fn authenticate(
     let mut conn = svc.conn()?;
     let (client, active) =
         db::api_clients::by_token_hash(&mut conn, &token_hash(token))?.ok_or_else(refused)?;
+    let scopes =
+        Scopes::parse(&client.scopes).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let whole_clinic = scopes.context == Context::System;
     // A practitioner's client stops with their account; a clinic's client (vouched for by
     // the admin who made it) works until it is revoked.
-    if client.revoked_at.is_some() || (!active && !client.scopes.starts_with("system/")) {
+    if client.revoked_at.is_some() || (!active && !whole_clinic) {
         return Err(refused());
     }
     // At most one write a minute per client (the UPDATE checks it again, for two at once):
@@ -401,9 +404,6 @@ pub fn authenticate(
     {
         db::api_clients::touch(&mut conn, &client.id, now)?;
     }
-    let scopes =
-        Scopes::parse(&client.scopes).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    let whole_clinic = scopes.context == Context::System;
     Ok(ApiCaller {
         caller: Caller {
             actor: if whole_clinic {

@@ -150,6 +150,17 @@ pub fn practitioner_notice(actor: &str, c: Command, patient: &str) -> String {
     }
 }
 
+/// [`patient_notice`], knowing whether the receiver runs a practice the patient books with:
+/// a receiver who wants to see them without one (a service, until a member takes it) does
+/// not ask them to book.
+pub fn patient_notice_booking(c: Command, to: Status, receiver_books: bool) -> &'static str {
+    if c == Command::RequireVisit && !receiver_books {
+        "notice-see-you-first"
+    } else {
+        patient_notice(c, to)
+    }
+}
+
 /// The notice the patient gets (a Fluent key, written in the patient's language when the
 /// notice is made); it never names a practitioner-only step.
 pub fn patient_notice(c: Command, to: Status) -> &'static str {
@@ -206,5 +217,31 @@ mod tests {
             "Reply by the link page with 2 file(s): See"
         );
         assert_eq!(reply_note("e-mail", "", 1), "Reply by e-mail: 1 file(s)");
+    }
+
+    #[test]
+    fn a_patient_is_asked_to_book_only_when_there_is_someone_to_book_with() {
+        use crate::domain::referral::Kind;
+        let v = Status::VisitRequired;
+        assert_eq!(
+            patient_notice_booking(Command::RequireVisit, v, true),
+            "notice-book-visit"
+        );
+        assert_eq!(
+            patient_notice_booking(Command::RequireVisit, v, false),
+            "notice-see-you-first"
+        );
+        assert_eq!(
+            patient_notice_booking(Command::Accept, Status::Accepted, false),
+            patient_notice(Command::Accept, Status::Accepted)
+        );
+        assert_eq!(
+            patient_label_booking(Kind::Specialist, v, false, true),
+            "patient-status-book-visit"
+        );
+        assert_eq!(
+            patient_label_booking(Kind::Specialist, v, false, false),
+            "patient-status-see-you-first"
+        );
     }
 }

@@ -66,22 +66,16 @@ fn open_asks(c: &mut DbConn, referral_id: &str) -> AppResult<Vec<OpenAsk>> {
         .collect())
 }
 
-/// What the patient is told of a move: [`rules::patient_notice`], except that a receiver
-/// who wants to see them but runs no practice they book with (a service, until a member
-/// takes it) does not ask them to book.
+/// What the patient is told of a move ([`rules::patient_notice_booking`]); whether the
+/// receiver runs a practice they book with is read only when it matters.
 fn patient_notice(
     c: &mut DbConn,
     receiver: &str,
     command: Command,
     to: Status,
 ) -> AppResult<&'static str> {
-    Ok(
-        if command == Command::RequireVisit && !db::practices::patient_books_with(c, receiver)? {
-            "notice-see-you-first"
-        } else {
-            rules::patient_notice(command, to)
-        },
-    )
+    let books = command != Command::RequireVisit || db::practices::patient_books_with(c, receiver)?;
+    Ok(rules::patient_notice_booking(command, to, books))
 }
 
 /// Applies one lifecycle command: load, check the version, ask the state machine, validate
